@@ -1,0 +1,145 @@
+"""The public case format (see ../shared/cases/README.md), validated with pydantic.
+
+An absent field is *unknown*: every field but the identification, the date, the municipality and
+the options is optional, and None means "not known", never zero or false.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .bsn import bsn_paths
+from .errors import CaseError, Problem
+from .messages import problems_from_validation
+from .yamlsource import line_of
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False)]
+SignedMoney = Annotated[Decimal, Field(max_digits=12, decimal_places=2, allow_inf_nan=False)]
+
+Composition = Literal["single", "single_parent", "couple"]
+IncomeSource = Literal["wages", "self_employment", "bijstand", "other_benefit", "alimony", "other"]
+DebtRegime = Literal["none", "amicable", "wsnp", "protective_administration"]
+Benefit = Literal["none", "bijstand", "bbz", "other"]
+Work = Literal["employed", "unemployed", "self_employed", "student", "unable"]
+NeedKind = Literal["one_off_cost", "income_support", "exemption", "earn_extra", "start_business", "keep_gift"]
+Obligation = Literal["job_search", "cooperation", "unpaid_work"]
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _no_numbers_as_dates(v: Any) -> Any:
+    if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
+        raise ValueError("geen geldige datum; schrijf JJJJ-MM-DD")
+    return v
+
+
+class Member(Part):
+    role: Literal["applicant", "partner", "child", "other"]
+    age: int = Field(ge=0, le=130)
+    student_finance_possible: bool | None = None
+
+
+class Household(Part):
+    composition: Composition | None = None
+    members: list[Member] | None = None
+    children: list[Annotated[int, Field(ge=0, le=30)]] | None = None
+    cost_sharers: int | None = Field(default=None, ge=0, le=20)
+
+    @model_validator(mode="after")
+    def _one_applicant(self):
+        if self.members is not None and sum(m.role == "applicant" for m in self.members) > 1:
+            raise ValueError("er kan maar één lid met role: applicant zijn")
+        if self.members is not None and sum(m.role == "partner" for m in self.members) > 1:
+            raise ValueError("er kan maar één lid met role: partner zijn")
+        return self
+
+
+class IncomeItem(Part):
+    source: IncomeSource
+    net_monthly: Money
+
+
+class Debts(Part):
+    regime: DebtRegime | None = None
+    since: dt.date | None = None
+    free_allowance_monthly: Money | None = None
+
+    _since = field_validator("since", mode="before")(_no_numbers_as_dates)
+
+
+class Need(Part):
+    kind: NeedKind
+    purpose: str | None = Field(default=None, max_length=200)
+    description: str | None = Field(default=None, max_length=1000)
+    amount: Money | None = None
+    needed_within_days: int | None = Field(default=None, ge=0, le=3650)
+    at_risk: str | None = Field(default=None, max_length=100)
+    obligation: Obligation | None = None
+    duration_months: int | None = Field(default=None, ge=1, le=120)
+    expected_earnings_monthly: Money | None = None
+
+
+class AvoidedCost(Part):
+    item: str = Field(min_length=1, max_length=200)
+    per_year: Money | None = None
+    once: Money | None = None
+
+    @model_validator(mode="after")
+    def _some_amount(self):
+        if self.per_year is None and self.once is None:
+            raise ValueError("geef per_year of once")
+        return self
+
+
+class Assessment(Part):
+    bridge: dict[Literal["family_stability", "well_being", "financial_management", "education", "employment"],
+                 Annotated[int, Field(ge=1, le=5)]] | None = None
+
+
+class Case(Part):
+    case_id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    reference_date: dt.date
+    municipality: str = Field(min_length=2, max_length=60, pattern=r"^[a-z][a-z0-9-]*$")
+    household: Household | None = None
+    income: list[IncomeItem] | None = None
+    assets: SignedMoney | None = None
+    debts: Debts | None = None
+    benefit: Benefit | None = None
+    work: Work | None = None
+    need: Need | None = None
+    options: list[str] = Field(min_length=1, max_length=20)
+    circumstances: dict[str, Any] = Field(default_factory=dict)
+    assessment: Assessment | None = None
+    avoided_costs: list[AvoidedCost] | None = None
+
+    _date = field_validator("reference_date", mode="before")(_no_numbers_as_dates)
+
+    @field_validator("options")
+    @classmethod
+    def _unique(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError("een optie staat er meer dan eens in")
+        return v
+
+
+def parse_case(data: Any, file: str | None = None) -> Case:
+    """Validate raw case data; raise CaseError naming every wrong field (and its line)."""
+    if not isinstance(data, dict):
+        raise CaseError([Problem("een casus is een object met velden als case_id en options",
+                                 "a case is an object with fields such as case_id and options", file=file)])
+    bsn = sorted(set(bsn_paths(data)))
+    if bsn:
+        raise CaseError([Problem(
+            "bevat een nummer dat op een BSN lijkt; gebruik alleen pseudoniemen (het nummer wordt niet getoond)",
+            "contains a number that looks like a BSN; use pseudonyms only (the number is not shown)",
+            field=path, file=file) for path in bsn])
+    try:
+        return Case.model_validate(data)
+    except ValidationError as exc:
+        raise CaseError(problems_from_validation(exc.errors(), file=file,
+                                                 line_of=lambda loc: line_of(data, loc))) from None

@@ -1,0 +1,312 @@
+"""The core evaluator: one case against a bundle of rule-set versions, every rule evaluated.
+
+Per option, with A the blocks that hold (and no statutory exception sets aside) and U the blocks
+that may hold (their outcome depends on unknown facts):
+
+- some block in A has no route that is available or conditional  -> blocked
+- A and U are empty                                                -> allowed
+- U is empty and every block in A has an available route           -> route_available
+- otherwise (a block may hold, or its only routes are conditional)  -> needs_information
+
+The case outcome follows ../shared/cases/README.md. The result is the public decision format as
+plain data; the same input gives the same output, byte for byte.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .case import Case
+from .errors import Problem, RulesetError
+from .expressions import ExpressionError
+from .facts import Vocabulary, case_facts
+from .loader import CompiledRoute, CompiledRule
+from .registry import Bundle, Registry
+from .unknown import Unknown
+
+_NEGATE = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
+
+
+def _run(rule_or_route, expression, env: dict) -> Any:
+    try:
+        return expression.fn(env, None)
+    except ExpressionError as exc:
+        o = rule_or_route.origin
+        raise RulesetError([Problem(f"fout bij evalueren: {exc}", f"evaluation error: {exc}",
+                                    file=o.file, line=o.line, rule=rule_or_route.id)]) from None
+
+
+def _holds(item, env: dict, memo: dict) -> bool | Unknown:
+    """Whether a rule's or route's condition holds: True, False or Unknown (memoised per case)."""
+    key = item.id
+    if key in memo:
+        return memo[key]
+    cond = item.when
+    result = True if cond is None else _run(item, cond, env)
+    if not (result is True or result is False or isinstance(result, Unknown)):
+        o = item.origin
+        raise RulesetError([Problem(f"de voorwaarde levert geen ja/nee op maar {result!r}",
+                                    "the condition does not give true/false", file=o.file, line=o.line, rule=key)])
+    memo[key] = result
+    return result
+
+
+def _source(item) -> dict:
+    return (item.rule if isinstance(item, CompiledRule) else item.route).source.public()
+
+
+def _text(templates: dict, env: dict, lang: str) -> str | None:
+    t = templates.get(lang) or templates.get("nl")
+    return t.render(env, lang, env.get(_WORDS)) if t else None
+
+
+_WORDS = "\x00words"  # where the evaluator keeps the value labels of the case's language in `env`
+
+
+def _title(obj, lang: str) -> str:
+    return (obj.title_en if lang == "en" and obj.title_en else obj.title)
+
+
+def _thresholds(rule: CompiledRule, env: dict, vocab: Vocabulary, lang: str) -> list[dict]:
+    """For a block that holds: each numeric limit it crossed, and what the fact would have to be."""
+    out = []
+    for t in rule.when.thresholds if rule.when else ():
+        value, limit = env.get(t.fact), t.limit(env, None)
+        if not isinstance(value, (int, Decimal)) or not isinstance(limit, (int, Decimal)) or isinstance(value, bool):
+            continue
+        spec = vocab.facts.get(t.fact)
+        money = spec is not None and spec.type == "money" or isinstance(limit, Decimal)
+        out.append({"fact": t.fact, "label": spec.text(lang)[0] if spec else t.fact,
+                    "value": str(value), "operator": _NEGATE[t.op],
+                    "limit": str(limit.quantize(Decimal("0.01"), ROUND_HALF_UP)) if money else str(limit),
+                    "money": money})
+    return out
+
+
+def _rule_item(rule: CompiledRule, env: dict, lang: str) -> dict:
+    r = rule.rule
+    item = {"rule": r.id, "ruleset": rule.ruleset, "version": rule.version, "title": _title(r, lang),
+            "source": _source(rule), "reason": _text(rule.reason, env, lang), "confidence": r.confidence}
+    if not r.verified:
+        item["verified"] = False
+    return item
+
+
+def _route_item(route: CompiledRoute, status: str, lifts: list[str], missing: list[str], env: dict,
+                lang: str) -> dict:
+    r = route.route
+    en = lang == "en"
+    within = env.get("need.needed_within_days")
+    days = r.lead_time.days
+    item = {
+        "route": r.id, "ruleset": route.ruleset, "version": route.version, "title": _title(r, lang),
+        "source": _source(route), "lifts": lifts, "status": status, "decided_by": r.decided_by,
+        "discretionary": r.discretionary, "lead_time_days": days,
+        "lead_time_basis": r.lead_time.basis_en if en and r.lead_time.basis_en else r.lead_time.basis,
+        "in_time": None if days is None or not isinstance(within, int) else days <= within,
+        "argue": r.argue_en if en and r.argue_en else r.argue,
+        "evidence": list(r.evidence_en if en and r.evidence_en else r.evidence),
+        "confidence": r.confidence, "missing_facts": missing,
+    }
+    reason = _text(route.reason, env, lang) if status == "available" else None
+    if reason:
+        item["reason"] = reason
+    if not r.verified:
+        item["verified"] = False
+    return item
+
+
+def _ground_item(rule: CompiledRule, status: str, missing: list[str], env: dict, lang: str) -> dict:
+    item = _rule_item(rule, env, lang)
+    conditions = rule.conditions.get(lang) or rule.conditions.get("nl") or ()
+    item["conditions"] = [c.render(env, lang, env.get(_WORDS)) for c in conditions]
+    amounts = {}
+    for name, (amount, expression) in rule.amounts.items():
+        value = _run(rule, expression, env)
+        amounts[name] = {"title": amount.title_en if lang == "en" and amount.title_en else amount.title,
+                         "unit": amount.unit,
+                         "value": None if isinstance(value, Unknown) else str(
+                             value.quantize(Decimal("0.01"), ROUND_HALF_UP) if isinstance(value, Decimal) else value)}
+    if amounts:
+        item["amounts"] = amounts
+    if rule.rule.overrides:
+        item["overrides"] = list(rule.rule.overrides)
+    item["status"] = status
+    item["missing_facts"] = missing
+    return item
+
+
+def _facts_of(*values) -> set[str]:
+    out = set()
+    for v in values:
+        if isinstance(v, Unknown):
+            out |= v.facts
+    return out
+
+
+def _option(option: str, bundle: Bundle, env: dict, memo: dict, vocab: Vocabulary, lang: str) -> dict:
+    blocks_true, blocks_unknown, grounds = [], [], []
+    missing: set[str] = set()  # facts that decide whether a block holds
+    route_missing: set[str] = set()  # facts that decide whether a route is open
+    for rule in bundle.by_option.get(option, ()):
+        held = _holds(rule, env, memo)
+        if rule.rule.kind == "ground":
+            if held is not False:
+                grounds.append((rule, held))
+        elif held is True:
+            blocks_true.append(rule)
+        elif held is not False:
+            blocks_unknown.append((rule, held))
+
+    # statutory exceptions (grounds with `overrides`) set blocks aside, or may do so
+    def exception(block: CompiledRule) -> bool | Unknown:
+        verdicts = [_holds(g, env, memo) for g in bundle.overridden_by.get(block.id, ())
+                    if option in g.rule.applies_to]
+        if any(v is True for v in verdicts):
+            return True
+        unknown = [v for v in verdicts if isinstance(v, Unknown)]
+        return Unknown(frozenset().union(*(u.facts for u in unknown))) if unknown else False
+
+    active, possible = [], []
+    for b in blocks_true:
+        ex = exception(b)
+        if ex is False:
+            active.append(b)
+        elif isinstance(ex, Unknown):
+            possible.append((b, ex))
+    for b, held in blocks_unknown:
+        ex = exception(b)
+        if ex is not True:
+            possible.append((b, held))
+    for _, u in possible:
+        missing |= u.facts
+
+    # routes for every block that holds or may hold
+    routes: dict[str, list] = {}
+    lift_state: dict[str, str] = {}
+    for b in active + [b for b, _ in possible]:
+        best = "none"
+        for route in bundle.routes_for_block.get(b.id, ()):
+            if route.route.applies_to and option not in route.route.applies_to:
+                continue
+            held = _holds(route, env, memo)
+            status = "available" if held is True else "unavailable" if held is False else "conditional"
+            entry = routes.setdefault(route.id, [route, status, [], sorted(_facts_of(held))])
+            entry[2].append(b.id)
+            if status == "available" or (status == "conditional" and best == "none"):
+                best = status
+        lift_state[b.id] = best
+
+    if any(lift_state[b.id] == "none" for b in active):
+        status = "blocked"
+    elif not active and not possible:
+        status = "allowed"
+    elif not possible and all(lift_state[b.id] == "available" for b in active):
+        status = "route_available"
+    else:
+        status = "needs_information"
+        for _, rstatus, lifts, facts in routes.values():
+            if rstatus == "conditional" and any(lift_state[b] == "conditional" for b in lifts):
+                route_missing |= set(facts)
+
+    ground_items = []
+    for g, held in grounds:
+        gmissing = sorted(_facts_of(held))
+        if held is not True:
+            if not any(t in {b.id for b, _ in possible} for t in g.rule.overrides):
+                continue  # a ground that may apply matters only where it could set a block aside
+            missing |= set(gmissing)
+        ground_items.append(_ground_item(g, "applies" if held is True else "conditional", gmissing, env, lang))
+
+    blocked_by = []
+    for b in active:
+        item = _rule_item(b, env, lang)
+        limits = _thresholds(b, env, vocab, lang)
+        if limits:
+            item["thresholds"] = limits
+        blocked_by.append(item)
+    return {
+        "option": option,
+        "title": vocab.option_title(option, lang),
+        "status": status,
+        "blocked_by": blocked_by,
+        "possible_blocks": [dict(_rule_item(b, env, lang), missing_facts=sorted(_facts_of(u))) for b, u in possible],
+        "routes": [_route_item(route, st, lifts, facts, env, lang) for route, st, lifts, facts in routes.values()],
+        "grounds": ground_items,
+        "missing_facts": sorted(missing) + sorted(route_missing - missing),
+    }
+
+
+def _outcome(statuses: list[str]) -> str:
+    for wanted in ("allowed", "route_available", "needs_information"):
+        if wanted in statuses:
+            return wanted
+    return "blocked"
+
+
+def _kassabon(env: dict) -> dict | None:
+    cost, per_year, once = env.get("need.amount"), env.get("avoided_costs.per_year"), env.get("avoided_costs.once")
+    if not isinstance(cost, Decimal) or not isinstance(per_year, Decimal) or cost <= 0:
+        return None
+    cent = Decimal("0.01")
+    out = {"cost_once": str(cost), "avoided_per_year": str(per_year), "avoided_once": str(once or Decimal("0.00")),
+           "ratio_per_year": str((per_year / cost).quantize(cent, ROUND_HALF_UP))}
+    if per_year > 0:
+        out["payback_days"] = int((cost * 365 / per_year).to_integral_value(ROUND_HALF_UP))
+    return out
+
+
+def evaluate(case: Case, registry: Registry, lang: str = "nl") -> dict:
+    """The public decision for `case` (without the explanation text)."""
+    vocab = registry.vocabulary
+    facts = case_facts(case, vocab)
+    bundle = registry.bundle(case.municipality, case.reference_date)
+    env = dict(bundle.params)
+    env.update(facts)
+    env[_WORDS] = vocab.value_labels.get(lang, {})
+    reads = frozenset().union(*(bundle.reads.get(o, frozenset()) for o in case.options))
+    presumptions = []
+    for p, ruleset in bundle.presumptions:
+        if p.fact in facts:
+            continue
+        env[p.fact] = p.value
+        if p.fact in reads:
+            presumptions.append({"fact": p.fact, "value": p.value, "ruleset": ruleset,
+                                 "title": _title(p, lang), "source": p.source.public()})
+    for rule in bundle.derive:
+        env[rule.rule.fact] = _run(rule, rule.value, env)
+
+    memo: dict = {}
+    options = [_option(o, bundle, env, memo, vocab, lang) for o in case.options]
+    missing = list(dict.fromkeys(f for o in options for f in o["missing_facts"]))
+    questions = []
+    for f in missing:
+        spec = vocab.facts.get(f)
+        if spec is not None:
+            questions.append({"fact": f, "question": spec.text(lang)[1]})
+    return {
+        "case_id": case.case_id,
+        "reference_date": case.reference_date.isoformat(),
+        "municipality": case.municipality,
+        "outcome": _outcome([o["status"] for o in options]),
+        "options": options,
+        "missing_facts": missing,
+        "questions": questions,
+        "presumptions": presumptions,
+        "rulesets": [{"id": v.id, "version": v.version, "digest": v.digest} for v in bundle.versions],
+        "kassabon": _kassabon(env),
+        "need": _need_summary(env, lang),
+    }
+
+
+def _need_summary(env: dict, lang: str) -> dict | None:
+    kind = env.get("need.kind")
+    if kind is None:
+        return None
+    out = {"kind": kind}
+    for key in ("amount", "needed_within_days", "at_risk", "obligation", "duration_months"):
+        value = env.get(f"need.{key}")
+        if value is not None:
+            out[key] = str(value) if isinstance(value, Decimal) else value
+    return out
+

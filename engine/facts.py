@@ -1,0 +1,178 @@
+"""The fact vocabulary, and a case turned into the flat facts that conditions read.
+
+`rulesets/facts.yaml` names every fact with its type and the Dutch question that finds it out.
+A fact the case does not give is simply absent from the result: the evaluator reads it as unknown.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .case import Case
+from .errors import CaseError, Problem, RulesetError
+from .yamlsource import SourceError, load_file
+
+FACT_TYPES = ("integer", "money", "date", "text", "enum", "boolean", "list_text", "list_integer")
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    name: str
+    type: str
+    label: str
+    label_en: str
+    question: str
+    question_en: str
+    values: tuple[str, ...] = ()
+
+    def text(self, lang: str) -> tuple[str, str]:
+        return (self.label_en, self.question_en) if lang == "en" else (self.label, self.question)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    facts: dict[str, FactSpec]
+    options: dict[str, dict[str, str]]
+    value_labels: dict[str, dict[str, str]]  # lang -> code -> word
+
+    def option_title(self, option: str, lang: str = "nl") -> str:
+        spec = self.options.get(option, {})
+        return spec.get("title_en" if lang == "en" else "title", option)
+
+
+def load_vocabulary(path: Path) -> Vocabulary:
+    try:
+        raw = load_file(path)
+    except SourceError as exc:
+        raise RulesetError([exc.problem]) from None
+    problems, facts = [], {}
+    for name, spec in (raw.get("facts") or {}).items():
+        line = raw["facts"].lines.get(name)
+        try:
+            if spec["type"] not in FACT_TYPES:
+                raise KeyError("type")
+            facts[name] = FactSpec(name=name, type=spec["type"], label=spec["label"], label_en=spec["label_en"],
+                                   question=spec["question"], question_en=spec["question_en"],
+                                   values=tuple(spec.get("values", ())))
+        except (KeyError, TypeError) as exc:
+            problems.append(Problem(f"feit '{name}' mist of heeft een ongeldig veld {exc}",
+                                    f"fact '{name}' lacks or has an invalid field {exc}", file=str(path), line=line))
+    options = {}
+    for name, spec in (raw.get("options") or {}).items():
+        if not isinstance(spec, dict) or "title" not in spec:
+            problems.append(Problem(f"optie '{name}' heeft een 'title' nodig", f"option '{name}' needs a 'title'",
+                                    file=str(path), line=raw["options"].lines.get(name)))
+            continue
+        options[name] = dict(spec)
+    if problems:
+        raise RulesetError(problems)
+    labels = {lang: dict(words) for lang, words in (raw.get("value_labels") or {}).items()}
+    return Vocabulary(facts=facts, options=options, value_labels=labels)
+
+
+def _suggest(name: str, names) -> str:
+    hint = difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
+    return f"; bedoelde u '{hint[0]}'?" if hint else ""
+
+
+def _check_value(spec: FactSpec, value: Any) -> str | None:
+    """A Dutch description of what is wrong with `value` for this fact, or None."""
+    t = spec.type
+    if t == "boolean":
+        return None if isinstance(value, bool) else "moet true of false zijn"
+    if t == "integer":
+        return None if isinstance(value, int) and not isinstance(value, bool) else "moet een geheel getal zijn"
+    if t == "money":
+        return None if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value >= 0 else "moet een bedrag ≥ 0 zijn"
+    if t == "date":
+        return None if isinstance(value, dt.date) else "moet een datum JJJJ-MM-DD zijn"
+    if t in ("text", "enum"):
+        if not isinstance(value, str):
+            return "moet tekst zijn"
+        if spec.values and value not in spec.values:
+            return f"ongeldige waarde; toegestaan: {', '.join(spec.values)}"
+        return None
+    if t in ("list_text", "list_integer"):
+        item_type = str if t == "list_text" else int
+        if not isinstance(value, list) or not all(isinstance(v, item_type) and not isinstance(v, bool) for v in value):
+            return "moet een lijst zijn"
+        bad = [v for v in value if spec.values and v not in spec.values]
+        return f"ongeldige waarde(n) {bad}; toegestaan: {', '.join(spec.values)}" if bad else None
+    return None
+
+
+def _money_sum(values) -> Decimal:
+    return sum(values, Decimal("0.00"))
+
+
+def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
+    """The known facts of `case`, keyed by their vocabulary name. Raises CaseError on bad open fields."""
+    problems: list[Problem] = []
+    facts: dict[str, Any] = {"case.reference_date": case.reference_date, "case.municipality": case.municipality}
+
+    for i, option in enumerate(case.options):
+        if option not in vocabulary.options:
+            problems.append(Problem(f"onbekende optie '{option}'{_suggest(option, vocabulary.options)}",
+                                    f"unknown option '{option}'", field=f"options.{i}"))
+
+    h = case.household
+    if h is not None:
+        if h.composition is not None:
+            facts["household.composition"] = h.composition
+        if h.children is not None:
+            facts["household.children"] = tuple(h.children)
+        if h.cost_sharers is not None:
+            facts["household.cost_sharers"] = h.cost_sharers
+        for m in h.members or ():
+            if m.role in ("applicant", "partner"):
+                facts[f"{m.role}.age"] = m.age
+                if m.student_finance_possible is not None:
+                    facts[f"{m.role}.student_finance_possible"] = m.student_finance_possible
+
+    if case.income is not None:  # an empty list is known: no income
+        facts["income.net_monthly"] = _money_sum(i.net_monthly for i in case.income)
+        for source in ("wages", "self_employment", "bijstand", "other_benefit", "alimony", "other"):
+            facts[f"income.{source}"] = _money_sum(i.net_monthly for i in case.income if i.source == source)
+
+    for name, value in (("assets", case.assets), ("benefit", case.benefit), ("work", case.work)):
+        if value is not None:
+            facts[name] = value
+    if case.debts is not None:
+        for key in ("regime", "since", "free_allowance_monthly"):
+            value = getattr(case.debts, key)
+            if value is not None:
+                facts[f"debts.{key}"] = value
+    if case.need is not None:
+        for key, value in case.need.model_dump(exclude_none=True).items():
+            if key != "description":
+                facts[f"need.{key}"] = value
+    if case.avoided_costs is not None:
+        facts["avoided_costs.per_year"] = _money_sum(a.per_year for a in case.avoided_costs if a.per_year is not None)
+        facts["avoided_costs.once"] = _money_sum(a.once for a in case.avoided_costs if a.once is not None)
+    if case.assessment is not None and case.assessment.bridge:
+        for pillar, score in case.assessment.bridge.items():
+            facts[f"assessment.bridge.{pillar}"] = score
+
+    for key, value in case.circumstances.items():
+        name = f"circumstances.{key}"
+        spec = vocabulary.facts.get(name)
+        if spec is None:
+            known = [n.split(".", 1)[1] for n in vocabulary.facts if n.startswith("circumstances.")]
+            problems.append(Problem(f"onbekende omstandigheid '{key}'{_suggest(key, known)}",
+                                    f"unknown circumstance '{key}'", field=name))
+            continue
+        if value is None:
+            continue  # explicitly unknown
+        wrong = _check_value(spec, value)
+        if wrong:
+            problems.append(Problem(wrong, wrong, field=name))
+            continue
+        facts[name] = tuple(value) if isinstance(value, list) else value
+
+    if problems:
+        raise CaseError(problems)
+    return facts

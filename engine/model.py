@@ -1,0 +1,217 @@
+"""The rule-set format: what a rule-set file may contain, validated with pydantic.
+
+A rule set is a folder per law or municipality with a `ruleset.yaml` and one folder per version,
+named by its `valid_from` date. Each version folder holds YAML files with `parameters`, `rules`,
+`routes` and `presumptions`; a later version inherits everything from the one before and only
+states what changed (as an amending law does), plus `removed` for what it repeals.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
+SLUG = r"^[a-z][a-z0-9_-]*$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    """Where a rule comes from: the article of a law, or a municipal regulation (CVDR)."""
+
+    law: str = Field(min_length=1, description="Name of the law or of the municipal regulation")
+    article: str | None = None
+    paragraph: str | None = None  # lid
+    onderdeel: str | None = None
+    url: str | None = None
+    quote: str | None = None  # the words of the article that carry the rule
+    case_law: tuple[str, ...] = ()  # ECLI numbers
+    note: str | None = None
+
+    @field_validator("article", "paragraph", "onderdeel", mode="before")
+    @classmethod
+    def _as_text(cls, v):
+        return None if v is None else str(v)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v):
+        if v is not None and not v.startswith("https://"):
+            raise ValueError("een bron-URL begint met https://")
+        return v
+
+    def cite(self, lang: str = "nl") -> str:
+        """'Participatiewet art. 9 lid 2 onderdeel a' (or the English equivalent)."""
+        words = {"nl": ("art.", "lid", "onderdeel"), "en": ("art.", "para.", "point")}[lang]
+        parts = [self.law]
+        if self.article:
+            parts.append(f"{words[0]} {self.article}")
+        if self.paragraph:
+            parts.append(f"{words[1]} {self.paragraph}")
+        if self.onderdeel:
+            parts.append(f"{words[2]} {self.onderdeel}")
+        return " ".join(parts)
+
+    def public(self) -> dict:
+        out = {"law": self.law}
+        for key in ("article", "paragraph", "onderdeel", "url"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        if self.case_law:
+            out["case_law"] = list(self.case_law)
+        return out
+
+
+Confidence = Literal["law", "assessment"]
+
+
+class Parameter(Strict):
+    title: str
+    title_en: str | None = None
+    unit: Literal["EUR", "EUR/maand", "EUR/jaar", "factor", "jaar", "maanden", "dagen", "aantal"]
+    value: Decimal | int | bool | None  # None: an open term whose value is not known (never guessed)
+    source: Source
+    verified: bool = True
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _open_term(self):
+        if self.value is None and self.verified:
+            raise ValueError("een parameter zonder waarde (open norm) heeft verified: false en een note over wat ontbreekt")
+        return self
+
+
+class Presumption(Strict):
+    """The ordinary situation presumed for a fact the case does not give (overridable)."""
+
+    fact: str
+    value: bool | str | int
+    title: str
+    title_en: str | None = None
+    source: Source
+
+
+class LeadTime(Strict):
+    days: int | None = Field(default=None, ge=0)
+    basis: str  # where the figure comes from, or why there is none
+    basis_en: str | None = None
+    verified: bool = False
+
+
+class Amount(Strict):
+    title: str
+    title_en: str | None = None
+    unit: Literal["EUR", "EUR/maand", "EUR/jaar", "maanden", "factor"]
+    value: str  # an expression
+
+
+class Rule(Strict):
+    id: str = Field(pattern=ID)
+    kind: Literal["block", "ground", "derive"]
+    title: str = Field(min_length=3)
+    title_en: str | None = None
+    source: Source
+    confidence: Confidence = "law"
+    verified: bool = True
+    applies_to: tuple[str, ...] = ()  # options (block, ground)
+    when: str | None = None  # condition; a block or ground without one always holds (not for derive)
+    fact: str | None = None  # derive: the name it defines, "<ruleset>.<name>"
+    value: str | None = None  # derive: the expression
+    reason: str | None = None  # Dutch sentence, {fact} placeholders
+    reason_en: str | None = None
+    tags: tuple[str, ...] = ()
+    overrides: tuple[str, ...] = ()  # ground: statutory exception that sets these blocks aside
+    conditions: tuple[str, ...] = ()  # ground: what must still hold (Dutch)
+    conditions_en: tuple[str, ...] = ()
+    amounts: dict[str, Amount] = Field(default_factory=dict)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self):
+        if self.kind == "derive":
+            if not self.fact or not self.value:
+                raise ValueError("een 'derive'-regel heeft 'fact' en 'value' nodig")
+            if self.applies_to or self.overrides or self.when:
+                raise ValueError("een 'derive'-regel heeft geen 'applies_to', 'overrides' of 'when' (schrijf 'a if b else c' in 'value')")
+        else:
+            if not self.applies_to:
+                raise ValueError(f"een '{self.kind}'-regel noemt in 'applies_to' de opties waarop hij werkt")
+            if not self.reason:
+                raise ValueError(f"een '{self.kind}'-regel heeft een Nederlandse 'reason' nodig")
+            if self.fact or self.value:
+                raise ValueError("'fact' en 'value' horen alleen bij een 'derive'-regel")
+        if self.kind != "ground" and (self.overrides or self.conditions or self.amounts):
+            raise ValueError("'overrides', 'conditions' en 'amounts' horen alleen bij een 'ground'-regel")
+        return self
+
+
+class Route(Strict):
+    """An exemption ground or custom instrument that can lift named blocks."""
+
+    id: str = Field(pattern=ID)
+    title: str = Field(min_length=3)
+    title_en: str | None = None
+    source: Source
+    confidence: Confidence = "law"
+    verified: bool = True
+    lifts: tuple[str, ...] = Field(min_length=1)  # rule ids, or "tag:<tag>"
+    applies_to: tuple[str, ...] = ()  # options; empty = every option with a block it lifts
+    when: str | None = None  # conditions of the route itself
+    decided_by: Literal["college", "wijkteam", "bewindvoerder", "rechter-commissaris", "rechter", "uwv"]
+    discretionary: bool
+    lead_time: LeadTime
+    argue: str  # what must be argued (Dutch)
+    argue_en: str | None = None
+    evidence: tuple[str, ...] = ()
+    evidence_en: tuple[str, ...] = ()
+    reason: str | None = None  # why it is open in this case (Dutch, placeholders)
+    reason_en: str | None = None
+    note: str | None = None
+
+
+class VersionFile(Strict):
+    """One YAML file inside a version folder."""
+
+    version: VersionMeta | None = None
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    presumptions: tuple[Presumption, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    routes: tuple[Route, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    @field_validator("parameters")
+    @classmethod
+    def _param_names(cls, v):
+        for name in v:
+            if not re.match(r"^[a-z][a-z0-9_]*$", name):
+                raise ValueError(f"parameternaam '{name}' mag alleen kleine letters, cijfers en _ bevatten")
+        return v
+
+
+class VersionMeta(Strict):
+    valid_to: dt.date | None = None
+    changes: str | None = None  # what this version changes, in Dutch
+    source: Source | None = None
+
+
+class RulesetMeta(Strict):
+    """`ruleset.yaml`: what the rule set is."""
+
+    id: str = Field(pattern=SLUG)
+    title: str
+    title_en: str | None = None
+    jurisdiction: str = Field(pattern=SLUG)  # "national" or a municipality slug
+    law: str
+    source: Source
+    layers_on: tuple[str, ...] = ()  # national rule sets a local one fills in
+    municipality_name: str | None = None
+
+
+VersionFile.model_rebuild()

@@ -1,0 +1,166 @@
+"""The loaded rule sets, and the bundle of versions that applies to one municipality on one date.
+
+A bundle is every national rule set plus the municipality's local one, each in the version in
+force on the reference date, in layering order (a rule set after those it layers on). Bundles are
+compiled once and cached: the case-independent work (which rules apply to which option, which
+routes lift which blocks) is done here, not per case.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import CaseError, NoRulesetInForce, Problem
+from .loader import CompiledRoute, CompiledRule, LoadedRulesets, Ruleset, RulesetVersion, load_rulesets
+from .model import Presumption
+from .versions import in_force
+
+
+@dataclass
+class Bundle:
+    versions: tuple[RulesetVersion, ...]
+    params: dict[str, Any]
+    presumptions: tuple[tuple[Presumption, str], ...]
+    derive: tuple[CompiledRule, ...]
+    rules: dict[str, CompiledRule]
+    by_option: dict[str, tuple[CompiledRule, ...]]  # block and ground rules per option
+    routes_for_block: dict[str, tuple[CompiledRoute, ...]]
+    lifted_by_route: dict[str, frozenset[str]]
+    overridden_by: dict[str, tuple[CompiledRule, ...]]  # block id -> grounds that set it aside
+    reads: dict[str, frozenset[str]] = field(default_factory=dict)  # option -> names its rules read
+
+
+def _layer_order(rulesets: dict[str, Ruleset]) -> list[str]:
+    order, seen = [], set()
+
+    def visit(rid: str) -> None:
+        if rid in seen or rid not in rulesets:
+            return
+        seen.add(rid)
+        for dep in rulesets[rid].meta.layers_on:
+            visit(dep)
+        order.append(rid)
+
+    for rid in sorted(rulesets):
+        visit(rid)
+    return order
+
+
+def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
+    params: dict[str, Any] = {}
+    presumptions, derive, rules = [], [], {}
+    routes: list[CompiledRoute] = []
+    for v in versions:
+        params.update(v.param_env)
+        presumptions.extend((p, v.id) for p in v.presumptions.values())
+        derive.extend(v.derive_order)
+        rules.update({rid: r for rid, r in v.rules.items() if r.rule.kind != "derive"})
+        routes.extend(v.routes.values())
+    by_option: dict[str, list[CompiledRule]] = {}
+    for r in rules.values():
+        for option in r.rule.applies_to:
+            by_option.setdefault(option, []).append(r)
+    lifted_by_route, routes_for_block = {}, {}
+    for route in routes:
+        targets = set()
+        for t in route.route.lifts:
+            if t.startswith("tag:"):
+                targets |= {rid for rid, r in rules.items() if t[4:] in r.rule.tags and r.rule.kind == "block"}
+            elif t in rules:
+                targets.add(t)
+        lifted_by_route[route.id] = frozenset(targets)
+        for rid in sorted(targets):
+            routes_for_block.setdefault(rid, []).append(route)
+    overridden_by: dict[str, list[CompiledRule]] = {}
+    for r in rules.values():
+        for target in r.rule.overrides:
+            overridden_by.setdefault(target, []).append(r)
+    derived = {r.rule.fact: r for r in derive}
+
+    def closure(names: set[str]) -> set[str]:
+        out, todo = set(), list(names)
+        while todo:
+            n = todo.pop()
+            if n in out:
+                continue
+            out.add(n)
+            if n in derived:
+                todo.extend(derived[n].value.names)
+        return out
+
+    reads = {}
+    for option, option_rules in by_option.items():
+        names: set[str] = set()
+        for r in option_rules:
+            names |= set(r.when.names) if r.when else set()
+            for route in routes_for_block.get(r.id, ()):
+                names |= set(route.when.names) if route.when else set()
+        reads[option] = frozenset(closure(names))
+    return Bundle(versions=versions, params=params, presumptions=tuple(presumptions), derive=tuple(derive),
+                  rules=rules, by_option={k: tuple(v) for k, v in by_option.items()},
+                  routes_for_block={k: tuple(v) for k, v in routes_for_block.items()},
+                  lifted_by_route=lifted_by_route, overridden_by={k: tuple(v) for k, v in overridden_by.items()},
+                  reads=reads)
+
+
+class Registry:
+    """Every rule set under one folder, and the bundles drawn from them."""
+
+    def __init__(self, loaded: LoadedRulesets):
+        self.loaded = loaded
+        self.vocabulary = loaded.vocabulary
+        self.rulesets = loaded.rulesets
+        self.order = _layer_order(self.rulesets)
+        self._bundles: dict[tuple[str, ...], Bundle] = {}
+
+    @classmethod
+    def load(cls, root: Path | str) -> "Registry":
+        return cls(load_rulesets(Path(root)))
+
+    @property
+    def municipalities(self) -> dict[str, Ruleset]:
+        return {rs.meta.jurisdiction: rs for rs in self.rulesets.values() if not rs.national}
+
+    def select(self, municipality: str, day: dt.date) -> tuple[RulesetVersion, ...]:
+        """The versions in force on `day`: every national rule set and the municipality's own."""
+        local = self.municipalities.get(municipality)
+        if local is None:
+            known = sorted(self.municipalities)
+            hint = difflib.get_close_matches(municipality, known, n=1)
+            raise CaseError([Problem(
+                f"geen lokale regelset voor gemeente '{municipality}'" + (f"; bedoelde u '{hint[0]}'?" if hint else "")
+                + f" (bekend: {', '.join(known)})",
+                f"no local rule set for municipality '{municipality}' (known: {', '.join(known)})",
+                field="municipality")])
+        chosen, problems = [], []
+        for rid in self.order:
+            rs = self.rulesets[rid]
+            if not rs.national and rs is not local:
+                continue
+            v = in_force(rs.versions, day)
+            if v is None:
+                first = rs.versions[0].valid_from.isoformat() if rs.versions else "-"
+                problems.append(Problem(
+                    f"geen versie van regelset '{rid}' geldig op {day.isoformat()} (eerste versie: {first})",
+                    f"no version of rule set '{rid}' in force on {day.isoformat()} (first version: {first})",
+                    field="reference_date"))
+            else:
+                chosen.append(v)
+        if problems:
+            raise NoRulesetInForce(problems)
+        return tuple(chosen)
+
+    def bundle(self, municipality: str, day: dt.date) -> Bundle:
+        versions = self.select(municipality, day)
+        key = tuple(v.key for v in versions)
+        cached = self._bundles.get(key)
+        if cached is None:
+            cached = self._bundles[key] = build_bundle(versions)
+        return cached
+
+    def version(self, ruleset_id: str, version: str) -> RulesetVersion | None:
+        rs = self.rulesets.get(ruleset_id)
+        return next((v for v in rs.versions if v.version == version), None) if rs else None

@@ -1,0 +1,153 @@
+"""The explanation as a tree of nodes, built from a public decision; renderers turn it into text.
+
+A node is `{"kind": ..., "text": ..., "children": [...]}`. Kinds: title, intro, advice, option,
+block, threshold, route, detail, ground, question, presumption, kassabon, ruleset, section.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from engine.templates import date, money, number
+
+from .phrases import phrases
+
+
+def node(kind: str, text: str, children: list | None = None) -> dict:
+    return {"kind": kind, "text": text, "children": children or []}
+
+
+def cite(source: dict, lang: str) -> str:
+    words = ("art.", "para.", "point") if lang == "en" else ("art.", "lid", "onderdeel")
+    parts = [source.get("law", "")]
+    for key, word in zip(("article", "paragraph", "onderdeel"), words):
+        if source.get(key):
+            parts.append(f"{word} {source[key]}")
+    return " ".join(parts)
+
+
+def _flags(item: dict, p: dict) -> str:
+    flags = []
+    if item.get("confidence") == "assessment":
+        flags.append(p["assessment"])
+    if item.get("verified") is False:
+        flags.append(p["unverified"])
+    return f" [{'; '.join(flags)}]" if flags else ""
+
+
+def days(n: int, p: dict) -> str:
+    return f"{n} {p['day'] if n == 1 else p['days']}"
+
+
+def _lead(route: dict, p: dict) -> str:
+    if route.get("lead_time_days") is None:
+        return p["lead_unknown"].format(basis=route["lead_time_basis"])
+    return p["lead_days"].format(days=days(route["lead_time_days"], p), basis=route["lead_time_basis"])
+
+
+def _value(v: str, money_like: bool, lang: str) -> str:
+    return money(Decimal(v), lang) if money_like else v
+
+
+def _route_node(route: dict, within, labels: dict, p: dict, lang: str) -> dict:
+    text = p["route_line"].format(
+        title=route["title"], source=cite(route["source"], lang), status=p["route_status"][route["status"]],
+        who=p["decided_by"].get(route["decided_by"], route["decided_by"]),
+        discretion=p["discretionary"] if route["discretionary"] else p["not_discretionary"], lead=_lead(route, p))
+    if route.get("in_time") is not None:
+        text += " " + (p["in_time"] if route["in_time"] else p["too_late"]).format(within=within).capitalize() + "."
+    text += _flags(route, p)
+    children = []
+    if route.get("reason"):
+        children.append(node("detail", route["reason"]))
+    children.append(node("detail", f"{p['argue']}: {route['argue']}"))
+    if route.get("evidence"):
+        children.append(node("detail", f"{p['evidence']}: " + "; ".join(route["evidence"]) + "."))
+    if route.get("missing_facts"):
+        children.append(node("detail", p["missing"].format(facts=", ".join(labels.get(f, f) for f in route["missing_facts"]))))
+    return node("route", text, children)
+
+
+def _route_order(route: dict) -> tuple:
+    # usable and fast first: available before conditional before unavailable, in time before late
+    rank = {"available": 0, "conditional": 1, "unavailable": 2}[route["status"]]
+    late = 1 if route.get("in_time") is False else 0
+    days = route["lead_time_days"] if route.get("lead_time_days") is not None else 10**6
+    return (rank, late, days, route["route"])
+
+
+def _option_node(option: dict, decision: dict, labels: dict, p: dict, lang: str) -> dict:
+    within = (decision.get("need") or {}).get("needed_within_days")
+    children = []
+    for b in option["blocked_by"]:
+        kids = [node("detail", b["reason"])] if b.get("reason") else []
+        for t in b.get("thresholds", ()):
+            kids.append(node("threshold", p["threshold"].format(
+                label=t["label"], op=p["ops"][t["operator"]], limit=_value(t["limit"], t["money"], lang),
+                value=_value(t["value"], t["money"], lang))))
+        children.append(node("block", f"{p['blocked_by']}: {b['title']} ({cite(b['source'], lang)}){_flags(b, p)}.", kids))
+    for b in option.get("possible_blocks", ()):
+        kids = [node("detail", p["missing"].format(facts=", ".join(labels.get(f, f) for f in b["missing_facts"])))]
+        children.append(node("block", f"{p['may_block']}: {b['title']} ({cite(b['source'], lang)}){_flags(b, p)}.", kids))
+    for g in option["grounds"]:
+        kids = [node("detail", g["reason"])] if g.get("reason") else []
+        for name, a in (g.get("amounts") or {}).items():
+            if a["value"] is not None:
+                shown = money(Decimal(a["value"]), lang) if a["unit"].startswith("EUR") else a["value"]
+                kids.append(node("detail", p["amount"].format(title=a["title"], value=shown)))
+        if g.get("conditions"):
+            kids.append(node("detail", f"{p['conditions']}: " + " ".join(g["conditions"])))
+        children.append(node("ground", f"{p['ground']}: {g['title']} ({cite(g['source'], lang)}){_flags(g, p)}.", kids))
+    routes = sorted(option["routes"], key=_route_order)
+    if routes:
+        children.append(node("section", p["routes"], [_route_node(r, within, labels, p, lang) for r in routes]))
+    if option["missing_facts"]:
+        children.append(node("detail", p["missing"].format(facts=", ".join(labels.get(f, f) for f in option["missing_facts"]))))
+    return node("option", f"{option['title']}: {p['status'][option['status']]}.", children)
+
+
+def _advice(decision: dict, p: dict) -> dict | None:
+    best = None
+    for o in decision["options"]:
+        for r in o["routes"]:
+            if r["status"] == "available" and r.get("in_time") is not False and r.get("lead_time_days") is not None:
+                if best is None or r["lead_time_days"] < best["lead_time_days"]:
+                    best = r
+    if best is None:
+        return None
+    return node("advice", p["advice_fast"].format(title=best["title"], who=p["decided_by"].get(best["decided_by"]),
+                                                  days=days(best["lead_time_days"], p)))
+
+
+def build(decision: dict, lang: str = "nl", labels: dict | None = None) -> list[dict]:
+    """The explanation tree of `decision`; `labels` maps fact names to their Dutch/English label."""
+    p = phrases(lang)
+    labels = labels or {}
+    q_labels = {q["fact"]: q["question"] for q in decision.get("questions", ())}
+    nodes = [
+        node("title", p["title"].format(case_id=decision["case_id"])),
+        node("intro", p["intro"].format(date=date(dt.date.fromisoformat(decision["reference_date"]), lang),
+                                        municipality=decision.get("municipality_name") or decision.get("municipality", ""),
+                                        outcome=p["status"][decision["outcome"]])),
+    ]
+    advice = _advice(decision, p)
+    if advice:
+        nodes.append(advice)
+    nodes += [_option_node(o, decision, labels, p, lang) for o in decision["options"]]
+    if decision["missing_facts"]:
+        nodes.append(node("section", p["questions"],
+                          [node("question", q_labels.get(f, labels.get(f, f))) for f in decision["missing_facts"]]))
+    if decision.get("presumptions"):
+        nodes.append(node("section", p["presumptions"],
+                          [node("presumption", f"{x['title']} ({cite(x['source'], lang)}).") for x in decision["presumptions"]]))
+    k = decision.get("kassabon")
+    if k:
+        text = p["kassabon_line"].format(cost=money(Decimal(k["cost_once"]), lang),
+                                         per_year=money(Decimal(k["avoided_per_year"]), lang),
+                                         ratio=number(Decimal(k["ratio_per_year"]), lang), days=k.get("payback_days", "?"))
+        kids = [node("detail", p["kassabon_once"].format(once=money(Decimal(k["avoided_once"]), lang)))] \
+            if Decimal(k["avoided_once"]) > 0 else []
+        nodes.append(node("section", p["kassabon"], [node("kassabon", text, kids)]))
+    nodes.append(node("section", p["rulesets"], [node("ruleset", f"{r['id']} {r['version']} ({r['digest'][:19]}…)")
+                                                for r in decision["rulesets"]]))
+    return nodes

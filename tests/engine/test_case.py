@@ -1,0 +1,52 @@
+import pytest
+
+from engine.bsn import looks_like_bsn, passes_elfproef
+from engine.case import parse_case
+from engine.errors import CaseError
+
+
+def test_elfproef():
+    assert passes_elfproef("111222333")
+    assert passes_elfproef("123456782")
+    assert not passes_elfproef("123456789")
+    assert passes_elfproef("11222333".zfill(9)) == passes_elfproef("011222333")
+
+
+@pytest.mark.parametrize("value", ["111222333", "bsn 123456782 van klant", 111222333, "1112.22.333"])
+def test_bsn_like_values_are_found(value):
+    assert looks_like_bsn(value)
+
+
+@pytest.mark.parametrize("value", ["123456789", "1720.00", "16428.72", 41, "2025-09-15", "NL91ABNA0417164300"])
+def test_ordinary_values_are_not_bsn(value):
+    assert not looks_like_bsn(value)
+
+
+def test_bsn_anywhere_is_refused_without_echoing_it(welding_case):
+    welding_case["need"]["description"] = "klant 111222333"
+    with pytest.raises(CaseError) as exc:
+        parse_case(welding_case)
+    assert exc.value.problems[0].field == "need.description"
+    assert "111222333" not in exc.value.render()
+
+
+@pytest.mark.parametrize("mutate, field, fragment", [
+    (lambda c: c["income"][0].update(net_monthly="-5"), "income.0.net_monthly", "ten minste 0"),
+    (lambda c: c["income"][0].update(net_monthly="12.345"), "income.0.net_monthly", "cijfers achter de komma"),
+    (lambda c: c["debts"].update(regime="bankrupt"), "debts.regime", "toegestaan"),
+    (lambda c: c.update(reference_date="15-09-2025"), "reference_date", "datum"),
+    (lambda c: c.update(reference_date=2025), "reference_date", "datum"),
+    (lambda c: c.update(options=[]), "options", "ten minste"),
+    (lambda c: c.update(unknown_field=1), "unknown_field", "onbekend veld"),
+    (lambda c: c.pop("case_id"), "case_id", "verplicht"),
+])
+def test_invalid_fields_are_named_in_dutch(welding_case, mutate, field, fragment):
+    mutate(welding_case)
+    with pytest.raises(CaseError) as exc:
+        parse_case(welding_case)
+    assert any(p.field == field and fragment in p.message for p in exc.value.problems), exc.value.render()
+
+
+def test_money_is_exact(welding_case):
+    case = parse_case(welding_case)
+    assert str(case.income[0].net_monthly) == "1720.00"

@@ -1,0 +1,132 @@
+"""The evaluator on the acceptance cases and on small variations of the welding-mask case."""
+import copy
+import json
+
+import pytest
+
+from engine.case import parse_case
+from engine.evaluator import evaluate
+from tests.conftest import shared_case
+
+
+def decide(registry, data, lang="nl"):
+    return evaluate(parse_case(data), registry, lang)
+
+
+def option(decision, name):
+    return next(o for o in decision["options"] if o["option"] == name)
+
+
+def ids(items, key="rule"):
+    return [i[key] for i in items]
+
+
+def test_welding_mask_names_every_block_and_route(registry, welding_case):
+    d = decide(registry, welding_case)
+    assert d["outcome"] == "route_available"
+    wage = option(d, "wage_deduction")
+    assert ids(wage["blocked_by"]) == ["wsnp.297.2.a.krediet", "wsnp.295.2.afdracht_boven_vtlb"]
+    assert wage["status"] == "route_available"
+    special = option(d, "special_assistance")
+    assert ids(special["blocked_by"]) == ["zaanstad.bb.inkomensgrens"]
+    assert special["blocked_by"][0]["thresholds"][0] == {
+        "fact": "income.net_monthly", "label": "het netto maandinkomen van het huishouden", "value": "1720.00",
+        "operator": "<=", "limit": "1505.97", "money": True}
+    routes = {r["route"]: r for r in option(d, "in_kind")["routes"]}
+    assert routes["zaanstad.maatwerkbudget"]["in_time"] is True
+    assert routes["zaanstad.maatwerkbudget"]["decided_by"] == "wijkteam"
+    assert routes["pw.16.1.zeer_dringende_redenen"]["in_time"] is False
+    assert routes["wsnp.draagkracht_op_vtlb"]["confidence"] == "assessment"
+    assert option(d, "cash_gift")["status"] == "blocked"
+    assert d["kassabon"] == {"cost_once": "1100.00", "avoided_per_year": "16428.72", "avoided_once": "0.00",
+                             "ratio_per_year": "14.94", "payback_days": 24}
+    assert [p["fact"] for p in d["presumptions"]] == [
+        "circumstances.lawful_residence", "circumstances.detention", "circumstances.necessary_cost"]
+
+
+def test_income_at_the_limit_is_not_blocked_but_one_cent_above_is(registry, welding_case):
+    welding_case["income"][0]["net_monthly"] = "1505.97"
+    assert option(decide(registry, welding_case), "special_assistance")["status"] == "allowed"
+    welding_case["income"][0]["net_monthly"] = "1505.98"
+    assert option(decide(registry, welding_case), "special_assistance")["status"] == "route_available"
+
+
+def test_unknown_income_is_never_read_as_no_block(registry, welding_case):
+    del welding_case["income"]
+    special = option(decide(registry, welding_case), "special_assistance")
+    assert special["status"] == "needs_information"
+    assert special["missing_facts"][0] == "income.net_monthly"
+    assert ids(special["possible_blocks"]) == ["zaanstad.bb.inkomensgrens"]
+
+
+def test_a_block_without_any_open_route_blocks(registry, welding_case):
+    welding_case["need"]["at_risk"] = "comfort"
+    welding_case["debts"]["regime"] = "none"
+    welding_case["circumstances"] = {"urgent_reasons": []}
+    special = option(decide(registry, welding_case), "special_assistance")
+    assert special["status"] == "blocked"
+    assert {r["status"] for r in special["routes"]} == {"unavailable"}
+
+
+def test_circumstances_override_a_presumption(registry, welding_case):
+    welding_case["circumstances"] = {"lawful_residence": False}
+    d = decide(registry, welding_case)
+    assert "pw.11.rechtmatig_verblijf" in ids(option(d, "special_assistance")["blocked_by"])
+    assert "circumstances.lawful_residence" not in [p["fact"] for p in d["presumptions"]]
+
+
+def test_the_decision_is_the_same_bytes_every_time(registry, welding_case):
+    first = json.dumps(decide(registry, copy.deepcopy(welding_case)), sort_keys=True)
+    assert all(json.dumps(decide(registry, copy.deepcopy(welding_case)), sort_keys=True) == first for _ in range(3))
+
+
+def test_english_on_request(registry, welding_case):
+    d = decide(registry, welding_case, "en")
+    assert option(d, "special_assistance")["blocked_by"][0]["reason"].startswith("Net income (€1,720.00)")
+
+
+def test_versions_follow_the_reference_date(registry, welding_case):
+    for day, version, limit in (("2025-06-30", "2025-01-01", "1480.00"), ("2025-07-01", "2025-07-01", "1505.97"),
+                                ("2026-01-01", "2026-01-01", "1541.65")):
+        welding_case["reference_date"] = day
+        d = decide(registry, welding_case)
+        assert {r["id"]: r["version"] for r in d["rulesets"]}["participatiewet"] == version
+        assert option(d, "special_assistance")["blocked_by"][0]["thresholds"][0]["limit"] == limit
+
+
+def test_single_parent_exception_sets_the_work_duty_aside(registry):
+    d = decide(registry, shared_case("maastricht-alleenstaande-ouder"))
+    exemption = option(d, "exemption")
+    assert exemption["status"] == "allowed"
+    assert ids(exemption["grounds"]) == ["pw.9a.1.alleenstaande_ouder"]
+
+
+def test_unknown_care_situation_leaves_the_single_parent_case_open(registry):
+    case = shared_case("maastricht-alleenstaande-ouder")
+    del case["circumstances"]["full_care_of_children"]
+    exemption = option(decide(registry, case), "exemption")
+    assert exemption["status"] == "needs_information"
+    assert "circumstances.full_care_of_children" in exemption["missing_facts"]
+
+
+def test_earnings_exemption_amount(registry):
+    d = decide(registry, shared_case("groningen-zzp-start"))
+    ground = option(d, "earnings_exemption")["grounds"][0]
+    assert ground["amounts"]["vrijgelaten_per_maand"]["value"] == "100.00"
+    case = shared_case("groningen-zzp-start")
+    case["need"]["expected_earnings_monthly"] = "2000.00"  # 25% = 500, capped at € 278 on 2025-10-01
+    assert option(decide(registry, case), "earnings_exemption")["grounds"][0]["amounts"]["vrijgelaten_per_maand"]["value"] == "278.00"
+
+
+def test_young_applicant_route_exists_only_from_2026(registry):
+    case = shared_case("utrecht-jongere-zoektermijn")
+    assert option(decide(registry, case), "bijstand")["status"] == "route_available"
+    case["reference_date"] = "2025-12-31"
+    assert option(decide(registry, case), "bijstand")["status"] == "blocked"
+
+
+def test_open_local_term_asks_instead_of_guessing(registry, welding_case):
+    welding_case["municipality"] = "groningen"
+    special = option(decide(registry, welding_case), "special_assistance")
+    assert special["status"] == "needs_information"
+    assert "groningen.percentage_inkomensgrens" in special["missing_facts"]

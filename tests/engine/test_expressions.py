@@ -1,0 +1,73 @@
+from decimal import Decimal
+
+import pytest
+
+from engine.expressions import ExpressionError, compile_expression
+from engine.unknown import Unknown
+
+NAMES = {"a", "b", "x.y", "kids", "when"}
+
+
+def ev(src, env):
+    return compile_expression(src, NAMES.__contains__, lambda: NAMES).evaluate(env)
+
+
+def test_decimal_literals_are_exact():
+    assert ev("a * 1.10", {"a": Decimal("1369.06")}) == Decimal("1505.9660")
+
+
+def test_absent_fact_is_unknown_and_names_itself():
+    assert ev("a > 1", {}) == Unknown(frozenset({"a"}))
+
+
+@pytest.mark.parametrize("src, env, expected", [
+    ("a > 1 and b > 1", {"a": 0}, False),             # False and ? = False
+    ("a > 1 or b > 1", {"a": 5}, True),               # True or ? = True
+    ("not (a > 1)", {"a": 5}, False),
+    ("a > 1 if b else a < 1", {"a": 5, "b": True}, True),
+    ("any(k < 5 for k in kids)", {"kids": (7, 3)}, True),
+    ("all(k < 5 for k in kids)", {"kids": (7, 3)}, False),
+    ("any(k < 5 for k in kids)", {"kids": ()}, False),
+    ('x.y in ["s", "t"]', {"x.y": "t"}, True),
+    ("round_cents(a * 1.10)", {"a": Decimal("1369.06")}, Decimal("1505.97")),
+    ("min(a, b)", {"a": 3, "b": Decimal("2.5")}, Decimal("2.5")),
+    ("known(a)", {}, False),
+    ("1 < a < 3", {"a": 2}, True),
+])
+def test_kleene_semantics(src, env, expected):
+    assert ev(src, env) == expected
+
+
+def test_unknown_propagates_through_and_when_no_operand_is_false():
+    assert ev("a > 1 and b > 1", {"a": 5}) == Unknown(frozenset({"b"}))
+    assert ev("a > 1 or b > 1", {}) == Unknown(frozenset({"a", "b"}))
+
+
+def test_unknown_has_no_truth_value():
+    with pytest.raises(TypeError):
+        bool(Unknown(frozenset({"a"})))
+
+
+@pytest.mark.parametrize("src, fragment", [
+    ("aa > 1", "bedoelde u 'a'"),
+    ("__import__('os')", "onbekende functie"),
+    ("a.__class__", "onbekende naam"),
+    ("a[0]", "niet toegestaan"),
+    ("lambda: 1", "niet toegestaan"),
+    ("a is None", "known"),
+    ("a >", "syntaxfout"),
+    ("a > true", "True"),
+])
+def test_unsafe_or_wrong_expressions_are_refused_at_compile_time(src, fragment):
+    with pytest.raises(ExpressionError, match=fragment):
+        compile_expression(src, NAMES.__contains__, lambda: NAMES)
+
+
+def test_thresholds_put_the_fact_on_the_left():
+    e = compile_expression("2 * b < a and 1.5 * b >= 3", NAMES.__contains__)
+    assert [(t.fact, t.op) for t in e.thresholds] == [("a", ">")]
+    assert e.thresholds[0].limit({"b": 4}, None) == 8
+
+
+def test_names_are_collected():
+    assert compile_expression("a > b or x.y == 'z'", NAMES.__contains__).names == {"a", "b", "x.y"}

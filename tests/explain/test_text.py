@@ -1,0 +1,33 @@
+from engine.decide import decide
+from explain import explain
+
+
+def test_welding_mask_explanation_names_blocks_routes_and_receipt(registry, welding_case):
+    text = " ".join(decide(welding_case, registry)["explanation"].split())
+    for needle in ("Faillissementswet art. 297 lid 2 onderdeel a", "Geen bijzondere bijstand boven 110%",
+                   "Faillissementswet art. 295 lid 1", "Budget Maatwerkondersteuning", "Participatiewet art. 16 lid 1",
+                   "vrij te laten bedrag", "ten hoogste € 1.505,97", "Waarschijnlijk te laat",
+                   "14,94 keer", "Snelste route die op tijd kan: Budget Maatwerkondersteuning"):
+        assert needle in text, needle
+
+
+def test_amounts_are_never_split_over_two_lines(registry, welding_case):
+    text = decide(welding_case, registry)["explanation"]
+    assert not any(line.rstrip().endswith("€") for line in text.splitlines())
+
+
+def test_missing_facts_become_questions(registry, welding_case):
+    del welding_case["income"]
+    text = decide(welding_case, registry)["explanation"]
+    assert "Nog uit te zoeken" in text
+    assert "Wat is het netto maandinkomen van het huishouden" in text
+
+
+def test_english_and_markdown(registry, welding_case):
+    d = decide(welding_case, registry, "en")
+    assert "Fastest route in time" in d["explanation"]
+    md = explain(d, "en", "markdown")
+    assert md.startswith("# Justification for case zaanstad-lasmasker")
+    assert "\n## Cash gift: blocked.\n" in md
+    tree = explain(d, "en", "json")
+    assert {n["kind"] for n in tree} >= {"title", "option", "section"}
