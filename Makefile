@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: all setup run test bench clean
+.PHONY: all setup run test bench bench-service bench-scale clean
 
 all: setup
 
@@ -16,7 +16,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,durable]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,durable,casebook,scale]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -28,6 +28,12 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_engine.py
+
+bench-service: setup
+	$(BIN)/python benchmarks/bench_service.py
+
+bench-scale: setup
+	$(BIN)/python benchmarks/bench_scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
