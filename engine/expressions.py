@@ -85,26 +85,24 @@ def _truth(value: Any, source: str) -> bool | Unknown:
     raise ExpressionError(f"'{source}' is geen ja/nee-waarde maar {value!r}")
 
 
-def _kleene_and(values: Iterable[Any], source: str) -> bool | Unknown:
+def _kleene(values: Iterable[Any], source: str, dominant: bool) -> bool | Unknown:
+    """Kleene and (dominant False) or or (dominant True): the dominant value wins over unknowns."""
     unknown = None
     for v in values:
         v = _truth(v, source)
-        if v is False:
-            return False
-        if v is not True:
+        if v is dominant:
+            return dominant
+        if not isinstance(v, bool):
             unknown = v if unknown is None else Unknown(unknown.facts | v.facts)
-    return True if unknown is None else unknown
+    return (not dominant) if unknown is None else unknown
+
+
+def _kleene_and(values: Iterable[Any], source: str) -> bool | Unknown:
+    return _kleene(values, source, False)
 
 
 def _kleene_or(values: Iterable[Any], source: str) -> bool | Unknown:
-    unknown = None
-    for v in values:
-        v = _truth(v, source)
-        if v is True:
-            return True
-        if v is not False:
-            unknown = v if unknown is None else Unknown(unknown.facts | v.facts)
-    return False if unknown is None else unknown
+    return _kleene(values, source, True)
 
 
 def _months_between(a: dt.date, b: dt.date) -> int:
