@@ -254,7 +254,7 @@ class _Compiler:
             if t is False:
                 return orelse(env, loc)
             a, b = body(env, loc), orelse(env, loc)
-            return a if a == b and not isinstance(a, Unknown) else (unknown_of(t, a, b) or t)
+            return a if a == b and not isinstance(a, Unknown) else unknown_of(t, a, b)  # t is unknown here
         return choose
 
     # -- functions --------------------------------------------------------------------------
