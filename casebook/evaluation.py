@@ -54,7 +54,7 @@ def reevaluate(store: Store, registry: Registry, evaluation: str, as_of: dt.date
                progress: Callable[[int], None] | None = None) -> ReevaluationReport:
     """Evaluate the latest version of stored cases under `registry` and keep the new decision next
     to the old ones. `as_of` evaluates as if the reference date were that day (another version of the
-    rule sets). Cases already evaluated under exactly these rule-set versions are left alone."""
+    rule sets). Case versions that already have a decision under the label `evaluation` are left alone."""
     report = ReevaluationReport()
     after = 0
     while True:
@@ -63,7 +63,11 @@ def reevaluate(store: Store, registry: Registry, evaluation: str, as_of: dt.date
             break
         after = rows[-1].id
         batch = []
+        done = store.evaluated([r.id for r in rows], evaluation)
+        report.written.unchanged += len(done)
         for r in rows:
+            if r.id in done:
+                continue
             try:
                 case = parse_stored(r.case_json)
                 if as_of:

@@ -80,11 +80,12 @@ class CaseTag(Base):
 
 
 class DecisionRow(Base):
-    """One evaluation of one case version under one set of rule-set versions."""
+    """One evaluation of one case version. An evaluation is named by its label (by default the rule-set
+    folder and its digest); evaluating a case version again under the same label adds nothing."""
 
     __tablename__ = "decisions"
     __table_args__ = (
-        UniqueConstraint("case_row_id", "rulesets_digest", name="uq_decisions_case_rulesets"),
+        UniqueConstraint("case_row_id", "evaluation", name="uq_decisions_case_evaluation"),
         Index("ix_decisions_current_scope", "current", "municipality", "reference_date"),
     )
 

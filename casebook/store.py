@@ -136,18 +136,18 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(q).all()
 
-    def has_decisions(self, pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
-        pairs = set(pairs)
-        if not pairs:
+    def evaluated(self, row_ids: Sequence[int], evaluation: str) -> set[int]:
+        """Which of these case versions have a decision under `evaluation` already."""
+        if not row_ids:
             return set()
         with self.engine.connect() as conn:
-            rows = conn.execute(select(decisions_t.c.case_row_id, decisions_t.c.rulesets_digest)
-                                .where(decisions_t.c.case_row_id.in_(sorted({p[0] for p in pairs})))).all()
-        return {(r.case_row_id, r.rulesets_digest) for r in rows} & pairs
+            return set(conn.execute(select(decisions_t.c.case_row_id).where(
+                decisions_t.c.case_row_id.in_(list(row_ids)), decisions_t.c.evaluation == evaluation)).scalars())
 
     def add_decisions(self, items: Sequence[Evaluated], evaluation: str, as_of: dt.date | None = None,
                       source: str | None = None) -> WriteResult:
-        """Add decisions to stored case versions (both the old and the new decision are kept)."""
+        """Add decisions under `evaluation` to stored case versions (earlier decisions are kept); a case
+        version that already has a decision under this label is left alone."""
         if not items:
             return WriteResult()
         return db.write_transaction(self.engine, lambda conn: _write_decisions(conn, items, evaluation, as_of,
@@ -454,17 +454,15 @@ def _insert_decisions(conn: Connection, rows: list[dict], decisions: list[dict])
 def _write_decisions(conn: Connection, items: Sequence[Evaluated], evaluation: str, as_of: dt.date | None,
                      source: str | None) -> WriteResult:
     result = WriteResult()
-    wanted = {}
-    for e in items:
-        wanted.setdefault((e.case_row_id, summarise(e.decision).rulesets_digest), e)
-    rows = conn.execute(select(decisions_t.c.case_row_id, decisions_t.c.rulesets_digest)
-                        .where(decisions_t.c.case_row_id.in_(sorted({k[0] for k in wanted})))).all()
-    for r in rows:
-        if wanted.pop((r.case_row_id, r.rulesets_digest), None) is not None:
-            result.unchanged += 1
+    wanted = {e.case_row_id: e for e in items}
+    done = conn.execute(select(decisions_t.c.case_row_id).where(
+        decisions_t.c.case_row_id.in_(sorted(wanted)), decisions_t.c.evaluation == evaluation)).scalars().all()
+    for row_id in done:  # already evaluated under this label
+        del wanted[row_id]
+        result.unchanged += 1
     live = {r.id: r.latest for r in conn.execute(select(cases_t.c.id, cases_t.c.latest)
-                                                 .where(cases_t.c.id.in_(sorted({k[0] for k in wanted}))))}
-    todo = [e for e in sorted(wanted.values(), key=lambda e: e.case_row_id) if e.case_row_id in live]
+                                                 .where(cases_t.c.id.in_(sorted(wanted))))}
+    todo = [wanted[k] for k in sorted(wanted) if k in live]
     result.unchanged += len(wanted) - len(todo)  # deleted meanwhile: nothing to add to
     if not todo:
         return result

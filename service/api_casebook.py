@@ -29,13 +29,13 @@ from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse,
 from starlette.concurrency import run_in_threadpool
 
 from casebook.db import resolve_url
-from casebook.evaluation import evaluation_label
+from casebook.evaluation import evaluate, evaluation_label
 from casebook.exports import table_csv, table_parquet
-from casebook.importers import RawRecord, import_records
+from casebook.importers import RawRecord, to_prepared
 from casebook.report import PERIODS, build_report
 from casebook.store import Filters, Store
 from engine.decide import fact_labels
-from engine.errors import CaseError, Problem, RegelruimteError
+from engine.errors import Problem, RegelruimteError
 from engine.registry import Registry
 from explain import explain
 
@@ -161,20 +161,18 @@ async def add_cases(request: Request, store: Store = Depends(get_store), registr
     raws = [RawRecord("body" if len(records) == 1 else f"body[{i}]", None, r) for i, r in enumerate(records)]
 
     def work():
-        from casebook.importers import to_prepared
-        problems = []
-        for raw in raws:  # validate everything first: a bad record stores nothing
+        prepared, problems = [], []
+        for raw in raws:  # validate and evaluate everything first: one bad record stores nothing
             try:
-                to_prepared(raw)
-            except CaseError as exc:
+                p = to_prepared(raw)
+                p.decision = evaluate(p, registry)
+                prepared.append(p)
+            except RegelruimteError as exc:
                 problems += exc.problems
         if problems:
             raise InputError(problems)
-        report = import_records(store, registry, raws, evaluation_label(registry, DEFAULT_RULESETS),
-                                batch_size=len(raws), kind="api", source="api")
-        if report.rejected:  # evaluation problems (e.g. no rule set in force): the batch was not written
-            raise InputError(report.rejected)
-        return report
+        return store.add(prepared, lambda p: evaluate(p, registry), evaluation_label(registry, DEFAULT_RULESETS),
+                         kind="api", source="api")
 
     report = await run_in_threadpool(work)
     return {"added": report.added, "new_versions": report.new_versions, "unchanged": report.unchanged,

@@ -78,3 +78,12 @@ def add_records(store: Store, registry, records, batch_size: int = 500, **kwargs
     raws = [RawRecord("test", i + 1, r) for i, r in enumerate(records)]
     return import_records(store, registry, raws, evaluation_label(registry, RULESETS), batch_size=batch_size,
                           **kwargs)
+
+
+def pytest_terminal_summary(terminalreporter):
+    base = postgres_base()
+    if base:
+        shown = make_url(base).render_as_string(hide_password=True)
+        terminalreporter.write_line(f"casebook: PostgreSQL-tests gedraaid tegen {shown}")
+    else:
+        terminalreporter.write_line(f"casebook: {PG_SKIP}", yellow=True)

@@ -89,7 +89,7 @@ def upgrade() -> None:
         sa.Column("decision_json", Document, nullable=False),
         sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.id"), nullable=False),
         sa.Column("evaluated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.UniqueConstraint("case_row_id", "rulesets_digest", name="uq_decisions_case_rulesets"),
+        sa.UniqueConstraint("case_row_id", "evaluation", name="uq_decisions_case_evaluation"),
     )
     op.create_index("ix_decisions_current_scope", "decisions", ["current", "municipality", "reference_date"])
     op.create_index("ix_decisions_case_row_id", "decisions", ["case_row_id"])
