@@ -5,7 +5,7 @@ from typing import Any
 
 from explain import explain
 
-from .case import parse_case
+from .case import Case, parse_case
 from .errors import RegelruimteError
 from .evaluator import evaluate
 from .registry import Registry
@@ -18,17 +18,28 @@ def fact_labels(registry: Registry, lang: str) -> dict[str, str]:
 
 def decide(data: Any, registry: Registry, lang: str = "nl", file: str | None = None) -> dict:
     """The public decision for raw case data, with its explanation; raises CaseError or NoRulesetInForce."""
-    case = parse_case(data, file=file)
+    return decide_case(parse_case(data, file=file), registry, lang, data=data, file=file)
+
+
+def decide_case(case: Case, registry: Registry, lang: str = "nl", data: Any = None, file: str | None = None,
+                explanation: bool = True) -> dict:
+    """The decision for an already validated case; `data` (the raw input) lets problems name their line.
+
+    `explanation=False` leaves out the explanation text, for callers that store many decisions and
+    render the text on demand (it is a pure function of the decision).
+    """
     try:
         decision = evaluate(case, registry, lang)
     except RegelruimteError as exc:
         for p in exc.problems:  # name the file and line of case problems found after parsing
             if p.field and p.file is None:
                 p.file = file
-                p.line = line_of(data, [int(k) if k.isdigit() else k for k in p.field.split(".")])
+                if data is not None:
+                    p.line = line_of(data, [int(k) if k.isdigit() else k for k in p.field.split(".")])
         raise
     local = registry.municipalities.get(case.municipality)
     if local is not None and local.meta.municipality_name:
         decision["municipality_name"] = local.meta.municipality_name
-    decision["explanation"] = explain(decision, lang, "text", fact_labels(registry, lang))
+    if explanation:
+        decision["explanation"] = explain(decision, lang, "text", fact_labels(registry, lang))
     return decision

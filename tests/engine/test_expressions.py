@@ -43,6 +43,13 @@ def test_unknown_propagates_through_and_when_no_operand_is_false():
     assert ev("a > 1 or b > 1", {}) == Unknown(frozenset({"a", "b"}))
 
 
+def test_conditional_with_an_unknown_test_and_different_branches_is_unknown():
+    # an unknown test whose branches differ: unknown, naming the test's facts and the branches'
+    assert ev("a if b else 2", {"a": 1}) == Unknown(frozenset({"b"}))
+    assert ev("a if b else kids", {"a": 1}) == Unknown(frozenset({"b", "kids"}))
+    assert ev("a if b else 1", {"a": 1}) == 1
+
+
 def test_unknown_has_no_truth_value():
     with pytest.raises(TypeError):
         bool(Unknown(frozenset({"a"})))

@@ -1,0 +1,121 @@
+"""Charts as inline SVG, drawn by small pure functions: no JavaScript, no CDN, works offline.
+
+Each function returns one `<svg>` element as text, with a <title> for screen readers and a
+tooltip (<title>) on every mark. Colours are the Okabe–Ito palette (readable with colour
+blindness); counts are written next to the marks, so nothing depends on colour alone.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+from xml.sax.saxutils import escape
+
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+FONT = 'font-family="system-ui, sans-serif" font-size="12"'
+CHAR_PX = 7  # average width of a 12px character, to size label columns
+
+
+def _e(text: object) -> str:
+    return escape(str(text), {'"': "&quot;"})
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _svg(width: int, height: int, title: str, body: list[str]) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" {FONT}><title>{_e(title)}</title>' + "".join(body) + "</svg>")
+
+
+def _empty(title: str, width: int) -> str:
+    return _svg(width, 40, title, [f'<text x="0" y="24" fill="#555">{_e(title)}: geen gegevens</text>'])
+
+
+def bar_chart(items: Sequence[tuple[str, int]], title: str, width: int = 760, bar: int = 20,
+              label_chars: int = 38, colour: str = PALETTE[0]) -> str:
+    """Horizontal bars, one per (label, value), longest first as given."""
+    if not items:
+        return _empty(title, width)
+    label_w = min(label_chars, max(len(label) for label, _ in items)) * CHAR_PX + 12
+    value_w = 60
+    plot = max(40, width - label_w - value_w)
+    top = max(v for _, v in items) or 1
+    gap = 6
+    body = []
+    for i, (label, value) in enumerate(items):
+        y = i * (bar + gap)
+        w = plot * value / top
+        body.append(
+            f'<g><title>{_e(label)}: {value}</title>'
+            f'<text x="{label_w - 8}" y="{y + bar * 0.72:.1f}" text-anchor="end">{_e(_short(label, label_chars))}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar}" fill="{colour}"/>'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + bar * 0.72:.1f}">{value}</text></g>')
+    return _svg(width, len(items) * (bar + gap), title, body)
+
+
+def _heat(value: int, top: int) -> str:
+    """White to dark red, by value/top."""
+    if not value:
+        return "#f4f4f4"
+    t = value / top
+    r, g, b = 255 - round(t * (255 - 153)), 245 - round(t * 245), 240 - round(t * 240)
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def heatmap(labels: Sequence[str], matrix: Sequence[Sequence[int]], title: str, cell: int = 34,
+            label_chars: int = 38) -> str:
+    """A symmetric matrix (e.g. collisions: cases where two rules block together). Columns are
+    numbered; the number refers to the row with that number."""
+    if not labels:
+        return _empty(title, 400)
+    label_w = min(label_chars, max(len(label) for label in labels)) * CHAR_PX + 40
+    head = 22
+    top = max((v for row in matrix for v in row), default=0) or 1
+    body = []
+    for j in range(len(labels)):
+        body.append(f'<text x="{label_w + j * cell + cell / 2}" y="{head - 6}" text-anchor="middle">{j + 1}</text>')
+    for i, label in enumerate(labels):
+        y = head + i * cell
+        body.append(f'<text x="{label_w - 8}" y="{y + cell * 0.62:.1f}" text-anchor="end">'
+                    f'{_e(_short(label, label_chars))} {i + 1}</text>')
+        for j, value in enumerate(matrix[i]):
+            x = label_w + j * cell
+            fill = "#ffffff" if i == j else _heat(value, top)
+            ink = "#ffffff" if value and value / top > 0.55 else "#222222"
+            body.append(f'<g><title>{_e(label)} × {_e(labels[j])}: {value}</title>'
+                        f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="{fill}" stroke="#ddd"/>'
+                        + (f'<text x="{x + (cell - 2) / 2}" y="{y + cell * 0.62:.1f}" text-anchor="middle" '
+                           f'fill="{ink}">{value}</text>' if value and i != j else "") + "</g>")
+    return _svg(label_w + len(labels) * cell + 10, head + len(labels) * cell + 4, title, body)
+
+
+def stacked_bars(rows: Sequence[tuple[str, Sequence[tuple[str, int]]]], title: str, width: int = 760,
+                 bar: int = 20, label_chars: int = 38) -> str:
+    """One bar per row label, split into segments per series (e.g. per block: the cases each route was
+    available), with a legend of the series."""
+    series = list(dict.fromkeys(name for _, parts in rows for name, _ in parts))
+    if not rows or not series:
+        return _empty(title, width)
+    colour = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(series)}
+    label_w = min(label_chars, max(len(label) for label, _ in rows)) * CHAR_PX + 12
+    plot = max(40, width - label_w - 60)
+    top = max(sum(v for _, v in parts) for _, parts in rows) or 1
+    gap = 6
+    body = []
+    for i, (label, parts) in enumerate(rows):
+        y = i * (bar + gap)
+        body.append(f'<text x="{label_w - 8}" y="{y + bar * 0.72:.1f}" text-anchor="end">'
+                    f'<title>{_e(label)}</title>{_e(_short(label, label_chars))}</text>')
+        x = label_w
+        for name, value in parts:
+            w = plot * value / top
+            body.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar}" fill="{colour[name]}">'
+                        f'<title>{_e(label)} — {_e(name)}: {value}</title></rect>')
+            x += w
+        body.append(f'<text x="{x + 6:.1f}" y="{y + bar * 0.72:.1f}">{sum(v for _, v in parts)}</text>')
+    legend_top = len(rows) * (bar + gap) + 10
+    for k, name in enumerate(series):
+        y = legend_top + k * 18
+        body.append(f'<rect x="{label_w}" y="{y}" width="12" height="12" fill="{colour[name]}"/>'
+                    f'<text x="{label_w + 18}" y="{y + 10}">{_e(name)}</text>')
+    return _svg(width, legend_top + len(series) * 18, title, body)

@@ -1,0 +1,152 @@
+"""Opening the casebook database: which URL, how to connect, migrations, and retrying conflicts.
+
+SQLite is the default (a file next to where you work); PostgreSQL is used when the URL says so.
+SQLite runs in WAL mode with a busy timeout, and every write transaction starts with
+`BEGIN IMMEDIATE`, so concurrent writers queue instead of failing half-way. A write that still
+conflicts (a unique key another writer took first, a deadlock, a locked database) is rolled back
+whole and retried; the retry sees the other writer's rows, so nothing is lost or duplicated.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+ENV_URL = "REGELRUIMTE_DATABASE_URL"
+DEFAULT_URL = "sqlite:///casebook.sqlite"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "casebook_alembic_version"
+BUSY_TIMEOUT_MS = 30_000
+_MIGRATION_LOCK = 0x52524342  # "RRCB": the PostgreSQL advisory lock held while migrating
+
+T = TypeVar("T")
+
+
+def resolve_url(given: str | None = None) -> str:
+    """The database URL: `given` (a URL or a file path), else $REGELRUIMTE_DATABASE_URL, else casebook.sqlite."""
+    value = given or os.environ.get(ENV_URL) or DEFAULT_URL
+    if "://" not in value:
+        return f"sqlite:///{Path(value).expanduser()}"
+    return value
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def make_engine(url: str) -> Engine:
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        engine = create_engine(u, json_serializer=_dumps, connect_args={"check_same_thread": False,
+                                                                        "timeout": BUSY_TIMEOUT_MS / 1000})
+        _sqlite_setup(engine)
+        return engine
+    return create_engine(u, json_serializer=_dumps, pool_pre_ping=True)
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see below)
+        cur = dbapi_conn.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")  # durable against process crashes in WAL mode
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection):
+        # a writer takes the write lock at the start, so two writers never deadlock on an upgrade
+        immediate = conn.get_execution_options().get("casebook_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _alembic_config(conn: Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def _head() -> str:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE}).get_current_revision()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration; safe when several processes open a new database at once."""
+    head = _head()
+    if current_revision(engine) == head:
+        return
+    with engine.connect() as conn:
+        conn.execution_options(casebook_write=True)
+        with conn.begin():
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+            if MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE}).get_current_revision() != head:
+                command.upgrade(_alembic_config(conn), "head")
+
+
+# -- retrying a write transaction -----------------------------------------------------------------
+
+_RETRY_PG_CODES = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True  # a unique key another writer took first: the retry sees its rows
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if code in _RETRY_PG_CODES:
+        return True
+    return isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower()
+
+
+class WriteConflict(Exception):
+    """A write kept conflicting with other writers; nothing of it was stored."""
+
+
+def write_transaction(engine: Engine, work: Callable[[Connection], T], attempts: int = 8) -> T:
+    """Run `work` in one write transaction; on a conflict roll back everything and run it again."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with _write_connection(engine) as conn:
+                return work(conn)
+        except DBAPIError as exc:
+            if not _retryable(exc) or attempt == attempts:
+                if _retryable(exc):
+                    raise WriteConflict(str(exc.orig)) from exc
+                raise
+            time.sleep(min(2.0, 0.02 * 2 ** attempt) * random.uniform(0.5, 1.5))
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def _write_connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        conn.execution_options(casebook_write=True)
+        with conn.begin():
+            yield conn

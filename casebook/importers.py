@@ -1,0 +1,500 @@
+"""Importing cases into the casebook: a folder of YAML/JSON files, a JSONL file, or a CSV file.
+
+Each record is validated (engine.case.parse_case) and evaluated (the engine's decision); a bad
+record is reported with its file and line and the rest is imported. Records are written in
+batches, each batch in one transaction (whole or not at all). Importing is idempotent by case id
++ content digest: a re-run adds nothing, and a changed case with a known id becomes a new version
+of that case (the old version and its decisions are kept; analysis uses the newest).
+
+A record is either a bare case (the public case format) or an envelope that adds the casebook's
+own fields: `{case: {...}, team: ..., signal: "systeemprobleem: ...", tags: [...]}`. In a CSV the
+same fields are the columns `team`, `signal` and `tags` (see docs/casebook.md for every column).
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from engine.bsn import bsn_paths
+from engine.case import parse_case
+from engine.errors import CaseError, Problem, RegelruimteError
+from engine.facts import Vocabulary
+from engine.registry import Registry
+from engine.yamlsource import LineList, SourceError, line_of, load_file
+
+from .evaluation import evaluate
+from .records import Meta, Prepared, prepare
+from .store import Store
+
+CASE_SUFFIXES = (".yaml", ".yml", ".json")
+META_KEYS = ("team", "signal", "tags")
+# keys of an exported case version (Store.export) that an import ignores: exports import back
+EXPORT_KEYS = ("case_id", "version", "latest", "digest", "municipality", "reference_date", "origin", "created_at",
+               "updated_at", "decisions")
+TAG = re.compile(r"^[a-z0-9][a-z0-9_:.-]{0,49}$")
+MAX_TAGS = 20
+
+
+@dataclass
+class RawRecord:
+    """One record as read: its data, or the problems that kept it from being read."""
+
+    file: str
+    line: int | None
+    data: Any = None
+    problems: list[Problem] | None = None
+
+
+@dataclass
+class ImportReport:
+    read: int = 0
+    added: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    updated: int = 0
+    batches: int = 0
+    rejected: list[Problem] = field(default_factory=list)
+
+    @property
+    def stored(self) -> int:
+        return self.added + self.new_versions
+
+    def as_dict(self, lang: str = "nl") -> dict:
+        return {"read": self.read, "added": self.added, "new_versions": self.new_versions,
+                "unchanged": self.unchanged, "updated": self.updated, "batches": self.batches,
+                "rejected": [p.as_dict(lang) for p in self.rejected]}
+
+
+# -- metadata and envelopes ---------------------------------------------------------------------------
+
+def _meta_problem(message: str, message_en: str, key: str, data: Any, file: str | None, line: int | None) -> Problem:
+    return Problem(message, message_en, field=key, file=file, line=line_of(data, [key]) or line)
+
+
+def split_record(data: Any, defaults: Meta = Meta(), file: str | None = None,
+                 line: int | None = None) -> tuple[Any, Meta]:
+    """The case and the casebook fields of a record (a bare case or a `{case: …}` envelope)."""
+    if not (isinstance(data, dict) and isinstance(data.get("case"), dict)):
+        return data, defaults  # a bare case (the case format has no field `case`)
+    problems = [_meta_problem("onbekend veld in het importrecord (toegestaan: case, team, signal, tags)",
+                              "unknown field in the import record (allowed: case, team, signal, tags)", k, data,
+                              file, line)
+                for k in data if k != "case" and k not in META_KEYS and k not in EXPORT_KEYS]
+    team, signal, tags = data.get("team"), data.get("signal"), data.get("tags")
+    if team is not None and not (isinstance(team, str) and 0 < len(team.strip()) <= 100):
+        problems.append(_meta_problem("team: tekst van 1 tot 100 tekens", "team: text of 1 to 100 characters",
+                                      "team", data, file, line))
+    if signal is not None and not (isinstance(signal, str) and len(signal) <= 4000):
+        problems.append(_meta_problem("signal: tekst van ten hoogste 4000 tekens",
+                                      "signal: text of at most 4000 characters", "signal", data, file, line))
+    if isinstance(tags, str):
+        tags = [t for t in re.split(r"[|,;]", tags)]
+    if tags is not None and not isinstance(tags, list):
+        problems.append(_meta_problem("tags: een lijst van labels", "tags: a list of labels", "tags", data, file,
+                                      line))
+        tags = None
+    clean = []
+    for t in tags or ():
+        t = str(t).strip().lower()
+        if t and not TAG.match(t):
+            problems.append(_meta_problem(f"ongeldig label '{t}': kleine letters, cijfers en - _ : . (max. 50)",
+                                          f"invalid tag '{t}'", "tags", data, file, line))
+        elif t:
+            clean.append(t)
+    if len(clean) > MAX_TAGS:
+        problems.append(_meta_problem(f"ten hoogste {MAX_TAGS} labels", f"at most {MAX_TAGS} tags", "tags", data,
+                                      file, line))
+    if problems:
+        raise CaseError(problems)
+    meta = Meta(team=team.strip() if isinstance(team, str) else defaults.team,
+                signal=signal.strip() or None if isinstance(signal, str) else defaults.signal,
+                tags=tuple(dict.fromkeys([*clean, *defaults.tags])))
+    return data["case"], meta
+
+
+def check_meta(meta: Meta, file: str | None, line: int | None) -> None:
+    """The casebook fields are free text: hold them to the same pseudonymity rule as the case."""
+    paths = sorted(set(bsn_paths({"team": meta.team, "signal": meta.signal, "tags": list(meta.tags)})))
+    if paths:
+        raise CaseError([Problem("bevat een nummer dat op een BSN lijkt; gebruik alleen pseudoniemen",
+                                 "contains a number that looks like a BSN; use pseudonyms only",
+                                 field=p.split(".")[0], file=file, line=line) for p in paths])
+
+
+# -- readers ------------------------------------------------------------------------------------------
+
+def detect_format(path: Path) -> str:
+    if path.is_dir():
+        return "folder"
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix == ".csv":
+        return "csv"
+    if suffix in CASE_SUFFIXES:
+        return "file"
+    raise SourceError(Problem("onbekend formaat: geef een map, .jsonl, .csv, .yaml of .json (of --format)",
+                              "unknown format: give a folder, .jsonl, .csv, .yaml or .json (or --format)",
+                              file=path.name))
+
+
+def read_file(path: Path, name: str | None = None) -> Iterator[RawRecord]:
+    """One YAML/JSON file: a case, an envelope, or a list of them."""
+    name = name or path.name
+    try:
+        data = load_file(path)
+    except SourceError as exc:
+        exc.problem.file = name
+        yield RawRecord(name, exc.problem.line, problems=[exc.problem])
+        return
+    if isinstance(data, list):
+        lines = data.lines if isinstance(data, LineList) else [None] * len(data)
+        for item, line in zip(data, lines):
+            yield RawRecord(name, line, item)
+    else:
+        yield RawRecord(name, getattr(data, "line", None) or None, data)
+
+
+def read_folder(folder: Path) -> Iterator[RawRecord]:
+    """Every .yaml, .yml and .json file under `folder`, in name order."""
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in CASE_SUFFIXES):
+        yield from read_file(path, str(path.relative_to(folder)))
+
+
+def read_jsonl(path: Path) -> Iterator[RawRecord]:
+    """One JSON record per line; empty lines are skipped."""
+    name = path.name
+    with path.open(encoding="utf-8-sig") as f:
+        for number, text in enumerate(f, start=1):
+            if not text.strip():
+                continue
+            try:
+                data = json.loads(text, parse_float=Decimal)
+            except json.JSONDecodeError as exc:
+                yield RawRecord(name, number, problems=[Problem(f"ongeldige JSON: {exc.msg} (kolom {exc.colno})",
+                                                                f"invalid JSON: {exc.msg} (column {exc.colno})",
+                                                                file=name, line=number)])
+                continue
+            yield RawRecord(name, number, data)
+
+
+# -- CSV ----------------------------------------------------------------------------------------------
+
+INCOME_SOURCES = ("wages", "self_employment", "bijstand", "other_benefit", "alimony", "other")
+BRIDGE = ("family_stability", "well_being", "financial_management", "education", "employment")
+
+# column -> how its cells are read; circumstances.<name> columns take their type from the fact vocabulary
+CSV_COLUMNS: dict[str, str] = {
+    "case_id": "text", "reference_date": "date", "municipality": "text",
+    "household.composition": "text", "household.children": "int_list", "household.cost_sharers": "int",
+    "applicant.age": "int", "partner.age": "int", "applicant.student_finance_possible": "bool",
+    **{f"income.{s}": "money" for s in INCOME_SOURCES},
+    "assets": "money", "debts.regime": "text", "debts.since": "date", "debts.free_allowance_monthly": "money",
+    "benefit": "text", "work": "text",
+    "need.kind": "text", "need.purpose": "text", "need.description": "text", "need.amount": "money",
+    "need.needed_within_days": "int", "need.at_risk": "text", "need.obligation": "text",
+    "need.duration_months": "int", "need.expected_earnings_monthly": "money",
+    "options": "text_list",
+    "avoided_costs.item": "text", "avoided_costs.per_year": "money", "avoided_costs.once": "money",
+    **{f"assessment.bridge.{p}": "int" for p in BRIDGE},
+    "team": "text", "signal": "text", "tags": "text_list",
+}
+REQUIRED_COLUMNS = ("case_id", "reference_date", "municipality", "options")
+_FACT_KIND = {"boolean": "bool", "integer": "int", "money": "money", "date": "date", "list_text": "text_list",
+              "list_integer": "int_list", "text": "text", "enum": "text"}
+_TRUE = {"ja", "j", "true", "waar", "yes", "y", "1"}
+_FALSE = {"nee", "n", "false", "onwaar", "no", "0"}
+_DUTCH_DATE = re.compile(r"^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$")
+
+
+def parse_amount(text: str) -> str:
+    """A money cell as a decimal string: accepts 1100.00, 1100,00, 1.100,00 and 1,100.00, € and spaces."""
+    t = text.replace("€", "").replace("\u00a0", "").replace(" ", "")
+    if "," in t and "." in t:
+        decimal, thousands = (",", ".") if t.rfind(",") > t.rfind(".") else (".", ",")
+        t = t.replace(thousands, "").replace(decimal, ".")
+    elif "," in t or "." in t:
+        sep = "," if "," in t else "."
+        if t.count(sep) > 1 or len(t.rpartition(sep)[2]) == 3:
+            raise ValueError("dubbelzinnig bedrag; schrijf het als 1100.00")
+        t = t.replace(",", ".")
+    try:
+        Decimal(t)
+    except InvalidOperation:
+        raise ValueError("geen geldig bedrag; schrijf bv. 1100.00") from None
+    return t
+
+
+def _cell(kind: str, text: str, list_sep: str) -> Any:
+    if kind == "text":
+        return text
+    if kind == "money":
+        return parse_amount(text)
+    if kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError("moet een geheel getal zijn") from None
+    if kind == "bool":
+        low = text.lower()
+        if low in _TRUE or low in _FALSE:
+            return low in _TRUE
+        raise ValueError("moet ja of nee zijn")
+    if kind == "date":
+        m = _DUTCH_DATE.match(text)
+        return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}" if m else text
+    parts = [p.strip() for p in re.split(list_sep, text) if p.strip()]
+    if kind == "int_list":
+        try:
+            return [int(p) for p in parts]
+        except ValueError:
+            raise ValueError("moet een lijst gehele getallen zijn, gescheiden door |") from None
+    return parts
+
+
+def _row_record(cells: dict[str, Any]) -> dict:
+    """A CSV row (converted cells, empty ones left out) as an import envelope, and which case
+    field came from which column (so problems can name the column)."""
+    case: dict[str, Any] = {}
+    where: dict[str, str] = {}
+    for key in ("case_id", "reference_date", "municipality", "assets", "benefit", "work", "options"):
+        if key in cells:
+            case[key] = cells[key]
+            where[key] = key
+    household: dict[str, Any] = {}
+    for key in ("composition", "children", "cost_sharers"):
+        if f"household.{key}" in cells:
+            household[key] = cells[f"household.{key}"]
+            where[f"household.{key}"] = f"household.{key}"
+    members = []
+    for role in ("applicant", "partner"):
+        member = {k: cells[f"{role}.{k}"] for k in ("age", "student_finance_possible") if f"{role}.{k}" in cells}
+        if member:
+            for k in member:
+                where[f"household.members.{len(members)}.{k}"] = f"{role}.{k}"
+            where[f"household.members.{len(members)}"] = f"{role}.age"
+            members.append({"role": role, **member})
+    if members:
+        household["members"] = members
+    if household:
+        case["household"] = household
+    income = []
+    for source in INCOME_SOURCES:
+        if f"income.{source}" in cells:
+            where[f"income.{len(income)}.net_monthly"] = f"income.{source}"
+            income.append({"source": source, "net_monthly": cells[f"income.{source}"]})
+    if income:
+        case["income"] = income
+    for group in ("debts", "need"):
+        part = {k.split(".", 1)[1]: v for k, v in cells.items() if k.startswith(group + ".")}
+        if part:
+            case[group] = part
+            where.update({f"{group}.{k}": f"{group}.{k}" for k in part})
+    bridge = {k.rsplit(".", 1)[1]: v for k, v in cells.items() if k.startswith("assessment.bridge.")}
+    if bridge:
+        case["assessment"] = {"bridge": bridge}
+        where.update({f"assessment.bridge.{k}": f"assessment.bridge.{k}" for k in bridge})
+    avoided = {k.split(".", 1)[1]: v for k, v in cells.items() if k.startswith("avoided_costs.")}
+    if avoided:
+        avoided.setdefault("item", "voorkomen kosten")
+        case["avoided_costs"] = [avoided]
+        where.update({f"avoided_costs.0.{k}": f"avoided_costs.{k}" for k in avoided})
+    circumstances = {k.split(".", 1)[1]: v for k, v in cells.items() if k.startswith("circumstances.")}
+    if circumstances:
+        case["circumstances"] = circumstances
+        where.update({k: k for k in cells if k.startswith("circumstances.")})
+    return {"case": _CsvCase(case, where), **{k: cells[k] for k in META_KEYS if k in cells}}
+
+
+def csv_columns(vocabulary: Vocabulary) -> dict[str, str]:
+    columns = dict(CSV_COLUMNS)
+    for name, spec in vocabulary.facts.items():
+        if name.startswith("circumstances."):
+            columns[name] = _FACT_KIND.get(spec.type, "text")
+    return columns
+
+
+def load_column_mapping(path: Path) -> dict[str, str | None]:
+    """A YAML file `{header in the CSV: column name}`; a header mapped to null is ignored."""
+    data = load_file(path)
+    if not isinstance(data, dict) or not all(isinstance(k, str) and (v is None or isinstance(v, str))
+                                             for k, v in data.items()):
+        raise SourceError(Problem("kolomindeling: een lijst 'kop in de CSV: kolomnaam' (of null om te negeren)",
+                                  "column mapping: 'CSV header: column name' pairs (or null to ignore)",
+                                  file=path.name))
+    return dict(data)
+
+
+def _header(raw: list[str], mapping: dict[str, str | None], columns: dict[str, str], name: str) -> list[str | None]:
+    problems, out = [], []
+    for i, h in enumerate(raw, start=1):
+        h = h.strip()
+        target = mapping[h] if h in mapping else h
+        if target is None:
+            out.append(None)
+            continue
+        if target not in columns:
+            hint = difflib.get_close_matches(target, list(columns), n=1)
+            problems.append(Problem(f"onbekende kolom '{h}' (kolom {i})" + (f"; bedoelde u '{hint[0]}'?" if hint else ""),
+                                    f"unknown column '{h}' (column {i})", file=name, line=1))
+        elif target in out:
+            problems.append(Problem(f"kolom '{target}' komt twee keer voor", f"column '{target}' occurs twice",
+                                    file=name, line=1))
+        out.append(target)
+    missing = [c for c in REQUIRED_COLUMNS if c not in out]
+    if missing:
+        problems.append(Problem(f"verplichte kolom(men) ontbreken: {', '.join(missing)}",
+                                f"required column(s) missing: {', '.join(missing)}", file=name, line=1))
+    if problems:
+        raise RegelruimteError(problems)
+    return out
+
+
+def read_csv(path: Path, vocabulary: Vocabulary, mapping: dict[str, str | None] | None = None) -> Iterator[RawRecord]:
+    """Rows of a CSV file with a header (comma, semicolon or tab separated; UTF-8, with or without BOM).
+    An empty cell is unknown. List cells separate values with | (or ; in a comma-separated file)."""
+    name = path.name
+    columns = csv_columns(vocabulary)
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        first = f.readline()
+        delimiter = max((";", ",", "\t"), key=first.count)
+        list_sep = r"\|" if delimiter != "," else r"[|;]"
+        reader = csv.reader(io.StringIO(first), delimiter=delimiter)
+        header = _header(next(reader, []), mapping or {}, columns, name)
+        reader = csv.reader(f, delimiter=delimiter)
+        end = 1
+        for row in reader:
+            start, end = end + 1, reader.line_num + 1
+            if not any(c.strip() for c in row):
+                continue
+            if len(row) > len(header):
+                yield RawRecord(name, start, problems=[Problem(
+                    f"rij heeft {len(row)} cellen, de kop {len(header)}", f"row has {len(row)} cells, the header "
+                    f"{len(header)}", file=name, line=start)])
+                continue
+            cells, problems = {}, []
+            for column, text in zip(header, row):
+                text = text.strip()
+                if column is None or not text:
+                    continue
+                try:
+                    cells[column] = _cell(columns[column], text, list_sep)
+                except ValueError as exc:
+                    problems.append(Problem(str(exc), str(exc), field=column, file=name, line=start))
+            if problems:
+                yield RawRecord(name, start, problems=problems)
+                continue
+            yield RawRecord(name, start, _row_record(cells))
+
+
+class _CsvCase(dict):
+    """The case of a CSV row, which knows which column each of its fields came from."""
+
+    def __init__(self, case: dict, where: dict[str, str]):
+        super().__init__(case)
+        self.where = where
+
+
+def _name_columns(problems: list[Problem], data: Any) -> None:
+    """In problems with a CSV row, name the column instead of the case field."""
+    if isinstance(data, dict) and isinstance(data.get("case"), _CsvCase):
+        data = data["case"]
+    where = getattr(data, "where", None)
+    if not where:
+        return
+    for p in problems:
+        if p.field:
+            parts = p.field.split(".")
+            for n in range(len(parts), 0, -1):
+                column = where.get(".".join(parts[:n]))
+                if column:
+                    p.field = column
+                    break
+
+
+def read_source(path: Path, fmt: str | None, vocabulary: Vocabulary,
+                mapping: dict[str, str | None] | None = None) -> Iterator[RawRecord]:
+    if not path.exists():
+        raise SourceError(Problem("bestand of map bestaat niet", "file or folder does not exist", file=str(path)))
+    fmt = fmt or detect_format(path)
+    if fmt == "folder":
+        return read_folder(path)
+    if fmt == "jsonl":
+        return read_jsonl(path)
+    if fmt == "csv":
+        return read_csv(path, vocabulary, mapping)
+    return read_file(path)
+
+
+# -- the import ---------------------------------------------------------------------------------------
+
+def to_prepared(raw: RawRecord, defaults: Meta = Meta()) -> Prepared:
+    """A record validated; raises CaseError with the problems (file, line, field)."""
+    if raw.problems:
+        raise CaseError(raw.problems)
+    try:
+        case_data, meta = split_record(raw.data, defaults, raw.file, raw.line)
+        check_meta(meta, raw.file, raw.line)
+        case = parse_case(case_data, file=raw.file)
+    except CaseError as exc:
+        for p in exc.problems:
+            p.file = raw.file
+            if p.line is None:
+                p.line = raw.line
+        _name_columns(exc.problems, raw.data)
+        raise
+    return prepare(case, meta, raw.file, raw.line, raw=case_data)
+
+
+def import_records(store: Store, registry: Registry, records: Iterable[RawRecord], evaluation: str,
+                   batch_size: int = 500, defaults: Meta = Meta(), source: str | None = None,
+                   kind: str = "import", progress: Callable[[ImportReport], None] | None = None) -> ImportReport:
+    """Validate, evaluate and store `records` in batches of `batch_size` (each batch one transaction)."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    report = ImportReport()
+    pending: list[Prepared] = []
+
+    def flush() -> None:
+        known = store.known((p.case_id, p.digest) for p in pending)
+        ready = []
+        for p in pending:
+            if (p.case_id, p.digest) not in known:
+                try:
+                    p.decision = evaluate(p, registry)
+                except RegelruimteError as exc:
+                    _name_columns(exc.problems, p.raw)
+                    report.rejected += exc.problems
+                    continue
+            ready.append(p)
+        written = store.add(ready, lambda p: evaluate(p, registry), evaluation, kind=kind, source=source)
+        for name in ("added", "new_versions", "unchanged", "updated", "batches"):
+            setattr(report, name, getattr(report, name) + getattr(written, name))
+        pending.clear()
+        if progress:
+            progress(report)
+
+    for raw in records:
+        report.read += 1
+        try:
+            pending.append(to_prepared(raw, defaults))
+        except CaseError as exc:
+            report.rejected += exc.problems
+        if len(pending) >= batch_size:
+            flush()
+    if pending:
+        flush()
+    return report
+
+
+def import_path(store: Store, registry: Registry, path: Path, evaluation: str, fmt: str | None = None,
+                mapping: dict[str, str | None] | None = None, **kwargs) -> ImportReport:
+    return import_records(store, registry, read_source(path, fmt, registry.vocabulary, mapping), evaluation,
+                          source=path.name, **kwargs)

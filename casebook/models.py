@@ -1,0 +1,182 @@
+"""The casebook's tables.
+
+`cases` keeps every version of a pseudonymous case (a changed case with the same id is a new
+version); `decisions` keeps every evaluation of a case version (re-evaluating under another
+rule-set version adds a decision, it never replaces one). The other tables are the decision taken
+apart, one row per option, block, route, lifted block and missing fact, so that analysis is SQL
+over columns instead of scanning JSON. `batches` records each committed write: a batch's rows are
+written in the same transaction as its batch row, so its counts prove it is whole.
+
+The schema itself is created by the Alembic migrations in `casebook/migrations/`; these models
+describe it for queries, and a test holds the two together.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# JSON documents: JSONB on PostgreSQL (queryable), JSON text elsewhere.
+Document = JSON().with_variant(JSONB(), "postgresql")
+
+SHORT = 100  # ids: case, rule, route, option, fact, team, tag
+LAW = 200  # the name of a law or municipal regulation
+TITLE = 300
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Batch(Base):
+    """One committed write: an import batch, a re-evaluation batch or an API write."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # import | reevaluate | api | demo
+    source: Mapped[str | None] = mapped_column(String(500))  # a file name or label, never case data
+    evaluation: Mapped[str | None] = mapped_column(String(SHORT))
+    cases: Mapped[int] = mapped_column(Integer)  # case rows this batch added
+    decisions: Mapped[int] = mapped_column(Integer)  # decisions this batch added
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CaseRow(Base):
+    """One version of one case, with the professional's team, signal and tags."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("case_id", "digest", name="uq_cases_case_id_digest"),
+        UniqueConstraint("case_id", "version", name="uq_cases_case_id_version"),
+        Index("ix_cases_municipality_latest", "municipality", "latest"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(SHORT))
+    version: Mapped[int] = mapped_column(Integer)
+    latest: Mapped[bool] = mapped_column(Boolean)
+    digest: Mapped[str] = mapped_column(String(80))  # sha256 of the canonical case, metadata left out
+    municipality: Mapped[str] = mapped_column(String(60))
+    reference_date: Mapped[dt.date] = mapped_column(Date)
+    team: Mapped[str | None] = mapped_column(String(SHORT))
+    signal: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list] = mapped_column(Document)
+    case_json: Mapped[dict] = mapped_column(Document)
+    origin: Mapped[str | None] = mapped_column(String(500))  # file:line it was imported from
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CaseTag(Base):
+    __tablename__ = "case_tags"
+
+    case_row_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(SHORT), primary_key=True, index=True)
+
+
+class DecisionRow(Base):
+    """One evaluation of one case version. An evaluation is named by its label (by default the rule-set
+    folder and its digest); evaluating a case version again under the same label adds nothing."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (
+        UniqueConstraint("case_row_id", "evaluation", name="uq_decisions_case_evaluation"),
+        Index("ix_decisions_current_scope", "current", "municipality", "reference_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_row_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # copied from the case so that the scope of an analysis is one indexed table
+    case_id: Mapped[str] = mapped_column(String(SHORT), index=True)
+    municipality: Mapped[str] = mapped_column(String(60))
+    reference_date: Mapped[dt.date] = mapped_column(Date)
+    # the decision analysis uses by default: the newest evaluation of the newest case version
+    current: Mapped[bool] = mapped_column(Boolean)
+    evaluation: Mapped[str] = mapped_column(String(SHORT), index=True)
+    as_of: Mapped[dt.date | None] = mapped_column(Date)  # evaluated as if on this date (re-evaluation)
+    rulesets: Mapped[list] = mapped_column(Document)
+    rulesets_digest: Mapped[str] = mapped_column(String(80))
+    outcome: Mapped[str] = mapped_column(String(30))
+    cost_once_cents: Mapped[int | None] = mapped_column(BigInteger)
+    avoided_per_year_cents: Mapped[int | None] = mapped_column(BigInteger)
+    avoided_once_cents: Mapped[int | None] = mapped_column(BigInteger)
+    primary_route: Mapped[str | None] = mapped_column(String(SHORT))  # the fastest usable route
+    usable_routes: Mapped[int] = mapped_column(Integer)
+    sole_route: Mapped[str | None] = mapped_column(String(SHORT))  # set when exactly one route is usable
+    discretionary_only: Mapped[bool] = mapped_column(Boolean)  # every usable route is discretionary
+    decision_json: Mapped[dict] = mapped_column(Document)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
+    evaluated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class _PerDecision:
+    """Rows that belong to one decision and go when it goes."""
+
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), primary_key=True)
+    option: Mapped[str] = mapped_column(String(SHORT), primary_key=True)
+
+
+class OptionRow(_PerDecision, Base):
+    __tablename__ = "decision_options"
+
+    status: Mapped[str] = mapped_column(String(30))
+    blocks: Mapped[int] = mapped_column(Integer)
+    usable_routes: Mapped[int] = mapped_column(Integer)
+    discretionary_only: Mapped[bool] = mapped_column(Boolean)
+
+
+class BlockRow(_PerDecision, Base):
+    """A rule that blocks an option (`holds`) or may block it (its outcome depends on unknown facts)."""
+
+    __tablename__ = "blocks"
+
+    rule: Mapped[str] = mapped_column(String(SHORT), primary_key=True, index=True)
+    holds: Mapped[bool] = mapped_column(Boolean)
+    ruleset: Mapped[str] = mapped_column(String(60))
+    version: Mapped[str | None] = mapped_column(String(20))
+    law: Mapped[str] = mapped_column(String(LAW))  # source.law, else the rule set
+    article: Mapped[str | None] = mapped_column(String(20))
+    paragraph: Mapped[str | None] = mapped_column(String(20))
+    onderdeel: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(TITLE))
+
+
+class RouteRow(_PerDecision, Base):
+    __tablename__ = "routes"
+
+    route: Mapped[str] = mapped_column(String(SHORT), primary_key=True, index=True)
+    status: Mapped[str] = mapped_column(String(20))  # available | conditional | unavailable
+    ruleset: Mapped[str] = mapped_column(String(60))
+    law: Mapped[str] = mapped_column(String(LAW))
+    article: Mapped[str | None] = mapped_column(String(20))
+    paragraph: Mapped[str | None] = mapped_column(String(20))
+    title: Mapped[str | None] = mapped_column(String(TITLE))
+    decided_by: Mapped[str | None] = mapped_column(String(60))
+    discretionary: Mapped[bool] = mapped_column(Boolean)
+    lead_time_days: Mapped[int | None] = mapped_column(Integer)
+    in_time: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class RouteLiftRow(_PerDecision, Base):
+    """Route `route` can lift block `block` of this option (with the route's status in this case)."""
+
+    __tablename__ = "route_lifts"
+
+    route: Mapped[str] = mapped_column(String(SHORT), primary_key=True)
+    block: Mapped[str] = mapped_column(String(SHORT), primary_key=True, index=True)
+    status: Mapped[str] = mapped_column(String(20))
+
+
+class MissingFactRow(_PerDecision, Base):
+    __tablename__ = "missing_facts"
+
+    fact: Mapped[str] = mapped_column(String(SHORT), primary_key=True, index=True)
+
+
+DETAIL_TABLES = (OptionRow.__table__, BlockRow.__table__, RouteRow.__table__, RouteLiftRow.__table__,
+                 MissingFactRow.__table__)

@@ -1,0 +1,519 @@
+"""The casebook store: evaluated cases in SQLite or PostgreSQL.
+
+Every write is one transaction that either lands whole or not at all: its batch row, its case
+rows, its decisions and their detail rows. Writes are idempotent by case id + content digest, and
+a conflict with a concurrent writer rolls the whole write back and runs it again (see db.py).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from engine.case import parse_case
+from engine.errors import Problem, RegelruimteError
+
+from . import db
+from .models import Base, Batch, CaseRow, CaseTag, DecisionRow, DETAIL_TABLES
+from .records import Meta, Prepared, detail_rows, summarise
+
+cases_t = CaseRow.__table__
+decisions_t = DecisionRow.__table__
+batches_t = Batch.__table__
+tags_t = CaseTag.__table__
+TABLES = {t.name: t for t in Base.metadata.sorted_tables}
+
+Evaluate = Callable[[Prepared], dict]
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclass
+class Filters:
+    """Which decisions an analysis or listing looks at. No evaluation: each case's current decision."""
+
+    municipalities: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    evaluation: str | None = None
+    team: str | None = None
+    tag: str | None = None
+    outcome: str | None = None
+
+    def describe(self) -> dict:
+        return {"municipalities": list(self.municipalities), "from": self.date_from, "to": self.date_to,
+                "evaluation": self.evaluation, "team": self.team, "tag": self.tag, "outcome": self.outcome}
+
+
+@dataclass
+class WriteResult:
+    added: int = 0  # new cases (first version)
+    new_versions: int = 0  # a known case id with changed content
+    unchanged: int = 0  # already stored: nothing written
+    updated: int = 0  # already stored, team/signal/tags changed
+    decisions: int = 0
+    batches: int = 0
+    case_rows: list[tuple[str, int]] = field(default_factory=list)  # (case_id, version) written
+
+    def merge(self, other: "WriteResult") -> None:
+        for name in ("added", "new_versions", "unchanged", "updated", "decisions", "batches"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.case_rows += other.case_rows
+
+
+@dataclass
+class Evaluated:
+    """A stored case version evaluated anew (re-evaluation)."""
+
+    case_row_id: int
+    case_id: str
+    municipality: str
+    reference_date: dt.date
+    decision: dict
+
+
+class Store:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None, migrate: bool = True) -> "Store":
+        engine = db.make_engine(db.resolve_url(url))
+        if migrate:
+            db.migrate(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    # -- writing cases --------------------------------------------------------------------------
+
+    def known(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which (case_id, digest) pairs are stored already."""
+        keys = set(keys)
+        if not keys:
+            return set()
+        ids = sorted({k[0] for k in keys})
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(cases_t.c.case_id, cases_t.c.digest).where(cases_t.c.case_id.in_(ids))).all()
+        return {(r.case_id, r.digest) for r in rows} & keys
+
+    def add(self, items: Sequence[Prepared], evaluate: Evaluate, evaluation: str, kind: str = "import",
+            source: str | None = None) -> WriteResult:
+        """Store `items` in one transaction. A case already stored with this content is skipped (its
+        team, signal and tags updated when given and different); changed content is a new version.
+        `evaluate` gives the decision of an item that has none yet."""
+        if not items:
+            return WriteResult()
+        return db.write_transaction(self.engine, lambda conn: _write_cases(conn, items, evaluate, evaluation,
+                                                                           kind, source))
+
+    # -- re-evaluation ----------------------------------------------------------------------------
+
+    def latest_cases(self, municipality: str | None = None, case_ids: Sequence[str] | None = None,
+                     after_id: int = 0, limit: int = 500) -> list[Any]:
+        q = (select(cases_t.c.id, cases_t.c.case_id, cases_t.c.municipality, cases_t.c.reference_date,
+                    cases_t.c.case_json)
+             .where(cases_t.c.latest.is_(True), cases_t.c.id > after_id).order_by(cases_t.c.id).limit(limit))
+        if municipality:
+            q = q.where(cases_t.c.municipality == municipality)
+        if case_ids:
+            q = q.where(cases_t.c.case_id.in_(list(case_ids)))
+        with self.engine.connect() as conn:
+            return conn.execute(q).all()
+
+    def evaluated(self, row_ids: Sequence[int], evaluation: str) -> set[int]:
+        """Which of these case versions have a decision under `evaluation` already."""
+        if not row_ids:
+            return set()
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(decisions_t.c.case_row_id).where(
+                decisions_t.c.case_row_id.in_(list(row_ids)), decisions_t.c.evaluation == evaluation)).scalars())
+
+    def add_decisions(self, items: Sequence[Evaluated], evaluation: str, as_of: dt.date | None = None,
+                      source: str | None = None) -> WriteResult:
+        """Add decisions under `evaluation` to stored case versions (earlier decisions are kept); a case
+        version that already has a decision under this label is left alone."""
+        if not items:
+            return WriteResult()
+        return db.write_transaction(self.engine, lambda conn: _write_decisions(conn, items, evaluation, as_of,
+                                                                               source))
+
+    # -- retention ----------------------------------------------------------------------------------
+
+    def delete_cases(self, case_ids: Sequence[str] = (), municipality: str | None = None) -> int:
+        """Delete cases (every version) and all their decisions; returns the number of case ids deleted."""
+        def work(conn: Connection) -> int:
+            q = select(cases_t.c.id, cases_t.c.case_id, cases_t.c.batch_id)
+            if municipality:
+                q = q.where(cases_t.c.municipality == municipality)
+            if case_ids:
+                q = q.where(cases_t.c.case_id.in_(list(case_ids)))
+            rows = conn.execute(q).all()
+            if municipality:  # a case counts as the municipality's when any version is
+                ids = sorted({r.case_id for r in rows})
+                rows = conn.execute(select(cases_t.c.id, cases_t.c.case_id, cases_t.c.batch_id)
+                                    .where(cases_t.c.case_id.in_(ids))).all() if ids else []
+            row_ids = [r.id for r in rows]
+            for chunk in _chunks(row_ids, 500):
+                decs = conn.execute(select(decisions_t.c.id, decisions_t.c.batch_id)
+                                    .where(decisions_t.c.case_row_id.in_(chunk))).all()
+                for dchunk in _chunks([d.id for d in decs], 500):
+                    for table in DETAIL_TABLES:
+                        conn.execute(delete(table).where(table.c.decision_id.in_(dchunk)))
+                    conn.execute(delete(decisions_t).where(decisions_t.c.id.in_(dchunk)))
+                _uncount(conn, "decisions", [d.batch_id for d in decs])
+                conn.execute(delete(tags_t).where(tags_t.c.case_row_id.in_(chunk)))
+                conn.execute(delete(cases_t).where(cases_t.c.id.in_(chunk)))
+            _uncount(conn, "cases", [r.batch_id for r in rows])
+            return len({r.case_id for r in rows})
+
+        if not case_ids and not municipality:
+            return 0
+        return db.write_transaction(self.engine, work)
+
+    def export(self, municipality: str) -> Iterator[dict]:
+        """Everything stored of one municipality: each case version with its metadata and all its decisions."""
+        with self.engine.connect() as conn:
+            case_ids = conn.execute(select(cases_t.c.case_id).where(cases_t.c.municipality == municipality)
+                                    .distinct().order_by(cases_t.c.case_id)).scalars().all()
+        for chunk in _chunks(case_ids, 200):
+            yield from self._versions(chunk)
+
+    def case(self, case_id: str) -> dict | None:
+        versions = list(self._versions([case_id]))
+        if not versions:
+            return None
+        return {"case_id": case_id, "versions": versions}
+
+    def _versions(self, case_ids: Sequence[str]) -> Iterator[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(cases_t).where(cases_t.c.case_id.in_(list(case_ids)))
+                                .order_by(cases_t.c.case_id, cases_t.c.version)).all()
+            decs: dict[int, list] = {}
+            for chunk in _chunks([r.id for r in rows], 500):
+                for d in conn.execute(select(decisions_t).where(decisions_t.c.case_row_id.in_(chunk))
+                                      .order_by(decisions_t.c.id)):
+                    decs.setdefault(d.case_row_id, []).append(d)
+        for r in rows:
+            yield {
+                "case_id": r.case_id, "version": r.version, "latest": r.latest, "digest": r.digest,
+                "municipality": r.municipality, "reference_date": r.reference_date.isoformat(),
+                "team": r.team, "signal": r.signal, "tags": list(r.tags or ()), "origin": r.origin,
+                "created_at": r.created_at.isoformat(), "updated_at": r.updated_at.isoformat(),
+                "case": r.case_json,
+                "decisions": [{"evaluation": d.evaluation, "as_of": d.as_of.isoformat() if d.as_of else None,
+                               "current": d.current, "outcome": d.outcome, "rulesets": d.rulesets,
+                               "evaluated_at": d.evaluated_at.isoformat(), "decision": d.decision_json}
+                              for d in decs.get(r.id, ())],
+            }
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def scope(self, filters: Filters):
+        """The ids of the decisions an analysis looks at (a subquery)."""
+        d = decisions_t
+        q = select(d.c.id)
+        if filters.evaluation:
+            q = q.join(cases_t, cases_t.c.id == d.c.case_row_id).where(d.c.evaluation == filters.evaluation,
+                                                                        cases_t.c.latest.is_(True))
+        else:
+            q = q.where(d.c.current.is_(True))
+        if filters.municipalities:
+            q = q.where(d.c.municipality.in_(list(filters.municipalities)))
+        if filters.date_from:
+            q = q.where(d.c.reference_date >= filters.date_from)
+        if filters.date_to:
+            q = q.where(d.c.reference_date <= filters.date_to)
+        if filters.outcome:
+            q = q.where(d.c.outcome == filters.outcome)
+        if filters.team:
+            q = q.where(d.c.case_row_id.in_(select(cases_t.c.id).where(cases_t.c.team == filters.team)))
+        if filters.tag:
+            q = q.where(d.c.case_row_id.in_(select(tags_t.c.case_row_id).where(tags_t.c.tag == filters.tag)))
+        return q
+
+    def list_cases(self, filters: Filters, limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:
+        d, c = decisions_t, cases_t
+        ids = self.scope(filters).subquery()
+        q = (select(c.c.case_id, c.c.version, c.c.municipality, c.c.reference_date, c.c.team, c.c.tags, c.c.signal,
+                    c.c.created_at, d.c.outcome, d.c.evaluation)
+             .join(d, d.c.case_row_id == c.c.id).where(d.c.id.in_(select(ids.c.id)))
+             .order_by(c.c.reference_date.desc(), c.c.case_id).limit(limit).offset(offset))
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(ids)).scalar_one()
+            rows = conn.execute(q).all()
+        return total, [{"case_id": r.case_id, "version": r.version, "municipality": r.municipality,
+                        "reference_date": r.reference_date.isoformat(), "team": r.team, "tags": list(r.tags or ()),
+                        "signal": r.signal, "outcome": r.outcome, "evaluation": r.evaluation,
+                        "created_at": r.created_at.isoformat()} for r in rows]
+
+    def stats(self) -> dict:
+        c, d, b = cases_t, decisions_t, batches_t
+        with self.engine.connect() as conn:
+            out = {
+                "cases": conn.execute(select(func.count(c.c.case_id.distinct()))).scalar_one(),
+                "case_versions": conn.execute(select(func.count()).select_from(c)).scalar_one(),
+                "decisions": conn.execute(select(func.count()).select_from(d)).scalar_one(),
+                "batches": conn.execute(select(func.count()).select_from(b)).scalar_one(),
+            }
+            out["municipalities"] = [
+                {"municipality": r[0], "cases": r[1]} for r in conn.execute(
+                    select(d.c.municipality, func.count()).where(d.c.current.is_(True))
+                    .group_by(d.c.municipality).order_by(d.c.municipality))]
+            out["outcomes"] = {r[0]: r[1] for r in conn.execute(
+                select(d.c.outcome, func.count()).where(d.c.current.is_(True)).group_by(d.c.outcome))}
+            out["evaluations"] = [
+                {"evaluation": r[0], "decisions": r[1], "first": r[2].isoformat(), "last": r[3].isoformat()}
+                for r in conn.execute(select(d.c.evaluation, func.count(), func.min(d.c.evaluated_at),
+                                             func.max(d.c.evaluated_at)).group_by(d.c.evaluation)
+                                      .order_by(func.min(d.c.evaluated_at)))]
+            span = conn.execute(select(func.min(d.c.reference_date), func.max(d.c.reference_date))
+                                .where(d.c.current.is_(True))).one()
+            out["reference_dates"] = {"from": span[0].isoformat() if span[0] else None,
+                                      "to": span[1].isoformat() if span[1] else None}
+        return out
+
+    def check(self, deep: bool = True) -> list[str]:
+        """Integrity problems (empty when the store is consistent); `deep` also reads every decision."""
+        c, d, b = cases_t, decisions_t, batches_t
+        problems = []
+        with self.engine.connect() as conn:
+            case_counts = dict(conn.execute(select(c.c.batch_id, func.count()).group_by(c.c.batch_id)).all())
+            dec_counts = dict(conn.execute(select(d.c.batch_id, func.count()).group_by(d.c.batch_id)).all())
+            batch_ids = set()
+            for batch in conn.execute(select(b)):
+                batch_ids.add(batch.id)
+                if case_counts.get(batch.id, 0) != batch.cases or dec_counts.get(batch.id, 0) != batch.decisions:
+                    problems.append(f"batch {batch.id}: {case_counts.get(batch.id, 0)}/{batch.cases} cases, "
+                                    f"{dec_counts.get(batch.id, 0)}/{batch.decisions} decisions")
+            for orphan in (set(case_counts) | set(dec_counts)) - batch_ids:
+                problems.append(f"rows of batch {orphan}, which does not exist")
+            for cid, n in conn.execute(select(c.c.case_id, func.count()).where(c.c.latest.is_(True))
+                                       .group_by(c.c.case_id).having(func.count() != 1)):
+                problems.append(f"case {cid}: {n} latest versions")
+            for cid, n, top in conn.execute(select(c.c.case_id, func.count(), func.max(c.c.version))
+                                            .group_by(c.c.case_id).having(func.count() != func.max(c.c.version))):
+                problems.append(f"case {cid}: {n} versions numbered up to {top}")
+            lacking = conn.execute(select(func.count()).select_from(c).where(
+                ~c.c.id.in_(select(d.c.case_row_id)))).scalar_one()
+            if lacking:
+                problems.append(f"{lacking} case versions without a decision")
+            for cid, n in conn.execute(select(d.c.case_id, func.count()).where(d.c.current.is_(True))
+                                       .group_by(d.c.case_id).having(func.count() != 1)):
+                problems.append(f"case {cid}: {n} current decisions")
+            stale = conn.execute(select(func.count()).select_from(d.join(c, c.c.id == d.c.case_row_id))
+                                 .where(d.c.current.is_(True), c.c.latest.is_(False))).scalar_one()
+            if stale:
+                problems.append(f"{stale} current decisions of a case version that is not the latest")
+            if deep:
+                problems += _check_details(conn)
+        return problems
+
+
+# -- the write transactions -------------------------------------------------------------------------
+
+def _chunks(items: Sequence, n: int) -> Iterator[Sequence]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def _uncount(conn: Connection, column: str, batch_ids: list[int]) -> None:
+    counts: dict[int, int] = {}
+    for bid in batch_ids:
+        counts[bid] = counts.get(bid, 0) + 1
+    col = batches_t.c[column]
+    for bid, n in counts.items():
+        conn.execute(update(batches_t).where(batches_t.c.id == bid).values({column: col - n}))
+
+
+def _meta_changed(row, meta: Meta) -> bool:
+    if meta == Meta():
+        return False  # a record without metadata leaves what is stored alone
+    return (row.team, row.signal, tuple(row.tags or ())) != (meta.team, meta.signal, tuple(meta.tags))
+
+
+def _write_cases(conn: Connection, items: Sequence[Prepared], evaluate: Evaluate, evaluation: str, kind: str,
+                 source: str | None) -> WriteResult:
+    result = WriteResult()
+    ids = sorted({p.case_id for p in items})
+    stored = {}
+    top: dict[str, int] = {}
+    for chunk in _chunks(ids, 500):
+        for r in conn.execute(select(cases_t.c.id, cases_t.c.case_id, cases_t.c.digest, cases_t.c.version,
+                                     cases_t.c.team, cases_t.c.signal, cases_t.c.tags)
+                              .where(cases_t.c.case_id.in_(list(chunk)))):
+            stored[(r.case_id, r.digest)] = r
+            top[r.case_id] = max(top.get(r.case_id, 0), r.version)
+    new: list[tuple[Prepared, int]] = []
+    updates: list[tuple[Any, Meta]] = []
+    seen: set[tuple[str, str]] = set()
+    # one order for every writer (by case id): concurrent PostgreSQL writers cannot deadlock
+    for p in sorted(items, key=lambda p: p.case_id):
+        key = (p.case_id, p.digest)
+        if key in seen:
+            result.unchanged += 1
+            continue
+        seen.add(key)
+        if key in stored:
+            if _meta_changed(stored[key], p.meta):
+                updates.append((stored[key], p.meta))
+                result.updated += 1
+            else:
+                result.unchanged += 1
+            continue
+        top[p.case_id] = top.get(p.case_id, 0) + 1
+        new.append((p, top[p.case_id]))
+    t = now()
+    for row, meta in updates:
+        conn.execute(update(cases_t).where(cases_t.c.id == row.id)
+                     .values(team=meta.team, signal=meta.signal, tags=list(meta.tags), updated_at=t))
+        conn.execute(delete(tags_t).where(tags_t.c.case_row_id == row.id))
+        if meta.tags:
+            conn.execute(insert(tags_t), [{"case_row_id": row.id, "tag": tag} for tag in meta.tags])
+    if not new:
+        return result
+
+    batch_id = conn.execute(insert(batches_t).returning(batches_t.c.id),
+                            {"kind": kind, "source": source, "evaluation": evaluation, "cases": len(new),
+                             "decisions": len(new), "created_at": t}).scalar_one()
+    renewed = sorted({p.case_id for p, v in new if v > 1})
+    for chunk in _chunks(renewed, 500):
+        conn.execute(update(cases_t).where(cases_t.c.case_id.in_(list(chunk)), cases_t.c.latest.is_(True))
+                     .values(latest=False))
+        conn.execute(update(decisions_t).where(decisions_t.c.case_id.in_(list(chunk)),
+                                               decisions_t.c.current.is_(True)).values(current=False))
+    newest = {p.case_id: v for p, v in new}  # within this batch the last version is the latest
+    case_rows = [{"case_id": p.case_id, "version": v, "latest": newest[p.case_id] == v, "digest": p.digest,
+                  "municipality": p.municipality, "reference_date": p.reference_date, "team": p.meta.team,
+                  "signal": p.meta.signal, "tags": list(p.meta.tags), "case_json": p.case_json, "origin": p.origin,
+                  "batch_id": batch_id, "created_at": t, "updated_at": t} for p, v in new]
+    row_ids = conn.execute(insert(cases_t).returning(cases_t.c.id, sort_by_parameter_order=True),
+                           case_rows).scalars().all()
+    tag_rows = [{"case_row_id": rid, "tag": tag} for rid, (p, _) in zip(row_ids, new) for tag in p.meta.tags]
+    if tag_rows:
+        conn.execute(insert(tags_t), tag_rows)
+    decisions = []
+    for rid, (p, v), row in zip(row_ids, new, case_rows):
+        if p.decision is None:
+            p.decision = evaluate(p)
+        decisions.append(_decision_row(rid, p.case_id, p.municipality, p.reference_date, row["latest"], evaluation,
+                                       None, p.decision, batch_id, t))
+    _insert_decisions(conn, decisions, [p.decision for p, _ in new])
+    result.decisions = len(new)
+    result.batches = 1
+    for p, v in new:
+        result.case_rows.append((p.case_id, v))
+        if v == 1:
+            result.added += 1
+        else:
+            result.new_versions += 1
+    return result
+
+
+def _decision_row(case_row_id: int, case_id: str, municipality: str, reference_date: dt.date, current: bool,
+                  evaluation: str, as_of: dt.date | None, decision: dict, batch_id: int, t: dt.datetime) -> dict:
+    s = summarise(decision)
+    return {"case_row_id": case_row_id, "case_id": case_id, "municipality": municipality,
+            "reference_date": reference_date, "current": current, "evaluation": evaluation, "as_of": as_of,
+            "rulesets": s.rulesets, "rulesets_digest": s.rulesets_digest, "outcome": s.outcome,
+            "cost_once_cents": s.cost_once_cents, "avoided_per_year_cents": s.avoided_per_year_cents,
+            "avoided_once_cents": s.avoided_once_cents, "primary_route": s.primary_route,
+            "usable_routes": s.usable_routes, "sole_route": s.sole_route,
+            "discretionary_only": s.discretionary_only, "decision_json": decision, "batch_id": batch_id,
+            "evaluated_at": t}
+
+
+def _insert_decisions(conn: Connection, rows: list[dict], decisions: list[dict]) -> None:
+    ids = conn.execute(insert(decisions_t).returning(decisions_t.c.id, sort_by_parameter_order=True),
+                       rows).scalars().all()
+    details: dict[str, list[dict]] = {}
+    for did, decision in zip(ids, decisions):
+        for name, table_rows in detail_rows(did, decision).tables():
+            details.setdefault(name, []).extend(table_rows)
+    for name, table_rows in details.items():
+        if table_rows:
+            conn.execute(insert(TABLES[name]), table_rows)
+    _fault_point(len(rows))
+
+
+def _write_decisions(conn: Connection, items: Sequence[Evaluated], evaluation: str, as_of: dt.date | None,
+                     source: str | None) -> WriteResult:
+    result = WriteResult()
+    wanted = {e.case_row_id: e for e in items}
+    done = conn.execute(select(decisions_t.c.case_row_id).where(
+        decisions_t.c.case_row_id.in_(sorted(wanted)), decisions_t.c.evaluation == evaluation)).scalars().all()
+    for row_id in done:  # already evaluated under this label
+        del wanted[row_id]
+        result.unchanged += 1
+    live = {r.id: r.latest for r in conn.execute(select(cases_t.c.id, cases_t.c.latest)
+                                                 .where(cases_t.c.id.in_(sorted(wanted))))}
+    todo = [wanted[k] for k in sorted(wanted) if k in live]
+    result.unchanged += len(wanted) - len(todo)  # deleted meanwhile: nothing to add to
+    if not todo:
+        return result
+    t = now()
+    batch_id = conn.execute(insert(batches_t).returning(batches_t.c.id),
+                            {"kind": "reevaluate", "source": source, "evaluation": evaluation, "cases": 0,
+                             "decisions": len(todo), "created_at": t}).scalar_one()
+    current_rows = sorted(e.case_row_id for e in todo if live[e.case_row_id])
+    for chunk in _chunks(current_rows, 500):
+        conn.execute(update(decisions_t).where(decisions_t.c.case_row_id.in_(list(chunk)),
+                                               decisions_t.c.current.is_(True)).values(current=False))
+    _insert_decisions(conn, [_decision_row(e.case_row_id, e.case_id, e.municipality, e.reference_date,
+                                           live[e.case_row_id], evaluation, as_of, e.decision, batch_id, t)
+                             for e in todo], [e.decision for e in todo])
+    result.decisions = len(todo)
+    result.batches = 1
+    return result
+
+
+def _check_details(conn: Connection) -> list[str]:
+    """Every decision's detail rows match its JSON (a torn write would show here)."""
+    from .models import OptionRow
+    opt = OptionRow.__table__
+    counts = dict(conn.execute(select(opt.c.decision_id, func.count()).group_by(opt.c.decision_id)).all())
+    problems = []
+    for did, doc in conn.execute(select(decisions_t.c.id, decisions_t.c.decision_json)):
+        if counts.get(did, 0) != len(doc["options"]):
+            problems.append(f"decision {did}: {counts.get(did, 0)} option rows for {len(doc['options'])} options")
+    return problems
+
+
+# -- fault injection, for the crash test only ---------------------------------------------------------
+
+def _fault_point(rows: int) -> None:
+    """With REGELRUIMTE_CASEBOOK_FAULT=pause, stop inside the second write transaction (its rows
+    written, not committed) and wait to be killed: the crash test proves such a batch vanishes."""
+    import os
+    import sys
+    import time
+    if os.environ.get("REGELRUIMTE_CASEBOOK_FAULT") != "pause":
+        return
+    _fault_point.calls = getattr(_fault_point, "calls", 0) + 1
+    if _fault_point.calls == 2:
+        print(f"casebook-fault: paused inside a write of {rows} decisions", file=sys.stderr, flush=True)
+        time.sleep(3600)
+
+
+def parse_stored(case_json: dict) -> Any:
+    """A stored case as a validated Case again (stored cases were valid when written)."""
+    try:
+        return parse_case(case_json)
+    except RegelruimteError as exc:  # a stored case the current engine no longer accepts
+        raise RegelruimteError([Problem(f"opgeslagen casus is niet meer geldig: {exc.render()}",
+                                        f"stored case is no longer valid: {exc.render('en')}")]) from None

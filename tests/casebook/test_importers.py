@@ -1,0 +1,190 @@
+import copy
+import json
+
+import pytest
+import yaml
+
+from casebook import store as store_module
+from casebook.importers import import_path, load_column_mapping, parse_amount, read_csv
+from casebook.store import Filters
+from engine.errors import RegelruimteError
+from engine.yamlsource import SourceError
+from tests.conftest import CASES
+
+
+def run(store, registry, path, **kwargs):
+    return import_path(store, registry, path, "test", **kwargs)
+
+
+def messages(report):
+    return [p.render() for p in report.rejected]
+
+
+def test_a_folder_of_yaml_and_json(sqlite_store, registry, tmp_path, welding_case):
+    folder = tmp_path / "cases"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "lasmasker.yaml").write_text((CASES / "zaanstad-lasmasker.yaml").read_text(encoding="utf-8"))
+    other = copy.deepcopy(welding_case)
+    other["case_id"] = "als-json"
+    (folder / "sub" / "case.json").write_text(json.dumps({"case": other, "team": "wijkteam-noord",
+                                                          "signal": "systeemprobleem: x", "tags": ["Wsnp"]}))
+    (folder / "kapot.yaml").write_text("case_id: x\noptions: [\n")
+    (folder / "fout.yaml").write_text("case_id: fout\nreference_date: 2025-01-01\nmunicipality: zaanstad\n"
+                                      "options: [in_kind]\nneed: {kind: one_off_cost, amount: -3}\n")
+    (folder / "notities.txt").write_text("geen casus")
+    report = run(sqlite_store, registry, folder)
+    assert (report.read, report.added) == (4, 2)
+    text = messages(report)
+    assert any(m.startswith("kapot.yaml:") and "ongeldige YAML" in m for m in text)
+    assert "fout.yaml:5 need.amount: moet ten minste 0 zijn" in text
+    stored = sqlite_store.case("als-json")["versions"][0]
+    assert (stored["team"], stored["signal"], stored["tags"]) == ("wijkteam-noord", "systeemprobleem: x", ["wsnp"])
+    assert stored["origin"] == "sub/case.json"
+
+
+def test_a_jsonl_file_reports_bad_lines_and_imports_the_rest(store, registry, tmp_path, welding_case):
+    bad_option = dict(copy.deepcopy(welding_case), case_id="b", options=["in_knd"])
+    too_early = dict(copy.deepcopy(welding_case), case_id="c", reference_date="2019-01-01")
+    lines = [json.dumps(welding_case), "", "{niet json", json.dumps(bad_option), json.dumps(too_early),
+             json.dumps({"case": dict(welding_case, case_id="d"), "kleur": "rood"})]
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    report = run(store, registry, path)
+    assert (report.read, report.added) == (5, 1)
+    text = messages(report)
+    assert any(m.startswith("cases.jsonl:3: ongeldige JSON") for m in text)
+    assert "cases.jsonl:4 options.0: onbekende optie 'in_knd'; bedoelde u 'in_kind'?" in text
+    assert any(m.startswith("cases.jsonl:5 reference_date: geen versie van regelset") for m in text)
+    assert any(m.startswith("cases.jsonl:6 kleur: onbekend veld in het importrecord") for m in text)
+    assert [r["case_id"] for r in store.list_cases(Filters())[1]] == ["zaanstad-lasmasker"]
+
+
+def test_a_number_that_looks_like_a_bsn_is_refused_in_the_signal_too(sqlite_store, registry, tmp_path, welding_case):
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps({"case": welding_case, "signal": "systeemprobleem bij 111222333"}) + "\n")
+    report = run(sqlite_store, registry, path)
+    assert report.added == 0
+    assert "111222333" not in messages(report)[0] and "BSN" in messages(report)[0]
+
+
+CSV_HEADER = ("case_id;reference_date;municipality;household.composition;applicant.age;income.wages;assets;"
+              "debts.regime;debts.since;debts.free_allowance_monthly;benefit;work;need.kind;need.purpose;need.amount;"
+              "need.needed_within_days;need.at_risk;options;avoided_costs.per_year;circumstances.necessary_cost;"
+              "team;signal;tags")
+
+
+def test_a_csv_with_dutch_amounts_lists_and_metadata(sqlite_store, registry, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "\ufeff" + CSV_HEADER + "\n"
+        "lasmasker;15-09-2025;zaanstad;single;41;1.720,00;0;wsnp;2025-03-01;1310,00;none;employed;one_off_cost;work;"
+        "€ 1.100,00;14;job_loss;wage_deduction|special_assistance|cash_gift|in_kind;16428,72;ja;wijkteam-oost;"
+        "systeemprobleem: voorschot mag niet;wsnp|werk\n"
+        "\n"
+        "tweede;2025-10-01;zaanstad;single;;;;;;;;;one_off_cost;;450;;;special_assistance;;;;;\n", encoding="utf-8")
+    report = run(sqlite_store, registry, path)
+    assert (report.added, report.rejected) == (2, [])
+    stored = sqlite_store.case("lasmasker")["versions"][0]
+    assert stored["case"]["debts"] == {"regime": "wsnp", "since": "2025-03-01", "free_allowance_monthly": "1310.00"}
+    assert stored["case"]["household"] == {"composition": "single", "members": [{"role": "applicant", "age": 41}]}
+    assert stored["case"]["avoided_costs"] == [{"item": "voorkomen kosten", "per_year": "16428.72"}]
+    assert stored["case"]["income"] == [{"source": "wages", "net_monthly": "1720.00"}]
+    assert stored["case"]["need"]["amount"] == "1100.00"
+    assert stored["case"]["reference_date"] == "2025-09-15"
+    assert stored["case"]["options"] == ["wage_deduction", "special_assistance", "cash_gift", "in_kind"]
+    assert (stored["team"], stored["tags"]) == ("wijkteam-oost", ["wsnp", "werk"])
+    assert stored["origin"] == "cases.csv:2"
+    decision = stored["decisions"][0]["decision"]
+    assert decision["outcome"] == "route_available"  # the welding mask, read from a spreadsheet
+    second = sqlite_store.case("tweede")["versions"][0]
+    assert "income" not in second["case"] and second["decisions"][0]["outcome"] == "needs_information"
+    assert second["origin"] == "cases.csv:4"  # the empty line is skipped but counted
+
+
+def test_a_csv_header_mapping(sqlite_store, registry, tmp_path):
+    mapping = tmp_path / "kolommen.yaml"
+    mapping.write_text(yaml.safe_dump({"Casus": "case_id", "Peildatum": "reference_date", "Gemeente": "municipality",
+                                       "Opties": "options", "Opmerking": None}))
+    path = tmp_path / "export.csv"
+    path.write_text("Casus,Peildatum,Gemeente,Opties,Opmerking\nk1,2025-10-01,utrecht,special_assistance;in_kind,"
+                    "vrije tekst\n")
+    report = run(sqlite_store, registry, path, mapping=load_column_mapping(mapping))
+    assert report.added == 1
+    assert sqlite_store.case("k1")["versions"][0]["case"]["options"] == ["special_assistance", "in_kind"]
+
+
+def test_a_csv_with_an_unknown_column_is_refused_whole(registry, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text("case_id,reference_date,municipality,options,need.amout\nx,2025-01-01,zaanstad,in_kind,5\n")
+    with pytest.raises(RegelruimteError) as exc:
+        list(read_csv(path, registry.vocabulary))
+    assert "onbekende kolom 'need.amout' (kolom 5); bedoelde u 'need.amount'?" in exc.value.render()
+
+
+def test_a_csv_cell_problem_names_the_column_and_line(sqlite_store, registry, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text("case_id,reference_date,municipality,options,applicant.age,income.wages,circumstances.detention\n"
+                    "a,2025-01-01,zaanstad,in_kind,veertig,100,nee\n"
+                    "b,2025-01-01,zaanstad,in_kind,40,\"1,100\",nee\n"
+                    "c,2025-01-01,zaanstad,in_kind,200,100,misschien\n"
+                    "d,2025-01-01,zaanstad,in_kind,40,100,nee\n")
+    report = run(sqlite_store, registry, path)
+    text = messages(report)
+    assert report.added == 1
+    assert "cases.csv:2 applicant.age: moet een geheel getal zijn" in text
+    assert "cases.csv:3 income.wages: dubbelzinnig bedrag; schrijf het als 1100.00" in text
+    assert "cases.csv:4 circumstances.detention: moet ja of nee zijn" in text
+    report = run(sqlite_store, registry, path)  # the cell problems again, and d is already there
+    assert report.unchanged == 1
+
+
+def test_a_csv_value_problem_found_by_the_case_format_names_the_column(sqlite_store, registry, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text("case_id,reference_date,municipality,options,applicant.age,income.bijstand\n"
+                    "a,2025-01-01,zaanstad,in_kind,200,100\n")
+    assert messages(run(sqlite_store, registry, path)) == ["cases.csv:2 applicant.age: mag ten hoogste 130 zijn"]
+
+
+@pytest.mark.parametrize("cell, amount", [("1100", "1100"), ("1100.50", "1100.50"), ("1100,50", "1100.50"),
+                                          ("1.100,50", "1100.50"), ("1,100.50", "1100.50"), ("€ 1.100,00", "1100.00"),
+                                          ("0,5", "0.5")])
+def test_amounts_as_spreadsheets_write_them(cell, amount):
+    assert parse_amount(cell) == amount
+
+
+@pytest.mark.parametrize("cell", ["1.100", "1,100", "1.100.000", "elf"])
+def test_ambiguous_or_wrong_amounts_are_refused(cell):
+    with pytest.raises(ValueError):
+        parse_amount(cell)
+
+
+def test_an_unknown_format_and_a_missing_path(sqlite_store, registry, tmp_path):
+    (tmp_path / "cases.xlsx").write_text("x")
+    with pytest.raises(SourceError):
+        run(sqlite_store, registry, tmp_path / "cases.xlsx")
+    with pytest.raises(SourceError):
+        run(sqlite_store, registry, tmp_path / "nergens")
+
+
+def test_each_batch_is_written_whole_or_not_at_all(sqlite_store, registry, welding_case, monkeypatch, tmp_path):
+    records = [dict(copy.deepcopy(welding_case), case_id=f"k{i:02d}") for i in range(10)]
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    original = store_module._insert_decisions
+    calls = []
+
+    def failing(conn, rows, decisions):
+        calls.append(len(rows))
+        original(conn, rows, decisions)  # the rows are written ...
+        if len(calls) == 2:
+            raise RuntimeError("stroomstoring")  # ... and then the second batch fails before commit
+
+    monkeypatch.setattr(store_module, "_insert_decisions", failing)
+    with pytest.raises(RuntimeError):
+        run(sqlite_store, registry, path, batch_size=4)
+    assert sorted(r["case_id"] for r in sqlite_store.list_cases(Filters())[1]) == ["k00", "k01", "k02", "k03"]
+    assert sqlite_store.check() == []
+    monkeypatch.setattr(store_module, "_insert_decisions", original)
+    report = run(sqlite_store, registry, path, batch_size=4)  # a re-run completes the import
+    assert (report.added, report.unchanged) == (6, 4)
+    assert sqlite_store.stats()["cases"] == 10
