@@ -85,6 +85,11 @@ def _truth(value: Any, source: str) -> bool | Unknown:
     raise ExpressionError(f"'{source}' is geen ja/nee-waarde maar {value!r}")
 
 
+def _known_or(unknown: Unknown | None, compute: Callable[[], Any]) -> Any:
+    # not `unknown or compute()`: an Unknown has no truth value (engine/unknown.py)
+    return unknown if unknown is not None else compute()
+
+
 def _kleene(values: Iterable[Any], source: str, dominant: bool) -> bool | Unknown:
     """Kleene and (dominant False) or or (dominant True): the dominant value wins over unknowns."""
     unknown = None
@@ -147,7 +152,7 @@ class _Compiler:
 
         def build(env, loc):
             values = tuple(f(env, loc) for f in items)
-            return unknown_of(*values) or values
+            return _known_or(unknown_of(*values), lambda: values)
         return build
 
     c_Tuple = c_List
@@ -252,7 +257,7 @@ class _Compiler:
             if t is False:
                 return orelse(env, loc)
             a, b = body(env, loc), orelse(env, loc)
-            return a if a == b and not isinstance(a, Unknown) else (unknown_of(t, a, b) or t)
+            return a if a == b and not isinstance(a, Unknown) else unknown_of(t, a, b)
         return choose
 
     # -- functions --------------------------------------------------------------------------
@@ -300,7 +305,7 @@ class _Compiler:
                     continue
                 value = element(env, base)
                 # an element whose filter is unknown counts as unknown
-                results.append(value if keep is True else unknown_of(keep, value) or keep)
+                results.append(value if keep is True else unknown_of(keep, value))
             return combine(results, src)
         return quantify
 
@@ -324,7 +329,7 @@ class _Compiler:
                 values = list(values[0])
                 if not values:
                     return Unknown(frozenset())  # the extreme of nothing is undefined
-            return unknown_of(*values) or pick(values)
+            return _known_or(unknown_of(*values), lambda: pick(values))
         return extreme
 
     def f_sum(self, node, args):
@@ -335,7 +340,7 @@ class _Compiler:
             values = arg(env, loc)
             if isinstance(values, Unknown):
                 return values
-            return unknown_of(*values) or sum(values, Decimal(0))
+            return _known_or(unknown_of(*values), lambda: sum(values, Decimal(0)))
         return total
 
     def f_len(self, node, args):
@@ -367,7 +372,7 @@ class _Compiler:
 
         def diff(env, loc):
             x, y = a(env, loc), b(env, loc)
-            return unknown_of(x, y) or measure(x, y)
+            return _known_or(unknown_of(x, y), lambda: measure(x, y))
         return diff
 
     def f_days_between(self, node, args):

@@ -71,3 +71,14 @@ def test_thresholds_put_the_fact_on_the_left():
 
 def test_names_are_collected():
     assert compile_expression("a > b or x.y == 'z'", NAMES.__contains__).names == {"a", "b", "x.y"}
+
+
+def test_an_unknown_test_or_argument_gives_an_unknown_not_a_crash():
+    kids = Unknown(frozenset({"kids"}))
+    assert ev("1 if a else 2", {}) == Unknown(frozenset({"a"}))
+    assert ev("1 if a else b", {"b": 1}) == 1  # both branches agree
+    assert ev("min(a, 3)", {}) == Unknown(frozenset({"a"}))
+    assert ev("sum([a, 2])", {}) == Unknown(frozenset({"a"}))
+    assert ev("days_between(a, date(\"2025-01-01\"))", {}) == Unknown(frozenset({"a"}))
+    assert ev("any(k > 1 for k in kids if k > a)", {"kids": (2,)}) == Unknown(frozenset({"a"}))
+    assert ev("len(kids) > 0", {"kids": kids}) == kids
