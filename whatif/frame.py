@@ -65,11 +65,14 @@ def case_table(cases: Iterable[Case], vocabulary: Vocabulary) -> pl.DataFrame:
     return pl.DataFrame([case_row(c, vocabulary, money) for c in cases], schema=schema(vocabulary))
 
 
-def conform(frame: pl.DataFrame | pl.LazyFrame, vocabulary: Vocabulary) -> pl.LazyFrame:
-    """Every vocabulary column present with its type (absent columns are wholly unknown)."""
+def conform(frame: pl.DataFrame | pl.LazyFrame, vocabulary: Vocabulary | dict[str, pl.DataType]) -> pl.LazyFrame:
+    """Every vocabulary column present with its type (absent columns are wholly unknown).
+
+    `vocabulary` may also be the schema itself (what a Dask worker gets instead of the vocabulary).
+    """
     lf = frame.lazy()
     have = lf.collect_schema()
-    wanted = schema(vocabulary)
+    wanted = vocabulary if isinstance(vocabulary, dict) else schema(vocabulary)
     unknown = [c for c in have if c not in wanted and not c.startswith("_")]
     if unknown:
         raise CaseError([Problem(f"onbekende kolom '{c}' (geen feit uit rulesets/facts.yaml)",

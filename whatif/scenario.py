@@ -82,7 +82,7 @@ class Scenario(Registry):
 
 def baseline(root: Path | str, base: Ref) -> Scenario:
     pins = {base.ruleset: base.day} if base.day else {}
-    return Scenario(Registry.load(root), pins, label=f"basis {base}")
+    return Scenario(Registry.load(root), pins, label=str(base))
 
 
 def reform(root: Path | str, base: Ref, change: str | Overlay, extra: tuple[Overlay, ...] = ()) -> Scenario:
@@ -94,11 +94,11 @@ def reform(root: Path | str, base: Ref, change: str | Overlay, extra: tuple[Over
             raise RegelruimteError([Problem("geef bij --change een versie: regelset@datum of een overlaybestand",
                                             "give --change a version (ruleset@date) or an overlay file", field="change")])
         registry = load_with(root, *extra)
-        return Scenario(registry, {**pins, ref.ruleset: ref.day}, label=f"wijziging {ref}", overlays=extra)
+        return Scenario(registry, {**pins, ref.ruleset: ref.day}, label=str(ref), overlays=extra)
     overlays = ((change if isinstance(change, Overlay) else load_overlay(change)),) if change is not None else ()
     overlays += extra
     for o in overlays:
         if o.ruleset in pins or base.day:
             pins[o.ruleset] = max(base.day or o.valid_from, o.valid_from)
-    label = "wijziging " + "; ".join(o.title for o in overlays) if overlays else "wijziging"
+    label = "; ".join(f"{o.title} ({o.file})" for o in overlays)
     return Scenario(load_with(root, *overlays), pins, label=label, overlays=overlays)
