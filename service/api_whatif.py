@@ -72,7 +72,7 @@ def run_whatif(request: WhatIfRequest) -> dict:
     sweep = run.parse_sweep(request.sweep) if request.sweep else None
     before_side = baseline(root, base)
     if request.cases is not None:
-        source = run.cases_from_data(request.cases)
+        source = run.cases_from_data(request.cases, vocabulary=before_side.vocabulary)
     else:
         p = request.population
         day = p.date or base.day

@@ -72,13 +72,13 @@ def _source(args, root: Path, base):
     if sum(chosen) != 1:
         raise _problem("kies één bron: casusbestanden, --casebook of --population N",
                        "choose one source: case files, --casebook or --population N", "cases")
+    registry = baseline(root, base)
     if args.cases:
-        return run.cases_from_paths(args.cases)
+        return run.cases_from_paths(args.cases, registry.vocabulary)
     if args.casebook is not None:
-        return run.casebook_source(args.casebook or None)
+        return run.casebook_source(args.casebook or None, registry.vocabulary)
     if args.population <= 0:
         raise _problem("--population moet groter dan nul zijn", "--population must be positive", "population")
-    registry = baseline(root, base)
     day = _population_day(args, base)
     towns = args.municipality or ([base.ruleset] if base.ruleset in registry.municipalities else None)
     folder = args.population_dir or (tempfile.mkdtemp(prefix="regelruimte-") if args.dask else None)
@@ -87,7 +87,7 @@ def _source(args, root: Path, base):
 
 @command("whatif")
 def whatif(args) -> int:
-    from whatif import report, run
+    from whatif import population, report, run
     from whatif.compare import compare
     from whatif.overlay import load_overlay
     from whatif.scenario import baseline, is_ref, parse_ref, reform
@@ -117,7 +117,8 @@ def whatif(args) -> int:
     meta = report.Meta(title=title, base=str(base), change=after_side.label if after_side else f"sweep {sweep.name}",
                        source=source.description, labels=report.labels(before_side, lang=args.lang),
                        labels_after=report.labels(registries[-1], lang=args.lang),
-                       municipalities=report.municipality_names(before_side))
+                       municipalities=report.municipality_names(before_side),
+                       notes=[f"{a.id}: {a.text}" for a in population.ASSUMPTIONS] if args.population else [])
     if args.json:
         out = {"base": str(base), "change": meta.change, "source": source.description, "totals": comparison.totals,
                "by_direction": comparison.by_direction.to_dicts(), "by_rule": comparison.by_rule.to_dicts(),

@@ -84,3 +84,62 @@ def conform(frame: pl.DataFrame | pl.LazyFrame, vocabulary: Vocabulary | dict[st
         elif have[name] != dtype:
             exprs.append(pl.col(name).cast(dtype, strict=True))
     return lf.with_columns(exprs) if exprs else lf
+
+
+_SOURCES = ("wages", "self_employment", "bijstand", "other_benefit", "alimony", "other")
+_NEED = ("kind", "purpose", "amount", "needed_within_days", "at_risk", "obligation", "duration_months",
+         "expected_earnings_monthly")
+
+
+def case_from_row(row: dict[str, Any], vocabulary: Vocabulary) -> dict[str, Any]:
+    """A row of a case table as a case file (the public format): what `regelruimte check` reads.
+
+    The inverse of `case_row` for the facts a case file can carry: money back to decimal strings,
+    the income back to one item per source with an amount (a known income of nothing is `[]`).
+    """
+    money = money_facts(vocabulary)
+
+    def value(name: str):
+        v = row.get(name)
+        if v is None:
+            return None
+        if name in money:
+            return str((Decimal(v) / 100).quantize(CENT))
+        return v.isoformat() if hasattr(v, "isoformat") else v
+
+    case: dict[str, Any] = {"case_id": row[CASE_ID], "reference_date": value("case.reference_date"),
+                            "municipality": row["case.municipality"], "options": list(row[OPTIONS] or [])}
+    household = {k: value(f"household.{k}") for k in ("composition", "children", "cost_sharers")}
+    members = [{"role": role, "age": row[f"{role}.age"]} for role in ("applicant", "partner")
+               if row.get(f"{role}.age") is not None]
+    for m in members:
+        if row.get(f"{m['role']}.student_finance_possible") is not None:
+            m["student_finance_possible"] = row[f"{m['role']}.student_finance_possible"]
+    household = {k: v for k, v in household.items() if v is not None} | ({"members": members} if members else {})
+    if household:
+        case["household"] = household
+    if row.get("income.net_monthly") is not None:
+        items = [{"source": s, "net_monthly": value(f"income.{s}")} for s in _SOURCES if row.get(f"income.{s}")]
+        if sum(row[f"income.{s}"] for s in _SOURCES if row.get(f"income.{s}")) != row["income.net_monthly"]:
+            items = [{"source": "other", "net_monthly": value("income.net_monthly")}] if row["income.net_monthly"] else []
+        case["income"] = items
+    for name in ("assets", "benefit", "work"):
+        if row.get(name) is not None:
+            case[name] = value(name)
+    debts = {k: value(f"debts.{k}") for k in ("regime", "since", "free_allowance_monthly")}
+    if any(v is not None for v in debts.values()):
+        case["debts"] = {k: v for k, v in debts.items() if v is not None}
+    need = {k: value(f"need.{k}") for k in _NEED}
+    if need["kind"] is not None:
+        case["need"] = {k: v for k, v in need.items() if v is not None}
+    circumstances = {n.split(".", 1)[1]: value(n) for n in vocabulary.facts
+                     if n.startswith("circumstances.") and row.get(n) is not None}
+    if circumstances:
+        case["circumstances"] = circumstances
+    bridge = {n.rsplit(".", 1)[1]: row[n] for n in vocabulary.facts if n.startswith("assessment.bridge.") and row.get(n) is not None}
+    if bridge:
+        case["assessment"] = {"bridge": bridge}
+    avoided = {k: value(f"avoided_costs.{k}") for k in ("per_year", "once")}
+    if any(v is not None for v in avoided.values()):
+        case["avoided_costs"] = [{"item": "voorkomen kosten", **{k: v for k, v in avoided.items() if v is not None}}]
+    return case

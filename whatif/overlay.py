@@ -20,11 +20,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from pydantic import ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from engine.errors import Problem, RulesetError
 from engine.loader import Origin, RawRulesets, RawVersion, load_rulesets
@@ -48,6 +48,21 @@ class OverlayMeta(Strict):
 
 class ParameterChange(Strict):
     value: Decimal | int | bool | None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _one_message(cls, v):
+        # a number (exact: "1.20" or 1.20), true/false, or null for an open term; one message otherwise
+        if v is None or isinstance(v, (bool, int, Decimal)):
+            return v
+        if isinstance(v, str):
+            try:
+                number = Decimal(v)
+            except InvalidOperation:
+                number = None
+            if number is not None and number.is_finite():
+                return number
+        raise ValueError(f"'{v}' is geen getal of ja/nee; schrijf bv. \"1.20\"")
     title: str | None = None
     title_en: str | None = None
     unit: str | None = None
@@ -141,6 +156,11 @@ def _hint(name: str, known) -> str:
 
 
 def _validated(model, merged: dict, overlay: Overlay, loc: tuple, problems: list[Problem], what: str):
+    absent = [name for name, f in model.model_fields.items() if f.is_required() and name not in merged]
+    if absent:  # a new item, or a misspelt name of an existing one: say so once
+        problems.append(Problem(f"{what}: ontbreekt {', '.join(absent)}", f"{what}: missing {', '.join(absent)}",
+                                file=overlay.file, line=overlay.line(*loc), rule=merged.get("id")))
+        return None
     try:
         return model.model_validate(merged)
     except ValidationError as exc:
@@ -164,8 +184,7 @@ def _apply(overlay: Overlay, v: RawVersion, problems: list[Problem]) -> RawVersi
             what = f"parameter '{name}'"
         else:
             merged = given
-            what = (f"nieuwe parameter '{name}'{_hint(name, parameters)} (een nieuwe parameter heeft title, unit "
-                    f"en source nodig)")
+            what = f"nieuwe parameter '{name}'{_hint(name, parameters)}"
         p = _validated(Parameter, merged, overlay, loc, problems, what)
         if p is not None:
             parameters[name] = (p, overlay.origin(*loc))

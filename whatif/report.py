@@ -41,7 +41,7 @@ WORDS = {
         "sweep": "Sweep", "threshold": "Waarde", "examples": "Voorbeelden", "case": "Casus", "why": "Waarom",
         "none": "geen", "first_block": "eerste blokkade", "nothing_changed": "Niets verandert voor deze casussen.",
         "sweep_chart": "Huishoudens die verschuiven, per waarde van {name}",
-        "sweep_y": "huishoudens", "per_year": "per jaar",
+        "sweep_y": "huishoudens", "per_year": "per jaar", "notes": "Aannames van de synthetische populatie",
         "types": {"single": "alleenstaand", "single_parent": "alleenstaande ouder", "couple": "gehuwd of samenwonend",
                   "unknown": "onbekend"},
         "changes": {"blocks_appeared": "blokkade erbij", "blocks_disappeared": "blokkade weg",
@@ -65,7 +65,7 @@ WORDS = {
         "sweep": "Sweep", "threshold": "Value", "examples": "Examples", "case": "Case", "why": "Why",
         "none": "none", "first_block": "first block", "nothing_changed": "Nothing changes for these cases.",
         "sweep_chart": "Households that flip, per value of {name}",
-        "sweep_y": "households", "per_year": "a year",
+        "sweep_y": "households", "per_year": "a year", "notes": "Assumptions of the synthetic population",
         "types": {"single": "single", "single_parent": "single parent", "couple": "married or cohabiting",
                   "unknown": "unknown"},
         "changes": {"blocks_appeared": "block appeared", "blocks_disappeared": "block gone",
@@ -87,6 +87,7 @@ class Meta:
     labels: dict[str, str] = field(default_factory=dict)  # rule and route id -> "title (source)", as they were
     labels_after: dict[str, str] = field(default_factory=dict)  # … as the change words them
     municipalities: dict[str, str] = field(default_factory=dict)  # slug -> name
+    notes: list[str] = field(default_factory=list)  # e.g. the assumptions of a synthetic population
 
 
 # Changes that name something of the reform (the rest name something of the baseline).

@@ -17,10 +17,11 @@ from typing import Any, Iterable
 import polars as pl
 
 from engine.case import Case, parse_case
-from engine.errors import Problem, RegelruimteError
+from engine.errors import CaseError, Problem, RegelruimteError
 from engine.evaluator import evaluate as evaluate_one
+from engine.facts import Vocabulary, case_facts
 from engine.registry import Registry
-from engine.yamlsource import SourceError, load_file
+from engine.yamlsource import SourceError, line_of, load_file
 
 from . import columnar, population
 from .compare import Comparison, compare
@@ -46,23 +47,37 @@ class Source:
         return sorted(self.table.lazy().select(pl.col("case.reference_date").unique()).collect().to_series().to_list())
 
 
-def _read_case(path: Path) -> Case:
+def _checked(data: Any, vocabulary: Vocabulary | None, file: str | None = None) -> Case:
+    """A valid case whose options and circumstances the rule sets know (so it fails here, not midway)."""
+    case = parse_case(data, file=file)
+    if vocabulary is not None:
+        try:
+            case_facts(case, vocabulary)
+        except CaseError as exc:
+            for p in exc.problems:
+                p.file = file
+                p.line = line_of(data, [int(k) if k.isdigit() else k for k in (p.field or "").split(".")]) if file else None
+            raise
+    return case
+
+
+def _read_case(path: Path, vocabulary: Vocabulary | None) -> Case:
     try:
-        return parse_case(load_file(path), file=str(path))
+        return _checked(load_file(path), vocabulary, str(path))
     except SourceError as exc:
         raise RegelruimteError([exc.problem]) from None
 
 
-def cases_from_paths(paths: Iterable[str]) -> Source:
+def cases_from_paths(paths: Iterable[str], vocabulary: Vocabulary | None = None) -> Source:
     """Case files; a folder contributes every YAML/JSON file in it that has a `case_id`."""
     cases = []
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(p.iterdir()):
                 if f.suffix in (".yaml", ".yml", ".json") and isinstance(d := _load(f), dict) and "case_id" in d:
-                    cases.append(_read_case(f))
+                    cases.append(_read_case(f, vocabulary))
         elif p.exists():
-            cases.append(_read_case(p))
+            cases.append(_read_case(p, vocabulary))
         else:
             raise RegelruimteError([Problem("bestand bestaat niet", "file does not exist", file=str(p))])
     if not cases:
@@ -84,11 +99,11 @@ def _load(path: Path) -> Any:
         return None
 
 
-def cases_from_data(items: list[dict], field_name: str = "cases") -> Source:
+def cases_from_data(items: list[dict], field_name: str = "cases", vocabulary: Vocabulary | None = None) -> Source:
     cases, problems = [], []
     for i, data in enumerate(items):
         try:
-            cases.append(parse_case(data))
+            cases.append(_checked(data, vocabulary))
         except RegelruimteError as exc:
             for p in exc.problems:
                 p.field = f"{field_name}.{i}" + (f".{p.field}" if p.field else "")
@@ -113,7 +128,7 @@ def population_source(n: int, seed: int, registry: Registry, day: dt.date, munic
     return Source(description, table=population.scan(folder), parts=parts)
 
 
-def casebook_source(url: str | None) -> Source:
+def casebook_source(url: str | None, vocabulary: Vocabulary | None = None) -> Source:
     """The latest version of every case in the casebook, if this installation has one (optional).
 
     Reads the casebook's `cases` table (casebook.models.CaseRow: `case_json`, `latest`) at `url`,
@@ -144,7 +159,7 @@ def casebook_source(url: str | None) -> Source:
                                         f"cannot read the casebook: {type(exc).__name__}", field="casebook")]) from None
     if not documents:
         raise RegelruimteError([Problem("het casebook bevat geen casussen", "the casebook holds no cases", field="casebook")])
-    source = cases_from_data(list(documents), "casebook")
+    source = cases_from_data(list(documents), "casebook", vocabulary)
     source.description = f"{len(source.cases)} casussen uit het casebook"
     return source
 

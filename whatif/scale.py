@@ -28,7 +28,7 @@ LOCAL_WORKERS = 2
 
 
 @contextlib.contextmanager
-def cluster(address: str, workers: int = LOCAL_WORKERS, processes: bool = True) -> Iterator:
+def cluster(address: str, workers: int = LOCAL_WORKERS, processes: bool = True, timeout: str = "10s") -> Iterator:
     """A Dask client: `local` starts a LocalCluster on loopback (one Polars thread per worker)."""
     try:
         from dask.distributed import Client, LocalCluster
@@ -48,7 +48,7 @@ def cluster(address: str, workers: int = LOCAL_WORKERS, processes: bool = True) 
                                         f"'{address}' is not a Dask address; write tcp://host:8786 or local",
                                         field="dask")])
     try:
-        client = Client(address, timeout="10s")
+        client = Client(address, timeout=timeout)
     except (OSError, TimeoutError) as exc:
         raise RegelruimteError([Problem(f"geen verbinding met de Dask-scheduler op {address}: {exc}",
                                         f"cannot reach the Dask scheduler at {address}", field="dask")]) from None
