@@ -935,24 +935,22 @@ def decode(result: ColumnarResult, rows: pl.DataFrame, options: Iterable[str] | 
         part = rows.filter(pl.col(col("status", option)).is_not_null())
         if part.height == 0:
             continue
-        base = part.select(CASE_ID, BUNDLE, pl.lit(option).alias("option"),
-                           pl.col(col("status", option)).alias("status"),
-                           pl.col(col("first_block", option)).alias("first_block"))
-        lists = {}
-        for kind in LISTS:
-            name = col(kind, option)
-            values = part.select(BUNDLE, name)
-            uniq = values.unique()
-            decoded = [result.codebooks[b].names(kind, option).decode(w) for b, w in uniq.iter_rows()]
-            if kind in ("missing", "route_missing"):
-                decoded = [sorted(x) for x in decoded]
-            lookup = uniq.with_columns(pl.Series(kind, decoded, dtype=pl.List(pl.String)))
-            lists[kind] = values.join(lookup, on=[BUNDLE, name], how="left", maintain_order="left")[kind]
-        missing = pl.Series("missing_facts", [a + b for a, b in zip(lists["missing"].to_list(),
-                                                                        lists["route_missing"].to_list())],
-                            dtype=pl.List(pl.String))
-        frames.append(base.with_columns([lists[k].alias(k) for k in LISTS if k not in ("missing", "route_missing")]
-                                        + [missing]).drop(BUNDLE))
+        bits = [BUNDLE, *(col(k, option) for k in LISTS)]
+        distinct = part.select(bits).unique()  # few distinct situations, however many rows
+        lists: dict[str, list] = {k: [] for k in LISTS}
+        for bundle, *words in distinct.iter_rows():
+            book = result.codebooks[bundle]
+            for kind, w in zip(LISTS, words):
+                names = book.names(kind, option).decode(w)
+                lists[kind].append(sorted(names) if kind in ("missing", "route_missing") else names)
+        lookup = distinct.with_columns(
+            *(pl.Series(k, v, dtype=pl.List(pl.String)) for k, v in lists.items() if k not in ("missing", "route_missing")),
+            pl.Series("missing_facts", [a + b for a, b in zip(lists["missing"], lists["route_missing"])],
+                      dtype=pl.List(pl.String)))
+        frames.append(part.select(CASE_ID, *bits, pl.lit(option).alias("option"),
+                                  pl.col(col("status", option)).alias("status"),
+                                  pl.col(col("first_block", option)).alias("first_block"))
+                      .join(lookup, on=bits, how="left", maintain_order="left").drop(bits))
     if not frames:
         return pl.DataFrame(schema={CASE_ID: pl.String, "option": pl.String, "status": STATUS, "first_block": pl.String,
                                     **{k: pl.List(pl.String) for k in LISTS[:-2]}, "missing_facts": pl.List(pl.String)})

@@ -77,7 +77,7 @@ def test_the_acceptance_cases_give_the_same_decisions(registry):
     assert differences(raw) == []
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(strategy(REGISTRY))
 def test_any_case_gives_the_same_decision(case):
     assert differences([case]) == []
