@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import ValidationError
 
@@ -395,8 +395,17 @@ class LoadedRulesets:
     rulesets: dict[str, Ruleset]
 
 
-def load_rulesets(root: Path) -> LoadedRulesets:
-    """Load and compile every rule set under `root`; raise RulesetError listing every problem."""
+# What an amendment sees: rule-set id -> (folder, meta, versions as read, before compiling).
+RawRulesets = dict[str, tuple[Path, RulesetMeta, list[_RawVersion]]]
+RawVersion = _RawVersion
+
+
+def load_rulesets(root: Path, amend: Callable[[RawRulesets, list[Problem]], None] | None = None) -> LoadedRulesets:
+    """Load and compile every rule set under `root`; raise RulesetError listing every problem.
+
+    `amend`, if given, may change the content as read (a what-if overlay) before it is compiled and
+    checked, so that an amendment is validated exactly like a rule set; it reports into `problems`.
+    """
     root = Path(root)
     problems: list[Problem] = []
     if not (root / "facts.yaml").exists():
@@ -415,6 +424,8 @@ def load_rulesets(root: Path) -> LoadedRulesets:
                 problems.append(Problem(f"regelset-id '{meta.id}' bestaat al", f"rule set id '{meta.id}' already exists",
                                         file=str(folder / "ruleset.yaml")))
             raws[meta.id] = (folder, meta, versions)
+    if amend is not None:
+        amend(raws, problems)
     names = set(vocab.facts)
     for _, meta, versions in raws.values():
         for v in versions:

@@ -1,0 +1,957 @@
+"""The columnar evaluator: the same rule sets, compiled to Polars expressions, for many cases at once.
+
+Each condition's source is parsed again with `ast` and compiled node by node, under the same
+whitelist as `engine/expressions.py`, into a Polars expression and a *fact mask*: null is the
+unknown value, and the mask (bits over the facts that can be unknown) says which facts an unknown
+depends on, so `missing_facts` come out exactly as the single-case evaluator names them. Polars'
+`&`, `|` and `~` are Kleene's three-valued operators and comparisons with null give null; the
+compiler relies on that and adds the fact bookkeeping the engine's `Unknown` carries. Parts of a
+condition that read only parameters are folded to constants by the engine's own compiled
+expression, so constants mean exactly what they mean there. Numbers are scaled integers (money in
+cents, factors at their own number of decimals): comparisons and arithmetic are exact.
+
+Per option the plan reproduces `engine/evaluator.py`: blocks that hold and that no statutory
+ground sets aside (active), blocks that may hold (possible), a route's availability per block, the
+status rule, and the facts that decide it. Block, route and ground lists come out as bit sets over
+the option's rules in rule-set order, decoded only for the rows a caller asks about.
+"""
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import reduce
+from operator import and_, or_
+from typing import Any, Iterable
+
+import polars as pl
+
+from engine.errors import Problem, RulesetError
+from engine.expressions import ExpressionError, compile_expression, dotted_name
+from engine.facts import Vocabulary
+from engine.loader import CompiledRoute, CompiledRule
+from engine.registry import Bundle, Registry
+from engine.unknown import Unknown
+
+from .frame import CASE_ID, OPTIONS, conform
+
+STATUSES = ("allowed", "route_available", "needs_information", "blocked")
+STATUS = pl.Enum(STATUSES)
+U64 = pl.UInt64
+ZERO = pl.lit(0, dtype=U64)
+MAX_SCALE = 8  # decimals kept exactly in Int64 (money up to 10^10 euro at 8 decimals)
+BUNDLE = "_bundle"
+ROW = "_row"
+ASKED = "_asked"  # bit i: the case asks for the plan's option i
+OUTCOME = "outcome"
+
+# The columns of a result, per option: `status:<option>` and the rest below.
+LISTS = ("blocks", "possible", "routes_available", "routes_conditional", "routes_unavailable",
+         "grounds", "grounds_conditional", "missing", "route_missing")
+
+
+def col(kind: str, option: str) -> str:
+    return f"{kind}:{option}"
+
+
+class Unsupported(RulesetError):
+    """A rule uses a construct the columnar evaluator does not compile (named with file and line)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Values during compilation
+
+
+@dataclass(frozen=True)
+class Node:
+    """A compiled (sub)expression: a constant, or a Polars expression with its fact mask.
+
+    kind: bool | num | text | date | list | tuple | null (a value that is always unknown).
+    A num expression holds the value times 10**scale. `mask` is one UInt64 expression per word,
+    None where no bit can be set; it is zero wherever the value is known.
+    """
+
+    kind: str
+    expr: pl.Expr | None = None
+    const: Any = None
+    scale: int = 0
+    mask: tuple | None = None
+    elem: str | None = None  # list element kind
+
+    @property
+    def is_const(self) -> bool:
+        return self.expr is None
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, Unknown):
+        return "null"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, Decimal)):
+        return "num"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, tuple):
+        return "tuple"
+    raise TypeError(value)
+
+
+def _scale_of(value: int | Decimal) -> int:
+    if isinstance(value, int):
+        return 0
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def const(value: Any) -> Node:
+    return Node(_kind_of(value), const=value, scale=_scale_of(value) if _kind_of(value) == "num" else 0)
+
+
+class Masks:
+    """Bit sets over `names`, as one UInt64 expression per 64 names."""
+
+    def __init__(self, names: Iterable[str]):
+        self.names = tuple(names)
+        self.bit = {n: i for i, n in enumerate(self.names)}
+        self.width = max(1, math.ceil(len(self.names) / 64))
+
+    def of(self, facts: Iterable[str]) -> tuple | None:
+        words = [0] * self.width
+        for f in facts:
+            i = self.bit[f]
+            words[i // 64] |= 1 << (i % 64)
+        return None if not any(words) else tuple(pl.lit(w, dtype=U64) if w else None for w in words)
+
+    def where_null(self, expr: pl.Expr, name: str) -> tuple:
+        i = self.bit[name]
+        words: list = [None] * self.width
+        words[i // 64] = pl.when(expr.is_null()).then(pl.lit(1 << (i % 64), dtype=U64)).otherwise(ZERO)
+        return tuple(words)
+
+    def union(self, *masks: tuple | None) -> tuple | None:
+        masks = [m for m in masks if m is not None]
+        if not masks:
+            return None
+        words = []
+        for w in range(len(masks[0])):
+            parts = [m[w] for m in masks if m[w] is not None]
+            words.append(reduce(or_, parts) if parts else None)
+        return tuple(words) if any(x is not None for x in words) else None
+
+    @staticmethod
+    def where(cond: pl.Expr, mask: tuple | None) -> tuple | None:
+        """The mask where `cond` is true, zero elsewhere (and where `cond` is null)."""
+        if mask is None:
+            return None
+        return tuple(None if w is None else pl.when(cond).then(w).otherwise(ZERO) for w in mask)
+
+    @staticmethod
+    def choose(cases: list[tuple[pl.Expr, tuple | None]], width: int) -> tuple | None:
+        """when(c1).then(m1).when(c2).then(m2)… otherwise zero, per word."""
+        if all(m is None for _, m in cases):
+            return None
+        words = []
+        for w in range(width):
+            chain = None
+            for cond, m in cases:
+                word = ZERO if m is None or m[w] is None else m[w]
+                chain = pl.when(cond).then(word) if chain is None else chain.when(cond).then(word)
+            words.append(chain.otherwise(ZERO))
+        return tuple(words)
+
+    @staticmethod
+    def struct(mask: tuple | None, width: int) -> pl.Expr:
+        """The words as one struct column w0…w{width-1} (padded, so every bundle's column has one type)."""
+        words = list(mask or ())
+        words += [None] * (width - len(words))
+        return pl.struct([(ZERO if w is None else w).alias(f"w{i}") for i, w in enumerate(words)])
+
+    def decode(self, words: dict | None) -> list[str]:
+        if not words:
+            return []
+        out = []
+        for w in range(self.width):
+            word = words.get(f"w{w}") or 0
+            while word:
+                low = word & -word
+                out.append(self.names[w * 64 + low.bit_length() - 1])
+                word ^= low
+        return out
+
+
+def flags(bools: list[pl.Expr]) -> tuple | None:
+    """Bit i set where bools[i] is true (null counts as false)."""
+    width = max(1, math.ceil(len(bools) / 64))
+    words: list = [None] * width
+    for i, b in enumerate(bools):
+        bit = pl.when(b).then(pl.lit(1 << (i % 64), dtype=U64)).otherwise(ZERO)
+        words[i // 64] = bit if words[i // 64] is None else words[i // 64] | bit
+    return tuple(words) if any(w is not None for w in words) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Expressions
+
+
+_ORDER = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
+_EQ = {ast.Eq: "eq", ast.NotEq: "ne"}
+_FACT_KIND = {"integer": ("num", 0, None), "money": ("num", 2, None), "date": ("date", 0, None),
+              "text": ("text", 0, None), "enum": ("text", 0, None), "boolean": ("bool", 0, None),
+              "list_text": ("list", 0, "text"), "list_integer": ("list", 0, "num")}
+
+
+class _Compiler:
+    """Compiles the conditions of one bundle; derived facts become columns the first time they are read."""
+
+    def __init__(self, bundle: Bundle, vocabulary: Vocabulary, masks: Masks, presumed: frozenset[str]):
+        self.bundle = bundle
+        self.vocab = vocabulary
+        self.masks = masks
+        self.presumed = presumed
+        self.const_env: dict[str, Any] = dict(bundle.params)
+        self.derived = {r.rule.fact: r for r in bundle.derive}
+        self.derived_nodes: dict[str, Node] = {}
+        self.stages: list[list[pl.Expr]] = []  # derived facts, in dependency order
+        self.owner: CompiledRule | CompiledRoute | None = None
+        self.source = ""
+
+    # -- errors -----------------------------------------------------------------------------
+    def unsupported(self, node: ast.AST, what: str) -> Unsupported:
+        o = self.owner.origin
+        return Unsupported([Problem(
+            f"de kolomsgewijze evaluator ondersteunt dit niet: {what} in '{self.source}'",
+            f"the columnar evaluator does not support this: {what} in '{self.source}'",
+            file=o.file, line=o.line, rule=self.owner.id)])
+
+    # -- entry ------------------------------------------------------------------------------
+    def condition(self, item: CompiledRule | CompiledRoute) -> Node:
+        if item.when is None:
+            return const(True)
+        node = self.expression(item, item.when.source)
+        if node.kind not in ("bool", "null"):
+            raise self.unsupported(ast.parse(item.when.source, mode="eval").body, "een voorwaarde zonder ja/nee-waarde")
+        return node
+
+    def expression(self, owner, source: str) -> Node:
+        saved = self.owner, self.source
+        self.owner, self.source = owner, source
+        try:
+            return self.compile(ast.parse(source, mode="eval").body, {})
+        finally:
+            self.owner, self.source = saved
+
+    # -- constant folding -------------------------------------------------------------------
+    def _names(self, node: ast.AST, loop: dict) -> set[str] | None:
+        """The dotted names `node` reads, or None if it reads a loop variable."""
+        out = set()
+        for sub in ast.walk(node):
+            if isinstance(sub, (ast.Name, ast.Attribute)):
+                name = dotted_name(sub)
+                if name is None:
+                    continue
+                if name in loop:
+                    return None
+                out.add(name)
+        return out
+
+    def _is_const(self, node: ast.AST, loop: dict) -> bool:
+        names = self._names(node, loop)
+        if names is None:
+            return False
+        for n in names:
+            if n in self.vocab.facts:
+                return False
+            if n in self.derived and not self.derived_node(n).is_const:
+                return False
+        return True
+
+    def fold(self, node: ast.AST) -> Node:
+        text = ast.get_source_segment(self.source, node)
+        try:
+            value = compile_expression(text, lambda _: True).fn(self.const_env, None)
+        except ExpressionError as exc:
+            o = self.owner.origin
+            raise RulesetError([Problem(f"fout bij evalueren: {exc}", f"evaluation error: {exc}",
+                                        file=o.file, line=o.line, rule=self.owner.id)]) from None
+        if isinstance(value, list):
+            value = tuple(value)
+        return const(value)
+
+    # -- derived facts ------------------------------------------------------------------------
+    def derived_node(self, fact: str) -> Node:
+        if fact in self.derived_nodes:
+            return self.derived_nodes[fact]
+        rule = self.derived[fact]
+        node = self.expression(rule, rule.value.source)
+        if node.is_const:
+            self.const_env[fact] = node.const
+        else:
+            name = f"_d:{fact}"
+            exprs = [expr_of(node).alias(name)]
+            mask = None
+            if node.mask is not None:
+                mask = tuple(None if w is None else pl.col(f"{name}#{i}") for i, w in enumerate(node.mask))
+                exprs += [w.alias(f"{name}#{i}") for i, w in enumerate(node.mask) if w is not None]
+            self.stages.append(exprs)
+            node = Node(node.kind, pl.col(name), scale=node.scale, mask=mask, elem=node.elem)
+        self.derived_nodes[fact] = node
+        return node
+
+    # -- nodes ------------------------------------------------------------------------------
+    def compile(self, node: ast.AST, loop: dict) -> Node:
+        if not isinstance(node, (ast.Constant, ast.List, ast.Tuple)) and self._is_const(node, loop):
+            return self.fold(node)
+        method = getattr(self, "c_" + type(node).__name__, None)
+        if method is None:
+            raise self.unsupported(node, type(node).__name__)
+        return method(node, loop)
+
+    def c_Constant(self, node, loop):
+        return self.fold(node)
+
+    def c_List(self, node, loop):
+        if self._is_const(node, loop):
+            return self.fold(node)
+        raise self.unsupported(node, "een lijst met feiten erin")
+
+    c_Tuple = c_List
+
+    def c_Name(self, node, loop):
+        name = dotted_name(node)
+        if name in loop:
+            return loop[name]
+        if name in self.derived:
+            return self.derived_node(name)
+        spec = self.vocab.facts.get(name)
+        if spec is None:  # a parameter; constants are folded before we get here
+            return self.fold(node)
+        kind, scale, elem = _FACT_KIND[spec.type]
+        column = pl.col(name)
+        mask = None if name in self.presumed else self.masks.where_null(column, name)
+        return Node(kind, column, scale=scale, mask=mask, elem=elem)
+
+    c_Attribute = c_Name
+
+    def c_BoolOp(self, node, loop):
+        parts = [self.compile(v, loop) for v in node.values]
+        for p in parts:
+            if p.kind not in ("bool", "null"):
+                raise self.unsupported(node, "and/or over een waarde die geen ja/nee is")
+        is_and = isinstance(node.op, ast.And)
+        decisive = not is_and  # False decides `and`, True decides `or`
+        if any(p.is_const and p.const is decisive for p in parts):
+            return const(decisive)
+        parts = [p for p in parts if not (p.is_const and p.const is (not decisive))]
+        if not parts:
+            return const(not decisive)
+        if len(parts) == 1:
+            return parts[0]
+        value = reduce(and_ if is_and else or_, [expr_of(p, pl.Boolean) for p in parts])
+        mask = self.masks.union(*(mask_of(p, self.masks) for p in parts))
+        return Node("bool", value, mask=Masks.where(value.is_null(), mask))
+
+    def c_UnaryOp(self, node, loop):
+        inner = self.compile(node.operand, loop)
+        if isinstance(node.op, ast.Not):
+            if inner.kind not in ("bool", "null"):
+                raise self.unsupported(node, "'not' voor een waarde die geen ja/nee is")
+            return Node("bool", ~expr_of(inner, pl.Boolean), mask=mask_of(inner, self.masks))
+        if isinstance(node.op, ast.USub) and inner.kind in ("num", "null"):
+            return Node(inner.kind, -expr_of(inner), scale=inner.scale, mask=mask_of(inner, self.masks))
+        raise self.unsupported(node, "deze operator")
+
+    def _null(self, *nodes: Node, kind: str = "null") -> Node:
+        dtype = pl.Boolean if kind == "bool" else None
+        return Node(kind, pl.lit(None, dtype=dtype), mask=self.masks.union(*(mask_of(n, self.masks) for n in nodes)))
+
+    def c_BinOp(self, node, loop):
+        a, b = self.compile(node.left, loop), self.compile(node.right, loop)
+        if "null" in (a.kind, b.kind):
+            return self._null(a, b)
+        if a.kind != "num" or b.kind != "num":
+            raise self.unsupported(node, "rekenen met iets anders dan getallen")
+        mask = self.masks.union(mask_of(a, self.masks), mask_of(b, self.masks))
+        if isinstance(node.op, (ast.Add, ast.Sub)):
+            s = max(a.scale, b.scale)
+            x, y = scaled(a, s, self, node), scaled(b, s, self, node)
+            return Node("num", x + y if isinstance(node.op, ast.Add) else x - y, scale=s, mask=mask)
+        if isinstance(node.op, ast.Mult):
+            s = a.scale + b.scale
+            if s > MAX_SCALE:
+                raise self.unsupported(node, f"meer dan {MAX_SCALE} decimalen")
+            return Node("num", scaled(a, a.scale, self, node) * scaled(b, b.scale, self, node), scale=s, mask=mask)
+        raise self.unsupported(node, "delen door een waarde uit de casus (niet exact als geheel getal)")
+
+    def c_Compare(self, node, loop):
+        operands = [self.compile(n, loop) for n in [node.left, *node.comparators]]
+        pairs = [self.compare(node, op, operands[i], operands[i + 1]) for i, op in enumerate(node.ops)]
+        if len(pairs) == 1:
+            return pairs[0]
+        if any(p.is_const and p.const is False for p in pairs):
+            return const(False)
+        live = [p for p in pairs if not (p.is_const and p.const is True)]
+        value = reduce(and_, [expr_of(p, pl.Boolean) for p in live]) if live else pl.lit(True)
+        mask = self.masks.union(*(mask_of(p, self.masks) for p in live))
+        return Node("bool", value, mask=Masks.where(value.is_null(), mask))
+
+    def compare(self, node, op: ast.cmpop, a: Node, b: Node) -> Node:
+        if a.is_const and b.is_const:
+            return self._fold_pair(node, op, a, b)
+        if "null" in (a.kind, b.kind):
+            return self._null(a, b, kind="bool")
+        mask = self.masks.union(mask_of(a, self.masks), mask_of(b, self.masks))
+        t = type(op)
+        if t in (ast.In, ast.NotIn):
+            value = self._contains(node, a, b)
+            return Node("bool", ~value if t is ast.NotIn else value, mask=mask)
+        if a.kind != b.kind:
+            if t in _EQ and "bool" not in (a.kind, b.kind):  # Python: values of different kinds are never equal
+                either = expr_of(a).is_null() | expr_of(b).is_null()
+                return Node("bool", pl.when(either).then(None).otherwise(pl.lit(t is ast.NotEq)), mask=mask)
+            raise self.unsupported(node, f"{a.kind} vergelijken met {b.kind}")
+        if a.kind in ("list", "tuple") or (a.kind == "bool" and t not in _EQ):
+            raise self.unsupported(node, f"deze vergelijking van {a.kind}")
+        x, y = aligned(a, b, self, node)
+        method = (_ORDER.get(t) or _EQ.get(t))
+        return Node("bool", getattr(x, method)(y), mask=mask)
+
+    def _fold_pair(self, node, op, a: Node, b: Node) -> Node:
+        # both sides constant: let the engine decide (same semantics, including unknowns)
+        env = {"a": a.const, "b": b.const}
+        symbol = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
+                  ast.In: "in", ast.NotIn: "not in"}[type(op)]
+        try:
+            value = compile_expression(f"a {symbol} b", lambda _: True).fn(env, None)
+        except ExpressionError as exc:
+            raise self.unsupported(node, str(exc)) from None
+        return const(value)
+
+    def _contains(self, node, item: Node, container: Node) -> pl.Expr:
+        if container.is_const and container.kind == "tuple":
+            values = container.const
+            if item.kind == "num":
+                if not all(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in values):
+                    raise self.unsupported(node, "'in' met een lijst van gemengde waarden")
+                s = max([item.scale, *(_scale_of(v) for v in values)])
+                if s > MAX_SCALE:
+                    raise self.unsupported(node, f"meer dan {MAX_SCALE} decimalen")
+                return scaled(item, s, self, node).is_in([int(Decimal(v).scaleb(s)) for v in values])
+            wanted = {"text": str, "date": dt.date, "bool": bool}.get(item.kind)
+            if wanted is None:
+                raise self.unsupported(node, f"'in' voor een {item.kind}")
+            same = [v for v in values if type(v) is wanted or (wanted is dt.date and isinstance(v, dt.date))]
+            return expr_of(item).is_in(same) if same else (
+                pl.when(expr_of(item).is_null()).then(None).otherwise(pl.lit(False)))
+        if container.kind == "list" and item.kind in ("text", "num"):
+            if item.kind != container.elem:
+                either = expr_of(item).is_null() | expr_of(container).is_null()
+                return pl.when(either).then(None).otherwise(pl.lit(False))
+            if item.kind == "num" and item.scale != 0:
+                raise self.unsupported(node, "een decimaal getal zoeken in een lijst van gehele getallen")
+            either = expr_of(item).is_null() | expr_of(container).is_null()
+            return pl.when(either).then(None).otherwise(expr_of(container).list.contains(expr_of(item)))
+        if container.kind == "text" and item.kind == "text":
+            either = expr_of(item).is_null() | expr_of(container).is_null()
+            return pl.when(either).then(None).otherwise(expr_of(container).str.contains(expr_of(item), literal=True))
+        raise self.unsupported(node, f"'in' voor een {item.kind} in een {container.kind}")
+
+    def c_IfExp(self, node, loop):
+        t = self.compile(node.test, loop)
+        a, b = self.compile(node.body, loop), self.compile(node.orelse, loop)
+        if t.kind not in ("bool", "null"):
+            raise self.unsupported(node, "een 'if' zonder ja/nee-voorwaarde")
+        if t.is_const and t.kind == "bool":
+            return a if t.const else b
+        kinds = {a.kind, b.kind} - {"null"}
+        if len(kinds) > 1:
+            raise self.unsupported(node, f"een 'if' met een {a.kind} en een {b.kind}")
+        kind = kinds.pop() if kinds else "null"
+        if kind == "tuple":
+            raise self.unsupported(node, "een 'if' die een lijst oplevert")
+        scale = max(a.scale, b.scale)
+        x = scaled(a, scale, self, node) if a.kind == "num" else expr_of(a)
+        y = scaled(b, scale, self, node) if b.kind == "num" else expr_of(b)
+        te = expr_of(t, pl.Boolean)
+        # an unknown test still gives a value when both branches agree (engine: `a == b`)
+        agree = (x == y) if kind not in ("null", "list") else pl.lit(False)
+        value = pl.when(te).then(x).when(~te).then(y).when(agree).then(x).otherwise(None)
+        m = self.masks
+        ma, mb, mt = mask_of(a, m), mask_of(b, m), mask_of(t, m)
+        mask = Masks.choose([(te, ma), (~te, mb), (value.is_null(), m.union(mt, ma, mb))], m.width)
+        return Node(kind, value, scale=scale, mask=mask, elem=a.elem or b.elem)
+
+    # -- functions --------------------------------------------------------------------------
+    def c_Call(self, node, loop):
+        fname = node.func.id
+        if fname in ("any", "all") and len(node.args) == 1 and isinstance(node.args[0], ast.GeneratorExp):
+            return self._quantifier(fname, node.args[0], loop)
+        args = [self.compile(a, loop) for a in node.args]
+        m = self.masks
+        mask = m.union(*(mask_of(a, m) for a in args))
+        if fname == "known":
+            return Node("bool", expr_of(args[0]).is_not_null())
+        if any(a.kind == "null" for a in args) and fname not in ("min", "max"):
+            return self._null(*args, kind="bool" if fname in ("any", "all") else "null")
+        if fname == "len":
+            a = args[0]
+            if a.kind == "list":
+                return Node("num", expr_of(a).list.len().cast(pl.Int64), mask=mask)
+            if a.kind == "text":
+                return Node("num", expr_of(a).str.len_chars().cast(pl.Int64), mask=mask)
+        elif fname in ("min", "max"):
+            return self._extreme(node, fname, args, mask)
+        elif fname == "sum" and args[0].kind == "list" and args[0].elem == "num":
+            return Node("num", expr_of(args[0]).list.sum(), mask=mask)
+        elif fname in ("any", "all") and args[0].kind == "list" and args[0].elem == "bool":
+            return Node("bool", getattr(expr_of(args[0]).list, fname)(), mask=mask)
+        elif fname == "round_cents" and args[0].kind == "num":
+            return Node("num", round_to(args[0], 2, self, node), scale=2, mask=mask)
+        elif fname == "days_between" and args[0].kind == args[1].kind == "date":
+            a, b = expr_of(args[0]), expr_of(args[1])
+            return Node("num", (b - a).dt.total_days().cast(pl.Int64), mask=mask)
+        elif fname in ("months_between", "years_between") and args[0].kind == args[1].kind == "date":
+            a, b = expr_of(args[0]), expr_of(args[1])
+            months = ((b.dt.year() - a.dt.year()) * 12 + (b.dt.month() - a.dt.month())).cast(pl.Int64) \
+                - (b.dt.day() < a.dt.day()).cast(pl.Int64)
+            return Node("num", months if fname == "months_between" else months // 12, mask=mask)
+        raise self.unsupported(node, f"{fname}() met deze argumenten")
+
+    def _extreme(self, node, fname: str, args: list[Node], mask) -> Node:
+        pick = pl.min_horizontal if fname == "min" else pl.max_horizontal
+        if len(args) == 1:
+            a = args[0]
+            if a.kind == "null":
+                return a
+            if a.kind == "list" and a.elem == "num":  # the extreme of an empty list is unknown
+                return Node("num", getattr(expr_of(a).list, fname)(), mask=mask)
+            raise self.unsupported(node, f"{fname}() van een {a.kind}")
+        if any(a.kind == "null" for a in args):
+            return self._null(*args)
+        kinds = {a.kind for a in args}
+        if kinds == {"num"}:
+            s = max(a.scale for a in args)
+            values = [scaled(a, s, self, node) for a in args]
+        elif kinds == {"date"}:
+            s, values = 0, [expr_of(a) for a in args]
+        else:
+            raise self.unsupported(node, f"{fname}() over {', '.join(sorted(kinds))}")
+        anynull = reduce(or_, [v.is_null() for v in values])
+        return Node(kinds.pop(), pl.when(anynull).then(None).otherwise(pick(values)), scale=s, mask=mask)
+
+    def _quantifier(self, fname: str, gen: ast.GeneratorExp, loop: dict) -> Node:
+        comp = gen.generators[0]
+        items = self.compile(comp.iter, loop)
+        if items.kind == "null":
+            return self._null(items, kind="bool")
+        if items.kind != "list":
+            raise self.unsupported(gen, f"{fname}() over een {items.kind}")
+        element = Node(items.elem, pl.element())
+        inner = {**loop, comp.target.id: element}
+        body = self.compile(gen.elt, inner)
+        filters = [self.compile(f, inner) for f in comp.ifs]
+        for part in (body, *filters):
+            if part.kind != "bool" or part.mask is not None:
+                raise self.unsupported(gen, f"{fname}() met iets anders dan het lijstelement in de voorwaarde")
+        per_item = expr_of(body)
+        if filters:
+            per_item = per_item.filter(reduce(and_, [expr_of(f) for f in filters]))
+        value = getattr(expr_of(items).list.eval(per_item).list, fname)()
+        return Node("bool", value, mask=mask_of(items, self.masks))
+
+
+def expr_of(node: Node, dtype=None) -> pl.Expr:
+    if not node.is_const:
+        return node.expr
+    v = node.const
+    if isinstance(v, Unknown):
+        return pl.lit(None, dtype=dtype)
+    if node.kind == "num":
+        return pl.lit(int(Decimal(v).scaleb(node.scale)), dtype=pl.Int64)
+    if node.kind == "date":
+        return pl.lit(v, dtype=pl.Date)
+    if node.kind == "tuple":
+        raise TypeError("a tuple has no scalar expression")
+    return pl.lit(v)
+
+
+def mask_of(node: Node, masks: Masks) -> tuple | None:
+    if node.is_const:
+        return masks.of(node.const.facts) if isinstance(node.const, Unknown) else None
+    return node.mask
+
+
+def scaled(node: Node, scale: int, comp: _Compiler, ast_node) -> pl.Expr:
+    """A num node as an Int64 expression at `scale` decimals (exactly; raising the scale only)."""
+    if scale > MAX_SCALE:
+        raise comp.unsupported(ast_node, f"meer dan {MAX_SCALE} decimalen")
+    if node.is_const:
+        value = Decimal(node.const).scaleb(scale)
+        if value != value.to_integral_value():
+            raise comp.unsupported(ast_node, "een getal met meer decimalen dan de vergelijking toelaat")
+        return pl.lit(int(value), dtype=pl.Int64)
+    if scale < node.scale:
+        raise comp.unsupported(ast_node, "afronden zonder round_cents()")
+    return node.expr if scale == node.scale else node.expr * pl.lit(10 ** (scale - node.scale), dtype=pl.Int64)
+
+
+def aligned(a: Node, b: Node, comp: _Compiler, ast_node) -> tuple[pl.Expr, pl.Expr]:
+    if a.kind == "num":
+        s = max(a.scale if not a.is_const else _scale_of(a.const), b.scale if not b.is_const else _scale_of(b.const))
+        return scaled(a, s, comp, ast_node), scaled(b, s, comp, ast_node)
+    return expr_of(a), expr_of(b)
+
+
+def round_to(node: Node, places: int, comp: _Compiler, ast_node) -> pl.Expr:
+    """Round half away from zero to `places` decimals (Decimal's ROUND_HALF_UP)."""
+    if node.scale <= places:
+        return scaled(node, places, comp, ast_node)
+    step = 10 ** (node.scale - places)
+    v = node.expr
+    magnitude = (v.abs() + pl.lit(step // 2, dtype=pl.Int64)) // pl.lit(step, dtype=pl.Int64)
+    return pl.when(v < 0).then(-magnitude).otherwise(magnitude)
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan for one bundle
+
+
+@dataclass
+class Codebook:
+    """What the bits of a result mean, for one bundle."""
+
+    facts: Masks
+    blocks: dict[str, Masks]  # option -> its block rules, in rule-set order
+    routes: dict[str, Masks]
+    grounds: dict[str, Masks]
+    versions: tuple[str, ...]  # "<ruleset>@<version>"
+    digests: tuple[str, ...]
+
+    def names(self, kind: str, option: str) -> Masks:
+        if kind in ("missing", "route_missing"):
+            return self.facts
+        if kind in ("blocks", "possible"):
+            return self.blocks[option]
+        if kind.startswith("routes"):
+            return self.routes[option]
+        return self.grounds[option]
+
+
+@dataclass
+class Plan:
+    """Polars expressions for one bundle, in stages; picklable, so it can run on a Dask worker."""
+
+    stages: list[list[pl.Expr]]
+    outputs: list[pl.Expr]
+    codebook: Codebook
+    options: tuple[str, ...]
+
+    def apply(self, lf: pl.LazyFrame) -> pl.LazyFrame:
+        for stage in self.stages:
+            if stage:
+                lf = lf.with_columns(stage)
+        return lf.with_columns(self.outputs)
+
+
+def _unknowable(bundle: Bundle, options: Iterable[str]) -> list[str]:
+    """The names an unknown can depend on: case facts read (not presumed) and absent parameters."""
+    reads: set[str] = set()
+    for o in options:
+        reads |= bundle.reads.get(o, frozenset())
+    derived = {r.rule.fact for r in bundle.derive}
+    presumed = {p.fact for p, _ in bundle.presumptions}
+    return sorted(n for n in reads if n not in derived and n not in bundle.params and n not in presumed)
+
+
+def _truth(node: Node, masks: Masks) -> tuple[pl.Expr, tuple | None]:
+    return expr_of(node, pl.Boolean), mask_of(node, masks)
+
+
+def _option_items(bundle: Bundle, option: str):
+    rules = bundle.by_option.get(option, ())
+    blocks = [r for r in rules if r.rule.kind == "block"]
+    grounds = [r for r in rules if r.rule.kind == "ground"]
+    routes: dict[str, CompiledRoute] = {}
+    for b in blocks:
+        for route in bundle.routes_for_block.get(b.id, ()):
+            if not route.route.applies_to or option in route.route.applies_to:
+                routes.setdefault(route.id, route)
+    return blocks, grounds, routes
+
+
+def widths(bundles: Iterable[Bundle], options: Iterable[str]) -> tuple[int, int]:
+    """Words per fact set and per rule set, wide enough for every bundle (one column type for all)."""
+    options = tuple(options)
+    facts, items = 1, 1
+    for bundle in bundles:
+        facts = max(facts, math.ceil(len(_unknowable(bundle, options)) / 64))
+        for o in options:
+            blocks, grounds, routes = _option_items(bundle, o)
+            items = max(items, math.ceil(max(len(blocks), len(grounds), len(routes)) / 64))
+    return facts, items
+
+
+def compile_plan(bundle: Bundle, vocabulary: Vocabulary, options: Iterable[str],
+                 width: tuple[int, int] | None = None) -> Plan:
+    """Compile every rule and route the options read into one plan for `bundle`."""
+    options = tuple(options)
+    if len(options) > 64:
+        raise ValueError("at most 64 options per plan (one bit each)")
+    width = width or widths([bundle], options)
+    presumptions = {p.fact: p.value for p, _ in bundle.presumptions}
+    masks = Masks(_unknowable(bundle, options))
+    comp = _Compiler(bundle, vocabulary, masks, frozenset(presumptions))
+    first = [pl.col(f).fill_null(pl.lit(v)) for f, v in presumptions.items() if f in vocabulary.facts]
+
+    held: dict[str, tuple[pl.Expr, tuple | None]] = {}
+    held_columns: list[pl.Expr] = []
+
+    def hold(item) -> None:
+        if item.id in held:
+            return
+        node = comp.condition(item)
+        if node.is_const:
+            held[item.id] = _truth(node, masks)
+            return
+        name = f"_h:{item.id}"
+        held_columns.append(node.expr.alias(name))
+        mask = None
+        if node.mask is not None:
+            mask = tuple(None if w is None else pl.col(f"{name}#{i}") for i, w in enumerate(node.mask))
+            held_columns.extend(w.alias(f"{name}#{i}") for i, w in enumerate(node.mask) if w is not None)
+        held[item.id] = (pl.col(name), mask)
+
+    per_option, books = [], {"blocks": {}, "routes": {}, "grounds": {}}
+    for option in options:
+        blocks, grounds, routes = _option_items(bundle, option)
+        for item in (*blocks, *grounds, *routes.values()):
+            hold(item)
+        per_option.append((option, blocks, grounds, routes))
+        books["blocks"][option] = Masks(b.id for b in blocks)
+        books["routes"][option] = Masks(routes)
+        books["grounds"][option] = Masks(g.id for g in grounds)
+    bits = {o: 1 << i for i, o in enumerate(options)}
+    held_columns.append(pl.col(OPTIONS).list.eval(pl.element().replace_strict(bits, default=0, return_dtype=U64))
+                        .list.sum().fill_null(0).alias(ASKED))
+    per_block, outputs = [], []
+    for option, *items in per_option:
+        one, two = _option_outputs(option, *items, bundle, held, masks, width, bits[option])
+        per_block += one
+        outputs += two
+
+    def some(status: str) -> pl.Expr:
+        hits = [(pl.col(col("status", o)) == status).fill_null(False) for o in options]
+        return reduce(or_, hits) if hits else pl.lit(False)
+    outcome = pl.when(some("allowed")).then(pl.lit("allowed"))
+    for status in STATUSES[1:3]:
+        outcome = outcome.when(some(status)).then(pl.lit(status))
+    asked = reduce(or_, [pl.col(col("status", o)).is_not_null() for o in options]) if options else pl.lit(False)
+    outcome = pl.when(asked).then(outcome.otherwise(pl.lit("blocked"))).otherwise(None).cast(STATUS)
+
+    codebook = Codebook(facts=masks, blocks=books["blocks"], routes=books["routes"], grounds=books["grounds"],
+                        versions=tuple(v.key for v in bundle.versions), digests=tuple(v.digest for v in bundle.versions))
+    return Plan(stages=[first, *comp.stages, held_columns, per_block, outputs], outputs=[outcome.alias(OUTCOME)],
+                codebook=codebook, options=options)
+
+
+def _option_outputs(option, blocks, grounds, routes, bundle: Bundle, held, masks: Masks,
+                    width: tuple[int, int], asked_bit: int) -> tuple[list[pl.Expr], list[pl.Expr]]:
+    """The engine's status algorithm for one option, in two stages over the held conditions.
+
+    Stage 1 materialises per block whether it is active, possibly active (split by why, for the
+    facts it names) and whether a route is available or conditional for it; stage 2 derives the
+    status, the first block and the bit sets from those columns.
+    """
+    def true(e):
+        return e.fill_null(False)
+
+    def unknown(e):
+        return e.is_null()
+
+    def anyof(xs):
+        return reduce(or_, xs) if xs else pl.lit(False)
+
+    one, two = [], []
+    name = {k: [f"_{k}:{option}:{i}" for i in range(len(blocks))] for k in ("a", "pe", "pu", "av", "cd")}
+    lifted = []
+    for i, b in enumerate(blocks):
+        h, _ = held[b.id]
+        # statutory exceptions: Kleene `or` over the grounds that set this block aside for this option
+        exceptions = [held[g.id][0] for g in bundle.overridden_by.get(b.id, ()) if option in g.rule.applies_to]
+        ex = reduce(or_, exceptions) if exceptions else pl.lit(False)
+        rs = [r for r in routes if b.id in bundle.lifted_by_route.get(r, ())]
+        lifted.append(rs)
+        available = anyof([true(held[r][0]) for r in rs])
+        one += [(true(h) & (~ex).fill_null(False)).alias(name["a"][i]),
+                (true(h) & unknown(ex)).alias(name["pe"][i]),
+                (unknown(h) & ~true(ex)).alias(name["pu"][i]),
+                available.alias(name["av"][i]),
+                (~available & anyof([unknown(held[r][0]) for r in rs])).alias(name["cd"][i])]
+
+    c = {k: [pl.col(n) for n in names] for k, names in name.items()}
+    possible = [pe | pu for pe, pu in zip(c["pe"], c["pu"])]
+    relevant = [a | p for a, p in zip(c["a"], possible)]
+    blocked = anyof([a & ~av & ~cd for a, av, cd in zip(c["a"], c["av"], c["cd"])])
+    clear = ~anyof(relevant)
+    routed = ~anyof(possible) & ~anyof([a & ~av for a, av in zip(c["a"], c["av"])])
+    code = (pl.when(blocked).then(3).when(clear).then(0).when(routed).then(1).otherwise(2)).cast(pl.UInt32)
+    asked = (pl.col(ASKED) & pl.lit(asked_bit, dtype=U64)) != 0
+    status = pl.when(asked).then(pl.lit(pl.Series(STATUSES, dtype=STATUS)).gather(code))
+    needs_info = code == 2
+
+    # routes: shown for every block that holds or may hold
+    route_ids = list(routes)
+    appears = [anyof([relevant[i] for i, rs in enumerate(lifted) if r in rs]) for r in route_ids]
+    r_avail = [ap & true(held[r][0]) for ap, r in zip(appears, route_ids)]
+    r_cond = [ap & unknown(held[r][0]) for ap, r in zip(appears, route_ids)]
+    r_unav = [ap & (~held[r][0]).fill_null(False) for ap, r in zip(appears, route_ids)]
+    route_missing = masks.union(*(Masks.where(
+        unknown(held[r][0]) & anyof([relevant[i] & c["cd"][i] for i, rs in enumerate(lifted) if r in rs]),
+        held[r][1]) for r in route_ids))
+    route_missing = Masks.where(needs_info, route_missing)
+
+    # the facts that decide a block: why it may hold, or whether an exception sets it aside
+    block_masks = []
+    for i, b in enumerate(blocks):
+        exm = masks.union(*(held[g.id][1] for g in bundle.overridden_by.get(b.id, ()) if option in g.rule.applies_to))
+        block_masks.append(Masks.choose([(c["pu"][i], held[b.id][1]), (c["pe"][i], exm)], masks.width))
+
+    # grounds: those that apply, and those that may apply where they could set a possible block aside
+    index = {b.id: i for i, b in enumerate(blocks)}
+    g_applies, g_cond, g_masks = [], [], []
+    for g in grounds:
+        h, hm = held[g.id]
+        counted = unknown(h) & anyof([possible[index[t]] for t in g.rule.overrides if t in index])
+        g_applies.append(true(h))
+        g_cond.append(counted)
+        g_masks.append(Masks.where(counted, hm))
+    missing = masks.union(*block_masks, *g_masks)
+
+    first = pl.lit(None, dtype=pl.UInt32)
+    for i in reversed(range(len(blocks))):
+        first = pl.when(c["a"][i]).then(pl.lit(i, dtype=pl.UInt32)).otherwise(first)
+    ids = pl.Series([b.id for b in blocks] or [""], dtype=pl.String)
+    fact_width, item_width = width
+    two += [status.alias(col("status", option)), pl.lit(ids).gather(first).alias(col("first_block", option))]
+    for kind, bits in (("blocks", flags(c["a"])), ("possible", flags(possible)), ("routes_available", flags(r_avail)),
+                       ("routes_conditional", flags(r_cond)), ("routes_unavailable", flags(r_unav)),
+                       ("grounds", flags(g_applies)), ("grounds_conditional", flags(g_cond))):
+        two.append(Masks.struct(bits, item_width).alias(col(kind, option)))
+    two.append(Masks.struct(missing, fact_width).alias(col("missing", option)))
+    two.append(Masks.struct(_minus(route_missing, missing), fact_width).alias(col("route_missing", option)))
+    return one, two
+
+
+def _minus(a: tuple | None, b: tuple | None) -> tuple | None:
+    if a is None or b is None:
+        return a
+    return tuple(None if x is None else (x if y is None else x & ~y) for x, y in zip(a, b))
+
+
+# ---------------------------------------------------------------------------------------------
+# Running plans over a table
+
+
+@dataclass
+class ColumnarResult:
+    """Per case: the outcome, and per option its status, first block and bit sets (see `decode`)."""
+
+    table: pl.DataFrame
+    codebooks: dict[int, Codebook]
+    options: tuple[str, ...]
+    keep: tuple[str, ...] = ()
+
+    def decode(self, rows: pl.DataFrame | None = None, options: Iterable[str] | None = None) -> pl.DataFrame:
+        """The bit sets of `rows` (default: all) as lists of rule, route and fact ids, long format."""
+        return decode(self, rows if rows is not None else self.table, options)
+
+
+DEFAULT_KEEP = (CASE_ID, "case.municipality", "case.reference_date", "household.composition", "need.amount",
+                "avoided_costs.per_year", OPTIONS)
+
+
+def options_in(lf: pl.LazyFrame) -> tuple[str, ...]:
+    found = lf.select(pl.col(OPTIONS).explode().unique().drop_nulls()).collect().to_series().to_list()
+    return tuple(sorted(found))
+
+
+def plans_for(lf: pl.LazyFrame, registry: Registry, options: tuple[str, ...]) -> tuple[pl.DataFrame, dict[int, Plan]]:
+    """Which bundle each (municipality, date) uses, and a compiled plan per bundle."""
+    keys = lf.select("case.municipality", "case.reference_date").unique().collect().sort(
+        "case.municipality", "case.reference_date")
+    by_key: dict[tuple, int] = {}
+    rows, bundles = [], {}
+    for m, d in keys.iter_rows():
+        bundle = registry.bundle(m, d)
+        key = tuple(v.key + v.digest for v in bundle.versions)
+        if key not in by_key:
+            by_key[key] = len(by_key)
+            bundles[by_key[key]] = bundle
+        rows.append((m, d, by_key[key]))
+    width = widths(bundles.values(), options)
+    plans = {i: compile_plan(b, registry.vocabulary, options, width) for i, b in bundles.items()}
+    table = pl.DataFrame(rows, schema={"case.municipality": pl.String, "case.reference_date": pl.Date,
+                                       BUNDLE: pl.Int32}, orient="row")
+    return table, plans
+
+
+def run_plans(lf: pl.LazyFrame, keys: pl.DataFrame, plans: dict[int, Plan], keep: Iterable[str]) -> pl.LazyFrame:
+    """Apply each bundle's plan to its rows; the result keeps the input's row order."""
+    options = next(iter(plans.values())).options if plans else ()
+    outputs = [OUTCOME, *(col(k, o) for o in options for k in ("status", "first_block", *LISTS))]
+    keep = [k for k in keep if k in lf.collect_schema()]
+    if len(plans) == 1:
+        (i, plan), = plans.items()
+        return plan.apply(lf).select(*keep, pl.lit(i, dtype=pl.Int32).alias(BUNDLE), *outputs)
+    lf = lf.with_row_index(ROW).join(keys.lazy(), on=["case.municipality", "case.reference_date"], how="left")
+    parts = [plan.apply(lf.filter(pl.col(BUNDLE) == i)).select(ROW, *keep, BUNDLE, *outputs) for i, plan in plans.items()]
+    return pl.concat(parts).sort(ROW).drop(ROW)
+
+
+def evaluate(frame: pl.DataFrame | pl.LazyFrame, registry: Registry, options: Iterable[str] | None = None,
+             keep: Iterable[str] = DEFAULT_KEEP) -> ColumnarResult:
+    """Evaluate every case of `frame` (see whatif.frame) under the rule sets of `registry`."""
+    lf = conform(frame, registry.vocabulary)
+    options = tuple(options) if options is not None else options_in(lf)
+    keys, plans = plans_for(lf, registry, options)
+    table = run_plans(lf, keys, plans, keep).collect()
+    return ColumnarResult(table=table, codebooks={i: p.codebook for i, p in plans.items()}, options=options,
+                          keep=tuple(keep))
+
+
+def decode(result: ColumnarResult, rows: pl.DataFrame, options: Iterable[str] | None = None) -> pl.DataFrame:
+    """One row per case and asked option: status, first block, and every bit set as a list of ids.
+
+    `missing_facts` is ordered as the single-case evaluator orders it: the facts that decide a
+    block (sorted), then those that only decide a route (sorted).
+    """
+    options = tuple(options) if options is not None else result.options
+    frames = []
+    for option in options:
+        part = rows.filter(pl.col(col("status", option)).is_not_null())
+        if part.height == 0:
+            continue
+        bits = [BUNDLE, *(col(k, option) for k in LISTS)]
+        distinct = part.select(bits).unique()  # few distinct situations, however many rows
+        lists: dict[str, list] = {k: [] for k in LISTS}
+        for bundle, *words in distinct.iter_rows():
+            book = result.codebooks[bundle]
+            for kind, w in zip(LISTS, words):
+                names = book.names(kind, option).decode(w)
+                lists[kind].append(sorted(names) if kind in ("missing", "route_missing") else names)
+        lookup = distinct.with_columns(
+            *(pl.Series(k, v, dtype=pl.List(pl.String)) for k, v in lists.items() if k not in ("missing", "route_missing")),
+            pl.Series("missing_facts", [a + b for a, b in zip(lists["missing"], lists["route_missing"])],
+                      dtype=pl.List(pl.String)))
+        frames.append(part.select(CASE_ID, *bits, pl.lit(option).alias("option"),
+                                  pl.col(col("status", option)).alias("status"),
+                                  pl.col(col("first_block", option)).alias("first_block"))
+                      .join(lookup, on=bits, how="left", maintain_order="left").drop(bits))
+    if not frames:
+        return pl.DataFrame(schema={CASE_ID: pl.String, "option": pl.String, "status": STATUS, "first_block": pl.String,
+                                    **{k: pl.List(pl.String) for k in LISTS[:-2]}, "missing_facts": pl.List(pl.String)})
+    return pl.concat(frames)

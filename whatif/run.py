@@ -1,0 +1,236 @@
+"""A what-if from start to end: which cases, evaluated under both sides, compared; and sweeps.
+
+Named case files and casebook cases go through the single-case evaluator (every reason in Dutch);
+a synthetic population goes through the columnar evaluator. Both end as `Outcomes`, so the
+comparison cannot tell them apart.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Iterable
+
+import polars as pl
+
+from engine.case import Case, parse_case
+from engine.errors import CaseError, Problem, RegelruimteError
+from engine.evaluator import evaluate as evaluate_one
+from engine.facts import Vocabulary, case_facts
+from engine.registry import Registry
+from engine.yamlsource import SourceError, line_of, load_file
+
+from . import columnar, population
+from .compare import Comparison, compare
+from .outcomes import Outcomes, from_columnar, from_decisions
+from .overlay import Overlay, parameter_overlay
+from .scenario import Ref, Scenario, baseline, reform
+
+MAX_SWEEP_POINTS = 101
+
+
+@dataclass
+class Source:
+    """What to evaluate: cases for the single-case evaluator, or a case table for the columnar one."""
+
+    description: str
+    cases: list[Case] | None = None
+    table: pl.DataFrame | pl.LazyFrame | None = None
+    parts: list[Path] | None = None  # the table as Parquet partitions (for Dask)
+
+    def days(self) -> list[dt.date]:
+        if self.cases is not None:
+            return sorted({c.reference_date for c in self.cases})
+        return sorted(self.table.lazy().select(pl.col("case.reference_date").unique()).collect().to_series().to_list())
+
+
+def _checked(data: Any, vocabulary: Vocabulary | None, file: str | None = None) -> Case:
+    """A valid case whose options and circumstances the rule sets know (so it fails here, not midway)."""
+    case = parse_case(data, file=file)
+    if vocabulary is not None:
+        try:
+            case_facts(case, vocabulary)
+        except CaseError as exc:
+            for p in exc.problems:
+                p.file = file
+                p.line = line_of(data, [int(k) if k.isdigit() else k for k in (p.field or "").split(".")]) if file else None
+            raise
+    return case
+
+
+def _read_case(path: Path, vocabulary: Vocabulary | None) -> Case:
+    try:
+        return _checked(load_file(path), vocabulary, str(path))
+    except SourceError as exc:
+        raise RegelruimteError([exc.problem]) from None
+
+
+def cases_from_paths(paths: Iterable[str], vocabulary: Vocabulary | None = None) -> Source:
+    """Case files; a folder contributes every YAML/JSON file in it that has a `case_id`."""
+    cases = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.iterdir()):
+                if f.suffix in (".yaml", ".yml", ".json") and isinstance(d := _load(f), dict) and "case_id" in d:
+                    cases.append(_read_case(f, vocabulary))
+        elif p.exists():
+            cases.append(_read_case(p, vocabulary))
+        else:
+            raise RegelruimteError([Problem("bestand bestaat niet", "file does not exist", file=str(p))])
+    if not cases:
+        raise RegelruimteError([Problem("geen casussen gevonden", "no cases found", field="cases")])
+    seen: dict[str, int] = {}
+    for c in cases:
+        seen[c.case_id] = seen.get(c.case_id, 0) + 1
+    twice = sorted(k for k, n in seen.items() if n > 1)
+    if twice:
+        raise RegelruimteError([Problem(f"case_id '{k}' komt meer dan eens voor", f"case_id '{k}' appears twice",
+                                        field="case_id") for k in twice])
+    return Source(f"{len(cases)} casus(sen)", cases=cases)
+
+
+def _load(path: Path) -> Any:
+    try:
+        return load_file(path)
+    except SourceError:
+        return None
+
+
+def cases_from_data(items: list[dict], field_name: str = "cases", vocabulary: Vocabulary | None = None) -> Source:
+    cases, problems = [], []
+    for i, data in enumerate(items):
+        try:
+            cases.append(_checked(data, vocabulary))
+        except RegelruimteError as exc:
+            for p in exc.problems:
+                p.field = f"{field_name}.{i}" + (f".{p.field}" if p.field else "")
+            problems.extend(exc.problems)
+    if problems:
+        raise RegelruimteError(problems)
+    return Source(f"{len(cases)} casus(sen)", cases=cases)
+
+
+def _describe(n: int, seed: int, registry: Registry, day: dt.date, municipalities: list[str] | None) -> str:
+    where = ", ".join(sorted(municipalities or registry.municipalities))
+    return f"synthetische populatie van {n:_} huishoudens (seed {seed}, {where}, peildatum {day})".replace("_", ".")
+
+
+def population_source(n: int, seed: int, registry: Registry, day: dt.date, municipalities: list[str] | None = None,
+                      folder: Path | None = None) -> Source:
+    """A synthetic population, in memory, or written to `folder` as Parquet partitions and read from there."""
+    description = _describe(n, seed, registry, day, municipalities)
+    if folder is None:
+        return Source(description, table=population.generate(n, seed, registry, day, municipalities))
+    parts = population.write(folder, n, seed, registry, day, municipalities)
+    return Source(description, table=population.scan(folder), parts=parts)
+
+
+def casebook_source(url: str | None, vocabulary: Vocabulary | None = None) -> Source:
+    """The latest version of every case in the casebook, if this installation has one (optional).
+
+    Reads the casebook's `cases` table (casebook.models.CaseRow: `case_json`, `latest`) at `url`,
+    or at REGELRUIMTE_DATABASE_URL.
+    """
+    try:
+        from casebook.models import CaseRow
+    except ModuleNotFoundError:
+        raise RegelruimteError([Problem(
+            "het casebook is niet beschikbaar in deze installatie (pakket 'casebook' ontbreekt); "
+            "gebruik casusbestanden of --population",
+            "the casebook is not available in this installation; use case files or --population",
+            field="casebook")]) from None
+    url = url or os.environ.get("REGELRUIMTE_DATABASE_URL")
+    if not url:
+        raise RegelruimteError([Problem("geef het adres van het casebook: --casebook URL of REGELRUIMTE_DATABASE_URL",
+                                        "give the casebook's address: --casebook URL or REGELRUIMTE_DATABASE_URL",
+                                        field="casebook")])
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.exc import SQLAlchemyError
+    try:
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            documents = conn.execute(select(CaseRow.case_json).where(CaseRow.latest.is_(True))
+                                     .order_by(CaseRow.case_id)).scalars().all()
+    except (SQLAlchemyError, ValueError) as exc:
+        raise RegelruimteError([Problem(f"het casebook is niet te lezen: {type(exc).__name__}",
+                                        f"cannot read the casebook: {type(exc).__name__}", field="casebook")]) from None
+    if not documents:
+        raise RegelruimteError([Problem("het casebook bevat geen casussen", "the casebook holds no cases", field="casebook")])
+    source = cases_from_data(list(documents), "casebook", vocabulary)
+    source.description = f"{len(source.cases)} casussen uit het casebook"
+    return source
+
+
+def outcomes(scenario: Scenario, source: Source, label: str, client=None) -> Outcomes:
+    """Evaluate `source` under `scenario`; with a Dask `client`, one task per Parquet partition."""
+    if source.cases is not None:
+        return from_decisions(((c, evaluate_one(c, scenario)) for c in source.cases), label)
+    if client is not None and source.parts:
+        from .scale import evaluate_parquet
+        return from_columnar(evaluate_parquet(client, source.parts, scenario), label)
+    return from_columnar(columnar.evaluate(source.table, scenario), label)
+
+
+def what_if(root: Path | str, base: Ref, change: str | Overlay, source: Source, client=None) -> Comparison:
+    before = outcomes(baseline(root, base), source, "basis", client)
+    after = outcomes(reform(root, base, change), source, "wijziging", client)
+    return compare(before, after)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sweeps
+
+
+@dataclass(frozen=True)
+class Sweep:
+    ruleset: str
+    parameter: str
+    values: tuple[Decimal, ...] = field(default_factory=tuple)
+
+    @property
+    def name(self) -> str:
+        return f"{self.ruleset}.{self.parameter}"
+
+
+SWEEP = re.compile(r"^(?P<rs>[a-z][a-z0-9_-]*)\.(?P<param>[a-z][a-z0-9_]*)=(?P<lo>[^:]+):(?P<hi>[^:]+):(?P<step>[^:]+)$")
+
+
+def parse_sweep(text: str) -> Sweep:
+    m = SWEEP.match(text.strip())
+    wrong = RegelruimteError([Problem(
+        f"'{text}' is geen sweep; schrijf regelset.parameter=van:tot:stap, bv. zaanstad.percentage_inkomensgrens=1.00:1.50:0.05",
+        f"'{text}' is not a sweep; write ruleset.parameter=from:to:step", field="sweep")])
+    if not m:
+        raise wrong
+    try:
+        lo, hi, step = (Decimal(m[k]) for k in ("lo", "hi", "step"))
+    except InvalidOperation:
+        raise wrong from None
+    if not (lo.is_finite() and hi.is_finite() and step.is_finite()) or step <= 0 or hi < lo:
+        raise RegelruimteError([Problem("de sweep loopt van laag naar hoog met een stap groter dan nul",
+                                        "a sweep runs from low to high with a positive step", field="sweep")])
+    count = int((hi - lo) / step) + 1
+    if count > MAX_SWEEP_POINTS:
+        raise RegelruimteError([Problem(f"te veel punten ({count}); ten hoogste {MAX_SWEEP_POINTS}",
+                                        f"too many points ({count}); at most {MAX_SWEEP_POINTS}", field="sweep")])
+    return Sweep(m["rs"], m["param"], tuple(lo + i * step for i in range(count)))
+
+
+def run_sweep(root: Path | str, base: Ref, sweep: Sweep, source: Source, change: str | Overlay | None = None,
+              before: Outcomes | None = None, client=None) -> pl.DataFrame:
+    """Per value of the parameter: the households helped and hurt against the baseline, and the cost."""
+    before = before or outcomes(baseline(root, base), source, "basis", client)
+    day = base.day or source.days()[0]
+    rows = []
+    for value in sweep.values:
+        point = parameter_overlay(sweep.ruleset, sweep.parameter, value, day)
+        after = outcomes(reform(root, base, change, extra=(point,)), source, f"{sweep.name} = {value}", client)
+        t = compare(before, after).totals
+        rows.append({"value": str(value), "households_helped": t["households_helped"],
+                     "households_hurt": t["households_hurt"] + t["households_mixed"], "flips": t["flips"],
+                     "newly_granted": t["newly_granted"], "newly_granted_eur": t["newly_granted_eur"],
+                     "no_longer_granted": t["no_longer_granted"]})
+    return pl.DataFrame(rows)

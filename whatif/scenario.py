@@ -1,0 +1,104 @@
+"""The two sides of a what-if: the rule sets as they are (baseline) and as they would be (reform).
+
+`--base zaanstad@2025-09-15` names the rule set under study and the date whose version counts:
+every case is evaluated with that version of `zaanstad` (and with the version of every other rule
+set in force on the case's own reference date). Without `@date`, each case uses the versions in
+force on its own date. `--change` is either another version (`zaanstad@2026-01-01`, or
+`participatiewet@2026-01-01` to adopt the next law version) or an overlay file; the reform then
+uses the overlay's version, from the overlay's date or the base date, whichever is later.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.errors import NoRulesetInForce, Problem, RegelruimteError
+from engine.loader import RulesetVersion
+from engine.registry import Registry
+from engine.versions import in_force
+
+from .overlay import Overlay, load_overlay, load_with
+
+REF = re.compile(r"^(?P<ruleset>[a-z][a-z0-9_-]*)(@(?P<day>\d{4}-\d{2}-\d{2}))?$")
+
+
+@dataclass(frozen=True)
+class Ref:
+    ruleset: str
+    day: dt.date | None = None
+
+    def __str__(self) -> str:
+        return f"{self.ruleset}@{self.day.isoformat()}" if self.day else self.ruleset
+
+
+def parse_ref(text: str, field: str = "base") -> Ref:
+    m = REF.match(text.strip())
+    if not m:
+        raise RegelruimteError([Problem(f"'{text}' is geen regelset@datum (bv. zaanstad@2025-09-15)",
+                                        f"'{text}' is not ruleset@date (e.g. zaanstad@2025-09-15)", field=field)])
+    try:
+        day = dt.date.fromisoformat(m["day"]) if m["day"] else None
+    except ValueError:
+        raise RegelruimteError([Problem(f"'{m['day']}' is geen geldige datum", f"'{m['day']}' is not a valid date",
+                                        field=field)]) from None
+    return Ref(m["ruleset"], day)
+
+
+def is_ref(text: str) -> bool:
+    return bool(REF.match(text.strip())) and not Path(text).exists()
+
+
+class Scenario(Registry):
+    """A registry in which some rule sets are held at the version in force on a chosen date."""
+
+    def __init__(self, registry: Registry, pins: dict[str, dt.date] | None = None, label: str = "",
+                 overlays: tuple[Overlay, ...] = ()):
+        super().__init__(registry.loaded)
+        self.pins = dict(pins or {})
+        self.label = label
+        self.overlays = overlays
+        for rid in self.pins:
+            if rid not in self.rulesets:
+                hint = difflib.get_close_matches(rid, list(self.rulesets), n=1)
+                raise RegelruimteError([Problem(
+                    f"onbekende regelset '{rid}'" + (f"; bedoelde u '{hint[0]}'?" if hint else "")
+                    + f" (bekend: {', '.join(self.order)})", f"unknown rule set '{rid}'", field="base")])
+
+    def select(self, municipality: str, day: dt.date) -> tuple[RulesetVersion, ...]:
+        versions = list(super().select(municipality, day))
+        for i, v in enumerate(versions):
+            if v.id in self.pins:
+                pinned = in_force(self.rulesets[v.id].versions, self.pins[v.id])
+                if pinned is None:
+                    raise NoRulesetInForce([Problem(
+                        f"geen versie van regelset '{v.id}' geldig op {self.pins[v.id].isoformat()}",
+                        f"no version of rule set '{v.id}' in force on {self.pins[v.id].isoformat()}", field="base")])
+                versions[i] = pinned
+        return tuple(versions)
+
+
+def baseline(root: Path | str, base: Ref) -> Scenario:
+    pins = {base.ruleset: base.day} if base.day else {}
+    return Scenario(Registry.load(root), pins, label=str(base))
+
+
+def reform(root: Path | str, base: Ref, change: str | Overlay, extra: tuple[Overlay, ...] = ()) -> Scenario:
+    """The changed rule sets: another version, or the overlay (plus `extra` overlays, e.g. a sweep point)."""
+    pins = {base.ruleset: base.day} if base.day else {}
+    if isinstance(change, str) and is_ref(change):
+        ref = parse_ref(change, "change")
+        if ref.day is None:
+            raise RegelruimteError([Problem("geef bij --change een versie: regelset@datum of een overlaybestand",
+                                            "give --change a version (ruleset@date) or an overlay file", field="change")])
+        registry = load_with(root, *extra)
+        return Scenario(registry, {**pins, ref.ruleset: ref.day}, label=str(ref), overlays=extra)
+    overlays = ((change if isinstance(change, Overlay) else load_overlay(change)),) if change is not None else ()
+    overlays += extra
+    for o in overlays:
+        if o.ruleset in pins or base.day:
+            pins[o.ruleset] = max(base.day or o.valid_from, o.valid_from)
+    label = "; ".join(f"{o.title} ({o.file})" for o in overlays)
+    return Scenario(load_with(root, *overlays), pins, label=label, overlays=overlays)
