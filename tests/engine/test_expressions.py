@@ -71,3 +71,19 @@ def test_thresholds_put_the_fact_on_the_left():
 
 def test_names_are_collected():
     assert compile_expression("a > b or x.y == 'z'", NAMES.__contains__).names == {"a", "b", "x.y"}
+
+
+@pytest.mark.parametrize("src, env, unknown", [
+    ("max(0, a - 1)", {}, {"a"}),                          # an unknown argument of min/max/sum/dates
+    ("sum(kids)", {}, {"kids"}),
+    ("a if b else 2", {"a": 1}, {"b"}),                   # an unknown test with different branches
+    ("[a, b]", {"a": 1}, {"b"}),
+    ("days_between(a, b)", {"a": Decimal(1)}, {"b"}),
+    ("any(k < a for k in kids)", {"kids": (7,)}, {"a"}),
+])
+def test_unknown_operands_stay_unknown_and_never_raise(src, env, unknown):
+    assert ev(src, env) == Unknown(frozenset(unknown))
+
+
+def test_an_unknown_test_with_equal_branches_is_decided():
+    assert ev("2 if b else 2", {}) == 2
