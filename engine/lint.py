@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import NoRulesetInForce, Problem, RegelruimteError, RulesetError
+from .errors import Problem, RegelruimteError, RulesetError
 from .expressions import Expression
 from .loader import CompiledRoute, CompiledRule, Ruleset, RulesetVersion
 from .registry import Registry
@@ -146,10 +146,8 @@ def _model(d: _Def):
     return d.item
 
 
-def _diag(code: str, d: _Def | None, nl: str, en: str, file: str | None = None, line: int | None = None,
-          ident: str | None = None) -> Diagnostic:
-    return Diagnostic(code, file or (d.file if d else None), line if line is not None or d is None else d.line,
-                      ident if ident is not None else (d.id if d else None), nl, en)
+def _diag(code: str, d: _Def, nl: str, en: str) -> Diagnostic:
+    return Diagnostic(code, d.file, d.line, d.id, nl, en)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,7 +375,7 @@ def _check_test(t: RuleTest, registry: Registry, ids: set[str], names: set[str])
                 bad(f"onbekend feit '{name}' in 'missing'", f"unknown fact '{name}' in 'missing'")
     try:
         registry.select(t.municipality, t.date)
-    except (NoRulesetInForce, RegelruimteError) as exc:
+    except RegelruimteError as exc:
         bad(f"geen regelsets op {t.date} voor '{t.municipality}': {exc.render()}", f"no rule sets on {t.date}: {exc.render('en')}")
     return out
 
