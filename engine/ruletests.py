@@ -191,12 +191,12 @@ def load_test_file(path: Path, shown: str | None = None) -> list[RuleTest]:
         raise RuleTestFileError([exc.problem]) from None
     if not isinstance(data, dict):
         raise RuleTestFileError([Problem("een testbestand heeft 'tests' (en eventueel 'defaults')",
-                                     "a test file has 'tests' (and optionally 'defaults')", file=name)])
+                                         "a test file has 'tests' (and optionally 'defaults')", file=name)])
     try:
         spec = _TestFile.model_validate(plain(data))
     except ValidationError as exc:
         raise RuleTestFileError(problems_from_validation(exc.errors(), file=name,
-                                                     line_of=lambda loc: line_of(data, loc))) from None
+                                                         line_of=lambda loc: line_of(data, loc))) from None
     problems, tests, seen = [], [], set()
     d = spec.defaults
     for i, t in enumerate(spec.tests):
