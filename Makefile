@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: all setup run test bench bench-service bench-scale clean
+.PHONY: all setup run test lint bench bench-service bench-scale clean
 
 all: setup
 
@@ -25,6 +25,10 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/regelruimte lint --severity warning
+	$(BIN)/regelruimte test
 
 bench: setup
 	$(BIN)/python benchmarks/bench_engine.py

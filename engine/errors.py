@@ -18,6 +18,7 @@ class Problem:
     file: str | None = None
     line: int | None = None
     rule: str | None = None  # rule, route or parameter id in a rule set
+    code: str | None = None  # lint diagnostic code (engine/lint.py) for rule-set problems
 
     def where(self) -> str:
         parts = []

@@ -256,8 +256,8 @@ def _kassabon(env: dict) -> dict | None:
     return out
 
 
-def evaluate(case: Case, registry: Registry, lang: str = "nl") -> dict:
-    """The public decision for `case` (without the explanation text)."""
+def _environment(case: Case, registry: Registry, lang: str) -> tuple[Bundle, dict, list[dict]]:
+    """The bundle for `case`, every name its conditions can read, and the presumptions relied on."""
     vocab = registry.vocabulary
     facts = case_facts(case, vocab)
     bundle = registry.bundle(case.municipality, case.reference_date)
@@ -275,7 +275,20 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl") -> dict:
                                  "title": _title(p, lang), "source": p.source.public()})
     for rule in bundle.derive:
         env[rule.rule.fact] = _run(rule, rule.value, env)
+    return bundle, env, presumptions
 
+
+def environment(case: Case, registry: Registry) -> dict:
+    """Facts, parameters, presumed and derived values for `case` (an absent name is unknown)."""
+    _, env, _ = _environment(case, registry, "nl")
+    env.pop(_WORDS, None)
+    return env
+
+
+def evaluate(case: Case, registry: Registry, lang: str = "nl") -> dict:
+    """The public decision for `case` (without the explanation text)."""
+    vocab = registry.vocabulary
+    bundle, env, presumptions = _environment(case, registry, lang)
     memo: dict = {}
     options = [_option(o, bundle, env, memo, vocab, lang) for o in case.options]
     missing = list(dict.fromkeys(f for o in options for f in o["missing_facts"]))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,17 @@ def _check_value(spec: FactSpec, value: Any) -> str | None:
     return None
 
 
+def _money(value: Any) -> Any:
+    """A money circumstance written as a decimal string ("1200.00"), as the case format allows, read exactly."""
+    if isinstance(value, str):
+        try:
+            amount = Decimal(value.strip())
+        except InvalidOperation:
+            return value
+        return amount if amount.is_finite() else value
+    return value
+
+
 def _money_sum(values) -> Decimal:
     return sum(values, Decimal("0.00"))
 
@@ -167,6 +178,8 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
             continue
         if value is None:
             continue  # explicitly unknown
+        if spec.type == "money":
+            value = _money(value)
         wrong = _check_value(spec, value)
         if wrong:
             problems.append(Problem(wrong, wrong, field=name))

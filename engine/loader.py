@@ -132,6 +132,7 @@ def _read_version_file(path: Path, problems: list[Problem]) -> tuple[VersionFile
     try:
         data = load_file(path)
     except SourceError as exc:
+        exc.problem.code = "RR100"
         problems.append(exc.problem)
         return None
     if data is None:
@@ -156,6 +157,7 @@ def _read_ruleset(path: Path, problems: list[Problem]) -> tuple[RulesetMeta, lis
         raw_meta = load_file(meta_path)
         meta = RulesetMeta.model_validate(raw_meta)
     except SourceError as exc:
+        exc.problem.code = "RR100"
         problems.append(exc.problem)
         return None
     except ValidationError as exc:
@@ -198,7 +200,7 @@ def _read_ruleset(path: Path, problems: list[Problem]) -> tuple[RulesetMeta, lis
                     if (kind, key) in seen:
                         problems.append(Problem(f"'{key}' staat twee keer in deze versie (ook in {seen[(kind, key)]})",
                                                 f"'{key}' is defined twice in this version", file=origin.file,
-                                                line=origin.line, rule=key))
+                                                line=origin.line, rule=key, code="RR023"))
                     seen[(kind, key)] = origin
                     state[kind][key] = (item, origin)
         for key, origin in removed:
@@ -280,7 +282,7 @@ def _compile(meta: RulesetMeta, raw: _RawVersion, valid_to: dt.date | None, ns: 
         try:
             return compile_expression(text, ns.__contains__, ns.candidates)
         except ExpressionError as exc:
-            problems.append(Problem(str(exc), str(exc), file=origin.file, line=origin.line, rule=owner))
+            problems.append(Problem(str(exc), str(exc), file=origin.file, line=origin.line, rule=owner, code="RR015"))
             return None
 
     def template(text: str | None, origin: Origin, owner: str) -> Template | None:
@@ -289,7 +291,7 @@ def _compile(meta: RulesetMeta, raw: _RawVersion, valid_to: dt.date | None, ns: 
         try:
             return compile_template(text, ns.__contains__)
         except ValueError as exc:
-            problems.append(Problem(str(exc), str(exc), file=origin.file, line=origin.line, rule=owner))
+            problems.append(Problem(str(exc), str(exc), file=origin.file, line=origin.line, rule=owner, code="RR015"))
             return None
 
     def texts(nl: str | None, en: str | None, origin: Origin, owner: str) -> dict[str, Template]:
@@ -305,7 +307,8 @@ def _compile(meta: RulesetMeta, raw: _RawVersion, valid_to: dt.date | None, ns: 
             if o not in vocab.options:
                 hint = difflib.get_close_matches(o, list(vocab.options), n=1)
                 problems.append(Problem(f"onbekende optie '{o}' in applies_to" + (f"; bedoelde u '{hint[0]}'?" if hint else ""),
-                                        f"unknown option '{o}' in applies_to", file=origin.file, line=origin.line, rule=owner))
+                                        f"unknown option '{o}' in applies_to", file=origin.file, line=origin.line, rule=owner,
+                                        code="RR014"))
 
     rules: dict[str, CompiledRule] = {}
     for rid, (rule, origin) in raw.rules.items():
@@ -356,7 +359,7 @@ def _check_references(rulesets: dict[str, Ruleset], problems: list[Problem]) -> 
                     o = v.origins[rid]
                     problems.append(Problem(f"id '{rid}' wordt ook gebruikt in regelset '{owner[rid]}'",
                                             f"id '{rid}' is also used in rule set '{owner[rid]}'",
-                                            file=o.file, line=o.line, rule=rid))
+                                            file=o.file, line=o.line, rule=rid, code="RR023"))
     for rs in rulesets.values():
         visible = [rs.id, *rs.meta.layers_on]
         for name in rs.meta.layers_on:
@@ -374,18 +377,18 @@ def _check_references(rulesets: dict[str, Ruleset], problems: list[Problem]) -> 
                         if target[4:] not in all_tags | tags:
                             problems.append(Problem(f"route tilt '{target}' op, maar geen regel heeft die tag",
                                                     f"route lifts '{target}', but no rule has that tag",
-                                                    file=r.origin.file, line=r.origin.line, rule=rid))
+                                                    file=r.origin.file, line=r.origin.line, rule=rid, code="RR005"))
                     elif target not in ids:
                         hint = difflib.get_close_matches(target, list(ids), n=1)
                         problems.append(Problem(f"route tilt onbekende regel '{target}' op" + (f"; bedoelde u '{hint[0]}'?" if hint else ""),
                                                 f"route lifts unknown rule '{target}'",
-                                                file=r.origin.file, line=r.origin.line, rule=rid))
+                                                file=r.origin.file, line=r.origin.line, rule=rid, code="RR005"))
             for rid, r in v.rules.items():
                 for target in r.rule.overrides:
                     if target not in ids:
                         problems.append(Problem(f"grond zet onbekende regel '{target}' opzij",
                                                 f"ground overrides unknown rule '{target}'",
-                                                file=r.origin.file, line=r.origin.line, rule=rid))
+                                                file=r.origin.file, line=r.origin.line, rule=rid, code="RR013"))
 
 
 @dataclass

@@ -385,7 +385,27 @@ class _Compiler:
             if s > MAX_SCALE:
                 raise self.unsupported(node, f"meer dan {MAX_SCALE} decimalen")
             return Node("num", scaled(a, a.scale, self, node) * scaled(b, b.scale, self, node), scale=s, mask=mask)
-        raise self.unsupported(node, "delen door een waarde uit de casus (niet exact als geheel getal)")
+        if isinstance(node.op, ast.Div):
+            return self._divide(node, a, b, mask)
+        raise self.unsupported(node, "deze rekenoperator")
+
+    def _divide(self, node, a: Node, b: Node, mask) -> Node:
+        """a / b at MAX_SCALE decimals, truncated toward zero.
+
+        Truncation never moves a value across a rounding boundary (a boundary is itself exact at
+        MAX_SCALE), so `round_cents(a / b)`, the form rule sets use (the kostendelersnorm of
+        art. 22a), equals the single-case evaluator's Decimal result. Division by zero is unknown.
+        """
+        a_scale = a.scale if not a.is_const else _scale_of(a.const)
+        b_scale = b.scale if not b.is_const else _scale_of(b.const)
+        shift = MAX_SCALE - a_scale + b_scale
+        if shift < 0 or b_scale > MAX_SCALE:
+            raise self.unsupported(node, f"delen met meer dan {MAX_SCALE} decimalen")
+        x, y = scaled(a, a_scale, self, node), scaled(b, b_scale, self, node)
+        num = x * pl.lit(10 ** shift, dtype=pl.Int64)
+        quotient = (num.abs() // y.abs()) * (num.sign() * y.sign())
+        value = pl.when(y == 0).then(None).otherwise(quotient)
+        return Node("num", value, scale=MAX_SCALE, mask=Masks.where(value.is_null(), mask))
 
     def c_Compare(self, node, loop):
         operands = [self.compile(n, loop) for n in [node.left, *node.comparators]]

@@ -25,7 +25,8 @@ def test_welding_mask_names_every_block_and_route(registry, welding_case):
     d = decide(registry, welding_case)
     assert d["outcome"] == "route_available"
     wage = option(d, "wage_deduction")
-    assert ids(wage["blocked_by"]) == ["wsnp.297.2.a.krediet", "wsnp.295.2.afdracht_boven_vtlb"]
+    assert ids(wage["blocked_by"]) == ["wsnp.297.2.a.krediet", "wsnp.295.2.afdracht_boven_vtlb",
+                                       "wsnp.350.3.d.nieuwe_schulden"]
     assert wage["status"] == "route_available"
     special = option(d, "special_assistance")
     assert ids(special["blocked_by"]) == ["zaanstad.bb.inkomensgrens"]
@@ -41,7 +42,8 @@ def test_welding_mask_names_every_block_and_route(registry, welding_case):
     assert d["kassabon"] == {"cost_once": "1100.00", "avoided_per_year": "16428.72", "avoided_once": "0.00",
                              "ratio_per_year": "14.94", "payback_days": 24}
     assert [p["fact"] for p in d["presumptions"]] == [
-        "circumstances.lawful_residence", "circumstances.detention", "circumstances.necessary_cost"]
+        "circumstances.lawful_residence", "circumstances.detention", "circumstances.necessary_cost",
+        "circumstances.prior_provision"]
 
 
 def test_income_at_the_limit_is_not_blocked_but_one_cent_above_is(registry, welding_case):

@@ -126,7 +126,7 @@ def test_an_open_term_is_unknown_with_its_own_name(registry):
 def test_a_construct_it_cannot_compile_is_named_with_file_and_line():
     own = Registry.load(RULESETS)  # a private copy: the test changes a compiled rule in place
     bundle = own.bundle("zaanstad", dt.date(2025, 9, 15))
-    bundle.rules["zaanstad.bb.inkomensgrens"].when = compile_expression("income.net_monthly / 2 > 1", lambda _: True)
+    bundle.rules["zaanstad.bb.inkomensgrens"].when = compile_expression("household.children < 5", lambda _: True)
     with pytest.raises(columnar.Unsupported) as err:
         columnar.compile_plan(build_bundle(bundle.versions), own.vocabulary, ["special_assistance"])
     problem = err.value.problems[0]
@@ -140,3 +140,22 @@ def test_rounding_is_half_away_from_zero():
     out = frame.select(columnar.round_to(node, 2, None, None)).to_series().to_list()
     assert [Decimal(v) / 100 for v in out] == [Decimal(str(x / 1000)).quantize(Decimal("0.01"), "ROUND_HALF_UP")
                                                  for x in (1005, -1005, 1004, -1004, 1015)]
+
+
+def test_division_by_a_case_value_matches_the_core_after_rounding(registry):
+    # the kostendelersnorm of art. 22a divides by the number of people; it must be exact to the cent
+    cases = []
+    for sharers in range(0, 5):
+        for income in ("0.00", "900.00", "1250.00"):
+            case = lasmasker()
+            case.update(benefit="bijstand", options=["bijstand", "special_assistance"],
+                        income=[{"source": "bijstand", "net_monthly": income}])
+            case["household"]["cost_sharers"] = sharers
+            case["case_id"] = f"kd-{sharers}-{income}"
+            cases.append(parse_case(case))
+    long = columnar.evaluate(case_table(cases, registry.vocabulary), registry).decode()
+    for case in cases:
+        core = evaluate_one(case, registry)
+        for option in core["options"]:
+            row = long.filter((pl.col("case_id") == case.case_id) & (pl.col("option") == option["option"])).row(0, named=True)
+            assert row["status"] == option["status"], (case.case_id, option["option"])

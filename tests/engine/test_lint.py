@@ -1,0 +1,131 @@
+"""Lint: every code of the catalogue is raised by the mistake it names, and a clean folder has none."""
+import pytest
+
+from engine.lint import CATALOGUE, LintInputError, lint
+from tests import demo_rulesets as demo
+from tests.conftest import RULESETS
+
+
+def codes(root):
+    return {(d.code, d.id) for d in lint(root)}
+
+
+def test_the_demo_folder_is_clean(tmp_path):
+    assert lint(demo.write(tmp_path)) == []
+
+
+def test_every_code_has_a_name_a_severity_and_both_languages():
+    for code, (name, severity, nl, en) in CATALOGUE.items():
+        assert code.startswith("RR") and name.isupper() and severity in ("error", "warning", "info") and nl and en
+
+
+V24 = demo.V2024
+
+
+@pytest.mark.parametrize("files, expected", [
+    # a rule without its article
+    ({"demo/2024-01-01/rules.yaml": V24.replace('source: {law: Demowet, article: "2", url: "https://wetten.overheid.nl/jci1.3:c:BWBR0000001&artikel=2"}',
+                                               "source: {law: Demowet}")}, ("RR001", "demo.2.grens")),
+    # a parameter value with neither a dated URL nor a note
+    ({"demo/2024-01-01/rules.yaml": V24.replace('url: "https://wetten.overheid.nl/BWBR0000001/2024-01-01"',
+                                               'url: "https://wetten.overheid.nl/BWBR0000001"')}, ("RR002", "grens")),
+    # the first version ends a day early: a gap
+    ({"demo/2024-01-01/rules.yaml": V24.replace("  changes: Basisversie.", "  changes: Basisversie.\n  valid_to: 2024-12-30")},
+     ("RR003", "demo")),
+    # ... or a day late: an overlap
+    ({"demo/2024-01-01/rules.yaml": V24.replace("  changes: Basisversie.", "  changes: Basisversie.\n  valid_to: 2025-01-01")},
+     ("RR004", "demo")),
+    # a route lifting a rule that does not exist
+    ({"demo/2024-01-01/rules.yaml": V24.replace("lifts: [demo.2.grens]", "lifts: [demo.2.gren]")}, ("RR005", "demo.3.ouderen")),
+    # a rule no test shows firing
+    ({"demo/2024-01-01/demo.test.yaml": demo.TESTS.replace("      blocks: {opt_a: [demo.2.grens]}\n", "")}, ("RR006", "demo.2.grens")),
+    # an option no rule mentions
+    ({"facts.yaml": demo.FACTS + "  opt_b: {title: Optie B, title_en: Option B}\n"}, ("RR007", "opt_b")),
+    # English missing
+    ({"demo/2024-01-01/rules.yaml": V24.replace("    reason_en: Income is too high.\n", "")}, ("RR008", "demo.2.grens")),
+    # an open term
+    ({"demo/2025-01-01/version.yaml": demo.V2025.replace('value: "1100"', 'value: null\n    verified: false\n    note: NOT FOUND')},
+     ("RR009", "grens")),
+    # a route no test shows closed
+    ({"demo/2024-01-01/demo.test.yaml": demo.TESTS.replace("      routes: {opt_a: {demo.3.ouderen: unavailable}}\n", "")},
+     ("RR010", "demo.3.ouderen")),
+    # no test after the boundary of 2025
+    ({"demo/2024-01-01/demo.test.yaml": demo.TESTS.split("  - id: nieuwe-grens")[0]}, ("RR011", "demo")),
+    # a rule citing article 2 with a link to article 3
+    ({"demo/2024-01-01/rules.yaml": V24.replace("artikel=2", "artikel=3")}, ("RR012", "demo.2.grens")),
+    # a ground setting aside a rule that does not exist
+    ({"demo/2024-01-01/rules.yaml": V24.replace("routes:", """  - id: demo.4.uitzondering
+    kind: ground
+    title: Uitzondering
+    title_en: Exception
+    applies_to: [opt_a]
+    overrides: [demo.9.niets]
+    reason: Uitzondering.
+    reason_en: Exception.
+    source: {law: Demowet, article: "4", url: "https://wetten.overheid.nl/jci1.3:c:BWBR0000001&artikel=4"}
+routes:""")}, ("RR013", "demo.4.uitzondering")),
+    # an unknown option
+    ({"demo/2024-01-01/rules.yaml": V24.replace("applies_to: [opt_a]", "applies_to: [opt_x]")}, ("RR014", "demo.2.grens")),
+    # an unknown name in a condition
+    ({"demo/2024-01-01/rules.yaml": V24.replace("income.net_monthly > demo.grens", "income.netto > demo.grens")},
+     ("RR015", "demo.2.grens")),
+    # a test naming a rule that does not exist
+    ({"demo/2024-01-01/demo.test.yaml": demo.TESTS.replace("not_blocked: {opt_a: [demo.2.grens]}", "not_blocked: {opt_a: [demo.2.grnes]}")},
+     ("RR016", "op-de-grens")),
+    # a parameter nothing reads
+    ({"demo/2025-01-01/version.yaml": demo.V2025 + """  extra:
+    title: Extra
+    title_en: Extra
+    unit: EUR
+    value: "5"
+    source: {law: Demowet, article: "5", url: "https://wetten.overheid.nl/BWBR0000001/2025-01-01"}
+"""}, ("RR017", "extra")),
+    # a version restating unchanged what it inherits
+    ({"demo/2025-01-01/version.yaml": demo.V2025.replace('"1100"', '"1000"').replace("2025-01-01\"}", "2024-01-01\"}")},
+     ("RR018", "grens")),
+    # a version without a note
+    ({"local/stad/2024-01-01/version.yaml": "parameters: {}\n"}, ("RR019", "stad")),
+    # a condition that reads no case fact
+    ({"demo/2024-01-01/rules.yaml": V24.replace("when: applicant.age >= 60", "when: demo.grens > 5")}, ("RR020", "demo.3.ouderen")),
+    # an id without the rule set's prefix
+    ({"demo/2024-01-01/rules.yaml": V24.replace("id: demo.3.ouderen", "id: x.3.ouderen").replace("demo.3.ouderen", "x.3.ouderen"),
+      "demo/2024-01-01/demo.test.yaml": demo.TESTS.replace("demo.3.ouderen", "x.3.ouderen")}, ("RR021", "x.3.ouderen")),
+    # an interpretation without a basis
+    ({"demo/2024-01-01/rules.yaml": V24.replace("    applies_to: [opt_a]\n", "    applies_to: [opt_a]\n    confidence: assessment\n")},
+     ("RR022", "demo.2.grens")),
+    # an id used twice in one version
+    ({"demo/2024-01-01/more.yaml": "rules:\n" + V24.split("rules:\n")[1].split("routes:")[0]}, ("RR023", "demo.2.grens")),
+    # a placeholder in text that is not filled in
+    ({"demo/2024-01-01/rules.yaml": V24.replace("argue: Leg uit waarom.", "argue: Leg uit waarom {demo.grens}.")},
+     ("RR024", "demo.3.ouderen")),
+])
+def test_each_mistake_gives_its_code(tmp_path, files, expected):
+    found = codes(demo.write(tmp_path, files))
+    assert expected in found, sorted(found)
+
+
+def test_findings_name_file_and_line_and_only_the_path_asked_for(tmp_path):
+    root = demo.write(tmp_path, {"demo/2024-01-01/rules.yaml": V24.replace("    reason_en: Income is too high.\n", "")})
+    [d] = [d for d in lint(root) if d.code == "RR008"]
+    assert d.file.endswith("demo/2024-01-01/rules.yaml") and d.line == 11 and d.severity == "warning"
+    assert "fout" not in d.render() and "RR008 MISSING_ENGLISH [demo.2.grens]" in d.render()
+    assert [x for x in lint(root / "local") if x.code == "RR008"] == []
+
+
+def test_unreadable_yaml_is_reported_as_such(tmp_path):
+    root = demo.write(tmp_path, {"demo/2025-01-01/version.yaml": "version: [\n"})
+    assert {d.code for d in lint(root)} == {"RR100"}
+
+
+def test_no_rule_set_folder_is_input_error(tmp_path):
+    with pytest.raises(LintInputError):
+        lint(tmp_path)
+    with pytest.raises(LintInputError):
+        lint(tmp_path / "missing")
+
+
+def test_the_bundled_rule_sets_have_no_errors_and_list_their_open_terms():
+    diags = lint(RULESETS)
+    assert not [d for d in diags if d.severity == "error"]
+    open_terms = {d.id for d in diags if d.code == "RR009"}
+    assert {"drempel_35_2", "starterskrediet_max", "percentage_inkomensgrens", "pw.22a.1.kostendelersnorm"} <= open_terms
