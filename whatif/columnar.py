@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
 from operator import and_, or_
@@ -665,8 +665,7 @@ class Codebook:
 class Plan:
     """Polars expressions for one bundle, in stages; picklable, so it can run on a Dask worker."""
 
-    stages: list[list[pl.Expr]]
-    outputs: list[pl.Expr]
+    stages: list[list[pl.Expr]]  # each stage reads the columns the stages before it made
     codebook: Codebook
     options: tuple[str, ...]
 
@@ -674,7 +673,7 @@ class Plan:
         for stage in self.stages:
             if stage:
                 lf = lf.with_columns(stage)
-        return lf.with_columns(self.outputs)
+        return lf
 
 
 def _unknowable(bundle: Bundle, options: Iterable[str]) -> list[str]:
@@ -685,10 +684,6 @@ def _unknowable(bundle: Bundle, options: Iterable[str]) -> list[str]:
     derived = {r.rule.fact for r in bundle.derive}
     presumed = {p.fact for p, _ in bundle.presumptions}
     return sorted(n for n in reads if n not in derived and n not in bundle.params and n not in presumed)
-
-
-def _truth(node: Node, masks: Masks) -> tuple[pl.Expr, tuple | None]:
-    return expr_of(node, pl.Boolean), mask_of(node, masks)
 
 
 def _option_items(bundle: Bundle, option: str):
@@ -735,7 +730,7 @@ def compile_plan(bundle: Bundle, vocabulary: Vocabulary, options: Iterable[str],
             return
         node = comp.condition(item)
         if node.is_const:
-            held[item.id] = _truth(node, masks)
+            held[item.id] = (expr_of(node, pl.Boolean), mask_of(node, masks))
             return
         name = f"_h:{item.id}"
         held_columns.append(node.expr.alias(name))
@@ -774,7 +769,7 @@ def compile_plan(bundle: Bundle, vocabulary: Vocabulary, options: Iterable[str],
 
     codebook = Codebook(facts=masks, blocks=books["blocks"], routes=books["routes"], grounds=books["grounds"],
                         versions=tuple(v.key for v in bundle.versions), digests=tuple(v.digest for v in bundle.versions))
-    return Plan(stages=[first, *comp.stages, held_columns, per_block, outputs], outputs=[outcome.alias(OUTCOME)],
+    return Plan(stages=[first, *comp.stages, held_columns, per_block, outputs, [outcome.alias(OUTCOME)]],
                 codebook=codebook, options=options)
 
 
@@ -884,6 +879,7 @@ class ColumnarResult:
     codebooks: dict[int, Codebook]
     options: tuple[str, ...]
     keep: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = LISTS  # the bit sets computed
 
     def decode(self, rows: pl.DataFrame | None = None, options: Iterable[str] | None = None) -> pl.DataFrame:
         """The bit sets of `rows` (default: all) as lists of rule, route and fact ids, long format."""
@@ -919,10 +915,14 @@ def plans_for(lf: pl.LazyFrame, registry: Registry, options: tuple[str, ...]) ->
     return table, plans
 
 
-def run_plans(lf: pl.LazyFrame, keys: pl.DataFrame, plans: dict[int, Plan], keep: Iterable[str]) -> pl.LazyFrame:
-    """Apply each bundle's plan to its rows; the result keeps the input's row order."""
+def run_plans(lf: pl.LazyFrame, keys: pl.DataFrame, plans: dict[int, Plan], keep: Iterable[str],
+              kinds: Iterable[str] = LISTS) -> pl.LazyFrame:
+    """Apply each bundle's plan to its rows; the result keeps the input's row order.
+
+    Only the bit sets named in `kinds` are computed (Polars leaves out what is not selected).
+    """
     options = next(iter(plans.values())).options if plans else ()
-    outputs = [OUTCOME, *(col(k, o) for o in options for k in ("status", "first_block", *LISTS))]
+    outputs = [OUTCOME, *(col(k, o) for o in options for k in ("status", "first_block", *kinds))]
     keep = [k for k in keep if k in lf.collect_schema()]
     if len(plans) == 1:
         (i, plan), = plans.items()
@@ -933,14 +933,14 @@ def run_plans(lf: pl.LazyFrame, keys: pl.DataFrame, plans: dict[int, Plan], keep
 
 
 def evaluate(frame: pl.DataFrame | pl.LazyFrame, registry: Registry, options: Iterable[str] | None = None,
-             keep: Iterable[str] = DEFAULT_KEEP) -> ColumnarResult:
+             keep: Iterable[str] = DEFAULT_KEEP, kinds: Iterable[str] = LISTS) -> ColumnarResult:
     """Evaluate every case of `frame` (see whatif.frame) under the rule sets of `registry`."""
     lf = conform(frame, registry.vocabulary)
     options = tuple(options) if options is not None else options_in(lf)
     keys, plans = plans_for(lf, registry, options)
-    table = run_plans(lf, keys, plans, keep).collect()
+    table = run_plans(lf, keys, plans, keep, kinds).collect()
     return ColumnarResult(table=table, codebooks={i: p.codebook for i, p in plans.items()}, options=options,
-                          keep=tuple(keep))
+                          keep=tuple(keep), kinds=tuple(kinds))
 
 
 def decode(result: ColumnarResult, rows: pl.DataFrame, options: Iterable[str] | None = None) -> pl.DataFrame:
@@ -955,18 +955,19 @@ def decode(result: ColumnarResult, rows: pl.DataFrame, options: Iterable[str] | 
         part = rows.filter(pl.col(col("status", option)).is_not_null())
         if part.height == 0:
             continue
-        bits = [BUNDLE, *(col(k, option) for k in LISTS)]
+        kinds = [k for k in LISTS if k in result.kinds]
+        bits = [BUNDLE, *(col(k, option) for k in kinds)]
         distinct = part.select(bits).unique()  # few distinct situations, however many rows
-        lists: dict[str, list] = {k: [] for k in LISTS}
+        lists: dict[str, list] = {k: [] for k in kinds}
         for bundle, *words in distinct.iter_rows():
             book = result.codebooks[bundle]
-            for kind, w in zip(LISTS, words):
+            for kind, w in zip(kinds, words):
                 names = book.names(kind, option).decode(w)
                 lists[kind].append(sorted(names) if kind in ("missing", "route_missing") else names)
+        missing = [a + b for a, b in zip(lists.pop("missing", []), lists.pop("route_missing", []))]
         lookup = distinct.with_columns(
-            *(pl.Series(k, v, dtype=pl.List(pl.String)) for k, v in lists.items() if k not in ("missing", "route_missing")),
-            pl.Series("missing_facts", [a + b for a, b in zip(lists["missing"], lists["route_missing"])],
-                      dtype=pl.List(pl.String)))
+            *(pl.Series(k, v, dtype=pl.List(pl.String)) for k, v in lists.items()),
+            *([pl.Series("missing_facts", missing, dtype=pl.List(pl.String))] if "missing" in kinds else []))
         frames.append(part.select(CASE_ID, *bits, pl.lit(option).alias("option"),
                                   pl.col(col("status", option)).alias("status"),
                                   pl.col(col("first_block", option)).alias("first_block"))

@@ -66,33 +66,43 @@ def _minus(x: list[str], y: list[str]) -> list[str]:
     return [v for v in x if v not in ys]
 
 
-def changes(before: Outcomes, after: Outcomes, pairs: pl.DataFrame) -> pl.DataFrame:
-    """Per option, every distinct situation with what changed in it, how many cases, and their amounts.
+def changes(before: Outcomes, after: Outcomes, pairs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Per option, every distinct situation that changed, with what changed, how many cases, their amounts.
 
     Columns: option, municipality, household_type, status_before/after, first_block_before/after,
     the CHANGE_LISTS, flipped (the status changed), changed (status or reason changed), effect
     (helped, hurt, none), n, amount_cents (sum where known), amount_unknown, rows (row numbers in
-    `pairs`).
+    `pairs`). Rows whose status, first block and details are all the same are only counted, in the
+    second frame (option, n: the (case, option) pairs checked).
     """
     parts, checks = [], []
-    indexed = pairs.with_row_index("_i")
-    for option in sorted(set(before.options) | set(after.options)):
+    options = sorted(set(before.options) | set(after.options))
+    # one pass over all rows: which (case, option) pairs were asked, and which may have changed
+    flag_exprs = []
+    for option in options:
+        sb, sa = _status(B, option, before), _status(A, option, after)
+        fb = pl.col(B + col("first_block", option)) if option in before.options else pl.lit(None, dtype=pl.String)
+        fa = pl.col(A + col("first_block", option)) if option in after.options else pl.lit(None, dtype=pl.String)
+        asked = sb.is_not_null() | sa.is_not_null()
+        maybe = (sb.to_physical().ne_missing(sa.to_physical()) | fb.ne_missing(fa)
+                 | _details_differ(before, after, option, pairs))
+        flag_exprs += [asked.sum().cast(pl.Int64).alias(f"asked:{option}"),
+                       pl.arg_where(asked & maybe).implode().alias(f"rows:{option}")]
+    flags = pairs.select(flag_exprs).row(0, named=True)
+    for option in options:
+        checks.append((option, flags[f"asked:{option}"]))
+        where = flags[f"rows:{option}"]
+        if not where:
+            continue
         sb, sa = _status(B, option, before), _status(A, option, after)
         keys_b = [B + c for c in before.detail_columns(option)] if option in before.options else []
         keys_a = [A + c for c in after.detail_columns(option)] if option in after.options else []
         fb = pl.col(B + col("first_block", option)) if option in before.options else pl.lit(None, dtype=pl.String)
         fa = pl.col(A + col("first_block", option)) if option in after.options else pl.lit(None, dtype=pl.String)
-        rows = indexed.select(
-            "_i", "municipality", "household_type", "amount_cents", sb.alias("status_before"), sa.alias("status_after"),
-            fb.alias("first_block_before"), fa.alias("first_block_after"), *keys_b, *keys_a
-        ).filter(pl.col("status_before").is_not_null() | pl.col("status_after").is_not_null())
-        checks.append((option, rows.height))
-        maybe = (pl.col("status_before").cast(pl.String).ne_missing(pl.col("status_after").cast(pl.String))
-                 | pl.col("first_block_before").ne_missing(pl.col("first_block_after"))
-                 | _details_differ(before, after, option, rows))
-        rows = rows.filter(maybe)
-        if rows.height == 0:
-            continue
+        rows = pairs[where].select(
+            pl.Series("_i", where, dtype=pl.UInt32), "municipality", "household_type", "amount_cents",
+            sb.alias("status_before"), sa.alias("status_after"), fb.alias("first_block_before"),
+            fa.alias("first_block_after"), *keys_b, *keys_a)
         key = ["municipality", "household_type", "status_before", "status_after", "first_block_before",
                "first_block_after", *keys_b, *keys_a]
         groups = rows.group_by(key, maintain_order=True).agg(
@@ -101,20 +111,17 @@ def changes(before: Outcomes, after: Outcomes, pairs: pl.DataFrame) -> pl.DataFr
         empty = [[]] * groups.height
         lb = before.lists(groups, option, B) if keys_b else {k: empty for k in DETAILS}
         la = after.lists(groups, option, A) if keys_a else {k: empty for k in DETAILS}
-        lists = {
-            "blocks_appeared": [_minus(x, y) for x, y in zip(la["blocks"], lb["blocks"])],
-            "blocks_disappeared": [_minus(y, x) for x, y in zip(la["blocks"], lb["blocks"])],
-            "possible_appeared": [_minus(x, y) for x, y in zip(la["possible"], lb["possible"])],
-            "possible_disappeared": [_minus(y, x) for x, y in zip(la["possible"], lb["possible"])],
-            "routes_opened": [_minus(x, y) for x, y in zip(la["routes_available"], lb["routes_available"])],
-            # closed: still listed (its block still holds) but no longer available; a route whose block is
-            # gone is not closed, it is no longer needed
-            "routes_closed": [[r for r in _minus(y, x) if r in set(c) | set(u)] for x, y, c, u in
-                              zip(la["routes_available"], lb["routes_available"], la["routes_conditional"],
-                                  la["routes_unavailable"])],
-            "missing_appeared": [_minus(x, y) for x, y in zip(la["missing_facts"], lb["missing_facts"])],
-            "missing_disappeared": [_minus(y, x) for x, y in zip(la["missing_facts"], lb["missing_facts"])],
-        }
+        lists = {}
+        for kind in ("blocks", "possible", "missing_facts"):
+            stem = kind.split("_")[0]
+            lists[f"{stem}_appeared"] = [_minus(x, y) for x, y in zip(la[kind], lb[kind])]
+            lists[f"{stem}_disappeared"] = [_minus(y, x) for x, y in zip(la[kind], lb[kind])]
+        lists["routes_opened"] = [_minus(x, y) for x, y in zip(la["routes_available"], lb["routes_available"])]
+        # closed: still listed (its block still holds) but no longer available; a route whose block is
+        # gone is not closed, it is no longer needed
+        lists["routes_closed"] = [[r for r in _minus(y, x) if r in set(c) | set(u)] for x, y, c, u in
+                                  zip(la["routes_available"], lb["routes_available"], la["routes_conditional"],
+                                      la["routes_unavailable"])]
         rank_b, rank_a = rank(pl.col("status_before")), rank(pl.col("status_after"))
         groups = groups.drop(keys_b + keys_a).with_columns(
             pl.lit(option).alias("option"),
@@ -174,13 +181,18 @@ def _details_differ(before: Outcomes, after: Outcomes, option: str, rows: pl.Dat
     if before.codebooks is None or after.codebooks is None:
         return pl.lit(True)
     expr = pl.lit(True)
+    schema = rows.collect_schema() if isinstance(rows, pl.LazyFrame) else rows.schema
     for i, j in rows.select(B + BUNDLE, A + BUNDLE).unique().iter_rows():
         cb, ca = before.codebooks[i], after.codebooks[j]
         differ = []
         for kind in BITS:
             old, new = cb.names(kind, option), ca.names(kind, option)
-            words, gone = _remapped(B + col(kind, option), old, new)
-            differ += [gone, *(w.ne(x) for w, x in zip(words, _words(A + col(kind, option), new.width)))]
+            b_col, a_col = B + col(kind, option), A + col(kind, option)
+            if old.names == new.names and schema[b_col] == schema[a_col]:
+                differ.append(pl.col(b_col).ne_missing(pl.col(a_col)))  # same bits mean the same ids
+                continue
+            words, gone = _remapped(b_col, old, new)
+            differ += [gone, *(w.ne(x) for w, x in zip(words, _words(a_col, new.width)))]
         same_pair = (pl.col(B + BUNDLE) == i) & (pl.col(A + BUNDLE) == j)
         expr = pl.when(same_pair).then(pl.any_horizontal(differ)).otherwise(expr)
     return expr

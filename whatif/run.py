@@ -25,7 +25,7 @@ from engine.yamlsource import SourceError, line_of, load_file
 
 from . import columnar, population
 from .compare import Comparison, compare
-from .outcomes import Outcomes, from_columnar, from_decisions
+from .outcomes import BITS, Outcomes, from_columnar, from_decisions
 from .overlay import Overlay, parameter_overlay
 from .scenario import Ref, Scenario, baseline, reform
 
@@ -170,8 +170,8 @@ def outcomes(scenario: Scenario, source: Source, label: str, client=None) -> Out
         return from_decisions(((c, evaluate_one(c, scenario)) for c in source.cases), label)
     if client is not None and source.parts:
         from .scale import evaluate_parquet
-        return from_columnar(evaluate_parquet(client, source.parts, scenario), label)
-    return from_columnar(columnar.evaluate(source.table, scenario), label)
+        return from_columnar(evaluate_parquet(client, source.parts, scenario, kinds=BITS), label)
+    return from_columnar(columnar.evaluate(source.table, scenario, kinds=BITS), label)
 
 
 def what_if(root: Path | str, base: Ref, change: str | Overlay, source: Source, client=None) -> Comparison:

@@ -46,3 +46,10 @@ def test_a_wrong_address_is_a_clear_error():
     with pytest.raises(RegelruimteError, match="geen verbinding"):
         with scale.cluster("tcp://127.0.0.1:9", timeout="1s"):
             pass
+
+
+def test_a_local_cluster_listens_on_loopback_only(client):
+    """No network at run time but loopback: the scheduler's and workers' HTTP servers included."""
+    scheduler = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.http_server.address)
+    workers = client.run(lambda dask_worker: dask_worker.http_server.address)
+    assert scheduler == "127.0.0.1" and set(workers.values()) == {"127.0.0.1"}
