@@ -7,7 +7,6 @@ comparison cannot tell them apart.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -131,10 +130,11 @@ def population_source(n: int, seed: int, registry: Registry, day: dt.date, munic
 def casebook_source(url: str | None, vocabulary: Vocabulary | None = None) -> Source:
     """The latest version of every case in the casebook, if this installation has one (optional).
 
-    Reads the casebook's `cases` table (casebook.models.CaseRow: `case_json`, `latest`) at `url`,
-    or at REGELRUIMTE_DATABASE_URL.
+    `url` is what `regelruimte casebook --db` takes: a URL or an SQLite path; without it
+    $REGELRUIMTE_DATABASE_URL, else casebook.sqlite (the casebook's own rule, casebook.db.resolve_url).
     """
     try:
+        from casebook.db import make_engine, resolve_url
         from casebook.models import CaseRow
     except ModuleNotFoundError:
         raise RegelruimteError([Problem(
@@ -142,16 +142,16 @@ def casebook_source(url: str | None, vocabulary: Vocabulary | None = None) -> So
             "gebruik casusbestanden of --population",
             "the casebook is not available in this installation; use case files or --population",
             field="casebook")]) from None
-    url = url or os.environ.get("REGELRUIMTE_DATABASE_URL")
-    if not url:
-        raise RegelruimteError([Problem("geef het adres van het casebook: --casebook URL of REGELRUIMTE_DATABASE_URL",
-                                        "give the casebook's address: --casebook URL or REGELRUIMTE_DATABASE_URL",
-                                        field="casebook")])
-    from sqlalchemy import create_engine, select
+    from sqlalchemy import select
+    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
+    url = resolve_url(url)
+    where = make_url(url)
+    if where.get_backend_name() == "sqlite" and where.database and not Path(where.database).exists():
+        raise RegelruimteError([Problem(f"geen casebook gevonden op {where.database}",
+                                        f"no casebook at {where.database}", field="casebook")])
     try:
-        engine = create_engine(url)
-        with engine.connect() as conn:
+        with make_engine(url).connect() as conn:
             documents = conn.execute(select(CaseRow.case_json).where(CaseRow.latest.is_(True))
                                      .order_by(CaseRow.case_id)).scalars().all()
     except (SQLAlchemyError, ValueError) as exc:

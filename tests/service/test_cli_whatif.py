@@ -77,7 +77,7 @@ def test_dask_local_gives_the_same_answer(tmp_path, capsys):
     ([*BASE, "--change", OVERLAY, "--population", "0"], "groter dan nul"),
     ([*BASE, "--sweep", "zaanstad.percentage_inkomensgrens=1.5:1.0:0.1", "--population", "10"], "van laag naar hoog"),
     (["--base", "zaanstad", "--change", OVERLAY, "--population", "10"], "peildatum"),
-    ([*BASE, "--change", OVERLAY, "--casebook"], "casebook"),
+    ([*BASE, "--change", OVERLAY, "--casebook", "/nergens/casebook.sqlite"], "geen casebook gevonden"),
     ([*BASE, "--change", OVERLAY, "--population", "10", "--municipality", "zaandam"], "zaandam"),
 ])
 def test_bad_input_is_refused_with_exit_2_and_no_traceback(args, message):

@@ -1,63 +1,54 @@
 """Sources of cases for a what-if: files, folders, the casebook (optional), sweeps."""
+import shutil
 import sys
-import types
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import JSON, Boolean, Integer, String, create_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from engine.errors import RegelruimteError
-from tests.conftest import CASES, RULESETS, lasmasker
+from service.cli import main
+from tests.conftest import CASES, RULESETS
 from whatif import run
 from whatif.scenario import Ref, baseline
 
 
 @pytest.fixture
-def casebook(monkeypatch, tmp_path):
-    """A stand-in for the casebook package: its `cases` table, as casebook.models describes it."""
-    class Base(DeclarativeBase):
-        pass
-
-    class CaseRow(Base):
-        __tablename__ = "cases"
-        id: Mapped[int] = mapped_column(Integer, primary_key=True)
-        case_id: Mapped[str] = mapped_column(String(100))
-        latest: Mapped[bool] = mapped_column(Boolean)
-        case_json: Mapped[dict] = mapped_column(JSON)
-
-    package, models = types.ModuleType("casebook"), types.ModuleType("casebook.models")
-    models.CaseRow = CaseRow
-    package.models = models
-    monkeypatch.setitem(sys.modules, "casebook", package)
-    monkeypatch.setitem(sys.modules, "casebook.models", models)
-    url = f"sqlite:///{tmp_path / 'casebook.sqlite'}"
-    engine = create_engine(url)
-    Base.metadata.create_all(engine)
-    old, new = lasmasker(), lasmasker()
-    new["income"][0]["net_monthly"] = "1600.00"
-    with Session(engine) as s:
-        s.add_all([CaseRow(case_id="zaanstad-lasmasker", latest=False, case_json=old),
-                   CaseRow(case_id="zaanstad-lasmasker", latest=True, case_json=new)])
-        s.commit()
-    return url
+def casebook(tmp_path, capsys):
+    """A casebook with the acceptance cases, made with the casebook's own command line."""
+    path, folder = tmp_path / "casebook.sqlite", tmp_path / "cases"
+    folder.mkdir()
+    for case in CASES.glob("*.yaml"):
+        if case.name != "expected.yaml":
+            shutil.copy(case, folder)
+    assert main(["casebook", "--db", str(path), "init"]) == 0
+    assert main(["casebook", "--db", str(path), "import", str(folder)]) == 0
+    capsys.readouterr()
+    return path
 
 
 def test_the_casebook_gives_the_latest_version_of_each_case(casebook):
-    source = run.casebook_source(casebook)
-    assert [c.case_id for c in source.cases] == ["zaanstad-lasmasker"]
-    assert source.cases[0].income[0].net_monthly == Decimal("1600.00")
+    source = run.casebook_source(str(casebook))
+    assert sorted(c.case_id for c in source.cases) == sorted(
+        p.stem for p in CASES.glob("*.yaml") if p.name != "expected.yaml")
+    assert source.description == "6 casussen uit het casebook"
+
+
+def test_a_what_if_over_the_casebook(casebook, capsys):
+    assert main(["whatif", "--base", "zaanstad@2025-09-15", "--change",
+                 str(RULESETS.parent / "whatif/examples/zaanstad-120.yaml"), "--casebook", str(casebook), "--json"]) == 0
+    assert '"cases": 6' in capsys.readouterr().out
 
 
 def test_without_the_casebook_package_the_message_says_so(monkeypatch):
-    monkeypatch.setitem(sys.modules, "casebook", None)
+    for name in ("casebook", "casebook.db", "casebook.models"):
+        monkeypatch.setitem(sys.modules, name, None)
     with pytest.raises(RegelruimteError, match="niet beschikbaar"):
         run.casebook_source("sqlite:///x.sqlite")
 
 
-def test_an_unreadable_casebook_is_a_clear_error(casebook, tmp_path):
-    with pytest.raises(RegelruimteError, match="niet te lezen"):
-        run.casebook_source(f"sqlite:///{tmp_path / 'missing' / 'nothing.sqlite'}")
+def test_a_missing_casebook_is_a_clear_error(tmp_path):
+    with pytest.raises(RegelruimteError, match="geen casebook gevonden"):
+        run.casebook_source(str(tmp_path / "nothing.sqlite"))
 
 
 def test_a_folder_gives_its_cases_and_skips_what_is_not_a_case():
