@@ -254,7 +254,8 @@ class _Compiler:
             if t is False:
                 return orelse(env, loc)
             a, b = body(env, loc), orelse(env, loc)
-            return a if a == b and not isinstance(a, Unknown) else (unknown_of(t, a, b) or t)
+            # the test is unknown, so the union always holds it (`or` would ask an Unknown for its truth)
+            return a if a == b and not isinstance(a, Unknown) else unknown_of(t, a, b)
         return choose
 
     # -- functions --------------------------------------------------------------------------

@@ -43,6 +43,12 @@ def test_unknown_propagates_through_and_when_no_operand_is_false():
     assert ev("a > 1 or b > 1", {}) == Unknown(frozenset({"a", "b"}))
 
 
+def test_conditional_with_an_unknown_test_is_unknown_of_everything_it_read():
+    assert ev("a if b else 1", {"a": 2}) == Unknown(frozenset({"b"}))
+    assert ev("a if b else x.y", {}) == Unknown(frozenset({"a", "b", "x.y"}))
+    assert ev("1 if b else 1", {}) == 1  # both branches agree: known
+
+
 def test_unknown_has_no_truth_value():
     with pytest.raises(TypeError):
         bool(Unknown(frozenset({"a"})))
