@@ -1,44 +1,8 @@
 """`regelruimte rulesets list|show ID`: what the engine knows, per version."""
 from __future__ import annotations
 
-from engine.errors import Problem, RegelruimteError
-
+from .catalogue import detail, summary
 from .cli import command, dumps, load_registry
-
-
-def summary(registry) -> list[dict]:
-    out = []
-    for rid in registry.order:
-        rs = registry.rulesets[rid]
-        out.append({"id": rid, "title": rs.meta.title, "jurisdiction": rs.meta.jurisdiction, "law": rs.meta.law,
-                    "layers_on": list(rs.meta.layers_on),
-                    "versions": [{"version": v.version, "valid_from": v.valid_from.isoformat(),
-                                  "valid_to": v.valid_to.isoformat() if v.valid_to else None,
-                                  "digest": v.digest, "changes": v.changes,
-                                  "rules": sum(r.rule.kind != "derive" for r in v.rules.values()),
-                                  "routes": len(v.routes), "parameters": len(v.parameters)} for v in rs.versions]})
-    return out
-
-
-def detail(registry, rid: str, version: str | None) -> dict:
-    rs = registry.rulesets.get(rid)
-    if rs is None:
-        raise RegelruimteError([Problem(f"onbekende regelset '{rid}' (bekend: {', '.join(registry.order)})",
-                                        f"unknown rule set '{rid}'")])
-    v = rs.versions[-1] if version is None else registry.version(rid, version)
-    if v is None:
-        raise RegelruimteError([Problem(f"regelset '{rid}' heeft geen versie {version} "
-                                        f"(wel: {', '.join(x.version for x in rs.versions)})", f"no version {version}")])
-    return {
-        "id": rid, "title": rs.meta.title, "version": v.version, "valid_from": v.valid_from.isoformat(),
-        "valid_to": v.valid_to.isoformat() if v.valid_to else None, "digest": v.digest, "changes": v.changes,
-        "parameters": {k: p.model_dump(mode="json", exclude_none=True) for k, p in v.parameters.items()},
-        "presumptions": [p.model_dump(mode="json", exclude_none=True) for p in v.presumptions.values()],
-        "rules": [dict(r.rule.model_dump(mode="json", exclude_none=True, exclude_defaults=True), origin=str(r.origin))
-                  for r in v.rules.values()],
-        "routes": [dict(r.route.model_dump(mode="json", exclude_none=True, exclude_defaults=True), origin=str(r.origin))
-                   for r in v.routes.values()],
-    }
 
 
 @command("rulesets")

@@ -1,0 +1,176 @@
+"""The HTTP API, version 1: decisions, rule sets and the case schema.
+
+Case bodies are read as JSON with exact decimals and handed to the engine as raw data, exactly as
+the command line does (`engine.decide.decide`): one validation, one set of messages. Each request
+reads the live registry once, so a reload never mixes two rule-set generations in one answer.
+"""
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from engine.decide import decide
+from engine.errors import CaseError, NoRulesetInForce, Problem
+from engine.yamlsource import SourceError, parse_text
+
+from . import catalogue, problems
+from .case_schema import standalone_case_schema
+from .examples import WELDING_MASK
+from .schemas import (BATCH_LIMIT, BatchResponse, Decision, ErrorResponse, RuleItemDetail, RulesetDetail,
+                      RulesetSummary)
+
+Lang = Literal["nl", "en"]
+LANG = Query("nl", description="Taal van de teksten: nl (standaard) of en")
+
+
+class ApiError(Exception):
+    def __init__(self, code: str, problems_: list[Problem] | None = None):
+        super().__init__(code)
+        self.code = code
+        self.problems = problems_ or []
+
+
+bearer = HTTPBearer(auto_error=False, description="API-token; alleen vereist als REGELRUIMTE_API_TOKENS is gezet.")
+
+
+def require_token(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+    tokens = request.app.state.tokens
+    if not tokens:
+        return
+    given = credentials.credentials.encode() if credentials and credentials.scheme.lower() == "bearer" else b""
+    # compare with every token, in constant time, so timing does not tell how close a guess was
+    if not any([hmac.compare_digest(given, t) for t in tokens]):
+        raise ApiError("unauthorized")
+
+
+router = APIRouter(prefix="/v1", dependencies=[Depends(require_token)])
+
+
+def _errors(*codes: str) -> dict:
+    return {problems.STATUS_CODE[c]: {"model": ErrorResponse, "description": problems.SUMMARY[c][0]} for c in codes}
+
+
+COMMON_ERRORS = _errors("unauthorized", "internal_error")
+
+
+def json_response(data: Any, status: int = 200, media_type: str = "application/json") -> Response:
+    return Response(json.dumps(data, ensure_ascii=False, default=str), status_code=status, media_type=media_type)
+
+
+async def read_json(request: Request) -> Any:
+    """The body as JSON with exact decimals; a clear 415 or 422 otherwise (never the value sent)."""
+    media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json"):
+        raise ApiError("unsupported_media_type")
+    raw = await request.body()
+    try:
+        return parse_text(raw.decode("utf-8"), "body", "json")
+    except UnicodeDecodeError:
+        raise ApiError("invalid_request", [Problem("de inhoud is geen UTF-8-tekst", "the body is not UTF-8 text")]) from None
+    except SourceError as exc:
+        raise ApiError("invalid_request", [Problem(exc.problem.message, exc.problem.message_en, line=exc.problem.line)]) from None
+    except RecursionError:
+        raise ApiError("invalid_request", [Problem("de JSON is te diep genest", "the JSON is nested too deeply")]) from None
+
+
+def live_registry(request: Request):
+    return request.app.state.live.current
+
+
+def case_body() -> dict:
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Case"},
+        "examples": {"lasmasker": {"summary": "Zaanstad: het lasmasker (Wsnp, € 1.100, binnen 14 dagen)",
+                                   "value": WELDING_MASK}}}}}}
+
+
+@router.post("/decisions", summary="Toets één casus", response_model=None, openapi_extra=case_body(),
+             responses={200: {"model": Decision, "description": "Het besluit per optie, met onderbouwing"},
+                        **_errors("invalid_case", "payload_too_large", "unsupported_media_type"), **COMMON_ERRORS})
+async def post_decision(request: Request, lang: Lang = LANG) -> Response:
+    """Een casus (publiek casusformaat, JSON) in, het besluit (publiek besluitformaat) uit.
+
+    Per optie: toegestaan, geblokkeerd (met de regel en het artikel), maatwerkroute mogelijk (wie
+    beslist, hoe snel, wat te onderbouwen) of informatie nodig (welke feiten ontbreken).
+    """
+    data = await read_json(request)
+    return json_response(decide(data, live_registry(request), lang))
+
+
+BATCH_BODY = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": {"type": "object", "additionalProperties": False, "required": ["cases"],
+               "properties": {"cases": {"type": "array", "minItems": 1, "maxItems": BATCH_LIMIT,
+                                        "items": {"$ref": "#/components/schemas/Case"}}}},
+    "examples": {"een": {"summary": "Eén casus in een batch", "value": {"cases": [WELDING_MASK]}}}}}}}
+
+
+def _decide_each(cases: list, registry, lang: str) -> dict:
+    results = []
+    for i, data in enumerate(cases):
+        try:
+            results.append({"index": i, "status": "ok", "decision": decide(data, registry, lang)})
+        except (CaseError, NoRulesetInForce) as exc:
+            results.append({"index": i, "status": "invalid", "problems": [p.as_dict(lang) for p in exc.problems]})
+    ok = sum(r["status"] == "ok" for r in results)
+    return {"count": len(results), "ok": ok, "invalid": len(results) - ok, "results": results}
+
+
+@router.post("/decisions:batch", summary="Toets tot 1.000 casussen", response_model=None, openapi_extra=BATCH_BODY,
+             responses={200: {"model": BatchResponse, "description": "Per casus het besluit of de problemen"},
+                        **_errors("invalid_request", "payload_too_large", "unsupported_media_type"), **COMMON_ERRORS})
+async def post_batch(request: Request, lang: Lang = LANG) -> Response:
+    """Tot 1.000 casussen in één verzoek: `{"cases": [...]}`.
+
+    Een ongeldige casus maakt de rest niet ongeldig: per casus staat er `status: ok` met het besluit,
+    of `status: invalid` met de problemen. Alle casussen worden met dezelfde regelsets getoetst.
+    """
+    data = await read_json(request)
+    if not isinstance(data, dict) or set(data) != {"cases"} or not isinstance(data["cases"], list):
+        raise ApiError("invalid_request", [Problem('verwacht een object met alleen het veld "cases" (een lijst)',
+                                                   'expected an object with only the field "cases" (a list)',
+                                                   field="cases")])
+    cases = data["cases"]
+    if not 1 <= len(cases) <= BATCH_LIMIT:
+        raise ApiError("invalid_request", [Problem(f"geef 1 tot {BATCH_LIMIT} casussen (nu {len(cases)})",
+                                                   f"give 1 to {BATCH_LIMIT} cases (got {len(cases)})", field="cases")])
+    registry = live_registry(request)  # one generation for the whole batch
+    return json_response(await run_in_threadpool(_decide_each, cases, registry, lang))
+
+
+@router.get("/rulesets", summary="Alle regelsets met hun versies", response_model=None,
+            responses={200: {"model": list[RulesetSummary]}, **COMMON_ERRORS})
+async def list_rulesets(request: Request) -> Response:
+    return json_response(catalogue.summary(live_registry(request)))
+
+
+@router.get("/rulesets/{ruleset_id}", summary="Eén regelset: versies, ingangsdata, digests", response_model=None,
+            responses={200: {"model": RulesetSummary}, **_errors("not_found"), **COMMON_ERRORS})
+async def get_ruleset(request: Request, ruleset_id: str) -> Response:
+    return json_response(catalogue.ruleset_summary(live_registry(request), ruleset_id))
+
+
+@router.get("/rulesets/{ruleset_id}/{version}", summary="Eén versie: parameters, regels en routes",
+            response_model=None, responses={200: {"model": RulesetDetail}, **_errors("not_found"), **COMMON_ERRORS})
+async def get_ruleset_version(request: Request, ruleset_id: str, version: str) -> Response:
+    return json_response(catalogue.detail(live_registry(request), ruleset_id, version, relative=True))
+
+
+@router.get("/rulesets/{ruleset_id}/{version}/rules/{rule_id}", summary="Eén regel of route met bron, link en tekst",
+            response_model=None, responses={200: {"model": RuleItemDetail}, **_errors("not_found"), **COMMON_ERRORS})
+async def get_rule(request: Request, ruleset_id: str, version: str, rule_id: str) -> Response:
+    return json_response(catalogue.rule_detail(live_registry(request), ruleset_id, version, rule_id))
+
+
+@router.get("/schema/case", summary="JSON Schema van het casusformaat", response_model=None,
+            responses={200: {"content": {"application/schema+json": {"schema": {"type": "object"}}},
+                             "description": "JSON Schema (2020-12)"}, **COMMON_ERRORS})
+async def get_case_schema(request: Request) -> Response:
+    """Het JSON Schema van het publieke casusformaat, met de opties en omstandigheden van de geladen
+    regelsets; voor editors en systemen die casusbestanden willen controleren."""
+    return json_response(standalone_case_schema(live_registry(request).vocabulary),
+                         media_type="application/schema+json")

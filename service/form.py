@@ -1,0 +1,230 @@
+"""The web form and the public case format, both ways: pure functions, no I/O.
+
+`form_to_case` builds the same case object the API takes; the engine then validates it, so the
+form has no rules of its own. An empty field means *unknown* and is left out of the case. Amounts
+may be typed the Dutch way ("1.100,00", "€ 1.720"); what cannot be read is passed on as typed, so
+the engine names the field. `case_to_form` is the inverse, to edit a case again.
+
+Form field names follow the case paths: `need.amount`, `income.0.net_monthly`, with
+`applicant.age` / `partner.age` for the household members.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping, Sequence
+
+Form = Mapping[str, Sequence[str]]  # every value of each field, as a browser sends them
+
+INCOME_ROWS = 4
+AVOIDED_ROWS = 3
+PILLARS = ("family_stability", "well_being", "financial_management", "education", "employment")
+NEED_FIELDS = ("kind", "purpose", "description", "amount", "needed_within_days", "at_risk", "obligation",
+               "duration_months", "expected_earnings_monthly")
+NEED_MONEY = {"amount", "expected_earnings_monthly"}
+NEED_INTEGER = {"needed_within_days", "duration_months"}
+INCOME_FIELDS = ("source", "net_monthly")
+AVOIDED_FIELDS = ("item", "per_year", "once")
+
+_DUTCH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
+
+
+def first(form: Form, name: str) -> str:
+    values = form.get(name) or ()
+    return values[0].strip() if values else ""
+
+
+def money(text: str) -> str:
+    """'€ 1.100,50' -> '1100.50'; '1100.5' stays; unreadable text is returned as typed."""
+    t = text.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
+    if "," in t:
+        t = t.replace(".", "").replace(",", ".")
+    elif _DUTCH_THOUSANDS.match(t):
+        t = t.replace(".", "")
+    return t if re.fullmatch(r"-?\d+(\.\d+)?", t) else text.strip()
+
+
+def integer(text: str) -> int | str:
+    t = text.strip()
+    return int(t) if re.fullmatch(r"-?\d{1,9}", t) else t
+
+
+def date(text: str) -> str:
+    """ISO dates as they are; 15-9-2025 (Dutch order) to 2025-09-15."""
+    m = _DUTCH_DATE.match(text.strip())
+    return f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}" if m else text.strip()
+
+
+def boolean(text: str) -> bool | str:
+    return {"true": True, "false": False}.get(text, text)
+
+
+def rows(form: Form, prefix: str, fields: Iterable[str], count: int) -> list[int]:
+    """The numbers of the repeated rows (income, avoided costs) that have anything filled in."""
+    fields = tuple(fields)
+    return [i for i in range(count) if any(first(form, f"{prefix}.{i}.{f}") for f in fields)]
+
+
+def _put(target: dict, key: str, value: Any) -> None:
+    if value not in ("", None):
+        target[key] = value
+
+
+def form_to_case(form: Form, circumstances: Mapping[str, str]) -> dict:
+    """The case a filled-in form describes. `circumstances` maps each circumstance to its fact type."""
+    case: dict[str, Any] = {}
+    for key in ("case_id", "reference_date", "municipality"):
+        _put(case, key, date(first(form, key)) if key == "reference_date" else first(form, key))
+
+    household: dict[str, Any] = {}
+    _put(household, "composition", first(form, "household.composition"))
+    members = []
+    for role in ("applicant", "partner"):
+        age = first(form, f"{role}.age")
+        finance = first(form, f"{role}.student_finance_possible")
+        if age or finance:
+            member: dict[str, Any] = {"role": role}
+            _put(member, "age", integer(age) if age else "")
+            _put(member, "student_finance_possible", boolean(finance))
+            members.append(member)
+    if members:
+        household["members"] = members
+    children = first(form, "household.children")
+    if children:
+        household["children"] = [integer(c) for c in re.split(r"[,;\s]+", children) if c]
+    elif first(form, "children_none"):
+        household["children"] = []
+    _put(household, "cost_sharers", integer(first(form, "household.cost_sharers")) if first(form, "household.cost_sharers") else "")
+    if household:
+        case["household"] = household
+
+    income = []
+    for i in rows(form, "income", INCOME_FIELDS, INCOME_ROWS):
+        line: dict[str, Any] = {}
+        _put(line, "source", first(form, f"income.{i}.source"))
+        _put(line, "net_monthly", money(first(form, f"income.{i}.net_monthly")))
+        income.append(line)
+    if income:
+        case["income"] = income
+    elif first(form, "income_none"):
+        case["income"] = []
+
+    _put(case, "assets", money(first(form, "assets")))
+    debts: dict[str, Any] = {}
+    _put(debts, "regime", first(form, "debts.regime"))
+    _put(debts, "since", date(first(form, "debts.since")))
+    _put(debts, "free_allowance_monthly", money(first(form, "debts.free_allowance_monthly")))
+    if debts:
+        case["debts"] = debts
+    _put(case, "benefit", first(form, "benefit"))
+    _put(case, "work", first(form, "work"))
+
+    need: dict[str, Any] = {}
+    for key in NEED_FIELDS:
+        text = first(form, f"need.{key}")
+        if text:
+            need[key] = money(text) if key in NEED_MONEY else integer(text) if key in NEED_INTEGER else text
+    if need:
+        case["need"] = need
+
+    case["options"] = [o.strip() for o in form.get("options", ()) if o.strip()]
+
+    found: dict[str, Any] = {}
+    for name, kind in circumstances.items():
+        values = [v for v in form.get(f"circumstances.{name}", ()) if v.strip()]
+        if not values:
+            continue
+        found[name] = list(values) if kind.startswith("list_") else boolean(values[0])
+    if found:
+        case["circumstances"] = found
+
+    bridge = {p: integer(first(form, f"assessment.bridge.{p}")) for p in PILLARS if first(form, f"assessment.bridge.{p}")}
+    if bridge:
+        case["assessment"] = {"bridge": bridge}
+
+    avoided = []
+    for i in rows(form, "avoided_costs", AVOIDED_FIELDS, AVOIDED_ROWS):
+        item: dict[str, Any] = {}
+        _put(item, "item", first(form, f"avoided_costs.{i}.item"))
+        _put(item, "per_year", money(first(form, f"avoided_costs.{i}.per_year")))
+        _put(item, "once", money(first(form, f"avoided_costs.{i}.once")))
+        avoided.append(item)
+    if avoided:
+        case["avoided_costs"] = avoided
+    return case
+
+
+def case_to_form(case: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The form values that describe `case` (what the form cannot hold is left out)."""
+    form: dict[str, list[str]] = {}
+
+    def put(name: str, value: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        form[name] = [str(value)]
+
+    for key in ("case_id", "reference_date", "municipality", "assets", "benefit", "work"):
+        put(key, case.get(key))
+    household = case.get("household") or {}
+    put("household.composition", household.get("composition"))
+    put("household.cost_sharers", household.get("cost_sharers"))
+    for m in household.get("members") or ():
+        if m.get("role") in ("applicant", "partner"):
+            put(f"{m['role']}.age", m.get("age"))
+            put(f"{m['role']}.student_finance_possible", m.get("student_finance_possible"))
+    children = household.get("children")
+    if children:
+        put("household.children", ", ".join(str(c) for c in children))
+    elif children == []:
+        put("children_none", "on")
+    income = case.get("income")
+    if income == []:
+        put("income_none", "on")
+    for i, line in enumerate((income or [])[:INCOME_ROWS]):
+        for f in INCOME_FIELDS:
+            put(f"income.{i}.{f}", line.get(f))
+    for key, value in (case.get("debts") or {}).items():
+        put(f"debts.{key}", value)
+    for key, value in (case.get("need") or {}).items():
+        put(f"need.{key}", value)
+    if case.get("options"):
+        form["options"] = [str(o) for o in case["options"]]
+    for name, value in (case.get("circumstances") or {}).items():
+        if isinstance(value, list):
+            form[f"circumstances.{name}"] = [str(v) for v in value]
+        else:
+            put(f"circumstances.{name}", value)
+    for pillar, score in ((case.get("assessment") or {}).get("bridge") or {}).items():
+        put(f"assessment.bridge.{pillar}", score)
+    for i, item in enumerate((case.get("avoided_costs") or [])[:AVOIDED_ROWS]):
+        for f in AVOIDED_FIELDS:
+            put(f"avoided_costs.{i}.{f}", item.get(f))
+    return form
+
+
+def form_field(path: str | None, case: Mapping[str, Any], form: Form) -> str | None:
+    """The form field where the problem at case path `path` was typed, if the form has one."""
+    if not path:
+        return None
+    parts = path.split(".")
+    if parts[:2] == ["household", "members"] and len(parts) >= 3 and parts[2].isdigit():
+        members = (case.get("household") or {}).get("members") or []
+        i = int(parts[2])
+        if i < len(members) and members[i].get("role") in ("applicant", "partner"):
+            return f"{members[i]['role']}.{parts[3] if len(parts) > 3 else 'age'}"
+        return None
+    for prefix, fields, count in (("income", INCOME_FIELDS, INCOME_ROWS),
+                                  ("avoided_costs", AVOIDED_FIELDS, AVOIDED_ROWS)):
+        if parts[0] == prefix and len(parts) >= 2 and parts[1].isdigit():
+            kept = rows(form, prefix, fields, count)
+            i = int(parts[1])
+            if i >= len(kept):
+                return None
+            return f"{prefix}.{kept[i]}.{parts[2] if len(parts) > 2 else fields[-1]}"
+    if parts[0] in ("options", "household") and len(parts) >= 2 and parts[-1].isdigit():
+        return ".".join(parts[:-1])
+    if parts[0] == "assessment":
+        return ".".join(parts[:3]) if len(parts) >= 3 else None
+    return path

@@ -1,0 +1,118 @@
+"""The outer layer of every request: size limits, security headers, an access log without case data,
+and a last line of defence that turns any unexpected error into a 500 without leaking its message.
+
+A plain ASGI middleware (no per-request task or body copy), because it sits on the hot path.
+"""
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+
+from engine.bsn import looks_like_bsn
+
+from . import problems
+
+access_log = logging.getLogger("regelruimte.access")
+error_log = logging.getLogger("regelruimte.errors")
+
+SINGLE_LIMIT = 1_000_000  # one case, a form or an uploaded case file
+BATCH_LIMIT = 16_000_000  # up to 1,000 cases
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), clipboard-write=(self)"),
+]
+NO_STORE = (b"cache-control", b"no-store")  # decisions carry case data: never cached
+
+
+class TooLarge(Exception):
+    pass
+
+
+def limit_for(path: str) -> int:
+    return BATCH_LIMIT if path.endswith(":batch") else SINGLE_LIMIT
+
+
+def where(exc: BaseException) -> str:
+    """Type and code location of an error, without its message (which may quote case data)."""
+    frames = traceback.extract_tb(exc.__traceback__)[-4:]
+    return f"{type(exc).__name__} at " + " <- ".join(
+        f"{'/'.join(f.filename.rsplit('/', 2)[-2:])}:{f.lineno}" for f in reversed(frames))
+
+
+def loggable(path: str) -> str:
+    """The path with anything that looks like a BSN masked (a client may put one in a URL)."""
+    return "/".join("***" if looks_like_bsn(part) else part for part in path.split("/"))
+
+
+class Guard:
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        start = time.perf_counter()
+        path = scope["path"]
+        limit = limit_for(path)
+        state = {"status": 0, "started": False}
+
+        declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await self._error(send, state, "payload_too_large", scope)
+            return self._log(scope, state, start)
+
+        received = 0
+
+        async def counted_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise TooLarge()
+            return message
+
+        async def secured_send(message):
+            if message["type"] == "http.response.start":
+                state["status"] = message["status"]
+                state["started"] = True
+                headers = list(message.get("headers", []))
+                headers += HEADERS
+                if not path.startswith("/static/"):
+                    headers.append(NO_STORE)
+                message = dict(message, headers=headers)
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, secured_send)
+        except TooLarge:
+            if not state["started"]:
+                await self._error(send, state, "payload_too_large", scope)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            error_log.error("onverwachte fout bij %s %s: %s", scope["method"], loggable(path), where(exc))
+            if not state["started"]:
+                await self._error(send, state, "internal_error", scope)
+        self._log(scope, state, start)
+
+    async def _error(self, send, state, code: str, scope) -> None:
+        content = problems.encode(code, problems.lang_of(scope.get("query_string", b"")))
+        state["status"] = problems.STATUS_CODE[code]
+        state["started"] = True
+        await send({"type": "http.response.start", "status": state["status"],
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(content)).encode()), *HEADERS, NO_STORE]})
+        await send({"type": "http.response.body", "body": content})
+
+    @staticmethod
+    def _log(scope, state, start) -> None:
+        # method, path and status only: no query string, headers or body (they may carry case data)
+        access_log.info("%s %s %d %.1fms", scope["method"], loggable(scope["path"]), state["status"],
+                        (time.perf_counter() - start) * 1000)

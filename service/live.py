@@ -1,0 +1,83 @@
+"""The rule sets a running service uses, and how they are replaced while it runs.
+
+A reload loads and checks the whole folder into a new Registry first, and only then swaps the one
+reference requests read (`current`). A request reads that reference once, so it sees the old set
+or the new one, never a mix. A broken new set is refused with its file and line in the log, and
+the old one keeps serving.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import threading
+from pathlib import Path
+
+from engine.errors import Problem, RegelruimteError
+from engine.registry import Registry
+from engine.yamlsource import SourceError
+
+log = logging.getLogger("regelruimte.rulesets")
+
+
+def fingerprint(root: Path) -> tuple:
+    """What changes when a rule-set file is added, removed or edited (cheap: names, sizes, mtimes)."""
+    out = []
+    for path in sorted(root.rglob("*")):
+        try:
+            if path.is_file():
+                st = path.stat()
+                out.append((str(path), st.st_size, st.st_mtime_ns))
+        except OSError:  # removed while we looked: the next look sees it
+            continue
+    return tuple(out)
+
+
+class LiveRegistry:
+    def __init__(self, root: Path, registry: Registry | None = None):
+        self.root = Path(root)
+        self.current: Registry = registry if registry is not None else Registry.load(self.root)
+        self.generation = 1
+        self.loaded_at = dt.datetime.now(dt.timezone.utc)
+        self.last_error: list[Problem] | None = None
+        self._lock = threading.Lock()
+
+    def reload(self) -> bool:
+        """Load the folder again; swap it in if it is sound. True if the new set now serves."""
+        with self._lock:  # one reload at a time; requests are never blocked by it
+            try:
+                fresh = Registry.load(self.root)
+            except RegelruimteError as exc:
+                self._refuse(exc.problems)
+                return False
+            except SourceError as exc:
+                self._refuse([exc.problem])
+                return False
+            self.current = fresh
+            self.generation += 1
+            self.loaded_at = dt.datetime.now(dt.timezone.utc)
+            self.last_error = None
+        log.info("regelsets herladen (generatie %d): %s", self.generation,
+                 ", ".join(f"{rid} {rs.versions[-1].version}" for rid, rs in fresh.rulesets.items()))
+        return True
+
+    def _refuse(self, problems: list[Problem]) -> None:
+        self.last_error = problems
+        log.error("nieuwe regelsets geweigerd; de vorige blijven in gebruik (generatie %d):", self.generation)
+        for p in problems:
+            log.error("  %s", p.render())
+
+    async def watch(self, interval: float = 1.0) -> None:
+        """Reload when the files under the folder change (and have stopped changing)."""
+        seen = await asyncio.to_thread(fingerprint, self.root)
+        while True:
+            await asyncio.sleep(interval)
+            now = await asyncio.to_thread(fingerprint, self.root)
+            if now == seen:
+                continue
+            await asyncio.sleep(interval)  # let an editor or `git checkout` finish writing
+            settled = await asyncio.to_thread(fingerprint, self.root)
+            if settled != now:
+                continue
+            seen = settled
+            await asyncio.to_thread(self.reload)

@@ -1,0 +1,48 @@
+"""One error format for every failure of the HTTP API: a code, a summary and the problems.
+
+Problems name the field (or file and line) and say what is wrong in Dutch, or English with
+`lang=en`. They never repeat the value that was sent: a refused BSN-like number stays unseen.
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from engine.errors import Problem
+from engine.messages import problems_from_validation
+
+SUMMARY = {
+    "invalid_case": ("De casus is ongeldig; zie de problemen per veld.", "The case is invalid; see the problems per field."),
+    "invalid_request": ("Het verzoek is ongeldig.", "The request is invalid."),
+    "not_found": ("Niet gevonden.", "Not found."),
+    "payload_too_large": ("Het verzoek is te groot.", "The request body is too large."),
+    "unsupported_media_type": ("Stuur JSON (Content-Type: application/json).", "Send JSON (Content-Type: application/json)."),
+    "unauthorized": ("Geef een geldig API-token (Authorization: Bearer …).", "Give a valid API token (Authorization: Bearer …)."),
+    "method_not_allowed": ("Deze methode is hier niet toegestaan.", "This method is not allowed here."),
+    "internal_error": ("Er ging iets mis in de service; de fout is gelogd zonder casusgegevens.",
+                       "Something went wrong in the service; it was logged without case data."),
+}
+
+STATUS_CODE = {"invalid_case": 422, "invalid_request": 422, "not_found": 404, "payload_too_large": 413,
+               "unsupported_media_type": 415, "unauthorized": 401, "method_not_allowed": 405, "internal_error": 500}
+
+
+def body(code: str, lang: str = "nl", problems: Iterable[Problem] = ()) -> dict:
+    nl, en = SUMMARY[code]
+    return {"error": code, "message": en if lang == "en" else nl,
+            "problems": [p.as_dict(lang) for p in problems]}
+
+
+def encode(code: str, lang: str = "nl", problems: Iterable[Problem] = ()) -> bytes:
+    return json.dumps(body(code, lang, problems), ensure_ascii=False).encode()
+
+
+def from_request_errors(errors: Iterable[dict]) -> list[Problem]:
+    """FastAPI's request validation errors (query, path, body) as Problems with a field path."""
+    return problems_from_validation(errors)
+
+
+def lang_of(query: str | bytes) -> str:
+    """The language asked for in a raw query string; Dutch unless it says lang=en."""
+    text = query.decode("latin-1") if isinstance(query, bytes) else query
+    return "en" if "lang=en" in text.split("&") else "nl"

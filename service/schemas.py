@@ -1,0 +1,289 @@
+"""The HTTP API's response models: the public decision format, errors, rule sets and health.
+
+These document the API (OpenAPI) and are checked against real output in the tests; the engine
+produces the data. Extra keys are allowed, as the public format may grow compatibly
+(../shared/cases/README.md).
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.model import Presumption, Route, Rule
+
+DecimalText = Field(pattern=r"^-?[0-9]+(\.[0-9]+)?$", examples=["1100.00"])
+Status = Literal["allowed", "blocked", "route_available", "needs_information"]
+Confidence = Literal["law", "assessment"]
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class LegalSource(Out):
+    """Where a rule comes from: an article of a law, or a municipal regulation."""
+
+    law: str = Field(description="Naam van de wet of de gemeentelijke regeling")
+    article: str | None = None
+    paragraph: str | None = Field(default=None, description="lid")
+    onderdeel: str | None = None
+    url: str | None = Field(default=None, description="Link naar de wettekst (wetten.overheid.nl) of regeling")
+    case_law: list[str] | None = Field(default=None, description="ECLI-nummers")
+
+
+class Threshold(Out):
+    """A numeric limit a block crossed, and what the fact would have to be."""
+
+    fact: str
+    label: str
+    value: str
+    operator: Literal["<=", "<", ">=", ">"]
+    limit: str
+    money: bool
+
+
+class RuleHit(Out):
+    rule: str = Field(description="Id van de regel")
+    ruleset: str = Field(description="participatiewet, wsnp, bbz of de gemeente")
+    version: str = Field(description="Ingangsdatum van de gebruikte versie")
+    title: str
+    source: LegalSource
+    reason: str | None = Field(default=None, description="Eén zin met de feiten die de regel deden gelden")
+    confidence: Confidence = Field(description="law: letterlijke wettekst; assessment: interpretatie")
+    verified: bool | None = Field(default=None, description="Alleen aanwezig (false) als de regel niet is geverifieerd")
+
+
+class Block(RuleHit):
+    thresholds: list[Threshold] | None = None
+
+
+class PossibleBlock(RuleHit):
+    missing_facts: list[str] = Field(description="De feiten die bepalen of deze regel blokkeert")
+
+
+class GroundAmount(Out):
+    title: str
+    unit: str
+    value: str | None = Field(description="Bedrag of getal als tekst; null als het van onbekende feiten afhangt")
+
+
+class Ground(RuleHit):
+    status: Literal["applies", "conditional"]
+    conditions: list[str]
+    amounts: dict[str, GroundAmount] | None = None
+    overrides: list[str] | None = Field(default=None, description="Blokkades die deze wettelijke uitzondering opzij zet")
+    missing_facts: list[str]
+
+
+class RouteResult(Out):
+    route: str = Field(description="Id van de route")
+    ruleset: str
+    version: str
+    title: str
+    source: LegalSource
+    lifts: list[str] = Field(description="De blokkades die deze route kan opheffen")
+    status: Literal["available", "conditional", "unavailable"]
+    decided_by: str = Field(examples=["college", "wijkteam", "bewindvoerder", "rechter-commissaris"])
+    discretionary: bool = Field(description="true: mogelijk en te onderbouwen, nooit 'toegekend'")
+    lead_time_days: int | None
+    lead_time_basis: str
+    in_time: bool | None = Field(description="Of de route op tijd kan voor need.needed_within_days; null: onbekend")
+    argue: str = Field(description="Wat moet worden onderbouwd")
+    evidence: list[str]
+    confidence: Confidence
+    missing_facts: list[str]
+    reason: str | None = None
+    verified: bool | None = None
+
+
+class OptionDecision(Out):
+    option: str
+    title: str
+    status: Status
+    blocked_by: list[Block]
+    possible_blocks: list[PossibleBlock]
+    routes: list[RouteResult]
+    grounds: list[Ground]
+    missing_facts: list[str]
+
+
+class Question(Out):
+    fact: str
+    question: str
+
+
+class UsedPresumption(Out):
+    fact: str
+    value: bool | int | str
+    ruleset: str
+    title: str
+    source: LegalSource
+
+
+class RulesetUsed(Out):
+    id: str
+    version: str
+    digest: str
+
+
+class Kassabon(Out):
+    """What one-off help costs against what it prevents."""
+
+    cost_once: str = DecimalText
+    avoided_per_year: str = DecimalText
+    avoided_once: str = DecimalText
+    ratio_per_year: str = DecimalText
+    payback_days: int | None = None
+
+
+class NeedSummary(Out):
+    kind: str
+    amount: str | None = None
+    needed_within_days: int | None = None
+    at_risk: str | None = None
+    obligation: str | None = None
+    duration_months: int | None = None
+
+
+class Decision(Out):
+    """The public decision format."""
+
+    case_id: str
+    reference_date: str = Field(examples=["2025-09-15"])
+    municipality: str
+    municipality_name: str | None = None
+    outcome: Status
+    options: list[OptionDecision]
+    missing_facts: list[str]
+    questions: list[Question]
+    presumptions: list[UsedPresumption]
+    rulesets: list[RulesetUsed]
+    kassabon: Kassabon | None
+    need: NeedSummary | None
+    explanation: str = Field(description="Onderbouwing in platte tekst voor het dossier")
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+ErrorCode = Literal["invalid_case", "invalid_request", "not_found", "payload_too_large", "unsupported_media_type",
+                    "unauthorized", "method_not_allowed", "internal_error"]
+
+
+class ProblemOut(BaseModel):
+    """One thing wrong with the input. Input values are never echoed."""
+
+    message: str = Field(description="Nederlands, of Engels met lang=en")
+    field: str | None = Field(default=None, description="Pad van het veld, bv. income.0.net_monthly")
+    file: str | None = None
+    line: int | None = None
+    rule: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorCode
+    message: str
+    problems: list[ProblemOut] = []
+
+
+# --- batch --------------------------------------------------------------------------------------
+
+BATCH_LIMIT = 1000
+
+
+class BatchItem(BaseModel):
+    index: int = Field(description="Plaats van de casus in het verzoek (vanaf 0)")
+    status: Literal["ok", "invalid"]
+    decision: Decision | None = None
+    problems: list[ProblemOut] | None = None
+
+
+class BatchResponse(BaseModel):
+    count: int
+    ok: int
+    invalid: int
+    results: list[BatchItem]
+
+
+# --- rule sets ----------------------------------------------------------------------------------
+
+
+class VersionSummary(BaseModel):
+    version: str
+    valid_from: str
+    valid_to: str | None
+    digest: str
+    changes: str | None
+    rules: int
+    routes: int
+    parameters: int
+
+
+class RulesetSummary(BaseModel):
+    id: str
+    title: str
+    jurisdiction: str
+    law: str
+    layers_on: list[str]
+    versions: list[VersionSummary]
+
+
+class ParameterOut(BaseModel):
+    title: str
+    title_en: str | None = None
+    unit: str
+    value: str | int | bool | None = Field(default=None, description="Ontbreekt bij een open norm (waarde onbekend)")
+    source: LegalSource
+    verified: bool | None = None
+    note: str | None = None
+
+
+class RuleOut(Rule):
+    origin: str = Field(description="Bestand en regel in de regelset")
+
+
+class RouteOut(Route):
+    origin: str = Field(description="Bestand en regel in de regelset")
+
+
+class RulesetDetail(BaseModel):
+    id: str
+    title: str
+    version: str
+    valid_from: str
+    valid_to: str | None
+    digest: str
+    changes: str | None
+    parameters: dict[str, ParameterOut]
+    presumptions: list[Presumption]
+    rules: list[RuleOut]
+    routes: list[RouteOut]
+
+
+class RuleItemDetail(BaseModel):
+    """A rule (type=rule) or route (type=route) with its text, source and link."""
+
+    type: Literal["rule", "route"]
+    id: str
+    ruleset: str
+    version: str
+    digest: str
+    title: str
+    source: LegalSource
+    origin: str
+    model_config = ConfigDict(extra="allow")
+
+
+# --- health -------------------------------------------------------------------------------------
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "not_ready"]
+    generation: int = Field(description="Telt op bij elke geslaagde herlaadactie")
+    loaded_at: str | None
+    rulesets: dict[str, int] = Field(description="Aantal versies per geladen regelset")
+    last_reload_error: list[ProblemOut] | None = None

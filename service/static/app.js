@@ -1,0 +1,65 @@
+// Regelruimte: the little the page needs from JavaScript. Everything works without it;
+// this only adds the copy and print buttons and moves focus to the list of problems.
+(function () {
+  "use strict";
+
+  function say(text) {
+    var status = document.getElementById("kopie-status");
+    if (status) { status.textContent = text; }
+  }
+
+  // The fallback for browsers without the clipboard API (or pages not served over https).
+  function copyBySelection(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.top = "-1000px";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    return ok;
+  }
+
+  function selectText(element) {
+    var range = document.createRange();
+    range.selectNodeContents(element);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  function copy(button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) { return; }
+    var text = source.textContent;
+    var done = function () { say(button.getAttribute("data-copied")); };
+    var failed = function () {
+      if (copyBySelection(text)) { done(); return; }
+      selectText(source);
+      source.focus();
+      say(button.getAttribute("data-failed"));
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, failed);
+    } else {
+      failed();
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll(".js-only"), function (el) {
+      el.hidden = false;
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
+      button.addEventListener("click", function () { copy(button); });
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+    var problems = document.getElementById("fouten");
+    if (problems) { problems.focus(); }
+  });
+}());

@@ -1,0 +1,252 @@
+"""The web page through the test client: the form, the decision page, accessibility basics."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from service.examples import WELDING_MASK
+from service.form import case_to_form
+from tests.conftest import CASES
+from tests.service.conftest import make_client
+
+
+class Page(HTMLParser):
+    """The parts of a page the checks below look at."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.labels_for: set[str] = set()
+        self.inline_script = False
+        self.inline_style = False
+        self._in_script = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "label" and a.get("for"):
+            self.labels_for.add(a["for"])
+        if tag == "script":
+            self._in_script = "src" not in a
+        if tag == "style" or "style" in a or any(k.startswith("on") for k in a):
+            self.inline_style = self.inline_style or tag == "style" or "style" in a
+            self.inline_script = self.inline_script or any(k.startswith("on") for k in a)
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.inline_script = True
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def all(self, tag: str) -> list[dict]:
+        return [a for t, a in self.tags if t == tag]
+
+
+def welding_form() -> dict[str, list[str]]:
+    return case_to_form(WELDING_MASK)
+
+
+def status_texts(html: str) -> list[str]:
+    return re.findall(r'<h2 id="optie-[a-z_]+-titel">[^<]+<span class="badge status-[a-z_]+">'
+                      r'<span aria-hidden="true" class="icon">.</span> ([^<]+)</span>', html)
+
+
+def test_form_page_is_accessible_and_dutch(client):
+    r = client.get("/")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    page = Page(r.text)
+    assert page.all("html")[0]["lang"] == "nl"
+    for landmark in ("header", "nav", "main", "footer"):
+        assert page.all(landmark), landmark
+    fields = [a for t, a in page.tags if t in ("input", "select", "textarea") and a.get("type") != "hidden"]
+    assert len(fields) > 60
+    unlabelled = [a.get("name") for a in fields if a.get("id") not in page.labels_for]
+    assert unlabelled == []
+    assert len(page.all("fieldset")) == len(page.all("legend")) > 10
+    assert not page.inline_script and not page.inline_style  # the CSP allows neither
+    assert all(s.get("src", "").startswith("/static/") for s in page.all("script"))
+    assert "Bijzondere bijstand" in r.text and "Te toetsen opties" in r.text
+
+
+def test_form_offers_every_option_and_circumstance_from_the_vocabulary(client, registry):
+    page = Page(client.get("/").text)
+    options = {a["value"] for a in page.all("input") if a.get("name") == "options"}
+    assert options == set(registry.vocabulary.options)
+    names = {a.get("name") for t, a in page.tags if t in ("input", "select")}
+    circumstances = {n for n in registry.vocabulary.facts if n.startswith("circumstances.")}
+    assert circumstances <= names
+
+
+def test_welding_mask_through_the_form(client):
+    r = client.post("/toets", data=welding_form())
+    assert r.status_code == 200
+    assert status_texts(r.text) == ["Maatwerkroute mogelijk", "Maatwerkroute mogelijk", "Geblokkeerd",
+                                    "Maatwerkroute mogelijk"]
+    assert "Budget Maatwerkondersteuning" in r.text and "Ja, op tijd" in r.text and "Waarschijnlijk te laat" in r.text
+    assert 'href="https://wetten.overheid.nl/jci1.3:c:BWBR0001860&amp;artikel=295"' in r.text  # the article
+    assert "/regelsets/wsnp/2024-01-01/regels/wsnp.295.1.boedel" in r.text  # the rule page
+    assert "€ 16.428,72" in r.text and "24 dagen" in r.text  # the kassabon
+    assert "Kopieer onderbouwing" in r.text and 'id="onderbouwing"' in r.text
+    assert "Onderbouwing casus zaanstad-lasmasker" in r.text
+
+
+def test_decision_page_in_english(client):
+    r = client.post("/toets?lang=en", data=welding_form())
+    assert '<html lang="en">' in r.text
+    assert status_texts(r.text) == ["Custom route available", "Custom route available", "Blocked",
+                                    "Custom route available"]
+    assert "Copy justification" in r.text
+
+
+def test_incomplete_case_shows_the_questions_to_ask(client):
+    values = case_to_form(json.loads(json.dumps({
+        "case_id": "zaanstad-onvolledig", "reference_date": "2025-11-03", "municipality": "zaanstad",
+        "household": {"composition": "couple", "members": [{"role": "applicant", "age": 52}]},
+        "need": {"kind": "one_off_cost", "amount": "450.00"}, "options": ["special_assistance"]})))
+    r = client.post("/toets", data=values)
+    assert status_texts(r.text) == ["Informatie nodig"]
+    assert "Nog uit te zoeken" in r.text
+    assert "Wat is het netto maandinkomen van het huishouden" in r.text
+
+
+def test_invalid_form_comes_back_with_the_problems_at_the_fields(client):
+    values = welding_form()
+    values["need.amount"] = ["duizend"]
+    values["applicant.age"] = ["oud"]
+    r = client.post("/toets", data=values)
+    assert r.status_code == 422
+    page = Page(r.text)
+    summary_links = [a["href"] for a in page.all("a") if a.get("href", "").startswith("#f-")]
+    assert summary_links == ["#f-applicant-age", "#f-need-amount"]
+    assert 'id="f-need-amount-error"' in r.text and 'aria-invalid="true"' in r.text
+    assert 'value="duizend"' in r.text  # what was typed stays, to be corrected
+
+
+def test_a_bsn_typed_in_the_form_is_refused_and_not_shown_again(client):
+    values = welding_form()
+    values["case_id"] = ["111222333"]
+    values["need.description"] = ["bsn 1112.22.333"]
+    r = client.post("/toets", data=values)
+    assert r.status_code == 422
+    assert "BSN" in r.text
+    assert "111222333" not in r.text and "1112.22.333" not in r.text
+
+
+def test_no_option_chosen(client):
+    values = welding_form()
+    del values["options"]
+    r = client.post("/toets", data=values)
+    assert r.status_code == 422 and 'href="#f-options"' in r.text
+
+
+def test_paste_a_yaml_case(client):
+    text = (CASES / "zaanstad-lasmasker.yaml").read_text()
+    r = client.post("/toets/bestand", files={"paste": (None, text)})
+    assert r.status_code == 200
+    assert len(status_texts(r.text)) == 4
+
+
+def test_upload_a_json_case(client):
+    r = client.post("/toets/bestand", files={"file": ("casus.json", json.dumps(WELDING_MASK), "application/json")})
+    assert r.status_code == 200 and "zaanstad-lasmasker" in r.text
+
+
+def test_a_broken_file_names_its_line(client):
+    r = client.post("/toets/bestand", files={"file": ("casus.yaml", "case_id: x\n  bad: [\n", "text/yaml")})
+    assert r.status_code == 422
+    assert "casus.yaml:2" in r.text and "ongeldige YAML" in r.text
+
+
+def test_a_pasted_case_with_a_bsn_is_not_echoed(client):
+    text = (CASES / "zaanstad-lasmasker.yaml").read_text().replace("case_id: zaanstad-lasmasker", "case_id: '111222333'")
+    r = client.post("/toets/bestand", files={"paste": (None, text)})
+    assert r.status_code == 422 and "111222333" not in r.text
+
+
+def test_nothing_pasted(client):
+    assert client.post("/toets/bestand", files={"paste": (None, "  ")}).status_code == 422
+
+
+def test_edit_the_case_again(client):
+    r = client.post("/bewerk", data={"case": json.dumps(WELDING_MASK)})
+    assert r.status_code == 200
+    assert 'value="1720.00"' in r.text and 'value="wage_deduction" checked' in r.text
+    assert client.post("/bewerk", data={"case": "{kapot"}, follow_redirects=False).status_code == 303
+
+
+def test_example_link_fills_in_the_welding_mask(client):
+    assert 'value="zaanstad-lasmasker"' in client.get("/?voorbeeld=lasmasker").text
+
+
+def test_rulesets_page_and_rule_page(client):
+    r = client.get("/regelsets")
+    assert r.status_code == 200 and "Participatiewet" in r.text and "sha256:" in r.text
+    rule = client.get("/regelsets/wsnp/2024-01-01/regels/wsnp.297.2.a.krediet")
+    assert rule.status_code == 200 and "Faillissementswet art. 297 lid 2 onderdeel a" in rule.text
+    assert client.get("/regelsets/wsnp/2024-01-01/regels/nope").status_code == 404
+
+
+def test_unknown_page_is_an_html_404(client):
+    r = client.get("/nergens", headers={"accept": "text/html"})
+    assert r.status_code == 404 and "Niet gevonden" in r.text
+
+
+def test_static_assets_are_served_and_cacheable(client):
+    for path, kind in (("/static/style.css", "text/css"), ("/static/print.css", "text/css"),
+                       ("/static/app.js", "javascript")):
+        r = client.get(path)
+        assert r.status_code == 200 and kind in r.headers["content-type"], path
+        assert "cache-control" not in r.headers
+    assert "@page" in client.get("/static/print.css").text
+    assert "navigator.clipboard" in client.get("/static/app.js").text
+
+
+def test_page_can_be_switched_off(registry):
+    with make_client(registry=registry, web=False) as c:
+        assert c.get("/").status_code == 404
+        assert c.post("/v1/decisions", json=WELDING_MASK).status_code == 200
+
+
+@pytest.mark.parametrize("module", ["api_casebook", "api_whatif"])
+def test_optional_routers_join_with_a_nav_link(monkeypatch, registry, module):
+    import sys
+    import types
+
+    from fastapi import APIRouter
+
+    fake = types.ModuleType(f"service.{module}")
+    fake.router = APIRouter()
+
+    @fake.router.get("/v1/proef")
+    async def probe():
+        return {"ok": True}
+
+    monkeypatch.setitem(sys.modules, f"service.{module}", fake)
+    with make_client(registry=registry) as c:
+        assert c.get("/v1/proef").json() == {"ok": True}
+        label = {"api_casebook": "Casusboek", "api_whatif": "Wat-als"}[module]
+        assert f">{label}</a>" in c.get("/").text
+
+
+FIELD_NAMES = sorted(set(case_to_form(WELDING_MASK)) | {
+    "partner.age", "applicant.student_finance_possible", "household.children", "income_none", "children_none",
+    "need.obligation", "need.duration_months", "need.expected_earnings_monthly", "circumstances.urgent_reasons",
+    "circumstances.necessary_cost", "assessment.bridge.well_being", "avoided_costs.1.once", "income.3.source"})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(FIELD_NAMES), st.lists(st.text(max_size=30), min_size=1, max_size=3),
+                       max_size=12))
+def test_any_form_input_gives_a_page_never_a_server_error(client, changes):
+    values = dict(welding_form(), **changes)
+    r = client.post("/toets", data=values)
+    assert r.status_code in (200, 422)
+    assert "<h1" in r.text
