@@ -20,8 +20,12 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# The casebook is an embedded SQLite file; a small demo casebook fills it on first start.
+CASEBOOK ?= casebook.sqlite
+
 run: setup
-	$(BIN)/regelruimte serve --host $(HOST) --port $(PORT)
+	$(BIN)/regelruimte casebook --db $(CASEBOOK) demo
+	REGELRUIMTE_DATABASE_URL=sqlite:///$(CASEBOOK) $(BIN)/regelruimte serve --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest

@@ -42,6 +42,7 @@ from explain import explain
 from .casebook_html import render_page, render_report
 from .cli import DEFAULT_RULESETS
 
+PAGE = "/v1/casebook/page"  # the analysts' page, linked from the main menu
 router = APIRouter(prefix="/v1/casebook", tags=["casebook"])
 page_router = APIRouter(tags=["casebook"])
 

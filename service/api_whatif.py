@@ -20,6 +20,7 @@ MAX_CASES = 10_000
 MAX_POPULATION = 200_000
 MAX_FLIPS = 1_000
 
+PAGE = None  # what-if has no page yet: the API and `regelruimte whatif` serve policy staff
 router = APIRouter(prefix="/v1", tags=["what-if"])
 
 

@@ -113,7 +113,9 @@ def create_app(rulesets_dir: str | Path | None = None, *, registry: Registry | N
     for name, module in _optional_modules().items():
         app.include_router(module.router)
         label, href = OPTIONAL_ROUTERS[name]
-        app.state.nav.append({"label": label, "href": getattr(module, "PAGE", href)})
+        page = getattr(module, "PAGE", href)  # a module without a page of its own sets PAGE = None
+        if page:
+            app.state.nav.append({"label": label, "href": page})
     if web:
         from . import web as web_module  # the page and its templates load only when served
         app.include_router(web_module.router)
