@@ -40,6 +40,7 @@ from engine.registry import Registry
 from explain import explain
 
 from .casebook_html import render_page, render_report
+from .problems import body as error_body
 from .cli import DEFAULT_RULESETS
 
 PAGE = "/v1/casebook/page"  # the analysts' page, linked from the main menu
@@ -76,11 +77,9 @@ class InputError(Exception):
 
 
 def _problems(problems: list[Problem], lang: str, status: int = 422) -> JSONResponse:
-    if status == 404:
-        head = "not found" if lang == "en" else "niet gevonden"
-    else:
-        head = "invalid input" if lang == "en" else "ongeldige invoer"
-    return JSONResponse(status_code=status, content={"detail": head, "problems": [p.as_dict(lang) for p in problems]})
+    # the error format of the whole API (service.schemas.ErrorResponse)
+    code = "not_found" if status == 404 else "invalid_request"
+    return JSONResponse(status_code=status, content=error_body(code, lang, problems))
 
 
 def _lang(request: Request) -> str:

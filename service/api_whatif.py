@@ -20,6 +20,8 @@ MAX_CASES = 10_000
 MAX_POPULATION = 200_000
 MAX_FLIPS = 1_000
 
+from .problems import body as error_body
+
 PAGE = None  # what-if has no page yet: the API and `regelruimte whatif` serve policy staff
 router = APIRouter(prefix="/v1", tags=["what-if"])
 
@@ -45,7 +47,8 @@ class WhatIfRequest(BaseModel):
 
 
 def _error(problems: list[Problem], lang: str) -> JSONResponse:
-    return JSONResponse(status_code=422, content={"problems": [p.as_dict(lang) for p in problems]})
+    # the error format of the whole API (service.schemas.ErrorResponse)
+    return JSONResponse(status_code=422, content=error_body("invalid_request", lang, problems))
 
 
 def _jsonable(rows: list[dict]) -> list[dict]:

@@ -15,7 +15,7 @@ import signal
 from pathlib import Path
 from typing import Iterable
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
@@ -29,7 +29,7 @@ from engine.registry import Registry
 from engine.yamlsource import SourceError
 
 from . import problems
-from .api import ApiError, json_response
+from .api import ApiError, _errors, json_response, require_token
 from .api import router as api_router
 from .case_schema import openapi_components
 from .catalogue import NotFound
@@ -111,7 +111,10 @@ def create_app(rulesets_dir: str | Path | None = None, *, registry: Registry | N
 
     app.include_router(api_router)
     for name, module in _optional_modules().items():
-        app.include_router(module.router)
+        # the same token check and documented errors as the core API, for every /v1 path
+        app.include_router(module.router, dependencies=[Depends(require_token)],
+                           responses=_errors("invalid_request", "not_found", "payload_too_large", "unsupported_media_type",
+                                             "unauthorized", "internal_error"))
         label, href = OPTIONAL_ROUTERS[name]
         page = getattr(module, "PAGE", href)  # a module without a page of its own sets PAGE = None
         if page:

@@ -66,7 +66,7 @@ def test_a_bad_record_in_a_list_stores_nothing(client, store, welding_case):
     assert client.post("/v1/casebook/cases", content="{niet json").status_code == 422
     assert post(client, []).status_code == 422
     english = client.post("/v1/casebook/cases?lang=en", content=json.dumps(bad)).json()
-    assert english["detail"] == "invalid input" and "unknown option" in english["problems"][0]["message"]
+    assert english["error"] == "invalid_request" and "unknown option" in english["problems"][0]["message"]
 
 
 def test_delete_and_404(client, welding_case):
@@ -74,7 +74,7 @@ def test_delete_and_404(client, welding_case):
     assert client.delete("/v1/casebook/cases/zaanstad-lasmasker").json() == {"deleted": "zaanstad-lasmasker"}
     for r in (client.delete("/v1/casebook/cases/zaanstad-lasmasker"), client.get("/v1/casebook/cases/zaanstad-lasmasker"),
               client.get("/v1/casebook/cases/zaanstad-lasmasker/explanation")):
-        assert r.status_code == 404 and r.json()["detail"] == "niet gevonden"
+        assert r.status_code == 404 and r.json()["error"] == "not_found"
 
 
 @pytest.fixture

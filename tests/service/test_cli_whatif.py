@@ -27,7 +27,8 @@ def test_a_population_what_if_writes_its_report_and_flips(tmp_path, capsys):
     assert "Huishoudens:" in out and "blokkade weg" in out and "nieuw toegekend" in out
     flips = pl.read_parquet(parquet)
     assert flips.height == pl.read_csv(csv).height > 0
-    assert set(flips["effect"]) == {"helped"} and set(flips["municipality"]) == {"zaanstad"}
+    assert "helped" in set(flips["effect"]) and "hurt" not in set(flips["effect"])
+    assert set(flips["municipality"]) == {"zaanstad"}
     page = html.read_text()
     assert "<svg" in page and "Aannames van de synthetische populatie" in page
 
@@ -36,7 +37,8 @@ def test_case_files_and_json(capsys):
     assert main(["whatif", *BASE, "--change", OVERLAY, str(CASES), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["totals"]["cases"] == 6 and out["totals"]["flips"] == 0
-    assert "zaanstad@2026-01-01" in out["versions"]["change"] and "zaanstad@2024-01-01" in out["versions"]["base"]
+    assert "zaanstad@2026-01-01" in out["versions"]["change"]
+    assert any(v.startswith("zaanstad@") for v in out["versions"]["base"])
 
 
 def test_the_next_law_version_as_the_change(capsys):

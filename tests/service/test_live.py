@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import datetime as dt
 import re
 import shutil
 import threading
@@ -87,8 +88,9 @@ def test_a_request_never_sees_a_mix_of_two_generations(folder):
     """Decisions made during many reloads each use one whole generation of rule sets."""
     live = LiveRegistry(folder)
 
-    def digests(registry) -> dict:
-        return {rid: rs.versions[-1].digest for rid, rs in registry.rulesets.items()}
+    def digests(registry) -> dict:  # of the versions in force for the welding-mask case
+        day = dt.date.fromisoformat(str(WELDING_MASK["reference_date"]))
+        return {v.id: v.digest for v in registry.select(WELDING_MASK["municipality"], day)}
 
     generations = {}  # wsnp digest (unique per generation) -> (zaanstad digest, does the limit block?)
     first = digests(live.current)
