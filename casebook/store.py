@@ -7,6 +7,9 @@ a conflict with a concurrent writer rolls the whole write back and runs it again
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sys
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -16,7 +19,7 @@ from engine.case import parse_case
 from engine.errors import Problem, RegelruimteError
 
 from . import db
-from .models import Base, Batch, CaseRow, CaseTag, DecisionRow, DETAIL_TABLES
+from .models import DETAIL_TABLES, Base, Batch, CaseRow, CaseTag, DecisionRow, OptionRow
 from .records import Meta, Prepared, detail_rows, summarise
 
 cases_t = CaseRow.__table__
@@ -484,7 +487,6 @@ def _write_decisions(conn: Connection, items: Sequence[Evaluated], evaluation: s
 
 def _check_details(conn: Connection) -> list[str]:
     """Every decision's detail rows match its JSON (a torn write would show here)."""
-    from .models import OptionRow
     opt = OptionRow.__table__
     counts = dict(conn.execute(select(opt.c.decision_id, func.count()).group_by(opt.c.decision_id)).all())
     problems = []
@@ -499,9 +501,6 @@ def _check_details(conn: Connection) -> list[str]:
 def _fault_point(rows: int) -> None:
     """With REGELRUIMTE_CASEBOOK_FAULT=pause, stop inside the second write transaction (its rows
     written, not committed) and wait to be killed: the crash test proves such a batch vanishes."""
-    import os
-    import sys
-    import time
     if os.environ.get("REGELRUIMTE_CASEBOOK_FAULT") != "pause":
         return
     _fault_point.calls = getattr(_fault_point, "calls", 0) + 1
