@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: all setup run test lint bench bench-service bench-scale clean
+.PHONY: all setup run test lint bench bench-service bench-scale bench-casebook clean
 
 all: setup
 
@@ -42,6 +42,9 @@ bench-service: setup
 
 bench-scale: setup
 	$(BIN)/python benchmarks/bench_scale.py
+
+bench-casebook: setup
+	$(BIN)/python benchmarks/bench_casebook.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from engine.case import Case, parse_case
 from engine.decide import decide_case
 from engine.errors import Problem, RegelruimteError
 from engine.registry import Registry
 
 from .records import Prepared
-from .store import Evaluated, Store, WriteResult, parse_stored
+from .store import Evaluated, Store, WriteResult
 
 
 def registry_digest(registry: Registry) -> str:
@@ -40,6 +41,15 @@ def evaluate(p: Prepared, registry: Registry) -> dict:
             if problem.line is None:
                 problem.line = p.line
         raise
+
+
+def parse_stored(case_json: dict) -> Case:
+    """A stored case as a validated Case again (stored cases were valid when written)."""
+    try:
+        return parse_case(case_json)
+    except RegelruimteError as exc:  # a stored case the current engine no longer accepts
+        raise RegelruimteError([Problem(f"opgeslagen casus is niet meer geldig: {exc.render()}",
+                                        f"stored case is no longer valid: {exc.render('en')}")]) from None
 
 
 @dataclass

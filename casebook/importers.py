@@ -95,7 +95,7 @@ def split_record(data: Any, defaults: Meta = Meta(), file: str | None = None,
         problems.append(_meta_problem("signal: tekst van ten hoogste 4000 tekens",
                                       "signal: text of at most 4000 characters", "signal", data, file, line))
     if isinstance(tags, str):
-        tags = [t for t in re.split(r"[|,;]", tags)]
+        tags = re.split(r"[|,;]", tags)
     if tags is not None and not isinstance(tags, list):
         problems.append(_meta_problem("tags: een lijst van labels", "tags: a list of labels", "tags", data, file,
                                       line))
@@ -114,7 +114,7 @@ def split_record(data: Any, defaults: Meta = Meta(), file: str | None = None,
     if problems:
         raise CaseError(problems)
     meta = Meta(team=team.strip() if isinstance(team, str) else defaults.team,
-                signal=signal.strip() or None if isinstance(signal, str) else defaults.signal,
+                signal=(signal.strip() or None) if isinstance(signal, str) else defaults.signal,
                 tags=tuple(dict.fromkeys([*clean, *defaults.tags])))
     return data["case"], meta
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Integer, Select, cast, func, select
 
-from .models import BlockRow, CaseRow, DecisionRow, MissingFactRow, RouteLiftRow, RouteRow
+from .models import BlockRow, CaseRow, CaseTag, DecisionRow, MissingFactRow, RouteLiftRow, RouteRow
 
 D = DecisionRow.__table__
 C = CaseRow.__table__
@@ -15,6 +15,7 @@ B = BlockRow.__table__
 R = RouteRow.__table__
 L = RouteLiftRow.__table__
 M = MissingFactRow.__table__
+T = CaseTag.__table__
 
 
 def _rows(conn: Connection, q) -> list[dict]:
@@ -148,8 +149,6 @@ def signals(conn: Connection, scope: Select) -> list[dict]:
 
 
 def tags(conn: Connection, scope: Select) -> list[dict]:
-    from .models import CaseTag
-    T = CaseTag.__table__
     q = (select(T.c.tag, func.count().label("cases")).join(D, D.c.case_row_id == T.c.case_row_id)
          .where(D.c.id.in_(scope)).group_by(T.c.tag))
     return _rows(conn, q)

@@ -7,16 +7,16 @@ a conflict with a concurrent writer rolls the whole write back and runs it again
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import os
+import sys
+import time
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from engine.case import parse_case
-from engine.errors import Problem, RegelruimteError
-
 from . import db
-from .models import Base, Batch, CaseRow, CaseTag, DecisionRow, DETAIL_TABLES
+from .models import DETAIL_TABLES, Base, Batch, CaseRow, CaseTag, DecisionRow, OptionRow
 from .records import Meta, Prepared, detail_rows, summarise
 
 cases_t = CaseRow.__table__
@@ -57,12 +57,10 @@ class WriteResult:
     updated: int = 0  # already stored, team/signal/tags changed
     decisions: int = 0
     batches: int = 0
-    case_rows: list[tuple[str, int]] = field(default_factory=list)  # (case_id, version) written
 
     def merge(self, other: "WriteResult") -> None:
         for name in ("added", "new_versions", "unchanged", "updated", "decisions", "batches"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.case_rows += other.case_rows
 
 
 @dataclass
@@ -417,7 +415,6 @@ def _write_cases(conn: Connection, items: Sequence[Prepared], evaluate: Evaluate
     result.decisions = len(new)
     result.batches = 1
     for p, v in new:
-        result.case_rows.append((p.case_id, v))
         if v == 1:
             result.added += 1
         else:
@@ -484,7 +481,6 @@ def _write_decisions(conn: Connection, items: Sequence[Evaluated], evaluation: s
 
 def _check_details(conn: Connection) -> list[str]:
     """Every decision's detail rows match its JSON (a torn write would show here)."""
-    from .models import OptionRow
     opt = OptionRow.__table__
     counts = dict(conn.execute(select(opt.c.decision_id, func.count()).group_by(opt.c.decision_id)).all())
     problems = []
@@ -499,9 +495,6 @@ def _check_details(conn: Connection) -> list[str]:
 def _fault_point(rows: int) -> None:
     """With REGELRUIMTE_CASEBOOK_FAULT=pause, stop inside the second write transaction (its rows
     written, not committed) and wait to be killed: the crash test proves such a batch vanishes."""
-    import os
-    import sys
-    import time
     if os.environ.get("REGELRUIMTE_CASEBOOK_FAULT") != "pause":
         return
     _fault_point.calls = getattr(_fault_point, "calls", 0) + 1
@@ -509,11 +502,3 @@ def _fault_point(rows: int) -> None:
         print(f"casebook-fault: paused inside a write of {rows} decisions", file=sys.stderr, flush=True)
         time.sleep(3600)
 
-
-def parse_stored(case_json: dict) -> Any:
-    """A stored case as a validated Case again (stored cases were valid when written)."""
-    try:
-        return parse_case(case_json)
-    except RegelruimteError as exc:  # a stored case the current engine no longer accepts
-        raise RegelruimteError([Problem(f"opgeslagen casus is niet meer geldig: {exc.render()}",
-                                        f"stored case is no longer valid: {exc.render('en')}")]) from None

@@ -5,7 +5,6 @@ offline and the page works without internet.
 """
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable

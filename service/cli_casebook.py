@@ -325,6 +325,8 @@ def _fmt(value, kind: str) -> str:
         return money(value)
     if kind == "share":
         return f"{value * 100:.1f}%".replace(".", ",")
+    if kind == "ratio":
+        return f"{value}×".replace(".", ",")
     if kind == "bool":
         return "ja" if value else "nee"
     return str(value)
