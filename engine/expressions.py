@@ -149,7 +149,8 @@ class _Compiler:
 
         def build(env, loc):
             values = tuple(f(env, loc) for f in items)
-            return unknown_of(*values) or values
+            unknown = unknown_of(*values)
+            return values if unknown is None else unknown
         return build
 
     c_Tuple = c_List
@@ -254,7 +255,7 @@ class _Compiler:
             if t is False:
                 return orelse(env, loc)
             a, b = body(env, loc), orelse(env, loc)
-            return a if a == b and not isinstance(a, Unknown) else (unknown_of(t, a, b) or t)
+            return a if a == b and not isinstance(a, Unknown) else unknown_of(t, a, b)
         return choose
 
     # -- functions --------------------------------------------------------------------------
@@ -302,7 +303,7 @@ class _Compiler:
                     continue
                 value = element(env, base)
                 # an element whose filter is unknown counts as unknown
-                results.append(value if keep is True else unknown_of(keep, value) or keep)
+                results.append(value if keep is True else unknown_of(keep, value))
             return combine(results, src)
         return quantify
 
@@ -326,7 +327,8 @@ class _Compiler:
                 values = list(values[0])
                 if not values:
                     return Unknown(frozenset())  # the extreme of nothing is undefined
-            return unknown_of(*values) or pick(values)
+            unknown = unknown_of(*values)
+            return pick(values) if unknown is None else unknown
         return extreme
 
     def f_sum(self, node, args):
@@ -337,7 +339,8 @@ class _Compiler:
             values = arg(env, loc)
             if isinstance(values, Unknown):
                 return values
-            return unknown_of(*values) or sum(values, Decimal(0))
+            unknown = unknown_of(*values)
+            return sum(values, Decimal(0)) if unknown is None else unknown
         return total
 
     def f_len(self, node, args):
@@ -369,7 +372,8 @@ class _Compiler:
 
         def diff(env, loc):
             x, y = a(env, loc), b(env, loc)
-            return unknown_of(x, y) or measure(x, y)
+            unknown = unknown_of(x, y)
+            return measure(x, y) if unknown is None else unknown
         return diff
 
     def f_days_between(self, node, args):

@@ -71,3 +71,22 @@ def test_thresholds_put_the_fact_on_the_left():
 
 def test_names_are_collected():
     assert compile_expression("a > b or x.y == 'z'", NAMES.__contains__).names == {"a", "b", "x.y"}
+
+
+@pytest.mark.parametrize("src, env, unknown", [
+    ("1 if b else 2", {}, {"b"}),                  # the branches differ: the test decides
+    ("a if b else 2", {"a": 1}, {"b"}),
+    ("a if b else 2", {}, {"a", "b"}),
+    ("min(a, b)", {"a": 1}, {"b"}),
+    ("max(a * 2, 3)", {}, {"a"}),
+    ("sum([a, b])", {"a": 1}, {"b"}),
+    ("[a, 1]", {}, {"a"}),
+    ("days_between(a, b)", {}, {"a", "b"}),
+    ("any(k < a for k in kids)", {"kids": (7,)}, {"a"}),
+])
+def test_unknown_operands_give_unknown_never_an_error(src, env, unknown):
+    assert ev(src, env) == Unknown(frozenset(unknown))
+
+
+def test_equal_branches_decide_an_unknown_test():
+    assert ev("2 if b else 2", {}) == 2
