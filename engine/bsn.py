@@ -45,3 +45,39 @@ def bsn_paths(data: Any, path: str = "") -> Iterator[str]:
             yield from bsn_paths(value, f"{path}.{i}" if path else str(i))
     elif looks_like_bsn(data):
         yield path or "(root)"
+
+
+def contains_bsn(data: Any) -> bool:
+    """Whether `bsn_paths(data)` finds anything, in one pass over the data.
+
+    The hot path of every case. Strings are joined with NUL, which no candidate can contain. A
+    candidate lies inside a run of 8 or more digits, dots and spaces; the slow candidate pattern
+    runs only on such runs, with the characters around them that its look-arounds read. Only a
+    case with a hit pays for `bsn_paths`."""
+    strings, stack = [], [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple)):
+            stack.extend(value)
+        elif isinstance(value, str):
+            strings.append(value)
+        elif isinstance(value, int) and 10_000_000 <= value <= 999_999_999 and looks_like_bsn(value):
+            return True  # (looks_like_bsn is False for every other kind of value)
+    text = "\x00".join(strings)
+    # one byte per character, with digits, dots and spaces as "0" (and any non-ASCII character,
+    # which becomes "?": \d also matches other scripts' digits): no 8 in a row, no BSN
+    if b"00000000" not in text.encode("ascii", "replace").translate(_RUN_BYTES):
+        return False
+    for run in _RUN.finditer(text):
+        start, end = run.span()
+        for m in _CANDIDATE.findall(text[max(start - 1, 0):end + 2]):
+            if passes_elfproef(re.sub(r"\D", "", m)):
+                return True
+    return False
+
+
+_RUN = re.compile(r"[\d. ]{8,}")
+_RUN_BYTES = bytes(ord("0") if chr(b) in "0123456789. ?" else ord("x") for b in range(256))

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .bsn import bsn_paths
+from .bsn import bsn_paths, contains_bsn
 from .errors import CaseError, Problem
 from .messages import problems_from_validation
 from .yamlsource import line_of
@@ -132,7 +132,7 @@ def parse_case(data: Any, file: str | None = None) -> Case:
     if not isinstance(data, dict):
         raise CaseError([Problem("een casus is een object met velden als case_id en options",
                                  "a case is an object with fields such as case_id and options", file=file)])
-    bsn = sorted(set(bsn_paths(data)))
+    bsn = sorted(set(bsn_paths(data))) if contains_bsn(data) else ()
     if bsn:
         raise CaseError([Problem(
             "bevat een nummer dat op een BSN lijkt; gebruik alleen pseudoniemen (het nummer wordt niet getoond)",

@@ -7,29 +7,40 @@ from explain import explain
 
 from .case import Case, parse_case
 from .errors import RegelruimteError
-from .evaluator import evaluate
+from .evaluator import Conditions, core_conditions, evaluate
 from .registry import Registry
 from .yamlsource import line_of
 
 
 def fact_labels(registry: Registry, lang: str) -> dict[str, str]:
-    return {name: spec.text(lang)[0] for name, spec in registry.vocabulary.facts.items()}
+    """Fact name -> its label in `lang` (built once per vocabulary and language; do not modify)."""
+    vocab = registry.vocabulary
+    key = (id(vocab), lang)
+    labels = _LABELS.get(key)
+    if labels is None or labels[0] is not vocab:
+        labels = _LABELS[key] = (vocab, {name: spec.text(lang)[0] for name, spec in vocab.facts.items()})
+    return labels[1]
 
 
-def decide(data: Any, registry: Registry, lang: str = "nl", file: str | None = None) -> dict:
-    """The public decision for raw case data, with its explanation; raises CaseError or NoRulesetInForce."""
-    return decide_case(parse_case(data, file=file), registry, lang, data=data, file=file)
+_LABELS: dict[tuple[int, str], tuple[object, dict[str, str]]] = {}
+
+
+def decide(data: Any, registry: Registry, lang: str = "nl", file: str | None = None,
+           conditions: Conditions = core_conditions) -> dict:
+    """The public decision for raw case data, with its explanation; raises CaseError or NoRulesetInForce.
+    `conditions`: how rule conditions are decided (see engine.evaluator)."""
+    return decide_case(parse_case(data, file=file), registry, lang, data=data, file=file, conditions=conditions)
 
 
 def decide_case(case: Case, registry: Registry, lang: str = "nl", data: Any = None, file: str | None = None,
-                explanation: bool = True) -> dict:
+                explanation: bool = True, conditions: Conditions = core_conditions) -> dict:
     """The decision for an already validated case; `data` (the raw input) lets problems name their line.
 
     `explanation=False` leaves out the explanation text, for callers that store many decisions and
     render the text on demand (it is a pure function of the decision).
     """
     try:
-        decision = evaluate(case, registry, lang)
+        decision = evaluate(case, registry, lang, conditions)
     except RegelruimteError as exc:
         for p in exc.problems:  # name the file and line of case problems found after parsing
             if p.field and p.file is None:

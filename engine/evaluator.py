@@ -14,7 +14,7 @@ plain data; the same input gives the same output, byte for byte.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, Callable, Sequence
 
 from .case import Case
 from .errors import Problem, RulesetError
@@ -36,23 +36,59 @@ def _run(rule_or_route, expression, env: dict) -> Any:
                                     file=o.file, line=o.line, rule=rule_or_route.id)]) from None
 
 
-def _holds(item, env: dict, memo: dict) -> bool | Unknown:
-    """Whether a rule's or route's condition holds: True, False or Unknown (memoised per case)."""
-    key = item.id
-    if key in memo:
-        return memo[key]
-    cond = item.when
-    result = True if cond is None else _run(item, cond, env)
-    if not (result is True or result is False or isinstance(result, Unknown)):
-        o = item.origin
-        raise RulesetError([Problem(f"de voorwaarde levert geen ja/nee op maar {result!r}",
-                                    "the condition does not give true/false", file=o.file, line=o.line, rule=key)])
-    memo[key] = result
-    return result
+Truth = bool | Unknown
+# The truth of the condition (`when`) of one rule or route in the case at hand.
+Oracle = Callable[[Any], Truth]
+# Given the bundle, the case's environment and its options: the oracle for that case. The core
+# evaluates each condition's compiled closure; another backend (engine.backends.durable) may
+# decide conditions its own way. Everything else (status, routes, reasons) is shared.
+Conditions = Callable[[Bundle, dict, Sequence[str]], Oracle]
+
+
+def core_conditions(bundle: Bundle, env: dict, options: Sequence[str]) -> Oracle:
+    return lambda item: _run(item, item.when, env)
+
+
+class _Holds:
+    """Whether a rule's or route's condition holds: True, False or Unknown (asked once per case)."""
+
+    __slots__ = ("oracle", "memo")
+
+    def __init__(self, oracle: Oracle):
+        self.oracle = oracle
+        self.memo: dict[str, Truth] = {}
+
+    def __call__(self, item) -> Truth:
+        key = item.id
+        if key in self.memo:
+            return self.memo[key]
+        result = True if item.when is None else self.oracle(item)
+        if not (result is True or result is False or isinstance(result, Unknown)):
+            o = item.origin
+            raise RulesetError([Problem(f"de voorwaarde levert geen ja/nee op maar {result!r}",
+                                        "the condition does not give true/false", file=o.file, line=o.line, rule=key)])
+        self.memo[key] = result
+        return result
+
+
+def _public(source) -> dict:
+    """`source.public()`, built once per source (a copy each time: decisions are the caller's)."""
+    hit = _SOURCES.get(id(source))
+    if hit is None or hit[0] is not source:
+        if len(_SOURCES) >= 100_000:
+            _SOURCES.clear()
+        hit = _SOURCES[id(source)] = (source, source.public())
+    out = dict(hit[1])
+    if "case_law" in out:
+        out["case_law"] = list(out["case_law"])
+    return out
+
+
+_SOURCES: dict[int, tuple[object, dict]] = {}
 
 
 def _source(item) -> dict:
-    return (item.rule if isinstance(item, CompiledRule) else item.route).source.public()
+    return _public((item.rule if isinstance(item, CompiledRule) else item.route).source)
 
 
 def _text(templates: dict, env: dict, lang: str) -> str | None:
@@ -144,12 +180,12 @@ def _facts_of(*values) -> set[str]:
     return out
 
 
-def _option(option: str, bundle: Bundle, env: dict, memo: dict, vocab: Vocabulary, lang: str) -> dict:
+def _option(option: str, bundle: Bundle, env: dict, holds: _Holds, vocab: Vocabulary, lang: str) -> dict:
     blocks_true, blocks_unknown, grounds = [], [], []
     missing: set[str] = set()  # facts that decide whether a block holds
     route_missing: set[str] = set()  # facts that decide whether a route is open
     for rule in bundle.by_option.get(option, ()):
-        held = _holds(rule, env, memo)
+        held = holds(rule)
         if rule.rule.kind == "ground":
             if held is not False:
                 grounds.append((rule, held))
@@ -160,7 +196,7 @@ def _option(option: str, bundle: Bundle, env: dict, memo: dict, vocab: Vocabular
 
     # statutory exceptions (grounds with `overrides`) set blocks aside, or may do so
     def exception(block: CompiledRule) -> bool | Unknown:
-        verdicts = [_holds(g, env, memo) for g in bundle.overridden_by.get(block.id, ())
+        verdicts = [holds(g) for g in bundle.overridden_by.get(block.id, ())
                     if option in g.rule.applies_to]
         if any(v is True for v in verdicts):
             return True
@@ -189,7 +225,7 @@ def _option(option: str, bundle: Bundle, env: dict, memo: dict, vocab: Vocabular
         for route in bundle.routes_for_block.get(b.id, ()):
             if route.route.applies_to and option not in route.route.applies_to:
                 continue
-            held = _holds(route, env, memo)
+            held = holds(route)
             status = "available" if held is True else "unavailable" if held is False else "conditional"
             entry = routes.setdefault(route.id, [route, status, [], sorted(_facts_of(held))])
             entry[2].append(b.id)
@@ -272,7 +308,7 @@ def _environment(case: Case, registry: Registry, lang: str) -> tuple[Bundle, dic
         env[p.fact] = p.value
         if p.fact in reads:
             presumptions.append({"fact": p.fact, "value": p.value, "ruleset": ruleset,
-                                 "title": _title(p, lang), "source": p.source.public()})
+                                 "title": _title(p, lang), "source": _public(p.source)})
     for rule in bundle.derive:
         env[rule.rule.fact] = _run(rule, rule.value, env)
     return bundle, env, presumptions
@@ -285,12 +321,13 @@ def environment(case: Case, registry: Registry) -> dict:
     return env
 
 
-def evaluate(case: Case, registry: Registry, lang: str = "nl") -> dict:
-    """The public decision for `case` (without the explanation text)."""
+def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Conditions = core_conditions) -> dict:
+    """The public decision for `case` (without the explanation text); `conditions` decides the
+    truth of each rule's and route's condition (the core's closures unless said otherwise)."""
     vocab = registry.vocabulary
     bundle, env, presumptions = _environment(case, registry, lang)
-    memo: dict = {}
-    options = [_option(o, bundle, env, memo, vocab, lang) for o in case.options]
+    holds = _Holds(conditions(bundle, env, case.options))
+    options = [_option(o, bundle, env, holds, vocab, lang) for o in case.options]
     missing = list(dict.fromkeys(f for o in options for f in o["missing_facts"]))
     questions = []
     for f in missing:

@@ -179,8 +179,22 @@ class _Compiler:
     def c_BoolOp(self, node: ast.BoolOp, lv) -> Fn:
         parts = [self.compile(v, lv) for v in node.values]
         src = self.source
-        combine = _kleene_and if isinstance(node.op, ast.And) else _kleene_or
-        return lambda env, loc: combine((p(env, loc) for p in parts), src)
+        # _kleene_and / _kleene_or, unrolled: conditions are the hot path of every case
+        decisive = not isinstance(node.op, ast.And)  # the value that settles it: False for and, True for or
+        neutral = not decisive
+
+        def combine(env, loc):
+            unknown = None
+            for p in parts:
+                v = p(env, loc)
+                if v is decisive:
+                    return v
+                if v is not neutral:
+                    if not isinstance(v, Unknown):
+                        raise ExpressionError(f"'{src}' is geen ja/nee-waarde maar {v!r}")
+                    unknown = v if unknown is None else Unknown(unknown.facts | v.facts)
+            return neutral if unknown is None else unknown
+        return combine
 
     def c_UnaryOp(self, node: ast.UnaryOp, lv) -> Fn:
         inner = self.compile(node.operand, lv)
@@ -235,7 +249,16 @@ class _Compiler:
 
         if len(ops) == 1:
             op, left, right = ops[0], operands[0], operands[1]
-            return lambda env, loc: compare_pair(op, left(env, loc), right(env, loc))
+
+            def compare(env, loc):
+                a, b = left(env, loc), right(env, loc)
+                if isinstance(a, Unknown) or isinstance(b, Unknown):
+                    return unknown_of(a, b)
+                try:
+                    return op(a, b)
+                except TypeError as exc:
+                    raise ExpressionError(f"vergelijking kan niet in '{src}': {exc}") from None
+            return compare
 
         def chain(env, loc):
             values = [f(env, loc) for f in operands]

@@ -116,8 +116,12 @@ def _money(value: Any) -> Any:
     return value
 
 
+_ZERO = Decimal("0.00")
+_INCOME_SOURCES = ("wages", "self_employment", "bijstand", "other_benefit", "alimony", "other")
+
+
 def _money_sum(values) -> Decimal:
-    return sum(values, Decimal("0.00"))
+    return sum(values, _ZERO)
 
 
 def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
@@ -145,9 +149,13 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
                     facts[f"{m.role}.student_finance_possible"] = m.student_finance_possible
 
     if case.income is not None:  # an empty list is known: no income
-        facts["income.net_monthly"] = _money_sum(i.net_monthly for i in case.income)
-        for source in ("wages", "self_employment", "bijstand", "other_benefit", "alimony", "other"):
-            facts[f"income.{source}"] = _money_sum(i.net_monthly for i in case.income if i.source == source)
+        total, per_source = _ZERO, dict.fromkeys(_INCOME_SOURCES, _ZERO)
+        for item in case.income:
+            total += item.net_monthly
+            per_source[item.source] += item.net_monthly
+        facts["income.net_monthly"] = total
+        for source, amount in per_source.items():
+            facts[f"income.{source}"] = amount
 
     for name, value in (("assets", case.assets), ("benefit", case.benefit), ("work", case.work)):
         if value is not None:
@@ -158,8 +166,10 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
             if value is not None:
                 facts[f"debts.{key}"] = value
     if case.need is not None:
-        for key, value in case.need.model_dump(exclude_none=True).items():
-            if key != "description":
+        need = case.need
+        for key in type(need).model_fields:  # as model_dump(exclude_none=True), without its cost
+            value = getattr(need, key)
+            if value is not None and key != "description":
                 facts[f"need.{key}"] = value
     if case.avoided_costs is not None:
         facts["avoided_costs.per_year"] = _money_sum(a.per_year for a in case.avoided_costs if a.per_year is not None)

@@ -115,6 +115,8 @@ class Registry:
         self.rulesets = loaded.rulesets
         self.order = _layer_order(self.rulesets)
         self._bundles: dict[tuple[str, ...], Bundle] = {}
+        self._by_day: dict[tuple[str, dt.date], Bundle] = {}  # (municipality, reference date) -> bundle
+        self._municipalities = {rs.meta.jurisdiction: rs for rs in self.rulesets.values() if not rs.national}
 
     @classmethod
     def load(cls, root: Path | str) -> "Registry":
@@ -122,7 +124,7 @@ class Registry:
 
     @property
     def municipalities(self) -> dict[str, Ruleset]:
-        return {rs.meta.jurisdiction: rs for rs in self.rulesets.values() if not rs.national}
+        return self._municipalities
 
     def select(self, municipality: str, day: dt.date) -> tuple[RulesetVersion, ...]:
         """The versions in force on `day`: every national rule set and the municipality's own."""
@@ -154,11 +156,17 @@ class Registry:
         return tuple(chosen)
 
     def bundle(self, municipality: str, day: dt.date) -> Bundle:
+        found = self._by_day.get((municipality, day))
+        if found is not None:
+            return found
         versions = self.select(municipality, day)
         key = tuple(v.key for v in versions)
         cached = self._bundles.get(key)
         if cached is None:
             cached = self._bundles[key] = build_bundle(versions)
+        if len(self._by_day) >= 100_000:  # bounded: a batch over many years stays small
+            self._by_day.clear()
+        self._by_day[(municipality, day)] = cached
         return cached
 
     def version(self, ruleset_id: str, version: str) -> RulesetVersion | None:

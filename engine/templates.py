@@ -73,15 +73,22 @@ def write(value: Any, fmt: str | None, lang: str = "nl", words: dict[str, str] |
 class Template:
     text: str
     parts: tuple[tuple[str, str | None], ...]  # (name, format) in order of appearance
+    segments: tuple = ()  # PLACEHOLDER.split(text): literal, name, format, literal, …
 
     def render(self, env: dict, lang: str = "nl", words: dict[str, str] | None = None) -> str:
         if not self.parts:
             return self.text
+        seg = self.segments
+        out = [seg[0]]
+        for i in range(1, len(seg), 3):
+            name = seg[i]
+            value = env.get(name, _ABSENT)
+            out.append(write(Unknown(frozenset((name,))) if value is _ABSENT else value, seg[i + 1], lang, words))
+            out.append(seg[i + 2])
+        return "".join(out)
 
-        def fill(match: re.Match) -> str:
-            name = match.group(1)
-            return write(env.get(name, Unknown(frozenset((name,)))), match.group(2), lang, words)
-        return PLACEHOLDER.sub(fill, self.text)
+
+_ABSENT = object()
 
 
 def compile_template(text: str, is_known_name: Callable[[str], bool]) -> Template:
@@ -93,4 +100,5 @@ def compile_template(text: str, is_known_name: Callable[[str], bool]) -> Templat
     leftover = PLACEHOLDER.sub("", text)
     if "{" in leftover or "}" in leftover:
         raise ValueError("ongeldige plaatshouder; schrijf {feit} of {feit:money}")
-    return Template(text=" ".join(text.split()), parts=parts)
+    flat = " ".join(text.split())
+    return Template(text=flat, parts=parts, segments=tuple(PLACEHOLDER.split(flat)))

@@ -3,8 +3,54 @@ from __future__ import annotations
 
 import textwrap
 
+_WHITESPACE = str.maketrans("\n\x0b\x0c\r", "    ")  # what textwrap turns into spaces (tabs aside)
+
+
+def fill(text: str, width: int, initial_indent: str, subsequent_indent: str) -> str:
+    """`textwrap.fill(text, width, initial_indent=…, subsequent_indent=…, break_on_hyphens=False)`,
+    byte for byte, at C speed: words separated by single spaces are broken at the last space that
+    fits (one `rfind` per line). Anything else (tabs, runs of spaces, a word wider than a line,
+    indents of different widths) goes to textwrap itself."""
+    room = width - len(initial_indent)
+    if "\t" not in text and room > 0:
+        flat = text.rstrip(" \n\x0b\x0c\r")  # textwrap drops trailing whitespace
+        if "\n" in flat or "\r" in flat or "\x0b" in flat or "\x0c" in flat:
+            flat = flat.translate(_WHITESPACE)
+        if flat and not flat[-1].isspace():
+            if len(flat) <= room:  # one line: textwrap keeps it as it is
+                return initial_indent + flat
+            # (a "word" of other whitespace, such as a lone no-break space, is one textwrap would drop)
+            if len(subsequent_indent) == len(initial_indent) and flat[0] != " " and "  " not in flat \
+                    and (flat.isprintable() or not any(map(str.isspace, flat.split(" ")))):
+                lines, indent = [], initial_indent
+                while len(flat) > room:
+                    cut = flat.rfind(" ", 0, room + 1)
+                    if cut <= 0:  # a word wider than the line: textwrap breaks it
+                        break
+                    lines.append(indent + flat[:cut])
+                    flat, indent = flat[cut + 1:], subsequent_indent
+                else:
+                    lines.append(indent + flat)
+                    return "\n".join(lines)
+    return textwrap.fill(text, width=width, initial_indent=initial_indent, subsequent_indent=subsequent_indent,
+                         break_on_hyphens=False)
+
+
 _BULLET = {"option": "", "section": "", "block": "- ", "ground": "- ", "route": "- ", "threshold": "  ",
            "detail": "  ", "question": "- ", "presumption": "- ", "kassabon": "", "ruleset": "- "}
+
+
+def _body(text: str, depth: int, bullet: str, width: int) -> str:
+    indent = "  " * depth
+    # keep "€ 1.505,97" and "art. 16" together on one line
+    glued = text.replace("€ ", "€\u00a0").replace("art. ", "art.\u00a0")
+    return fill(glued, width, indent + bullet, indent + " " * len(bullet))
+
+
+# Wrapped paragraphs by (text, depth, bullet, width): titles, routes, evidence and most reasons
+# recur from case to case. Bounded: cleared when full.
+_BODIES: dict[tuple[str, int, str, int], str] = {}
+_BODIES_MAX = 50_000
 
 
 def render(tree: list[dict], width: int = 100) -> str:
@@ -14,12 +60,12 @@ def render(tree: list[dict], width: int = 100) -> str:
         kind = n["kind"]
         if kind in ("option", "section"):
             lines.append("")
-        indent = "  " * depth
-        bullet = _BULLET.get(kind, "")
-        # keep "€ 1.505,97" and "art. 16" together on one line
-        glued = n["text"].replace("€ ", "€\u00a0").replace("art. ", "art.\u00a0")
-        body = textwrap.fill(glued, width=width, initial_indent=indent + bullet,
-                             subsequent_indent=indent + " " * len(bullet), break_on_hyphens=False)
+        key = (n["text"], depth, _BULLET.get(kind, ""), width)
+        body = _BODIES.get(key)
+        if body is None:
+            if len(_BODIES) >= _BODIES_MAX:
+                _BODIES.clear()
+            body = _BODIES[key] = _body(*key)
         lines.append(body)
         if kind == "title":
             lines.append("=" * min(len(n["text"]), width))

@@ -1,5 +1,11 @@
+import textwrap
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from engine.decide import decide
 from explain import explain
+from explain.text import fill
 
 
 def test_welding_mask_explanation_names_blocks_routes_and_receipt(registry, welding_case):
@@ -31,3 +37,16 @@ def test_english_and_markdown(registry, welding_case):
     assert "\n## Cash gift: blocked.\n" in md
     tree = explain(d, "en", "json")
     assert {n["kind"] for n in tree} >= {"title", "option", "section"}
+
+
+WORDS = ["a", "bb", "lid", "onderdeel", "€\u00a01.505,97", "art.\u00a016", "e-mail", "x" * 40, "y" * 97, "z" * 120,
+         " ", "  ", "\n", "\t", "\u00a0", "\u2009", "\x85", "\x1c"]
+
+
+@settings(max_examples=1500)
+@given(st.lists(st.sampled_from(WORDS), max_size=60), st.sampled_from([" ", ""]),
+       st.sampled_from([("", ""), ("- ", "  "), ("    - ", "      "), ("  ", "    ")]), st.sampled_from([100, 40]))
+def test_fill_is_textwrap_fill_byte_for_byte(words, joiner, indents, width):
+    text = joiner.join(words)
+    assert fill(text, width, *indents) == textwrap.fill(text, width=width, initial_indent=indents[0],
+                                                        subsequent_indent=indents[1], break_on_hyphens=False)
