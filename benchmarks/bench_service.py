@@ -1,0 +1,201 @@
+"""`make bench-service`: latency and throughput of POST /v1/decisions over loopback.
+
+The server is `regelruimte serve` in a subprocess, as it runs in production (uvicorn, one process,
+access log on). The load generator is open-loop: request i is sent at start + i/rate whether or not
+earlier answers came back, and its latency is counted from that planned moment, so a slow server
+cannot hide its queue (no coordinated omission). Every answer must be a 200 with a decision.
+
+Then a closed-loop run with a few connections measures the most the server does per second.
+
+    python benchmarks/bench_service.py [--rate 200] [--duration 30] [--case FILE]
+
+Figures are printed and written to benchmarks/results/service.json. Anchor: the OpenFisca Web API
+answers /calculate with a median of 3.4 ms on this kind of machine (../shared/domain/anchors.md),
+without any reason in its answer; the target here is p99 <= 10 ms with the full reason.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from service.examples import WELDING_MASK  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+OPENFISCA_MEDIAN_MS = 3.4
+TARGET_P99_MS = 10.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, log: Path) -> subprocess.Popen:
+    out = open(log, "w")
+    proc = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the server stopped at start; see {log}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("the server did not become ready")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux), to tell the server's own cost from waiting."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def summary(latencies: list[float]) -> dict:
+    return {"n": len(latencies), "p50_ms": round(percentile(latencies, 50), 2),
+            "p90_ms": round(percentile(latencies, 90), 2), "p99_ms": round(percentile(latencies, 99), 2),
+            "max_ms": round(max(latencies), 2), "mean_ms": round(statistics.fmean(latencies), 2)}
+
+
+async def open_loop(url: str, body: bytes, rate: float, duration: float) -> dict:
+    """Send at a fixed rate; latency from the planned send time to the full answer."""
+    headers = {"content-type": "application/json"}
+    latencies: list[float] = []
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    async with httpx.AsyncClient(limits=limits, timeout=10) as client:
+        async def one(planned: float) -> None:
+            try:
+                r = await client.post(url, content=body, headers=headers)
+                done = time.perf_counter()
+                if r.status_code != 200 or b'"outcome"' not in r.content:
+                    errors.append(f"status {r.status_code}")
+                    return
+                latencies.append((done - planned) * 1000)
+            except httpx.HTTPError as exc:
+                errors.append(type(exc).__name__)
+
+        total = int(rate * duration)
+        start = time.perf_counter() + 0.05
+        tasks = []
+        for i in range(total):
+            planned = start + i / rate
+            delay = planned - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(planned)))
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - start
+    return {"rate": rate, "duration_s": duration, "sent": total, "ok": len(latencies), "errors": len(errors),
+            "error_kinds": sorted(set(errors)), "achieved_per_s": round(len(latencies) / elapsed, 1),
+            "latency": summary(latencies) if latencies else None}
+
+
+async def closed_loop(url: str, body: bytes, connections: int, duration: float) -> dict:
+    """As many requests as the server takes, `connections` at a time: its capacity."""
+    headers = {"content-type": "application/json"}
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + duration
+    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=connections), timeout=10) as client:
+        async def worker() -> None:
+            nonlocal errors
+            while time.perf_counter() < stop:
+                sent = time.perf_counter()
+                r = await client.post(url, content=body, headers=headers)
+                if r.status_code == 200:
+                    latencies.append((time.perf_counter() - sent) * 1000)
+                else:
+                    errors += 1
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(connections)))
+        elapsed = time.perf_counter() - began
+    return {"connections": connections, "duration_s": duration, "ok": len(latencies), "errors": errors,
+            "throughput_per_s": round(len(latencies) / elapsed, 1), "latency": summary(latencies)}
+
+
+def machine() -> dict:
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rate", type=float, default=200, help="requests per second (open loop)")
+    parser.add_argument("--duration", type=float, default=30, help="seconds of open-loop load")
+    parser.add_argument("--capacity-seconds", type=float, default=10, help="seconds of closed-loop load")
+    parser.add_argument("--case", type=Path, help="a case as JSON (default: the welding mask)")
+    args = parser.parse_args()
+
+    body = (args.case.read_bytes() if args.case else json.dumps(WELDING_MASK).encode())
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/v1/decisions"
+    before = machine()
+    proc = start_server(port, RESULTS / "service-server.log")
+    try:
+        asyncio.run(open_loop(url, body, rate=100, duration=2))  # warm-up: imports, caches, connections
+        cpu = cpu_seconds(proc.pid)
+        load = asyncio.run(open_loop(url, body, args.rate, args.duration))
+        load["server_cpu_ms_per_request"] = round((cpu_seconds(proc.pid) - cpu) * 1000 / max(load["ok"], 1), 3)
+        capacity = asyncio.run(closed_loop(url, body, connections=4, duration=args.capacity_seconds))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    result = {"machine_before": before, "machine_after": machine(), "open_loop": load, "capacity": capacity,
+              "anchor_openfisca_calculate_median_ms": OPENFISCA_MEDIAN_MS, "target_p99_ms": TARGET_P99_MS}
+    (RESULTS / "service.json").write_text(json.dumps(result, indent=2) + "\n")
+
+    lat = load["latency"] or {}
+    print(f"machine: {before['cpus']} cpus, python {before['python']}, load average {before['load_average']}")
+    print(f"POST /v1/decisions, welding-mask case, open loop {args.rate:.0f}/s for {args.duration:.0f} s "
+          f"(uvicorn, one process, loopback):")
+    print(f"  sent {load['sent']}, ok {load['ok']}, errors {load['errors']} {load['error_kinds'] or ''}")
+    if lat:
+        print(f"  latency p50 {lat['p50_ms']} ms, p90 {lat['p90_ms']} ms, p99 {lat['p99_ms']} ms, max {lat['max_ms']} ms")
+        print(f"  achieved {load['achieved_per_s']} decisions/s; server CPU "
+              f"{load['server_cpu_ms_per_request']} ms per decision (parse, decide, explain, JSON, HTTP)")
+    cl = capacity["latency"]
+    print(f"capacity, closed loop with {capacity['connections']} connections for {args.capacity_seconds:.0f} s: "
+          f"{capacity['throughput_per_s']} decisions/s (p50 {cl['p50_ms']} ms, p99 {cl['p99_ms']} ms), "
+          f"errors {capacity['errors']}")
+    if lat:
+        print(f"anchor: OpenFisca Web API /calculate median {OPENFISCA_MEDIAN_MS} ms (amounts only, no reasons); "
+              f"here median {lat['p50_ms']} ms with blocking rules, routes, missing facts and the Dutch explanation")
+        met = lat["p99_ms"] <= TARGET_P99_MS and load["errors"] == 0
+        print(f"target p99 <= {TARGET_P99_MS} ms with zero errors: {'met' if met else 'NOT met'}")
+    print(f"details: {RESULTS / 'service.json'}")
+    return 0 if load["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
