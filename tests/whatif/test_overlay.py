@@ -30,8 +30,10 @@ HEADER = """overlay:
 def test_the_example_raises_the_limit_from_its_date_and_keeps_the_old_version_before_it():
     registry = load_with(RULESETS, load_overlay(EXAMPLES / "zaanstad-120.yaml"))
     versions = registry.rulesets["zaanstad"].versions
-    assert [(v.version, v.valid_to) for v in versions] == [("2024-01-01", dt.date(2025, 12, 31)), ("2026-01-01", None)]
-    old, new = versions
+    # the overlay adds a version from 2026-01-01; the version before it now ends the day before
+    assert (versions[-1].version, versions[-1].valid_to) == ("2026-01-01", None)
+    assert versions[-2].valid_to == dt.date(2025, 12, 31)
+    old, new = versions[-2], versions[-1]
     assert old.parameters["percentage_inkomensgrens"].value == Decimal("1.10")
     assert new.parameters["percentage_inkomensgrens"].value == Decimal("1.20")
     # only the words of the rule changed; its condition and source are inherited
