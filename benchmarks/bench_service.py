@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import json
 import os
 import platform
@@ -28,7 +29,8 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
+import urllib.error
+import urllib.request
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,6 +40,7 @@ from service.examples import WELDING_MASK  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 OPENFISCA_MEDIAN_MS = 3.4
 TARGET_P99_MS = 10.0
+KEEP_ALIVE_REUSE_S = 2.0
 
 
 def free_port() -> int:
@@ -55,9 +58,10 @@ def start_server(port: int, log: Path) -> subprocess.Popen:
         if proc.poll() is not None:
             raise SystemExit(f"the server stopped at start; see {log}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as answer:
+                if answer.status == 200:
+                    return proc
+        except (urllib.error.URLError, OSError):
             time.sleep(0.1)
     proc.kill()
     raise SystemExit("the server did not become ready")
@@ -82,62 +86,145 @@ def summary(latencies: list[float]) -> dict:
             "max_ms": round(max(latencies), 2), "mean_ms": round(statistics.fmean(latencies), 2)}
 
 
-async def open_loop(url: str, body: bytes, rate: float, duration: float) -> dict:
-    """Send at a fixed rate; latency from the planned send time to the full answer."""
-    headers = {"content-type": "application/json"}
+class Connection:
+    """One keep-alive HTTP/1.1 connection: a few dozen lines instead of a client library, so the load
+    generator, on the same two cores, takes as little from the server as it can."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        self.reader, self.writer = reader, writer
+        self.used = time.monotonic()
+
+    @classmethod
+    async def open(cls, port: int) -> "Connection":
+        return cls(*await asyncio.open_connection("127.0.0.1", port))
+
+    async def post(self, request: bytes) -> tuple[int, bytes]:
+        self.writer.write(request)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                       if line[:15].lower() == b"content-length:"), None)
+        if length is None:
+            raise ConnectionError("answer without Content-Length")
+        content = await self.reader.readexactly(length)
+        self.used = time.monotonic()
+        return status, content
+
+    def stale(self) -> bool:
+        # uvicorn closes a keep-alive connection after 5 s without a request; as a browser does, do not reuse one near that
+        return time.monotonic() - self.used > KEEP_ALIVE_REUSE_S
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def post_request(port: int, body: bytes) -> bytes:
+    return (f"POST /v1/decisions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+def is_decision(status: int, content: bytes) -> bool:
+    return status == 200 and b'"outcome"' in content
+
+
+async def open_loop(port: int, body: bytes, rate: float, duration: float, max_connections: int = 64) -> dict:
+    """Send at a fixed rate; latency from the planned send time to the full answer.
+
+    A request takes an idle connection or opens one (up to `max_connections`); if none is free it
+    waits, and the wait counts in its latency."""
+    request = post_request(port, body)
     latencies: list[float] = []
     errors: list[str] = []
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-    async with httpx.AsyncClient(limits=limits, timeout=10) as client:
-        async def one(planned: float) -> None:
-            try:
-                r = await client.post(url, content=body, headers=headers)
-                done = time.perf_counter()
-                if r.status_code != 200 or b'"outcome"' not in r.content:
-                    errors.append(f"status {r.status_code}")
-                    return
-                latencies.append((done - planned) * 1000)
-            except httpx.HTTPError as exc:
-                errors.append(type(exc).__name__)
+    idle: collections.deque[Connection] = collections.deque()
+    opened = 0
+    free = asyncio.Condition()
 
-        total = int(rate * duration)
-        start = time.perf_counter() + 0.05
-        tasks = []
-        for i in range(total):
-            planned = start + i / rate
-            delay = planned - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(planned)))
-        await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - start
+    async def one(planned: float) -> None:
+        nonlocal opened
+        async with free:
+            while not idle and opened >= max_connections:
+                await free.wait()
+            while idle and idle[0].stale():  # the oldest lie at the bottom
+                idle.popleft().close()
+                opened -= 1
+            if idle:
+                conn = idle.pop()
+            else:
+                opened += 1
+                conn = None
+        try:
+            if conn is None:
+                conn = await Connection.open(port)
+            status, content = await conn.post(request)
+            done = time.perf_counter()
+        except (OSError, asyncio.IncompleteReadError, ConnectionError, ValueError) as exc:
+            errors.append(type(exc).__name__)
+            async with free:
+                opened -= 1
+                free.notify()
+            return
+        async with free:
+            idle.append(conn)
+            free.notify()
+        if not is_decision(status, content):
+            errors.append(f"status {status}")
+            return
+        latencies.append((done - planned) * 1000)
+
+    total = int(rate * duration)
+    start = time.perf_counter() + 0.05
+    tasks = []
+    for i in range(total):
+        planned = start + i / rate
+        delay = planned - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(planned)))
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - start
+    for conn in idle:
+        conn.close()
     return {"rate": rate, "duration_s": duration, "sent": total, "ok": len(latencies), "errors": len(errors),
-            "error_kinds": sorted(set(errors)), "achieved_per_s": round(len(latencies) / elapsed, 1),
+            "error_kinds": sorted(set(errors)), "connections_opened": opened,
+            "achieved_per_s": round(len(latencies) / elapsed, 1),
             "latency": summary(latencies) if latencies else None}
 
 
-async def closed_loop(url: str, body: bytes, connections: int, duration: float) -> dict:
+async def closed_loop(port: int, body: bytes, connections: int, duration: float) -> dict:
     """As many requests as the server takes, `connections` at a time: its capacity."""
-    headers = {"content-type": "application/json"}
+    request = post_request(port, body)
     latencies: list[float] = []
     errors = 0
     stop = time.perf_counter() + duration
-    async with httpx.AsyncClient(limits=httpx.Limits(max_connections=connections), timeout=10) as client:
-        async def worker() -> None:
-            nonlocal errors
+
+    async def worker() -> None:
+        nonlocal errors
+        conn = await Connection.open(port)
+        try:
             while time.perf_counter() < stop:
                 sent = time.perf_counter()
-                r = await client.post(url, content=body, headers=headers)
-                if r.status_code == 200:
+                status, content = await conn.post(request)
+                if is_decision(status, content):
                     latencies.append((time.perf_counter() - sent) * 1000)
                 else:
                     errors += 1
+        finally:
+            conn.close()
 
-        began = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(connections)))
-        elapsed = time.perf_counter() - began
+    began = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    elapsed = time.perf_counter() - began
     return {"connections": connections, "duration_s": duration, "ok": len(latencies), "errors": errors,
             "throughput_per_s": round(len(latencies) / elapsed, 1), "latency": summary(latencies)}
+
+
+def run(coroutine):
+    """The client on uvloop where it is installed, as the server is: less of the two cores for the client."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
 
 
 def machine() -> dict:
@@ -156,15 +243,14 @@ def main() -> int:
     body = (args.case.read_bytes() if args.case else json.dumps(WELDING_MASK).encode())
     RESULTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    url = f"http://127.0.0.1:{port}/v1/decisions"
     before = machine()
     proc = start_server(port, RESULTS / "service-server.log")
     try:
-        asyncio.run(open_loop(url, body, rate=100, duration=2))  # warm-up: imports, caches, connections
+        run(open_loop(port, body, rate=100, duration=2))  # warm-up: imports, caches, connections
         cpu = cpu_seconds(proc.pid)
-        load = asyncio.run(open_loop(url, body, args.rate, args.duration))
+        load = run(open_loop(port, body, args.rate, args.duration))
         load["server_cpu_ms_per_request"] = round((cpu_seconds(proc.pid) - cpu) * 1000 / max(load["ok"], 1), 3)
-        capacity = asyncio.run(closed_loop(url, body, connections=4, duration=args.capacity_seconds))
+        capacity = run(closed_loop(port, body, connections=4, duration=args.capacity_seconds))
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

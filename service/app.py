@@ -108,6 +108,7 @@ def create_app(rulesets_dir: str | Path | None = None, *, registry: Registry | N
     app.state.live = live
     app.state.tokens = tuple(t.encode() for t in tokens)
     app.state.nav = []
+    app.state.web = web
 
     app.include_router(api_router)
     for name, module in _optional_modules().items():
@@ -121,7 +122,7 @@ def create_app(rulesets_dir: str | Path | None = None, *, registry: Registry | N
             app.state.nav.append({"label": label, "href": page})
     if web:
         from . import web as web_module  # the page and its templates load only when served
-        app.include_router(web_module.router)
+        app.include_router(web_module.router, dependencies=[Depends(require_token)])
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/healthz", response_model=Health, tags=["health"], summary="Leeft de service?")
@@ -158,8 +159,17 @@ def _error(request: Request, code: str, found=(), status: int | None = None, hea
                     media_type="application/json", headers=headers)
 
 
+def _browser(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
 def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/v1") and "text/html" in request.headers.get("accept", "")
+    return not request.url.path.startswith("/v1") and _browser(request)
+
+
+# A browser answers this challenge with its own password dialog (the token as password, see
+# service.api.presented_token); an API client gets the Bearer challenge.
+BASIC_CHALLENGE = 'Basic realm="Regelruimte", charset="UTF-8"'
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -170,8 +180,11 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
-        headers = {"WWW-Authenticate": "Bearer"} if exc.code == "unauthorized" else None
-        return _error(request, exc.code, exc.problems, headers=headers)
+        if exc.code != "unauthorized":
+            return _error(request, exc.code, exc.problems)
+        if _browser(request):
+            return _html_error(request, 401, "unauthorized", headers={"WWW-Authenticate": BASIC_CHALLENGE})
+        return _error(request, exc.code, headers={"WWW-Authenticate": "Bearer"})
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound):
@@ -196,18 +209,20 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: HTTPException):
         code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 413: "payload_too_large",
                 415: "unsupported_media_type"}.get(exc.status_code, "invalid_request")
-        if code == "not_found" and _wants_html(request) and hasattr(app.state, "nav"):
-            return _html_not_found(request, app)
+        if code == "not_found" and _wants_html(request):
+            return _html_error(request, 404)
         return _error(request, code, status=exc.status_code if exc.status_code < 500 else 500,
                       headers=getattr(exc, "headers", None))
 
 
-def _html_not_found(request: Request, app: FastAPI) -> Response:
-    try:
-        from .web import _page
-    except ImportError:  # the page is switched off
-        return _error(request, "not_found")
-    return _page(request, "error.html", {"problems": []}, status=404)
+def _html_error(request: Request, status: int, title: str | None = None, headers=None) -> Response:
+    """An error as a page, for a person in a browser (JSON for the API without the web page)."""
+    if not request.app.state.web:  # the page is switched off
+        return _error(request, title or "not_found", headers=headers)
+    from .web import _page
+    response = _page(request, "error.html", {"problems": [], "title": title}, status=status)
+    response.headers.update(headers or {})
+    return response
 
 
 def _install_openapi(app: FastAPI, live: LiveRegistry) -> None:

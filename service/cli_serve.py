@@ -42,6 +42,7 @@ def serve(args) -> int:
     import uvicorn
 
     from .app import create_app
+    from .live import settle_heap
 
     config = log_config()
     if args.no_access_log:
@@ -50,6 +51,7 @@ def serve(args) -> int:
     # loaded here, before the port opens: a broken rule set stops the start with its file and line
     app = create_app(args.rulesets or DEFAULT_RULESETS, web=not args.no_web, reload_signal=True,
                      watch=args.reload_rulesets)
+    settle_heap()
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False,
                 server_header=False, proxy_headers=False, timeout_graceful_shutdown=10)
     return 0

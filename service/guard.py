@@ -17,7 +17,8 @@ access_log = logging.getLogger("regelruimte.access")
 error_log = logging.getLogger("regelruimte.errors")
 
 SINGLE_LIMIT = 1_000_000  # one case, a form or an uploaded case file
-BATCH_LIMIT = 16_000_000  # up to 1,000 cases
+BATCH_LIMIT = 16_000_000  # many cases: a batch of 1,000, a casebook upload of 1,000, a what-if over a case set
+BATCH_PATHS = ("/v1/casebook/cases", "/v1/whatif")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
@@ -37,7 +38,7 @@ class TooLarge(Exception):
 
 
 def limit_for(path: str) -> int:
-    return BATCH_LIMIT if path.endswith(":batch") else SINGLE_LIMIT
+    return BATCH_LIMIT if path.endswith(":batch") or path in BATCH_PATHS else SINGLE_LIMIT
 
 
 def where(exc: BaseException) -> str:

@@ -130,6 +130,8 @@ WORDS = {
         "rule_source": "Bron", "rule_text": "Tekst", "rule_quote": "Uit de wet", "rule_condition": "Voorwaarde",
         "rule_applies_to": "Geldt voor", "rule_origin": "Vastgelegd in", "rule_lifts": "Heft op",
         "not_found": "Niet gevonden", "status_label": "Status",
+        "unauthorized": "Token nodig",
+        "unauthorized_text": "Deze service vraagt een token. Vul het in als wachtwoord; de gebruikersnaam telt niet.",
     },
     "en": {
         "site": "Regelruimte",
@@ -203,6 +205,8 @@ WORDS = {
         "rule_source": "Source", "rule_text": "Text", "rule_quote": "From the statute", "rule_condition": "Condition",
         "rule_applies_to": "Applies to", "rule_origin": "Written in", "rule_lifts": "Lifts",
         "not_found": "Not found", "status_label": "Status",
+        "unauthorized": "Token required",
+        "unauthorized_text": "This service asks for a token. Enter it as the password; the user name does not matter.",
     },
 }
 

@@ -189,3 +189,22 @@ def test_paste_a_case(page):
     page.get_by_role("heading", name="Uitkomst casus groningen-zzp-start").wait_for()
     assert set(option_statuses(page).values()) <= set(STATUSES)
     shot(page, "zzp-geplakt")
+
+
+def test_with_tokens_a_browser_signs_in_with_the_token_as_password(browser, tmp_path):
+    env = {"REGELRUIMTE_API_TOKENS": "wijkteam-token", "REGELRUIMTE_DATABASE_URL": f"sqlite:///{tmp_path}/cb.sqlite"}
+    with running_server(env=env) as (base, _):
+        anonymous = browser.new_context(base_url=base)
+        # (a headless browser cancels the password dialog, so ask as the page would and read the answer)
+        answer = anonymous.request.get("/", headers={"Accept": "text/html"})
+        assert answer.status == 401 and answer.headers["www-authenticate"].startswith("Basic")
+        anonymous.close()
+
+        signed_in = browser.new_context(base_url=base, locale="nl-NL",
+                                        http_credentials={"username": "wie-dan-ook", "password": "wijkteam-token"})
+        page = signed_in.new_page()
+        page.goto("/?voorbeeld=lasmasker")
+        page.get_by_role("button", name="Toets de casus").click()
+        page.get_by_role("heading", name="Uitkomst casus zaanstad-lasmasker").wait_for()
+        assert page.goto("/v1/casebook/page").status == 200  # the analysts' page, which lies under /v1
+        signed_in.close()

@@ -1,6 +1,7 @@
 """The HTTP API with the test client: every endpoint and every error path."""
 from __future__ import annotations
 
+import base64
 import json
 import logging
 
@@ -188,6 +189,16 @@ def test_oversized_body_is_refused_while_streaming(client):
     assert r.status_code == 413
 
 
+def test_routes_that_take_many_cases_take_more_than_one_case_may_be(client):
+    from service.guard import limit_for
+
+    big = b'{"base": "zaanstad@2025-09-15", "cases": 1' + b" " * 1_200_000 + b"}"
+    r = client.post("/v1/whatif", content=big, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["problems"][0]["field"] == "body.cases"  # read whole, not refused as too large
+    assert limit_for("/v1/casebook/cases") == limit_for("/v1/decisions:batch") > limit_for("/v1/decisions")
+    assert limit_for("/v1/casebook/cases/x") == limit_for("/v1/decisions")
+
+
 def test_a_batch_may_be_larger_than_one_case(client):
     cases = [dict(WELDING_MASK, case_id=f"c{i}", need=dict(WELDING_MASK["need"], description="x" * 900))
              for i in range(800)]
@@ -337,6 +348,28 @@ def test_tokens_guard_the_api_but_not_health():
         ok = c.post("/v1/decisions", json=WELDING_MASK, headers={"Authorization": "Bearer geheim-1"})
         assert ok.status_code == 200
         assert c.get("/healthz").status_code == 200 and c.get("/readyz").status_code == 200
+
+
+def basic(user: str, password: str) -> dict:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def test_tokens_guard_the_pages_too_and_a_browser_is_asked_for_one():
+    html = {"Accept": "text/html,application/xhtml+xml"}
+    with make_client(tokens=["geheim-1"]) as c:
+        for r in (c.get("/", headers=html), c.post("/toets", headers=html, data={}),
+                  c.get("/regelsets", headers=html)):
+            assert r.status_code == 401
+            assert r.headers["www-authenticate"].startswith('Basic realm="Regelruimte"')  # the browser's own dialog
+            assert "text/html" in r.headers["content-type"] and "Token nodig" in r.text
+        assert c.get("/", headers={**html, **basic("wijkteam", "geheim-1")}).status_code == 200
+        assert c.get("/", headers={**html, **basic("geheim-1", "fout")}).status_code == 401  # the password counts
+        assert c.get("/static/style.css").status_code == 200  # the 401 page needs its style
+        # the API takes the same token from a browser; an API client is still asked for a bearer token
+        assert c.get("/v1/rulesets", headers=basic("", "geheim-1")).status_code == 200
+        assert c.get("/v1/rulesets").headers["www-authenticate"] == "Bearer"
+        for broken in ("Basic", "Basic !!!", "Basic " + base64.b64encode(b"geheim-1").decode(), "geheim-1"):
+            assert c.get("/v1/rulesets", headers={"Authorization": broken}).status_code == 401
 
 
 def test_tokens_from_the_environment(monkeypatch, registry):

@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import datetime as dt
+import gc
+import logging
 import re
 import shutil
 import threading
+import weakref
 
 import pytest
 
 from engine.decide import decide
 from service.examples import WELDING_MASK
-from service.live import LiveRegistry, fingerprint
+from service.live import LiveRegistry, fingerprint, settle_heap
 from tests.conftest import RULESETS
 from tests.service.conftest import make_client
 
@@ -58,6 +60,25 @@ def test_a_sound_new_set_is_swapped_in(folder):
     set_limit(folder, "1.30")  # 130% of the norm: € 1.720 is under it
     assert live.reload() is True
     assert live.current is not old and live.generation == 2 and live.last_error is None
+    assert not limit_blocks(decide(WELDING_MASK, live.current))
+
+
+@pytest.fixture
+def settled():
+    """A heap as `regelruimte serve` leaves it: everything loaded is frozen out of the collector."""
+    settle_heap()
+    yield
+    gc.unfreeze()
+
+
+def test_a_reload_in_a_settled_process_frees_the_old_set_and_freezes_the_new(folder, settled):
+    live = LiveRegistry(folder)
+    settle_heap()
+    old = weakref.ref(live.current)
+    set_limit(folder, "1.30")
+    assert live.reload() is True
+    assert old() is None  # the replaced registry was collected, not kept frozen for ever
+    assert gc.get_freeze_count() > 0
     assert not limit_blocks(decide(WELDING_MASK, live.current))
 
 
