@@ -6,6 +6,7 @@ the options is optional, and None means "not known", never zero or false.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -26,6 +27,30 @@ Benefit = Literal["none", "bijstand", "bbz", "other"]
 Work = Literal["employed", "unemployed", "self_employed", "student", "unable"]
 NeedKind = Literal["one_off_cost", "income_support", "exemption", "earn_extra", "start_business", "keep_gift"]
 Obligation = Literal["job_search", "cooperation", "unpaid_work"]
+
+# A municipality slug (zaanstad, den-haag): the case format's rule, shared with the API's query parameters.
+MUNICIPALITY_PATTERN = r"^[a-z][a-z0-9-]*$"
+MUNICIPALITY_MIN, MUNICIPALITY_MAX = 2, 60
+
+# A circumstance is a value or a list of values; this is far beyond that, and far below the depth at
+# which serialising the case (the casebook stores and digests it) would overflow the stack.
+MAX_CIRCUMSTANCE_DEPTH = 10
+
+
+def is_municipality(text: str) -> bool:
+    # fullmatch: with re.match, "$" would also accept a trailing newline
+    return MUNICIPALITY_MIN <= len(text) <= MUNICIPALITY_MAX and re.fullmatch(MUNICIPALITY_PATTERN, text) is not None
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    stack = [(value, 0)]  # no recursion: the data may be nested hundreds of levels deep
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 class Part(BaseModel):
@@ -104,7 +129,7 @@ class Assessment(Part):
 class Case(Part):
     case_id: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     reference_date: dt.date
-    municipality: str = Field(min_length=2, max_length=60, pattern=r"^[a-z][a-z0-9-]*$")
+    municipality: str = Field(min_length=MUNICIPALITY_MIN, max_length=MUNICIPALITY_MAX, pattern=MUNICIPALITY_PATTERN)
     household: Household | None = None
     income: list[IncomeItem] | None = None
     assets: SignedMoney | None = None
@@ -118,6 +143,13 @@ class Case(Part):
     avoided_costs: list[AvoidedCost] | None = None
 
     _date = field_validator("reference_date", mode="before")(_no_numbers_as_dates)
+
+    @field_validator("circumstances")
+    @classmethod
+    def _shallow(cls, v: dict[str, Any]) -> dict[str, Any]:
+        if _deeper_than(v, MAX_CIRCUMSTANCE_DEPTH):
+            raise ValueError(f"te diep genest (ten hoogste {MAX_CIRCUMSTANCE_DEPTH} niveaus)")
+        return v
 
     @field_validator("options")
     @classmethod

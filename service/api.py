@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+from pathlib import Path
 from typing import Any, Literal
 
 import orjson
@@ -21,6 +22,7 @@ from engine.errors import CaseError, NoRulesetInForce, Problem
 from engine.yamlsource import SourceError, parse_text
 
 from . import catalogue, problems
+from .cli import DEFAULT_RULESETS
 from .case_schema import standalone_case_schema
 from .examples import WELDING_MASK
 from .schemas import (BATCH_LIMIT, BatchResponse, Decision, ErrorResponse, RuleItemDetail, RulesetDetail,
@@ -102,6 +104,13 @@ async def read_json(request: Request) -> Any:
 
 def live_registry(request: Request):
     return request.app.state.live.current
+
+
+def rulesets_root(request: Request) -> Path:
+    """The rule-set folder the service serves (`regelruimte serve --rulesets`); the bundled one for
+    a router mounted on a bare app."""
+    live = getattr(request.app.state, "live", None)
+    return live.root if live is not None else DEFAULT_RULESETS
 
 
 def case_body() -> dict:

@@ -12,42 +12,49 @@
     GET    /v1/casebook/tables/{name}.csv|.parquet
     GET    /v1/casebook/page                  the analyst page (filters, tables, charts, downloads)
 
-`page_router` adds GET /casebook, a short address that redirects to the page. The database is
+`page_router` adds GET /casusboek (and /casebook), the short address in the menu, which redirects to the page. The database is
 $REGELRUIMTE_DATABASE_URL (else casebook.sqlite); override `get_store` / `get_registry` to change.
-Bad input gives 422 with the problems (field, line), and nothing is stored.
+Bad input gives 422 with the problems (field, line), a body that is not JSON 415, and nothing is stored.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import threading
-from decimal import Decimal
 from typing import Iterator
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from casebook.db import resolve_url
 from casebook.evaluation import evaluate, evaluation_label
 from casebook.exports import table_csv, table_parquet
-from casebook.importers import RawRecord, to_prepared
-from casebook.report import PERIODS, build_report
+from casebook.importers import MAX_TAGS, TAG, RawRecord, to_prepared
+from casebook.report import PERIODS, TABLES, build_report
 from casebook.store import Filters, Store
+from engine.case import MUNICIPALITY_MAX, MUNICIPALITY_MIN, is_municipality
 from engine.decide import fact_labels
 from engine.errors import Problem, RegelruimteError
 from engine.registry import Registry
 from explain import explain
 
+from .api import ApiError, _errors, read_json, rulesets_root
 from .casebook_html import render_page, render_report
-from .problems import body as error_body
+from .casebook_schemas import (FILTERS, LANG, MUNICIPALITY, OUTCOMES, PERIOD, AddReport, CaseHistory, CaseList,
+                               Deleted, Export, Report, Stats, parameters)
 from .cli import DEFAULT_RULESETS
+from .examples import WELDING_MASK
+from .problems import STATUS_CODE
+from .problems import body as error_body
 
-PAGE = "/v1/casebook/page"  # the analysts' page, linked from the main menu
+PAGE = "/casusboek"  # the analysts' page in the main menu (page_router redirects it to /v1/casebook/page)
 router = APIRouter(prefix="/v1/casebook", tags=["casebook"])
 page_router = APIRouter(tags=["casebook"])
 
 MAX_RECORDS = 1000  # per POST; larger sets go through `regelruimte casebook import`
+MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000_000  # far past any casebook, and within the database's integers
 _stores: dict[str, Store] = {}
 _lock = threading.Lock()
 
@@ -64,7 +71,12 @@ def get_store() -> Store:
 _registry: list[Registry] = []
 
 
-def get_registry() -> Registry:
+def get_registry(request: Request) -> Registry:
+    """The rule sets the service serves now, so a reload applies to the casebook too; a bare app
+    (this router on its own) loads the bundled ones once."""
+    live = getattr(request.app.state, "live", None)
+    if live is not None:
+        return live.current
     with _lock:
         if not _registry:
             _registry.append(Registry.load(DEFAULT_RULESETS))
@@ -86,6 +98,22 @@ def _lang(request: Request) -> str:
     return "en" if request.query_params.get("lang") == "en" else "nl"
 
 
+def _not_found() -> InputError:
+    # the id is not repeated: a client may have put anything in the path, even a BSN
+    return InputError([Problem("deze casus staat niet in het casebook", "case not found", field="case_id")], 404)
+
+
+def municipality_of(text: str) -> str:
+    """A municipality slug as the case format has it; anything else is refused (it ends up in a file name)."""
+    if not is_municipality(text):
+        raise InputError([Problem(
+            f"geen geldige gemeente: schrijf de slug, bv. zaanstad ({MUNICIPALITY_MIN} tot {MUNICIPALITY_MAX} "
+            "tekens: kleine letters, cijfers en -, beginnend met een letter)",
+            f"not a valid municipality: write its slug, e.g. zaanstad ({MUNICIPALITY_MIN} to {MUNICIPALITY_MAX} "
+            "characters: lower-case letters, digits and -, starting with a letter)", field="municipality")])
+    return text
+
+
 def _date(params, key: str) -> dt.date | None:
     text = (params.get(key) or "").strip()
     if not text:
@@ -101,9 +129,9 @@ def filters_of(request: Request) -> Filters:
     """Filters from the query string; empty values (as a form sends them) mean 'no filter'."""
     p = request.query_params
     outcome = (p.get("outcome") or "").strip() or None
-    if outcome and outcome not in ("allowed", "route_available", "needs_information", "blocked"):
+    if outcome and outcome not in OUTCOMES:
         raise InputError([Problem("onbekende uitkomst", "unknown outcome", field="outcome")])
-    return Filters(municipalities=tuple(m for m in p.getlist("municipality") if m.strip()),
+    return Filters(municipalities=tuple(municipality_of(m) for m in p.getlist("municipality") if m.strip()),
                    date_from=_date(p, "from"), date_to=_date(p, "to"),
                    evaluation=(p.get("evaluation") or "").strip() or None, team=(p.get("team") or "").strip() or None,
                    tag=(p.get("tag") or "").strip() or None, outcome=outcome)
@@ -117,48 +145,83 @@ def _period(request: Request) -> str:
     return period
 
 
+def _answer(exc: Exception, request: Request) -> JSONResponse:
+    lang = _lang(request)
+    if isinstance(exc, InputError):
+        return _problems(exc.problems, lang, exc.status)
+    if isinstance(exc, ApiError):  # from read_json: 415 or 422
+        return JSONResponse(status_code=STATUS_CODE[exc.code], content=error_body(exc.code, lang, exc.problems))
+    return _problems(exc.problems, lang)
+
+
 def _guard(fn):
-    """Turn input problems into 422 (or 404) responses; never a traceback."""
+    """Turn input problems into 422 (or 404, 415) responses; never a traceback."""
     import functools
     import inspect
 
+    caught = (InputError, ApiError, RegelruimteError)
     if inspect.iscoroutinefunction(fn):
         @functools.wraps(fn)
         async def wrapped(*args, **kwargs):
             try:
                 return await fn(*args, **kwargs)
-            except InputError as exc:
-                return _problems(exc.problems, _lang(kwargs["request"]), exc.status)
-            except RegelruimteError as exc:
-                return _problems(exc.problems, _lang(kwargs["request"]))
+            except caught as exc:
+                return _answer(exc, kwargs["request"])
         return wrapped
 
     @functools.wraps(fn)
     def wrapped_sync(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except InputError as exc:
-            return _problems(exc.problems, _lang(kwargs["request"]), exc.status)
-        except RegelruimteError as exc:
-            return _problems(exc.problems, _lang(kwargs["request"]))
+        except caught as exc:
+            return _answer(exc, kwargs["request"])
     return wrapped_sync
+
+
+# -- the OpenAPI document: what each route answers ------------------------------------------------------
+
+def _ok(description: str, model: type | None = None, status: int = 200, content: dict | None = None) -> dict:
+    """The success answer of a route: its model (JSON) and/or other media types with their schema."""
+    answer: dict = {"description": description}
+    if model is not None:
+        answer["model"] = model
+    if content:
+        answer["content"] = {media: {"schema": schema} for media, schema in content.items()}
+    return {status: answer}
+
+
+TEXT = {"type": "string"}
+BINARY = {"type": "string", "format": "binary"}
 
 
 # -- writing ------------------------------------------------------------------------------------------
 
-@router.post("/cases", status_code=201)
+# A record is a bare case or an envelope with the casebook's own fields (casebook.importers.split_record).
+CASE = {"$ref": "#/components/schemas/Case"}
+RECORD = {"anyOf": [CASE, {"type": "object", "required": ["case"], "properties": {
+    "case": CASE, "team": {"type": "string", "minLength": 1, "maxLength": 100},
+    "signal": {"type": "string", "maxLength": 4000},
+    "tags": {"type": "array", "maxItems": MAX_TAGS, "items": {"type": "string", "pattern": TAG.pattern}}}}]}
+ENVELOPE = {"case": WELDING_MASK, "team": "wijkteam-oost", "signal": "systeemprobleem: voorschot", "tags": ["wsnp"]}
+CASES_BODY = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": {"anyOf": [RECORD, {"type": "array", "minItems": 1, "maxItems": MAX_RECORDS, "items": RECORD}]},
+    "examples": {"lasmasker": {"summary": "Het lasmasker, met team, signaal en label", "value": ENVELOPE}}}}}}
+CASE_ID_TEXT = "Het kenmerk van de casus (case_id)"
+CASE_ID = Path(description=CASE_ID_TEXT, examples=[WELDING_MASK["case_id"]])
+
+
+@router.post("/cases", status_code=201, response_model=None, openapi_extra=CASES_BODY,
+             responses={**_ok("Wat er is opgeslagen", AddReport, 201),
+                        **_errors("invalid_request", "unsupported_media_type", "payload_too_large")})
 @_guard
 async def add_cases(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry)):
     """Store one record (a case or `{case, team, signal, tags}`) or a list of them, all or nothing."""
-    try:
-        body = json.loads(await request.body(), parse_float=Decimal)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(f"ongeldige JSON: {getattr(exc, 'msg', exc)}", "invalid JSON",
-                                  line=getattr(exc, "lineno", None))]) from None
+    body = await read_json(request)
     records = body if isinstance(body, list) else [body]
     if not records or len(records) > MAX_RECORDS:
         raise InputError([Problem(f"geef 1 tot {MAX_RECORDS} casussen", f"give 1 to {MAX_RECORDS} cases")])
     raws = [RawRecord("body" if len(records) == 1 else f"body[{i}]", None, r) for i, r in enumerate(records)]
+    root = rulesets_root(request)
 
     def work():
         prepared, problems = [], []
@@ -171,7 +234,7 @@ async def add_cases(request: Request, store: Store = Depends(get_store), registr
                 problems += exc.problems
         if problems:
             raise InputError(problems)
-        return store.add(prepared, lambda p: evaluate(p, registry), evaluation_label(registry, DEFAULT_RULESETS),
+        return store.add(prepared, lambda p: evaluate(p, registry), evaluation_label(registry, root),
                          kind="api", source="api")
 
     report = await run_in_threadpool(work)
@@ -179,49 +242,68 @@ async def add_cases(request: Request, store: Store = Depends(get_store), registr
             "updated": report.updated}
 
 
-@router.delete("/cases/{case_id}")
+@router.delete("/cases/{case_id}", response_model=None,
+               responses={**_ok("De casus is verwijderd, met al haar versies en besluiten", Deleted),
+                          **_errors("not_found")})
 @_guard
-def delete_case(case_id: str, request: Request, store: Store = Depends(get_store)):
+def delete_case(case_id: str = Path(description=CASE_ID_TEXT), *, request: Request,  # no example: it would delete
+                store: Store = Depends(get_store)):
     if store.delete_cases([case_id]) == 0:
-        raise InputError([Problem(f"casus '{case_id}' staat niet in het casebook", "case not found")], 404)
+        raise _not_found()
     return {"deleted": case_id}
 
 
 # -- reading ------------------------------------------------------------------------------------------
 
-@router.get("/cases")
+@router.get("/cases", response_model=None, openapi_extra=parameters(*FILTERS),
+            responses={**_ok("De casussen, nieuwste peildatum eerst", CaseList), **_errors("invalid_request")})
 @_guard
-def list_cases(request: Request, limit: int = 50, offset: int = 0, store: Store = Depends(get_store)):
-    if not 1 <= limit <= 1000 or offset < 0:
-        raise InputError([Problem("limit 1 tot 1000, offset ≥ 0", "limit 1 to 1000, offset ≥ 0", field="limit")])
+def list_cases(request: Request, limit: int = Query(50, json_schema_extra={"minimum": 1, "maximum": MAX_LIMIT}),
+               offset: int = Query(0, json_schema_extra={"minimum": 0, "maximum": MAX_OFFSET}),
+               store: Store = Depends(get_store)):
+    # checked here, not by FastAPI, so a bare router answers in the API's error format too
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InputError([Problem(f"limit is 1 tot {MAX_LIMIT}", f"limit is 1 to {MAX_LIMIT}", field="limit")])
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InputError([Problem(f"offset is 0 tot {MAX_OFFSET:_}".replace("_", "."),
+                                  f"offset is 0 to {MAX_OFFSET:,}", field="offset")])
     total, rows = store.list_cases(filters_of(request), limit=limit, offset=offset)
     return {"total": total, "limit": limit, "offset": offset, "cases": rows}
 
 
-@router.get("/cases/{case_id}")
+@router.get("/cases/{case_id}", response_model=None,
+            responses={**_ok("Elke versie van de casus met haar besluiten", CaseHistory), **_errors("not_found")})
 @_guard
-def show_case(case_id: str, request: Request, store: Store = Depends(get_store)):
+def show_case(case_id: str = CASE_ID, *, request: Request, store: Store = Depends(get_store)):
     found = store.case(case_id)
     if found is None:
-        raise InputError([Problem(f"casus '{case_id}' staat niet in het casebook", "case not found")], 404)
+        raise _not_found()
     return found
 
 
-@router.get("/cases/{case_id}/explanation", response_class=PlainTextResponse)
+@router.get("/cases/{case_id}/explanation", response_class=Response, openapi_extra=parameters(LANG),
+            responses={**_ok("De onderbouwing van het huidige besluit", content={"text/plain": TEXT}),
+                       **_errors("not_found")})
 @_guard
-def explain_case(case_id: str, request: Request, store: Store = Depends(get_store),
+def explain_case(case_id: str = CASE_ID, *, request: Request, store: Store = Depends(get_store),
                  registry: Registry = Depends(get_registry)):
     found = store.case(case_id)
     current = next((d for v in (found or {}).get("versions", ()) for d in v["decisions"] if d["current"]), None)
     if current is None:
-        raise InputError([Problem(f"casus '{case_id}' staat niet in het casebook", "case not found")], 404)
+        raise _not_found()
     lang = _lang(request)
     return PlainTextResponse(explain(current["decision"], lang, "text", fact_labels(registry, lang)))
 
 
-@router.get("/export")
+@router.get("/export", response_model=None,
+            responses={**_ok("Elke versie van elke casus van de gemeente, met alle besluiten (json), of één versie "
+                             "per regel (jsonl)", Export, content={"application/x-ndjson": TEXT}),
+                       **_errors("invalid_request")})
 @_guard
-def export(request: Request, municipality: str, format: str = "json", store: Store = Depends(get_store)):
+def export(request: Request, municipality: str = Query(json_schema_extra=MUNICIPALITY, examples=["zaanstad"]),
+           format: str = Query("json", json_schema_extra={"enum": ["json", "jsonl"]}),
+           store: Store = Depends(get_store)):
+    municipality = municipality_of(municipality)
     if format not in ("json", "jsonl"):
         raise InputError([Problem("format is json of jsonl", "format is json or jsonl", field="format")])
 
@@ -240,7 +322,7 @@ def export(request: Request, municipality: str, format: str = "json", store: Sto
     return StreamingResponse(lines(), media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/stats")
+@router.get("/stats", response_model=None, responses=_ok("Aantallen in het casebook", Stats))
 def stats(store: Store = Depends(get_store)):
     return store.stats()
 
@@ -249,34 +331,43 @@ def _report(request: Request, store: Store, registry: Registry):
     return build_report(store, filters_of(request), fact_labels(registry, "nl"), period=_period(request))
 
 
-@router.get("/report")
+REPORT_PARAMETERS = parameters(*FILTERS, PERIOD)
+
+
+@router.get("/report", response_model=None, openapi_extra=REPORT_PARAMETERS,
+            responses={**_ok("Alle tabellen van het rapport", Report), **_errors("invalid_request")})
 @_guard
 def report_json(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry)):
     return _report(request, store, registry).as_dict()
 
 
-@router.get("/report.html", response_class=Response)
+@router.get("/report.html", response_class=Response, openapi_extra=REPORT_PARAMETERS,
+            responses={**_ok("Het rapport met grafieken", content={"text/html": TEXT}), **_errors("invalid_request")})
 @_guard
 def report_html(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry)):
     return Response(render_report(_report(request, store, registry)), media_type="text/html; charset=utf-8")
 
 
-@router.get("/tables/{name}.{fmt}")
+@router.get("/tables/{name}.{fmt}", response_class=Response, openapi_extra=REPORT_PARAMETERS,
+            responses={**_ok("Eén tabel van het rapport",
+                             content={"text/csv": TEXT, "application/vnd.apache.parquet": BINARY}),
+                       **_errors("invalid_request", "not_found")})
 @_guard
-def table(name: str, fmt: str, request: Request, store: Store = Depends(get_store),
+def table(request: Request, name: str = Path(json_schema_extra={"enum": list(TABLES)}),
+          fmt: str = Path(json_schema_extra={"enum": ["csv", "parquet"]}), store: Store = Depends(get_store),
           registry: Registry = Depends(get_registry)):
-    report = _report(request, store, registry)
-    if name not in report.tables or fmt not in ("csv", "parquet"):
-        raise InputError([Problem(f"onbekende tabel of formaat; tabellen: {', '.join(report.tables)}; csv of parquet",
+    if name not in TABLES or fmt not in ("csv", "parquet"):  # before the report is built: a 404 costs nothing
+        raise InputError([Problem(f"onbekende tabel of formaat; tabellen: {', '.join(TABLES)}; csv of parquet",
                                   "unknown table or format")], 404)
-    t = report.tables[name]
+    t = _report(request, store, registry).tables[name]
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if fmt == "csv":
         return Response(table_csv(t), media_type="text/csv; charset=utf-8", headers=headers)
     return Response(table_parquet(t), media_type="application/vnd.apache.parquet", headers=headers)
 
 
-@router.get("/page", response_class=Response)
+@router.get("/page", response_class=Response, openapi_extra=REPORT_PARAMETERS,
+            responses={**_ok("De pagina voor analisten", content={"text/html": TEXT}), **_errors("invalid_request")})
 @_guard
 def page(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry)):
     report = _report(request, store, registry)
@@ -293,6 +384,7 @@ def page(request: Request, store: Store = Depends(get_store), registry: Registry
     return Response(html, media_type="text/html; charset=utf-8")
 
 
+@page_router.get("/casusboek", include_in_schema=False)
 @page_router.get("/casebook", include_in_schema=False)
 def casebook_page(request: Request):
     query = request.url.query

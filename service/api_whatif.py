@@ -6,21 +6,26 @@ never a path on the server. Bad input gives 422 with every problem and where it 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.errors import Problem, RegelruimteError
+from engine.messages import problems_from_validation
 
+from .api import ApiError, _errors, read_json, rulesets_root
 from .cli import DEFAULT_RULESETS
+from .examples import WELDING_MASK
+from .problems import STATUS_CODE, lang_of
+from .problems import body as error_body
 
 MAX_CASES = 10_000
 MAX_POPULATION = 200_000
 MAX_FLIPS = 1_000
-
-from .problems import body as error_body
 
 PAGE = None  # what-if has no page yet: the API and `regelruimte whatif` serve policy staff
 router = APIRouter(prefix="/v1", tags=["what-if"])
@@ -39,29 +44,95 @@ class WhatIfRequest(BaseModel):
     base: str = Field(description="regelset@datum, bv. zaanstad@2025-09-15", examples=["zaanstad@2025-09-15"])
     change: str | dict[str, Any] | None = Field(
         default=None, description="een versie (regelset@datum) of een overlay (zie whatif/examples/)")
-    cases: list[dict[str, Any]] | None = Field(default=None, max_length=MAX_CASES)
+    # at least one case: refused by whatif.run.cases_from_data (with field "cases"), documented here
+    cases: list[dict[str, Any]] | None = Field(default=None, max_length=MAX_CASES, json_schema_extra={"minItems": 1})
     population: Population | None = None
     sweep: str | None = Field(default=None, description="regelset.parameter=van:tot:stap")
     lang: Literal["nl", "en"] = "nl"
     flips: int = Field(default=100, ge=0, le=MAX_FLIPS, description="hoeveel verschuivingen per casus en optie terug")
 
 
-def _error(problems: list[Problem], lang: str) -> JSONResponse:
+class Sweep(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    parameter: str
+    points: list[dict[str, Any]] = Field(description="per waarde: geholpen en benadeelde huishoudens, kosten")
+
+
+class WhatIfResponse(BaseModel):
+    """The comparison: totals and tables (rows as objects), the flips, and the sweep if one was asked."""
+
+    model_config = ConfigDict(extra="allow")
+    base: str
+    change: str | None
+    source: str
+    versions: dict[str, list[str]]
+    totals: dict[str, Any]
+    by_direction: list[dict[str, Any]]
+    by_rule: list[dict[str, Any]]
+    by_municipality: list[dict[str, Any]]
+    by_household_type: list[dict[str, Any]]
+    cost: list[dict[str, Any]]
+    flips: list[dict[str, Any]]
+    sweep: Sweep | None = None
+
+
+def _error(problems: list[Problem], lang: str, code: str = "invalid_request") -> JSONResponse:
     # the error format of the whole API (service.schemas.ErrorResponse)
-    return JSONResponse(status_code=422, content=error_body("invalid_request", lang, problems))
+    return JSONResponse(status_code=STATUS_CODE[code], content=error_body(code, lang, problems))
+
+
+def _inlined(schema: dict) -> dict:
+    """A pydantic schema without $defs: the sub-models written out where they are used."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return walk(defs[node["$ref"].rsplit("/", 1)[-1]])
+            return {k: walk(v) for k, v in node.items()}
+        return [walk(v) for v in node] if isinstance(node, list) else node
+    return walk(schema)
+
+
+ZAANSTAD_120 = {"overlay": {"title": "Inkomensgrens bijzondere bijstand Zaanstad van 110% naar 120%",
+                             "ruleset": "zaanstad", "from": "2026-01-01"},
+                 "parameters": {"percentage_inkomensgrens": {"value": "1.20"}}}
+EXAMPLES = {
+    "lasmasker": {"summary": "Het lasmasker onder een inkomensgrens van 120%, met een sweep van 110% tot 120%",
+                  "value": {"base": "zaanstad@2025-09-15", "change": ZAANSTAD_120, "cases": [WELDING_MASK],
+                            "sweep": "zaanstad.percentage_inkomensgrens=1.10:1.20:0.05"}},
+    "populatie": {"summary": "Dezelfde wijziging over 1.000 synthetische huishoudens",
+                  "value": {"base": "zaanstad@2025-09-15", "change": ZAANSTAD_120, "population": {"n": 1000},
+                            "flips": 10}},
+}
+# The route reads the body itself (read_json), so FastAPI does not document it: this does.
+WHATIF_BODY = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": _inlined(WhatIfRequest.model_json_schema()), "examples": EXAMPLES}}}}
+
+
+def parse_request(data: Any) -> WhatIfRequest:
+    try:
+        return WhatIfRequest.model_validate(data)
+    except ValidationError as exc:
+        raise RegelruimteError(problems_from_validation(exc.errors())) from None
+
+
+def _lang(data: Any, request: Request) -> str:
+    # the language is a field of the body; before the body is read, the query string decides
+    lang = data.get("lang") if isinstance(data, dict) else None
+    return lang if lang in ("nl", "en") else lang_of(request.url.query)
 
 
 def _jsonable(rows: list[dict]) -> list[dict]:
     return [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()} for r in rows]
 
 
-def run_whatif(request: WhatIfRequest) -> dict:
+def run_whatif(request: WhatIfRequest, root: Path | str = DEFAULT_RULESETS) -> dict:
     from whatif import report, run
     from whatif.compare import compare
     from whatif.overlay import parse_overlay
     from whatif.scenario import baseline, is_ref, parse_ref, reform
 
-    root = DEFAULT_RULESETS
     base = parse_ref(request.base, "base")
     if (request.cases is None) == (request.population is None):
         raise RegelruimteError([Problem("geef óf cases óf population", "give either cases or population", field="cases")])
@@ -73,7 +144,7 @@ def run_whatif(request: WhatIfRequest) -> dict:
                                         "change is ruleset@date or an overlay object (not a file name)", field="change")])
     if isinstance(change, dict):
         change = parse_overlay(change, "change")
-    sweep = run.parse_sweep(request.sweep) if request.sweep else None
+    sweep = run.parse_sweep(request.sweep) if request.sweep is not None else None  # "" is a bad sweep, not none
     before_side = baseline(root, base)
     if request.cases is not None:
         source = run.cases_from_data(request.cases, vocabulary=before_side.vocabulary)
@@ -101,9 +172,18 @@ def run_whatif(request: WhatIfRequest) -> dict:
     return out
 
 
-@router.post("/whatif", summary="What-if: wat een wijziging van de regels doet, per casus en optie, en waarom")
-def whatif(request: WhatIfRequest):
+@router.post("/whatif", summary="What-if: wat een wijziging van de regels doet, per casus en optie, en waarom",
+             response_model=None, openapi_extra=WHATIF_BODY,
+             responses={200: {"model": WhatIfResponse, "description": "De vergelijking"},
+                        **_errors("invalid_request", "unsupported_media_type", "payload_too_large")})
+async def whatif(request: Request):
+    # the body is read as the core API reads a case: exact decimals, and 415 or 422 in the API's error
+    # format for a body that is not JSON (FastAPI gave an undocumented 400 for one it could not decode)
+    data = None
     try:
-        return run_whatif(request)
+        data = await read_json(request)
+        return await run_in_threadpool(run_whatif, parse_request(data), rulesets_root(request))
+    except ApiError as exc:
+        return _error(exc.problems, _lang(data, request), exc.code)
     except RegelruimteError as exc:
-        return _error(exc.problems, request.lang)
+        return _error(exc.problems, _lang(data, request))

@@ -33,12 +33,12 @@ from .api import ApiError, _errors, json_response, require_token
 from .api import router as api_router
 from .case_schema import openapi_components
 from .catalogue import NotFound
+from .cli import DEFAULT_RULESETS
 from .examples import WELDING_MASK
 from .guard import Guard
 from .live import LiveRegistry
 from .schemas import Health, Readiness
 
-DEFAULT_RULESETS = Path(__file__).resolve().parent.parent / "rulesets"
 STATIC = Path(__file__).resolve().parent / "static"
 VERSION = "1.0.0"
 log = logging.getLogger("regelruimte.service")
@@ -113,13 +113,15 @@ def create_app(rulesets_dir: str | Path | None = None, *, registry: Registry | N
     app.include_router(api_router)
     for name, module in _optional_modules().items():
         # the same token check and documented errors as the core API, for every /v1 path
+        # (each route documents the errors of its own input)
         app.include_router(module.router, dependencies=[Depends(require_token)],
-                           responses=_errors("invalid_request", "not_found", "payload_too_large", "unsupported_media_type",
-                                             "unauthorized", "internal_error"))
+                           responses=_errors("payload_too_large", "unauthorized", "internal_error"))
         label, href = OPTIONAL_ROUTERS[name]
         page = getattr(module, "PAGE", href)  # a module without a page of its own sets PAGE = None
-        if page:
+        if page and web:
             app.state.nav.append({"label": label, "href": page})
+            if hasattr(module, "page_router"):  # its short address for people, outside the API
+                app.include_router(module.page_router, dependencies=[Depends(require_token)])
     if web:
         from . import web as web_module  # the page and its templates load only when served
         app.include_router(web_module.router, dependencies=[Depends(require_token)])
@@ -154,8 +156,8 @@ def _lang(request: Request) -> str:
     return problems.lang_of(request.url.query)
 
 
-def _error(request: Request, code: str, found=(), status: int | None = None, headers=None) -> Response:
-    return Response(problems.encode(code, _lang(request), found), status_code=status or problems.STATUS_CODE[code],
+def _error(request: Request, code: str, found=(), headers=None) -> Response:
+    return Response(problems.encode(code, _lang(request), found), status_code=problems.STATUS_CODE[code],
                     media_type="application/json", headers=headers)
 
 
@@ -208,11 +210,12 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
         code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 413: "payload_too_large",
-                415: "unsupported_media_type"}.get(exc.status_code, "invalid_request")
+                415: "unsupported_media_type"}.get(exc.status_code)
+        if code is None:  # any other 4xx is a bad request: 422, as every invalid request here
+            code = "internal_error" if exc.status_code >= 500 else "invalid_request"
         if code == "not_found" and _wants_html(request):
             return _html_error(request, 404)
-        return _error(request, code, status=exc.status_code if exc.status_code < 500 else 500,
-                      headers=getattr(exc, "headers", None))
+        return _error(request, code, headers=getattr(exc, "headers", None))
 
 
 def _html_error(request: Request, status: int, title: str | None = None, headers=None) -> Response:
@@ -225,6 +228,21 @@ def _html_error(request: Request, status: int, title: str | None = None, headers
     return response
 
 
+def _one_error_model(schema: dict) -> None:
+    """FastAPI documents a 422 of its own shape (HTTPValidationError) on every route with parameters;
+    the error handlers answer every 422 as ErrorResponse, so the document says that instead."""
+    ours = {"description": problems.SUMMARY["invalid_request"][0],
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            answer = operation.get("responses", {}).get("422", {})
+            ref = answer.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+            if ref.endswith("/HTTPValidationError"):
+                operation["responses"]["422"] = ours
+    for name in ("HTTPValidationError", "ValidationError"):
+        schema["components"]["schemas"].pop(name, None)
+
+
 def _install_openapi(app: FastAPI, live: LiveRegistry) -> None:
     """The OpenAPI document, with the case schema of the loaded vocabulary and a real example decision."""
     cache: dict = {}
@@ -235,6 +253,7 @@ def _install_openapi(app: FastAPI, live: LiveRegistry) -> None:
             return cache["schema"]
         schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
         schema.setdefault("components", {}).setdefault("schemas", {}).update(openapi_components(registry.vocabulary))
+        _one_error_model(schema)
         try:
             example = decide(WELDING_MASK, registry)
         except RegelruimteError:  # rule sets without Zaanstad: no example

@@ -99,7 +99,7 @@ def whatif(args) -> int:
     change = None
     if args.change is not None:
         change = args.change if is_ref(args.change) else load_overlay(args.change)
-    sweep = run.parse_sweep(args.sweep) if args.sweep else None
+    sweep = run.parse_sweep(args.sweep) if args.sweep is not None else None  # "" is a bad sweep, not none
     source = _source(args, root, base)
     before_side, after_side = baseline(root, base), reform(root, base, change) if change is not None else None
     with contextlib.ExitStack() as stack:

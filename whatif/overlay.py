@@ -62,7 +62,7 @@ class ParameterChange(Strict):
                 number = None
             if number is not None and number.is_finite():
                 return number
-        raise ValueError(f"'{v}' is geen getal of ja/nee; schrijf bv. \"1.20\"")
+        raise ValueError("geen getal of ja/nee; schrijf bv. \"1.20\"")  # not the value: it may be anything, and long
     title: str | None = None
     title_en: str | None = None
     unit: str | None = None

@@ -99,16 +99,27 @@ def _load(path: Path) -> Any:
 
 
 def cases_from_data(items: list[dict], field_name: str = "cases", vocabulary: Vocabulary | None = None) -> Source:
-    cases, problems = [], []
+    """Cases given as data (the API, the casebook): at least one, each valid and with its own case_id."""
+    cases, problems, first = [], [], {}
     for i, data in enumerate(items):
         try:
-            cases.append(_checked(data, vocabulary))
+            case = _checked(data, vocabulary)
         except RegelruimteError as exc:
             for p in exc.problems:
                 p.field = f"{field_name}.{i}" + (f".{p.field}" if p.field else "")
             problems.extend(exc.problems)
+            continue
+        if case.case_id in first:  # as cases_from_paths: a case counted twice would skew every total
+            where = f"{field_name}.{first[case.case_id]}"
+            problems.append(Problem(f"dezelfde case_id als {where}; elke casus heeft een eigen id",
+                                    f"the same case_id as {where}; every case needs its own id",
+                                    field=f"{field_name}.{i}.case_id"))
+        first.setdefault(case.case_id, i)
+        cases.append(case)
     if problems:
         raise RegelruimteError(problems)
+    if not cases:  # nothing to compare: later steps would fail on empty tables
+        raise RegelruimteError([Problem("geen casussen gevonden", "no cases found", field=field_name)])
     return Source(f"{len(cases)} casus(sen)", cases=cases)
 
 
@@ -200,9 +211,9 @@ SWEEP = re.compile(r"^(?P<rs>[a-z][a-z0-9_-]*)\.(?P<param>[a-z][a-z0-9_]*)=(?P<l
 
 def parse_sweep(text: str) -> Sweep:
     m = SWEEP.match(text.strip())
-    wrong = RegelruimteError([Problem(
-        f"'{text}' is geen sweep; schrijf regelset.parameter=van:tot:stap, bv. zaanstad.percentage_inkomensgrens=1.00:1.50:0.05",
-        f"'{text}' is not a sweep; write ruleset.parameter=from:to:step", field="sweep")])
+    wrong = RegelruimteError([Problem(  # the text is not repeated: the field says where, the example how
+        "geen geldige sweep; schrijf regelset.parameter=van:tot:stap, bv. zaanstad.percentage_inkomensgrens=1.00:1.50:0.05",
+        "not a valid sweep; write ruleset.parameter=from:to:step", field="sweep")])
     if not m:
         raise wrong
     try:

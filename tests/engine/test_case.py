@@ -50,3 +50,14 @@ def test_invalid_fields_are_named_in_dutch(welding_case, mutate, field, fragment
 def test_money_is_exact(welding_case):
     case = parse_case(welding_case)
     assert str(case.income[0].net_monthly) == "1720.00"
+
+
+def test_circumstances_nested_absurdly_deep_are_refused_not_a_crash(welding_case):
+    value = 1
+    for _ in range(300):  # far below the JSON parser's limit, far above the format's (a list of values)
+        value = [value]
+    welding_case["circumstances"] = {"x": value}
+    with pytest.raises(CaseError) as exc:
+        parse_case(welding_case)
+    assert [p.field for p in exc.value.problems] == ["circumstances"]
+    assert "te diep genest" in exc.value.problems[0].message

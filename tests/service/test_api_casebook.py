@@ -109,8 +109,9 @@ def test_the_analyst_page_with_filters(filled):
     assert '<option value="utrecht" selected>' in html
     assert 'href="tables/blocks.csv?municipality=utrecht' in html  # downloads keep the filters
     assert "<script" not in html
-    assert filled.get("/casebook?municipality=utrecht", follow_redirects=False).headers["location"] == \
-        "/v1/casebook/page?municipality=utrecht"
+    for short in ("/casusboek", "/casebook"):
+        assert filled.get(f"{short}?municipality=utrecht", follow_redirects=False).headers["location"] == \
+            "/v1/casebook/page?municipality=utrecht"
     report = filled.get("/v1/casebook/report.html?municipality=utrecht")
     assert "Utrecht" in report.text and "<svg" in report.text
 
@@ -123,3 +124,92 @@ def test_export_of_a_municipality(filled):
     assert filled.get("/v1/casebook/export?municipality=maastricht&format=xml").status_code == 422
     stats = filled.get("/v1/casebook/stats").json()
     assert stats["cases"] == 150
+
+
+@pytest.mark.parametrize("municipality", ["ŻŻ", "Zaanstad", "z", "zaanstad\n", "zaan stad", "x" * 61])
+def test_an_export_names_only_a_municipality_slug(client, municipality):
+    # a non-latin-1 name used to end in a 500: it could not be put in the Content-Disposition header
+    r = client.get("/v1/casebook/export", params={"municipality": municipality})
+    assert r.status_code == 422 and r.headers["content-type"] == "application/json"
+    body = r.json()
+    assert body["error"] == "invalid_request" and [p["field"] for p in body["problems"]] == ["municipality"]
+    assert "geen geldige gemeente" in body["problems"][0]["message"]
+    english = client.get("/v1/casebook/export", params={"municipality": municipality, "lang": "en"}).json()
+    assert "not a valid municipality" in english["problems"][0]["message"]
+    assert "ŻŻ" not in client.get("/v1/casebook/export", params={"municipality": "ŻŻ"}).text  # never echoed
+
+
+def test_filters_hold_municipalities_to_the_same_rule(client):
+    r = client.get("/v1/casebook/report", params={"municipality": ["zaanstad", "ŻŻ"]})
+    assert r.status_code == 422 and r.json()["problems"][0]["field"] == "municipality"
+    assert client.get("/v1/casebook/report?municipality=&period=quarter").status_code == 200  # empty: no filter
+
+
+@pytest.mark.parametrize("query, field", [("offset=99999999999999999999", "offset"), ("offset=-1", "offset"),
+                                          ("limit=0", "limit"), ("limit=1001", "limit")])
+def test_paging_out_of_range_is_422_with_the_field(client, query, field):
+    # a huge offset used to reach the database (an integer overflow, a 500)
+    r = client.get(f"/v1/casebook/cases?{query}")
+    assert r.status_code == 422 and [p["field"] for p in r.json()["problems"]] == [field]
+
+
+def test_a_case_nested_absurdly_deep_is_422_and_stores_nothing(client, store, welding_case):
+    value = 1
+    for _ in range(300):  # used to be a 500: the case could not be serialised for its digest
+        value = [value]
+    r = post(client, dict(welding_case, circumstances={"x": value}))
+    assert r.status_code == 422 and r.json()["problems"][0]["field"] == "circumstances"
+    assert store.stats()["cases"] == 0
+
+
+def test_the_body_is_read_as_the_core_api_reads_it(client, store, welding_case):
+    r = client.post("/v1/casebook/cases", content=json.dumps(welding_case), headers={"content-type": "text/plain"})
+    assert r.status_code == 415 and r.json()["error"] == "unsupported_media_type"
+    r = client.post("/v1/casebook/cases", content=b"\xff\xfe", headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["error"] == "invalid_request"
+    assert store.stats()["cases"] == 0
+
+
+def test_a_missing_case_is_404_in_the_error_format_without_repeating_the_id(client):
+    for r in (client.get("/v1/casebook/cases/111222333/explanation"), client.get("/v1/casebook/cases/111222333"),
+              client.delete("/v1/casebook/cases/111222333")):
+        assert r.status_code == 404 and r.headers["content-type"] == "application/json"
+        assert r.json()["problems"][0]["field"] == "case_id" and "111222333" not in r.text
+
+
+def test_every_route_documents_its_answers(app):
+    # the whole application's document: the router's own statuses plus the ones every /v1 path has
+    paths = TestClient(app).get("/openapi.json").json()["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items() if path.startswith("/v1/casebook") else ():
+            responses = operation["responses"]
+            errors = [s for s in responses if s.startswith("4")]
+            assert errors, (method, path)
+            for status in errors:
+                assert list(responses[status]["content"]) == ["application/json"], (method, path, status)
+                assert responses[status]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorResponse")
+    explanation = paths["/v1/casebook/cases/{case_id}/explanation"]["get"]["responses"]["200"]
+    assert list(explanation["content"]) == ["text/plain"]
+    assert set(paths["/v1/casebook/tables/{name}.{fmt}"]["get"]["responses"]["200"]["content"]) == {
+        "text/csv", "application/vnd.apache.parquet"}
+    assert set(paths["/v1/casebook/export"]["get"]["responses"]["200"]["content"]) == {
+        "application/json", "application/x-ndjson"}
+
+
+def test_in_the_service_the_casebook_uses_the_rule_sets_it_serves(tmp_path, store, welding_case):
+    import shutil
+
+    from service.app import create_app
+    from tests.conftest import RULESETS
+    from tests.service.test_live import limit_blocks, set_limit
+
+    folder = tmp_path / "concept-regels"
+    shutil.copytree(RULESETS, folder)
+    set_limit(folder, "1.30")  # 130% of the norm: the welder's € 1.720 is under Zaanstad's limit
+    app = create_app(folder, tokens=(), cors_origins=())
+    app.dependency_overrides[api_casebook.get_store] = lambda: store
+    with TestClient(app) as c:
+        assert c.post("/v1/casebook/cases", json=welding_case).status_code == 201
+        stored = c.get(f"/v1/casebook/cases/{welding_case['case_id']}").json()["versions"][-1]["decisions"][-1]
+    assert stored["evaluation"].startswith("concept-regels@")
+    assert not limit_blocks(stored["decision"])

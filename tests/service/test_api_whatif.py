@@ -66,4 +66,39 @@ def test_limits_are_part_of_the_schema(client):
     r = client.post("/v1/whatif", json={"base": "zaanstad@2025-09-15", "change": OVERLAY,
                                         "population": {"n": MAX_POPULATION + 1}})
     assert r.status_code == 422
-    assert r.json()["detail"][0]["loc"][-1] == "n"
+    assert [p["field"] for p in r.json()["problems"]] == ["population.n"]
+    body = client.get("/openapi.json").json()["paths"]["/v1/whatif"]["post"]["requestBody"]
+    population = body["content"]["application/json"]["schema"]["properties"]["population"]["anyOf"][0]
+    assert population["properties"]["n"]["maximum"] == MAX_POPULATION
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({"base": "zaanstad@2025-09-15", "change": OVERLAY, "cases": []}, "cases"),  # used to be a 500 (empty tables)
+    ({"base": "zaanstad@2025-09-15", "sweep": "", "population": {"n": 10}}, "sweep"),  # used to mean "no sweep"
+    ({"base": "zaanstad@2025-09-15", "change": OVERLAY, "cases": [lasmasker(), lasmasker()]}, "cases.1.case_id"),
+    ({"base": "zaanstad@2025-09-15", "change": OVERLAY, "cases": [lasmasker()], "lang": "de"}, "lang"),
+    ({"base": "zaanstad@2025-09-15", "change": OVERLAY, "cases": [lasmasker()], "extra": 1}, "extra"),
+])
+def test_what_used_to_fail_or_pass_unnoticed_is_422_with_the_field(client, payload, field):
+    r = client.post("/v1/whatif", json=payload)
+    assert r.status_code == 422 and r.json()["error"] == "invalid_request"
+    assert field in [p.get("field") for p in r.json()["problems"]]
+
+
+def test_a_body_that_is_not_json_is_415_or_422_in_the_error_format(client):
+    # FastAPI used to answer an undecodable body with a bare, undocumented 400
+    r = client.post("/v1/whatif", content=b"=\xff\xfe,", headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["error"] == "invalid_request"
+    r = client.post("/v1/whatif", content=b"{}", headers={"content-type": "text/plain"})
+    assert r.status_code == 415 and r.json()["error"] == "unsupported_media_type"
+    english = client.post("/v1/whatif?lang=en", content=b"[", headers={"content-type": "application/json"}).json()
+    assert english["message"] == "The request is invalid."
+
+
+def test_an_overlay_value_may_be_a_json_number_read_exactly(client):
+    case = lasmasker()
+    case["income"][0]["net_monthly"] = "1600.00"
+    change = {**OVERLAY, "parameters": {"percentage_inkomensgrens": {"value": 1.20}}}
+    r = client.post("/v1/whatif", json={"base": "zaanstad@2025-09-15", "change": change, "cases": [case]})
+    assert r.status_code == 200, r.text
+    assert r.json()["totals"]["newly_granted_eur"] == "1100.00"

@@ -7,7 +7,7 @@ import pytest
 
 from engine.errors import RegelruimteError
 from service.cli import main
-from tests.conftest import CASES, RULESETS
+from tests.conftest import CASES, RULESETS, shared_case
 from whatif import run
 from whatif.scenario import Ref, baseline
 
@@ -76,3 +76,21 @@ def test_sweeps_are_parsed_exactly():
     for bad in ("zaanstad=1:2:1", "zaanstad.x=1:2:0", "zaanstad.x=a:b:c", "zaanstad.x=0:1000:1"):
         with pytest.raises(RegelruimteError):
             run.parse_sweep(bad)
+
+
+def test_cases_as_data_need_at_least_one_and_each_its_own_id(registry):
+    with pytest.raises(RegelruimteError) as err:
+        run.cases_from_data([])  # once a 500: the comparison failed on empty tables
+    assert [(p.field, p.message) for p in err.value.problems] == [("cases", "geen casussen gevonden")]
+    case = shared_case("zaanstad-lasmasker")
+    with pytest.raises(RegelruimteError) as err:
+        run.cases_from_data([case, case], vocabulary=registry.vocabulary)
+    assert [p.field for p in err.value.problems] == ["cases.1.case_id"]
+
+
+def test_an_empty_sweep_is_a_bad_sweep_and_the_text_is_not_repeated():
+    for bad in ("", "zaanstad.x=a:b:geheim"):
+        with pytest.raises(RegelruimteError) as err:
+            run.parse_sweep(bad)
+        (p,) = err.value.problems
+        assert p.field == "sweep" and "geheim" not in p.message and "''" not in p.message
