@@ -22,8 +22,8 @@ from engine.errors import CaseError, NoRulesetInForce, Problem
 from engine.yamlsource import SourceError, parse_text
 
 from . import catalogue, problems
-from .cli import DEFAULT_RULESETS
 from .case_schema import standalone_case_schema
+from .cli import DEFAULT_RULESETS
 from .examples import WELDING_MASK
 from .schemas import (BATCH_LIMIT, BatchResponse, Decision, ErrorResponse, RuleItemDetail, RulesetDetail,
                       RulesetSummary)
