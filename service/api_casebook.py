@@ -40,7 +40,7 @@ from engine.registry import Registry
 from explain import explain
 
 from .api import ApiError, _errors, read_json, rulesets_root
-from .casebook_html import render_page, render_report
+from .casebook_html import CONTENT_SECURITY_POLICY, render_page, render_report
 from .casebook_schemas import (FILTERS, LANG, MUNICIPALITY, OUTCOMES, PERIOD, AddReport, CaseHistory, CaseList,
                                Deleted, Export, Report, Stats, parameters)
 from .cli import DEFAULT_RULESETS
@@ -194,6 +194,12 @@ TEXT = {"type": "string"}
 BINARY = {"type": "string", "format": "binary"}
 
 
+def _html(html: str) -> Response:
+    # its own policy: the service's allows no inline style, this one allows the page's own (by hash)
+    return Response(html, media_type="text/html; charset=utf-8",
+                    headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
+
+
 # -- writing ------------------------------------------------------------------------------------------
 
 # A record is a bare case or an envelope with the casebook's own fields (casebook.importers.split_record).
@@ -345,7 +351,7 @@ def report_json(request: Request, store: Store = Depends(get_store), registry: R
             responses={**_ok("Het rapport met grafieken", content={"text/html": TEXT}), **_errors("invalid_request")})
 @_guard
 def report_html(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry)):
-    return Response(render_report(_report(request, store, registry)), media_type="text/html; charset=utf-8")
+    return _html(render_report(_report(request, store, registry)))
 
 
 @router.get("/tables/{name}.{fmt}", response_class=Response, openapi_extra=REPORT_PARAMETERS,
@@ -381,7 +387,7 @@ def page(request: Request, store: Store = Depends(get_store), registry: Registry
                        [e["evaluation"] for e in s["evaluations"]], downloads,
                        report_url="report.html" + (f"?{query}" if query else ""),
                        json_url="report" + (f"?{query}" if query else ""))
-    return Response(html, media_type="text/html; charset=utf-8")
+    return _html(html)
 
 
 @page_router.get("/casusboek", include_in_schema=False)

@@ -1,10 +1,13 @@
 """The casebook report and analyst page as HTML (Jinja2 templates in service/templates/casebook/).
 
 Both pages are self-contained: inline CSS, inline SVG charts, no scripts, so a saved report opens
-offline and the page works without internet.
+offline and the page works without internet. The service's Content-Security-Policy allows no inline
+style, so these pages are served with one that allows exactly theirs, by its hash.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
@@ -14,9 +17,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from casebook.report import Report
 from engine.templates import date as long_date, money, number
 
+from .guard import CSP
+
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE_ROWS = 50  # rows per table on the page; the downloads have all
 REPORT_ROWS = 200
+STYLE = (TEMPLATES / "casebook" / "style.css").read_text(encoding="utf-8")
+_STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+CONTENT_SECURITY_POLICY = CSP.replace("style-src 'self'", f"style-src 'self' 'sha256-{_STYLE_HASH}'")
 
 
 def _share(value) -> str:
@@ -49,7 +57,7 @@ def _generated(report: Report) -> str:
 def render_report(report: Report) -> str:
     """The standalone HTML report (for a file or a download)."""
     return _env.get_template("casebook/report.html").render(report=report, scope=describe_scope(report),
-                                                             generated=_generated(report))
+                                                             generated=_generated(report), style=STYLE)
 
 
 def render_page(report: Report, municipalities: list[str], evaluations: list[str],
@@ -57,4 +65,5 @@ def render_page(report: Report, municipalities: list[str], evaluations: list[str
     """The analyst page: the report with a filter form and download links per table."""
     return _env.get_template("casebook/page.html").render(
         report=report, scope=describe_scope(report), generated=_generated(report), municipalities=municipalities,
-        evaluations=evaluations, downloads=downloads, report_url=report_url, json_url=json_url, limit=PAGE_ROWS)
+        evaluations=evaluations, downloads=downloads, report_url=report_url, json_url=json_url, limit=PAGE_ROWS,
+        style=STYLE)

@@ -22,8 +22,8 @@ BATCH_PATHS = ("/v1/casebook/cases", "/v1/whatif")
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+CSP_HEADER = (b"content-security-policy", CSP.encode())
 HEADERS = [
-    (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
@@ -86,7 +86,9 @@ class Guard:
                 state["status"] = message["status"]
                 state["started"] = True
                 headers = list(message.get("headers", []))
-                headers += HEADERS
+                # a route may set its own Content-Security-Policy (the casebook pages do); else ours
+                own = any(k.lower() == b"content-security-policy" for k, _ in headers)
+                headers += HEADERS if own else [CSP_HEADER, *HEADERS]
                 if not path.startswith("/static/"):
                     headers.append(NO_STORE)
                 message = dict(message, headers=headers)
@@ -109,7 +111,7 @@ class Guard:
         state["started"] = True
         await send({"type": "http.response.start", "status": state["status"],
                     "headers": [(b"content-type", b"application/json"),
-                                (b"content-length", str(len(content)).encode()), *HEADERS, NO_STORE]})
+                                (b"content-length", str(len(content)).encode()), CSP_HEADER, *HEADERS, NO_STORE]})
         await send({"type": "http.response.body", "body": content})
 
     @staticmethod

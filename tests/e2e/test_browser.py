@@ -15,6 +15,8 @@ if not CHROMIUM.exists():
     pytest.skip("no /usr/bin/chromium: install Debian's chromium (apt-get install chromium) for the browser tests",
                 allow_module_level=True)
 playwright = pytest.importorskip("playwright.sync_api", reason="the python package playwright is not installed")
+axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright",
+                                     reason="the python package axe-playwright-python is not installed")
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -209,3 +211,34 @@ def test_with_tokens_a_browser_signs_in_with_the_token_as_password(browser, tmp_
         assert page.goto("/casusboek").status == 200  # the analysts' page (under /v1, where the API token counts)
         assert page.get_by_role("heading", name="Casebook voor analisten").count() == 1
         signed_in.close()
+
+
+# WCAG 2.1 A and AA: contrast, labels, landmarks, names, ARIA (axe-core, bundled with the package: no download)
+WCAG = {"resultTypes": ["violations"],
+        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def violations(page) -> list[str]:
+    found = axe_playwright.Axe().run(page, options=WCAG).response["violations"]
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in found]
+
+
+def test_axe_sees_a_violation_when_there_is_one(page):
+    page.set_content('<main><p style="color:#bbb;background:#fff">te licht</p><input type="text"></main>')
+    found = " ".join(violations(page))
+    assert "color-contrast" in found and "label" in found
+
+
+@pytest.mark.parametrize("path", ["/", "/?voorbeeld=lasmasker", "/regelsets", "/v1/casebook/page"])
+def test_pages_meet_wcag_a_and_aa(page, path):
+    page.goto(path)
+    assert violations(page) == []
+
+
+def test_decision_page_meets_wcag_a_and_aa(page):
+    page.goto("/?voorbeeld=lasmasker")
+    page.get_by_role("button", name="Toets de casus").click()
+    page.get_by_role("heading", name="Uitkomst casus zaanstad-lasmasker").wait_for()
+    assert violations(page) == []
+    page.emulate_media(media="print")
+    assert violations(page) == []

@@ -213,3 +213,24 @@ def test_in_the_service_the_casebook_uses_the_rule_sets_it_serves(tmp_path, stor
         stored = c.get(f"/v1/casebook/cases/{welding_case['case_id']}").json()["versions"][-1]["decisions"][-1]
     assert stored["evaluation"].startswith("concept-regels@")
     assert not limit_blocks(stored["decision"])
+
+
+def test_the_pages_style_is_allowed_by_its_hash_and_nothing_else(store, registry):
+    import base64
+    import hashlib
+    import re
+
+    from service.app import create_app
+
+    app = create_app(registry=registry, tokens=(), cors_origins=())
+    app.dependency_overrides[api_casebook.get_store] = lambda: store
+    with TestClient(app) as c:
+        for path in ("/v1/casebook/page", "/v1/casebook/report.html"):
+            r = c.get(path)
+            policies = r.headers.get_list("content-security-policy")
+            assert len(policies) == 1  # the page's own, not the service's as well (browsers would apply both)
+            style = re.search(r"<style>(.*?)</style>", r.text, re.S).group(1)
+            digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+            assert f"style-src 'self' 'sha256-{digest}';" in policies[0]
+            assert "unsafe-inline" not in policies[0] and "script-src 'self';" in policies[0]
+        assert "sha256" not in c.get("/").headers["content-security-policy"]  # other pages keep the strict policy
