@@ -25,8 +25,10 @@ STATUSES = ("Toegestaan", "Geblokkeerd", "Maatwerkroute mogelijk", "Informatie n
 
 
 @pytest.fixture(scope="module")
-def server():
-    with running_server() as (base, _):
+def server(tmp_path_factory):
+    # the casebook page opens a casebook: a temporary one, never a file in the working tree
+    url = f"sqlite:///{tmp_path_factory.mktemp('casebook') / 'casebook.sqlite'}"
+    with running_server(env={"REGELRUIMTE_DATABASE_URL": url}) as (base, _):
         yield base
 
 
