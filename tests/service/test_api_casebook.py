@@ -109,6 +109,7 @@ def test_the_analyst_page_with_filters(filled):
     assert '<option value="utrecht" selected>' in html
     assert 'href="tables/blocks.csv?municipality=utrecht' in html  # downloads keep the filters
     assert "<script" not in html
+    assert '<a href="/">Casus toetsen</a>' in html  # the way back to the form
     for short in ("/casusboek", "/casebook"):
         assert filled.get(f"{short}?municipality=utrecht", follow_redirects=False).headers["location"] == \
             "/v1/casebook/page?municipality=utrecht"
