@@ -24,7 +24,7 @@ import threading
 from typing import Iterator
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from casebook.db import resolve_url
@@ -45,8 +45,7 @@ from .casebook_schemas import (FILTERS, LANG, MUNICIPALITY, OUTCOMES, PERIOD, Ad
                                Deleted, Export, Report, Stats, parameters)
 from .cli import DEFAULT_RULESETS
 from .examples import WELDING_MASK
-from .problems import STATUS_CODE
-from .problems import body as error_body
+from . import problems
 
 PAGE = "/casusboek"  # the analysts' page in the main menu (page_router redirects it to /v1/casebook/page)
 router = APIRouter(prefix="/v1/casebook", tags=["casebook"])
@@ -83,30 +82,19 @@ def get_registry(request: Request) -> Registry:
         return _registry[0]
 
 
-class InputError(Exception):
-    def __init__(self, problems: list[Problem], status: int = 422):
-        self.problems, self.status = problems, status
-
-
-def _problems(problems: list[Problem], lang: str, status: int = 422) -> JSONResponse:
-    # the error format of the whole API (service.schemas.ErrorResponse)
-    code = "not_found" if status == 404 else "invalid_request"
-    return JSONResponse(status_code=status, content=error_body(code, lang, problems))
-
-
 def _lang(request: Request) -> str:
-    return "en" if request.query_params.get("lang") == "en" else "nl"
+    return problems.lang_of(request.url.query)
 
 
-def _not_found() -> InputError:
+def _not_found() -> ApiError:
     # the id is not repeated: a client may have put anything in the path, even a BSN
-    return InputError([Problem("deze casus staat niet in het casebook", "case not found", field="case_id")], 404)
+    return ApiError("not_found", [Problem("deze casus staat niet in het casebook", "case not found", field="case_id")])
 
 
 def municipality_of(text: str) -> str:
     """A municipality slug as the case format has it; anything else is refused (it ends up in a file name)."""
     if not is_municipality(text):
-        raise InputError([Problem(
+        raise ApiError("invalid_request", [Problem(
             f"geen geldige gemeente: schrijf de slug, bv. zaanstad ({MUNICIPALITY_MIN} tot {MUNICIPALITY_MAX} "
             "tekens: kleine letters, cijfers en -, beginnend met een letter)",
             f"not a valid municipality: write its slug, e.g. zaanstad ({MUNICIPALITY_MIN} to {MUNICIPALITY_MAX} "
@@ -121,7 +109,7 @@ def _date(params, key: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError([Problem("geen geldige datum; schrijf JJJJ-MM-DD", "not a valid date; write YYYY-MM-DD",
+        raise ApiError("invalid_request", [Problem("geen geldige datum; schrijf JJJJ-MM-DD", "not a valid date; write YYYY-MM-DD",
                                   field=key)]) from None
 
 
@@ -130,7 +118,7 @@ def filters_of(request: Request) -> Filters:
     p = request.query_params
     outcome = (p.get("outcome") or "").strip() or None
     if outcome and outcome not in OUTCOMES:
-        raise InputError([Problem("onbekende uitkomst", "unknown outcome", field="outcome")])
+        raise ApiError("invalid_request", [Problem("onbekende uitkomst", "unknown outcome", field="outcome")])
     return Filters(municipalities=tuple(municipality_of(m) for m in p.getlist("municipality") if m.strip()),
                    date_from=_date(p, "from"), date_to=_date(p, "to"),
                    evaluation=(p.get("evaluation") or "").strip() or None, team=(p.get("team") or "").strip() or None,
@@ -140,18 +128,15 @@ def filters_of(request: Request) -> Filters:
 def _period(request: Request) -> str:
     period = request.query_params.get("period") or "quarter"
     if period not in PERIODS:
-        raise InputError([Problem(f"periode is een van {', '.join(PERIODS)}", f"period is one of {PERIODS}",
+        raise ApiError("invalid_request", [Problem(f"periode is een van {', '.join(PERIODS)}", f"period is one of {PERIODS}",
                                   field="period")])
     return period
 
 
-def _answer(exc: Exception, request: Request) -> JSONResponse:
-    lang = _lang(request)
-    if isinstance(exc, InputError):
-        return _problems(exc.problems, lang, exc.status)
-    if isinstance(exc, ApiError):  # from read_json: 415 or 422
-        return JSONResponse(status_code=STATUS_CODE[exc.code], content=error_body(exc.code, lang, exc.problems))
-    return _problems(exc.problems, lang)
+def _answer(exc: ApiError | RegelruimteError, request: Request) -> Response:
+    # the API's error format, also when this router runs on a bare app without the service's handlers
+    code = exc.code if isinstance(exc, ApiError) else "invalid_request"
+    return problems.response(code, _lang(request), exc.problems)
 
 
 def _guard(fn):
@@ -159,7 +144,7 @@ def _guard(fn):
     import functools
     import inspect
 
-    caught = (InputError, ApiError, RegelruimteError)
+    caught = (ApiError, RegelruimteError)
     if inspect.iscoroutinefunction(fn):
         @functools.wraps(fn)
         async def wrapped(*args, **kwargs):
@@ -225,21 +210,21 @@ async def add_cases(request: Request, store: Store = Depends(get_store), registr
     body = await read_json(request)
     records = body if isinstance(body, list) else [body]
     if not records or len(records) > MAX_RECORDS:
-        raise InputError([Problem(f"geef 1 tot {MAX_RECORDS} casussen", f"give 1 to {MAX_RECORDS} cases")])
+        raise ApiError("invalid_request", [Problem(f"geef 1 tot {MAX_RECORDS} casussen", f"give 1 to {MAX_RECORDS} cases")])
     raws = [RawRecord("body" if len(records) == 1 else f"body[{i}]", None, r) for i, r in enumerate(records)]
     root = rulesets_root(request)
 
     def work():
-        prepared, problems = [], []
+        prepared, wrong = [], []
         for raw in raws:  # validate and evaluate everything first: one bad record stores nothing
             try:
                 p = to_prepared(raw)
                 p.decision = evaluate(p, registry)
                 prepared.append(p)
             except RegelruimteError as exc:
-                problems += exc.problems
-        if problems:
-            raise InputError(problems)
+                wrong += exc.problems
+        if wrong:
+            raise ApiError("invalid_request", wrong)
         return store.add(prepared, lambda p: evaluate(p, registry), evaluation_label(registry, root),
                          kind="api", source="api")
 
@@ -269,9 +254,9 @@ def list_cases(request: Request, limit: int = Query(50, json_schema_extra={"mini
                store: Store = Depends(get_store)):
     # checked here, not by FastAPI, so a bare router answers in the API's error format too
     if not 1 <= limit <= MAX_LIMIT:
-        raise InputError([Problem(f"limit is 1 tot {MAX_LIMIT}", f"limit is 1 to {MAX_LIMIT}", field="limit")])
+        raise ApiError("invalid_request", [Problem(f"limit is 1 tot {MAX_LIMIT}", f"limit is 1 to {MAX_LIMIT}", field="limit")])
     if not 0 <= offset <= MAX_OFFSET:
-        raise InputError([Problem(f"offset is 0 tot {MAX_OFFSET:_}".replace("_", "."),
+        raise ApiError("invalid_request", [Problem(f"offset is 0 tot {MAX_OFFSET:_}".replace("_", "."),
                                   f"offset is 0 to {MAX_OFFSET:,}", field="offset")])
     total, rows = store.list_cases(filters_of(request), limit=limit, offset=offset)
     return {"total": total, "limit": limit, "offset": offset, "cases": rows}
@@ -311,7 +296,7 @@ def export(request: Request, municipality: str = Query(json_schema_extra=MUNICIP
            store: Store = Depends(get_store)):
     municipality = municipality_of(municipality)
     if format not in ("json", "jsonl"):
-        raise InputError([Problem("format is json of jsonl", "format is json or jsonl", field="format")])
+        raise ApiError("invalid_request", [Problem("format is json of jsonl", "format is json or jsonl", field="format")])
 
     def lines() -> Iterator[str]:
         if format == "jsonl":
@@ -363,8 +348,8 @@ def table(request: Request, name: str = Path(json_schema_extra={"enum": list(TAB
           fmt: str = Path(json_schema_extra={"enum": ["csv", "parquet"]}), store: Store = Depends(get_store),
           registry: Registry = Depends(get_registry)):
     if name not in TABLES or fmt not in ("csv", "parquet"):  # before the report is built: a 404 costs nothing
-        raise InputError([Problem(f"onbekende tabel of formaat; tabellen: {', '.join(TABLES)}; csv of parquet",
-                                  "unknown table or format")], 404)
+        raise ApiError("not_found", [Problem(f"onbekende tabel of formaat; tabellen: {', '.join(TABLES)}; csv of parquet",
+                                  "unknown table or format")])
     t = _report(request, store, registry).tables[name]
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if fmt == "csv":

@@ -11,7 +11,6 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.errors import Problem, RegelruimteError
@@ -20,8 +19,7 @@ from engine.messages import problems_from_validation
 from .api import ApiError, _errors, read_json, rulesets_root
 from .cli import DEFAULT_RULESETS
 from .examples import WELDING_MASK
-from .problems import STATUS_CODE, lang_of
-from .problems import body as error_body
+from . import problems
 
 MAX_CASES = 10_000
 MAX_POPULATION = 200_000
@@ -76,11 +74,6 @@ class WhatIfResponse(BaseModel):
     sweep: Sweep | None = None
 
 
-def _error(problems: list[Problem], lang: str, code: str = "invalid_request") -> JSONResponse:
-    # the error format of the whole API (service.schemas.ErrorResponse)
-    return JSONResponse(status_code=STATUS_CODE[code], content=error_body(code, lang, problems))
-
-
 def _inlined(schema: dict) -> dict:
     """A pydantic schema without $defs: the sub-models written out where they are used."""
     defs = schema.pop("$defs", {})
@@ -120,7 +113,7 @@ def parse_request(data: Any) -> WhatIfRequest:
 def _lang(data: Any, request: Request) -> str:
     # the language is a field of the body; before the body is read, the query string decides
     lang = data.get("lang") if isinstance(data, dict) else None
-    return lang if lang in ("nl", "en") else lang_of(request.url.query)
+    return lang if lang in ("nl", "en") else problems.lang_of(request.url.query)
 
 
 def _jsonable(rows: list[dict]) -> list[dict]:
@@ -184,6 +177,6 @@ async def whatif(request: Request):
         data = await read_json(request)
         return await run_in_threadpool(run_whatif, parse_request(data), rulesets_root(request))
     except ApiError as exc:
-        return _error(exc.problems, _lang(data, request), exc.code)
+        return problems.response(exc.code, _lang(data, request), exc.problems)
     except RegelruimteError as exc:
-        return _error(exc.problems, _lang(data, request))
+        return problems.response("invalid_request", _lang(data, request), exc.problems)

@@ -157,8 +157,7 @@ def _lang(request: Request) -> str:
 
 
 def _error(request: Request, code: str, found=(), headers=None) -> Response:
-    return Response(problems.encode(code, _lang(request), found), status_code=problems.STATUS_CODE[code],
-                    media_type="application/json", headers=headers)
+    return problems.response(code, _lang(request), found, headers)
 
 
 def _browser(request: Request) -> bool:

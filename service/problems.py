@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import Iterable
 
+from starlette.responses import Response
+
 from engine.errors import Problem
 from engine.messages import problems_from_validation
 
@@ -35,6 +37,12 @@ def body(code: str, lang: str = "nl", problems: Iterable[Problem] = ()) -> dict:
 
 def encode(code: str, lang: str = "nl", problems: Iterable[Problem] = ()) -> bytes:
     return json.dumps(body(code, lang, problems), ensure_ascii=False).encode()
+
+
+def response(code: str, lang: str = "nl", problems: Iterable[Problem] = (), headers=None) -> Response:
+    """The HTTP answer for an error: its status, and the body in the one error format."""
+    return Response(encode(code, lang, problems), status_code=STATUS_CODE[code], media_type="application/json",
+                    headers=headers)
 
 
 def from_request_errors(errors: Iterable[dict]) -> list[Problem]:
