@@ -107,11 +107,14 @@ def _thresholds(rule: CompiledRule, env: dict, vocab: Vocabulary, lang: str) -> 
     """For a block that holds: each numeric limit it crossed, and what the fact would have to be."""
     out = []
     for t in rule.when.thresholds if rule.when else ():
+        spec = vocab.facts.get(t.fact)
+        # only what a household could change: its own money and counts, never an age or a rule set's figure
+        if spec is None or spec.type not in ("money", "integer") or t.fact.endswith(".age"):
+            continue
         value, limit = env.get(t.fact), t.limit(env, None)
         if not isinstance(value, (int, Decimal)) or not isinstance(limit, (int, Decimal)) or isinstance(value, bool):
             continue
-        spec = vocab.facts.get(t.fact)
-        money = spec is not None and spec.type == "money" or isinstance(limit, Decimal)
+        money = spec.type == "money" or isinstance(limit, Decimal)
         out.append({"fact": t.fact, "label": spec.text(lang)[0] if spec else t.fact,
                     "value": str(value), "operator": _NEGATE[t.op],
                     "limit": str(limit.quantize(Decimal("0.01"), ROUND_HALF_UP)) if money else str(limit),
@@ -123,6 +126,8 @@ def _rule_item(rule: CompiledRule, env: dict, lang: str) -> dict:
     r = rule.rule
     item = {"rule": r.id, "ruleset": rule.ruleset, "version": rule.version, "title": _title(r, lang),
             "source": _source(rule), "reason": _text(rule.reason, env, lang), "confidence": r.confidence}
+    if r.discretionary:
+        item["discretionary"] = True
     if not r.verified:
         item["verified"] = False
     return item
@@ -139,7 +144,9 @@ def _route_item(route: CompiledRoute, status: str, lifts: list[str], missing: li
         "source": _source(route), "lifts": lifts, "status": status, "decided_by": r.decided_by,
         "discretionary": r.discretionary, "lead_time_days": days,
         "lead_time_basis": r.lead_time.basis_en if en and r.lead_time.basis_en else r.lead_time.basis,
-        "in_time": None if days is None or not isinstance(within, int) else days <= within,
+        "lead_time_verified": r.lead_time.verified,
+        # a lead time from practice is no fact: only a verified one says whether help comes in time
+        "in_time": None if days is None or not r.lead_time.verified or not isinstance(within, int) else days <= within,
         "argue": r.argue_en if en and r.argue_en else r.argue,
         "evidence": list(r.evidence_en if en and r.evidence_en else r.evidence),
         "confidence": r.confidence, "missing_facts": missing,
@@ -170,6 +177,12 @@ def _ground_item(rule: CompiledRule, status: str, missing: list[str], env: dict,
     item["status"] = status
     item["missing_facts"] = missing
     return item
+
+
+def _possible_item(rule: CompiledRule, held: Unknown, env: dict, vocab: Vocabulary, lang: str) -> dict:
+    names = sorted(held.facts)
+    return dict(_rule_item(rule, env, lang), missing_facts=[f for f in names if f in vocab.facts],
+                open_terms=[f for f in names if f not in vocab.facts])
 
 
 def _facts_of(*values) -> set[str]:
@@ -233,11 +246,13 @@ def _option(option: str, bundle: Bundle, env: dict, holds: _Holds, vocab: Vocabu
                 best = status
         lift_state[b.id] = best
 
+    # A block that may hold but has an available route leaves the answer at worst route_available.
+    undecided = [b for b, _ in possible if lift_state[b.id] != "available"]
     if any(lift_state[b.id] == "none" for b in active):
         status = "blocked"
     elif not active and not possible:
         status = "allowed"
-    elif not possible and all(lift_state[b.id] == "available" for b in active):
+    elif not undecided and all(lift_state[b.id] == "available" for b in active):
         status = "route_available"
     else:
         status = "needs_information"
@@ -261,15 +276,18 @@ def _option(option: str, bundle: Bundle, env: dict, holds: _Holds, vocab: Vocabu
         if limits:
             item["thresholds"] = limits
         blocked_by.append(item)
+    ordered = sorted(missing) + sorted(route_missing - missing)
     return {
         "option": option,
         "title": vocab.option_title(option, lang),
         "status": status,
         "blocked_by": blocked_by,
-        "possible_blocks": [dict(_rule_item(b, env, lang), missing_facts=sorted(_facts_of(u))) for b, u in possible],
+        "possible_blocks": [_possible_item(b, u, env, vocab, lang) for b, u in possible],
         "routes": [_route_item(route, st, lifts, facts, env, lang) for route, st, lifts, facts in routes.values()],
         "grounds": ground_items,
-        "missing_facts": sorted(missing) + sorted(route_missing - missing),
+        # what the household can tell, apart from the rule set's own figures that are not known (open terms)
+        "missing_facts": [f for f in ordered if f in vocab.facts],
+        "open_terms": [f for f in ordered if f not in vocab.facts],
     }
 
 
@@ -334,6 +352,11 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
         spec = vocab.facts.get(f)
         if spec is not None:
             questions.append({"fact": f, "question": spec.text(lang)[1]})
+    open_terms = []
+    for name in dict.fromkeys(t for o in options for t in o["open_terms"]):
+        known = bundle.parameters.get(name)
+        open_terms.append({"parameter": name, "ruleset": known[1] if known else name.split(".", 1)[0],
+                           "title": _title(known[0], lang) if known else name})
     return {
         "case_id": case.case_id,
         "reference_date": case.reference_date.isoformat(),
@@ -342,6 +365,7 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
         "options": options,
         "missing_facts": missing,
         "questions": questions,
+        "open_terms": open_terms,
         "presumptions": presumptions,
         "rulesets": [{"id": v.id, "version": v.version, "digest": v.digest} for v in bundle.versions],
         "kassabon": _kassabon(env),

@@ -43,6 +43,17 @@ class Vocabulary:
         spec = self.options.get(option, {})
         return spec.get("title_en" if lang == "en" else "title", option)
 
+    def forms(self, option: str) -> tuple[str, ...]:
+        """The options that are the same legal act as `option` in another form (`form_of` in facts.yaml)."""
+        return tuple(o for o, spec in self.options.items() if spec.get("form_of") == option)
+
+    def with_forms(self, options: tuple[str, ...]) -> tuple[str, ...]:
+        """`options` and every form of them: a rule written for a legal act binds each of its forms."""
+        out = list(options)
+        for o in options:
+            out.extend(f for f in self.forms(o) if f not in out)
+        return tuple(out)
+
 
 def load_vocabulary(path: Path) -> Vocabulary:
     try:
@@ -68,6 +79,12 @@ def load_vocabulary(path: Path) -> Vocabulary:
                                     file=str(path), line=raw["options"].lines.get(name)))
             continue
         options[name] = dict(spec)
+    for name, spec in options.items():
+        act = spec.get("form_of")
+        if act is not None and (act not in options or options[act].get("form_of")):
+            problems.append(Problem(f"optie '{name}': form_of noemt '{act}', dat geen optie is of zelf een vorm is",
+                                    f"option '{name}': form_of names '{act}', which is not an option or is itself a form",
+                                    file=str(path), line=raw["options"].lines.get(name)))
     if problems:
         raise RulesetError(problems)
     labels = {lang: dict(words) for lang, words in (raw.get("value_labels") or {}).items()}

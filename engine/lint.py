@@ -56,6 +56,9 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
     "RR023": ("DUPLICATE_ID", "error", "id wordt twee keer gebruikt", "id is used twice"),
     "RR024": ("PLACEHOLDER_IN_PLAIN_TEXT", "error", "{…} in een tekst die niet wordt ingevuld (argue, evidence, basis)",
               "{…} in a text that is not filled in"),
+    "RR030": ("POWER_WITHOUT_ROUTE", "error",
+              "bevoegdheid om te weigeren (discretionary: true) zonder route die haar altijd kan opheffen",
+              "power to refuse (discretionary: true) without a route that can always lift it"),
     "RR100": ("UNREADABLE_FILE", "error", "bestand is niet leesbaar of geen geldige YAML", "file is unreadable or not valid YAML"),
 }
 
@@ -269,6 +272,27 @@ def _check_plain_text(d: _Def) -> list[Diagnostic]:
     return []
 
 
+def _check_powers(registry: Registry) -> list[Diagnostic]:
+    """A power to refuse ("kan weigeren") is never a prohibition: in every version some route without conditions
+    lifts it, so the professional always sees how to argue against its use."""
+    out = []
+    for rs in registry.rulesets.values():
+        for v in rs.versions:
+            routes = [r for w in registry.rulesets.values() for x in w.versions
+                      if x.valid_from <= v.valid_from and (x.valid_to is None or x.valid_to >= v.valid_from)
+                      for r in x.routes.values()]
+            for rid, rule in v.rules.items():
+                if not rule.rule.discretionary:
+                    continue
+                lifting = [r for r in routes if r.when is None and
+                           (rid in r.route.lifts or any(t[4:] in rule.rule.tags for t in r.route.lifts if t.startswith("tag:")))]
+                if not lifting:
+                    out.append(Diagnostic("RR030", rule.origin.file, rule.origin.line, rid,
+                                          f"bevoegdheid zonder onvoorwaardelijke route in versie {v.version}",
+                                          f"power without an unconditional route in version {v.version}"))
+    return list({d.render(): d for d in out}.values())
+
+
 def _used_names(registry: Registry) -> set[str]:
     used = set()
     for rs in registry.rulesets.values():
@@ -475,7 +499,7 @@ def lint(path: Path) -> list[Diagnostic]:
         diags += _check_assessment(d) + _check_plain_text(d) + _check_condition(d, derived, params)
         if d.kind == "parameter" and f"{d.ruleset.id}.{d.id}" not in used:
             diags.append(_diag("RR017", d, "geen voorwaarde of tekst gebruikt deze parameter", "no condition or text uses this parameter"))
-    diags += _check_versions(registry) + _check_options(registry)
+    diags += _check_versions(registry) + _check_options(registry) + _check_powers(registry)
 
     tests: list[RuleTest] = []
     ids = {k for rs in registry.rulesets.values() for v in rs.versions for k in list(v.rules) + list(v.routes)}

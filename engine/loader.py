@@ -312,6 +312,8 @@ def _compile(meta: RulesetMeta, raw: _RawVersion, valid_to: dt.date | None, ns: 
 
     rules: dict[str, CompiledRule] = {}
     for rid, (rule, origin) in raw.rules.items():
+        if rule.applies_to:  # a rule on a legal act binds every form of it (facts.yaml `form_of`)
+            rule = rule.model_copy(update={"applies_to": vocab.with_forms(rule.applies_to)})
         cr = CompiledRule(rule=rule, ruleset=meta.id, version=version, origin=origin,
                           when=expr(rule.when, origin, rid), value=expr(rule.value, origin, rid),
                           reason=texts(rule.reason, rule.reason_en, origin, rid))
@@ -329,6 +331,8 @@ def _compile(meta: RulesetMeta, raw: _RawVersion, valid_to: dt.date | None, ns: 
         rules[rid] = cr
     routes = {}
     for rid, (route, origin) in raw.routes.items():
+        if route.applies_to:
+            route = route.model_copy(update={"applies_to": vocab.with_forms(route.applies_to)})
         routes[rid] = CompiledRoute(route=route, ruleset=meta.id, version=version, origin=origin,
                                     when=expr(route.when, origin, rid),
                                     reason=texts(route.reason, route.reason_en, origin, rid))

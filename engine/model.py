@@ -80,11 +80,17 @@ class Parameter(Strict):
     source: Source
     verified: bool = True
     note: str | None = None
+    # The least value the term can take by law (a municipal income limit is never below 100% of the norm,
+    # an asset limit never below 0). Rules use it to decide a case for every value an open term can take.
+    minimum: Decimal | None = None
 
     @model_validator(mode="after")
     def _open_term(self):
         if self.value is None and self.verified:
             raise ValueError("een parameter zonder waarde (open norm) heeft verified: false en een note over wat ontbreekt")
+        if self.minimum is not None and isinstance(self.value, (int, Decimal)) and not isinstance(self.value, bool) \
+                and self.value < self.minimum:
+            raise ValueError(f"de waarde ligt onder het wettelijke minimum ({self.minimum})")
         return self
 
 
@@ -127,6 +133,9 @@ class Rule(Strict):
     reason: str | None = None  # Dutch sentence, {fact} placeholders
     reason_en: str | None = None
     tags: tuple[str, ...] = ()
+    # block: a power to refuse ("het college kan weigeren"), not a prohibition. It is shown as a block the
+    # professional can argue against, and lint requires a route that lifts it without conditions.
+    discretionary: bool = False
     overrides: tuple[str, ...] = ()  # ground: statutory exception that sets these blocks aside
     conditions: tuple[str, ...] = ()  # ground: what must still hold (Dutch)
     conditions_en: tuple[str, ...] = ()
@@ -147,6 +156,8 @@ class Rule(Strict):
                 raise ValueError(f"een '{self.kind}'-regel heeft een Nederlandse 'reason' nodig")
             if self.fact or self.value:
                 raise ValueError("'fact' en 'value' horen alleen bij een 'derive'-regel")
+        if self.discretionary and self.kind != "block":
+            raise ValueError("'discretionary' hoort alleen bij een 'block'-regel (een bevoegdheid om te weigeren)")
         if self.kind != "ground" and (self.overrides or self.conditions or self.amounts):
             raise ValueError("'overrides', 'conditions' en 'amounts' horen alleen bij een 'ground'-regel")
         return self

@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import CaseError, NoRulesetInForce, Problem
 from .loader import CompiledRoute, CompiledRule, LoadedRulesets, Ruleset, RulesetVersion, load_rulesets
-from .model import Presumption
+from .model import Parameter, Presumption
 from .versions import in_force
 
 
@@ -31,6 +31,8 @@ class Bundle:
     lifted_by_route: dict[str, frozenset[str]]
     overridden_by: dict[str, tuple[CompiledRule, ...]]  # block id -> grounds that set it aside
     reads: dict[str, frozenset[str]] = field(default_factory=dict)  # option -> names its rules read
+    # every parameter "<ruleset>.<name>" in force, with the rule set that states it (open terms included)
+    parameters: dict[str, tuple[Parameter, str]] = field(default_factory=dict)
 
 
 def _layer_order(rulesets: dict[str, Ruleset]) -> list[str]:
@@ -53,8 +55,10 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
     params: dict[str, Any] = {}
     presumptions, derive, rules = [], [], {}
     routes: list[CompiledRoute] = []
+    parameters: dict[str, tuple[Parameter, str]] = {}
     for v in versions:
         params.update(v.param_env)
+        parameters.update({f"{v.id}.{k}": (p, v.id) for k, p in v.parameters.items()})
         presumptions.extend((p, v.id) for p in v.presumptions.values())
         derive.extend(v.derive_order)
         rules.update({rid: r for rid, r in v.rules.items() if r.rule.kind != "derive"})
@@ -103,7 +107,7 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
                   rules=rules, by_option={k: tuple(v) for k, v in by_option.items()},
                   routes_for_block={k: tuple(v) for k, v in routes_for_block.items()},
                   lifted_by_route=lifted_by_route, overridden_by={k: tuple(v) for k, v in overridden_by.items()},
-                  reads=reads)
+                  reads=reads, parameters=parameters)
 
 
 class Registry:

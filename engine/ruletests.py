@@ -309,13 +309,15 @@ def _check_option(o: dict, opt: str, e: Expect) -> list[Failure]:
                           f"{opt}: ground {rid} holds ({grounds[rid]}), which was not expected"))
     if opt in e.missing:
         facts = e.missing[opt]
-        if not facts and o["missing_facts"]:
-            out.append(_f(f"{opt}: geen ontbrekende feiten verwacht, kreeg {o['missing_facts']}",
-                          f"{opt}: no missing facts expected, got {o['missing_facts']}"))
+        # what is missing: the household's facts and the rule set's own open terms alike
+        missing = o["missing_facts"] + o.get("open_terms", [])
+        if not facts and missing:
+            out.append(_f(f"{opt}: geen ontbrekende feiten verwacht, kreeg {missing}",
+                          f"{opt}: no missing facts expected, got {missing}"))
         for fact in facts:
-            if fact not in o["missing_facts"]:
-                out.append(_f(f"{opt}: ontbrekend feit {fact} verwacht (ontbrekend: {o['missing_facts'] or 'geen'})",
-                              f"{opt}: missing fact {fact} expected (missing: {o['missing_facts']})"))
+            if fact not in missing:
+                out.append(_f(f"{opt}: ontbrekend feit {fact} verwacht (ontbrekend: {missing or 'geen'})",
+                              f"{opt}: missing fact {fact} expected (missing: {missing})"))
     return out
 
 

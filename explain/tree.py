@@ -42,7 +42,9 @@ def days(n: int, p: dict) -> str:
 def _lead(route: dict, p: dict) -> str:
     if route.get("lead_time_days") is None:
         return p["lead_unknown"].format(basis=route["lead_time_basis"])
-    return p["lead_days"].format(days=days(route["lead_time_days"], p), basis=route["lead_time_basis"])
+    # a figure from practice is shown as practice, never as a fact
+    wording = p["lead_days"] if route.get("lead_time_verified", True) else p["lead_practice"]
+    return wording.format(days=days(route["lead_time_days"], p), basis=route["lead_time_basis"])
 
 
 def _value(v: str, money_like: bool, lang: str) -> str:
@@ -78,6 +80,7 @@ def _route_order(route: dict) -> tuple:
 
 def _option_node(option: dict, decision: dict, labels: dict, p: dict, lang: str) -> dict:
     within = (decision.get("need") or {}).get("needed_within_days")
+    terms = {t["parameter"]: t["title"] for t in decision.get("open_terms", ())}
     children = []
     for b in option["blocked_by"]:
         kids = [node("detail", b["reason"])] if b.get("reason") else []
@@ -85,9 +88,14 @@ def _option_node(option: dict, decision: dict, labels: dict, p: dict, lang: str)
             kids.append(node("threshold", p["threshold"].format(
                 label=t["label"], op=p["ops"][t["operator"]], limit=_value(t["limit"], t["money"], lang),
                 value=_value(t["value"], t["money"], lang))))
-        children.append(node("block", f"{p['blocked_by']}: {b['title']} ({cite(b['source'], lang)}){_flags(b, p)}.", kids))
+        head = p["power"] if b.get("discretionary") else p["blocked_by"]
+        children.append(node("block", f"{head}: {b['title']} ({cite(b['source'], lang)}){_flags(b, p)}.", kids))
     for b in option.get("possible_blocks", ()):
-        kids = [node("detail", p["missing"].format(facts=", ".join(labels.get(f, f) for f in b["missing_facts"])))]
+        kids = []
+        if b["missing_facts"]:
+            kids.append(node("detail", p["missing"].format(facts=", ".join(labels.get(f, f) for f in b["missing_facts"]))))
+        if b.get("open_terms"):
+            kids.append(node("detail", p["open_term"].format(terms=", ".join(terms.get(t, t) for t in b["open_terms"]))))
         children.append(node("block", f"{p['may_block']}: {b['title']} ({cite(b['source'], lang)}){_flags(b, p)}.", kids))
     for g in option["grounds"]:
         kids = [node("detail", g["reason"])] if g.get("reason") else []
@@ -110,7 +118,8 @@ def _advice(decision: dict, p: dict) -> dict | None:
     best = None
     for o in decision["options"]:
         for r in o["routes"]:
-            if r["status"] == "available" and r.get("in_time") is not False and r.get("lead_time_days") is not None:
+            if r["status"] == "available" and r.get("in_time") is not False and r.get("lead_time_days") is not None \
+                    and r.get("lead_time_verified", True):
                 if best is None or r["lead_time_days"] < best["lead_time_days"]:
                     best = r
     if best is None:
@@ -137,6 +146,9 @@ def build(decision: dict, lang: str = "nl", labels: dict | None = None) -> list[
     if decision["missing_facts"]:
         nodes.append(node("section", p["questions"],
                           [node("question", q_labels.get(f, labels.get(f, f))) for f in decision["missing_facts"]]))
+    if decision.get("open_terms"):
+        nodes.append(node("section", p["open_terms"], [node("question", f"{t['title']} ({t['ruleset']}).")
+                                                        for t in decision["open_terms"]]))
     if decision.get("presumptions"):
         nodes.append(node("section", p["presumptions"],
                           [node("presumption", f"{x['title']} ({cite(x['source'], lang)}).") for x in decision["presumptions"]]))

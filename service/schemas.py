@@ -56,10 +56,21 @@ class RuleHit(Out):
 
 class Block(RuleHit):
     thresholds: list[Threshold] | None = None
+    discretionary: bool | None = Field(default=None, description=(
+        "Alleen aanwezig (true) bij een bevoegdheid om te weigeren ('het college kan weigeren'): geen verbod; "
+        "er is altijd een route om het college te vragen de bevoegdheid niet te gebruiken"))
 
 
-class PossibleBlock(RuleHit):
-    missing_facts: list[str] = Field(description="De feiten die bepalen of deze regel blokkeert")
+class PossibleBlock(Block):
+    missing_facts: list[str] = Field(description="De feiten van het huishouden die bepalen of deze regel blokkeert")
+    open_terms: list[str] = Field(default_factory=list, description=(
+        "Bedragen of percentages die de regelset zelf niet kent (open normen) en die bepalen of deze regel blokkeert"))
+
+
+class OpenTerm(Out):
+    parameter: str = Field(description="Naam van de parameter, <regelset>.<naam>")
+    ruleset: str
+    title: str
 
 
 class GroundAmount(Out):
@@ -88,6 +99,8 @@ class RouteResult(Out):
     discretionary: bool = Field(description="true: mogelijk en te onderbouwen, nooit 'toegekend'")
     lead_time_days: int | None
     lead_time_basis: str
+    lead_time_verified: bool | None = Field(default=None, description=(
+        "false: de doorlooptijd komt uit de praktijk, niet uit de wet; dan is in_time null"))
     in_time: bool | None = Field(description="Of de route op tijd kan voor need.needed_within_days; null: onbekend")
     argue: str = Field(description="Wat moet worden onderbouwd")
     evidence: list[str]
@@ -105,7 +118,8 @@ class OptionDecision(Out):
     possible_blocks: list[PossibleBlock]
     routes: list[RouteResult]
     grounds: list[Ground]
-    missing_facts: list[str]
+    missing_facts: list[str] = Field(description="Feiten van het huishouden die nog ontbreken")
+    open_terms: list[str] = Field(default_factory=list, description="Open normen van de regelset die de uitkomst bepalen")
 
 
 class Question(Out):
@@ -157,6 +171,8 @@ class Decision(Out):
     options: list[OptionDecision]
     missing_facts: list[str]
     questions: list[Question]
+    open_terms: list[OpenTerm] = Field(default_factory=list, description=(
+        "Bedragen of percentages die in de regelset niet bekend zijn (NOT FOUND) en de uitkomst bepalen; nooit een vraag aan het huishouden"))
     presumptions: list[UsedPresumption]
     rulesets: list[RulesetUsed]
     kassabon: Kassabon | None

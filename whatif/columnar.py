@@ -812,7 +812,8 @@ def _option_outputs(option, blocks, grounds, routes, bundle: Bundle, held, masks
     relevant = [a | p for a, p in zip(c["a"], possible)]
     blocked = anyof([a & ~av & ~cd for a, av, cd in zip(c["a"], c["av"], c["cd"])])
     clear = ~anyof(relevant)
-    routed = ~anyof(possible) & ~anyof([a & ~av for a, av in zip(c["a"], c["av"])])
+    # as the core: a block that may hold but has an available route does not leave the case undecided
+    routed = ~anyof([p & ~av for p, av in zip(possible, c["av"])]) & ~anyof([a & ~av for a, av in zip(c["a"], c["av"])])
     code = (pl.when(blocked).then(3).when(clear).then(0).when(routed).then(1).otherwise(2)).cast(pl.UInt32)
     asked = (pl.col(ASKED) & pl.lit(asked_bit, dtype=U64)) != 0
     status = pl.when(asked).then(pl.lit(pl.Series(STATUSES, dtype=STATUS)).gather(code))
@@ -880,6 +881,7 @@ class ColumnarResult:
     options: tuple[str, ...]
     keep: tuple[str, ...] = ()
     kinds: tuple[str, ...] = LISTS  # the bit sets computed
+    facts: frozenset[str] = frozenset()  # the household facts; any other missing name is an open term
 
     def decode(self, rows: pl.DataFrame | None = None, options: Iterable[str] | None = None) -> pl.DataFrame:
         """The bit sets of `rows` (default: all) as lists of rule, route and fact ids, long format."""
@@ -940,7 +942,7 @@ def evaluate(frame: pl.DataFrame | pl.LazyFrame, registry: Registry, options: It
     keys, plans = plans_for(lf, registry, options)
     table = run_plans(lf, keys, plans, keep, kinds).collect()
     return ColumnarResult(table=table, codebooks={i: p.codebook for i, p in plans.items()}, options=options,
-                          keep=tuple(keep), kinds=tuple(kinds))
+                          keep=tuple(keep), kinds=tuple(kinds), facts=frozenset(registry.vocabulary.facts))
 
 
 def decode(result: ColumnarResult, rows: pl.DataFrame, options: Iterable[str] | None = None) -> pl.DataFrame:
@@ -964,15 +966,20 @@ def decode(result: ColumnarResult, rows: pl.DataFrame, options: Iterable[str] | 
             for kind, w in zip(kinds, words):
                 names = book.names(kind, option).decode(w)
                 lists[kind].append(sorted(names) if kind in ("missing", "route_missing") else names)
-        missing = [a + b for a, b in zip(lists.pop("missing", []), lists.pop("route_missing", []))]
+        names = [a + b for a, b in zip(lists.pop("missing", []), lists.pop("route_missing", []))]
+        # as the core: the household's missing facts apart from the rule set's open terms
+        missing = [[n for n in ns if n in result.facts] for ns in names]
+        open_terms = [[n for n in ns if n not in result.facts] for ns in names]
         lookup = distinct.with_columns(
             *(pl.Series(k, v, dtype=pl.List(pl.String)) for k, v in lists.items()),
-            *([pl.Series("missing_facts", missing, dtype=pl.List(pl.String))] if "missing" in kinds else []))
+            *([pl.Series("missing_facts", missing, dtype=pl.List(pl.String)),
+               pl.Series("open_terms", open_terms, dtype=pl.List(pl.String))] if "missing" in kinds else []))
         frames.append(part.select(CASE_ID, *bits, pl.lit(option).alias("option"),
                                   pl.col(col("status", option)).alias("status"),
                                   pl.col(col("first_block", option)).alias("first_block"))
                       .join(lookup, on=bits, how="left", maintain_order="left").drop(bits))
     if not frames:
         return pl.DataFrame(schema={CASE_ID: pl.String, "option": pl.String, "status": STATUS, "first_block": pl.String,
-                                    **{k: pl.List(pl.String) for k in LISTS[:-2]}, "missing_facts": pl.List(pl.String)})
+                                    **{k: pl.List(pl.String) for k in LISTS[:-2]}, "missing_facts": pl.List(pl.String),
+                                    "open_terms": pl.List(pl.String)})
     return pl.concat(frames)

@@ -84,4 +84,4 @@ def evaluate_parquet(client, paths: Iterable[str | Path], registry: Registry, op
     futures = client.map(run_partition, paths, *([s] * len(paths) for s in shared), keep=keep, kinds=kinds, pure=False)
     tables = [pl.read_ipc(io.BytesIO(b)) for b in client.gather(futures)]
     return ColumnarResult(table=pl.concat(tables), codebooks={i: p.codebook for i, p in plans.items()},
-                          options=options, keep=keep, kinds=kinds)
+                          options=options, keep=keep, kinds=kinds, facts=frozenset(registry.vocabulary.facts))

@@ -36,7 +36,8 @@ def test_welding_mask_names_every_block_and_route(registry, welding_case):
     routes = {r["route"]: r for r in option(d, "in_kind")["routes"]}
     assert routes["zaanstad.maatwerkbudget"]["in_time"] is True
     assert routes["zaanstad.maatwerkbudget"]["decided_by"] == "wijkteam"
-    assert routes["pw.16.1.zeer_dringende_redenen"]["in_time"] is False
+    # art. 16 has no statutory period: a lead time from practice never says "too late"
+    assert routes["pw.16.1.zeer_dringende_redenen"]["in_time"] is None
     assert routes["wsnp.draagkracht_op_vtlb"]["confidence"] == "assessment"
     assert option(d, "cash_gift")["status"] == "blocked"
     assert d["kassabon"] == {"cost_once": "1100.00", "avoided_per_year": "16428.72", "avoided_once": "0.00",
@@ -55,6 +56,7 @@ def test_income_at_the_limit_is_not_blocked_but_one_cent_above_is(registry, weld
 
 def test_unknown_income_is_never_read_as_no_block(registry, welding_case):
     del welding_case["income"]
+    welding_case["need"]["at_risk"] = "other"  # no maatwerk budget that would lift the limit either way
     special = option(decide(registry, welding_case), "special_assistance")
     assert special["status"] == "needs_information"
     assert special["missing_facts"][0] == "income.net_monthly"
@@ -127,8 +129,14 @@ def test_young_applicant_route_exists_only_from_2026(registry):
     assert option(decide(registry, case), "bijstand")["status"] == "blocked"
 
 
-def test_open_local_term_asks_instead_of_guessing(registry, welding_case):
+def test_open_local_term_is_named_apart_from_the_households_facts(registry, welding_case):
     welding_case["municipality"] = "groningen"
-    special = option(decide(registry, welding_case), "special_assistance")
+    welding_case["debts"]["regime"] = "none"
+    d = decide(registry, welding_case)
+    special = option(d, "special_assistance")
     assert special["status"] == "needs_information"
-    assert "groningen.percentage_inkomensgrens" in special["missing_facts"]
+    assert "groningen.percentage_inkomensgrens" in special["open_terms"]
+    assert "groningen.percentage_inkomensgrens" not in special["missing_facts"]
+    assert "groningen.percentage_inkomensgrens" not in [q["fact"] for q in d["questions"]]
+    term = next(t for t in d["open_terms"] if t["parameter"] == "groningen.percentage_inkomensgrens")
+    assert term["ruleset"] == "groningen" and "bijzondere bijstand" in term["title"].lower()

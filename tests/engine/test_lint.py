@@ -98,6 +98,9 @@ routes:""")}, ("RR013", "demo.4.uitzondering")),
     # a placeholder in text that is not filled in
     ({"demo/2024-01-01/rules.yaml": V24.replace("argue: Leg uit waarom.", "argue: Leg uit waarom {demo.grens}.")},
      ("RR024", "demo.3.ouderen")),
+    # a power to refuse ("kan weigeren") whose only route has conditions: it would read as a prohibition
+    ({"demo/2024-01-01/rules.yaml": V24.replace("    applies_to: [opt_a]\n", "    applies_to: [opt_a]\n    discretionary: true\n")},
+     ("RR030", "demo.2.grens")),
 ])
 def test_each_mistake_gives_its_code(tmp_path, files, expected):
     found = codes(demo.write(tmp_path, files))
@@ -128,4 +131,4 @@ def test_the_bundled_rule_sets_have_no_errors_and_list_their_open_terms():
     diags = lint(RULESETS)
     assert not [d for d in diags if d.severity == "error"]
     open_terms = {d.id for d in diags if d.code == "RR009"}
-    assert {"drempel_35_2", "starterskrediet_max", "percentage_inkomensgrens", "pw.22a.1.kostendelersnorm"} <= open_terms
+    assert {"draagkrachtperiode_maanden", "vrijlating_31_2_n_max", "percentage_inkomensgrens", "pw.22a.1.kostendelersnorm"} <= open_terms

@@ -37,6 +37,7 @@ def single(decision: dict) -> dict:
             "routes": sorted((r["route"], r["status"]) for r in o["routes"]),
             "grounds": sorted((g["rule"], g["status"]) for g in o["grounds"]),
             "missing_facts": o["missing_facts"],
+            "open_terms": o["open_terms"],
         }
     return out
 
@@ -52,6 +53,7 @@ def batch(long: pl.DataFrame) -> dict[str, dict]:
                              + [(x, "unavailable") for x in r["routes_unavailable"]]),
             "grounds": sorted([(x, "applies") for x in r["grounds"]] + [(x, "conditional") for x in r["grounds_conditional"]]),
             "missing_facts": r["missing_facts"],
+            "open_terms": r["open_terms"],
         }
     return out
 
@@ -109,6 +111,7 @@ def test_money_is_exact_at_the_cent(registry):
 def test_unknown_facts_name_themselves_per_option(registry):
     case = lasmasker()
     del case["income"]
+    case["need"]["at_risk"] = "other"
     long = columnar.evaluate(case_table([parse_case(case)], registry.vocabulary), registry).decode()
     special = long.filter(pl.col("option") == "special_assistance").row(0, named=True)
     assert special["status"] == "needs_information"
@@ -120,7 +123,8 @@ def test_an_open_term_is_unknown_with_its_own_name(registry):
     case = dict(lasmasker(), municipality="groningen")
     long = columnar.evaluate(case_table([parse_case(case)], registry.vocabulary), registry).decode()
     special = long.filter(pl.col("option") == "special_assistance").row(0, named=True)
-    assert "groningen.percentage_inkomensgrens" in special["missing_facts"]
+    assert "groningen.percentage_inkomensgrens" in special["open_terms"]
+    assert "groningen.percentage_inkomensgrens" not in special["missing_facts"]
 
 
 def test_a_construct_it_cannot_compile_is_named_with_file_and_line():
