@@ -276,7 +276,8 @@ def _option(option: str, bundle: Bundle, env: dict, holds: _Holds, vocab: Vocabu
         if limits:
             item["thresholds"] = limits
         blocked_by.append(item)
-    ordered = sorted(missing) + sorted(route_missing - missing)
+    # a block that holds for certain with no route at all decides the option: no fact can change it, so none is asked
+    ordered = [] if status == "blocked" else sorted(missing) + sorted(route_missing - missing)
     return {
         "option": option,
         "title": vocab.option_title(option, lang),

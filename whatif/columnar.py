@@ -845,7 +845,8 @@ def _option_outputs(option, blocks, grounds, routes, bundle: Bundle, held, masks
         g_applies.append(true(h))
         g_cond.append(counted)
         g_masks.append(Masks.where(counted, hm))
-    missing = masks.union(*block_masks, *g_masks)
+    # as the core: nothing is asked where a block without any route decides the option
+    missing = Masks.where(code != 3, masks.union(*block_masks, *g_masks))
 
     first = pl.lit(None, dtype=pl.UInt32)
     for i in reversed(range(len(blocks))):
