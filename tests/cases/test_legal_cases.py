@@ -16,7 +16,8 @@ An option's expectation may give:
 A case may also give `explanation_includes` / `explanation_excludes`: text that the Dutch explanation (the text a
 professional pastes into a client file) must / must not contain.
 A block, route or ground is named by any of `rule`/`route` (id), `ruleset`, `law`, `article`, `paragraph`,
-`onderdeel`, `discretionary`: every key given must equal the decision's value.
+`onderdeel`, `discretionary`: every key given must equal the decision's value; a ground may also give
+`amounts` ({name: value}) that it must compute.
 """
 from __future__ import annotations
 
@@ -50,6 +51,11 @@ def _params():
 def _matches(item: dict, want: dict) -> bool:
     source = item.get("source") or {}
     for key, value in want.items():
+        if key == "amounts":  # {name: value}: the amounts a ground computes, e.g. the part of the earnings left free
+            got_amounts = item.get("amounts") or {}
+            if any(str((got_amounts.get(n) or {}).get("value")) != str(v) for n, v in value.items()):
+                return False
+            continue
         got = item.get(key) if key in TOP_KEYS else source.get(key)
         if got != value and str(got) != str(value):
             return False
@@ -124,6 +130,9 @@ def test_decision_is_right_in_law(path: Path, want: dict, registry):
     problems += [f"the explanation contains {t!r}" for t in want.get("explanation_excludes", []) if t in text]
     options = {o["option"]: o for o in decision["options"]}
     for name, spec in want["options"].items():
+        if name not in options:
+            problems.append(f"{name}: the decision has no such option")
+            continue
         problems += _check_option(options[name], spec)
     assert not problems, (f"{path.parent.name}/{path.name} ({want['law']}):\n  " + "\n  ".join(problems)
                           + f"\n  reasoning: {want['reasoning'].strip()}")
