@@ -246,13 +246,14 @@ def _option(option: str, bundle: Bundle, env: dict, holds: _Holds, vocab: Vocabu
                 best = status
         lift_state[b.id] = best
 
-    # A block that may hold but has an available route leaves the answer at worst route_available.
+    # Determinate only when every value the missing facts can take gives the same status: with a block that
+    # holds and every block (holding or possible) lifted by an available route, it is route_available either way.
     undecided = [b for b, _ in possible if lift_state[b.id] != "available"]
     if any(lift_state[b.id] == "none" for b in active):
         status = "blocked"
     elif not active and not possible:
         status = "allowed"
-    elif not undecided and all(lift_state[b.id] == "available" for b in active):
+    elif all(lift_state[b.id] == "available" for b in active) and (not possible or (active and not undecided)):
         status = "route_available"
     else:
         status = "needs_information"

@@ -812,8 +812,9 @@ def _option_outputs(option, blocks, grounds, routes, bundle: Bundle, held, masks
     relevant = [a | p for a, p in zip(c["a"], possible)]
     blocked = anyof([a & ~av & ~cd for a, av, cd in zip(c["a"], c["av"], c["cd"])])
     clear = ~anyof(relevant)
-    # as the core: a block that may hold but has an available route does not leave the case undecided
-    routed = ~anyof([p & ~av for p, av in zip(possible, c["av"])]) & ~anyof([a & ~av for a, av in zip(c["a"], c["av"])])
+    # as the core: determinate when a block holds and every block, holding or possible, has an available route
+    lifted_all = ~anyof([a & ~av for a, av in zip(c["a"], c["av"])])
+    routed = lifted_all & (~anyof(possible) | (anyof(c["a"]) & ~anyof([p & ~av for p, av in zip(possible, c["av"])])))
     code = (pl.when(blocked).then(3).when(clear).then(0).when(routed).then(1).otherwise(2)).cast(pl.UInt32)
     asked = (pl.col(ASKED) & pl.lit(asked_bit, dtype=U64)) != 0
     status = pl.when(asked).then(pl.lit(pl.Series(STATUSES, dtype=STATUS)).gather(code))

@@ -107,8 +107,7 @@ def test_only_known_facts_reach_durable_and_only_as_integers(monkeypatch):
     leaf = next(leaf for leaf in spy.version.leaves if "income.net_monthly" in leaf.source)
     assert all(f"a{leaf.index}" not in fact for fact in spy.sent)
     special = next(o for o in decision["options"] if o["option"] == "special_assistance")
-    # the limit may hold, but the maatwerk budget lifts it either way; the income is still asked
-    assert special["status"] == "route_available"
+    assert special["status"] == "needs_information"
     assert "income.net_monthly" in special["missing_facts"]
 
 
