@@ -1,6 +1,6 @@
 """The explanation as a tree of nodes, built from a public decision; renderers turn it into text.
 
-A node is `{"kind": ..., "text": ..., "children": [...]}`. Kinds: title, intro, advice, option,
+A node is `{"kind": ..., "text": ..., "children": [...]}`. Kinds: title, warning, intro, advice, option,
 block, threshold, route, detail, ground, question, presumption, kassabon, ruleset, section.
 """
 from __future__ import annotations
@@ -94,6 +94,8 @@ def _option_node(option: dict, decision: dict, labels: dict, p: dict, lang: str)
         for name, a in (g.get("amounts") or {}).items():
             if a["value"] is not None:
                 shown = money(Decimal(a["value"]), lang) if a["unit"].startswith("EUR") else a["value"]
+                if g.get("provisional"):
+                    shown += f" ({p['provisional_amount']})"
                 kids.append(node("detail", p["amount"].format(title=a["title"], value=shown)))
         if g.get("conditions"):
             kids.append(node("detail", f"{p['conditions']}: " + " ".join(g["conditions"])))
@@ -103,7 +105,16 @@ def _option_node(option: dict, decision: dict, labels: dict, p: dict, lang: str)
         children.append(node("section", p["routes"], [_route_node(r, within, labels, p, lang) for r in routes]))
     if option["missing_facts"]:
         children.append(node("detail", p["missing"].format(facts=", ".join(labels.get(f, f) for f in option["missing_facts"]))))
-    return node("option", f"{option['title']}: {p['status'][option['status']]}.", children)
+    status = p["status"][option["status"]]
+    if option.get("provisional"):
+        status += f" ({p['provisional']})"
+    return node("option", f"{option['title']}: {status}.", children)
+
+
+def warning_nodes(decision: dict, p: dict) -> list[dict]:
+    """The notices that belong at the top: figures past a rule set's horizon, one per rule set."""
+    return [node("warning", p["warning"].format(ruleset=w["ruleset"], message=w["message"]))
+            for w in decision.get("warnings", ())]
 
 
 def _advice(decision: dict, p: dict) -> dict | None:
@@ -126,6 +137,7 @@ def build(decision: dict, lang: str = "nl", labels: dict | None = None) -> list[
     q_labels = {q["fact"]: q["question"] for q in decision.get("questions", ())}
     nodes = [
         node("title", p["title"].format(case_id=decision["case_id"])),
+        *warning_nodes(decision, p),
         node("intro", p["intro"].format(date=date(dt.date.fromisoformat(decision["reference_date"]), lang),
                                         municipality=decision.get("municipality_name") or decision.get("municipality", ""),
                                         outcome=p["status"][decision["outcome"]])),
