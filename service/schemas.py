@@ -70,6 +70,8 @@ class GroundAmount(Out):
 
 class Ground(RuleHit):
     status: Literal["applies", "conditional"]
+    provisional: bool | None = Field(default=None, description="true: de bedragen zijn berekend met bedragen van vóór "
+                                     "de peildatum (zie warnings)")
     conditions: list[str]
     amounts: dict[str, GroundAmount] | None = None
     overrides: list[str] | None = Field(default=None, description="Blokkades die deze wettelijke uitzondering opzij zet")
@@ -106,6 +108,20 @@ class OptionDecision(Out):
     routes: list[RouteResult]
     grounds: list[Ground]
     missing_facts: list[str]
+    provisional: bool | None = Field(default=None, description="true: de status hangt af van bedragen die voor de "
+                                     "peildatum nog niet bekend zijn (zie warnings)")
+
+
+class DecisionWarning(Out):
+    """Something the reader must know before using the decision."""
+
+    code: Literal["figures_not_known"] = Field(description="figures_not_known: de peildatum ligt na de horizon van "
+                                               "een gebruikte regelset; er is gerekend met de laatst bekende bedragen")
+    message: str = Field(examples=["De bedragen per 1 januari 2027 zijn nog niet bekend; deze toets rekent met die "
+                                   "van 1 juli 2026."])
+    ruleset: str = Field(description="Id van de regelset", examples=["participatiewet"])
+    known_until: str | None = Field(default=None, description="Laatste dag waarvoor de bedragen bekend zijn",
+                                    examples=["2026-12-31"])
 
 
 class Question(Out):
@@ -154,6 +170,8 @@ class Decision(Out):
     municipality: str
     municipality_name: str | None = None
     outcome: Status
+    warnings: list[DecisionWarning] = Field(default_factory=list, description="Waarschuwingen, bv. bedragen die "
+                                            "voor de peildatum nog niet bekend zijn; leeg als er geen zijn")
     options: list[OptionDecision]
     missing_facts: list[str]
     questions: list[Question]
