@@ -1,13 +1,31 @@
-"""`regelruimte rulesets list|show ID`: what the engine knows, per version."""
+"""`regelruimte rulesets list|show ID|diff A B|changelog ID`: what the engine knows, per version,
+and what changed between versions."""
 from __future__ import annotations
+
+from engine import diff as versions_diff
+from explain import diff as diff_render
 
 from .catalogue import detail, summary
 from .cli import command, dumps, load_registry
 
 
+def _emit(data: dict, rows, fmt: str) -> int:
+    if fmt == "json":
+        print(dumps(data), end="")
+    else:
+        print((diff_render.markdown if fmt == "markdown" else diff_render.text)(rows), end="")
+    return 0
+
+
 @command("rulesets")
 def rulesets(args) -> int:
     registry = load_registry(args.rulesets)
+    if args.action == "diff":
+        data = versions_diff.diff_refs(registry, args.old, args.new)
+        return _emit(data, diff_render.lines(data, args.lang), args.format)
+    if args.action == "changelog":
+        data = versions_diff.changelog(registry, args.id)
+        return _emit(data, diff_render.changelog_lines(data, args.lang), args.format)
     if args.action == "list":
         data = summary(registry)
         if args.json:
