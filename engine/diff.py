@@ -41,13 +41,14 @@ def parse_ref(text: str, field: str) -> tuple[str, str]:
 def find_version(registry, rid: str, version: str, field: str):
     rs = registry.rulesets.get(rid)
     if rs is None:
-        raise DiffInputError([Problem(f"onbekende regelset '{rid}' (bekend: {', '.join(registry.order)})",
-                                      f"unknown rule set '{rid}' (known: {', '.join(registry.order)})", field=field)])
+        raise DiffInputError([Problem(f"onbekende regelset (bekend: {', '.join(registry.order)})",
+                                      f"unknown rule set (known: {', '.join(registry.order)})", field=field)])
     v = next((x for x in rs.versions if x.version == version), None)
     if v is None:
         known = ", ".join(x.version for x in rs.versions)
-        raise DiffInputError([Problem(f"regelset '{rid}' heeft geen versie {version} (wel: {known})",
-                                      f"rule set '{rid}' has no version {version} (known: {known})", field=field)])
+        raise DiffInputError([Problem(f"regelset '{rid}' heeft geen versie met die ingangsdatum (wel: {known})",
+                                      f"rule set '{rid}' has no version with that start date (known: {known})",
+                                      field=field)])
     return v
 
 
@@ -143,8 +144,8 @@ def changelog(registry, rid: str) -> dict:
     """Per version, newest first: the period it is in force, its note, its horizon and what changed."""
     rs = registry.rulesets.get(rid)
     if rs is None:
-        raise DiffInputError([Problem(f"onbekende regelset '{rid}' (bekend: {', '.join(registry.order)})",
-                                      f"unknown rule set '{rid}' (known: {', '.join(registry.order)})", field="ruleset")])
+        raise DiffInputError([Problem(f"onbekende regelset (bekend: {', '.join(registry.order)})",
+                                      f"unknown rule set (known: {', '.join(registry.order)})", field="ruleset")])
     entries: list[dict[str, Any]] = []
     for prev, v in zip([None, *rs.versions], rs.versions):
         entry = _ref(v)

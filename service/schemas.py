@@ -305,3 +305,44 @@ class Readiness(BaseModel):
     loaded_at: str | None
     rulesets: dict[str, int] = Field(description="Aantal versies per geladen regelset")
     last_reload_error: list[ProblemOut] | None = None
+
+
+# --- version diffs ------------------------------------------------------------------------------
+
+class VersionRef(Out):
+    id: str
+    version: str
+    valid_from: str
+    valid_to: str | None
+    digest: str
+    changes: str | None
+    horizon: dict | None = Field(description="{figures_of, known_until}: de datum van de bedragen en de laatste dag "
+                                 "waarvoor ze bekend zijn; null als de regelset geen geïndexeerde bedragen heeft")
+
+
+class DiffPart(Out):
+    added: list[dict]
+    removed: list[dict]
+    changed: list[dict] = Field(description="Per item de gewijzigde velden: {field, old, new}; bij parameters ook "
+                                "old en new (de waarde) en old_source en new_source")
+
+
+class VersionDiff(Out):
+    """What changed between two versions of one rule set."""
+
+    ruleset: str
+    from_: VersionRef = Field(alias="from")
+    to: VersionRef
+    parameters: DiffPart
+    rules: DiffPart
+    routes: DiffPart
+    empty: bool
+
+
+class Changelog(Out):
+    """Per version, newest first: its period, horizon, note and what it added, removed or changed."""
+
+    ruleset: str
+    title: str
+    versions: list[dict]
+
