@@ -60,7 +60,7 @@ def _source(source: dict | None, lang: str) -> str:
     return f"{text} <{source['url']}>" if source.get("url") else text
 
 
-def _field_value(field: str, value, lang: str) -> str:
+def field_text(field: str, value, lang: str) -> str:
     if value is None:
         return _words(lang)["absent"]
     if field == "source":
@@ -109,8 +109,8 @@ def lines(d: dict, lang: str = "nl") -> list[tuple[int, str]]:
             out.append((1, text))
             for c in x["changes"]:
                 if c["field"] not in ("value", "source"):
-                    out.append((2, f"{names.get(c['field'], c['field'])}: {_field_value(c['field'], c['old'], lang)} → "
-                                   f"{_field_value(c['field'], c['new'], lang)}"))
+                    out.append((2, f"{names.get(c['field'], c['field'])}: {field_text(c['field'], c['old'], lang)} → "
+                                   f"{field_text(c['field'], c['new'], lang)}"))
             if x["old_source"] and x["new_source"] and cite(x["old_source"], lang) != cite(x["new_source"], lang):
                 out.append((2, f"{w['source']}: {_source(x['old_source'], lang)} → {_source(x['new_source'], lang)}"))
     for part in ("rules", "routes"):
@@ -125,8 +125,8 @@ def lines(d: dict, lang: str = "nl") -> list[tuple[int, str]]:
         for x in items["changed"]:
             out.append((1, f"~ {x['id']}: {x['title']} ({w['changed']})"))
             for c in x["changes"]:
-                out.append((2, f"{names.get(c['field'], c['field'])}: {_field_value(c['field'], c['old'], lang)} → "
-                               f"{_field_value(c['field'], c['new'], lang)}"))
+                out.append((2, f"{names.get(c['field'], c['field'])}: {field_text(c['field'], c['old'], lang)} → "
+                               f"{field_text(c['field'], c['new'], lang)}"))
     return out
 
 
