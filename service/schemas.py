@@ -141,6 +141,8 @@ class RulesetUsed(Out):
     id: str
     version: str
     digest: str
+    url: str | None = Field(default=None, description="De regeling zelf: de wettekst zoals die op de peildatum gold, "
+                            "of de gemeentelijke regeling (CVDR)")
 
 
 class Kassabon(Out):

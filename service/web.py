@@ -24,6 +24,7 @@ from engine.errors import CaseError, NoRulesetInForce, Problem
 from engine.templates import date as write_date
 from engine.templates import money as write_money
 from engine.templates import number as write_number
+from engine.sources import case_law_url, dated_url
 from engine.yamlsource import SourceError, parse_text
 from explain import diff as diff_render
 from explain.tree import _route_order as route_order
@@ -42,6 +43,7 @@ templates.env.filters["money"] = lambda v, lang="nl": _money(v, lang)
 templates.env.filters["number"] = lambda v, lang="nl": write_number(Decimal(str(v)), lang)
 templates.env.filters["longdate"] = lambda v, lang="nl": write_date(dt.date.fromisoformat(v), lang) if v else ""
 templates.env.globals["cite"] = cite
+templates.env.globals["case_law_url"] = case_law_url
 templates.env.filters["param_value"] = lambda v, unit, lang="nl": diff_render.value_text(v, unit, lang)
 templates.env.filters["field_value"] = lambda v, field, lang="nl": diff_render.field_text(field, v, lang)
 templates.env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
@@ -264,4 +266,6 @@ async def rule_page(request: Request, ruleset_id: str, version: str, rule_id: st
         item = catalogue.rule_detail(request.app.state.live.current, ruleset_id, version, rule_id)
     except catalogue.NotFound as exc:
         return _page(request, "error.html", {"problems": exc.problems}, status=404)
+    if item["source"].get("url"):  # the text as it read when this version took effect
+        item["source"]["url"] = dated_url(item["source"]["url"], dt.date.fromisoformat(item["version"]))
     return _page(request, "rule.html", {"r": item})
