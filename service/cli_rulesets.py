@@ -35,8 +35,9 @@ def rulesets(args) -> int:
             print(f"{rs['id']:<16} {rs['title']}")
             for v in rs["versions"]:
                 until = f" t/m {v['valid_to']}" if v["valid_to"] else ""
+                known = f"  bedragen t/m {v['horizon']['known_until']}" if v["horizon"] else ""
                 print(f"  {v['version']}{until:<15} {v['rules']:>3} regels {v['routes']:>3} routes "
-                      f"{v['parameters']:>3} parameters  {v['digest'][:19]}…")
+                      f"{v['parameters']:>3} parameters  {v['digest'][:19]}…{known}")
         return 0
     data = detail(registry, args.id, args.version)
     if args.json:

@@ -228,12 +228,21 @@ class BatchResponse(BaseModel):
 # --- rule sets ----------------------------------------------------------------------------------
 
 
+class Horizon(BaseModel):
+    """Until when a version's figures are known."""
+
+    figures_of: str = Field(description="De datum van de bedragen waarmee de versie rekent", examples=["2026-07-01"])
+    known_until: str = Field(description="De laatste dag waarvoor ze bekend zijn", examples=["2026-12-31"])
+
+
 class VersionSummary(BaseModel):
     version: str
     valid_from: str
     valid_to: str | None
     digest: str
     changes: str | None
+    horizon: Horizon | None = Field(default=None, description="Tot wanneer de bedragen bekend zijn; null: geen "
+                                    "geïndexeerde bedragen")
     rules: int
     routes: int
     parameters: int
@@ -274,6 +283,7 @@ class RulesetDetail(BaseModel):
     valid_to: str | None
     digest: str
     changes: str | None
+    horizon: Horizon | None = None
     parameters: dict[str, ParameterOut]
     presumptions: list[Presumption]
     rules: list[RuleOut]
@@ -318,8 +328,8 @@ class VersionRef(Out):
     valid_to: str | None
     digest: str
     changes: str | None
-    horizon: dict | None = Field(description="{figures_of, known_until}: de datum van de bedragen en de laatste dag "
-                                 "waarvoor ze bekend zijn; null als de regelset geen geïndexeerde bedragen heeft")
+    horizon: Horizon | None = Field(description="Tot wanneer de bedragen bekend zijn; null als de regelset geen "
+                                    "geïndexeerde bedragen heeft")
 
 
 class DiffPart(Out):
