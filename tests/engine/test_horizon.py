@@ -65,12 +65,20 @@ def test_a_status_that_reads_a_stale_figure_is_provisional_and_one_that_does_not
 
 
 def test_an_amount_computed_with_stale_figures_is_marked(registry):
-    decision = decide(household_case("2027-02-01"), registry)
-    [option] = [o for o in decision["options"] if o["option"] == "earnings_exemption"]
-    grounds = {g["rule"]: g for g in option["grounds"]}
-    # 31.2.n is capped by its maximum of 1 July 2026; 34a.1.a (15%, no cap) reads no indexed amount
-    assert grounds["pw.31.2.n.inkomstenvrijlating"].get("provisional") is True
-    assert "provisional" not in grounds["pw.34a.1.a.vrijlating_arbeidsinschakeling"]
+    def grounds(age: int) -> dict:
+        case = household_case("2027-02-01", household={"composition": "single", "children": [], "cost_sharers": 0,
+                                                       "members": [{"role": "applicant", "age": age}]})
+        [option] = [o for o in decide(case, registry)["options"] if o["option"] == "earnings_exemption"]
+        return {g["rule"]: g for g in option["grounds"]}
+
+    # from pension age, art. 34a lid 1 onder c caps the amount at € 226, an amount not known for 2027
+    assert grounds(68)["pw.34a.1.c.pensioengerechtigde"].get("provisional") is True
+    # onder a is 15% without a cap: no indexed amount, so the amount is not provisional
+    assert "provisional" not in grounds(35)["pw.34a.1.a.vrijlating_arbeidsinschakeling"]
+    text = " ".join(decide(household_case("2027-02-01", household={
+        "composition": "single", "children": [], "cost_sharers": 0, "members": [{"role": "applicant", "age": 68}]}),
+        registry)["explanation"].split())
+    assert "(voorlopig: berekend met bedragen van vóór de peildatum)" in text
 
 
 def test_each_rule_set_has_its_own_horizon(registry):
