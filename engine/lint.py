@@ -343,7 +343,7 @@ def _check_horizons(registry: Registry, today: dt.date) -> list[Diagnostic]:
             "RR025", folder, None, rs.id,
             f"de bedragen van {rs.id} {newest.version} (die van {h.as_of}) zijn bekend tot en met {h.known_until} "
             f"({when_nl}); zet de bedragen per {h.unknown_from} in de versie van die datum (maak die zo nodig aan) "
-            "zodra ze bekend zijn (docs/rulesets.md, 'Nieuwe bedragen')",
+            "zodra ze bekend zijn (docs/rulesets.md, 'New figures')",
             f"the figures of {rs.id} {newest.version} (those of {h.as_of}) are known until {h.known_until} ({when_en}); "
             f"add the figures of {h.unknown_from} to the version of that date (create it if needed) once published"))
     return out
