@@ -9,6 +9,7 @@ from .case import Case, parse_case
 from .errors import RegelruimteError
 from .evaluator import Conditions, core_conditions, evaluate
 from .registry import Registry
+from .sources import date_links, dated_url
 from .yamlsource import line_of
 
 
@@ -48,6 +49,11 @@ def decide_case(case: Case, registry: Registry, lang: str = "nl", data: Any = No
                 if data is not None:
                     p.line = line_of(data, [int(k) if k.isdigit() else k for k in p.field.split(".")])
         raise
+    date_links(decision)
+    for used in decision["rulesets"]:  # the regulation itself: the law as of the reference date, or the CVDR text
+        url = registry.rulesets[used["id"]].meta.source.url
+        if url:
+            used["url"] = dated_url(url, case.reference_date)
     local = registry.municipalities.get(case.municipality)
     if local is not None and local.meta.municipality_name:
         decision["municipality_name"] = local.meta.municipality_name

@@ -16,6 +16,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Sequence
 
+from . import horizon
 from .case import Case
 from .errors import Problem, RulesetError
 from .expressions import ExpressionError
@@ -348,6 +349,9 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
     bundle, env, presumptions = _environment(case, registry, lang)
     holds = _Holds(conditions(bundle, env, case.options))
     options = [_option(o, bundle, env, holds, vocab, lang) for o in case.options]
+    warnings = horizon.warnings(bundle.versions, case.reference_date, lang)
+    if warnings:
+        _mark_provisional(options, bundle, case.reference_date)
     missing = list(dict.fromkeys(f for o in options for f in o["missing_facts"]))
     questions = []
     for f in missing:
@@ -364,6 +368,7 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
         "reference_date": case.reference_date.isoformat(),
         "municipality": case.municipality,
         "outcome": _outcome([o["status"] for o in options]),
+        "warnings": warnings,
         "options": options,
         "missing_facts": missing,
         "questions": questions,
@@ -373,6 +378,22 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
         "kassabon": _kassabon(env),
         "need": _need_summary(env, lang),
     }
+
+
+def _mark_provisional(options: list[dict], bundle: Bundle, day) -> None:
+    """`provisional: true` on each option whose status rests on a condition that reads a figure past
+    its horizon, and on each ground whose amounts do."""
+    stale = horizon.stale_figures(bundle.versions, day)
+    if not stale:
+        return
+    derived = {r.rule.fact: r for r in bundle.derive}
+    for o in options:
+        if horizon.reads_any(bundle.reads.get(o["option"], ()), stale, derived):
+            o["provisional"] = True
+        for g in o["grounds"]:
+            rule = bundle.rules.get(g["rule"])
+            if rule and any(horizon.reads_any(e.names, stale, derived) for _, e in rule.amounts.values()):
+                g["provisional"] = True
 
 
 def _need_summary(env: dict, lang: str) -> dict | None:

@@ -56,6 +56,8 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
     "RR023": ("DUPLICATE_ID", "error", "id wordt twee keer gebruikt", "id is used twice"),
     "RR024": ("PLACEHOLDER_IN_PLAIN_TEXT", "error", "{…} in een tekst die niet wordt ingevuld (argue, evidence, basis)",
               "{…} in a text that is not filled in"),
+    "RR025": ("FIGURES_HORIZON", "warning", "de bedragen van de nieuwste versie zijn over hoogstens 45 dagen niet meer bekend, of al niet meer",
+              "the figures of the newest version are known for at most 45 more days, or no longer"),
     "RR030": ("POWER_WITHOUT_ROUTE", "error",
               "bevoegdheid om te weigeren (discretionary: true) zonder route die haar altijd kan opheffen",
               "power to refuse (discretionary: true) without a route that can always lift it"),
@@ -346,6 +348,31 @@ def _check_versions(registry: Registry) -> list[Diagnostic]:
     return out
 
 
+HORIZON_NOTICE = dt.timedelta(days=45)  # time to add the new figures after they are published (about two weeks before)
+
+
+def _check_horizons(registry: Registry, today: dt.date) -> list[Diagnostic]:
+    """RR025 for each rule set whose newest version knows its figures for at most 45 more days."""
+    out = []
+    for rs in registry.rulesets.values():
+        newest = rs.versions[-1] if rs.versions else None
+        h = newest.horizon if newest else None
+        if h is None or h.known_until - today > HORIZON_NOTICE:
+            continue
+        folder = str(rs.path / newest.version)
+        days = (h.known_until - today).days
+        when_nl = f"nog {days} dagen" if days >= 0 else f"{-days} dagen geleden verlopen"
+        when_en = f"{days} more days" if days >= 0 else f"expired {-days} days ago"
+        out.append(Diagnostic(
+            "RR025", folder, None, rs.id,
+            f"de bedragen van {rs.id} {newest.version} (die van {h.as_of}) zijn bekend tot en met {h.known_until} "
+            f"({when_nl}); zet de bedragen per {h.unknown_from} in de versie van die datum (maak die zo nodig aan) "
+            "zodra ze bekend zijn (docs/rulesets.md, 'New figures')",
+            f"the figures of {rs.id} {newest.version} (those of {h.as_of}) are known until {h.known_until} ({when_en}); "
+            f"add the figures of {h.unknown_from} to the version of that date (create it if needed) once published"))
+    return out
+
+
 def _check_options(registry: Registry) -> list[Diagnostic]:
     mentioned = set()
     for rs in registry.rulesets.values():
@@ -474,9 +501,11 @@ def _coverage(tests: list[RuleTest], registry: Registry, defs: list[_Def],
 # ---------------------------------------------------------------------------------------------
 
 
-def lint(path: Path) -> list[Diagnostic]:
-    """Every diagnostic for the rule-set folder around `path`, limited to files under `path`."""
+def lint(path: Path, today: dt.date | None = None) -> list[Diagnostic]:
+    """Every diagnostic for the rule-set folder around `path`, limited to files under `path`.
+    `today` (default: the system date) is the day the horizon check (RR025) counts from."""
     path = Path(path)
+    today = today or dt.date.today()
     if not path.exists():
         raise LintInputError([Problem("pad bestaat niet", "path does not exist", file=str(path))])
     root = find_root(path)
@@ -500,6 +529,7 @@ def lint(path: Path) -> list[Diagnostic]:
         if d.kind == "parameter" and f"{d.ruleset.id}.{d.id}" not in used:
             diags.append(_diag("RR017", d, "geen voorwaarde of tekst gebruikt deze parameter", "no condition or text uses this parameter"))
     diags += _check_versions(registry) + _check_options(registry) + _check_powers(registry)
+    diags += _check_horizons(registry, today)
 
     tests: list[RuleTest] = []
     ids = {k for rs in registry.rulesets.values() for v in rs.versions for k in list(v.rules) + list(v.routes)}

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from .errors import Problem, RulesetError
 from .expressions import Expression, ExpressionError, compile_expression
 from .facts import Vocabulary, load_vocabulary
+from .horizon import Horizon, horizons
 from .messages import problems_from_validation
 from .model import Amount, Parameter, Presumption, Route, Rule, RulesetMeta, VersionFile, VersionMeta
 from .templates import Template, compile_template
@@ -85,6 +86,7 @@ class RulesetVersion:
     param_env: dict[str, Any]  # "<ruleset>.<parameter>" -> value
     digest: str
     origins: dict[str, Origin]
+    horizon: Horizon | None = None  # until when its figures are known (engine.horizon); None: no indexed figures
 
     @property
     def id(self) -> str:
@@ -223,7 +225,8 @@ def _read_ruleset(path: Path, problems: list[Problem]) -> tuple[RulesetMeta, lis
 
 def _digest(meta: RulesetMeta, raw: _RawVersion, valid_to: dt.date | None) -> str:
     content = {
-        "ruleset": meta.model_dump(mode="json"),
+        # (a rule set without indexation keeps the digest it had before that field existed)
+        "ruleset": meta.model_dump(mode="json", exclude={"indexation"} if meta.indexation is None else None),
         "valid_from": raw.valid_from.isoformat(),
         "valid_to": valid_to.isoformat() if valid_to else None,
         "parameters": {k: p.model_dump(mode="json") for k, (p, _) in sorted(raw.parameters.items())},
@@ -443,6 +446,10 @@ def load_rulesets(root: Path, amend: Callable[[RawRulesets, list[Problem]], None
     for rid, (folder, meta, versions) in raws.items():
         ends = implied_ends([v.valid_from for v in versions], [v.meta.valid_to if v.meta else None for v in versions])
         compiled = [_compile(meta, v, end, ns, vocab, problems) for v, end in zip(versions, ends)]
+        stated = [v.meta.figures if v.meta else None for v in versions]
+        where = [str(folder / v.valid_from.isoformat()) for v in versions]
+        for v, h in zip(compiled, horizons(stated, meta.indexation, where, problems)):
+            v.horizon = h
         rulesets[rid] = Ruleset(meta=meta, path=folder, versions=compiled)
     _check_references(rulesets, problems)
     if problems:

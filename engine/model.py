@@ -206,10 +206,48 @@ class VersionFile(Strict):
         return v
 
 
+class Figures(Strict):
+    """Which figures a version computes with, and until when they are known (its horizon).
+
+    Indexed figures change on fixed dates (the rule set's `indexation`); the figures of `as_of` are
+    known until the day before the next of those dates, unless `known_until` says otherwise (local
+    figures that follow their own rule). A later version without `figures` keeps those of the one before.
+    """
+
+    as_of: dt.date  # the date the figures were set for (the last indexation date they reflect)
+    known_until: dt.date | None = None  # explicit last day; default: the day before the next indexation date
+    basis: str | None = None  # why this horizon (for figures with their own rule)
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.known_until is not None and self.known_until < self.as_of:
+            raise ValueError("'known_until' ligt vóór 'as_of'")
+        return self
+
+
 class VersionMeta(Strict):
     valid_to: dt.date | None = None
     changes: str | None = None  # what this version changes, in Dutch
     source: Source | None = None
+    figures: Figures | None = None
+
+
+MONTH_DAY = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+
+
+class Indexation(Strict):
+    """The days of the year on which the rule set's figures change (indexation), e.g. 01-01 and 07-01."""
+
+    dates: tuple[str, ...] = Field(min_length=1)  # "MM-DD"
+    source: Source
+
+    @field_validator("dates")
+    @classmethod
+    def _dates(cls, v):
+        for d in v:
+            if not re.match(MONTH_DAY, d):
+                raise ValueError(f"'{d}' is geen dag van het jaar in de vorm MM-DD (bijvoorbeeld 01-01)")
+        return tuple(sorted(set(v)))
 
 
 class RulesetMeta(Strict):
@@ -223,6 +261,7 @@ class RulesetMeta(Strict):
     source: Source
     layers_on: tuple[str, ...] = ()  # national rule sets a local one fills in
     municipality_name: str | None = None
+    indexation: Indexation | None = None  # when its figures change; needed for a horizon without known_until
 
 
 VersionFile.model_rebuild()

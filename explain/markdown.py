@@ -13,6 +13,8 @@ def render(tree: list[dict]) -> str:
         kind, text = n["kind"], _escape(n["text"])
         if kind == "title":
             out.append(f"# {text}\n")
+        elif kind == "warning":
+            out.append(f"> **{text}**\n")
         elif kind in ("intro", "advice"):
             out.append(f"{'**' + text + '**' if kind == 'advice' else text}\n")
         elif kind in ("option", "section"):

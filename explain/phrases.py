@@ -45,6 +45,10 @@ PHRASES = {
         "kassabon_once": "Daarnaast eenmalig voorkomen: {once}.",
         "rulesets": "Gebruikte regelsets",
         "nothing": "geen",
+        "warning": "Let op ({ruleset}): {message}",
+        "provisional": "voorlopig: hangt af van bedragen die voor de peildatum nog niet bekend zijn",
+        "provisional_amount": "voorlopig: berekend met bedragen van vóór de peildatum",
+        "case_law": "Rechtspraak",
     },
     "en": {
         "title": "Justification for case {case_id}",
@@ -89,6 +93,10 @@ PHRASES = {
         "kassabon_once": "Also avoided once: {once}.",
         "rulesets": "Rule sets used",
         "nothing": "none",
+        "warning": "Note ({ruleset}): {message}",
+        "provisional": "provisional: depends on amounts not yet known for the reference date",
+        "provisional_amount": "provisional: computed with amounts from before the reference date",
+        "case_law": "Case law",
     },
 }
 

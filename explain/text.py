@@ -36,7 +36,7 @@ def fill(text: str, width: int, initial_indent: str, subsequent_indent: str) -> 
                          break_on_hyphens=False)
 
 
-_BULLET = {"option": "", "section": "", "block": "- ", "ground": "- ", "route": "- ", "threshold": "  ",
+_BULLET = {"option": "", "section": "", "warning": "! ", "block": "- ", "ground": "- ", "route": "- ", "threshold": "  ",
            "detail": "  ", "question": "- ", "presumption": "- ", "kassabon": "", "ruleset": "- "}
 
 

@@ -1,6 +1,6 @@
 """The explanation as a tree of nodes, built from a public decision; renderers turn it into text.
 
-A node is `{"kind": ..., "text": ..., "children": [...]}`. Kinds: title, intro, advice, option,
+A node is `{"kind": ..., "text": ..., "children": [...]}`. Kinds: title, warning, intro, advice, option,
 block, threshold, route, detail, ground, question, presumption, kassabon, ruleset, section.
 """
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from engine.sources import case_law_url
 from engine.templates import date, money, number
 
 from .phrases import phrases
@@ -51,6 +52,15 @@ def _value(v: str, money_like: bool, lang: str) -> str:
     return money(Decimal(v), lang) if money_like else v
 
 
+def case_law_nodes(item: dict, p: dict) -> list[dict]:
+    """The judgments a rule or route rests on, each with its link on rechtspraak.nl."""
+    eclis = (item.get("source") or {}).get("case_law") or ()
+    if not eclis:
+        return []
+    shown = [f"{e} ({case_law_url(e)})" if case_law_url(e) else e for e in eclis]
+    return [node("detail", f"{p['case_law']}: " + "; ".join(shown) + ".")]
+
+
 def _route_node(route: dict, within, labels: dict, p: dict, lang: str) -> dict:
     text = p["route_line"].format(
         title=route["title"], source=cite(route["source"], lang), status=p["route_status"][route["status"]],
@@ -67,6 +77,7 @@ def _route_node(route: dict, within, labels: dict, p: dict, lang: str) -> dict:
         children.append(node("detail", f"{p['evidence']}: " + "; ".join(route["evidence"]) + "."))
     if route.get("missing_facts"):
         children.append(node("detail", p["missing"].format(facts=", ".join(labels.get(f, f) for f in route["missing_facts"]))))
+    children += case_law_nodes(route, p)
     return node("route", text, children)
 
 
@@ -88,6 +99,7 @@ def _option_node(option: dict, decision: dict, labels: dict, p: dict, lang: str)
             kids.append(node("threshold", p["threshold"].format(
                 label=t["label"], op=p["ops"][t["operator"]], limit=_value(t["limit"], t["money"], lang),
                 value=_value(t["value"], t["money"], lang))))
+        kids += case_law_nodes(b, p)
         head = p["power"] if b.get("discretionary") else p["blocked_by"]
         children.append(node("block", f"{head}: {b['title']} ({cite(b['source'], lang)}){_flags(b, p)}.", kids))
     for b in option.get("possible_blocks", ()):
@@ -102,16 +114,28 @@ def _option_node(option: dict, decision: dict, labels: dict, p: dict, lang: str)
         for name, a in (g.get("amounts") or {}).items():
             if a["value"] is not None:
                 shown = money(Decimal(a["value"]), lang) if a["unit"].startswith("EUR") else a["value"]
+                if g.get("provisional"):
+                    shown += f" ({p['provisional_amount']})"
                 kids.append(node("detail", p["amount"].format(title=a["title"], value=shown)))
         if g.get("conditions"):
             kids.append(node("detail", f"{p['conditions']}: " + " ".join(g["conditions"])))
+        kids += case_law_nodes(g, p)
         children.append(node("ground", f"{p['ground']}: {g['title']} ({cite(g['source'], lang)}){_flags(g, p)}.", kids))
     routes = sorted(option["routes"], key=_route_order)
     if routes:
         children.append(node("section", p["routes"], [_route_node(r, within, labels, p, lang) for r in routes]))
     if option["missing_facts"]:
         children.append(node("detail", p["missing"].format(facts=", ".join(labels.get(f, f) for f in option["missing_facts"]))))
-    return node("option", f"{option['title']}: {p['status'][option['status']]}.", children)
+    status = p["status"][option["status"]]
+    if option.get("provisional"):
+        status += f" ({p['provisional']})"
+    return node("option", f"{option['title']}: {status}.", children)
+
+
+def warning_nodes(decision: dict, p: dict) -> list[dict]:
+    """The notices that belong at the top: figures past a rule set's horizon, one per rule set."""
+    return [node("warning", p["warning"].format(ruleset=w["ruleset"], message=w["message"]))
+            for w in decision.get("warnings", ())]
 
 
 def _advice(decision: dict, p: dict) -> dict | None:
@@ -135,6 +159,7 @@ def build(decision: dict, lang: str = "nl", labels: dict | None = None) -> list[
     q_labels = {q["fact"]: q["question"] for q in decision.get("questions", ())}
     nodes = [
         node("title", p["title"].format(case_id=decision["case_id"])),
+        *warning_nodes(decision, p),
         node("intro", p["intro"].format(date=date(dt.date.fromisoformat(decision["reference_date"]), lang),
                                         municipality=decision.get("municipality_name") or decision.get("municipality", ""),
                                         outcome=p["status"][decision["outcome"]])),
@@ -160,6 +185,7 @@ def build(decision: dict, lang: str = "nl", labels: dict | None = None) -> list[
         kids = [node("detail", p["kassabon_once"].format(once=money(Decimal(k["avoided_once"]), lang)))] \
             if Decimal(k["avoided_once"]) > 0 else []
         nodes.append(node("section", p["kassabon"], [node("kassabon", text, kids)]))
-    nodes.append(node("section", p["rulesets"], [node("ruleset", f"{r['id']} {r['version']} ({r['digest'][:19]}…)")
-                                                for r in decision["rulesets"]]))
+    nodes.append(node("section", p["rulesets"], [
+        node("ruleset", f"{r['id']} {r['version']} ({r['digest'][:19]}…)" + (f": {r['url']}" if r.get("url") else ""))
+        for r in decision["rulesets"]]))
     return nodes

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hmac
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from engine import diff as versions_diff
 from engine.decide import decide
 from engine.errors import CaseError, NoRulesetInForce, Problem
 from engine.yamlsource import SourceError, parse_text
@@ -25,8 +27,8 @@ from . import catalogue, problems
 from .case_schema import standalone_case_schema
 from .cli import DEFAULT_RULESETS
 from .examples import WELDING_MASK
-from .schemas import (BATCH_LIMIT, BatchResponse, Decision, ErrorResponse, RuleItemDetail, RulesetDetail,
-                      RulesetSummary)
+from .schemas import (BATCH_LIMIT, BatchResponse, Changelog, Decision, ErrorResponse, RuleItemDetail, RulesetDetail,
+                      RulesetSummary, VersionDiff)
 
 Lang = Literal["nl", "en"]
 LANG = Query("nl", description="Taal van de teksten: nl (standaard) of en")
@@ -183,6 +185,41 @@ async def list_rulesets(request: Request) -> Response:
             responses={200: {"model": RulesetSummary}, **_errors("not_found"), **COMMON_ERRORS})
 async def get_ruleset(request: Request, ruleset_id: str) -> Response:
     return json_response(catalogue.ruleset_summary(live_registry(request), ruleset_id))
+
+
+@router.get("/rulesets/{ruleset_id}/diff", summary="Wat er tussen twee versies van een regelset is gewijzigd",
+            response_model=None, responses={200: {"model": VersionDiff}, **_errors("not_found", "invalid_request"),
+                                            **COMMON_ERRORS})
+async def get_diff(request: Request, ruleset_id: str,
+                   old: str = Query(alias="from", description="Oude versie (ingangsdatum JJJJ-MM-DD)", examples=["2026-07-01"]),
+                   new: str = Query(alias="to", description="Nieuwe versie (ingangsdatum JJJJ-MM-DD)", examples=["2027-01-01"])
+                   ) -> Response:
+    """Per parameter de oude en nieuwe waarde met bron; regels en routes die erbij kwamen, vervielen of
+    wijzigden (per veld: voorwaarde, bron, tekst); en tot wanneer de bedragen van elke versie bekend zijn.
+    Een onbekende versie in `from` of `to` geeft 422."""
+    registry = live_registry(request)
+    catalogue.ruleset_summary(registry, ruleset_id)  # 404 for an unknown rule set
+    for field, value in (("from", old), ("to", new)):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise ApiError("invalid_request", [Problem("geef de ingangsdatum van een versie als JJJJ-MM-DD",
+                                                       "give the start date of a version as YYYY-MM-DD",
+                                                       field=f"query.{field}")]) from None
+    try:
+        return json_response(versions_diff.diff_refs(registry, f"{ruleset_id}@{old}", f"{ruleset_id}@{new}"))
+    except versions_diff.DiffInputError as exc:
+        raise ApiError("invalid_request", exc.problems) from None
+
+
+@router.get("/rulesets/{ruleset_id}/changelog", summary="Wijzigingsoverzicht van een regelset, per versie",
+            response_model=None, responses={200: {"model": Changelog}, **_errors("not_found"), **COMMON_ERRORS})
+async def get_changelog(request: Request, ruleset_id: str) -> Response:
+    """Per versie (nieuwste eerst): de periode waarin ze geldt, tot wanneer de bedragen bekend zijn, de
+    toelichting en welke parameters, regels en routes erbij kwamen, vervielen of wijzigden."""
+    registry = live_registry(request)
+    catalogue.ruleset_summary(registry, ruleset_id)  # 404 for an unknown rule set
+    return json_response(versions_diff.changelog(registry, ruleset_id))
 
 
 @router.get("/rulesets/{ruleset_id}/{version}", summary="Eén versie: parameters, regels en routes",

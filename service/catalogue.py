@@ -36,9 +36,15 @@ def ruleset_summary(registry, rid: str) -> dict:
             "layers_on": list(rs.meta.layers_on),
             "versions": [{"version": v.version, "valid_from": v.valid_from.isoformat(),
                           "valid_to": v.valid_to.isoformat() if v.valid_to else None,
-                          "digest": v.digest, "changes": v.changes,
+                          "digest": v.digest, "changes": v.changes, "horizon": _horizon(v),
                           "rules": sum(r.rule.kind != "derive" for r in v.rules.values()),
                           "routes": len(v.routes), "parameters": len(v.parameters)} for v in rs.versions]}
+
+
+def _horizon(v) -> dict | None:
+    """Until when the version's figures are known (None: it has no indexed figures)."""
+    h = v.horizon
+    return None if h is None else {"figures_of": h.as_of.isoformat(), "known_until": h.known_until.isoformat()}
 
 
 def _ruleset(registry, rid: str):
@@ -66,6 +72,7 @@ def detail(registry, rid: str, version: str | None, relative: bool = False) -> d
     return {
         "id": rid, "title": rs.meta.title, "version": v.version, "valid_from": v.valid_from.isoformat(),
         "valid_to": v.valid_to.isoformat() if v.valid_to else None, "digest": v.digest, "changes": v.changes,
+        "horizon": _horizon(v),
         "parameters": {k: p.model_dump(mode="json", exclude_none=True) for k, p in v.parameters.items()},
         "presumptions": [p.model_dump(mode="json", exclude_none=True) for p in v.presumptions.values()],
         "rules": [dict(r.rule.model_dump(mode="json", exclude_none=True, exclude_defaults=True),

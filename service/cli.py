@@ -73,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--version", help="ingangsdatum van de versie (standaard: de nieuwste)")
     show.add_argument("--json", action="store_true")
     _add_common(show)
+    diff = rs.add_parser("diff", help="wat er tussen twee versies van een regelset is gewijzigd")
+    diff.add_argument("old", metavar="VAN", help="oude versie, bv. participatiewet@2026-07-01")
+    diff.add_argument("new", metavar="NAAR", help="nieuwe versie, bv. participatiewet@2027-01-01")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="vorm van de uitvoer")
+    _add_common(diff)
+    log = rs.add_parser("changelog", help="per versie van een regelset: periode, horizon en wat er wijzigde")
+    log.add_argument("id")
+    log.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="vorm van de uitvoer")
+    _add_common(log)
     return parser
 
 

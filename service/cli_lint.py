@@ -5,7 +5,9 @@ test: exit 0 when every rule-set test passes, 1 when one fails, 2 when a test fi
 """
 from __future__ import annotations
 
+import argparse
 import dataclasses
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -30,6 +32,13 @@ def shown(file: str | None) -> str | None:
         return file
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("geef een datum als JJJJ-MM-DD") from None
+
+
 def _add_parsers(parser) -> None:
     sub = cli.subparsers(parser)
     p = sub.add_parser("lint", help="controleer regelsets en hun tests (codes RR001 …)")
@@ -38,6 +47,8 @@ def _add_parsers(parser) -> None:
     p.add_argument("--severity", choices=("error", "warning", "info"), default="info",
                    help="toon meldingen vanaf deze ernst (standaard: alles)")
     p.add_argument("--codes", action="store_true", help="toon de catalogus van codes en stop")
+    p.add_argument("--today", metavar="JJJJ-MM-DD", type=_day,
+                   help="de dag waarvan de horizoncontrole (RR025) uitgaat (standaard: vandaag)")
     p.add_argument("--lang", choices=("nl", "en"), default="nl", help="taal van de uitvoer (standaard nl)")
     t = sub.add_parser("test", help="voer de YAML-tests van de regelsets uit (*.test.yaml)")
     t.add_argument("path", nargs="?", help="map of testbestand (standaard: alle meegeleverde tests)")
@@ -56,7 +67,7 @@ def lint_command(args) -> int:
             print(f"{code} {name} ({severity}): {en if lang == 'en' else nl}")
         return 0
     try:
-        diags = lint(Path(args.path) if args.path else DEFAULT_RULESETS)
+        diags = lint(Path(args.path) if args.path else DEFAULT_RULESETS, today=args.today)
     except LintInputError as exc:
         return fail(exc.problems, lang)
     total = counts(diags)

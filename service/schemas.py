@@ -81,6 +81,8 @@ class GroundAmount(Out):
 
 class Ground(RuleHit):
     status: Literal["applies", "conditional"]
+    provisional: bool | None = Field(default=None, description="true: de bedragen zijn berekend met bedragen van vóór "
+                                     "de peildatum (zie warnings)")
     conditions: list[str]
     amounts: dict[str, GroundAmount] | None = None
     overrides: list[str] | None = Field(default=None, description="Blokkades die deze wettelijke uitzondering opzij zet")
@@ -120,6 +122,20 @@ class OptionDecision(Out):
     grounds: list[Ground]
     missing_facts: list[str] = Field(description="Feiten van het huishouden die nog ontbreken")
     open_terms: list[str] = Field(default_factory=list, description="Open normen van de regelset die de uitkomst bepalen")
+    provisional: bool | None = Field(default=None, description="true: de status hangt af van bedragen die voor de "
+                                     "peildatum nog niet bekend zijn (zie warnings)")
+
+
+class DecisionWarning(Out):
+    """Something the reader must know before using the decision."""
+
+    code: Literal["figures_not_known"] = Field(description="figures_not_known: de peildatum ligt na de horizon van "
+                                               "een gebruikte regelset; er is gerekend met de laatst bekende bedragen")
+    message: str = Field(examples=["De bedragen per 1 januari 2027 zijn nog niet bekend; deze toets rekent met die "
+                                   "van 1 juli 2026."])
+    ruleset: str = Field(description="Id van de regelset", examples=["participatiewet"])
+    known_until: str | None = Field(default=None, description="Laatste dag waarvoor de bedragen bekend zijn",
+                                    examples=["2026-12-31"])
 
 
 class Question(Out):
@@ -139,6 +155,8 @@ class RulesetUsed(Out):
     id: str
     version: str
     digest: str
+    url: str | None = Field(default=None, description="De regeling zelf: de wettekst zoals die op de peildatum gold, "
+                            "of de gemeentelijke regeling (CVDR)")
 
 
 class Kassabon(Out):
@@ -168,6 +186,8 @@ class Decision(Out):
     municipality: str
     municipality_name: str | None = None
     outcome: Status
+    warnings: list[DecisionWarning] = Field(default_factory=list, description="Waarschuwingen, bv. bedragen die "
+                                            "voor de peildatum nog niet bekend zijn; leeg als er geen zijn")
     options: list[OptionDecision]
     missing_facts: list[str]
     questions: list[Question]
@@ -224,12 +244,21 @@ class BatchResponse(BaseModel):
 # --- rule sets ----------------------------------------------------------------------------------
 
 
+class Horizon(BaseModel):
+    """Until when a version's figures are known."""
+
+    figures_of: str = Field(description="De datum van de bedragen waarmee de versie rekent", examples=["2026-07-01"])
+    known_until: str = Field(description="De laatste dag waarvoor ze bekend zijn", examples=["2026-12-31"])
+
+
 class VersionSummary(BaseModel):
     version: str
     valid_from: str
     valid_to: str | None
     digest: str
     changes: str | None
+    horizon: Horizon | None = Field(default=None, description="Tot wanneer de bedragen bekend zijn; null: geen "
+                                    "geïndexeerde bedragen")
     rules: int
     routes: int
     parameters: int
@@ -270,6 +299,7 @@ class RulesetDetail(BaseModel):
     valid_to: str | None
     digest: str
     changes: str | None
+    horizon: Horizon | None = None
     parameters: dict[str, ParameterOut]
     presumptions: list[Presumption]
     rules: list[RuleOut]
@@ -303,3 +333,44 @@ class Readiness(BaseModel):
     loaded_at: str | None
     rulesets: dict[str, int] = Field(description="Aantal versies per geladen regelset")
     last_reload_error: list[ProblemOut] | None = None
+
+
+# --- version diffs ------------------------------------------------------------------------------
+
+class VersionRef(Out):
+    id: str
+    version: str
+    valid_from: str
+    valid_to: str | None
+    digest: str
+    changes: str | None
+    horizon: Horizon | None = Field(description="Tot wanneer de bedragen bekend zijn; null als de regelset geen "
+                                    "geïndexeerde bedragen heeft")
+
+
+class DiffPart(Out):
+    added: list[dict]
+    removed: list[dict]
+    changed: list[dict] = Field(description="Per item de gewijzigde velden: {field, old, new}; bij parameters ook "
+                                "old en new (de waarde) en old_source en new_source")
+
+
+class VersionDiff(Out):
+    """What changed between two versions of one rule set."""
+
+    ruleset: str
+    from_: VersionRef = Field(alias="from")
+    to: VersionRef
+    parameters: DiffPart
+    rules: DiffPart
+    routes: DiffPart
+    empty: bool
+
+
+class Changelog(Out):
+    """Per version, newest first: its period, horizon, note and what it added, removed or changed."""
+
+    ruleset: str
+    title: str
+    versions: list[dict]
+

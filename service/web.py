@@ -17,13 +17,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import UploadFile
 
+from engine import diff as versions_diff
 from engine.bsn import looks_like_bsn
 from engine.decide import decide, fact_labels
 from engine.errors import CaseError, NoRulesetInForce, Problem
 from engine.templates import date as write_date
 from engine.templates import money as write_money
 from engine.templates import number as write_number
+from engine.sources import case_law_url, dated_url
 from engine.yamlsource import SourceError, parse_text
+from explain import diff as diff_render
 from explain.tree import _route_order as route_order
 from explain.tree import build as explanation_tree
 from explain.tree import cite
@@ -40,6 +43,9 @@ templates.env.filters["money"] = lambda v, lang="nl": _money(v, lang)
 templates.env.filters["number"] = lambda v, lang="nl": write_number(Decimal(str(v)), lang)
 templates.env.filters["longdate"] = lambda v, lang="nl": write_date(dt.date.fromisoformat(v), lang) if v else ""
 templates.env.globals["cite"] = cite
+templates.env.globals["case_law_url"] = case_law_url
+templates.env.filters["param_value"] = lambda v, unit, lang="nl": diff_render.value_text(v, unit, lang)
+templates.env.filters["field_value"] = lambda v, field, lang="nl": diff_render.field_text(field, v, lang)
 templates.env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
 templates.env.filters["fact_label"] = lambda name, labels: labels.get(name, name)
 templates.env.globals["field_id"] = lambda name: "f-" + name.replace(".", "-").replace("_", "-")
@@ -233,10 +239,33 @@ async def rulesets_page(request: Request):
     return _page(request, "rulesets.html", {"rulesets": catalogue.summary(request.app.state.live.current)})
 
 
+@router.get("/regelsets/{ruleset_id}/wijzigingen", response_class=HTMLResponse)
+async def changelog_page(request: Request, ruleset_id: str):
+    try:
+        log = versions_diff.changelog(request.app.state.live.current, ruleset_id)
+    except versions_diff.DiffInputError as exc:
+        return _page(request, "error.html", {"problems": exc.problems}, status=404)
+    return _page(request, "ruleset_changelog.html", {"log": log})
+
+
+@router.get("/regelsets/{ruleset_id}/verschil", response_class=HTMLResponse)
+async def diff_page(request: Request, ruleset_id: str, van: str = "", tot: str = ""):
+    registry = request.app.state.live.current
+    if ruleset_id not in registry.rulesets:
+        return _page(request, "error.html", {"problems": []}, status=404)
+    try:
+        data = versions_diff.diff_refs(registry, f"{ruleset_id}@{van}", f"{ruleset_id}@{tot}")
+    except versions_diff.DiffInputError as exc:
+        return _page(request, "error.html", {"problems": exc.problems, "title": "invalid_request"}, status=422)
+    return _page(request, "ruleset_diff.html", {"d": data})
+
+
 @router.get("/regelsets/{ruleset_id}/{version}/regels/{rule_id}", response_class=HTMLResponse)
 async def rule_page(request: Request, ruleset_id: str, version: str, rule_id: str):
     try:
         item = catalogue.rule_detail(request.app.state.live.current, ruleset_id, version, rule_id)
     except catalogue.NotFound as exc:
         return _page(request, "error.html", {"problems": exc.problems}, status=404)
+    if item["source"].get("url"):  # the text as it read when this version took effect
+        item["source"]["url"] = dated_url(item["source"]["url"], dt.date.fromisoformat(item["version"]))
     return _page(request, "rule.html", {"r": item})

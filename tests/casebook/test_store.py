@@ -220,3 +220,13 @@ def test_check_finds_a_torn_batch(sqlite_store, registry, welding_case):
     problems = sqlite_store.check()
     assert any("batch" in p and "cases" in p for p in problems)
     assert any("option rows" in p for p in problems)
+
+
+def test_a_stored_decision_keeps_its_horizon_warning(store, registry):
+    from tests.engine.test_horizon import NOTICE_2027, household_case
+    late, early = household_case("2027-02-01"), household_case("2026-09-01")
+    add_records(store, registry, [late, early])
+    [stored_late] = store.case(late["case_id"])["versions"][0]["decisions"]
+    [stored_early] = store.case(early["case_id"])["versions"][0]["decisions"]
+    assert [(w["ruleset"], w["message"]) for w in stored_late["decision"]["warnings"]][0] == ("participatiewet", NOTICE_2027)
+    assert stored_early["decision"]["warnings"] == []

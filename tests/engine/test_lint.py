@@ -1,4 +1,6 @@
 """Lint: every code of the catalogue is raised by the mistake it names, and a clean folder has none."""
+import datetime as dt
+
 import pytest
 
 from engine.lint import CATALOGUE, LintInputError, lint
@@ -132,3 +134,30 @@ def test_the_bundled_rule_sets_have_no_errors_and_list_their_open_terms():
     assert not [d for d in diags if d.severity == "error"]
     open_terms = {d.id for d in diags if d.code == "RR009"}
     assert {"draagkrachtperiode_maanden", "vrijlating_31_2_n_max", "percentage_inkomensgrens", "pw.22a.1.kostendelersnorm"} <= open_terms
+
+
+def _with_horizon(tmp_path):
+    """The demo with figures of 1 January 2025 that change every 1 January: known until 31 December 2025."""
+    return demo.write(tmp_path, {
+        "demo/ruleset.yaml": demo.RULESET + 'indexation: {dates: ["01-01"], source: {law: Demowet}}\n',
+        "demo/2025-01-01/version.yaml": demo.V2025.replace("  changes: Nieuwe grens.\n",
+                                                           "  changes: Nieuwe grens.\n  figures: {as_of: 2025-01-01}\n")})
+
+
+@pytest.mark.parametrize("today, warned", [
+    (dt.date(2025, 11, 15), False),  # 46 days left
+    (dt.date(2025, 11, 16), True),   # 45 days left: time to add the new figures
+    (dt.date(2025, 12, 31), True),   # the last known day
+    (dt.date(2026, 3, 1), True),     # already past
+])
+def test_the_horizon_warning_counts_from_the_injected_day(tmp_path, today, warned):
+    found = [d for d in lint(_with_horizon(tmp_path), today=today) if d.code == "RR025"]
+    assert bool(found) is warned
+    if warned:
+        [d] = found
+        assert d.id == "demo" and d.severity == "warning" and d.file.endswith("demo/2025-01-01")
+        assert "2025-12-31" in d.message and "2026-01-01" in d.message
+
+
+def test_a_rule_set_without_figures_never_gets_the_horizon_warning(tmp_path):
+    assert [d for d in lint(demo.write(tmp_path), today=dt.date(2040, 1, 1)) if d.code == "RR025"] == []

@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from service.cli import main
 from tests import demo_rulesets as demo
 
@@ -15,10 +17,26 @@ def run(*args):
 
 
 def test_lint_of_the_bundled_rule_sets_passes_and_reports_open_terms(capsys):
-    assert main(["lint"]) == 0
+    # a fixed day on which every rule set's figures are known for more than 45 days (no RR025)
+    assert main(["lint", "--today", "2025-09-01"]) == 0
     out = capsys.readouterr().out
     assert "melding RR009 UNVERIFIED_FIGURE [drempel_35_2]" in out
     assert out.rstrip().splitlines()[-1].startswith("lint: 0 fouten, 0 waarschuwingen,")
+
+
+def test_lint_warns_when_the_figures_of_the_newest_version_run_out(capsys):
+    # 4 December 2026: the Participatiewet and Bbz figures are known until 31 December (27 days), and the
+    # Zaanstad asset limits of 1 July 2025 only until 31 December 2025
+    assert main(["lint", "--today", "2026-12-04", "--severity", "warning", "--json"]) == 0
+    found = {(d["code"], d["id"]) for d in json.loads(capsys.readouterr().out)["diagnostics"]}
+    assert found == {("RR025", "participatiewet"), ("RR025", "bbz"), ("RR025", "zaanstad")}
+
+
+def test_lint_refuses_a_malformed_today(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["lint", "--today", "4-12-2026"])
+    assert exc.value.code == 2
+    assert "JJJJ-MM-DD" in capsys.readouterr().err
 
 
 def test_lint_exits_1_on_errors_with_file_line_and_json(tmp_path, capsys):

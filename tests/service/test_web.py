@@ -91,7 +91,8 @@ def test_welding_mask_through_the_form(client):
     assert status_texts(r.text) == ["Maatwerkroute mogelijk", "Maatwerkroute mogelijk", "Geblokkeerd",
                                     "Maatwerkroute mogelijk"]
     assert "Budget Maatwerkondersteuning" in r.text and "Ja, op tijd" in r.text and "Waarschijnlijk te laat" in r.text
-    assert 'href="https://wetten.overheid.nl/jci1.3:c:BWBR0001860&amp;artikel=295"' in r.text  # the article
+    # the article as it read on the reference date
+    assert 'href="https://wetten.overheid.nl/jci1.3:c:BWBR0001860&amp;artikel=295&amp;g=2025-09-15"' in r.text
     assert re.search(r"/regelsets/wsnp/[0-9-]+/regels/wsnp\.295\.1\.boedel", r.text)  # the rule page
     assert "€ 16.428,72" in r.text and "24 dagen" in r.text  # the kassabon
     assert "Kopieer onderbouwing" in r.text and 'id="onderbouwing"' in r.text

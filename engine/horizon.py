@@ -1,0 +1,106 @@
+"""The horizon of a rule-set version: until when its figures are known.
+
+Norms and amounts are indexed on fixed dates (Participatiewet art. 38 and 39: 1 January and 1 July;
+Bbz art. 60: 1 January). The figures for a date are published only weeks before it, so a version
+can be in force on a date for which its figures are not known yet. It then keeps computing with
+the last known figures (never invented ones) and says so: a decision whose reference date lies past
+the horizon of a rule set it used carries a warning, and the statuses that read those figures are
+marked provisional.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .errors import Problem
+from .model import Figures, Indexation
+from .templates import date as long_date
+
+ONE_DAY = dt.timedelta(days=1)
+WARNING_CODE = "figures_not_known"
+
+
+@dataclass(frozen=True)
+class Horizon:
+    as_of: dt.date  # the date of the figures the version computes with
+    known_until: dt.date  # the last day for which they are known
+
+    @property
+    def unknown_from(self) -> dt.date:
+        """The first day whose figures are not known (the next indexation date)."""
+        return self.known_until + ONE_DAY
+
+
+def next_indexation(after: dt.date, indexation: Indexation) -> dt.date:
+    """The first indexation date strictly after `after`."""
+    for year in (after.year, after.year + 1):
+        for md in indexation.dates:
+            month, day = (int(x) for x in md.split("-"))
+            candidate = dt.date(year, month, day)
+            if candidate > after:
+                return candidate
+    raise AssertionError("unreachable: every year has an indexation date")  # pragma: no cover
+
+
+def horizons(stated: Sequence[Figures | None], indexation: Indexation | None, where: Sequence[str],
+             problems: list[Problem]) -> list[Horizon | None]:
+    """The horizon of each version, oldest first: what it states, else what the one before had."""
+    out: list[Horizon | None] = []
+    current: Horizon | None = None
+    for figures, file in zip(stated, where):
+        if figures is not None:
+            until = figures.known_until
+            if until is None:
+                if indexation is None:
+                    problems.append(Problem(
+                        "'figures' zonder 'known_until' vraagt 'indexation' in ruleset.yaml (wanneer de bedragen wijzigen)",
+                        "'figures' without 'known_until' needs 'indexation' in ruleset.yaml", file=file))
+                    out.append(current)
+                    continue
+                until = next_indexation(figures.as_of, indexation) - ONE_DAY
+            current = Horizon(as_of=figures.as_of, known_until=until)
+        out.append(current)
+    return out
+
+
+def is_past(horizon: Horizon | None, day: dt.date) -> bool:
+    return horizon is not None and day > horizon.known_until
+
+
+def message(horizon: Horizon, lang: str) -> str:
+    if lang == "en":
+        return (f"The amounts as of {long_date(horizon.unknown_from, 'en')} are not known yet; "
+                f"this check uses those of {long_date(horizon.as_of, 'en')}.")
+    return (f"De bedragen per {long_date(horizon.unknown_from)} zijn nog niet bekend; "
+            f"deze toets rekent met die van {long_date(horizon.as_of)}.")
+
+
+def warnings(versions: Iterable, day: dt.date, lang: str = "nl") -> list[dict]:
+    """One `figures_not_known` warning per rule-set version whose horizon lies before `day`."""
+    return [{"code": WARNING_CODE, "message": message(v.horizon, lang), "ruleset": v.id,
+             "known_until": v.horizon.known_until.isoformat()}
+            for v in versions if is_past(v.horizon, day)]
+
+
+def stale_figures(versions: Iterable, day: dt.date) -> frozenset[str]:
+    """The amounts (`<ruleset>.<parameter>` in euros) of the versions past their horizon on `day`."""
+    return frozenset(f"{v.id}.{name}" for v in versions if is_past(v.horizon, day)
+                     for name, p in v.parameters.items() if p.unit.startswith("EUR") and p.value is not None)
+
+
+def reads_any(names: Iterable[str], targets: frozenset[str], derived: dict) -> bool:
+    """Whether `names`, or the derived facts they read (transitively), include one of `targets`."""
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        if n in targets:
+            return True
+        seen.add(n)
+        rule = derived.get(n)
+        if rule is not None and rule.value is not None:
+            todo.extend(rule.value.names)
+    return False

@@ -1,0 +1,50 @@
+"""Links a professional can follow: the law as it read on the reference date, and the case law.
+
+wetten.overheid.nl opens the text valid on a date in two forms: a Juriconnect link with the
+geldigheidsdatum (`jci1.3:c:BWBR…&artikel=31&g=2026-07-01`, Juriconnect standaard BWB 1.3.1) and the
+consolidated text of a date (`/BWBR0015703/2026-07-01`). Rule sources use the first, parameters the
+second; both get the reference date, so nobody reads today's text for a case of another date.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+JCI = re.compile(r"^(https://wetten\.overheid\.nl/jci1\.3:c:BWBR\d+(?:&[a-z]+=[^&]+)*?)(?:&g=\d{4}-\d{2}-\d{2})?$")
+UNDATED = re.compile(r"^(https://wetten\.overheid\.nl/BWBR\d+)/?$")
+ECLI = re.compile(r"^ECLI:[A-Z]{2}:[A-Z0-9]{1,7}:\d{4}:[A-Z0-9.]{1,25}$")
+
+
+def dated_url(url: str | None, day: dt.date) -> str | None:
+    """`url` pointing at the text valid on `day` (links to other sites, or already dated, stay as they are)."""
+    if not url:
+        return url
+    m = JCI.match(url)
+    if m:
+        return f"{m.group(1)}&g={day.isoformat()}"
+    m = UNDATED.match(url)
+    if m:
+        return f"{m.group(1)}/{day.isoformat()}"
+    return url
+
+
+def case_law_url(ecli: str) -> str | None:
+    """The public page of a judgment on rechtspraak.nl (None for something that is not an ECLI)."""
+    return f"https://uitspraken.rechtspraak.nl/details?id={ecli}" if ECLI.match(ecli) else None
+
+
+def _date_item(item: dict, day: dt.date) -> None:
+    source = item.get("source")
+    if isinstance(source, dict) and source.get("url"):
+        source["url"] = dated_url(source["url"], day)
+
+
+def date_links(decision: dict) -> None:
+    """Every law link in `decision` dated to its reference date (in place: the decision is the caller's)."""
+    day = dt.date.fromisoformat(decision["reference_date"])
+    for o in decision["options"]:
+        for key in ("blocked_by", "possible_blocks", "grounds", "routes"):
+            for item in o.get(key, ()):
+                _date_item(item, day)
+    for p in decision.get("presumptions", ()):
+        _date_item(p, day)

@@ -1,0 +1,136 @@
+"""The horizon: a decision past the figures a rule set knows says so, in the JSON and at the top of the
+explanation, and marks what rests on those figures as provisional; a decision within them says nothing."""
+import datetime as dt
+
+import pytest
+
+from engine.decide import decide
+from engine.errors import RulesetError
+from engine.horizon import next_indexation
+from engine.loader import load_rulesets
+from engine.model import Indexation, Source
+from explain import explain
+from tests import demo_rulesets as demo
+
+NOTICE_2027 = "De bedragen per 1 januari 2027 zijn nog niet bekend; deze toets rekent met die van 1 juli 2026."
+
+
+def household_case(day: str, municipality: str = "amsterdam", **extra) -> dict:
+    """A single adult on bijstand with savings, who wants to earn a little extra (no case data of anyone)."""
+    case = {"case_id": f"horizon-{day}", "reference_date": day, "municipality": municipality,
+            "household": {"composition": "single", "members": [{"role": "applicant", "age": 35}], "children": [],
+                          "cost_sharers": 0},
+            "income": [{"source": "bijstand", "net_monthly": "1300.00"}], "assets": "7900.00",
+            "debts": {"regime": "none"}, "benefit": "bijstand", "work": "unemployed",
+            "need": {"kind": "earn_extra", "expected_earnings_monthly": "800.00"},
+            "options": ["earnings_exemption", "bijstand", "buffer_budget"]}
+    case.update(extra)
+    return case
+
+
+@pytest.mark.parametrize("day", ["2027-02-01", "2031-02-01"])
+def test_a_case_past_the_known_figures_carries_the_warning_in_json_and_text(registry, day):
+    decision = decide(household_case(day), registry)
+    by_ruleset = {w["ruleset"]: w for w in decision["warnings"]}
+    assert set(by_ruleset) == {"participatiewet", "bbz"}
+    pw = by_ruleset["participatiewet"]
+    assert pw["code"] == "figures_not_known" and pw["message"] == NOTICE_2027 and pw["known_until"] == "2026-12-31"
+    assert by_ruleset["bbz"]["message"] == ("De bedragen per 1 januari 2027 zijn nog niet bekend; deze toets rekent "
+                                            "met die van 1 januari 2026.")
+    # the notice is at the top of the explanation: right under the title, before the outcome
+    lines = decision["explanation"].splitlines()
+    top = " ".join(lines[2:6])
+    assert "De bedragen per 1 januari 2027 zijn nog niet bekend" in top and lines[2].startswith("! Let op")
+    assert top.index("1 juli 2026") < decision["explanation"].index("Uitkomst")
+
+
+def test_a_case_within_the_known_figures_carries_none(registry):
+    decision = decide(household_case("2026-09-01"), registry)
+    assert decision["warnings"] == []
+    assert "nog niet bekend" not in decision["explanation"]
+    assert not any(o.get("provisional") for o in decision["options"])
+
+
+def test_a_status_that_reads_a_stale_figure_is_provisional_and_one_that_does_not_is_not(registry):
+    decision = decide(household_case("2027-02-01"), registry)
+    options = {o["option"]: o for o in decision["options"]}
+    # bijstand compares income and assets with the norm and the asset limit (figures of 1 July 2026)
+    assert options["bijstand"].get("provisional") is True
+    # the buffer budget (art. 34b) depends on benefit and earnings only, not on an indexed amount
+    assert "provisional" not in options["buffer_budget"]
+    text = " ".join(decision["explanation"].split())
+    assert f"{options['bijstand']['title']}:" in text
+    assert "(voorlopig: hangt af van bedragen die voor de peildatum nog niet bekend zijn)" in text
+    assert f"{options['buffer_budget']['title']}: maatwerkroute mogelijk." in text
+
+
+def test_an_amount_computed_with_stale_figures_is_marked(registry):
+    def grounds(age: int) -> dict:
+        case = household_case("2027-02-01", household={"composition": "single", "children": [], "cost_sharers": 0,
+                                                       "members": [{"role": "applicant", "age": age}]})
+        [option] = [o for o in decide(case, registry)["options"] if o["option"] == "earnings_exemption"]
+        return {g["rule"]: g for g in option["grounds"]}
+
+    # from pension age, art. 34a lid 1 onder c caps the amount at € 226, an amount not known for 2027
+    assert grounds(68)["pw.34a.1.c.pensioengerechtigde"].get("provisional") is True
+    # onder a is 15% without a cap: no indexed amount, so the amount is not provisional
+    assert "provisional" not in grounds(35)["pw.34a.1.a.vrijlating_arbeidsinschakeling"]
+    text = " ".join(decide(household_case("2027-02-01", household={
+        "composition": "single", "children": [], "cost_sharers": 0, "members": [{"role": "applicant", "age": 68}]}),
+        registry)["explanation"].split())
+    assert "(voorlopig: berekend met bedragen van vóór de peildatum)" in text
+
+
+def test_each_rule_set_has_its_own_horizon(registry):
+    # Zaanstad's asset limits are those given with the norms of 1 July 2025: not known for 2026
+    decision = decide(household_case("2026-09-01", "zaanstad"), registry)
+    [warning] = decision["warnings"]
+    assert warning["ruleset"] == "zaanstad"
+    assert warning["message"] == ("De bedragen per 1 januari 2026 zijn nog niet bekend; deze toets rekent met die van "
+                                  "1 juli 2025.")
+    # a rule set without indexed figures (Wsnp, Amsterdam) never warns
+    assert {v.horizon for v in registry.rulesets["wsnp"].versions} == {None}
+
+
+def test_markdown_and_english_carry_the_notice(registry):
+    decision = decide(household_case("2027-02-01"), registry, lang="en")
+    assert decision["warnings"][0]["message"].startswith("The amounts as of 1 January 2027 are not known yet")
+    md = explain(decide(household_case("2027-02-01"), registry), "nl", "markdown")
+    assert f"> **Let op (participatiewet): {NOTICE_2027}**" in md
+
+
+def test_the_next_indexation_date():
+    twice = Indexation(dates=("07-01", "01-01"), source=Source(law="x"))
+    once = Indexation(dates=("01-01",), source=Source(law="x"))
+    assert next_indexation(dt.date(2026, 7, 1), twice) == dt.date(2027, 1, 1)
+    assert next_indexation(dt.date(2026, 6, 30), twice) == dt.date(2026, 7, 1)
+    assert next_indexation(dt.date(2026, 1, 1), once) == dt.date(2027, 1, 1)
+    assert next_indexation(dt.date(2026, 12, 31), once) == dt.date(2027, 1, 1)
+
+
+def _demo_with_figures(tmp_path, figures: str, indexation: str = ""):
+    return demo.write(tmp_path, {
+        "demo/ruleset.yaml": demo.RULESET + indexation,
+        "demo/2025-01-01/version.yaml": demo.V2025.replace("  changes: Nieuwe grens.\n",
+                                                           f"  changes: Nieuwe grens.\n  figures: {figures}\n")})
+
+
+def test_a_version_without_figures_keeps_those_of_the_one_before(tmp_path):
+    root = _demo_with_figures(tmp_path, "{as_of: 2025-01-01, known_until: 2025-03-31}")
+    [v24, v25] = load_rulesets(root).rulesets["demo"].versions
+    assert v24.horizon is None and v25.horizon.known_until == dt.date(2025, 3, 31)
+
+
+def test_figures_without_an_end_need_the_indexation_dates(tmp_path):
+    with pytest.raises(RulesetError, match="indexation"):
+        load_rulesets(_demo_with_figures(tmp_path, "{as_of: 2025-01-01}"))
+    root = _demo_with_figures(tmp_path, "{as_of: 2025-01-01}",
+                              'indexation: {dates: ["01-01", "07-01"], source: {law: Demowet}}\n')
+    assert load_rulesets(root).rulesets["demo"].versions[-1].horizon.known_until == dt.date(2025, 6, 30)
+
+
+def test_a_malformed_indexation_date_is_refused_with_its_file(tmp_path):
+    root = _demo_with_figures(tmp_path, "{as_of: 2025-01-01}", 'indexation: {dates: ["13-01"], source: {law: Demowet}}\n')
+    with pytest.raises(RulesetError) as exc:
+        load_rulesets(root)
+    assert any("MM-DD" in p.message and p.file.endswith("ruleset.yaml") for p in exc.value.problems)

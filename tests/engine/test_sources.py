@@ -1,0 +1,42 @@
+"""Links in a decision open the law as it read on the reference date, and case law on rechtspraak.nl."""
+import datetime as dt
+
+from engine.decide import decide
+from engine.sources import case_law_url, dated_url
+from tests.engine.test_horizon import household_case
+
+DAY = dt.date(2026, 9, 1)
+
+
+def test_article_links_get_the_geldigheidsdatum():
+    url = "https://wetten.overheid.nl/jci1.3:c:BWBR0015703&artikel=31"
+    assert dated_url(url, DAY) == url + "&g=2026-09-01"
+    # an earlier date is replaced, not doubled
+    assert dated_url(url + "&g=2024-01-01", DAY) == url + "&g=2026-09-01"
+    assert dated_url("https://wetten.overheid.nl/BWBR0015703", DAY) == "https://wetten.overheid.nl/BWBR0015703/2026-09-01"
+    # a text of a stated date, or another site, stays as it is
+    for kept in ("https://wetten.overheid.nl/BWBR0015703/2025-07-01", "https://www.zaanstad.nl/",
+                 "https://lokaleregelgeving.overheid.nl/CVDR626298"):
+        assert dated_url(kept, DAY) == kept
+
+
+def test_case_law_links_only_for_an_ecli():
+    assert case_law_url("ECLI:NL:CRVB:2017:501") == "https://uitspraken.rechtspraak.nl/details?id=ECLI:NL:CRVB:2017:501"
+    assert case_law_url("CRvB 2017") is None
+
+
+def test_every_law_link_in_a_decision_carries_its_reference_date(registry):
+    decision = decide(household_case("2026-09-01"), registry)
+    urls = [i["source"]["url"] for o in decision["options"] for k in ("blocked_by", "possible_blocks", "grounds", "routes")
+            for i in o[k] if i["source"].get("url", "").startswith("https://wetten.overheid.nl/jci")]
+    urls += [p["source"]["url"] for p in decision["presumptions"] if "jci1.3" in p["source"].get("url", "")]
+    assert urls and all(u.endswith("&g=2026-09-01") for u in urls)
+    used = {r["id"]: r.get("url") for r in decision["rulesets"]}
+    assert used["participatiewet"] == "https://wetten.overheid.nl/BWBR0015703/2026-09-01"
+    assert used["amsterdam"] == "https://lokaleregelgeving.overheid.nl/CVDR679865"
+
+
+def test_the_case_law_a_route_rests_on_is_in_the_explanation(registry, welding_case):
+    decision = decide(welding_case, registry)
+    text = " ".join(decision["explanation"].split())
+    assert "Rechtspraak: ECLI:NL:CRVB:2017:501 (https://uitspraken.rechtspraak.nl/details?id=ECLI:NL:CRVB:2017:501)" in text
