@@ -113,7 +113,8 @@ def whatif(args) -> int:
     comparison = compare(before, after)
 
     registries = [before_side] + ([after_side] if after_side is not None else [])
-    title = (change.title if hasattr(change, "title") else f"{change}") if change is not None else f"sweep {sweep.name}"
+    # --change is an overlay (with its own title) or a version reference, a plain string
+    title = f"sweep {sweep.name}" if change is None else change if isinstance(change, str) else change.title
     meta = report.Meta(title=title, base=str(base), change=after_side.label if after_side else f"sweep {sweep.name}",
                        source=source.description, labels=report.labels(before_side, lang=args.lang),
                        labels_after=report.labels(registries[-1], lang=args.lang),

@@ -48,6 +48,16 @@ def test_the_next_law_version_as_the_change(capsys):
     assert "participatiewet@2026-01-01" in out["versions"]["change"] and out["totals"]["flips"] > 0
 
 
+def test_a_version_change_is_named_in_the_text_and_the_report(tmp_path, capsys):
+    html = tmp_path / "r.html"
+    assert main(["whatif", "--base", "participatiewet@2025-09-15", "--change", "participatiewet@2026-01-01",
+                 str(CASES), "--html", str(html)]) == 0
+    out, page = capsys.readouterr().out, html.read_text()
+    assert "What-if: participatiewet@2026-01-01" in out
+    assert "<title>What-if: participatiewet@2026-01-01" in page and "<h1>What-if: participatiewet@2026-01-01" in page
+    assert "built-in method" not in out + page
+
+
 def test_a_sweep_charts_the_households_against_the_threshold(tmp_path, capsys):
     html = tmp_path / "s.html"
     assert main(["whatif", *BASE, "--sweep", "zaanstad.percentage_inkomensgrens=1.00:1.20:0.10",
