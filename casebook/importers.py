@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from engine.bsn import bsn_paths
-from engine.case import parse_case
+from engine.case import Case, parse_case
 from engine.errors import CaseError, Problem, RegelruimteError
 from engine.facts import Vocabulary
 from engine.registry import Registry
@@ -34,6 +34,7 @@ from .records import Meta, Prepared, prepare
 from .store import Store
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
+CASE_KEYS = frozenset(Case.model_fields)
 META_KEYS = ("team", "signal", "tags")
 # keys of an exported case version (Store.export) that an import ignores: exports import back
 EXPORT_KEYS = ("case_id", "version", "latest", "digest", "municipality", "reference_date", "origin", "created_at",
@@ -50,6 +51,7 @@ class RawRecord:
     line: int | None
     data: Any = None
     problems: list[Problem] | None = None
+    not_a_case: bool = False  # a file in a folder that holds no case (expected.yaml, a README): skipped
 
 
 @dataclass
@@ -61,6 +63,7 @@ class ImportReport:
     updated: int = 0
     batches: int = 0
     rejected: list[Problem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files in a folder that are not cases
 
     @property
     def stored(self) -> int:
@@ -69,7 +72,7 @@ class ImportReport:
     def as_dict(self, lang: str = "nl") -> dict:
         return {"read": self.read, "added": self.added, "new_versions": self.new_versions,
                 "unchanged": self.unchanged, "updated": self.updated, "batches": self.batches,
-                "rejected": [p.as_dict(lang) for p in self.rejected]}
+                "rejected": [p.as_dict(lang) for p in self.rejected], "skipped": list(self.skipped)}
 
 
 # -- metadata and envelopes ---------------------------------------------------------------------------
@@ -162,10 +165,24 @@ def read_file(path: Path, name: str | None = None) -> Iterator[RawRecord]:
         yield RawRecord(name, getattr(data, "line", None) or None, data)
 
 
+def holds_cases(data: Any) -> bool:
+    """Whether a file's content is meant as cases: a list of records, or a mapping with a key of a case
+    or an envelope. A mapping with none of them (expected.yaml's case names) is some other file."""
+    if isinstance(data, list):
+        return True
+    return isinstance(data, dict) and any(k in CASE_KEYS or k == "case" for k in data)
+
+
 def read_folder(folder: Path) -> Iterator[RawRecord]:
-    """Every .yaml, .yml and .json file under `folder`, in name order."""
+    """Every .yaml, .yml and .json file under `folder`, in name order; a file that holds no case is
+    marked, not read as a bad case (a folder of cases often has its expectations or notes beside them)."""
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in CASE_SUFFIXES):
-        yield from read_file(path, str(path.relative_to(folder)))
+        name = str(path.relative_to(folder))
+        records = list(read_file(path, name))
+        if len(records) == 1 and not records[0].problems and not holds_cases(records[0].data):
+            yield RawRecord(name, None, not_a_case=True)
+        else:
+            yield from records
 
 
 def read_jsonl(path: Path) -> Iterator[RawRecord]:
@@ -482,6 +499,9 @@ def import_records(store: Store, registry: Registry, records: Iterable[RawRecord
             progress(report)
 
     for raw in records:
+        if raw.not_a_case:
+            report.skipped.append(raw.file)
+            continue
         report.read += 1
         try:
             pending.append(to_prepared(raw, defaults))

@@ -15,6 +15,10 @@ from engine.errors import CaseError, NoRulesetInForce, Problem, RegelruimteError
 from engine.registry import Registry
 from engine.yamlsource import SourceError, load_file
 
+from .extras import extra_for, missing_extra
+
+# The rule sets beside the code: in a source tree the repository's rulesets/, in an installed wheel
+# the rulesets/ folder the wheel puts beside service/ in site-packages (pyproject.toml, package data).
 DEFAULT_RULESETS = Path(__file__).resolve().parent.parent / "rulesets"
 EXIT_INPUT = 2
 
@@ -85,6 +89,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _unavailable(name: str, exc: ModuleNotFoundError) -> None:
+    """`name` stays a command, one that says which extra to install (whatever arguments it gets)."""
+    def add(parser: argparse.ArgumentParser) -> None:
+        # no option prefix: every argument, --lang and -h too, is taken as given
+        p = subparsers(parser).add_parser(name, add_help=False, prefix_chars="\0",
+                                          help=f"(pip install 'regelruimte[{extra_for(exc)}]')")
+        p.add_argument("rest", nargs=argparse.REMAINDER)
+    EXTENSIONS.append(add)
+    def say(args) -> int:
+        rest = args.rest
+        english = "--lang=en" in rest or any(a == "--lang" and b == "en" for a, b in zip(rest, rest[1:]))
+        return fail([missing_extra(name, exc)], "en" if english else "nl")
+    COMMANDS[name] = say
+
+
 def main(argv: list[str] | None = None) -> int:
     # imported here so that each subcommand module registers itself
     from . import cli_check, cli_rulesets  # noqa: F401
@@ -92,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         try:
             __import__(f"service.{optional}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"service.{optional}":
+            if extra_for(exc) and optional.removeprefix("cli_") not in COMMANDS:
+                _unavailable(optional.removeprefix("cli_"), exc)
+            elif exc.name != f"service.{optional}":
                 raise
     parser = build_parser()
     for extend in EXTENSIONS:
@@ -101,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     lang = getattr(args, "lang", "nl")
     try:
         return COMMANDS[args.command](args)
+    except ModuleNotFoundError as exc:  # a library a command loads when it runs (the what-if's Polars)
+        if not extra_for(exc):
+            raise
+        return fail([missing_extra(args.command, exc)], lang)
     except (CaseError, NoRulesetInForce, RulesetError) as exc:
         return fail(exc.problems, lang)
     except SourceError as exc:

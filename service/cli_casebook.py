@@ -187,6 +187,9 @@ def _import(store: Store, args) -> int:
         print(f"{report.read} gelezen: {report.added} nieuw, {report.new_versions} nieuwe versie, "
               f"{report.unchanged} al aanwezig, {report.updated} bijgewerkt, {len(report.rejected)} problemen "
               f"({report.batches} batches, evaluatie {label})")
+        if report.skipped:
+            head = "skipped, not a case" if args.lang == "en" else "overgeslagen, geen casus"
+            print(f"{head}: {', '.join(report.skipped)}")
     if report.rejected:
         head = "error" if args.lang == "en" else "fout"
         for p in report.rejected:

@@ -85,6 +85,12 @@ def _source(args, root: Path, base):
     return run.population_source(args.population, args.seed, registry, day, towns, Path(folder) if folder else None)
 
 
+def _folder(path: str) -> Path:
+    """An output file's path, its folder made when it is not there yet (out/rapport.html)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return Path(path)
+
+
 @command("whatif")
 def whatif(args) -> int:
     from whatif import population, report, run
@@ -113,7 +119,8 @@ def whatif(args) -> int:
     comparison = compare(before, after)
 
     registries = [before_side] + ([after_side] if after_side is not None else [])
-    title = (change.title if hasattr(change, "title") else f"{change}") if change is not None else f"sweep {sweep.name}"
+    # --change is an overlay (with its own title) or a version reference, a plain string
+    title = f"sweep {sweep.name}" if change is None else change if isinstance(change, str) else change.title
     meta = report.Meta(title=title, base=str(base), change=after_side.label if after_side else f"sweep {sweep.name}",
                        source=source.description, labels=report.labels(before_side, lang=args.lang),
                        labels_after=report.labels(registries[-1], lang=args.lang),
@@ -136,16 +143,20 @@ def whatif(args) -> int:
                 print(f"  {r['value']:>8}  geholpen {r['households_helped']:>8}  benadeeld {r['households_hurt']:>8}"
                       f"  nieuw toegekend € {r['newly_granted_eur']}")
     written = []
-    if args.html:
-        Path(args.html).write_text(report.html(comparison, before_side.vocabulary, meta, sweep_table,
-                                               sweep.name if sweep else "", args.lang), encoding="utf-8")
-        written.append(args.html)
-    if args.csv:
-        report.flips_table(comparison, args.lang, flat=True).write_csv(args.csv)
-        written.append(args.csv)
-    if args.parquet:
-        report.flips_table(comparison, args.lang).write_parquet(args.parquet)
-        written.append(args.parquet)
+    try:
+        if args.html:
+            _folder(args.html).write_text(report.html(comparison, before_side.vocabulary, meta, sweep_table,
+                                                      sweep.name if sweep else "", args.lang), encoding="utf-8")
+            written.append(args.html)
+        if args.csv:
+            report.flips_table(comparison, args.lang, flat=True).write_csv(_folder(args.csv))
+            written.append(args.csv)
+        if args.parquet:
+            report.flips_table(comparison, args.lang).write_parquet(_folder(args.parquet))
+            written.append(args.parquet)
+    except OSError as exc:
+        raise RegelruimteError([Problem("kan hier niet schrijven", "cannot write here",
+                                        file=str(exc.filename or ""))]) from None
     for path in written:
         print(f"geschreven: {path}" if args.lang == "nl" else f"written: {path}", file=sys.stderr)
     return 0

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,30 @@ from engine.yamlsource import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESETS = ROOT / "rulesets"
-CASES = ROOT.parent / "shared" / "cases"
+# The acceptance cases and expected.yaml: the project's own copy of the shared contract, so a plain
+# clone tests itself (.ci/run checks that the copy still equals ../shared/cases when that is there).
+CASES = ROOT / "tests" / "cases" / "acceptance"
+EXAMPLES = ROOT / "examples"
+
+
+def case_names(folder: Path = CASES) -> list[str]:
+    """The cases in `folder` (not expected.yaml). A missing or empty folder fails the run: a
+    parametrised test must not quietly collect nothing."""
+    names = sorted(p.stem for p in folder.glob("*.yaml") if p.name != "expected.yaml")
+    if not names:
+        raise FileNotFoundError(f"no cases in {folder}")
+    return names
+
+
+# CI sets CI=true: there a test that cannot run (no browser, a PostgreSQL it cannot use) fails instead of skipping.
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def cannot_run(reason: str, module: bool = False) -> None:
+    """Skip, saying why; in CI fail instead, so a missing server or browser is seen, not counted as a pass."""
+    if IN_CI:
+        pytest.fail(f"in CI moet dit draaien: {reason}", pytrace=False)
+    pytest.skip(reason, allow_module_level=module)
 
 
 @pytest.fixture(scope="session")
@@ -40,4 +64,5 @@ def welding_case() -> dict:
 
 
 def shared_case(name: str) -> dict:
+    """One acceptance case, read from the project's copy of the shared cases."""
     return load_file(CASES / f"{name}.yaml")

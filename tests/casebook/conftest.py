@@ -3,6 +3,7 @@ REGELRUIMTE_TEST_DATABASE_URL is set (each test in its own schema, dropped after
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sqlalchemy.engine import make_url
 from casebook.evaluation import evaluation_label
 from casebook.importers import RawRecord, import_records
 from casebook.store import Store
-from tests.conftest import RULESETS
+from tests.conftest import IN_CI, RULESETS, cannot_run
 
 PG_ENV = "REGELRUIMTE_TEST_DATABASE_URL"
 PG_SKIP = f"PostgreSQL overgeslagen: {PG_ENV} is niet gezet (bv. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
@@ -21,6 +22,14 @@ PG_SKIP = f"PostgreSQL overgeslagen: {PG_ENV} is niet gezet (bv. postgresql+psyc
 
 def postgres_base() -> str | None:
     return os.environ.get(PG_ENV) or None
+
+
+def postgres_listening(host: str = "127.0.0.1", port: int = 5432) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 class PostgresSchema:
@@ -47,6 +56,8 @@ def database_url(kind: str, tmp_path: Path):
         return f"sqlite:///{tmp_path / 'casebook.sqlite'}", lambda: None
     base = postgres_base()
     if not base:
+        if IN_CI and postgres_listening():  # in CI a PostgreSQL that is there must be used (.ci/run sets the URL)
+            cannot_run(f"PostgreSQL luistert op 127.0.0.1:5432 maar {PG_ENV} is niet gezet")
         pytest.skip(PG_SKIP)
     schema = PostgresSchema(base)
     return schema.url, schema.drop

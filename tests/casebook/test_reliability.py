@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
+from starlette.testclient import TestClient
 
 from casebook.store import Store
 from casebook.synthetic import generate

@@ -1,6 +1,7 @@
 """End to end in a real browser: Debian's chromium, headless, against `regelruimte serve`.
 
-Screenshots land in tests/artifacts/ (not committed). Skipped when /usr/bin/chromium is absent.
+Screenshots land in tests/artifacts/ (not committed). Skipped when /usr/bin/chromium is absent, except in CI
+(CI=true), where that fails.
 """
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import EXAMPLES, cannot_run
 from tests.serving import ROOT, running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
-    pytest.skip("no /usr/bin/chromium: install Debian's chromium (apt-get install chromium) for the browser tests",
-                allow_module_level=True)
-playwright = pytest.importorskip("playwright.sync_api", reason="the python package playwright is not installed")
-axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright",
-                                     reason="the python package axe-playwright-python is not installed")
+    cannot_run("no /usr/bin/chromium: install Debian's chromium (apt-get install chromium) for the browser tests",
+               module=True)
+try:
+    import axe_playwright_python.sync_playwright as axe_playwright
+    import playwright.sync_api as playwright
+except ModuleNotFoundError as exc:
+    cannot_run(f"the python package {exc.name} is not installed (make setup installs it)", module=True)
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -185,9 +189,7 @@ def test_keyboard_only_with_visible_focus(page):
 
 def test_paste_a_case(page):
     page.goto("/")
-    text = (ROOT.parent / "shared" / "cases" / "groningen-zzp-start.yaml")
-    if not text.exists():
-        pytest.skip("the shared acceptance cases are not next to this repository")
+    text = EXAMPLES / "groningen-zzp-start.yaml"
     page.get_by_label("Casus plakken", exact=True).fill(text.read_text())
     page.get_by_role("button", name="Toets dit bestand").click()
     page.get_by_role("heading", name="Uitkomst casus groningen-zzp-start").wait_for()

@@ -1,12 +1,7 @@
 from __future__ import annotations
 
-import warnings
-
 import pytest
-
-with warnings.catch_warnings():  # starlette's note about a future httpx replacement
-    warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
+from starlette.testclient import TestClient  # on httpx2 (the dev extra)
 
 from service.app import create_app
 

@@ -5,7 +5,7 @@ import json
 import pyarrow.parquet as pq
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
+from starlette.testclient import TestClient
 
 from casebook.store import Store
 from casebook.synthetic import generate

@@ -1,12 +1,7 @@
 """`POST /v1/whatif` on a bare FastAPI app: the comparison as JSON, 422 with the field for bad input."""
-import warnings
-
 import pytest
 from fastapi import FastAPI
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # starlette: "use httpx2" (not installed here)
-    from fastapi.testclient import TestClient
+from starlette.testclient import TestClient  # on httpx2 (the dev extra)
 
 from service.api_whatif import MAX_POPULATION, router
 from tests.conftest import lasmasker

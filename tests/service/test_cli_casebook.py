@@ -36,9 +36,10 @@ def filled(db, tmp_path, registry):
 
 def test_init_import_list_show(db, capsys):
     assert cli("init", db=db) == 0
-    assert cli("import", str(CASES), db=db) == 2  # expected.yaml in that folder is not a case
+    assert cli("import", str(CASES), db=db) == 0
     out, err = capsys.readouterr()
-    assert "7 gelezen: 6 nieuw" in out and "expected.yaml:2" in err
+    assert "6 gelezen: 6 nieuw" in out and err == ""
+    assert "overgeslagen, geen casus: expected.yaml" in out  # the expectations beside the cases, in one line
     assert cli("list", "--municipality", "zaanstad", "--json", db=db) == 0
     listed = json.loads(capsys.readouterr().out)
     assert listed["total"] == 2 and {c["case_id"] for c in listed["cases"]} == {"zaanstad-lasmasker",
@@ -48,6 +49,20 @@ def test_init_import_list_show(db, capsys):
     assert "zaanstad-lasmasker versie 1 (nieuwste)" in out and "Onderbouwing casus zaanstad-lasmasker" in out
     assert "Kassabon" in out
     assert cli("show", "bestaat-niet", db=db) == 2
+
+
+def test_a_folder_skips_only_files_that_are_no_case(db, tmp_path, capsys):
+    folder = tmp_path / "map"
+    folder.mkdir()
+    (folder / "notities.yaml").write_text("eigenaar: team oost\nzie: README\n")
+    # a case with a mistake is a case: it is reported with file and line, never skipped
+    (folder / "fout.yaml").write_text("case_id: fout-1\nreference_date: 2025-09-15\nmunicipality: zaanstad\n"
+                                      "income: [{source: wages, net_monthly: '-5'}]\n")
+    assert cli("import", str(folder), "--json", db=db) == 2
+    out, err = capsys.readouterr()
+    result = json.loads(out)
+    assert result["skipped"] == ["notities.yaml"] and result["read"] == 1
+    assert "fout.yaml:4" in err
 
 
 def test_report_text_html_csv_parquet_json(filled, tmp_path, capsys):

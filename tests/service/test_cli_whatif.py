@@ -48,6 +48,25 @@ def test_the_next_law_version_as_the_change(capsys):
     assert "participatiewet@2026-01-01" in out["versions"]["change"] and out["totals"]["flips"] > 0
 
 
+def test_a_version_change_is_named_in_the_text_and_the_report(tmp_path, capsys):
+    html = tmp_path / "r.html"
+    assert main(["whatif", "--base", "participatiewet@2025-09-15", "--change", "participatiewet@2026-01-01",
+                 str(CASES), "--html", str(html)]) == 0
+    out, page = capsys.readouterr().out, html.read_text()
+    assert "What-if: participatiewet@2026-01-01" in out
+    assert "<title>What-if: participatiewet@2026-01-01" in page and "<h1>What-if: participatiewet@2026-01-01" in page
+    assert "built-in method" not in out + page
+
+
+def test_the_report_folder_is_made_and_an_unwritable_one_is_named(tmp_path, capsys):
+    html = tmp_path / "out" / "rapport.html"
+    assert main(["whatif", *BASE, "--change", OVERLAY, str(CASES), "--html", str(html)]) == 0
+    assert html.exists()
+    (tmp_path / "bestand").write_text("")
+    assert main(["whatif", *BASE, "--change", OVERLAY, str(CASES), "--csv", str(tmp_path / "bestand" / "f.csv")]) == 2
+    assert "kan hier niet schrijven" in capsys.readouterr().err
+
+
 def test_a_sweep_charts_the_households_against_the_threshold(tmp_path, capsys):
     html = tmp_path / "s.html"
     assert main(["whatif", *BASE, "--sweep", "zaanstad.percentage_inkomensgrens=1.00:1.20:0.10",

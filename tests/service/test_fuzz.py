@@ -7,11 +7,10 @@ real data to check; never the working directory's casebook.sqlite.
 """
 from __future__ import annotations
 
-import warnings
-
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from starlette.testclient import TestClient  # on httpx2 (the dev extra)
 from schemathesis.checks import (content_type_conformance, not_a_server_error, response_schema_conformance,
                                  status_code_conformance)
 
@@ -22,10 +21,6 @@ from service import api_casebook
 from service.app import create_app
 from service.examples import WELDING_MASK
 from tests.conftest import RULESETS
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")  # starlette: "use httpx2" (not installed here)
-    from fastapi.testclient import TestClient
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 SETTINGS = dict(deadline=None, suppress_health_check=list(HealthCheck))

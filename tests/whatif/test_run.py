@@ -7,7 +7,7 @@ import pytest
 
 from engine.errors import RegelruimteError
 from service.cli import main
-from tests.conftest import CASES, RULESETS, shared_case
+from tests.conftest import CASES, RULESETS, case_names, shared_case
 from whatif import run
 from whatif.scenario import Ref, baseline
 
@@ -17,9 +17,8 @@ def casebook(tmp_path, capsys):
     """A casebook with the acceptance cases, made with the casebook's own command line."""
     path, folder = tmp_path / "casebook.sqlite", tmp_path / "cases"
     folder.mkdir()
-    for case in CASES.glob("*.yaml"):
-        if case.name != "expected.yaml":
-            shutil.copy(case, folder)
+    for name in case_names():
+        shutil.copy(CASES / f"{name}.yaml", folder)
     assert main(["casebook", "--db", str(path), "init"]) == 0
     assert main(["casebook", "--db", str(path), "import", str(folder)]) == 0
     capsys.readouterr()
@@ -28,8 +27,7 @@ def casebook(tmp_path, capsys):
 
 def test_the_casebook_gives_the_latest_version_of_each_case(casebook):
     source = run.casebook_source(str(casebook))
-    assert sorted(c.case_id for c in source.cases) == sorted(
-        p.stem for p in CASES.glob("*.yaml") if p.name != "expected.yaml")
+    assert sorted(c.case_id for c in source.cases) == case_names()
     assert source.description == "6 casussen uit het casebook"
 
 

@@ -16,14 +16,14 @@ from engine.decide import decide
 from engine.errors import RegelruimteError
 from engine.registry import Registry
 from service.cli import dumps
-from tests.conftest import CASES, ROOT, RULESETS, lasmasker, shared_case
+from tests.conftest import CASES, ROOT, RULESETS, case_names, lasmasker, shared_case
 from tests.strategies import Universe, cases, random_cases
 
 pytestmark = pytest.mark.skipif(durable.IMPORT_ERROR is not None, reason=f"durable-rules: {durable.IMPORT_ERROR}")
 
 REGISTRY = Registry.load(RULESETS)
 UNIVERSE = Universe.from_registry(REGISTRY)
-ACCEPTANCE = sorted(p.stem for p in CASES.glob("*.yaml") if p.stem != "expected")
+ACCEPTANCE = case_names()
 
 
 def both(case: dict, lang: str = "nl") -> tuple[str, str]:
