@@ -69,7 +69,7 @@ def test_the_welding_mask_summarised(welding_case, registry):
 def test_a_case_whose_only_route_is_discretionary(registry):
     case = parse_case({"case_id": "g1", "reference_date": "2026-02-10", "municipality": "groningen",
                        "household": {"composition": "single", "members": [{"role": "applicant", "age": 38}]},
-                       "benefit": "bijstand", "work": "unemployed",
+                       "benefit": "bijstand", "work": "unemployed", "debts": {"regime": "none"},
                        "need": {"kind": "exemption", "obligation": "job_search", "duration_months": 6},
                        "options": ["exemption"], "circumstances": {"urgent_reasons": ["health"]}})
     s = summarise(decide_case(case, registry, explanation=False))

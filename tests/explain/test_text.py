@@ -12,7 +12,7 @@ def test_welding_mask_explanation_names_blocks_routes_and_receipt(registry, weld
     text = " ".join(decide(welding_case, registry)["explanation"].split())
     for needle in ("Faillissementswet art. 297 lid 2 onderdeel a", "Geen bijzondere bijstand boven 110%",
                    "Faillissementswet art. 295 lid 1", "Budget Maatwerkondersteuning", "Participatiewet art. 16 lid 1",
-                   "vrij te laten bedrag", "ten hoogste € 1.505,97", "Waarschijnlijk te laat",
+                   "vrij te laten bedrag", "ten hoogste € 1.505,97", "geen wettelijke termijn",
                    "14,94 keer", "Snelste route die op tijd kan: Budget Maatwerkondersteuning"):
         assert needle in text, needle
 
