@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from starlette.datastructures import UploadFile
 
 import datetime as _dt
@@ -53,6 +54,10 @@ templates.env.filters["longdate"] = lambda v, lang="nl": write_date(dt.date.from
 templates.env.globals["cite"] = cite
 templates.env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
 templates.env.filters["fact_label"] = lambda name, labels: labels.get(name, name)
+_AMOUNT = re.compile(r"-?€\s?\d[\d.]*(?:,\d{2}|,-)?")
+# an amount in a sentence stays on one line (escaped first: the text is the rule set's, not markup)
+templates.env.filters["amounts"] = lambda text: Markup(_AMOUNT.sub(
+    lambda m: f'<span class="amount">{m[0]}</span>', str(escape(text)))) if text else text
 templates.env.filters["bridge_field"] = lambda pillar: f"assessment.bridge.{pillar}"
 templates.env.globals["field_id"] = lambda name: "f-" + name.replace(".", "-").replace("_", "-")
 
@@ -191,8 +196,7 @@ def _form_page(request: Request, values: dict[str, list[str]], problems: list[Pr
         if name in typed:
             continue  # the form already said what is wrong with what was typed there
         add(name, form_check.plain(p, name), p.where())
-    order = list(labels)
-    summary.sort(key=lambda s: order.index(s["field"]) if s["field"] in labels else len(order))
+    summary.sort(key=lambda s: form_order(s["field"], labels))
     vocab = registry.vocabulary
     municipalities = sorted(((slug, rs.meta.municipality_name or slug) for slug, rs in registry.municipalities.items()),
                             key=lambda m: m[1])
@@ -221,6 +225,22 @@ def _form_page(request: Request, values: dict[str, list[str]], problems: list[Pr
         "income_rows": range(INCOME_ROWS), "avoided_rows": range(AVOIDED_ROWS), "pillars": PILLARS,
     }
     return _page(request, "form.html", context, status)
+
+
+_GROUPS = ("case_id", "reference_date", "municipality", "options", "need.", "household.", "applicant.", "partner.",
+           "children_none", "income", "assets", "debts.", "benefit", "work", "circumstances.", "assessment.",
+           "avoided_costs.")
+
+
+def form_order(field: str | None, labels: dict) -> tuple[int, int]:
+    """Where `field` sits on the form (problems are listed in that order; unplaced ones last)."""
+    if field is None:
+        return (len(_GROUPS), 0)
+    group = next((i for i, g in enumerate(_GROUPS) if field.startswith(g)), len(_GROUPS))
+    if group in (5, 6, 7):  # the household is one card
+        group = 5
+    keys = list(labels)
+    return (group, keys.index(field) if field in labels else len(keys))
 
 
 def circumstance_label(registry, name: str | None, lang: str) -> str:
@@ -407,8 +427,39 @@ async def rulesets_page(request: Request):
 
 @router.get("/regelsets/{ruleset_id}/{version}/regels/{rule_id}", response_class=HTMLResponse)
 async def rule_page(request: Request, ruleset_id: str, version: str, rule_id: str):
+    registry = request.app.state.live.current
     try:
-        item = catalogue.rule_detail(request.app.state.live.current, ruleset_id, version, rule_id)
+        item = catalogue.rule_detail(registry, ruleset_id, version, rule_id)
     except catalogue.NotFound as exc:
         return _page(request, "error.html", {"problems": exc.problems}, status=404)
-    return _page(request, "rule.html", {"r": item})
+    return _page(request, "rule.html", {"r": item, "plain": rule_in_words(item, registry, lang_of(request))})
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_.]*)(?::[a-z]+)?\}")
+
+
+def rule_in_words(item: dict, registry, lang: str) -> dict:
+    """A rule as the page says it: placeholders, conditions and codes in words, never internal names."""
+    vocab, w = registry.vocabulary, texts(lang)["w"]
+    labels = dict(fact_labels(registry, lang))
+    for rs in registry.rulesets.values():
+        for v in rs.versions:
+            for key, spec in getattr(v, "parameters", {}).items():
+                labels.setdefault(f"{v.id}.{key}", (spec.title_en if lang == "en" and spec.title_en else spec.title))
+
+    def words(text: str | None) -> str | None:
+        return _PLACEHOLDER.sub(lambda m: labels.get(m[1], w["unknown"]), text) if text else text
+
+    en = lang == "en"
+    text = (item.get("reason_en") if en else None) or item.get("reason") or (item.get("argue_en") if en else None) \
+        or item.get("argue")
+    when = item.get("when") or ""
+    reads = [labels[n] for n in sorted(set(re.findall(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+", when)), key=str)
+             if n in labels]
+    titles = {code: spec.get("title_en" if en else "title", code) for code, spec in vocab.options.items()}
+    lifts = []
+    for target in item.get("lifts") or ():
+        lifts.append(w["rule_lifts_tag"].format(tag=target[4:].replace("_", " ")) if target.startswith("tag:") else target)
+    kind = item.get("kind") or item.get("type")
+    return {"text": words(text), "reads": list(dict.fromkeys(reads)), "kind": w["rule_kind"].get(kind, ""),
+            "applies_to": [titles.get(o, o) for o in item.get("applies_to") or ()], "lifts": lifts}

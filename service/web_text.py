@@ -95,8 +95,8 @@ WORDS = {
         "nav_check": "Casus toetsen", "nav_rulesets": "Regelsets", "nav_api": "API",
         "nav_casebook": "Casusboek", "nav_whatif": "Wat-als", "nav_label": "Hoofdmenu",
         "other_lang": "English", "other_lang_code": "en",
-        "footer": "Regelruimte kent geen discretionaire route toe: het zegt dat een route mogelijk is en wat "
-                  "moet worden onderbouwd. Het besluit blijft bij wie beslist.",
+        "footer": "Regelruimte kent niets toe: het zegt welke route mogelijk is en wat moet worden onderbouwd. "
+                  "Het besluit blijft bij wie beslist.",
         "footer_rulesets": "Regelsets geladen: generatie {generation}.",
         "form_title": "Casus toetsen",
         "form_intro": "Vul in wat u weet. Een leeg veld betekent: onbekend. Regelruimte zegt dan welke feiten "
