@@ -211,16 +211,22 @@ def _form_page(request: Request, values: dict[str, list[str]], problems: list[Pr
     def show(name: str) -> bool:
         return shown is None or name in shown or name.startswith("avoided_costs.")
 
+    safe = _safe_values(values)
     context = {
-        "values": _safe_values(values), "errors": errors, "summary": summary, "paste": paste, "step": step,
+        "values": safe, "errors": errors, "summary": summary, "paste": paste, "step": step,
         "show": show, "any_shown": lambda names: any(show(n) for n in names),
         "shown_circumstances": [c for c in circumstance_kinds(vocab) if show(f"circumstances.{c}")],
         "show_income": shown is None or any(f.startswith("income.") for f in shown),
         "extra_income": any(values.get(f"income.{i}.{k}") or errors.get(f"income.{i}.{k}")
                             for i in range(1, INCOME_ROWS) for k in ("source", "net_monthly")),
+        "step_one_open": any(n in errors for n in ("case_id", "reference_date", "municipality", "options")),
+        "chosen_summary": ", ".join(x for x in [first(safe, "case_id"), first(safe, "municipality")] + [
+            dict(_option_titles(vocab, lang)).get(o, o) for o in safe.get("options", ())] if x),
+        "more_avoided": any(v and v[0] for k, v in values.items() if k.startswith("avoided_costs.")
+                            and not k.startswith("avoided_costs.0.")),
         "extra_avoided": any(v and v[0] for k, v in values.items() if k.startswith("avoided_costs."))
                          or any(k.startswith("avoided_costs.") for k in errors),
-        "options": [(code, spec.get("title_en" if lang == "en" else "title", code)) for code, spec in vocab.options.items()],
+        "options": _option_titles(vocab, lang),
         "circumstances": circumstance_specs(vocab, lang), "municipalities": municipalities,
         "income_rows": range(INCOME_ROWS), "avoided_rows": range(AVOIDED_ROWS), "pillars": PILLARS,
     }
@@ -241,6 +247,10 @@ def form_order(field: str | None, labels: dict) -> tuple[int, int]:
         group = 5
     keys = list(labels)
     return (group, keys.index(field) if field in labels else len(keys))
+
+
+def _option_titles(vocab, lang: str) -> list[tuple[str, str]]:
+    return [(code, spec.get("title_en" if lang == "en" else "title", code)) for code, spec in vocab.options.items()]
 
 
 def circumstance_label(registry, name: str | None, lang: str) -> str:
