@@ -29,7 +29,7 @@ def _day(text: str, lang: str) -> str:
 
 
 def summary(case: Mapping[str, Any], t: dict, labels: Mapping[str, str], circumstances: list[dict],
-            value_words: Mapping[str, str]) -> list[tuple[str, str]]:
+            value_words: Mapping[str, str], municipalities: Mapping[str, str] = {}) -> list[tuple[str, str]]:
     """[(label, value)] for every fact in `case` the form can hold, in the form's order."""
     values = case_to_form(case)
     w, choices, lang = t["w"], t["choices"], t["lang"]
@@ -48,6 +48,8 @@ def summary(case: Mapping[str, Any], t: dict, labels: Mapping[str, str], circums
             text = _day(vs[0], lang)
         elif field == "options":
             continue
+        elif field == "municipality":
+            text = municipalities.get(vs[0], vs[0])
         else:
             text = ", ".join(word(field, v) for v in vs)
         out.append((label, text))

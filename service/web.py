@@ -220,7 +220,8 @@ def _form_page(request: Request, values: dict[str, list[str]], problems: list[Pr
         "extra_income": any(values.get(f"income.{i}.{k}") or errors.get(f"income.{i}.{k}")
                             for i in range(1, INCOME_ROWS) for k in ("source", "net_monthly")),
         "step_one_open": any(n in errors for n in ("case_id", "reference_date", "municipality", "options")),
-        "chosen_summary": ", ".join(x for x in [first(safe, "case_id"), first(safe, "municipality")] + [
+        "chosen_summary": ", ".join(x for x in [first(safe, "case_id"),
+                                                dict(municipalities).get(first(safe, "municipality"), "")] + [
             dict(_option_titles(vocab, lang)).get(o, o) for o in safe.get("options", ())] if x),
         "more_avoided": any(v and v[0] for k, v in values.items() if k.startswith("avoided_costs.")
                             and not k.startswith("avoided_costs.0.")),
@@ -319,7 +320,8 @@ def _decision_page(request: Request, key: str, decision: dict, case: dict, regis
     text = onderbouwing.render(decision, lang, labels, [q["question"] for q in asked],
                                [f"{f['title']} ({f['what']})" for f in unknown_figures])
     facts = case_summary.summary(case, t, field_labels(t), circumstance_specs(vocab, lang),
-                                 vocab.value_labels.get(lang, {}))
+                                 vocab.value_labels.get(lang, {}),
+                                 {slug: rs.meta.municipality_name or slug for slug, rs in registry.municipalities.items()})
     context = {"d": decision, "options": options, "advice": advice, "labels": labels, "within": within,
                "key": key, "asked": asked, "figures": unknown_figures, "onderbouwing": text, "facts": facts,
                "printed": write_date(dt.date.today(), lang), "glossary": glossary(text, lang),
