@@ -284,8 +284,6 @@ async def next_step(request: Request):
     """Step 1 -> 2: the questions for the chosen options (or step 1 again, with what is missing)."""
     values = await _values(request)
     registry = request.app.state.live.current
-    if values.get("terug"):
-        return _form_page(request, values, step=1)
     if used_fields(registry, values) is None:
         problems = []
         if not [o for o in values.get("options", ()) if o.strip()]:
