@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,6 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from starlette.datastructures import UploadFile
 
-import datetime as _dt
-import re
-
 from engine.bsn import looks_like_bsn
 from engine.decide import decide, fact_labels
 from engine.errors import CaseError, NoRulesetInForce, Problem
@@ -35,16 +33,17 @@ from engine.templates import number as write_number
 from engine.yamlsource import SourceError, parse_text
 from explain.tree import _route_order as route_order
 from explain.tree import build as explanation_tree
-from explain.tree import cite
 from explain import onderbouwing
+from explain.tree import cite
 
 from . import case_summary, catalogue, form_check
 from . import questions as open_questions
 from .case_store import ID_PATTERN, CaseStore
 from .examples import WELDING_MASK_NL
-from .form import (AVOIDED_ROWS, INCOME_ROWS, PILLARS, case_to_form, first, form_field, form_to_case)
+from .form import AVOIDED_ROWS, INCOME_ROWS, PILLARS, case_to_form, first, form_field, form_to_case
+from .form import date as read_date
 from .guard import SINGLE_LIMIT
-from .web_text import texts
+from .web_text import GLOSSARY, texts
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -156,7 +155,7 @@ def used_fields(registry, values: dict[str, list[str]]) -> set[str] | None:
     options = [o for o in values.get("options", ()) if o.strip()]
     municipality = first(values, "municipality")
     try:
-        day = _dt.date.fromisoformat(form_check.date(first(values, "reference_date")))
+        day = dt.date.fromisoformat(read_date(first(values, "reference_date")))
         bundle = registry.bundle(municipality, day)
     except (ValueError, CaseError, NoRulesetInForce):
         return None
@@ -291,7 +290,7 @@ async def next_step(request: Request):
         if not first(values, "municipality"):
             problems.append(("municipality", Problem("kies de gemeente", "choose the municipality")))
         try:
-            day = _dt.date.fromisoformat(form_check.date(first(values, "reference_date")))
+            day = dt.date.fromisoformat(read_date(first(values, "reference_date")))
             registry.bundle(first(values, "municipality") or "-", day) if first(values, "municipality") else None
         except ValueError:
             problems.append(("reference_date", Problem("vul de peildatum in als 15-9-2025 of 2025-09-15",
@@ -311,7 +310,7 @@ def _decision_page(request: Request, key: str, decision: dict, case: dict, regis
     within = (decision.get("need") or {}).get("needed_within_days")
     vocab = registry.vocabulary
     asked = open_questions.questions(decision, vocab, lang)
-    versions = registry.bundle(decision["municipality"], _dt.date.fromisoformat(decision["reference_date"])).versions
+    versions = registry.bundle(decision["municipality"], dt.date.fromisoformat(decision["reference_date"])).versions
     unknown_figures = open_questions.figures(decision, vocab, versions, lang)
     labels = {**labels, **{f["name"]: f"{f['title']} ({t['w']['figure_line'].format(what=f['what'])})"
                            for f in unknown_figures}}
@@ -329,7 +328,6 @@ def _decision_page(request: Request, key: str, decision: dict, case: dict, regis
 
 def glossary(text: str, lang: str) -> list[tuple[str, str]]:
     """The words of the decision a client file should not need, explained (only those that occur)."""
-    from .web_text import GLOSSARY
     return [(term, meaning) for term, meaning in GLOSSARY.get(lang, ()) if term.lower() in text.lower()]
 
 
