@@ -19,3 +19,10 @@ WELDING_MASK = {
     "options": ["wage_deduction", "special_assistance", "cash_gift", "in_kind"],
     "avoided_costs": [{"item": "bijstand benefit after losing the job", "per_year": "16428.72"}],
 }
+
+# The same case as the Dutch page offers it: the professional's own words in Dutch.
+WELDING_MASK_NL = {
+    **WELDING_MASK,
+    "need": {**WELDING_MASK["need"], "description": "Lasmasker dat de werkgever verplicht stelt voor het werk"},
+    "avoided_costs": [{"item": "Bijstandsuitkering na baanverlies", "per_year": "16428.72"}],
+}

@@ -3,7 +3,8 @@
 `form_to_case` builds the same case object the API takes; the engine then validates it, so the
 form has no rules of its own. An empty field means *unknown* and is left out of the case. Amounts
 may be typed the Dutch way ("1.100,00", "€ 1.720"); what cannot be read is passed on as typed, so
-the engine names the field. `case_to_form` is the inverse, to edit a case again.
+the engine names the field (`service.amounts` says what to ask back). `case_to_form` is the
+inverse, to edit a case again; it writes amounts in Dutch notation.
 
 Form field names follow the case paths: `need.amount`, `income.0.net_monthly`, with
 `applicant.age` / `partner.age` for the household members.
@@ -11,7 +12,10 @@ Form field names follow the case paths: `need.amount`, `income.0.net_monthly`, w
 from __future__ import annotations
 
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping, Sequence
+
+from . import amounts
 
 Form = Mapping[str, Sequence[str]]  # every value of each field, as a browser sends them
 
@@ -25,7 +29,6 @@ NEED_INTEGER = {"needed_within_days", "duration_months"}
 INCOME_FIELDS = ("source", "net_monthly")
 AVOIDED_FIELDS = ("item", "per_year", "once")
 
-_DUTCH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 _DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
 
 
@@ -35,13 +38,20 @@ def first(form: Form, name: str) -> str:
 
 
 def money(text: str) -> str:
-    """'€ 1.100,50' -> '1100.50'; '1100.5' stays; unreadable text is returned as typed."""
-    t = text.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
-    if "," in t:
-        t = t.replace(".", "").replace(",", ".")
-    elif _DUTCH_THOUSANDS.match(t):
-        t = t.replace(".", "")
-    return t if re.fullmatch(r"-?\d+(\.\d+)?", t) else text.strip()
+    """'€ 1.100,50' -> '1100.50'; what cannot be read for sure is returned as typed."""
+    reading = amounts.read(text)
+    return amounts.canonical(reading.value) if reading.kind == "ok" else text.strip()
+
+
+def dutch_money(value: Any) -> Any:
+    """A case amount ('1100.00', 1100) as the form shows it: '1.100,00'; anything else as it is."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+    # (a hostile edit could send 1e999999: written out, a million digits)
+    return amounts.write(amount) if not isinstance(value, bool) and amount.is_finite() and abs(amount) <= amounts.LIMIT \
+        else value
 
 
 def integer(text: str) -> int | str:
@@ -134,7 +144,8 @@ def form_to_case(form: Form, circumstances: Mapping[str, str]) -> dict:
         values = [v for v in form.get(f"circumstances.{name}", ()) if v.strip()]
         if not values:
             continue
-        found[name] = list(values) if kind.startswith("list_") else boolean(values[0])
+        found[name] = list(values) if kind.startswith("list_") else money(values[0]) if kind == "money" \
+            else boolean(values[0])
     if found:
         case["circumstances"] = found
 
@@ -165,8 +176,10 @@ def case_to_form(case: Mapping[str, Any]) -> dict[str, list[str]]:
             value = "true" if value else "false"
         form[name] = [str(value)]
 
-    for key in ("case_id", "reference_date", "municipality", "assets", "benefit", "work"):
+    for key in ("case_id", "reference_date", "municipality", "benefit", "work"):
         put(key, case.get(key))
+    if case.get("assets") is not None:
+        put("assets", dutch_money(case["assets"]))
     household = case.get("household") or {}
     put("household.composition", household.get("composition"))
     put("household.cost_sharers", household.get("cost_sharers"))
@@ -184,11 +197,11 @@ def case_to_form(case: Mapping[str, Any]) -> dict[str, list[str]]:
         put("income_none", "on")
     for i, line in enumerate((income or [])[:INCOME_ROWS]):
         for f in INCOME_FIELDS:
-            put(f"income.{i}.{f}", line.get(f))
+            put(f"income.{i}.{f}", dutch_money(line[f]) if f == "net_monthly" and f in line else line.get(f))
     for key, value in (case.get("debts") or {}).items():
-        put(f"debts.{key}", value)
+        put(f"debts.{key}", dutch_money(value) if key == "free_allowance_monthly" else value)
     for key, value in (case.get("need") or {}).items():
-        put(f"need.{key}", value)
+        put(f"need.{key}", dutch_money(value) if key in NEED_MONEY else value)
     if case.get("options"):
         form["options"] = [str(o) for o in case["options"]]
     for name, value in (case.get("circumstances") or {}).items():
@@ -200,7 +213,7 @@ def case_to_form(case: Mapping[str, Any]) -> dict[str, list[str]]:
         put(f"assessment.bridge.{pillar}", score)
     for i, item in enumerate((case.get("avoided_costs") or [])[:AVOIDED_ROWS]):
         for f in AVOIDED_FIELDS:
-            put(f"avoided_costs.{i}.{f}", item.get(f))
+            put(f"avoided_costs.{i}.{f}", dutch_money(item[f]) if f != "item" and f in item else item.get(f))
     return form
 
 

@@ -3,11 +3,17 @@
 Server-rendered HTML (Jinja2), Dutch unless `?lang=en`; no inline script and no CDN. The form is
 turned into the public case by `service.form.form_to_case` and decided by the same engine call as
 the API; the page only presents the decision.
+
+The form comes in two steps, both without JavaScript: first the municipality, the date and the
+options; then only the questions the rules of those options read (`Bundle.reads`), so a new fact in
+the vocabulary appears by itself where a rule uses it. A checked case is kept a short while
+(`service.case_store`) and its decision shown at /besluit/<id> (POST-redirect-GET).
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -15,6 +21,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from starlette.datastructures import UploadFile
 
 from engine import diff as versions_diff
@@ -29,13 +36,17 @@ from engine.yamlsource import SourceError, parse_text
 from explain import diff as diff_render
 from explain.tree import _route_order as route_order
 from explain.tree import build as explanation_tree
+from explain import onderbouwing
 from explain.tree import cite
 
-from . import catalogue
-from .examples import WELDING_MASK
-from .form import (AVOIDED_ROWS, INCOME_ROWS, PILLARS, case_to_form, form_field, form_to_case)
+from . import case_summary, catalogue, form_check
+from . import questions as open_questions
+from .case_store import ID_PATTERN, CaseStore
+from .examples import WELDING_MASK_NL
+from .form import AVOIDED_ROWS, INCOME_ROWS, PILLARS, case_to_form, first, form_field, form_to_case
+from .form import date as read_date
 from .guard import SINGLE_LIMIT
-from .web_text import texts
+from .web_text import GLOSSARY, texts
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -48,6 +59,11 @@ templates.env.filters["param_value"] = lambda v, unit, lang="nl": diff_render.va
 templates.env.filters["field_value"] = lambda v, field, lang="nl": diff_render.field_text(field, v, lang)
 templates.env.filters["first_upper"] = lambda text: text[:1].upper() + text[1:]
 templates.env.filters["fact_label"] = lambda name, labels: labels.get(name, name)
+_AMOUNT = re.compile(r"-?€\s?\d[\d.]*(?:,\d{2}|,-)?")
+# an amount in a sentence stays on one line (escaped first: the text is the rule set's, not markup)
+templates.env.filters["amounts"] = lambda text: Markup(_AMOUNT.sub(
+    lambda m: f'<span class="amount">{m[0]}</span>', str(escape(text)))) if text else text
+templates.env.filters["bridge_field"] = lambda pillar: f"assessment.bridge.{pillar}"
 templates.env.globals["field_id"] = lambda name: "f-" + name.replace(".", "-").replace("_", "-")
 
 router = APIRouter(include_in_schema=False)
@@ -122,33 +138,130 @@ def _page(request: Request, name: str, context: dict, status: int = 200) -> HTML
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
 
 
+def _store(request: Request) -> CaseStore:
+    store = getattr(request.app.state, "case_store", None)
+    if store is None:
+        store = request.app.state.case_store = CaseStore()
+    return store
+
+
+# form field -> the fact it answers, where the two names differ (relevance of a field to the options)
+def _fact_of(field: str) -> str:
+    if field.startswith("income."):
+        return "income."
+    return field
+
+
+ALWAYS = {"case_id", "reference_date", "municipality", "options", "need.kind", "need.description",
+          "need.needed_within_days"}
+
+
+def used_fields(registry, values: dict[str, list[str]]) -> set[str] | None:
+    """The facts the rules of the chosen options read (None: options, municipality or date not known yet)."""
+    options = [o for o in values.get("options", ()) if o.strip()]
+    municipality = first(values, "municipality")
+    try:
+        day = dt.date.fromisoformat(read_date(first(values, "reference_date")))
+        bundle = registry.bundle(municipality, day)
+    except (ValueError, CaseError, NoRulesetInForce):
+        return None
+    if not options:
+        return None
+    reads = set().union(*(bundle.reads.get(o, frozenset()) for o in options))
+    prefixes = {n.split(".", 1)[0] + "." for n in reads if n.startswith("income.")}
+    return reads | prefixes
+
+
 def _form_page(request: Request, values: dict[str, list[str]], problems: list[Problem] | None = None,
-               case: dict | None = None, paste: str = "", status: int = 200) -> HTMLResponse:
+               case: dict | None = None, paste: str = "", status: int = 200,
+               field_problems: list[form_check.FieldProblem] = (), step: int | None = None) -> HTMLResponse:
     registry = request.app.state.live.current
     lang = lang_of(request)
     t = texts(lang)
     labels = field_labels(t)
     errors: dict[str, list[str]] = {}
     summary = []
-    for p in problems or []:
-        message = p.message_en if lang == "en" else p.message
-        name = form_field(p.field, case or {}, values) if case is not None else None
+
+    def add(name: str | None, problem: Problem, where: str = "") -> None:
+        message = problem.message_en if lang == "en" else problem.message
         if name in labels or (name or "").startswith("circumstances."):
+            if message in errors.get(name, ()):
+                return
             errors.setdefault(name, []).append(message)
-            summary.append({"field": name, "label": labels.get(name) or name, "message": message})
+            summary.append({"field": name, "label": labels.get(name) or circumstance_label(registry, name, lang),
+                            "message": message})
         else:
-            where = p.where()
             summary.append({"field": None, "label": where, "message": message})
+
+    typed = {name for name, _ in field_problems}
+    for name, problem in field_problems:
+        add(name, problem)
+    for p in problems or []:
+        name = form_field(p.field, case or {}, values) if case is not None else None
+        if name in typed:
+            continue  # the form already said what is wrong with what was typed there
+        add(name, form_check.plain(p, name), p.where())
+    summary.sort(key=lambda s: form_order(s["field"], labels))
     vocab = registry.vocabulary
     municipalities = sorted(((slug, rs.meta.municipality_name or slug) for slug, rs in registry.municipalities.items()),
                             key=lambda m: m[1])
+    used = used_fields(registry, values)
+    if step is None:
+        step = 2 if used is not None else 1
+    shown = None
+    if step == 2 and used is not None:
+        shown = {f for f in labels if f in ALWAYS or _fact_of(f) in used or f in errors or values.get(f)}
+        shown |= {f"circumstances.{c}" for c in circumstance_kinds(vocab)
+                  if f"circumstances.{c}" in used or values.get(f"circumstances.{c}") or f"circumstances.{c}" in errors}
+    def show(name: str) -> bool:
+        return shown is None or name in shown or name.startswith("avoided_costs.")
+
+    safe = _safe_values(values)
     context = {
-        "values": _safe_values(values), "errors": errors, "summary": summary, "paste": paste,
-        "options": [(code, spec.get("title_en" if lang == "en" else "title", code)) for code, spec in vocab.options.items()],
+        "values": safe, "errors": errors, "summary": summary, "paste": paste, "step": step,
+        "show": show, "any_shown": lambda names: any(show(n) for n in names),
+        "shown_circumstances": [c for c in circumstance_kinds(vocab) if show(f"circumstances.{c}")],
+        "show_income": shown is None or any(f.startswith("income.") for f in shown),
+        "extra_income": any(values.get(f"income.{i}.{k}") or errors.get(f"income.{i}.{k}")
+                            for i in range(1, INCOME_ROWS) for k in ("source", "net_monthly")),
+        "step_one_open": any(n in errors for n in ("case_id", "reference_date", "municipality", "options")),
+        "chosen_summary": ", ".join(x for x in [first(safe, "case_id"),
+                                                dict(municipalities).get(first(safe, "municipality"), "")] + [
+            dict(_option_titles(vocab, lang)).get(o, o) for o in safe.get("options", ())] if x),
+        "more_avoided": any(v and v[0] for k, v in values.items() if k.startswith("avoided_costs.")
+                            and not k.startswith("avoided_costs.0.")),
+        "extra_avoided": any(v and v[0] for k, v in values.items() if k.startswith("avoided_costs."))
+                         or any(k.startswith("avoided_costs.") for k in errors),
+        "options": _option_titles(vocab, lang),
         "circumstances": circumstance_specs(vocab, lang), "municipalities": municipalities,
         "income_rows": range(INCOME_ROWS), "avoided_rows": range(AVOIDED_ROWS), "pillars": PILLARS,
     }
     return _page(request, "form.html", context, status)
+
+
+_GROUPS = ("case_id", "reference_date", "municipality", "options", "need.", "household.", "applicant.", "partner.",
+           "children_none", "income", "assets", "debts.", "benefit", "work", "circumstances.", "assessment.",
+           "avoided_costs.")
+
+
+def form_order(field: str | None, labels: dict) -> tuple[int, int]:
+    """Where `field` sits on the form (problems are listed in that order; unplaced ones last)."""
+    if field is None:
+        return (len(_GROUPS), 0)
+    group = next((i for i, g in enumerate(_GROUPS) if field.startswith(g)), len(_GROUPS))
+    if group in (5, 6, 7):  # the household is one card
+        group = 5
+    keys = list(labels)
+    return (group, keys.index(field) if field in labels else len(keys))
+
+
+def _option_titles(vocab, lang: str) -> list[tuple[str, str]]:
+    return [(code, spec.get("title_en" if lang == "en" else "title", code)) for code, spec in vocab.options.items()]
+
+
+def circumstance_label(registry, name: str | None, lang: str) -> str:
+    spec = registry.vocabulary.facts.get(name or "")
+    return spec.text(lang)[0][:1].upper() + spec.text(lang)[0][1:] if spec else (name or "")
 
 
 def _defaults() -> dict[str, list[str]]:
@@ -158,19 +271,70 @@ def _defaults() -> dict[str, list[str]]:
 
 @router.get("/", response_class=HTMLResponse)
 async def form_page(request: Request, voorbeeld: str | None = None):
-    values = case_to_form(WELDING_MASK) if voorbeeld == "lasmasker" else _defaults()
+    values = case_to_form(WELDING_MASK_NL) if voorbeeld == "lasmasker" else _defaults()
     return _form_page(request, values)
 
 
-def _decision_page(request: Request, decision: dict, case: dict, registry) -> HTMLResponse:
+async def _values(request: Request) -> dict[str, list[str]]:
+    form = await request.form(max_files=0, max_fields=500)
+    values: dict[str, list[str]] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            values.setdefault(key, []).append(value)
+    return values
+
+
+@router.post("/formulier", response_class=HTMLResponse)
+async def next_step(request: Request):
+    """Step 1 -> 2: the questions for the chosen options (or step 1 again, with what is missing)."""
+    values = await _values(request)
+    registry = request.app.state.live.current
+    if used_fields(registry, values) is None:
+        problems = []
+        if not [o for o in values.get("options", ()) if o.strip()]:
+            problems.append(("options", Problem("kies ten minste één optie", "choose at least one option")))
+        if not first(values, "municipality"):
+            problems.append(("municipality", Problem("kies de gemeente", "choose the municipality")))
+        try:
+            day = dt.date.fromisoformat(read_date(first(values, "reference_date")))
+            registry.bundle(first(values, "municipality") or "-", day) if first(values, "municipality") else None
+        except ValueError:
+            problems.append(("reference_date", Problem("vul de peildatum in als 15-9-2025 of 2025-09-15",
+                                                       "fill in the reference date as 2025-09-15")))
+        except (CaseError, NoRulesetInForce) as exc:
+            problems += [("municipality" if p.field == "municipality" else "reference_date", p) for p in exc.problems]
+        return _form_page(request, values, field_problems=problems, step=1, status=422)
+    return _form_page(request, values, step=2)
+
+
+def _decision_page(request: Request, key: str, decision: dict, case: dict, registry) -> HTMLResponse:
     lang = lang_of(request)
+    t = texts(lang)
     labels = fact_labels(registry, lang)
     advice = next((n["text"] for n in explanation_tree(decision, lang, labels) if n["kind"] == "advice"), None)
     options = [dict(o, routes=sorted(o["routes"], key=route_order)) for o in decision["options"]]
     within = (decision.get("need") or {}).get("needed_within_days")
+    vocab = registry.vocabulary
+    asked = open_questions.questions(decision, vocab, lang)
+    versions = registry.bundle(decision["municipality"], dt.date.fromisoformat(decision["reference_date"])).versions
+    unknown_figures = open_questions.figures(decision, vocab, versions, lang)
+    labels = {**labels, **{f["name"]: f"{f['title']} ({t['w']['figure_line'].format(what=f['what'])})"
+                           for f in unknown_figures}}
+    text = onderbouwing.render(decision, lang, labels, [q["question"] for q in asked],
+                               [f"{f['title']} ({f['what']})" for f in unknown_figures])
+    facts = case_summary.summary(case, t, field_labels(t), circumstance_specs(vocab, lang),
+                                 vocab.value_labels.get(lang, {}),
+                                 {slug: rs.meta.municipality_name or slug for slug, rs in registry.municipalities.items()})
     context = {"d": decision, "options": options, "advice": advice, "labels": labels, "within": within,
-               "case_json": json.dumps(case, ensure_ascii=False, indent=2, default=str)}
+               "key": key, "asked": asked, "figures": unknown_figures, "onderbouwing": text, "facts": facts,
+               "printed": write_date(dt.date.today(), lang), "glossary": glossary(text, lang),
+               "store_hours": _store(request).ttl // 3600}
     return _page(request, "decision.html", context)
+
+
+def glossary(text: str, lang: str) -> list[tuple[str, str]]:
+    """The words of the decision a client file should not need, explained (only those that occur)."""
+    return [(term, meaning) for term, meaning in GLOSSARY.get(lang, ()) if term.lower() in text.lower()]
 
 
 def _decide(request: Request, case: Any, file: str | None = None):
@@ -178,19 +342,53 @@ def _decide(request: Request, case: Any, file: str | None = None):
     return decide(case, registry, lang_of(request), file=file), registry
 
 
+def _to_decision(request: Request, case: dict) -> RedirectResponse:
+    key = _store(request).put(case)
+    return RedirectResponse(f"/besluit/{key}" + ("?lang=en" if lang_of(request) == "en" else ""), status_code=303)
+
+
 @router.post("/toets", response_class=HTMLResponse)
 async def check_form(request: Request):
-    form = await request.form(max_files=0, max_fields=500)
-    values: dict[str, list[str]] = {}
-    for key, value in form.multi_items():
-        if isinstance(value, str):
-            values.setdefault(key, []).append(value)
-    case = form_to_case(values, circumstance_kinds(request.app.state.live.current.vocabulary))
+    values = await _values(request)
+    kinds = circumstance_kinds(request.app.state.live.current.vocabulary)
+    case = form_to_case(values, kinds)
+    found = form_check.check(values, kinds)
+    try:
+        _decide(request, case)
+    except CaseError as exc:
+        return _form_page(request, values, form_check.all_problems(case, exc), case, field_problems=found,
+                          status=422, step=2)
+    except NoRulesetInForce as exc:
+        return _form_page(request, values, exc.problems, case, field_problems=found, status=422, step=2)
+    if found:
+        return _form_page(request, values, [], case, field_problems=found, status=422, step=2)
+    return _to_decision(request, case)
+
+
+@router.get("/besluit/{key}", response_class=HTMLResponse)
+async def decision_page(request: Request, key: str):
+    case = _store(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
+    if case is None:
+        return _gone(request)
     try:
         decision, registry = _decide(request, case)
-    except (CaseError, NoRulesetInForce) as exc:
-        return _form_page(request, values, exc.problems, case, status=422)
-    return _decision_page(request, decision, case, registry)
+    except (CaseError, NoRulesetInForce) as exc:  # the rule sets changed since: say so, as for a new case
+        return _form_page(request, case_to_form(case), exc.problems, case, status=422, step=2)
+    return _decision_page(request, key, decision, case, registry)
+
+
+@router.get("/besluit/{key}/bewerk", response_class=HTMLResponse)
+async def edit_stored(request: Request, key: str):
+    case = _store(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
+    if case is None:
+        return _gone(request)
+    return _form_page(request, case_to_form(case), step=2)
+
+
+def _gone(request: Request) -> HTMLResponse:
+    w = texts(lang_of(request))["w"]
+    return _page(request, "error.html", {"problems": [Problem(w["gone"], w["gone"])], "title": w["gone_title"]},
+                 status=404)
 
 
 @router.post("/toets/bestand", response_class=HTMLResponse)
@@ -213,12 +411,14 @@ async def check_file(request: Request):
                                                           "paste a case or choose a file")], status=422)
     try:
         case = parse_text(text, name, "json" if name.endswith(".json") else "yaml")
-        decision, registry = _decide(request, case, name)
+        _decide(request, case, name)
     except SourceError as exc:
         return _form_page(request, _defaults(), [exc.problem], paste=keep, status=422)
-    except (CaseError, NoRulesetInForce) as exc:
+    except CaseError as exc:
+        return _form_page(request, _defaults(), form_check.all_problems(case, exc), paste=keep, status=422)
+    except NoRulesetInForce as exc:
         return _form_page(request, _defaults(), exc.problems, paste=keep, status=422)
-    return _decision_page(request, decision, json.loads(json.dumps(case, default=str)), registry)
+    return _to_decision(request, json.loads(json.dumps(case, default=str)))
 
 
 @router.post("/bewerk", response_class=HTMLResponse)
@@ -262,10 +462,41 @@ async def diff_page(request: Request, ruleset_id: str, van: str = "", tot: str =
 
 @router.get("/regelsets/{ruleset_id}/{version}/regels/{rule_id}", response_class=HTMLResponse)
 async def rule_page(request: Request, ruleset_id: str, version: str, rule_id: str):
+    registry = request.app.state.live.current
     try:
-        item = catalogue.rule_detail(request.app.state.live.current, ruleset_id, version, rule_id)
+        item = catalogue.rule_detail(registry, ruleset_id, version, rule_id)
     except catalogue.NotFound as exc:
         return _page(request, "error.html", {"problems": exc.problems}, status=404)
     if item["source"].get("url"):  # the text as it read when this version took effect
         item["source"]["url"] = dated_url(item["source"]["url"], dt.date.fromisoformat(item["version"]))
-    return _page(request, "rule.html", {"r": item})
+    return _page(request, "rule.html", {"r": item, "plain": rule_in_words(item, registry, lang_of(request))})
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_.]*)(?::[a-z]+)?\}")
+
+
+def rule_in_words(item: dict, registry, lang: str) -> dict:
+    """A rule as the page says it: placeholders, conditions and codes in words, never internal names."""
+    vocab, w = registry.vocabulary, texts(lang)["w"]
+    labels = dict(fact_labels(registry, lang))
+    for rs in registry.rulesets.values():
+        for v in rs.versions:
+            for key, spec in getattr(v, "parameters", {}).items():
+                labels.setdefault(f"{v.id}.{key}", (spec.title_en if lang == "en" and spec.title_en else spec.title))
+
+    def words(text: str | None) -> str | None:
+        return _PLACEHOLDER.sub(lambda m: labels.get(m[1], w["unknown"]), text) if text else text
+
+    en = lang == "en"
+    text = (item.get("reason_en") if en else None) or item.get("reason") or (item.get("argue_en") if en else None) \
+        or item.get("argue")
+    when = item.get("when") or ""
+    reads = [labels[n] for n in sorted(set(re.findall(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+", when)), key=str)
+             if n in labels]
+    titles = {code: spec.get("title_en" if en else "title", code) for code, spec in vocab.options.items()}
+    lifts = []
+    for target in item.get("lifts") or ():
+        lifts.append(w["rule_lifts_tag"].format(tag=target[4:].replace("_", " ")) if target.startswith("tag:") else target)
+    kind = item.get("kind") or item.get("type")
+    return {"text": words(text), "reads": list(dict.fromkeys(reads)), "kind": w["rule_kind"].get(kind, ""),
+            "applies_to": [titles.get(o, o) for o in item.get("applies_to") or ()], "lifts": lifts}

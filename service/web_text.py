@@ -59,14 +59,45 @@ CHOICES = {
 
 WORDS = {
     "nl": {
+        "case_id_hint": "Alleen letters zonder accenten, cijfers, punt, streepje en liggend streepje (_); begin met "
+                        "een letter of cijfer. Geen BSN of naam.",
+        "required": "verplicht", "required_note": "Velden met een * zijn verplicht; laat de rest leeg als u het niet weet.",
+        "step1": "Stap 1 van 2: gemeente, peildatum en opties",
+        "step1_intro": "Kies eerst wat u wilt laten toetsen. Daarna vraagt het formulier alleen wat de regels voor "
+                       "die opties gebruiken.",
+        "step2": "Stap 2 van 2: de vragen voor deze opties",
+        "next": "Verder: de vragen voor deze opties", "back_step": "Vragen aanpassen aan de gekozen opties",
+        "more_income": "Meer inkomensbronnen", "more_avoided": "Meer voorkomen kosten",
+        "step1_summary": "Stap 1 (kenmerk, peildatum, gemeente, opties): ", "avoided_optional": "Voorkomen kosten (kassabon, niet verplicht)",
+        "vtlb_hint": "Het deel van het inkomen dat iemand in de schuldsanering (Wsnp) zelf mag houden; de "
+                     "bewindvoerder stelt het vast.",
+        "amount_hint": "Bijvoorbeeld 1.100,00 of 1100",
+        "per_option": "Uitkomst per optie",
+        "figures_title": "Niet bekend in deze regelset",
+        "figures_intro": "Dit is geen vraag aan u: deze bedragen of percentages staan (nog) niet in de regelset. "
+                         "Tot ze zijn aangevuld, blijft wat ervan afhangt open.",
+        "figure_line": "{what} niet bekend in deze regelset",
+        "to_field": "vul in",
+        "facts_title": "De feiten waarop dit advies rust",
+        "printed_on": "Afgedrukt op",
+        "share": "Dit adres toont deze uitkomst tot {hours} uur na het toetsen; een collega kan het openen zonder "
+                 "de casus opnieuw in te vullen.",
+        "gone_title": "Deze uitkomst is niet meer bewaard",
+        "gone": "Een getoetste casus wordt kort bewaard en daarna vergeten. Toets de casus opnieuw.",
+        "glossary": "Wat betekent",
+        "new_tab": "opent in een nieuw tabblad",
+        "per_year_words": "per jaar", "once_words": "eenmalig",
+        "rule_kind": {"block": "blokkade", "ground": "grond of voorwaarde", "derive": "berekening", "route": "route"},
+        "rule_reads": "Hangt af van",
+        "rule_lifts_tag": "elke blokkade van het soort '{tag}'",
         "site": "Regelruimte",
         "tagline": "Welke regel blokkeert de hulp, en welke maatwerkroute kan dat opheffen?",
         "skip": "Naar de inhoud",
         "nav_check": "Casus toetsen", "nav_rulesets": "Regelsets", "nav_api": "API",
         "nav_casebook": "Casusboek", "nav_whatif": "Wat-als", "nav_label": "Hoofdmenu",
         "other_lang": "English", "other_lang_code": "en",
-        "footer": "Regelruimte kent geen discretionaire route toe: het zegt dat een route mogelijk is en wat "
-                  "moet worden onderbouwd. Het besluit blijft bij wie beslist.",
+        "footer": "Regelruimte kent niets toe: het zegt welke route mogelijk is en wat moet worden onderbouwd. "
+                  "Het besluit blijft bij wie beslist.",
         "footer_rulesets": "Regelsets geladen: generatie {generation}.",
         "form_title": "Casus toetsen",
         "form_intro": "Vul in wat u weet. Een leeg veld betekent: onbekend. Regelruimte zegt dan welke feiten "
@@ -86,7 +117,7 @@ WORDS = {
         "income_hint": "Laat alles leeg als het inkomen onbekend is.",
         "fs_money": "Vermogen en schulden", "assets": "Vermogen: bezittingen min schulden (€)",
         "regime": "Schuldenregeling", "since": "Schuldenregeling sinds",
-        "vtlb": "Vrij te laten bedrag, VTLB (€ per maand)",
+        "vtlb": "Vrij te laten bedrag (€ per maand)",
         "fs_situation": "Uitkering en werk", "benefit": "Uitkering", "work": "Werksituatie",
         "fs_need": "Hulpvraag", "need_kind": "Soort hulpvraag", "purpose": "Waarvoor", "description": "Omschrijving",
         "description_hint": "Kort en zonder namen.", "amount": "Bedrag (€)",
@@ -113,14 +144,16 @@ WORDS = {
         "grounds": "Gronden en voorwaarden", "routes": "Routes", "route_decided_by": "Beslist door",
         "route_speed": "Doorlooptijd", "route_in_time": "Op tijd?", "in_time_yes": "Ja, op tijd",
         "in_time_no": "Waarschijnlijk te laat", "needed_within": "nodig binnen {days} dagen", "in_time_unknown": "Onbekend", "argue": "Onderbouwen",
-        "evidence": "Bewijs", "discretionary": "Discretionaire bevoegdheid: mogelijk, niet toegekend; onderbouwen.",
-        "bound": "Gebonden beoordeling.", "lead_days": "ca. {days} {unit}", "lead_unknown": "onbekend",
+        "evidence": "Bewijs",
+        "discretionary": "{who} mag dit toestaan, maar hoeft het niet. Deze toets kent niets toe: onderbouw het verzoek.",
+        "bound": "{who} moet dit toestaan als aan de voorwaarden is voldaan.", "lead_days": "ca. {days} {unit}", "lead_unknown": "onbekend",
         "days": "dagen", "day": "dag",
         "route_missing": "Ontbreekt voor deze route", "option_missing": "Ontbreekt nog",
         "what_would_change": "Wat zou moeten veranderen",
         "to_article": "naar de wettekst", "rule_page": "regel",
         "assessment": "interpretatie, geen letterlijke wettekst", "unverified": "niet geverifieerd",
-        "questions": "Nog uit te zoeken", "questions_intro": "Deze vragen beslissen de casus de ene of de andere kant op.",
+        "questions": "Nog uit te zoeken", "questions_intro": "Deze vragen beslissen de casus de ene of de andere kant op. "
+                                                             "Elke vraag leidt naar het veld waar het antwoord hoort.",
         "presumptions": "Aangenomen", "presumptions_intro": "Meld het als dit niet klopt; zet het dan in de casus.",
         "kassabon": "Kassabon", "cost_once": "Eenmalige kosten", "avoided_per_year": "Voorkomen per jaar",
         "avoided_once": "Eenmalig voorkomen", "ratio": "Terugverdiend in één jaar", "payback": "Terugverdiend na",
@@ -146,6 +179,35 @@ WORDS = {
         "unauthorized_text": "Deze service vraagt een token. Vul het in als wachtwoord; de gebruikersnaam telt niet.",
     },
     "en": {
+        "case_id_hint": "Only letters without accents, digits, full stop, hyphen and underscore (_); start with a "
+                        "letter or digit. No BSN or name.",
+        "required": "required", "required_note": "Fields marked * are required; leave the rest empty if you do not know.",
+        "step1": "Step 1 of 2: municipality, reference date and options",
+        "step1_intro": "First choose what to check. The form then asks only what the rules for those options use.",
+        "step2": "Step 2 of 2: the questions for these options",
+        "next": "Next: the questions for these options", "back_step": "Update the questions to the chosen options",
+        "more_income": "More income sources", "more_avoided": "More avoided costs",
+        "step1_summary": "Step 1 (reference, date, municipality, options): ", "avoided_optional": "Avoided costs (receipt, optional)",
+        "vtlb_hint": "The part of the income someone in debt rescheduling (Wsnp) may keep; set by the administrator.",
+        "amount_hint": "For example 1.100,00 or 1100",
+        "per_option": "Outcome per option",
+        "figures_title": "Not known in this rule set",
+        "figures_intro": "This is not a question for you: these amounts or percentages are not (yet) in the rule set. "
+                         "Until they are added, what depends on them stays open.",
+        "figure_line": "{what} not known in this rule set",
+        "to_field": "fill in",
+        "facts_title": "The facts this advice rests on",
+        "printed_on": "Printed on",
+        "share": "This address shows this outcome until {hours} hours after the check; a colleague can open it "
+                 "without filling in the case again.",
+        "gone_title": "This outcome is no longer kept",
+        "gone": "A checked case is kept a short while and then forgotten. Check the case again.",
+        "glossary": "What it means",
+        "new_tab": "opens in a new tab",
+        "per_year_words": "per year", "once_words": "once",
+        "rule_kind": {"block": "block", "ground": "ground or condition", "derive": "calculation", "route": "route"},
+        "rule_reads": "Depends on",
+        "rule_lifts_tag": "every block of the kind '{tag}'",
         "site": "Regelruimte",
         "tagline": "Which rule blocks the help, and which custom route can lift it?",
         "skip": "Skip to content",
@@ -200,14 +262,16 @@ WORDS = {
         "grounds": "Grounds and conditions", "routes": "Routes", "route_decided_by": "Decided by",
         "route_speed": "Lead time", "route_in_time": "In time?", "in_time_yes": "Yes, in time",
         "in_time_no": "Probably too late", "needed_within": "needed within {days} days", "in_time_unknown": "Unknown", "argue": "Argue",
-        "evidence": "Evidence", "discretionary": "Discretionary power: possible, not granted; must be argued.",
-        "bound": "Bound assessment.", "lead_days": "about {days} {unit}", "lead_unknown": "unknown",
+        "evidence": "Evidence",
+        "discretionary": "{who} may allow this but does not have to. This check grants nothing: argue the request.",
+        "bound": "{who} must allow this when the conditions are met.", "lead_days": "about {days} {unit}", "lead_unknown": "unknown",
         "days": "days", "day": "day",
         "route_missing": "Missing for this route", "option_missing": "Still missing",
         "what_would_change": "What would have to change",
         "to_article": "to the statute", "rule_page": "rule",
         "assessment": "interpretation, not literal statute", "unverified": "not verified",
-        "questions": "Still to find out", "questions_intro": "These questions decide the case one way or the other.",
+        "questions": "Still to find out", "questions_intro": "These questions decide the case one way or the other. "
+                                                             "Each leads to the field where the answer goes.",
         "presumptions": "Presumed", "presumptions_intro": "Say so if this is wrong, and put it in the case.",
         "kassabon": "Receipt (kassabon)", "cost_once": "One-off cost", "avoided_per_year": "Avoided per year",
         "avoided_once": "Avoided once", "ratio": "Paid back in one year", "payback": "Paid back after",
@@ -232,6 +296,25 @@ WORDS = {
         "unauthorized": "Token required",
         "unauthorized_text": "This service asks for a token. Enter it as the password; the user name does not matter.",
     },
+}
+
+# Words of the decision a client file should not need, explained where they occur (B1).
+GLOSSARY = {
+    "nl": (
+        ("boedel", "alles wat iemand in de schuldsanering (Wsnp) heeft en krijgt, en dat naar de schuldeisers gaat"),
+        ("vrij te laten bedrag", "het deel van het inkomen dat iemand in de schuldsanering zelf mag houden (VTLB)"),
+        ("rechter-commissaris", "de rechter die toezicht houdt op de schuldsanering"),
+        ("bewindvoerder", "wie in de schuldsanering het geld beheert en de schuldeisers betaalt"),
+        ("draagkracht", "het deel van inkomen en vermogen dat iemand zelf aan de kosten moet besteden"),
+        ("college van B&W", "burgemeester en wethouders: het bestuur van de gemeente, dat over bijstand beslist"),
+        ("in natura", "de gemeente betaalt de leverancier rechtstreeks; het geld komt niet op de rekening van de aanvrager"),
+    ),
+    "en": (
+        ("boedel", "the estate: everything someone in debt rescheduling (Wsnp) has and receives, which goes to the creditors"),
+        ("free allowance", "the part of the income someone in debt rescheduling may keep (VTLB)"),
+        ("supervisory judge", "the judge who supervises the debt rescheduling"),
+        ("administrator", "who manages the money in debt rescheduling and pays the creditors"),
+    ),
 }
 
 # Shown with the colour, so the status never depends on colour alone.

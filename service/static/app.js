@@ -1,5 +1,6 @@
 // Regelruimte: the little the page needs from JavaScript. Everything works without it;
-// this only adds the copy and print buttons and moves focus to the list of problems.
+// this only adds the copy and print buttons, moves focus to the list of problems (and from there to
+// a field, with its label and message in view), and dates a printout on the day it is printed.
 (function () {
   "use strict";
 
@@ -60,6 +61,25 @@
       button.addEventListener("click", function () { window.print(); });
     });
     var problems = document.getElementById("fouten");
-    if (problems) { problems.focus(); }
+    if (problems) {
+      problems.focus();
+      Array.prototype.forEach.call(problems.querySelectorAll('a[href^="#"]'), function (link) {
+        link.addEventListener("click", function (event) {
+          var target = document.getElementById(link.getAttribute("href").slice(1));
+          if (!target) { return; }
+          event.preventDefault();
+          var field = target.closest(".field") || target;
+          field.scrollIntoView({ block: "start" });  // label and message above the input, in view
+          target.focus({ preventScroll: true });
+        });
+      });
+    }
+    window.addEventListener("beforeprint", function () {
+      var lang = document.documentElement.lang === "en" ? "en-GB" : "nl-NL";
+      var today = new Date().toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric" });
+      Array.prototype.forEach.call(document.querySelectorAll("[data-today]"), function (el) {
+        el.textContent = today;
+      });
+    });
   });
 }());

@@ -1,6 +1,7 @@
 """The web page through the test client: the form, the decision page, accessibility basics."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from html.parser import HTMLParser
@@ -66,23 +67,42 @@ def test_form_page_is_accessible_and_dutch(client):
     assert page.all("html")[0]["lang"] == "nl"
     for landmark in ("header", "nav", "main", "footer"):
         assert page.all(landmark), landmark
-    fields = [a for t, a in page.tags if t in ("input", "select", "textarea") and a.get("type") != "hidden"]
-    assert len(fields) > 60
-    unlabelled = [a.get("name") for a in fields if a.get("id") not in page.labels_for]
-    assert unlabelled == []
-    assert len(page.all("fieldset")) == len(page.all("legend")) > 10
-    assert not page.inline_script and not page.inline_style  # the CSP allows neither
-    assert all(s.get("src", "").startswith("/static/") for s in page.all("script"))
+    # step 1 asks only what decides which questions follow: the case, the municipality, the options
+    names = {a.get("name") for t, a in page.tags if t in ("input", "select")}
+    assert {"case_id", "reference_date", "municipality", "options"} <= names
+    assert not any(n and n.startswith(("need.", "circumstances.", "income.")) for n in names)
     assert "Bijzondere bijstand" in r.text and "Te toetsen opties" in r.text
+    for html in (r.text, client.get("/?voorbeeld=lasmasker").text):  # both steps
+        page = Page(html)
+        fields = [a for t, a in page.tags if t in ("input", "select", "textarea") and a.get("type") != "hidden"]
+        unlabelled = [a.get("name") for a in fields if a.get("id") not in page.labels_for]
+        assert unlabelled == []
+        assert len(page.all("fieldset")) == len(page.all("legend"))
+        assert not page.inline_script and not page.inline_style  # the CSP allows neither
+        assert all(s.get("src", "").startswith("/static/") for s in page.all("script"))
+        required = [a["id"] for t, a in page.tags if a.get("aria-required") == "true"]
+        assert required == ["f-case-id", "f-reference-date", "f-municipality"]
 
 
 def test_form_offers_every_option_and_circumstance_from_the_vocabulary(client, registry):
     page = Page(client.get("/").text)
     options = {a["value"] for a in page.all("input") if a.get("name") == "options"}
     assert options == set(registry.vocabulary.options)
-    names = {a.get("name") for t, a in page.tags if t in ("input", "select")}
-    circumstances = {n for n in registry.vocabulary.facts if n.startswith("circumstances.")}
-    assert circumstances <= names
+    # step 2 asks exactly the circumstances the rules of the chosen options read, whatever the vocabulary holds
+    for chosen in (sorted(options), ["wage_deduction"], ["special_assistance"]):
+        page = Page(client.post("/formulier", data={"case_id": "x", "reference_date": "2025-09-15",
+                                                     "municipality": "zaanstad", "options": chosen}).text)
+        names = {a.get("name") for t, a in page.tags if t in ("input", "select")}
+        reads = set().union(*(registry.bundle("zaanstad", dt.date(2025, 9, 15)).reads.get(o, ()) for o in chosen))
+        circumstances = {n for n in registry.vocabulary.facts if n.startswith("circumstances.")}
+        assert {n for n in names if n.startswith("circumstances.")} == circumstances & reads, chosen
+
+
+def test_step_one_says_what_is_missing(client):
+    r = client.post("/formulier", data={"case_id": "x", "reference_date": "2025-09-15"})
+    assert r.status_code == 422
+    assert "kies ten minste één optie" in r.text and "kies de gemeente" in r.text
+    assert 'action="/formulier"' in r.text  # still step 1
 
 
 def test_welding_mask_through_the_form(client):
@@ -128,7 +148,7 @@ def test_invalid_form_comes_back_with_the_problems_at_the_fields(client):
     assert r.status_code == 422
     page = Page(r.text)
     summary_links = [a["href"] for a in page.all("a") if a.get("href", "").startswith("#f-")]
-    assert summary_links == ["#f-applicant-age", "#f-need-amount"]
+    assert summary_links == ["#f-need-amount", "#f-applicant-age"]  # in the order of the form
     assert 'id="f-need-amount-error"' in r.text and 'aria-invalid="true"' in r.text
     assert 'value="duizend"' in r.text  # what was typed stays, to be corrected
 
@@ -181,7 +201,7 @@ def test_nothing_pasted(client):
 def test_edit_the_case_again(client):
     r = client.post("/bewerk", data={"case": json.dumps(WELDING_MASK)})
     assert r.status_code == 200
-    assert 'value="1720.00"' in r.text and 'value="wage_deduction" checked' in r.text
+    assert 'value="1.720,00"' in r.text and 'value="wage_deduction" checked' in r.text
     assert client.post("/bewerk", data={"case": "{kapot"}, follow_redirects=False).status_code == 303
 
 
@@ -253,3 +273,74 @@ def test_any_form_input_gives_a_page_never_a_server_error(client, changes):
     r = client.post("/toets", data=values)
     assert r.status_code in (200, 422)
     assert "<h1" in r.text
+
+
+def test_a_decision_has_an_address_of_its_own(client):
+    r = client.post("/toets", data=welding_form(), follow_redirects=False)
+    assert r.status_code == 303 and re.fullmatch(r"/besluit/[A-Za-z0-9_-]{22}", r.headers["location"])
+    again = client.get(r.headers["location"])  # Back, or a colleague with the address: no resubmission
+    assert again.status_code == 200 and len(status_texts(again.text)) == 4
+    assert again.headers["cache-control"] == "no-store"
+    edit = client.get(r.headers["location"] + "/bewerk")
+    assert 'value="zaanstad-lasmasker"' in edit.text and 'value="1.100,00"' in edit.text
+    assert client.get("/besluit/" + "A" * 22).status_code == 404  # unknown or expired: said, not guessed
+    assert client.get("/besluit/../../etc").status_code == 404
+
+
+def test_the_case_store_forgets(registry):
+    from service.case_store import CaseStore
+    now = [0.0]
+    store = CaseStore(ttl=60, limit=2, clock=lambda: now[0])
+    a = store.put({"case_id": "a"})
+    assert store.get(a) == {"case_id": "a"}
+    now[0] = 61
+    assert store.get(a) is None  # after the time kept
+    b, c, d = (store.put({"case_id": x}) for x in "bcd")
+    assert store.get(b) is None and store.get(c) and store.get(d)  # the oldest go first
+
+
+@pytest.mark.parametrize("typed", ["1.100", "1,100"])
+def test_an_ambiguous_amount_is_asked_back(client, typed):
+    values = welding_form()
+    values["need.amount"] = [typed]
+    r = client.post("/toets", data=values)
+    assert r.status_code == 422
+    assert "Bedoelt u € 1.100,00?" in r.text and 'href="#f-need-amount"' in r.text
+
+
+def test_every_problem_at_once_even_with_a_bsn(client):
+    values = welding_form()
+    values["case_id"] = ["111222333"]
+    values["need.amount"] = ["duizend"]
+    values["applicant.age"] = ["oud"]
+    del values["options"]
+    r = client.post("/toets", data=values)
+    assert r.status_code == 422 and "111222333" not in r.text
+    links = re.findall(r'<li><a href="#(f-[a-z-]+)">', r.text)
+    assert links == ["f-case-id", "f-options", "f-need-amount", "f-applicant-age"]
+    assert "kies ten minste één optie" in r.text and "element(en)" not in r.text
+
+
+def test_contradictions_are_named(client):
+    values = welding_form()
+    values["debts.since"] = ["2025-10-01"]  # after the reference date 2025-09-15
+    values["household.children"] = ["7"]  # while "geen kinderen" is ticked
+    values["income_none"] = ["on"]  # while wages are filled in
+    r = client.post("/toets", data=values)
+    assert r.status_code == 422
+    links = re.findall(r'<li><a href="#(f-[a-z0-9-]+)">', r.text)
+    assert links == ["f-household-children", "f-income-0-net-monthly", "f-debts-since"]
+
+
+def test_a_kenmerk_says_which_characters_it_may_hold(client):
+    values = welding_form()
+    values["case_id"] = ["casus van mevrouw é"]
+    r = client.post("/toets", data=values)
+    assert r.status_code == 422 and "cijfers, punt, streepje en liggend streepje" in r.text
+
+
+def test_amounts_over_the_model_limit_in_dutch(client):
+    values = welding_form()
+    values["need.amount"] = ["12.345.678.901,00"]
+    r = client.post("/toets", data=values)
+    assert r.status_code == 422 and "te groot bedrag" in r.text

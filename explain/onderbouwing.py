@@ -1,0 +1,170 @@
+"""The onderbouwing for a client file: plain paragraphs to paste into a case system's text field.
+
+Unlike the text renderer (explain.text, the CLI's output, wrapped at 100 columns), this writes one
+line per paragraph and a blank line between paragraphs: no hard wraps, no underlines, no bullets.
+Each route appears once, with the options it serves, and the words are those of a client file
+(B1): "het college mag dit toestaan, maar hoeft het niet" rather than "discretionaire bevoegdheid".
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from engine.templates import date, money, number
+
+from .phrases import phrases
+from .tree import _route_order, cite, days
+
+PLAIN = {
+    "nl": {
+        "intro": "Peildatum {date}, gemeente {municipality}.",
+        "per_option": "Per optie:",
+        "option": "{title}: {status}.",
+        "blocked": "Wat in de weg staat: {items}.",
+        "may_block": "Wat in de weg kan staan, afhankelijk van wat nog uitgezocht moet worden: {items}.",
+        "grounds": "Waarop het rust: {items}.",
+        "routes": "Routes die een blokkade kunnen opheffen:",
+        "route": "{title} ({source}), voor {options}: {status}.",
+        "discretionary": "{who} mag dit toestaan, maar hoeft het niet; deze toets kent niets toe, het verzoek moet "
+                         "worden onderbouwd.",
+        "bound": "{who} moet dit toestaan als aan de voorwaarden is voldaan.",
+        "lead": "Doorlooptijd ongeveer {days} ({basis}).",
+        "lead_unknown": "Doorlooptijd onbekend ({basis}).",
+        "missing": "Nog nodig voor deze route: {facts}.",
+        "questions": "Nog uit te zoeken: {items}",
+        "figures": "Niet bekend in deze regelset (geen vraag aan u; de regelset moet worden aangevuld): {items}.",
+        "presumptions": "Aangenomen (meld het als dit niet klopt): {items}",
+        "rulesets": "Gebruikte regelsets: {items}.",
+        "and": " en ",
+    },
+    "en": {
+        "intro": "Reference date {date}, municipality {municipality}.",
+        "per_option": "Per option:",
+        "option": "{title}: {status}.",
+        "blocked": "What stands in the way: {items}.",
+        "may_block": "What may stand in the way, depending on what is still to be found out: {items}.",
+        "grounds": "What it rests on: {items}.",
+        "routes": "Routes that can lift a block:",
+        "route": "{title} ({source}), for {options}: {status}.",
+        "discretionary": "{who} may allow this but does not have to; this check grants nothing, the request must be "
+                         "argued.",
+        "bound": "{who} must allow this when the conditions are met.",
+        "lead": "Takes about {days} ({basis}).",
+        "lead_unknown": "Lead time unknown ({basis}).",
+        "missing": "Still needed for this route: {facts}.",
+        "questions": "Still to find out: {items}",
+        "figures": "Not known in this rule set (not a question for you; the rule set must be completed): {items}.",
+        "presumptions": "Presumed (say so if this is wrong): {items}",
+        "rulesets": "Rule sets used: {items}.",
+        "and": " and ",
+    },
+}
+
+
+def _join(items: list[str], lang: str) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + PLAIN[lang]["and"] + items[-1]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".?!" else text + "."
+
+
+def _upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _option(o: dict, p: dict, w: dict, lang: str) -> str:
+    parts = [w["option"].format(title=o["title"], status=p["status"][o["status"]])]
+    blocks = []
+    for b in o["blocked_by"]:
+        item = f"{b['title']} ({cite(b['source'], lang)})"
+        reason = b.get("reason")
+        blocks.append(f"{item}: {reason.rstrip('.')}" if reason else item)
+    if blocks:
+        parts.append(w["blocked"].format(items="; ".join(blocks)))
+    possible = [f"{b['title']} ({cite(b['source'], lang)})" for b in o.get("possible_blocks", ())]
+    if possible:
+        parts.append(w["may_block"].format(items="; ".join(possible)))
+    grounds = []
+    for g in o["grounds"]:
+        shown = [f"{a['title']} {money(Decimal(a['value']), lang) if a['unit'].startswith('EUR') else a['value']}"
+                 for a in (g.get("amounts") or {}).values() if a["value"] is not None]
+        grounds.append(f"{g['title']} ({cite(g['source'], lang)})" + (f": {', '.join(shown)}" if shown else ""))
+    if grounds:
+        parts.append(w["grounds"].format(items="; ".join(grounds)))
+    for b in o["blocked_by"]:
+        for t in b.get("thresholds", ()):
+            value = (lambda v: money(Decimal(v), lang) if t["money"] else v)
+            parts.append(p["threshold"].format(label=t["label"], op=p["ops"][t["operator"]], limit=value(t["limit"]),
+                                               value=value(t["value"])))
+    return " ".join(parts)
+
+
+def _routes(decision: dict) -> list[tuple[dict, list[str]]]:
+    """Each route once, with the titles of the options it serves, usable and fast first."""
+    seen: dict[str, tuple[dict, list[str]]] = {}
+    for o in decision["options"]:
+        for r in o["routes"]:
+            seen.setdefault(r["route"], (r, []))[1].append(o["title"])
+    return sorted(seen.values(), key=lambda pair: _route_order(pair[0]))
+
+
+def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, lang: str) -> str:
+    who = _upper(p["decided_by"].get(r["decided_by"], r["decided_by"]))
+    parts = [w["route"].format(title=r["title"], source=cite(r["source"], lang), options=_join(options, lang),
+                               status=p["route_status"][r["status"]])]
+    parts.append((w["discretionary"] if r["discretionary"] else w["bound"]).format(who=who))
+    if r.get("lead_time_days") is None:
+        parts.append(w["lead_unknown"].format(basis=r["lead_time_basis"]))
+    else:
+        parts.append(w["lead"].format(days=days(r["lead_time_days"], p), basis=r["lead_time_basis"]))
+    if r.get("in_time") is not None and within is not None:
+        parts.append(_upper((p["in_time"] if r["in_time"] else p["too_late"]).format(within=within)) + ".")
+    if r.get("reason"):
+        parts.append(_sentence(r["reason"]))
+    parts.append(f"{p['argue']}: {_sentence(r['argue'])}")
+    if r.get("evidence"):
+        parts.append(f"{p['evidence']}: " + "; ".join(e.rstrip(".") for e in r["evidence"]) + ".")
+    if r.get("missing_facts"):
+        parts.append(w["missing"].format(facts=", ".join(labels.get(f, f) for f in r["missing_facts"])))
+    return " ".join(parts)
+
+
+def render(decision: dict, lang: str = "nl", labels: dict | None = None, questions: list[str] = (),
+           figures: list[str] = ()) -> str:
+    """The onderbouwing of `decision`: paragraphs separated by one blank line, no line breaks inside.
+
+    `questions`: the questions still to ask, in the order of a conversation; `figures`: the rule-set
+    figures that are not known (said apart: they are not a question to the professional)."""
+    lang = "en" if lang == "en" else "nl"
+    p, w, labels = phrases(lang), PLAIN[lang], labels or {}
+    within = (decision.get("need") or {}).get("needed_within_days")
+    paragraphs = [p["title"].format(case_id=decision["case_id"]),
+                  w["intro"].format(date=date(dt.date.fromisoformat(decision["reference_date"]), lang),
+                                    municipality=decision.get("municipality_name") or decision.get("municipality", ""))]
+    paragraphs.append(w["per_option"])
+    paragraphs += [_option(o, p, w, lang) for o in decision["options"]]
+    routes = _routes(decision)
+    if routes:
+        paragraphs.append(w["routes"])
+        paragraphs += [_route(r, opts, within, labels, p, w, lang) for r, opts in routes]
+    if questions:
+        paragraphs.append(w["questions"].format(items=" ".join(_sentence(q) for q in questions)))
+    if figures:
+        paragraphs.append(w["figures"].format(items="; ".join(figures)))
+    if decision.get("presumptions"):
+        paragraphs.append(w["presumptions"].format(
+            items=" ".join(f"{_sentence(x['title'])[:-1]} ({cite(x['source'], lang)})." for x in decision["presumptions"])))
+    k = decision.get("kassabon")
+    if k:
+        text = p["kassabon"] + ": " + p["kassabon_line"].format(
+            cost=money(Decimal(k["cost_once"]), lang), per_year=money(Decimal(k["avoided_per_year"]), lang),
+            ratio=number(Decimal(k["ratio_per_year"]), lang), days=k.get("payback_days", "?"))
+        if Decimal(k["avoided_once"]) > 0:
+            text += " " + p["kassabon_once"].format(once=money(Decimal(k["avoided_once"]), lang))
+        paragraphs.append(text)
+    paragraphs.append(w["rulesets"].format(items=", ".join(f"{r['id']} {r['version']}" for r in decision["rulesets"])))
+    return "\n\n".join(" ".join(x.split()) for x in paragraphs) + "\n"

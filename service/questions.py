@@ -1,0 +1,63 @@
+""""Nog uit te zoeken": the questions a decision leaves, as a professional asks them.
+
+Every unknown fact a decision names (an option's, a possible block's, a ground's, a route's) is
+asked once, in the order of a conversation (the order of the fact vocabulary: household, income,
+assets and debts, benefit and work, the need, circumstances), with the form field where its answer
+goes. A name that is not a fact but a rule-set figure (a parameter that is NOT FOUND) is no
+question for the professional: it is said apart, as a figure this rule set does not know.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+
+
+def named_unknowns(decision: dict) -> list[str]:
+    """Every unknown name in `decision`, first mention first."""
+    names: list[str] = list(decision.get("missing_facts") or ())
+    for o in decision.get("options", ()):
+        names += o.get("missing_facts") or ()
+        for part in ("possible_blocks", "grounds", "routes"):
+            for item in o.get(part) or ():
+                names += item.get("missing_facts") or ()
+    return list(dict.fromkeys(names))
+
+
+def field_of(fact: str) -> str:
+    """The form field where the answer to `fact` is filled in."""
+    if fact.startswith("income."):
+        return "income.0.net_monthly"
+    if fact.startswith("avoided_costs."):
+        return f"avoided_costs.0.{fact.split('.', 1)[1]}"
+    if fact.startswith("case."):
+        return fact.split(".", 1)[1]
+    return fact
+
+
+def questions(decision: dict, vocabulary, lang: str) -> list[dict]:
+    """[{fact, question, field}] for the unknown facts of `decision`, in the order of a conversation."""
+    order = {name: i for i, name in enumerate(vocabulary.facts)}
+    facts = sorted((n for n in named_unknowns(decision) if n in vocabulary.facts), key=order.__getitem__)
+    return [{"fact": f, "question": vocabulary.facts[f].text(lang)[1], "field": field_of(f)} for f in facts]
+
+
+_UNIT_WORD = {"nl": ("bedrag", "percentage", "waarde"), "en": ("amount", "percentage", "value")}
+
+
+def figures(decision: dict, vocabulary, versions: Iterable, lang: str) -> list[dict]:
+    """[{name, title, what}] for the unknown names of `decision` that are rule-set figures, not facts."""
+    params = {}
+    for v in versions:
+        for key, spec in (getattr(v, "parameters", None) or {}).items():
+            params[f"{v.id}.{key}"] = spec
+    words = _UNIT_WORD["en" if lang == "en" else "nl"]
+    out = []
+    for name in named_unknowns(decision):
+        if name in vocabulary.facts:
+            continue
+        spec = params.get(name)
+        title = (spec.title_en if lang == "en" and spec.title_en else spec.title) if spec else None
+        unit = getattr(spec, "unit", "")
+        what = words[0] if unit.startswith("EUR") else words[1] if unit == "factor" else words[2]
+        out.append({"name": name, "title": title or words[2], "what": what})
+    return out

@@ -1,0 +1,57 @@
+"""The onderbouwing for the client file: pastes cleanly, each route once, plain words."""
+from __future__ import annotations
+
+from engine.decide import decide, fact_labels
+from explain import onderbouwing
+
+
+def render(registry, case, **kw):
+    decision = decide(case, registry)
+    return decision, onderbouwing.render(decision, "nl", fact_labels(registry, "nl"), **kw)
+
+
+def test_plain_paragraphs_without_hard_wraps_or_underlines(registry, welding_case):
+    _, text = render(registry, welding_case)
+    assert text.startswith("Onderbouwing casus zaanstad-lasmasker\n\n")
+    assert "===" not in text and "\n\n\n" not in text
+    for paragraph in text.strip().split("\n\n"):
+        assert "\n" not in paragraph and not paragraph.startswith(("-", " "))
+    assert len(text) < 9000  # two A4 pages of plain text (the CLI's text was 11,835 characters)
+
+
+def test_each_route_once_with_the_options_it_serves(registry, welding_case):
+    decision, text = render(registry, welding_case)
+    routes = {r["route"]: r["title"] for o in decision["options"] for r in o["routes"]}
+    served = {rid: [o["title"] for o in decision["options"] if any(r["route"] == rid for r in o["routes"])]
+              for rid in routes}
+    for rid, title in routes.items():
+        assert text.count(f"{title} (") == 1, title
+        options = served[rid]
+        said = ", ".join(options[:-1]) + " en " + options[-1] if len(options) > 1 else options[0]
+        assert f"voor {said}:" in text, title
+
+
+def test_a_power_is_said_as_one_and_never_granted(registry, welding_case):
+    _, text = render(registry, welding_case)
+    assert "Het college van B&W mag dit toestaan, maar hoeft het niet" in text
+    assert "discretionair" not in text and "gebonden beoordeling" not in text
+    assert "Het college van B&W moet dit toestaan als aan de voorwaarden is voldaan" in text  # art. 35 on the VTLB
+
+
+def test_per_option_not_one_verdict(registry, welding_case):
+    decision, text = render(registry, welding_case)
+    assert "Uitkomst:" not in text
+    for o in decision["options"]:
+        assert f"{o['title']}: " in text
+
+
+def test_questions_and_unknown_figures_are_said_apart(registry, welding_case):
+    _, text = render(registry, welding_case, questions=["Hoe oud is de partner?"],
+                     figures=["Drempel bijzondere bijstand (bedrag)"])
+    assert "Nog uit te zoeken: Hoe oud is de partner?" in text
+    assert "Niet bekend in deze regelset (geen vraag aan u" in text and "Drempel bijzondere bijstand" in text
+
+
+def test_the_cli_text_is_unchanged_by_it(registry, welding_case):
+    decision = decide(welding_case, registry)
+    assert decision["explanation"].splitlines()[1].startswith("=")  # the CLI keeps its own layout
