@@ -142,9 +142,10 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
     for i, option in enumerate(case.options):
         if option not in vocabulary.options:
             # the sent value is not repeated (it may be a name); what is allowed is
-            allowed = ", ".join(vocabulary.options)
-            problems.append(Problem(f"onbekende optie{_suggest(option, vocabulary.options)}; toegestaan: {allowed}",
-                                    f"unknown option; allowed: {allowed}", field=f"options.{i}"))
+            allowed, hint = ", ".join(vocabulary.options), _suggest(option, vocabulary.options)
+            problems.append(Problem(f"onbekende optie{hint}; toegestaan: {allowed}",
+                                    f"unknown option{hint.replace('bedoelde u', 'did you mean')}; allowed: {allowed}",
+                                    field=f"options.{i}"))
 
     h = case.household
     if h is not None:

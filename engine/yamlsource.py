@@ -165,16 +165,17 @@ def _json_object(pairs: list[tuple[str, Any]]) -> dict:
     return data
 
 
-def deeper_than(value: Any, limit: int) -> bool:
-    """Whether `value` nests lists and objects more than `limit` levels deep (without recursion)."""
-    stack = [(value, 0)]
+def too_deep(value: Any, limit: int) -> tuple | None:
+    """The place (keys and indexes) where `value` nests lists and objects more than `limit` levels
+    deep, or None (without recursion: the data may be nested thousands of levels)."""
+    stack = [(value, 0, ())]
     while stack:
-        value, depth = stack.pop()
+        value, depth, path = stack.pop()
         if depth > limit:
-            return True
-        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False
+            return path
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        stack.extend((child, depth + 1, path + (k,)) for k, child in items if isinstance(child, (dict, list)))
+    return None
 
 
 def _parse_json(text: str, name: str) -> Any:
@@ -186,10 +187,13 @@ def _parse_json(text: str, name: str) -> Any:
     except _TooLarge as exc:
         raise SourceError(Problem(f"ongeldige JSON: {exc}", f"invalid JSON: {exc.message_en}", file=name)) from None
     except RecursionError:
-        data = None
-    if data is None and text.strip() != "null" or deeper_than(data, MAX_DEPTH):
         raise SourceError(Problem(f"ongeldige JSON: te diep genest (meer dan {MAX_DEPTH} niveaus)",
-                                  f"invalid JSON: nested deeper than {MAX_DEPTH} levels", file=name))
+                                  f"invalid JSON: nested deeper than {MAX_DEPTH} levels", file=name)) from None
+    place = too_deep(data, MAX_DEPTH)
+    if place is not None:  # named by its top-level field only: deeper keys are the sender's own words
+        raise SourceError(Problem(f"ongeldige JSON: te diep genest (meer dan {MAX_DEPTH} niveaus)",
+                                  f"invalid JSON: nested deeper than {MAX_DEPTH} levels", file=name,
+                                  field=str(place[0]) if place and isinstance(place[0], str) else None))
     return data
 
 

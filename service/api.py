@@ -14,7 +14,6 @@ from typing import Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from engine.decide import decide
@@ -25,6 +24,7 @@ from . import catalogue, problems
 from .case_schema import standalone_case_schema
 from .cli import DEFAULT_RULESETS
 from .examples import WELDING_MASK
+from .offload import off_loop
 from .schemas import (BATCH_LIMIT, BatchResponse, Decision, ErrorResponse, RuleItemDetail, RulesetDetail,
                       RulesetSummary)
 
@@ -86,18 +86,26 @@ def json_response(data: Any, status: int = 200, media_type: str = "application/j
                     media_type=media_type)
 
 
+def _parse_body(raw: bytes) -> Any:
+    return parse_text(raw.decode("utf-8"), "body", "json")
+
+
 async def read_json(request: Request) -> Any:
-    """The body as JSON with exact decimals; a clear 415 or 422 otherwise (never the value sent)."""
-    media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    """The body as JSON with exact decimals; a clear 415 or 422 otherwise (never the value sent).
+
+    A body without Content-Type is refused too: a browser on another site can send one without
+    asking (a "simple" request), and must not reach a route that stores or decides."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != "application/json" and not media.endswith("+json"):
         raise ApiError("unsupported_media_type")
     raw = await request.body()
     try:
-        return parse_text(raw.decode("utf-8"), "body", "json")
+        return await off_loop(_parse_body, raw)
     except UnicodeDecodeError:
         raise ApiError("invalid_request", [Problem("de inhoud is geen UTF-8-tekst", "the body is not UTF-8 text")]) from None
     except SourceError as exc:
-        raise ApiError("invalid_request", [Problem(exc.problem.message, exc.problem.message_en, line=exc.problem.line)]) from None
+        raise ApiError("invalid_request", [Problem(exc.problem.message, exc.problem.message_en, line=exc.problem.line,
+                                                   field=exc.problem.field)]) from None
     except RecursionError:
         raise ApiError("invalid_request", [Problem("de JSON is te diep genest", "the JSON is nested too deeply")]) from None
 
@@ -130,7 +138,8 @@ async def post_decision(request: Request, lang: Lang = LANG) -> Response:
     beslist, hoe snel, wat te onderbouwen) of informatie nodig (welke feiten ontbreken).
     """
     data = await read_json(request)
-    return json_response(decide(data, live_registry(request), lang))
+    registry = live_registry(request)
+    return await off_loop(lambda: json_response(decide(data, registry, lang)))
 
 
 BATCH_BODY = {"requestBody": {"required": True, "content": {"application/json": {
@@ -170,7 +179,7 @@ async def post_batch(request: Request, lang: Lang = LANG) -> Response:
         raise ApiError("invalid_request", [Problem(f"geef 1 tot {BATCH_LIMIT} casussen (nu {len(cases)})",
                                                    f"give 1 to {BATCH_LIMIT} cases (got {len(cases)})", field="cases")])
     registry = live_registry(request)  # one generation for the whole batch
-    return json_response(await run_in_threadpool(_decide_each, cases, registry, lang))
+    return await off_loop(lambda: json_response(_decide_each(cases, registry, lang)))
 
 
 @router.get("/rulesets", summary="Alle regelsets met hun versies", response_model=None,

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import UploadFile
 
 from engine.bsn import looks_like_bsn
+from engine.case import parse_case
 from engine.decide import decide, fact_labels
 from engine.errors import CaseError, NoRulesetInForce, Problem
 from engine.templates import date as write_date
@@ -32,6 +33,7 @@ from . import catalogue
 from .examples import WELDING_MASK
 from .form import (AVOIDED_ROWS, INCOME_ROWS, PILLARS, case_to_form, form_field, form_to_case)
 from .guard import SINGLE_LIMIT
+from .offload import off_loop
 from .web_text import texts
 
 HERE = Path(__file__).resolve().parent
@@ -181,7 +183,7 @@ async def check_form(request: Request):
             values.setdefault(key, []).append(value)
     case = form_to_case(values, circumstance_kinds(request.app.state.live.current.vocabulary))
     try:
-        decision, registry = _decide(request, case)
+        decision, registry = await off_loop(_decide, request, case)
     except (CaseError, NoRulesetInForce) as exc:
         return _form_page(request, values, exc.problems, case, status=422)
     return _decision_page(request, decision, case, registry)
@@ -205,12 +207,17 @@ async def check_file(request: Request):
     if not text.strip():
         return _form_page(request, _defaults(), [Problem("plak een casus of kies een bestand",
                                                           "paste a case or choose a file")], status=422)
-    try:
+
+    def work():  # off the loop: a hostile file costs a worker, not the service
         case = parse_text(text, name, "json" if name.endswith(".json") else "yaml")
-        decision, registry = _decide(request, case, name)
+        return (case, *_decide(request, case, name))
+    try:
+        case, decision, registry = await off_loop(work)
     except SourceError as exc:
         return _form_page(request, _defaults(), [exc.problem], paste=keep, status=422)
     except (CaseError, NoRulesetInForce) as exc:
+        if any("BSN" in p.message for p in exc.problems):  # however it was written: not shown again
+            keep = ""
         return _form_page(request, _defaults(), exc.problems, paste=keep, status=422)
     return _decision_page(request, decision, json.loads(json.dumps(case, default=str)), registry)
 
@@ -219,11 +226,17 @@ async def check_file(request: Request):
 async def edit_case(request: Request):
     """Back to the form with the case just checked, to change a fact and check again."""
     form = await request.form(max_files=0, max_fields=5)
-    try:
-        case = json.loads(str(form.get("case", "")))
-    except ValueError:
-        case = None
-    if not isinstance(case, dict):
+
+    def valid(text: str) -> dict | None:
+        # the page sent a case it had checked; anything else (a changed or hostile field) starts afresh
+        try:
+            case = parse_text(text, "case", "json")
+            parse_case(case)
+        except (SourceError, CaseError):
+            return None
+        return case
+    case = await off_loop(valid, str(form.get("case", "")))
+    if case is None:
         return RedirectResponse("/" + ("?lang=en" if lang_of(request) == "en" else ""), status_code=303)
     return _form_page(request, case_to_form(case))
 

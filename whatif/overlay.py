@@ -46,6 +46,12 @@ class OverlayMeta(Strict):
     note: str | None = None
 
 
+def _plain(number: Decimal) -> bool:
+    """A parameter's value as a rule set has them: an amount, a percentage or a count. 1e30 would
+    overflow the what-if's exact columns (docs/decisions/0010-input-limits.md)."""
+    return number.is_finite() and (number == 0 or number.adjusted() < 12) and number.as_tuple().exponent >= -6
+
+
 class ParameterChange(Strict):
     value: Decimal | int | bool | None
 
@@ -53,16 +59,18 @@ class ParameterChange(Strict):
     @classmethod
     def _one_message(cls, v):
         # a number (exact: "1.20" or 1.20), true/false, or null for an open term; one message otherwise
-        if v is None or isinstance(v, (bool, int, Decimal)):
+        if v is None or isinstance(v, bool):
             return v
-        if isinstance(v, str):
+        number = v if isinstance(v, (int, Decimal)) else None
+        if isinstance(v, str) and "_" not in v:
             try:
                 number = Decimal(v)
             except InvalidOperation:
                 number = None
-            if number is not None and number.is_finite():
-                return number
-        raise ValueError("geen getal of ja/nee; schrijf bv. \"1.20\"")  # not the value: it may be anything, and long
+        if number is not None and _plain(Decimal(number)):
+            return number
+        # not the value: it may be anything, and long
+        raise ValueError("geen getal of ja/nee; schrijf bv. \"1.20\" (ten hoogste 12 cijfers voor en 6 na de komma)")
     title: str | None = None
     title_en: str | None = None
     unit: str | None = None
