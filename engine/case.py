@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Iterator, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -217,6 +217,27 @@ class Case(Part):
         return v
 
 
+NUL_MESSAGE = ("bevat een NUL-teken (\\0); dat hoort niet in tekst", "contains a NUL character (\\0), which text cannot hold")
+
+
+def nul_paths(data: Any) -> Iterator[str]:
+    """Dotted paths of the strings (values or keys) in `data` with a NUL character, which PostgreSQL
+    cannot store in text and no one types (without recursion: the data may be deep)."""
+    stack = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if isinstance(key, str) and "\x00" in key:
+                    yield path or "(root)"
+                    continue
+                stack.append((child, f"{path}.{key}" if path else str(key)))
+        elif isinstance(value, list):
+            stack.extend((child, f"{path}.{i}" if path else str(i)) for i, child in enumerate(value))
+        elif isinstance(value, str) and "\x00" in value:
+            yield path or "(root)"
+
+
 def parse_case(data: Any, file: str | None = None) -> Case:
     """Validate raw case data; raise CaseError naming every wrong field (and its line)."""
     if not isinstance(data, dict):
@@ -228,6 +249,9 @@ def parse_case(data: Any, file: str | None = None) -> Case:
             "bevat een nummer dat op een BSN lijkt; gebruik alleen pseudoniemen (het nummer wordt niet getoond)",
             "contains a number that looks like a BSN; use pseudonyms only (the number is not shown)",
             field=path, file=file) for path in bsn])
+    nul = sorted(set(nul_paths(data)))
+    if nul:
+        raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=path, file=file) for path in nul])
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
