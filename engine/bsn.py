@@ -44,10 +44,11 @@ def looks_like_bsn(value: Any) -> bool:
     if isinstance(value, bool) or isinstance(value, dt.date):
         return False
     if isinstance(value, (Decimal, float)):  # 111222333.0 is the number 111222333
-        try:
-            whole = value.is_finite() and value == value.to_integral_value() if isinstance(value, Decimal) \
-                else value.is_integer()
-        except ArithmeticError:
+        try:  # the range first: int(Decimal("1e999999999")) would build a billion digits
+            if not 10_000_000 <= value <= 999_999_999:
+                return False
+            whole = value == value.to_integral_value() if isinstance(value, Decimal) else value.is_integer()
+        except ArithmeticError:  # NaN
             return False
         return bool(whole) and looks_like_bsn(int(value))
     if isinstance(value, int):

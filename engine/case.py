@@ -95,7 +95,7 @@ def _bad_number(value: Any) -> bool:
         return False
     if isinstance(value, float) or (isinstance(value, Decimal) and not value.is_finite()):
         return True
-    if abs(value) >= MAX_CIRCUMSTANCE_NUMBER:
+    if not -MAX_CIRCUMSTANCE_NUMBER < value < MAX_CIRCUMSTANCE_NUMBER:  # (abs() would round, and overflow)
         return True
     return isinstance(value, Decimal) and value != value.quantize(Decimal("0.01"))
 

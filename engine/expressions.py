@@ -133,7 +133,8 @@ class _Compiler:
     def fail(self, node: ast.AST, message: str) -> ExpressionError:
         col = getattr(node, "col_offset", None)
         at = f" (kolom {col + 1})" if col is not None else ""
-        return ExpressionError(f"{message}{at} in '{self.source}'")
+        source = self.source if len(self.source) <= 200 else self.source[:200] + "…"  # a message, not a copy
+        return ExpressionError(f"{message}{at} in '{source}'")
 
     def compile(self, node: ast.AST, loop_vars: frozenset[str] = frozenset()) -> Fn:
         method = getattr(self, "c_" + type(node).__name__, None)

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 import asyncio
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from engine.case import MUNICIPALITY_MAX, MUNICIPALITY_PATTERN
 from engine.errors import Problem, RegelruimteError
 from engine.messages import problems_from_validation
 
@@ -39,7 +40,8 @@ class Population(BaseModel):
     n: int = Field(gt=0, le=MAX_POPULATION, description="aantal huishoudens")
     seed: int = 1
     date: dt.date | None = Field(default=None, description="peildatum (standaard de datum bij base)")
-    municipalities: list[Annotated[str, Field(max_length=60)]] | None = Field(default=None, max_length=400)
+    municipalities: list[Annotated[str, Field(pattern=MUNICIPALITY_PATTERN, max_length=MUNICIPALITY_MAX)]] | None = \
+        Field(default=None, max_length=400)
 
 
 class WhatIfRequest(BaseModel):

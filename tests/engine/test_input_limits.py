@@ -152,15 +152,19 @@ def compile_(text: str):
     " and ".join(["a > 1"] * 2000),            # 54 s in the what-if before
     "x in [" + ", ".join(map(str, range(8000))) + "]",
     "not " * 3000 + "a",
-    "(" * 150 + "a" + ")" * 150,
     "a" * 5000,
+    # within the length: too deep, too many parts, too long a list
+    "not " * 500 + "a",
+    " or ".join(["a"] * 700),
+    "x in [" + ", ".join(["1"] * 300) + "]",
+    "-" * 100 + "a > 1",
 ])
 def test_a_condition_too_large_is_refused_quickly_at_compile_time(text):
     start = time.perf_counter()
     with pytest.raises(ExpressionError) as info:
         compile_(text)
     assert time.perf_counter() - start < 1.0
-    assert text[:40] not in str(info.value) or len(text) < 100
+    assert len(str(info.value)) < 400  # the message names the limit; it does not copy the condition
 
 
 @pytest.mark.parametrize("text", ['need.kind * 100000000 == "x"', 'sum(["a", "b"]) > 1', '"a" + "b" == "ab"',
