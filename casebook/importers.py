@@ -373,26 +373,42 @@ def read_csv(path: Path, vocabulary: Vocabulary, mapping: dict[str, str | None] 
     An empty cell is unknown. List cells separate values with | (or ; in a comma-separated file)."""
     name = path.name
     columns = csv_columns(vocabulary)
-    with path.open(encoding="utf-8-sig", newline="") as f:
+    with path.open("rb") as raw:
+        f = _utf8_lines(raw)
         reader = None
         try:
-            first = f.readline()
+            first = next(f, "")
             delimiter = max((";", ",", "\t"), key=first.count)
             list_sep = r"\|" if delimiter != "," else r"[|;]"
             header = _header(next(csv.reader(io.StringIO(first), delimiter=delimiter), []), mapping or {}, columns, name)
             reader = csv.reader(f, delimiter=delimiter)
             yield from _csv_rows(reader, header, columns, list_sep, name)
-        except UnicodeDecodeError:
-            line = reader.line_num + 2 if reader is not None else 1
-            yield RawRecord(name, line, problems=[Problem(
-                "het bestand is hier geen UTF-8-tekst; de rest is niet gelezen (sla het op als UTF-8)",
-                "the file is not UTF-8 text here; the rest was not read (save it as UTF-8)", file=name, line=line)])
+        except _NotUtf8 as exc:
+            yield RawRecord(name, exc.line, problems=[Problem(
+                "deze regel is geen UTF-8-tekst; de rest van het bestand is niet gelezen (sla het op als UTF-8)",
+                "this line is not UTF-8 text; the rest of the file was not read (save it as UTF-8)",
+                file=name, line=exc.line)])
         except csv.Error:  # a cell beyond csv.field_size_limit (131,072 characters), or a NUL byte
             line = reader.line_num + 1 if reader is not None else 1
             yield RawRecord(name, line, problems=[Problem(
                 f"een cel is langer dan {csv.field_size_limit():,} tekens of bevat een NUL-teken; de rest is niet "
                 "gelezen".replace(",", "."), f"a cell is longer than {csv.field_size_limit():,} characters or holds "
                 "a NUL character; the rest was not read", file=name, line=line)])
+
+
+class _NotUtf8(Exception):
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+def _utf8_lines(raw) -> Iterator[str]:
+    """The lines of a binary file as text; a line that is not UTF-8 raises _NotUtf8 with its number."""
+    for number, data in enumerate(raw, start=1):
+        try:
+            yield data.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise _NotUtf8(number) from None
 
 
 def _csv_rows(reader, header, columns, list_sep: str, name: str) -> Iterator[RawRecord]:
