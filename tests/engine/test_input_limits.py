@@ -178,3 +178,36 @@ def test_operators_that_build_large_values_from_small_ones_are_refused(text):
 def test_arithmetic_on_numbers_and_amounts_still_works():
     assert compile_("round_cents(a * 1.10) >= b").evaluate({"a": Decimal("1000"), "b": Decimal("1100.00")}) is True
     assert compile_("sum(xs) == 6").evaluate({"xs": (1, 2, 3)}) is True
+
+
+# -- properties: whatever the text, the reader and the case format answer with their own errors ------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PIECES = ["&a ", "*a", "[", "]", "{", "}", ": ", "\n", "- ", "!!set ", "!!binary ", "9" * 40, "1e999999999", "\x00",
+          "a", "'", '"', ",", "111-222-333", "<<: *a", "? ", "&b [*a, *a, *a]", " " * 2]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join), st.sampled_from(["yaml", "json"]))
+def test_the_reader_only_ever_raises_its_own_error(text, fmt):
+    try:
+        parse_text(text, "x." + fmt, fmt)
+    except SourceError:
+        pass
+
+
+HOSTILE = st.sampled_from([10**40, Decimal("1e999999999"), Decimal("NaN"), True, "\x00", "1_100.00", "111-222-333",
+                           "1700000000", "2025-09-15T10:00:00", [[[[[[[[[[[[1]]]]]]]]]]]], {"a": {"b": {}}}, -1, ""])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["reference_date", "assets", "options", "circumstances", "household", "need",
+                                        "case_id", "income"]), HOSTILE | st.dictionaries(st.text(max_size=5), HOSTILE),
+                       max_size=4))
+def test_the_case_format_only_ever_raises_a_case_error(fields):
+    try:
+        parse_case(case(**fields))
+    except CaseError:
+        pass
