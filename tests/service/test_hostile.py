@@ -24,6 +24,22 @@ from tests.serving import running_server
 from tests.service.conftest import make_client
 
 JSON = {"content-type": "application/json"}
+
+
+@pytest.fixture
+def client(registry, tmp_path):
+    """The whole service, with a casebook of its own in a temporary folder (never ./casebook.sqlite)."""
+    from casebook.store import Store
+    from service import api_casebook
+    from service.app import create_app
+    from starlette.testclient import TestClient
+    store = Store.open(f"sqlite:///{tmp_path / 'casebook.sqlite'}")
+    app = create_app(registry=registry, tokens=(), cors_origins=())
+    app.dependency_overrides[api_casebook.get_store] = lambda: store
+    app.dependency_overrides[api_casebook.get_registry] = lambda: registry
+    with TestClient(app) as c:
+        yield c
+    store.close()
 BASE = "zaanstad@2025-09-15"
 OVERLAY_META = {"title": "Aanval", "ruleset": "zaanstad", "from": "2026-01-01"}
 
@@ -295,6 +311,34 @@ def test_readyz_shows_no_absolute_paths(tmp_path):
         assert c.app.state.live.reload() is False
         body = c.get("/readyz").text
     assert str(tmp_path) not in body and "wsnp/ruleset.yaml" in body
+
+
+def test_a_disconnected_client_is_not_logged_as_an_error(caplog):
+    import asyncio
+
+    from starlette.requests import ClientDisconnect
+
+    from service.guard import Guard
+
+    async def gone(scope, receive, send):
+        raise ClientDisconnect()
+
+    async def call():
+        scope = {"type": "http", "method": "POST", "path": "/v1/decisions", "headers": [], "query_string": b""}
+        sent = []
+
+        async def receive():
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+        await Guard(gone)(scope, receive, send)
+        return sent
+    with caplog.at_level(logging.INFO):
+        sent = asyncio.run(call())
+    assert sent == []  # nobody to answer
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any(" 499 " in r.getMessage() for r in caplog.records if r.name == "regelruimte.access")
 
 
 def test_a_deleted_case_is_not_left_in_the_sqlite_files(tmp_path, registry):
