@@ -452,10 +452,19 @@ def _thresholds(tree: ast.AST, compiler: _Compiler) -> tuple[Threshold, ...]:
         op = _OP_TEXT[type(c.ops[0])]
         left, right = dotted_name(c.left), dotted_name(c.comparators[0])
         if left:
-            found.append(Threshold(left, op, compiler.compile(c.comparators[0])))
+            found.append(Threshold(left, op, _exact(compiler.compile(c.comparators[0]))))
         elif right:
-            found.append(Threshold(right, _FLIP[op], compiler.compile(c.left)))
+            found.append(Threshold(right, _FLIP[op], _exact(compiler.compile(c.left))))
     return tuple(found)
+
+
+def _exact(fn: Fn) -> Fn:
+    """A limit as an exact number: `income.net_monthly > 1000` compares money with the integer 1000,
+    and a limit is written (and rounded to cents) as a Decimal."""
+    def limit(env, loc):
+        value = fn(env, loc)
+        return Decimal(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    return limit
 
 
 def _check_size(tree: ast.AST) -> None:

@@ -351,3 +351,10 @@ def test_a_deleted_case_is_not_left_in_the_sqlite_files(tmp_path, registry):
     for path in tmp_path.glob("c.sqlite*"):
         assert marker.encode() not in path.read_bytes(), path.name
     assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_an_overlay_comparing_money_with_an_integer_is_answered(client):
+    # `income.net_monthly > 1000`: an integer literal against money was a 500 (int has no quantize)
+    change = overlay_rule("income.net_monthly > 1000")
+    r = client.post("/v1/whatif", json={"base": BASE, "change": change, "cases": [lasmasker()]})
+    assert r.status_code == 200, r.text
