@@ -11,7 +11,6 @@ import asyncio
 import datetime as dt
 import gc
 import logging
-import os
 import sys
 import threading
 from pathlib import Path
@@ -33,15 +32,6 @@ def settle_heap() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
-
-
-def _yield_to_requests() -> None:
-    """Lower the scheduling priority of the calling thread (Linux: per thread), so a reload takes
-    the CPU that requests leave over. Only for a thread that ends after the reload."""
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-    except (AttributeError, OSError):  # not Linux, or not allowed: the reload runs at normal priority
-        pass
 
 
 def _load_quietly(root: Path) -> Registry:
@@ -95,9 +85,8 @@ class LiveRegistry:
         async def run() -> None:
             done = loop.create_future()
 
-            def work() -> None:  # a thread of its own, so its lowered priority ends with it
+            def work() -> None:  # a thread of its own: the worker pool stays free for requests
                 try:
-                    _yield_to_requests()
                     self._reload_when_free()
                 finally:
                     loop.call_soon_threadsafe(done.set_result, None)
