@@ -13,7 +13,7 @@ that case data never has (sets, ordered maps, binary).
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -40,6 +40,7 @@ MAX_ALIASES = 100  # hand-written files use a few; a bomb needs many
 MAX_ALIAS_VALUES = 10_000  # values that aliases stand for, in all: a bomb stands for billions
 MAX_DEPTH = 64  # a case is 4 levels deep, a circumstance at most 10, a rule set 8
 MAX_INT_DIGITS = 30  # no count, age or amount has more; Python refuses to read beyond 4,300
+MAX_EXPONENT = 30  # 1e30 is already beyond any amount; 1e999999999 overflowed the arithmetic after it
 
 
 def _too_much(what: str, what_en: str, mark) -> yaml.MarkedYAMLError:
@@ -117,7 +118,10 @@ class _Loader(yaml.SafeLoader):
         text = self.construct_scalar(node).replace("_", "")
         if text.lower() in (".inf", "-.inf", "+.inf", ".nan"):
             raise yaml.constructor.ConstructorError(None, None, f"'{text}' is geen getal", node.start_mark)
-        return Decimal(text)
+        try:
+            return _number(text)
+        except _TooLarge as exc:
+            raise yaml.constructor.ConstructorError(None, None, str(exc), node.start_mark) from None
 
     def construct_yaml_int(self, node):
         text = self.construct_scalar(node)
@@ -152,6 +156,19 @@ class _TooLarge(ValueError):
         self.message_en = message_en
 
 
+def _number(text: str) -> Decimal:
+    """A number with a fraction or exponent, exact; one beyond any amount or percentage is refused
+    (1e999999999 overflows the arithmetic after it, and a longer exponent does not even read)."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or len(text) > 100 or (number.is_finite() and abs(number.as_tuple().exponent) > MAX_EXPONENT):
+        raise _TooLarge(f"getal te groot of te lang (ten hoogste {MAX_INT_DIGITS} cijfers)",
+                        f"number too large or too long (at most {MAX_INT_DIGITS} digits)")
+    return number
+
+
 def _json_int(text: str) -> int:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
         raise _TooLarge(f"getal met meer dan {MAX_INT_DIGITS} cijfers", f"a number with more than {MAX_INT_DIGITS} digits")
@@ -180,7 +197,7 @@ def too_deep(value: Any, limit: int) -> tuple | None:
 
 def _parse_json(text: str, name: str) -> Any:
     try:
-        data = json.loads(text, parse_float=Decimal, parse_int=_json_int, object_pairs_hook=_json_object)
+        data = json.loads(text, parse_float=_number, parse_int=_json_int, object_pairs_hook=_json_object)
     except json.JSONDecodeError as exc:
         raise SourceError(Problem(f"ongeldige JSON: {exc.msg}", f"invalid JSON: {exc.msg}",
                                   file=name, line=exc.lineno)) from None
