@@ -86,21 +86,10 @@ def json_response(data: Any, status: int = 200, media_type: str = "application/j
                     media_type=media_type)
 
 
-def _parse_body(raw: bytes) -> Any:
-    return parse_text(raw.decode("utf-8"), "body", "json")
-
-
-async def read_json(request: Request) -> Any:
-    """The body as JSON with exact decimals; a clear 415 or 422 otherwise (never the value sent).
-
-    A body without Content-Type is refused too: a browser on another site can send one without
-    asking (a "simple" request), and must not reach a route that stores or decides."""
-    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media != "application/json" and not media.endswith("+json"):
-        raise ApiError("unsupported_media_type")
-    raw = await request.body()
+def parse_body(raw: bytes) -> Any:
+    """A body read by `read_body` as JSON with exact decimals (in a worker: it may be large)."""
     try:
-        return await off_loop(_parse_body, raw)
+        return parse_text(raw.decode("utf-8"), "body", "json")
     except UnicodeDecodeError:
         raise ApiError("invalid_request", [Problem("de inhoud is geen UTF-8-tekst", "the body is not UTF-8 text")]) from None
     except SourceError as exc:
@@ -108,6 +97,22 @@ async def read_json(request: Request) -> Any:
                                                    field=exc.problem.field)]) from None
     except RecursionError:
         raise ApiError("invalid_request", [Problem("de JSON is te diep genest", "the JSON is nested too deeply")]) from None
+
+
+async def read_body(request: Request) -> bytes:
+    """The raw body of a JSON request; 415 without `Content-Type: application/json`.
+
+    A body without Content-Type is refused too: a browser on another site can send one without
+    asking (a "simple" request), and must not reach a route that stores or decides."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json"):
+        raise ApiError("unsupported_media_type")
+    return await request.body()
+
+
+async def read_json(request: Request) -> Any:
+    """The body as JSON with exact decimals; a clear 415 or 422 otherwise (never the value sent)."""
+    return await off_loop(parse_body, await read_body(request))
 
 
 def live_registry(request: Request):
@@ -137,9 +142,9 @@ async def post_decision(request: Request, lang: Lang = LANG) -> Response:
     Per optie: toegestaan, geblokkeerd (met de regel en het artikel), maatwerkroute mogelijk (wie
     beslist, hoe snel, wat te onderbouwen) of informatie nodig (welke feiten ontbreken).
     """
-    data = await read_json(request)
-    registry = live_registry(request)
-    return await off_loop(lambda: json_response(decide(data, registry, lang)))
+    raw, registry = await read_body(request), live_registry(request)
+    # one trip to a worker for reading and deciding: every hop between threads costs the loop
+    return await off_loop(lambda: json_response(decide(parse_body(raw), registry, lang)))
 
 
 BATCH_BODY = {"requestBody": {"required": True, "content": {"application/json": {

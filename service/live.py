@@ -11,7 +11,6 @@ import asyncio
 import datetime as dt
 import gc
 import logging
-import sys
 import threading
 from pathlib import Path
 
@@ -38,13 +37,11 @@ def _load_quietly(root: Path) -> Registry:
     """Load rule sets without the collector's full sweeps while they are built: loading makes some
     140,000 objects, and each automatic sweep of the whole heap holds every request up. The heap is
     settled once afterwards (settle_heap)."""
-    enabled, interval = gc.isenabled(), sys.getswitchinterval()
+    enabled = gc.isenabled()
     gc.disable()
-    sys.setswitchinterval(min(interval, 0.001))  # hand the interpreter lock back to requests sooner
     try:
         return Registry.load(root)
     finally:
-        sys.setswitchinterval(interval)
         if enabled:
             gc.enable()
 
