@@ -20,6 +20,15 @@ ARROW = {"text": pa.string(), "int": pa.int64(), "money": pa.decimal128(18, 2), 
          "ratio": pa.decimal128(14, 2), "date": pa.date32(), "bool": pa.bool_()}
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…), =cmd|…, @SUM(…)).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral_text(text: str) -> str:
+    """Text as a spreadsheet shows it and never runs it: a leading ' makes a would-be formula text."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def _csv_value(value) -> str:
     if value is None:
         return ""
@@ -27,6 +36,8 @@ def _csv_value(value) -> str:
         return "true" if value else "false"
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, str):  # text a user typed (team, signal, labels); numbers keep their minus sign
+        return neutral_text(value)
     return str(value)
 
 

@@ -13,6 +13,7 @@ same fields are the columns `team`, `signal` and `tags` (see docs/casebook.md fo
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import io
 import json
@@ -23,11 +24,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from engine.bsn import bsn_paths
-from engine.case import Case, parse_case
+from engine.case import NUL_MESSAGE, Case, nul_paths, parse_case
 from engine.errors import CaseError, Problem, RegelruimteError
 from engine.facts import Vocabulary
 from engine.registry import Registry
-from engine.yamlsource import LineList, SourceError, line_of, load_file
+from engine.yamlsource import LineList, SourceError, line_of, load_file, parse_text
 
 from .evaluation import evaluate
 from .records import Meta, Prepared, prepare
@@ -104,11 +105,12 @@ def split_record(data: Any, defaults: Meta = Meta(), file: str | None = None,
                                       line))
         tags = None
     clean = []
-    for t in tags or ():
+    for i, t in enumerate(tags or (), 1):
         t = str(t).strip().lower()
-        if t and not TAG.match(t):
-            problems.append(_meta_problem(f"ongeldig label '{t}': kleine letters, cijfers en - _ : . (max. 50)",
-                                          f"invalid tag '{t}'", "tags", data, file, line))
+        if t and not TAG.match(t):  # its place, not the label: it may be anything the sender typed
+            problems.append(_meta_problem(f"ongeldig label (nr. {i}): kleine letters, cijfers en - _ : . (max. 50)",
+                                          f"invalid tag (no. {i}): lower-case letters, digits and - _ : . (max. 50)",
+                                          "tags", data, file, line))
         elif t:
             clean.append(t)
     if len(clean) > MAX_TAGS:
@@ -124,7 +126,11 @@ def split_record(data: Any, defaults: Meta = Meta(), file: str | None = None,
 
 def check_meta(meta: Meta, file: str | None, line: int | None) -> None:
     """The casebook fields are free text: hold them to the same pseudonymity rule as the case."""
-    paths = sorted(set(bsn_paths({"team": meta.team, "signal": meta.signal, "tags": list(meta.tags)})))
+    fields = {"team": meta.team, "signal": meta.signal, "tags": list(meta.tags)}
+    nul = sorted({p.split(".")[0] for p in nul_paths(fields)})
+    if nul:
+        raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=p, file=file, line=line) for p in nul])
+    paths = sorted(set(bsn_paths(fields)))
     if paths:
         raise CaseError([Problem("bevat een nummer dat op een BSN lijkt; gebruik alleen pseudoniemen",
                                  "contains a number that looks like a BSN; use pseudonyms only",
@@ -186,18 +192,23 @@ def read_folder(folder: Path) -> Iterator[RawRecord]:
 
 
 def read_jsonl(path: Path) -> Iterator[RawRecord]:
-    """One JSON record per line; empty lines are skipped."""
+    """One JSON record per line; empty lines are skipped. Each line is read with the one bounded
+    reader (engine.yamlsource), and a line that is not UTF-8 is a problem of that line."""
     name = path.name
-    with path.open(encoding="utf-8-sig") as f:
-        for number, text in enumerate(f, start=1):
+    with path.open("rb") as f:
+        for number, raw in enumerate(f, start=1):
+            try:
+                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                yield RawRecord(name, number, problems=[Problem("deze regel is geen UTF-8-tekst",
+                                                                "this line is not UTF-8 text", file=name, line=number)])
+                continue
             if not text.strip():
                 continue
             try:
-                data = json.loads(text, parse_float=Decimal)
-            except json.JSONDecodeError as exc:
-                yield RawRecord(name, number, problems=[Problem(f"ongeldige JSON: {exc.msg} (kolom {exc.colno})",
-                                                                f"invalid JSON: {exc.msg} (column {exc.colno})",
-                                                                file=name, line=number)])
+                data = parse_text(text, name, "json")
+            except SourceError as exc:
+                yield RawRecord(name, number, problems=[dataclasses.replace(exc.problem, line=number)])
                 continue
             yield RawRecord(name, number, data)
 
@@ -379,36 +390,68 @@ def read_csv(path: Path, vocabulary: Vocabulary, mapping: dict[str, str | None] 
     An empty cell is unknown. List cells separate values with | (or ; in a comma-separated file)."""
     name = path.name
     columns = csv_columns(vocabulary)
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        first = f.readline()
-        delimiter = max((";", ",", "\t"), key=first.count)
-        list_sep = r"\|" if delimiter != "," else r"[|;]"
-        reader = csv.reader(io.StringIO(first), delimiter=delimiter)
-        header = _header(next(reader, []), mapping or {}, columns, name)
-        reader = csv.reader(f, delimiter=delimiter)
-        end = 1
-        for row in reader:
-            start, end = end + 1, reader.line_num + 1
-            if not any(c.strip() for c in row):
+    with path.open("rb") as raw:
+        f = _utf8_lines(raw)
+        reader = None
+        try:
+            first = next(f, "")
+            delimiter = max((";", ",", "\t"), key=first.count)
+            list_sep = r"\|" if delimiter != "," else r"[|;]"
+            header = _header(next(csv.reader(io.StringIO(first), delimiter=delimiter), []), mapping or {}, columns, name)
+            reader = csv.reader(f, delimiter=delimiter)
+            yield from _csv_rows(reader, header, columns, list_sep, name)
+        except _NotUtf8 as exc:
+            yield RawRecord(name, exc.line, problems=[Problem(
+                "deze regel is geen UTF-8-tekst; de rest van het bestand is niet gelezen (sla het op als UTF-8)",
+                "this line is not UTF-8 text; the rest of the file was not read (save it as UTF-8)",
+                file=name, line=exc.line)])
+        except csv.Error:  # a cell beyond csv.field_size_limit (131,072 characters), or a NUL byte
+            line = reader.line_num + 1 if reader is not None else 1
+            yield RawRecord(name, line, problems=[Problem(
+                f"een cel is langer dan {csv.field_size_limit():,} tekens of bevat een NUL-teken; de rest is niet "
+                "gelezen".replace(",", "."), f"a cell is longer than {csv.field_size_limit():,} characters or holds "
+                "a NUL character; the rest was not read", file=name, line=line)])
+
+
+class _NotUtf8(Exception):
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+def _utf8_lines(raw) -> Iterator[str]:
+    """The lines of a binary file as text; a line that is not UTF-8 raises _NotUtf8 with its number."""
+    for number, data in enumerate(raw, start=1):
+        try:
+            yield data.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise _NotUtf8(number) from None
+
+
+def _csv_rows(reader, header, columns, list_sep: str, name: str) -> Iterator[RawRecord]:
+    end = 1
+    for row in reader:
+        start, end = end + 1, reader.line_num + 1
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) > len(header):
+            yield RawRecord(name, start, problems=[Problem(
+                f"rij heeft {len(row)} cellen, de kop {len(header)}", f"row has {len(row)} cells, the header "
+                f"{len(header)}", file=name, line=start)])
+            continue
+        cells, problems = {}, []
+        for column, text in zip(header, row):
+            text = text.strip()
+            if column is None or not text:
                 continue
-            if len(row) > len(header):
-                yield RawRecord(name, start, problems=[Problem(
-                    f"rij heeft {len(row)} cellen, de kop {len(header)}", f"row has {len(row)} cells, the header "
-                    f"{len(header)}", file=name, line=start)])
-                continue
-            cells, problems = {}, []
-            for column, text in zip(header, row):
-                text = text.strip()
-                if column is None or not text:
-                    continue
-                try:
-                    cells[column] = _cell(columns[column], text, list_sep)
-                except ValueError as exc:
-                    problems.append(Problem(str(exc), str(exc), field=column, file=name, line=start))
-            if problems:
-                yield RawRecord(name, start, problems=problems)
-                continue
-            yield RawRecord(name, start, _row_record(cells))
+            try:
+                cells[column] = _cell(columns[column], text, list_sep)
+            except ValueError as exc:
+                problems.append(Problem(str(exc), str(exc), field=column, file=name, line=start))
+        if problems:
+            yield RawRecord(name, start, problems=problems)
+            continue
+        yield RawRecord(name, start, _row_record(cells))
 
 
 class _CsvCase(dict):

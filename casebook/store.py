@@ -182,7 +182,10 @@ class Store:
 
         if not case_ids and not municipality:
             return 0
-        return db.write_transaction(self.engine, work)
+        deleted = db.write_transaction(self.engine, work)
+        if deleted:
+            db.checkpoint(self.engine)
+        return deleted
 
     def export(self, municipality: str) -> Iterator[dict]:
         """Everything stored of one municipality: each case version with its metadata and all its decisions."""

@@ -2,6 +2,11 @@
 
 A BSN is 9 digits (older ones 8, read with a leading zero) that pass the "elfproef":
 9·d1 + 8·d2 + … + 2·d8 − 1·d9 is divisible by 11. We never echo the number back.
+
+People write a number in many ways, so before looking, text is normalised: dashes, underscores and
+every kind of space become a space, invisible characters (zero-width space, soft hyphen) go, and
+a zero fraction (`111222333.0`, `111222333,00`) is dropped. An amount of whole euros that passes
+the elfproef is therefore refused too: privacy before convenience (docs/decisions/0010-input-limits.md).
 """
 from __future__ import annotations
 
@@ -10,8 +15,17 @@ import re
 from decimal import Decimal
 from typing import Any, Iterator
 
-# 8 or 9 digits not part of a longer number; also the common dotted or spaced form 1234.56.789.
+# 8 or 9 digits not part of a longer number; also the grouped form 1234.56.789 or 111 222 333.
 _CANDIDATE = re.compile(r"(?<![\d.,])(\d{8,9}|\d{4}[. ]\d{2}[. ]\d{3}|\d{3}[. ]\d{3}[. ]\d{3})(?![\d]|[.,]\d)")
+_SPACES = "-_\t\u00a0\u2007\u2009\u200a\u202f\u2010\u2011\u2012\u2013\u2014\u2212\u3000"
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_NORMAL = {**{ord(c): " " for c in _SPACES}, **{ord(c): None for c in _INVISIBLE}}
+_ZERO_FRACTION = re.compile(r"(?<=\d)[.,]0+(?![\d.,])")
+
+
+def normalise(text: str) -> str:
+    """`text` with the ways of writing a number that hide it undone (see the module docstring)."""
+    return _ZERO_FRACTION.sub("", text.translate(_NORMAL))
 
 
 def passes_elfproef(digits: str) -> bool:
@@ -22,13 +36,25 @@ def passes_elfproef(digits: str) -> bool:
     return sum(int(d) * w for d, w in zip(digits, weights)) % 11 == 0
 
 
+def _in_text(text: str) -> bool:
+    return any(passes_elfproef(re.sub(r"\D", "", m)) for m in _CANDIDATE.findall(normalise(text)))
+
+
 def looks_like_bsn(value: Any) -> bool:
-    if isinstance(value, bool) or isinstance(value, (dt.date, Decimal, float)):
+    if isinstance(value, bool) or isinstance(value, dt.date):
         return False
+    if isinstance(value, (Decimal, float)):  # 111222333.0 is the number 111222333
+        try:  # the range first: int(Decimal("1e999999999")) would build a billion digits
+            if not 10_000_000 <= value <= 999_999_999:
+                return False
+            whole = value == value.to_integral_value() if isinstance(value, Decimal) else value.is_integer()
+        except ArithmeticError:  # NaN
+            return False
+        return bool(whole) and looks_like_bsn(int(value))
     if isinstance(value, int):
         return 10_000_000 <= value <= 999_999_999 and passes_elfproef(str(value))
     if isinstance(value, str):
-        return any(passes_elfproef(re.sub(r"\D", "", m)) for m in _CANDIDATE.findall(value))
+        return _in_text(value)
     return False
 
 
@@ -39,8 +65,9 @@ def bsn_paths(data: Any, path: str = "") -> Iterator[str]:
             here = f"{path}.{key}" if path else str(key)
             if looks_like_bsn(key):
                 yield path or "(root)"
+                here = f"{path}.(sleutel)" if path else "(sleutel)"  # the key is the number: not in the path
             yield from bsn_paths(value, here)
-    elif isinstance(data, (list, tuple)):
+    elif isinstance(data, (list, tuple, set, frozenset)):
         for i, value in enumerate(data):
             yield from bsn_paths(value, f"{path}.{i}" if path else str(i))
     elif looks_like_bsn(data):
@@ -51,33 +78,34 @@ def contains_bsn(data: Any) -> bool:
     """Whether `bsn_paths(data)` finds anything, in one pass over the data.
 
     The hot path of every case. Strings are joined with NUL, which no candidate can contain. A
-    candidate lies inside a run of 8 or more digits, dots and spaces; the slow candidate pattern
-    runs only on such runs, with the characters around them that its look-arounds read. Only a
-    case with a hit pays for `bsn_paths`."""
+    candidate lies inside a run of 8 or more digits, separators and invisible characters; the slow
+    candidate pattern runs only on such runs, with the characters around them that its look-arounds
+    read. Only a case with a hit pays for `bsn_paths`."""
     strings, stack = [], [data]
     while stack:
         value = stack.pop()
         if isinstance(value, dict):
             stack.extend(value)
             stack.extend(value.values())
-        elif isinstance(value, (list, tuple)):
+        elif isinstance(value, (list, tuple, set, frozenset)):
             stack.extend(value)
         elif isinstance(value, str):
             strings.append(value)
-        elif isinstance(value, int) and 10_000_000 <= value <= 999_999_999 and looks_like_bsn(value):
-            return True  # (looks_like_bsn is False for every other kind of value)
+        elif isinstance(value, (int, Decimal, float)) and not isinstance(value, bool) and looks_like_bsn(value):
+            return True
     text = "\x00".join(strings)
-    # one byte per character, with digits, dots and spaces as "0" (and any non-ASCII character,
-    # which becomes "?": \d also matches other scripts' digits): no 8 in a row, no BSN
-    if b"00000000" not in text.encode("ascii", "replace").translate(_RUN_BYTES):
+    # one byte per character, with digits, separators and any non-ASCII character (which becomes
+    # "?": \d also matches other scripts' digits, and spaces and invisibles are non-ASCII) as "0":
+    # no 8 in a row, no BSN
+    mapped = text.encode("ascii", "replace").translate(_RUN_BYTES)
+    if b"00000000" not in mapped:
         return False
-    for run in _RUN.finditer(text):
+    for run in _RUN.finditer(mapped):
         start, end = run.span()
-        for m in _CANDIDATE.findall(text[max(start - 1, 0):end + 2]):
-            if passes_elfproef(re.sub(r"\D", "", m)):
-                return True
+        if _in_text(text[max(start - 1, 0):end + 2]):
+            return True
     return False
 
 
-_RUN = re.compile(r"[\d. ]{8,}")
-_RUN_BYTES = bytes(ord("0") if chr(b) in "0123456789. ?" else ord("x") for b in range(256))
+_RUN = re.compile(rb"0{8,}")
+_RUN_BYTES = bytes(ord("0") if chr(b) in "0123456789. ,-_\t?" else ord("x") for b in range(256))

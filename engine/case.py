@@ -8,17 +8,35 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Iterator, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .bsn import bsn_paths, contains_bsn
 from .errors import CaseError, Problem
 from .messages import problems_from_validation
 from .yamlsource import line_of
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False)]
-SignedMoney = Annotated[Decimal, Field(max_digits=12, decimal_places=2, allow_inf_nan=False)]
+
+
+def _plain_amount(v: Any) -> Any:
+    # "1_100.00" would be read as 1100.00 by Decimal: an amount is written 1100.00, nothing else
+    if isinstance(v, str) and ("_" in v or not v.strip()):
+        raise ValueError('geen geldig bedrag; schrijf bv. "1100.00" (zonder _ of spaties)')
+    if isinstance(v, bool):
+        raise ValueError('geen geldig bedrag; schrijf bv. "1100.00"')
+    return v
+
+
+def _no_bool(v: Any) -> Any:
+    if isinstance(v, bool):  # true is not 1
+        raise ValueError("moet een geheel getal zijn")
+    return v
+
+
+Money = Annotated[Decimal, BeforeValidator(_plain_amount), Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False)]
+SignedMoney = Annotated[Decimal, BeforeValidator(_plain_amount), Field(max_digits=12, decimal_places=2, allow_inf_nan=False)]
+Count = Annotated[int, BeforeValidator(_no_bool)]
 
 Composition = Literal["single", "single_parent", "couple"]
 IncomeSource = Literal["wages", "self_employment", "bijstand", "other_benefit", "alimony", "other"]
@@ -35,6 +53,13 @@ MUNICIPALITY_MIN, MUNICIPALITY_MAX = 2, 60
 # A circumstance is a value or a list of values; this is far beyond that, and far below the depth at
 # which serialising the case (the casebook stores and digests it) would overflow the stack.
 MAX_CIRCUMSTANCE_DEPTH = 10
+# The vocabulary has some 30 circumstances; a key is a fact name. Beyond these, a body of unknown
+# keys only costs work and answers (docs/decisions/0010-input-limits.md).
+MAX_CIRCUMSTANCES = 100
+CIRCUMSTANCE_KEY = re.compile(r"[a-z][a-z0-9_]{0,59}")
+# A number in a circumstance is an amount or a count: at most 10 digits before the point and 2 after,
+# as the case's own amounts (Money), so the casebook can store it and a sum cannot overflow.
+MAX_CIRCUMSTANCE_NUMBER = Decimal(10) ** 10
 
 
 def is_municipality(text: str) -> bool:
@@ -58,22 +83,54 @@ class Part(BaseModel):
 
 
 def _no_numbers_as_dates(v: Any) -> Any:
-    if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
+    # a date is a date: not a Unix timestamp (pydantic reads "1700000000" as one), not a date and time
+    if isinstance(v, (int, float, Decimal, dt.datetime)) or (
+            isinstance(v, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)):
         raise ValueError("geen geldige datum; schrijf JJJJ-MM-DD")
     return v
 
 
+def _bad_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return False
+    if isinstance(value, float) or (isinstance(value, Decimal) and not value.is_finite()):
+        return True
+    if not -MAX_CIRCUMSTANCE_NUMBER < value < MAX_CIRCUMSTANCE_NUMBER:  # (abs() would round, and overflow)
+        return True
+    return isinstance(value, Decimal) and value != value.quantize(Decimal("0.01"))
+
+
+def _circumstance_problem(v: dict[str, Any]) -> str | None:
+    if len(v) > MAX_CIRCUMSTANCES:
+        return f"te veel omstandigheden (ten hoogste {MAX_CIRCUMSTANCES})"
+    for i, key in enumerate(v, 1):
+        if not isinstance(key, str) or not CIRCUMSTANCE_KEY.fullmatch(key):
+            # the key is not repeated: it may be anything the sender typed
+            return (f"sleutel nr. {i} is geen naam van een omstandigheid "
+                    "(kleine letters, cijfers en _, ten hoogste 60 tekens; zie het casusschema)")
+    if _deeper_than(v, MAX_CIRCUMSTANCE_DEPTH):
+        return f"te diep genest (ten hoogste {MAX_CIRCUMSTANCE_DEPTH} niveaus)"
+    stack = list(v.values())
+    while stack:
+        value = stack.pop()
+        if isinstance(value, (dict, list)):
+            stack.extend(value.values() if isinstance(value, dict) else value)
+        elif _bad_number(value):
+            return "een getal is te groot of te precies (ten hoogste 10 cijfers voor en 2 na de komma)"
+    return None
+
+
 class Member(Part):
     role: Literal["applicant", "partner", "child", "other"]
-    age: int = Field(ge=0, le=130)
+    age: Count = Field(ge=0, le=130)
     student_finance_possible: bool | None = None
 
 
 class Household(Part):
     composition: Composition | None = None
     members: list[Member] | None = None
-    children: list[Annotated[int, Field(ge=0, le=30)]] | None = None
-    cost_sharers: int | None = Field(default=None, ge=0, le=20)
+    children: list[Annotated[Count, Field(ge=0, le=30)]] | None = None
+    cost_sharers: Count | None = Field(default=None, ge=0, le=20)
 
     @model_validator(mode="after")
     def _one_applicant(self):
@@ -102,10 +159,10 @@ class Need(Part):
     purpose: str | None = Field(default=None, max_length=200)
     description: str | None = Field(default=None, max_length=1000)
     amount: Money | None = None
-    needed_within_days: int | None = Field(default=None, ge=0, le=3650)
+    needed_within_days: Count | None = Field(default=None, ge=0, le=3650)
     at_risk: str | None = Field(default=None, max_length=100)
     obligation: Obligation | None = None
-    duration_months: int | None = Field(default=None, ge=1, le=120)
+    duration_months: Count | None = Field(default=None, ge=1, le=120)
     expected_earnings_monthly: Money | None = None
 
 
@@ -123,7 +180,7 @@ class AvoidedCost(Part):
 
 class Assessment(Part):
     bridge: dict[Literal["family_stability", "well_being", "financial_management", "education", "employment"],
-                 Annotated[int, Field(ge=1, le=5)]] | None = None
+                 Annotated[Count, Field(ge=1, le=5)]] | None = None
 
 
 class Case(Part):
@@ -137,7 +194,7 @@ class Case(Part):
     benefit: Benefit | None = None
     work: Work | None = None
     need: Need | None = None
-    options: list[str] = Field(min_length=1, max_length=20)
+    options: list[Annotated[str, Field(max_length=60)]] = Field(min_length=1, max_length=20)
     circumstances: dict[str, Any] = Field(default_factory=dict)
     assessment: Assessment | None = None
     avoided_costs: list[AvoidedCost] | None = None
@@ -146,9 +203,10 @@ class Case(Part):
 
     @field_validator("circumstances")
     @classmethod
-    def _shallow(cls, v: dict[str, Any]) -> dict[str, Any]:
-        if _deeper_than(v, MAX_CIRCUMSTANCE_DEPTH):
-            raise ValueError(f"te diep genest (ten hoogste {MAX_CIRCUMSTANCE_DEPTH} niveaus)")
+    def _bounded(cls, v: dict[str, Any]) -> dict[str, Any]:
+        problem = _circumstance_problem(v)
+        if problem:
+            raise ValueError(problem)
         return v
 
     @field_validator("options")
@@ -157,6 +215,27 @@ class Case(Part):
         if len(set(v)) != len(v):
             raise ValueError("een optie staat er meer dan eens in")
         return v
+
+
+NUL_MESSAGE = ("bevat een NUL-teken (\\0); dat hoort niet in tekst", "contains a NUL character (\\0), which text cannot hold")
+
+
+def nul_paths(data: Any) -> Iterator[str]:
+    """Dotted paths of the strings (values or keys) in `data` with a NUL character, which PostgreSQL
+    cannot store in text and no one types (without recursion: the data may be deep)."""
+    stack = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if isinstance(key, str) and "\x00" in key:
+                    yield path or "(root)"
+                    continue
+                stack.append((child, f"{path}.{key}" if path else str(key)))
+        elif isinstance(value, list):
+            stack.extend((child, f"{path}.{i}" if path else str(i)) for i, child in enumerate(value))
+        elif isinstance(value, str) and "\x00" in value:
+            yield path or "(root)"
 
 
 def parse_case(data: Any, file: str | None = None) -> Case:
@@ -170,6 +249,9 @@ def parse_case(data: Any, file: str | None = None) -> Case:
             "bevat een nummer dat op een BSN lijkt; gebruik alleen pseudoniemen (het nummer wordt niet getoond)",
             "contains a number that looks like a BSN; use pseudonyms only (the number is not shown)",
             field=path, file=file) for path in bsn])
+    nul = sorted(set(nul_paths(data)))
+    if nul:
+        raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=path, file=file) for path in nul])
     try:
         return Case.model_validate(data)
     except ValidationError as exc:

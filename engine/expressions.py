@@ -63,6 +63,19 @@ _OP_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _ARITH = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
 
+# The size of one condition. Rule sets write at most some 900 characters, 170 nodes, 12 levels and
+# lists of 6; an overlay sent to the what-if is held to the same language, with room to spare but
+# no more (docs/decisions/0010-input-limits.md): a condition is a rule, not a program.
+MAX_LENGTH = 4_000
+MAX_NODES = 500
+MAX_DEPTH = 32
+MAX_LIST = 200
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
 FUNCTIONS = ("min", "max", "sum", "len", "known", "round_cents", "date", "any", "all",
              "days_between", "months_between", "years_between")
 
@@ -120,7 +133,8 @@ class _Compiler:
     def fail(self, node: ast.AST, message: str) -> ExpressionError:
         col = getattr(node, "col_offset", None)
         at = f" (kolom {col + 1})" if col is not None else ""
-        return ExpressionError(f"{message}{at} in '{self.source}'")
+        source = self.source if len(self.source) <= 200 else self.source[:200] + "…"  # a message, not a copy
+        return ExpressionError(f"{message}{at} in '{source}'")
 
     def compile(self, node: ast.AST, loop_vars: frozenset[str] = frozenset()) -> Fn:
         method = getattr(self, "c_" + type(node).__name__, None)
@@ -140,6 +154,8 @@ class _Compiler:
         raise self.fail(node, f"waarde {value!r} is niet toegestaan")
 
     def c_List(self, node: ast.List, lv) -> Fn:
+        if len(node.elts) > MAX_LIST:
+            raise self.fail(node, f"een lijst heeft ten hoogste {MAX_LIST} elementen")
         items = [self.compile(e, lv) for e in node.elts]
         if all(isinstance(e, ast.Constant) for e in node.elts):
             constant = tuple(f({}, None) for f in items)
@@ -215,6 +231,9 @@ class _Compiler:
         op = _ARITH.get(type(node.op))
         if op is None:
             raise self.fail(node, "alleen + - * / zijn toegestaan als rekenoperator")
+        for side in (node.left, node.right):
+            if isinstance(side, (ast.List, ast.Tuple)) or (isinstance(side, ast.Constant) and not isinstance(side.value, (int, float))):
+                raise self.fail(node, "rekenen kan alleen met getallen en bedragen")
         left, right = self.compile(node.left, lv), self.compile(node.right, lv)
         src = self.source
 
@@ -223,6 +242,8 @@ class _Compiler:
             unknown = unknown_of(a, b)
             if unknown is not None:
                 return unknown
+            if not (_is_number(a) and _is_number(b)):  # "x" * 10**8 would build a value from nothing
+                raise ExpressionError(f"rekenen kan alleen met getallen en bedragen in '{src}'")
             try:
                 return op(a, b)
             except (TypeError, ArithmeticError) as exc:
@@ -354,14 +375,18 @@ class _Compiler:
 
     def f_sum(self, node, args):
         self._arity(node, args, 1)
-        arg = args[0]
+        arg, src = args[0], self.source
 
         def total(env, loc):
             values = arg(env, loc)
             if isinstance(values, Unknown):
                 return values
             unknown = unknown_of(*values)
-            return sum(values, Decimal(0)) if unknown is None else unknown
+            if unknown is not None:
+                return unknown
+            if not all(_is_number(v) for v in values):  # sum(["a", "b"]) is not a number
+                raise ExpressionError(f"sum() telt alleen getallen en bedragen op in '{src}'")
+            return sum(values, Decimal(0))
         return total
 
     def f_len(self, node, args):
@@ -427,10 +452,33 @@ def _thresholds(tree: ast.AST, compiler: _Compiler) -> tuple[Threshold, ...]:
         op = _OP_TEXT[type(c.ops[0])]
         left, right = dotted_name(c.left), dotted_name(c.comparators[0])
         if left:
-            found.append(Threshold(left, op, compiler.compile(c.comparators[0])))
+            found.append(Threshold(left, op, _exact(compiler.compile(c.comparators[0]))))
         elif right:
-            found.append(Threshold(right, _FLIP[op], compiler.compile(c.left)))
+            found.append(Threshold(right, _FLIP[op], _exact(compiler.compile(c.left))))
     return tuple(found)
+
+
+def _exact(fn: Fn) -> Fn:
+    """A limit as an exact number: `income.net_monthly > 1000` compares money with the integer 1000,
+    and a limit is written (and rounded to cents) as a Decimal."""
+    def limit(env, loc):
+        value = fn(env, loc)
+        return Decimal(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    return limit
+
+
+def _check_size(tree: ast.AST) -> None:
+    """Refuse a condition with more than MAX_NODES nodes or deeper than MAX_DEPTH (without recursion:
+    the compiler that follows recurses, and would overflow on 3,000 nested `not`)."""
+    count, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise ExpressionError(f"een voorwaarde heeft ten hoogste {MAX_NODES} delen; splits haar in afgeleide feiten")
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"een voorwaarde is ten hoogste {MAX_DEPTH} niveaus diep")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
 def compile_expression(source: str, is_known_name: Callable[[str], bool],
@@ -438,11 +486,16 @@ def compile_expression(source: str, is_known_name: Callable[[str], bool],
     """Parse and compile `source`; raise ExpressionError naming the problem and a likely fix."""
     if not isinstance(source, str) or not source.strip():
         raise ExpressionError("een voorwaarde mag niet leeg zijn")
+    if len(source) > MAX_LENGTH:  # the text is not repeated: it is long
+        raise ExpressionError(f"een voorwaarde is ten hoogste {MAX_LENGTH} tekens lang")
     text = " ".join(source.split())  # YAML folded text may span lines
     try:
         tree = ast.parse(text, mode="eval").body
     except SyntaxError as exc:
         raise ExpressionError(f"syntaxfout (kolom {exc.offset}) in '{text}'") from None
+    except (RecursionError, MemoryError):  # nesting the parser itself refuses
+        raise ExpressionError(f"een voorwaarde is ten hoogste {MAX_DEPTH} niveaus diep") from None
+    _check_size(tree)
     compiler = _Compiler(text, is_known_name, candidates)
     fn = compiler.compile(tree)
     thresholds = _thresholds(tree, compiler)

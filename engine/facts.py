@@ -102,11 +102,14 @@ def _check_value(spec: FactSpec, value: Any) -> str | None:
     if t == "boolean":
         return None if isinstance(value, bool) else "moet true of false zijn"
     if t == "integer":
-        return None if isinstance(value, int) and not isinstance(value, bool) else "moet een geheel getal zijn"
-    if t == "money":
-        return None if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value >= 0 else "moet een bedrag ≥ 0 zijn"
+        return None if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT \
+            else f"moet een geheel getal van 0 tot {MAX_COUNT:,} zijn".replace(",", ".")
+    if t == "money":  # as the case's own amounts (engine.case.Money)
+        ok = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and 0 <= value < MAX_AMOUNT \
+            and value == Decimal(value).quantize(Decimal("0.01"))
+        return None if ok else "moet een bedrag ≥ 0 zijn, met ten hoogste 10 cijfers voor en 2 na de komma"
     if t == "date":
-        return None if isinstance(value, dt.date) else "moet een datum JJJJ-MM-DD zijn"
+        return None if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else "moet een datum JJJJ-MM-DD zijn"
     if t in ("text", "enum"):
         if not isinstance(value, str):
             return "moet tekst zijn"
@@ -117,14 +120,21 @@ def _check_value(spec: FactSpec, value: Any) -> str | None:
         item_type = str if t == "list_text" else int
         if not isinstance(value, list) or not all(isinstance(v, item_type) and not isinstance(v, bool) for v in value):
             return "moet een lijst zijn"
-        bad = [v for v in value if spec.values and v not in spec.values]
-        return f"ongeldige waarde(n) {bad}; toegestaan: {', '.join(spec.values)}" if bad else None
+        bad = [str(i) for i, v in enumerate(value, 1) if spec.values and v not in spec.values]
+        # the places, not the values: a free text there may be anything
+        return f"ongeldige waarde op plaats {', '.join(bad[:10])}; toegestaan: {', '.join(spec.values)}" if bad else None
     return None
+
+
+MAX_COUNT = 1_000_000  # a count circumstance: months, years, people
+MAX_AMOUNT = Decimal(10) ** 10  # as engine.case.Money: 12 digits, 2 after the point
 
 
 def _money(value: Any) -> Any:
     """A money circumstance written as a decimal string ("1200.00"), as the case format allows, read exactly."""
     if isinstance(value, str):
+        if "_" in value:  # Decimal reads "1_200" as 1200; an amount is written 1200.00
+            return value
         try:
             amount = Decimal(value.strip())
         except InvalidOperation:
@@ -148,8 +158,11 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
 
     for i, option in enumerate(case.options):
         if option not in vocabulary.options:
-            problems.append(Problem(f"onbekende optie '{option}'{_suggest(option, vocabulary.options)}",
-                                    f"unknown option '{option}'", field=f"options.{i}"))
+            # the sent value is not repeated (it may be a name); what is allowed is
+            allowed, hint = ", ".join(vocabulary.options), _suggest(option, vocabulary.options)
+            problems.append(Problem(f"onbekende optie{hint}; toegestaan: {allowed}",
+                                    f"unknown option{hint.replace('bedoelde u', 'did you mean')}; allowed: {allowed}",
+                                    field=f"options.{i}"))
 
     h = case.household
     if h is not None:
@@ -195,13 +208,15 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
         for pillar, score in case.assessment.bridge.items():
             facts[f"assessment.bridge.{pillar}"] = score
 
-    for key, value in case.circumstances.items():
+    for i, (key, value) in enumerate(case.circumstances.items(), 1):
         name = f"circumstances.{key}"
         spec = vocabulary.facts.get(name)
-        if spec is None:
+        if spec is None:  # the key is not repeated (it may be anything); its place and a likely one are
             known = [n.split(".", 1)[1] for n in vocabulary.facts if n.startswith("circumstances.")]
-            problems.append(Problem(f"onbekende omstandigheid '{key}'{_suggest(key, known)}",
-                                    f"unknown circumstance '{key}'", field=name))
+            problems.append(Problem(f"onbekende omstandigheid (sleutel nr. {i}){_suggest(key, known)}; "
+                                    "de toegestane staan in het casusschema (GET /v1/schema/case)",
+                                    f"unknown circumstance (key no. {i}); the allowed ones are in the case schema",
+                                    field="circumstances"))
             continue
         if value is None:
             continue  # explicitly unknown

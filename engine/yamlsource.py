@@ -1,11 +1,19 @@
 """Reading YAML and JSON so that every value can be traced back to its file and line.
 
 Numbers with a fraction are read as `Decimal`, never float: money stays exact from the file on.
+
+This is the one reader of YAML and JSON a user sends (case files, casebook imports, what-if
+overlays, pasted cases, API bodies), so its limits are the limits everywhere (see
+docs/decisions/0010-input-limits.md): while loading it counts nodes, with every alias counted as
+the whole tree it stands for, so a "billion laughs" file is refused after a few thousand steps
+instead of growing in memory; it limits nesting and aliases; it refuses a key given twice (the
+last one silently winning hides mistakes), integers longer than any fact needs, and YAML types
+that case data never has (sets, ordered maps, binary).
 """
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -26,8 +34,75 @@ class LineList(list):
     lines: list
 
 
+# The limits of one document (the numbers and why: docs/decisions/0010-input-limits.md).
+MAX_NODES = 2_000_000  # every value and key, aliases expanded: a 16 MB batch has about 1.5 million
+MAX_ALIASES = 100  # hand-written files use a few; a bomb needs many
+MAX_ALIAS_VALUES = 10_000  # values that aliases stand for, in all: a bomb stands for billions
+MAX_DEPTH = 64  # a case is 4 levels deep, a circumstance at most 10, a rule set 8
+MAX_INT_DIGITS = 30  # no count, age or amount has more; Python refuses to read beyond 4,300
+MAX_EXPONENT = 30  # 1e30 is already beyond any amount; 1e999999999 overflowed the arithmetic after it
+
+
+def _too_much(what: str, what_en: str, mark) -> yaml.MarkedYAMLError:
+    error = yaml.composer.ComposerError(None, None, what, mark)
+    error.problem_en = what_en
+    return error
+
+
 class _Loader(yaml.SafeLoader):
+    """The safe loader, bounded while it composes (before anything is built from the nodes)."""
+
+    def compose_document(self):
+        self._expanded, self._via_alias, self._aliases, self._depth = 0, 0, 0, 0
+        self._sizes: dict[int, int] = {}  # anchored node -> its size with aliases expanded
+        return super().compose_document()
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _too_much(f"meer dan {MAX_ALIASES} aliassen (*naam)", f"more than {MAX_ALIASES} aliases",
+                                event.start_mark)
+            node = super().compose_node(parent, index)
+            size = self._sizes.get(id(node))
+            if size is None:  # an alias inside its own anchor: a structure without end
+                raise _too_much("een alias verwijst naar zichzelf", "an alias refers to itself", event.start_mark)
+            self._via_alias += size
+            if self._via_alias > MAX_ALIAS_VALUES:
+                raise _too_much(f"de aliassen staan samen voor meer dan {MAX_ALIAS_VALUES:,} waarden".replace(",", "."),
+                                f"the aliases stand for more than {MAX_ALIAS_VALUES:,} values", event.start_mark)
+            self._count(size, event.start_mark)
+            return node
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _too_much(f"te diep genest (meer dan {MAX_DEPTH} niveaus)", f"nested deeper than {MAX_DEPTH} levels",
+                            event.start_mark)
+        before = self._expanded
+        node = super().compose_node(parent, index)
+        self._depth -= 1
+        self._count(1, event.start_mark)
+        if event.anchor is not None:
+            self._sizes[id(node)] = self._expanded - before
+        return node
+
+    def _count(self, n: int, mark) -> None:
+        self._expanded += n
+        if self._expanded > MAX_NODES:
+            raise _too_much(f"te groot: meer dan {MAX_NODES:,} waarden (aliassen meegeteld)".replace(",", "."),
+                            f"too large: more than {MAX_NODES:,} values (aliases counted in full)", mark)
+
     def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, "deze sleutel staat er twee keer in", key_node.start_mark)
+            except TypeError:  # an unhashable key: the base class says so
+                break
+            seen[key] = True
         mapping = LineDict(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
         mapping.lines = {self.construct_object(k, deep=True): k.start_mark.line + 1 for k, _ in node.value}
@@ -43,9 +118,27 @@ class _Loader(yaml.SafeLoader):
         text = self.construct_scalar(node).replace("_", "")
         if text.lower() in (".inf", "-.inf", "+.inf", ".nan"):
             raise yaml.constructor.ConstructorError(None, None, f"'{text}' is geen getal", node.start_mark)
-        return Decimal(text)
+        try:
+            return _number(text)
+        except _TooLarge as exc:
+            raise yaml.constructor.ConstructorError(None, None, str(exc), node.start_mark) from None
+
+    def construct_yaml_int(self, node):
+        text = self.construct_scalar(node)
+        if sum(c.isdigit() for c in text) > MAX_INT_DIGITS:
+            raise yaml.constructor.ConstructorError(None, None, f"getal met meer dan {MAX_INT_DIGITS} cijfers",
+                                                    node.start_mark)
+        return super().construct_yaml_int(node)
+
+    def construct_unsupported(self, node):
+        raise yaml.constructor.ConstructorError(
+            None, None, "dit YAML-type (set, omap, pairs, binary) komt in een casus of regelset niet voor",
+            node.start_mark)
 
 
+for _tag in ("set", "omap", "pairs", "binary"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _Loader.construct_unsupported)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
@@ -57,31 +150,97 @@ class SourceError(Exception):
         self.problem = problem
 
 
+class _TooLarge(ValueError):
+    def __init__(self, message: str, message_en: str):
+        super().__init__(message)
+        self.message_en = message_en
+
+
+def _number(text: str) -> Decimal:
+    """A number with a fraction or exponent, exact; one beyond any amount or percentage is refused
+    (1e999999999 overflows the arithmetic after it, and a longer exponent does not even read)."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or len(text) > 100 or (number.is_finite() and abs(number.as_tuple().exponent) > MAX_EXPONENT):
+        raise _TooLarge(f"getal te groot of te lang (ten hoogste {MAX_INT_DIGITS} cijfers)",
+                        f"number too large or too long (at most {MAX_INT_DIGITS} digits)")
+    return number
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _TooLarge(f"getal met meer dan {MAX_INT_DIGITS} cijfers", f"a number with more than {MAX_INT_DIGITS} digits")
+    return int(text)
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise _TooLarge("een sleutel staat er twee keer in", "a key is given twice")
+    return data
+
+
+def too_deep(value: Any, limit: int) -> tuple | None:
+    """The place (keys and indexes) where `value` nests lists and objects more than `limit` levels
+    deep, or None (without recursion: the data may be nested thousands of levels)."""
+    stack = [(value, 0, ())]
+    while stack:
+        value, depth, path = stack.pop()
+        if depth > limit:
+            return path
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        stack.extend((child, depth + 1, path + (k,)) for k, child in items if isinstance(child, (dict, list)))
+    return None
+
+
+def _parse_json(text: str, name: str) -> Any:
+    try:
+        data = json.loads(text, parse_float=_number, parse_int=_json_int, object_pairs_hook=_json_object)
+    except json.JSONDecodeError as exc:
+        raise SourceError(Problem(f"ongeldige JSON: {exc.msg}", f"invalid JSON: {exc.msg}",
+                                  file=name, line=exc.lineno)) from None
+    except _TooLarge as exc:
+        raise SourceError(Problem(f"ongeldige JSON: {exc}", f"invalid JSON: {exc.message_en}", file=name)) from None
+    except RecursionError:
+        raise SourceError(Problem(f"ongeldige JSON: te diep genest (meer dan {MAX_DEPTH} niveaus)",
+                                  f"invalid JSON: nested deeper than {MAX_DEPTH} levels", file=name)) from None
+    place = too_deep(data, MAX_DEPTH)
+    if place is not None:  # named by its top-level field only: deeper keys are the sender's own words
+        raise SourceError(Problem(f"ongeldige JSON: te diep genest (meer dan {MAX_DEPTH} niveaus)",
+                                  f"invalid JSON: nested deeper than {MAX_DEPTH} levels", file=name,
+                                  field=str(place[0]) if place and isinstance(place[0], str) else None))
+    return data
+
+
 def parse_text(text: str, name: str, fmt: str | None = None) -> Any:
-    """Parse YAML or JSON text; raise SourceError with the file and line of a syntax error."""
+    """Parse YAML or JSON text; raise SourceError with the file and line of a syntax error or a limit."""
     fmt = fmt or ("json" if name.endswith(".json") else "yaml")
     if fmt == "json":
-        try:
-            return json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as exc:
-            raise SourceError(Problem(f"ongeldige JSON: {exc.msg}", f"invalid JSON: {exc.msg}",
-                                      file=name, line=exc.lineno)) from None
+        return _parse_json(text, name)
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "syntaxfout"
-        raise SourceError(Problem(f"ongeldige YAML: {what}", f"invalid YAML: {what}",
+        what_en = getattr(exc, "problem_en", what)
+        raise SourceError(Problem(f"ongeldige YAML: {what}", f"invalid YAML: {what_en}",
                                   file=name, line=mark.line + 1 if mark else None)) from None
     except yaml.YAMLError as exc:
         raise SourceError(Problem(f"ongeldige YAML: {exc}", f"invalid YAML: {exc}", file=name)) from None
+    except RecursionError:  # below MAX_DEPTH this cannot happen; a last guard all the same
+        raise SourceError(Problem("ongeldige YAML: te diep genest", "invalid YAML: nested too deeply", file=name)) from None
 
 
 def load_file(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(Problem(f"bestand niet leesbaar: {exc}", f"cannot read file: {exc}", file=str(path))) from None
+    except UnicodeDecodeError:
+        raise SourceError(Problem("het bestand is geen UTF-8-tekst", "the file is not UTF-8 text", file=str(path))) from None
+    except OSError as exc:
+        raise SourceError(Problem(f"bestand niet leesbaar: {exc.strerror}", f"cannot read file: {exc.strerror}",
+                                  file=str(path))) from None
     return parse_text(text, str(path))
 
 

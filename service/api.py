@@ -15,7 +15,6 @@ from typing import Any, Literal
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from engine import diff as versions_diff
@@ -27,6 +26,7 @@ from . import catalogue, problems
 from .case_schema import standalone_case_schema
 from .cli import DEFAULT_RULESETS
 from .examples import WELDING_MASK
+from .offload import off_loop
 from .schemas import (BATCH_LIMIT, BatchResponse, Changelog, Decision, ErrorResponse, RuleItemDetail, RulesetDetail,
                       RulesetSummary, VersionDiff)
 
@@ -88,20 +88,33 @@ def json_response(data: Any, status: int = 200, media_type: str = "application/j
                     media_type=media_type)
 
 
-async def read_json(request: Request) -> Any:
-    """The body as JSON with exact decimals; a clear 415 or 422 otherwise (never the value sent)."""
-    media = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
-    if media != "application/json" and not media.endswith("+json"):
-        raise ApiError("unsupported_media_type")
-    raw = await request.body()
+def parse_body(raw: bytes) -> Any:
+    """A body read by `read_body` as JSON with exact decimals (in a worker: it may be large)."""
     try:
         return parse_text(raw.decode("utf-8"), "body", "json")
     except UnicodeDecodeError:
         raise ApiError("invalid_request", [Problem("de inhoud is geen UTF-8-tekst", "the body is not UTF-8 text")]) from None
     except SourceError as exc:
-        raise ApiError("invalid_request", [Problem(exc.problem.message, exc.problem.message_en, line=exc.problem.line)]) from None
+        raise ApiError("invalid_request", [Problem(exc.problem.message, exc.problem.message_en, line=exc.problem.line,
+                                                   field=exc.problem.field)]) from None
     except RecursionError:
         raise ApiError("invalid_request", [Problem("de JSON is te diep genest", "the JSON is nested too deeply")]) from None
+
+
+async def read_body(request: Request) -> bytes:
+    """The raw body of a JSON request; 415 without `Content-Type: application/json`.
+
+    A body without Content-Type is refused too: a browser on another site can send one without
+    asking (a "simple" request), and must not reach a route that stores or decides."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json"):
+        raise ApiError("unsupported_media_type")
+    return await request.body()
+
+
+async def read_json(request: Request) -> Any:
+    """The body as JSON with exact decimals; a clear 415 or 422 otherwise (never the value sent)."""
+    return await off_loop(parse_body, await read_body(request))
 
 
 def live_registry(request: Request):
@@ -131,8 +144,9 @@ async def post_decision(request: Request, lang: Lang = LANG) -> Response:
     Per optie: toegestaan, geblokkeerd (met de regel en het artikel), maatwerkroute mogelijk (wie
     beslist, hoe snel, wat te onderbouwen) of informatie nodig (welke feiten ontbreken).
     """
-    data = await read_json(request)
-    return json_response(decide(data, live_registry(request), lang))
+    raw, registry = await read_body(request), live_registry(request)
+    # one trip to a worker for reading and deciding: every hop between threads costs the loop
+    return await off_loop(lambda: json_response(decide(parse_body(raw), registry, lang)))
 
 
 BATCH_BODY = {"requestBody": {"required": True, "content": {"application/json": {
@@ -172,7 +186,7 @@ async def post_batch(request: Request, lang: Lang = LANG) -> Response:
         raise ApiError("invalid_request", [Problem(f"geef 1 tot {BATCH_LIMIT} casussen (nu {len(cases)})",
                                                    f"give 1 to {BATCH_LIMIT} cases (got {len(cases)})", field="cases")])
     registry = live_registry(request)  # one generation for the whole batch
-    return json_response(await run_in_threadpool(_decide_each, cases, registry, lang))
+    return await off_loop(lambda: json_response(_decide_each(cases, registry, lang)))
 
 
 @router.get("/rulesets", summary="Alle regelsets met hun versies", response_model=None,

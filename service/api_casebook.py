@@ -25,7 +25,6 @@ from typing import Iterator
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from casebook.db import resolve_url
 from casebook.evaluation import evaluate, evaluation_label
@@ -40,6 +39,7 @@ from engine.registry import Registry
 from explain import explain
 
 from .api import ApiError, _errors, read_json, rulesets_root
+from .offload import off_loop
 from .casebook_html import CONTENT_SECURITY_POLICY, render_page, render_report
 from .casebook_schemas import (FILTERS, LANG, MUNICIPALITY, OUTCOMES, PERIOD, AddReport, CaseHistory, CaseList,
                                Deleted, Export, Report, Stats, parameters)
@@ -228,7 +228,7 @@ async def add_cases(request: Request, store: Store = Depends(get_store), registr
         return store.add(prepared, lambda p: evaluate(p, registry), evaluation_label(registry, root),
                          kind="api", source="api")
 
-    report = await run_in_threadpool(work)
+    report = await off_loop(work)
     return {"added": report.added, "new_versions": report.new_versions, "unchanged": report.unchanged,
             "updated": report.updated}
 

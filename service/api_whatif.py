@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
+import asyncio
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from engine.case import MUNICIPALITY_MAX, MUNICIPALITY_PATTERN
 from engine.errors import Problem, RegelruimteError
 from engine.messages import problems_from_validation
 
@@ -20,10 +21,15 @@ from .api import ApiError, _errors, read_json, rulesets_root
 from .cli import DEFAULT_RULESETS
 from .examples import WELDING_MASK
 from . import problems
+from .offload import Budget, Stopped, off_loop, watch_client
 
 MAX_CASES = 10_000
 MAX_POPULATION = 200_000
 MAX_FLIPS = 1_000
+# One what-if may evaluate at most this many households in all (households × (1 + sweep points)),
+# and may take this long; after that, or when its client has gone, it stops (docs/decisions/0010-input-limits.md).
+MAX_EVALUATIONS = 2_000_000
+MAX_SECONDS = 60.0
 
 PAGE = None  # what-if has no page yet: the API and `regelruimte whatif` serve policy staff
 router = APIRouter(prefix="/v1", tags=["what-if"])
@@ -34,7 +40,8 @@ class Population(BaseModel):
     n: int = Field(gt=0, le=MAX_POPULATION, description="aantal huishoudens")
     seed: int = 1
     date: dt.date | None = Field(default=None, description="peildatum (standaard de datum bij base)")
-    municipalities: list[str] | None = None
+    municipalities: list[Annotated[str, Field(pattern=MUNICIPALITY_PATTERN, max_length=MUNICIPALITY_MAX)]] | None = \
+        Field(default=None, max_length=400)
 
 
 class WhatIfRequest(BaseModel):
@@ -120,7 +127,18 @@ def _jsonable(rows: list[dict]) -> list[dict]:
     return [{k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in r.items()} for r in rows]
 
 
-def run_whatif(request: WhatIfRequest, root: Path | str = DEFAULT_RULESETS) -> dict:
+def _bounded_work(request: WhatIfRequest, points: int) -> None:
+    households = request.population.n if request.population is not None else len(request.cases or ())
+    runs = 1 + (request.change is not None) + points
+    if households * runs > MAX_EVALUATIONS:
+        raise RegelruimteError([Problem(
+            f"te veel werk: huishoudens × (sweeppunten + 2) is ten hoogste {MAX_EVALUATIONS:,}; neem minder "
+            "huishoudens of punten, of gebruik regelruimte whatif".replace(",", "."),
+            f"too much work: households × (sweep points + 2) is at most {MAX_EVALUATIONS:,}; use fewer households "
+            "or points, or regelruimte whatif", field="population" if request.population else "cases")])
+
+
+def run_whatif(request: WhatIfRequest, root: Path | str = DEFAULT_RULESETS, budget: Budget | None = None) -> dict:
     from whatif import report, run
     from whatif.compare import compare
     from whatif.overlay import parse_overlay
@@ -138,6 +156,8 @@ def run_whatif(request: WhatIfRequest, root: Path | str = DEFAULT_RULESETS) -> d
     if isinstance(change, dict):
         change = parse_overlay(change, "change")
     sweep = run.parse_sweep(request.sweep) if request.sweep is not None else None  # "" is a bad sweep, not none
+    _bounded_work(request, len(sweep.values) if sweep else 0)
+    check = budget.check if budget is not None else (lambda: None)
     before_side = baseline(root, base)
     if request.cases is not None:
         source = run.cases_from_data(request.cases, vocabulary=before_side.vocabulary)
@@ -149,8 +169,11 @@ def run_whatif(request: WhatIfRequest, root: Path | str = DEFAULT_RULESETS) -> d
                                             "give population.date or a date with base", field="population.date")])
         towns = p.municipalities or ([base.ruleset] if base.ruleset in before_side.municipalities else None)
         source = run.population_source(p.n, p.seed, before_side, day, towns)
+    check()
     after_side = reform(root, base, change) if change is not None else None
+    check()
     before = run.outcomes(before_side, source, "basis")
+    check()
     c = compare(before, run.outcomes(after_side, source, "wijziging") if after_side is not None else before)
     out = {
         "base": str(base), "change": after_side.label if after_side else None, "source": source.description,
@@ -161,7 +184,7 @@ def run_whatif(request: WhatIfRequest, root: Path | str = DEFAULT_RULESETS) -> d
     }
     if sweep is not None:
         out["sweep"] = {"parameter": sweep.name,
-                        "points": run.run_sweep(root, base, sweep, source, change, before).to_dicts()}
+                        "points": run.run_sweep(root, base, sweep, source, change, before, check=check).to_dicts()}
     return out
 
 
@@ -173,10 +196,22 @@ async def whatif(request: Request):
     # the body is read as the core API reads a case: exact decimals, and 415 or 422 in the API's error
     # format for a body that is not JSON (FastAPI gave an undocumented 400 for one it could not decode)
     data = None
+    budget = Budget(MAX_SECONDS)
+    watcher = asyncio.create_task(watch_client(request, budget))
     try:
         data = await read_json(request)
-        return await run_in_threadpool(run_whatif, parse_request(data), rulesets_root(request))
+        return await off_loop(run_whatif, await off_loop(parse_request, data), rulesets_root(request), budget)
     except ApiError as exc:
         return problems.response(exc.code, _lang(data, request), exc.problems)
     except RegelruimteError as exc:
-        return problems.response("invalid_request", _lang(data, request), exc.problems)
+        return problems.response("invalid_request", _lang(data, request),
+                                 problems.without_paths(exc.problems, rulesets_root(request)))
+    except Stopped as exc:  # a client that has gone reads no answer; one out of time gets this one
+        return problems.response("invalid_request", _lang(data, request), [Problem(
+            f"de berekening duurde langer dan {MAX_SECONDS:.0f} seconden en is gestopt; neem minder huishoudens of "
+            "punten, of gebruik regelruimte whatif",
+            f"the computation took longer than {MAX_SECONDS:.0f} seconds and was stopped", field=None)]
+            if exc.reason == "time" else [])
+    finally:
+        budget.gone.set()  # ends the watcher
+        watcher.cancel()

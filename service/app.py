@@ -92,7 +92,7 @@ def create_app(rulesets_dir: str | Path | None = None, *, registry: Registry | N
         tasks = []
         if reload_signal:
             try:
-                loop.add_signal_handler(signal.SIGHUP, lambda: tasks.append(loop.create_task(asyncio.to_thread(live.reload))))
+                loop.add_signal_handler(signal.SIGHUP, lambda: tasks.append(live.request_reload()))
             except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no SIGHUP here
                 log.warning("SIGHUP-herladen is hier niet beschikbaar")
         if watch:
@@ -102,7 +102,8 @@ def create_app(rulesets_dir: str | Path | None = None, *, registry: Registry | N
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.remove_signal_handler(signal.SIGHUP)
         for task in tasks:
-            task.cancel()
+            if task is not None:
+                task.cancel()
 
     app = FastAPI(title="Regelruimte", version=VERSION, description=DESCRIPTION, lifespan=lifespan,
                   docs_url=None, redoc_url=None)  # Swagger UI needs a CDN and inline script: not here
@@ -140,7 +141,9 @@ def create_app(rulesets_dir: str | Path | None = None, *, registry: Registry | N
         body = {"status": "ready" if ready else "not_ready", "generation": live.generation,
                 "loaded_at": live.loaded_at.isoformat(timespec="seconds"),
                 "rulesets": {rid: len(rs.versions) for rid, rs in (current.rulesets.items() if current else ())},
-                "last_reload_error": [p.as_dict(problems.lang_of(request.url.query)) for p in live.last_error]
+                # open without a token: file names relative to the rule-set folder, no server paths
+                "last_reload_error": [p.as_dict(problems.lang_of(request.url.query))
+                                      for p in problems.without_paths(live.last_error, live.root)]
                 if live.last_error else None}
         return json_response(body, 200 if ready else 503)
 
@@ -149,7 +152,7 @@ def create_app(rulesets_dir: str | Path | None = None, *, registry: Registry | N
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "Content-Type"], max_age=600)
-    app.add_middleware(Guard)
+    app.add_middleware(Guard, origins=origins)
     return app
 
 

@@ -50,8 +50,8 @@ def _horizon(v) -> dict | None:
 def _ruleset(registry, rid: str):
     rs = registry.rulesets.get(rid)
     if rs is None:
-        raise NotFound([Problem(f"onbekende regelset '{rid}' (bekend: {', '.join(registry.order)})",
-                                f"unknown rule set '{rid}' (known: {', '.join(registry.order)})")])
+        raise NotFound([Problem(f"onbekende regelset (bekend: {', '.join(registry.order)})",
+                                f"unknown rule set (known: {', '.join(registry.order)})", field="ruleset_id")])
     return rs
 
 
@@ -60,8 +60,8 @@ def _version(registry, rid: str, version: str | None):
     v = rs.versions[-1] if version is None else registry.version(rid, version)
     if v is None:
         known = ", ".join(x.version for x in rs.versions)
-        raise NotFound([Problem(f"regelset '{rid}' heeft geen versie {version} (wel: {known})",
-                                f"rule set '{rid}' has no version {version} (known: {known})")])
+        raise NotFound([Problem(f"regelset '{rid}' heeft deze versie niet (wel: {known})",
+                                f"rule set '{rid}' has no such version (known: {known})", field="version")])
     return v
 
 
@@ -87,8 +87,9 @@ def rule_detail(registry, rid: str, version: str, item_id: str) -> dict:
     v = _version(registry, rid, version)
     compiled = v.rules.get(item_id) or v.routes.get(item_id)
     if compiled is None:
-        raise NotFound([Problem(f"regelset '{rid}' versie {v.version} heeft geen regel of route '{item_id}'",
-                                f"rule set '{rid}' version {v.version} has no rule or route '{item_id}'")])
+        raise NotFound([Problem(f"regelset '{rid}' versie {v.version} heeft geen regel of route met dit id",
+                                f"rule set '{rid}' version {v.version} has no rule or route with this id",
+                                field="rule_id")])
     is_rule = item_id in v.rules
     body = (compiled.rule if is_rule else compiled.route).model_dump(mode="json", exclude_none=True,
                                                                     exclude_defaults=True)

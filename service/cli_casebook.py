@@ -37,16 +37,29 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"geen geldige datum '{text}'; schrijf JJJJ-MM-DD") from None
+        raise argparse.ArgumentTypeError("geen geldige datum; schrijf JJJJ-MM-DD") from None
+
+
+MAX_COUNT = 1_000_000  # a --limit or --batch-size beyond this is a typing error (and overflows SQLite)
 
 
 def _positive(text: str) -> int:
     try:
-        value = int(text)
+        value = int(text) if len(text) <= 12 else 0
     except ValueError:
         value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"moet een geheel getal ≥ 1 zijn, niet '{text}'")
+    if not 1 <= value <= MAX_COUNT:  # the text is not repeated
+        raise argparse.ArgumentTypeError(f"moet een geheel getal van 1 tot {MAX_COUNT:,} zijn".replace(",", "."))
+    return value
+
+
+def _offset(text: str) -> int:
+    try:
+        value = int(text) if len(text) <= 12 else -1
+    except ValueError:
+        value = -1
+    if not 0 <= value <= 10**12:
+        raise argparse.ArgumentTypeError("moet een geheel getal ≥ 0 zijn")
     return value
 
 
@@ -86,7 +99,7 @@ def _add(parser: argparse.ArgumentParser) -> None:
     a = acts.add_parser("list", help="casussen met hun nieuwste besluit")
     _filters(a)
     a.add_argument("--limit", type=_positive, default=50)
-    a.add_argument("--offset", type=int, default=0)
+    a.add_argument("--offset", type=_offset, default=0)
     a.add_argument("--json", action="store_true")
 
     a = acts.add_parser("show", help="één casus: versies, besluiten en de onderbouwing")
@@ -222,8 +235,9 @@ def _list(store: Store, args) -> int:
 def _show(store: Store, args) -> int:
     found = store.case(args.case_id)
     if found is None:
-        raise RegelruimteError([Problem(f"casus '{args.case_id}' staat niet in het casebook",
-                                        f"case '{args.case_id}' is not in the casebook")])
+        # the id is not repeated: it may be a BSN or a name typed by mistake
+        raise RegelruimteError([Problem("deze casus staat niet in het casebook", "this case is not in the casebook",
+                                        field="case_id")])
     if args.json:
         print(dumps(found), end="")
         return 0
@@ -249,8 +263,8 @@ def _delete(store: Store, args) -> int:
         raise RegelruimteError([Problem("geef een of meer casussen of --municipality",
                                         "give one or more cases or --municipality")])
     if args.municipality and not args.yes:
-        raise RegelruimteError([Problem(f"alle casussen van '{args.municipality}' verwijderen? Bevestig met --yes",
-                                        f"delete every case of '{args.municipality}'? Confirm with --yes")])
+        raise RegelruimteError([Problem("alle casussen van deze gemeente verwijderen? Bevestig met --yes",
+                                        "delete every case of this municipality? Confirm with --yes")])
     n = store.delete_cases(args.case_ids, args.municipality)
     if n == 0 and args.case_ids:
         raise RegelruimteError([Problem("geen van deze casussen staat in het casebook",

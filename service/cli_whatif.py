@@ -52,6 +52,18 @@ def _problem(message: str, message_en: str, field: str) -> RegelruimteError:
     return RegelruimteError([Problem(message, message_en, field=field)])
 
 
+# Every household in the Netherlands is some 8.5 million; beyond that a number is a typing error
+# (and a synthetic population of 10^12 would fill the memory first; docs/decisions/0010-input-limits.md).
+MAX_POPULATION = 10_000_000
+
+
+def neutral_csv_text():
+    """Text columns with a would-be spreadsheet formula made text (casebook.exports.neutral_text)."""
+    import polars as pl
+    text = pl.col(pl.Utf8)
+    return pl.when(text.str.contains(r"^[=+\-@\t\r]")).then(pl.lit("'") + text).otherwise(text).name.keep()
+
+
 def _population_day(args, base) -> dt.date:
     if args.date:
         try:
@@ -77,8 +89,9 @@ def _source(args, root: Path, base):
         return run.cases_from_paths(args.cases, registry.vocabulary)
     if args.casebook is not None:
         return run.casebook_source(args.casebook or None, registry.vocabulary)
-    if args.population <= 0:
-        raise _problem("--population moet groter dan nul zijn", "--population must be positive", "population")
+    if not 0 < args.population <= MAX_POPULATION:
+        raise _problem(f"--population is 1 tot {MAX_POPULATION:,} huishoudens".replace(",", "."),
+                       f"--population is 1 to {MAX_POPULATION:,} households", "population")
     day = _population_day(args, base)
     towns = args.municipality or ([base.ruleset] if base.ruleset in registry.municipalities else None)
     folder = args.population_dir or (tempfile.mkdtemp(prefix="regelruimte-") if args.dask else None)
@@ -149,7 +162,7 @@ def whatif(args) -> int:
                                                       sweep.name if sweep else "", args.lang), encoding="utf-8")
             written.append(args.html)
         if args.csv:
-            report.flips_table(comparison, args.lang, flat=True).write_csv(_folder(args.csv))
+            report.flips_table(comparison, args.lang, flat=True).with_columns(neutral_csv_text()).write_csv(_folder(args.csv))
             written.append(args.csv)
         if args.parquet:
             report.flips_table(comparison, args.lang).write_parquet(_folder(args.parquet))

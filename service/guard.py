@@ -6,8 +6,12 @@ A plain ASGI middleware (no per-request task or body copy), because it sits on t
 from __future__ import annotations
 
 import logging
+import re
 import time
 import traceback
+from urllib.parse import urlsplit
+
+from starlette.requests import ClientDisconnect
 
 from engine.bsn import looks_like_bsn
 
@@ -48,14 +52,39 @@ def where(exc: BaseException) -> str:
         f"{'/'.join(f.filename.rsplit('/', 2)[-2:])}:{f.lineno}" for f in reversed(frames))
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def loggable(path: str) -> str:
-    """The path with anything that looks like a BSN masked (a client may put one in a URL)."""
-    return "/".join("***" if looks_like_bsn(part) else part for part in path.split("/"))
+    """The path with anything that looks like a BSN masked (a client may put one in a URL), and
+    control characters written as \\xNN: a `%0a` in a path must not start a forged log line."""
+    masked = "/".join("***" if looks_like_bsn(part) else part for part in path.split("/"))
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", masked)
+
+
+STATE_CHANGING = (b"POST", b"PUT", b"PATCH", b"DELETE")
+
+
+def foreign_origin(scope, allowed: frozenset[str]) -> bool:
+    """Whether a state-changing request comes from a page of another site (cross-site request forgery):
+    its Origin is neither this host nor an allowed CORS origin. No Origin (curl, scripts) is not foreign."""
+    if scope["method"].encode() not in STATE_CHANGING:
+        return False
+    headers = dict(scope["headers"])
+    origin = headers.get(b"origin")
+    if origin is None:
+        return False
+    origin_text = origin.decode("latin-1")
+    if origin_text in allowed:
+        return False
+    host = headers.get(b"host", b"").decode("latin-1")
+    return origin_text == "null" or urlsplit(origin_text).netloc != host
 
 
 class Guard:
-    def __init__(self, app):
+    def __init__(self, app, origins=()):
         self.app = app
+        self.origins = frozenset(origins)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -68,6 +97,10 @@ class Guard:
         declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await self._error(send, state, "payload_too_large", scope)
+            return self._log(scope, state, start)
+
+        if foreign_origin(scope, self.origins):
+            await self._error(send, state, "forbidden_origin", scope)
             return self._log(scope, state, start)
 
         received = 0
@@ -99,6 +132,8 @@ class Guard:
         except TooLarge:
             if not state["started"]:
                 await self._error(send, state, "payload_too_large", scope)
+        except ClientDisconnect:  # the client went away while sending: nothing went wrong here
+            state["status"] = state["status"] or 499
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             error_log.error("onverwachte fout bij %s %s: %s", scope["method"], loggable(path), where(exc))
             if not state["started"]:

@@ -33,6 +33,19 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+def _load_quietly(root: Path) -> Registry:
+    """Load rule sets without the collector's full sweeps while they are built: loading makes some
+    140,000 objects, and each automatic sweep of the whole heap holds every request up. The heap is
+    settled once afterwards (settle_heap)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return Registry.load(root)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def fingerprint(root: Path) -> tuple:
     """What changes when a rule-set file is added, removed or edited (cheap: names, sizes, mtimes)."""
     out = []
@@ -54,24 +67,58 @@ class LiveRegistry:
         self.loaded_at = dt.datetime.now(dt.timezone.utc)
         self.last_error: list[Problem] | None = None
         self._lock = threading.Lock()
+        self._waiting = False  # a reload is asked for and has not started yet
+
+    def request_reload(self) -> asyncio.Task | None:
+        """Reload soon, in a worker thread (from the event loop: SIGHUP). Requests that come while one
+        waits join it: three quick SIGHUPs make one reload (or two, if one was already running),
+        never three back to back."""
+        if self._waiting:
+            return None
+        self._waiting = True
+
+        loop = asyncio.get_running_loop()
+
+        async def run() -> None:
+            done = loop.create_future()
+
+            def work() -> None:  # a thread of its own: the worker pool stays free for requests
+                try:
+                    self._reload_when_free()
+                finally:
+                    loop.call_soon_threadsafe(done.set_result, None)
+            threading.Thread(target=work, name="regelruimte-reload", daemon=True).start()
+            await done
+        return loop.create_task(run())
+
+    def _reload_when_free(self) -> None:
+        with self._lock:  # wait for a running reload; then this one reads the files as they are now
+            self._waiting = False
+            self._reload_locked()
 
     def reload(self) -> bool:
         """Load the folder again; swap it in if it is sound. True if the new set now serves."""
         with self._lock:  # one reload at a time; requests are never blocked by it
-            try:
-                fresh = Registry.load(self.root)
-            except RegelruimteError as exc:
-                self._refuse(exc.problems)
-                return False
-            except SourceError as exc:
-                self._refuse([exc.problem])
-                return False
-            self.current = fresh
-            self.generation += 1
-            self.loaded_at = dt.datetime.now(dt.timezone.utc)
-            self.last_error = None
-            if gc.get_freeze_count():  # a serving process keeps its heap settled (see settle_heap)
-                settle_heap()
+            return self._reload_locked()
+
+    def _reload_locked(self) -> bool:
+        try:
+            fresh = _load_quietly(self.root)
+        except RegelruimteError as exc:
+            self._refuse(exc.problems)
+            return False
+        except SourceError as exc:
+            self._refuse([exc.problem])
+            return False
+        self.current = fresh
+        self.generation += 1
+        self.loaded_at = dt.datetime.now(dt.timezone.utc)
+        self.last_error = None
+        if gc.get_freeze_count():  # a serving process keeps its heap settled (see settle_heap)
+            # freeze the new set without a full collection (settle_heap's takes some 120 ms in
+            # which no request is answered): the replaced set has no reference cycles, so reference
+            # counting frees it even though it was frozen (tests/service/test_live.py checks this)
+            gc.freeze()
         log.info("regelsets herladen (generatie %d): %s", self.generation,
                  ", ".join(f"{rid} {rs.versions[-1].version}" for rid, rs in fresh.rulesets.items()))
         return True

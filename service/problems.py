@@ -5,7 +5,10 @@ Problems name the field (or file and line) and say what is wrong in Dutch, or En
 """
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
+from pathlib import Path
 from typing import Iterable
 
 from starlette.responses import Response
@@ -21,12 +24,15 @@ SUMMARY = {
     "unsupported_media_type": ("Stuur JSON (Content-Type: application/json).", "Send JSON (Content-Type: application/json)."),
     "unauthorized": ("Geef een geldig API-token (Authorization: Bearer …).", "Give a valid API token (Authorization: Bearer …)."),
     "method_not_allowed": ("Deze methode is hier niet toegestaan.", "This method is not allowed here."),
+    "forbidden_origin": ("Een verzoek dat iets wijzigt, mag niet van een pagina van een andere site komen.",
+                         "A request that changes something may not come from a page of another site."),
     "internal_error": ("Er ging iets mis in de service; de fout is gelogd zonder casusgegevens.",
                        "Something went wrong in the service; it was logged without case data."),
 }
 
 STATUS_CODE = {"invalid_case": 422, "invalid_request": 422, "not_found": 404, "payload_too_large": 413,
-               "unsupported_media_type": 415, "unauthorized": 401, "method_not_allowed": 405, "internal_error": 500}
+               "unsupported_media_type": 415, "unauthorized": 401, "method_not_allowed": 405, "forbidden_origin": 403,
+               "internal_error": 500}
 
 
 def body(code: str, lang: str = "nl", problems: Iterable[Problem] = ()) -> dict:
@@ -43,6 +49,20 @@ def response(code: str, lang: str = "nl", problems: Iterable[Problem] = (), head
     """The HTTP answer for an error: its status, and the body in the one error format."""
     return Response(encode(code, lang, problems), status_code=STATUS_CODE[code], media_type="application/json",
                     headers=headers)
+
+
+def without_paths(found: Iterable[Problem], root: str | Path) -> list[Problem]:
+    """Problems as an open answer may show them: file names relative to the rule-set folder `root`,
+    and no absolute path of the server in a message (it tells an outsider how the server is laid out)."""
+    base = str(Path(root).resolve())
+    out = []
+    for p in found:
+        file = p.file
+        if file and Path(file).is_absolute():
+            file = os.path.relpath(file, base) if file.startswith(base + os.sep) else Path(file).name
+        out.append(dataclasses.replace(p, file=file, message=p.message.replace(base + os.sep, ""),
+                                       message_en=p.message_en.replace(base + os.sep, "")))
+    return out
 
 
 def from_request_errors(errors: Iterable[dict]) -> list[Problem]:

@@ -203,7 +203,7 @@ class Decision(Out):
 # --- errors -------------------------------------------------------------------------------------
 
 ErrorCode = Literal["invalid_case", "invalid_request", "not_found", "payload_too_large", "unsupported_media_type",
-                    "unauthorized", "method_not_allowed", "internal_error"]
+                    "unauthorized", "method_not_allowed", "forbidden_origin", "internal_error"]
 
 
 class ProblemOut(BaseModel):

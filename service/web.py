@@ -26,6 +26,7 @@ from starlette.datastructures import UploadFile
 
 from engine import diff as versions_diff
 from engine.bsn import looks_like_bsn
+from engine.case import parse_case
 from engine.decide import decide, fact_labels
 from engine.errors import CaseError, NoRulesetInForce, Problem
 from engine.templates import date as write_date
@@ -46,6 +47,7 @@ from .examples import WELDING_MASK_NL
 from .form import AVOIDED_ROWS, INCOME_ROWS, PILLARS, case_to_form, first, form_field, form_to_case
 from .form import date as read_date
 from .guard import SINGLE_LIMIT
+from .offload import off_loop
 from .web_text import GLOSSARY, texts
 
 HERE = Path(__file__).resolve().parent
@@ -354,7 +356,7 @@ async def check_form(request: Request):
     case = form_to_case(values, kinds)
     found = form_check.check(values, kinds)
     try:
-        _decide(request, case)
+        await off_loop(_decide, request, case)
     except CaseError as exc:
         return _form_page(request, values, form_check.all_problems(case, exc), case, field_problems=found,
                           status=422, step=2)
@@ -371,7 +373,7 @@ async def decision_page(request: Request, key: str):
     if case is None:
         return _gone(request)
     try:
-        decision, registry = _decide(request, case)
+        decision, registry = await off_loop(_decide, request, case)
     except (CaseError, NoRulesetInForce) as exc:  # the rule sets changed since: say so, as for a new case
         return _form_page(request, case_to_form(case), exc.problems, case, status=422, step=2)
     return _decision_page(request, key, decision, case, registry)
@@ -409,15 +411,19 @@ async def check_file(request: Request):
     if not text.strip():
         return _form_page(request, _defaults(), [Problem("plak een casus of kies een bestand",
                                                           "paste a case or choose a file")], status=422)
+
+    # off the loop: a hostile file costs a worker, not the service
+    case = None
     try:
-        case = parse_text(text, name, "json" if name.endswith(".json") else "yaml")
-        _decide(request, case, name)
+        case = await off_loop(parse_text, text, name, "json" if name.endswith(".json") else "yaml")
+        await off_loop(_decide, request, case, name)
     except SourceError as exc:
         return _form_page(request, _defaults(), [exc.problem], paste=keep, status=422)
-    except CaseError as exc:
-        return _form_page(request, _defaults(), form_check.all_problems(case, exc), paste=keep, status=422)
-    except NoRulesetInForce as exc:
-        return _form_page(request, _defaults(), exc.problems, paste=keep, status=422)
+    except (CaseError, NoRulesetInForce) as exc:
+        if any("BSN" in p.message for p in exc.problems):  # however it was written: not shown again
+            keep = ""
+        problems = form_check.all_problems(case, exc) if isinstance(exc, CaseError) else exc.problems
+        return _form_page(request, _defaults(), problems, paste=keep, status=422)
     return _to_decision(request, json.loads(json.dumps(case, default=str)))
 
 
@@ -425,11 +431,17 @@ async def check_file(request: Request):
 async def edit_case(request: Request):
     """Back to the form with the case just checked, to change a fact and check again."""
     form = await request.form(max_files=0, max_fields=5)
-    try:
-        case = json.loads(str(form.get("case", "")))
-    except ValueError:
-        case = None
-    if not isinstance(case, dict):
+
+    def valid(text: str) -> dict | None:
+        # the page sent a case it had checked; anything else (a changed or hostile field) starts afresh
+        try:
+            case = parse_text(text, "case", "json")
+            parse_case(case)
+        except (SourceError, CaseError):
+            return None
+        return case
+    case = await off_loop(valid, str(form.get("case", "")))
+    if case is None:
         return RedirectResponse("/" + ("?lang=en" if lang_of(request) == "en" else ""), status_code=303)
     return _form_page(request, case_to_form(case))
 

@@ -27,6 +27,7 @@ from typing import Any
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from engine.errors import Problem, RulesetError
+from engine.expressions import ExpressionError, compile_expression
 from engine.loader import Origin, RawRulesets, RawVersion, load_rulesets
 from engine.messages import problems_from_validation
 from engine.model import SLUG, Parameter, Route, Rule, Source, Strict, VersionMeta
@@ -46,6 +47,12 @@ class OverlayMeta(Strict):
     note: str | None = None
 
 
+def _plain(number: Decimal) -> bool:
+    """A parameter's value as a rule set has them: an amount, a percentage or a count. 1e30 would
+    overflow the what-if's exact columns (docs/decisions/0010-input-limits.md)."""
+    return number.is_finite() and (number == 0 or number.adjusted() < 12) and number.as_tuple().exponent >= -6
+
+
 class ParameterChange(Strict):
     value: Decimal | int | bool | None
 
@@ -53,16 +60,18 @@ class ParameterChange(Strict):
     @classmethod
     def _one_message(cls, v):
         # a number (exact: "1.20" or 1.20), true/false, or null for an open term; one message otherwise
-        if v is None or isinstance(v, (bool, int, Decimal)):
+        if v is None or isinstance(v, bool):
             return v
-        if isinstance(v, str):
+        number = v if isinstance(v, (int, Decimal)) else None
+        if isinstance(v, str) and "_" not in v:
             try:
                 number = Decimal(v)
             except InvalidOperation:
                 number = None
-            if number is not None and number.is_finite():
-                return number
-        raise ValueError("geen getal of ja/nee; schrijf bv. \"1.20\"")  # not the value: it may be anything, and long
+        if number is not None and _plain(Decimal(number)):
+            return number
+        # not the value: it may be anything, and long
+        raise ValueError("geen getal of ja/nee; schrijf bv. \"1.20\" (ten hoogste 12 cijfers voor en 6 na de komma)")
     title: str | None = None
     title_en: str | None = None
     unit: str | None = None
@@ -111,15 +120,43 @@ class Overlay:
         return Origin(self.file, self.line(*loc))
 
 
+def _shape_problems(content: OverlayFile, data: Any, file: str) -> list[Problem]:
+    """Conditions checked for size and shape before any rule set is loaded, so a hostile one (2,000
+    terms, `"x" * 10**8`) is refused at once; names and types are checked when it is compiled."""
+    found = []
+    for kind, items in (("rules", content.rules), ("routes", content.routes)):
+        for i, change in enumerate(items):
+            extra = change.model_extra or {}
+            for key in ("when", "value"):
+                text = extra.get(key)
+                if text is None:
+                    continue
+                where = line_of(data, (kind, i, key))
+                if not isinstance(text, str):
+                    found.append(Problem("een voorwaarde is tekst", "a condition is text", file=file, line=where,
+                                         field=f"{kind}.{i}.{key}", rule=change.id))
+                    continue
+                try:
+                    compile_expression(text, lambda name: True)
+                except ExpressionError as exc:
+                    found.append(Problem(str(exc), str(exc), file=file, line=where, field=f"{kind}.{i}.{key}",
+                                         rule=change.id))
+    return found
+
+
 def parse_overlay(data: Any, file: str) -> Overlay:
     if not isinstance(data, dict):
         raise RulesetError([Problem("een overlay is een object met 'overlay' en de wijzigingen",
                                     "an overlay is an object with 'overlay' and the changes", file=file)])
     try:
-        return Overlay(OverlayFile.model_validate(data), file, data)
+        content = OverlayFile.model_validate(data)
     except ValidationError as exc:
         raise RulesetError(problems_from_validation(exc.errors(), file=file,
                                                     line_of=lambda loc: line_of(data, loc))) from None
+    problems = _shape_problems(content, data, file)
+    if problems:
+        raise RulesetError(problems)
+    return Overlay(content, file, data)
 
 
 def load_overlay(path: Path | str) -> Overlay:

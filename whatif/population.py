@@ -126,11 +126,12 @@ def generate(n: int, seed: int, registry: Registry, reference_date: dt.date,
              municipalities: list[str] | None = None, offset: int = 0) -> pl.DataFrame:
     """`n` households (rows `offset`…`offset+n-1` of the population for `seed`) as a case table."""
     known = sorted(registry.municipalities)
+    wrong = [i for i, m in enumerate(municipalities or ()) if m not in known]
     municipalities = sorted(municipalities or known)
-    wrong = [m for m in municipalities if m not in known]
-    if wrong:
-        raise CaseError([Problem(f"geen lokale regelset voor gemeente '{m}' (bekend: {', '.join(known)})",
-                                 f"no local rule set for municipality '{m}'", field="municipality") for m in wrong])
+    if wrong:  # the place, not the name sent: it may be anything (a BSN typed in the wrong field)
+        raise CaseError([Problem(f"geen lokale regelset voor deze gemeente (bekend: {', '.join(known)})",
+                                 f"no local rule set for this municipality (known: {', '.join(known)})",
+                                 field=f"municipalities.{i}") for i in wrong[:20]])
     if n < 0:
         raise CaseError([Problem("het aantal huishoudens is negatief", "the number of households is negative", field="n")])
     norms = _norms(registry, reference_date)

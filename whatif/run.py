@@ -209,6 +209,10 @@ class Sweep:
 SWEEP = re.compile(r"^(?P<rs>[a-z][a-z0-9_-]*)\.(?P<param>[a-z][a-z0-9_]*)=(?P<lo>[^:]+):(?P<hi>[^:]+):(?P<step>[^:]+)$")
 
 
+def _plain_number(x: Decimal) -> bool:
+    return x.is_finite() and (x == 0 or -7 < x.adjusted() < 12) and x.as_tuple().exponent >= -6
+
+
 def parse_sweep(text: str) -> Sweep:
     m = SWEEP.match(text.strip())
     wrong = RegelruimteError([Problem(  # the text is not repeated: the field says where, the example how
@@ -220,7 +224,11 @@ def parse_sweep(text: str) -> Sweep:
         lo, hi, step = (Decimal(m[k]) for k in ("lo", "hi", "step"))
     except InvalidOperation:
         raise wrong from None
-    if not (lo.is_finite() and hi.is_finite() and step.is_finite()) or step <= 0 or hi < lo:
+    if not all(_plain_number(x) for x in (lo, hi, step)):  # 1e999999 would overflow the arithmetic below
+        raise RegelruimteError([Problem(
+            "een waarde van de sweep is te groot of te fijn (ten hoogste 12 cijfers voor en 6 na de komma)",
+            "a sweep value is too large or too fine (at most 12 digits before and 6 after the point)", field="sweep")])
+    if step <= 0 or hi < lo:
         raise RegelruimteError([Problem("de sweep loopt van laag naar hoog met een stap groter dan nul",
                                         "a sweep runs from low to high with a positive step", field="sweep")])
     count = int((hi - lo) / step) + 1
@@ -231,12 +239,14 @@ def parse_sweep(text: str) -> Sweep:
 
 
 def run_sweep(root: Path | str, base: Ref, sweep: Sweep, source: Source, change: str | Overlay | None = None,
-              before: Outcomes | None = None, client=None) -> pl.DataFrame:
-    """Per value of the parameter: the households helped and hurt against the baseline, and the cost."""
+              before: Outcomes | None = None, client=None, check=lambda: None) -> pl.DataFrame:
+    """Per value of the parameter: the households helped and hurt against the baseline, and the cost.
+    `check()` is called before each value (it raises to stop: the client has gone, the time is up)."""
     before = before or outcomes(baseline(root, base), source, "basis", client)
     day = base.day or source.days()[0]
     rows = []
     for value in sweep.values:
+        check()
         point = parameter_overlay(sweep.ruleset, sweep.parameter, value, day)
         after = outcomes(reform(root, base, change, extra=(point,)), source, f"{sweep.name} = {value}", client)
         t = compare(before, after).totals

@@ -139,7 +139,7 @@ def test_concurrent_imports_and_api_writes_lose_and_double_nothing(db_url, recor
 
     def post(chunk):
         for start in range(0, len(chunk), 10):
-            statuses.append(client.post("/v1/casebook/cases", content=json.dumps(chunk[start:start + 10])).status_code)
+            statuses.append(client.post("/v1/casebook/cases", content=json.dumps(chunk[start:start + 10]), headers={"content-type": "application/json"}).status_code)
 
     threads = [threading.Thread(target=post, args=(chunk,)) for chunk in (records[100:200], changed, records[400:])]
     for t in threads:

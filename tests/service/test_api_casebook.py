@@ -31,8 +31,11 @@ def client(store, registry):
     return TestClient(app)
 
 
+JSON = {"content-type": "application/json"}
+
+
 def post(client, body):
-    return client.post("/v1/casebook/cases", content=json.dumps(body))
+    return client.post("/v1/casebook/cases", content=json.dumps(body), headers=JSON)
 
 
 def test_post_a_case_then_read_it(client, welding_case):
@@ -63,9 +66,9 @@ def test_a_bad_record_in_a_list_stores_nothing(client, store, welding_case):
     too_early = dict(copy.deepcopy(welding_case), case_id="c", reference_date="2019-01-01")
     assert post(client, [good, too_early]).status_code == 422  # found when evaluating: still nothing stored
     assert store.stats()["cases"] == 0
-    assert client.post("/v1/casebook/cases", content="{niet json").status_code == 422
+    assert client.post("/v1/casebook/cases", content="{niet json", headers=JSON).status_code == 422
     assert post(client, []).status_code == 422
-    english = client.post("/v1/casebook/cases?lang=en", content=json.dumps(bad)).json()
+    english = client.post("/v1/casebook/cases?lang=en", content=json.dumps(bad), headers=JSON).json()
     assert english["error"] == "invalid_request" and "unknown option" in english["problems"][0]["message"]
 
 

@@ -95,12 +95,12 @@ def test_dask_local_gives_the_same_answer(tmp_path, capsys):
     ([*BASE, "--population", "10"], "geef --change"),
     (["--base", "zaanstad@15-09-2025", "--change", OVERLAY, "--population", "10"], "regelset@datum"),
     ([*BASE, "--change", "geen-bestand.yaml", "--population", "10"], "bestand bestaat niet"),
-    ([*BASE, "--change", OVERLAY, "--population", "0"], "groter dan nul"),
+    ([*BASE, "--change", OVERLAY, "--population", "0"], "1 tot 10.000.000"),
     ([*BASE, "--sweep", "zaanstad.percentage_inkomensgrens=1.5:1.0:0.1", "--population", "10"], "van laag naar hoog"),
     ([*BASE, "--sweep", "", "--population", "10"], "geen geldige sweep"),  # an empty sweep is a bad one, not none
     (["--base", "zaanstad", "--change", OVERLAY, "--population", "10"], "peildatum"),
     ([*BASE, "--change", OVERLAY, "--casebook", "/nergens/casebook.sqlite"], "geen casebook gevonden"),
-    ([*BASE, "--change", OVERLAY, "--population", "10", "--municipality", "zaandam"], "zaandam"),
+    ([*BASE, "--change", OVERLAY, "--population", "10", "--municipality", "zaandam"], "geen lokale regelset"),
 ])
 def test_bad_input_is_refused_with_exit_2_and_no_traceback(args, message):
     result = run("whatif", *args)

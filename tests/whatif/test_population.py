@@ -98,5 +98,6 @@ def test_written_partitions_read_back_as_the_population(tmp_path):
 
 
 def test_an_unknown_municipality_is_refused():
-    with pytest.raises(CaseError, match="zaandam"):
+    with pytest.raises(CaseError, match="geen lokale regelset") as info:
         population.generate(10, 1, REGISTRY, DAY, ["zaandam"])
+    assert "zaandam" not in str(info.value) and info.value.problems[0].field == "municipalities.0"

@@ -1,0 +1,31 @@
+"""Records a careless export or a hostile sender puts in an import, on SQLite and PostgreSQL: the bad
+record is named with its line, and the rest of the batch is stored (issue 13)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.casebook.conftest import add_records
+from tests.conftest import lasmasker
+
+
+def case(i: int, **fields) -> dict:
+    return dict(lasmasker(), case_id=f"h-{i}", **fields)
+
+
+@pytest.mark.parametrize("bad", [
+    {"case": case(2), "signal": "tekst met \x00 erin"},                      # PostgreSQL cannot store NUL
+    {"case": case(2), "team": "team\x00"},
+    case(2, need=dict(lasmasker()["need"], purpose="a\x00b")),
+    case(2, circumstances={"gifts_this_year": Decimal("1e999999999")}),      # was stored, then crashed
+    {"case": case(2), "signal": "bel 111-222-333"},
+    {"case": case(2), "tags": ["Jan Jansen, Dorpsstraat 1"]},
+])
+def test_a_bad_record_is_named_and_the_rest_of_its_batch_stored(store, registry, bad):
+    report = add_records(store, registry, [case(1), bad, case(3)], batch_size=10)
+    assert report.added == 2
+    assert {p.line for p in report.rejected} == {2}
+    text = " ".join(p.render() for p in report.rejected)
+    assert "111-222-333" not in text and "Jansen" not in text and "\x00" not in text
+    assert store.case("h-2") is None and store.case("h-1") is not None
