@@ -1,4 +1,4 @@
-""""Nog uit te zoeken": the questions a decision leaves, as a professional asks them.
+"""'Nog uit te zoeken': the questions a decision leaves, as a professional asks them.
 
 Every unknown fact a decision names (an option's, a possible block's, a ground's, a route's) is
 asked once, in the order of a conversation (the order of the fact vocabulary: household, income,
@@ -16,10 +16,10 @@ def named_unknowns(decision: dict) -> list[str]:
     """Every unknown name in `decision`, first mention first."""
     names: list[str] = list(decision.get("missing_facts") or ())
     for o in decision.get("options", ()):
-        names += o.get("missing_facts") or ()
+        names += (o.get("missing_facts") or []) + (o.get("open_terms") or [])
         for part in ("possible_blocks", "grounds", "routes"):
             for item in o.get(part) or ():
-                names += item.get("missing_facts") or ()
+                names += (item.get("missing_facts") or []) + (item.get("open_terms") or [])
     return list(dict.fromkeys(names))
 
 

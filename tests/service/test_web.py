@@ -344,3 +344,15 @@ def test_amounts_over_the_model_limit_in_dutch(client):
     values["need.amount"] = ["12.345.678.901,00"]
     r = client.post("/toets", data=values)
     assert r.status_code == 422 and "te groot bedrag" in r.text
+
+
+def test_a_figure_the_rule_set_lacks_is_said_apart_never_asked(client):
+    values = welding_form()
+    values["municipality"] = ["groningen"]  # Groningen's percentage for bijzondere bijstand is NOT FOUND
+    values["debts.regime"] = ["none"]
+    r = client.post("/toets", data=values, follow_redirects=True)
+    assert r.status_code == 200
+    assert "Niet bekend in deze regelset" in r.text
+    assert "percentage_inkomensgrens" not in r.text  # never the internal name
+    asked = r.text.split("Niet bekend in deze regelset")[0]
+    assert "Inkomensgrens voor bijzondere bijstand" not in asked.split("Nog uit te zoeken")[-1]
