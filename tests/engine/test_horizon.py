@@ -82,12 +82,14 @@ def test_an_amount_computed_with_stale_figures_is_marked(registry):
 
 
 def test_each_rule_set_has_its_own_horizon(registry):
-    # Zaanstad's asset limits are those given with the norms of 1 July 2025: not known for 2026
-    decision = decide(household_case("2026-09-01", "zaanstad"), registry)
-    [warning] = decision["warnings"]
-    assert warning["ruleset"] == "zaanstad"
-    assert warning["message"] == ("De bedragen per 1 januari 2026 zijn nog niet bekend; deze toets rekent met die van "
-                                  "1 juli 2025.")
+    # past the horizon of both the Participatiewet and the Bbz: each rule set warns for itself
+    decision = decide(household_case("2027-02-01", "zaanstad"), registry)
+    assert {w["ruleset"] for w in decision["warnings"]} == {"participatiewet", "bbz"}
+    bbz = next(w for w in decision["warnings"] if w["ruleset"] == "bbz")
+    assert bbz["message"] == ("De bedragen per 1 januari 2027 zijn nog niet bekend; deze toets rekent met die van "
+                              "1 januari 2026.")
+    # Zaanstad's asset limit follows art. 34 lid 3 (no indexed figures of its own): no warning of its own in 2026
+    assert decide(household_case("2026-09-01", "zaanstad"), registry)["warnings"] == []
     # a rule set without indexed figures (Wsnp, Amsterdam) never warns
     assert {v.horizon for v in registry.rulesets["wsnp"].versions} == {None}
 

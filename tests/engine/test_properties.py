@@ -141,6 +141,10 @@ def test_the_day_before_the_first_version_is_an_error(ruleset):
 
 # -- monotonicity in income ---------------------------------------------------------------------
 
+# the net income, and the income beside the bijstand under assessment (art. 11): both rise with wages
+INCOME_FACTS = ("income.net_monthly", "participatiewet.middelen_naast_bijstand")
+
+
 def income_limit_blocks() -> set[str]:
     """Every block, in any version, that holds when the net income is above a limit."""
     found = set()
@@ -148,7 +152,7 @@ def income_limit_blocks() -> set[str]:
         for v in rs.versions:
             for rule in v.rules.values():
                 if rule.rule.kind == "block" and rule.when is not None and any(
-                        t.fact == "income.net_monthly" and t.op in (">", ">=") for t in rule.when.thresholds):
+                        t.fact in INCOME_FACTS and t.op in (">", ">=") for t in rule.when.thresholds):
                     found.add(rule.id)
     return found
 

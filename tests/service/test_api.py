@@ -388,7 +388,7 @@ def test_security_headers_on_every_response(client):
         csp = r.headers["content-security-policy"]
         assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
         assert r.headers["x-content-type-options"] == "nosniff"
-        assert r.headers["referrer-policy"] == "no-referrer"
+        assert r.headers["referrer-policy"] == "same-origin"
     assert client.post("/v1/decisions", json=WELDING_MASK).headers["cache-control"] == "no-store"
 
 

@@ -31,9 +31,10 @@ def test_cli_diff_shows_old_and_new_value_of_a_changed_figure(capsys):
 def test_cli_diff_of_a_municipality_in_json_and_markdown(capsys):
     assert main(["rulesets", "diff", "zaanstad@2024-01-01", "zaanstad@2025-07-01", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    changed = {p["id"]: (p["old"], p["new"]) for p in data["parameters"]["changed"]}
-    assert changed["vermogensgrens_alleenstaande"] == (None, "7770")
-    assert data["to"]["horizon"] == {"figures_of": "2025-07-01", "known_until": "2025-12-31"}
+    # the local asset limits are repealed as figures: from 2025-07-01 the rule reads the law's limit (art. 34 lid 3)
+    assert {p["id"] for p in data["parameters"]["removed"]} == {"vermogensgrens_alleenstaande", "vermogensgrens_gezin"}
+    assert [r["id"] for r in data["rules"]["changed"]] == ["zaanstad.minima.vermogensgrens"]
+    assert data["to"]["horizon"] is None  # no indexed figures of its own
     assert main(["rulesets", "diff", "zaanstad@2024-01-01", "zaanstad@2025-07-01", "--format", "markdown"]) == 0
     md = capsys.readouterr().out
     assert md.startswith("# Wijzigingen zaanstad 2024-01-01 → 2025-07-01") and "## Parameters" in md
@@ -110,6 +111,6 @@ def _decision_page(client, case: dict) -> str:
 def test_the_decision_page_shows_the_horizon_notice_only_past_the_horizon(client):
     late = _decision_page(client, household_case("2027-02-01"))
     assert 'class="notice warnings"' in late and NOTICE_2027 in late
-    assert late.index(NOTICE_2027) < late.index('class="outcome"')  # at the top, before the outcome
+    assert late.index(NOTICE_2027) < late.index('class="option-index"')  # at the top, before the answers
     early = _decision_page(client, household_case("2026-09-01"))
     assert 'class="notice warnings"' not in early and "nog niet bekend" not in early

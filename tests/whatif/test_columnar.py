@@ -116,7 +116,7 @@ def test_unknown_facts_name_themselves_per_option(registry):
     special = long.filter(pl.col("option") == "special_assistance").row(0, named=True)
     assert special["status"] == "needs_information"
     assert special["missing_facts"][0] == "income.net_monthly"
-    assert special["possible"] == ["zaanstad.bb.inkomensgrens"]
+    assert special["possible"] == ["pw.35.1.draagkracht_dekt_kosten", "zaanstad.bb.inkomensgrens"]
 
 
 def test_an_open_term_is_unknown_with_its_own_name(registry):
