@@ -12,7 +12,7 @@ from engine.yamlsource import load_file
 ROOT = Path(__file__).resolve().parent.parent
 RULESETS = ROOT / "rulesets"
 # The acceptance cases and expected.yaml: the project's own copy of the shared contract, so a plain
-# clone tests itself (.ci/run checks that the copy still equals ../shared/cases when that is there).
+# clone tests itself (.ci/run checks that the copy still equals the shared cases when they are there).
 CASES = ROOT / "tests" / "cases" / "acceptance"
 EXAMPLES = ROOT / "examples"
 

@@ -1,7 +1,7 @@
 """The acceptance cases meet expected.yaml: the shared contract, held by the project's own copy.
 
-`regelruimte check CASE --json` per case, read as ../shared/tools/check_cases.py reads it (CI also
-runs that tool on ../shared when it is there). A key in expected.yaml this test does not know fails,
+`regelruimte check CASE --json` per case, read as the shared check tool reads it (CI also
+runs that tool on the shared cases when they are there). A key in expected.yaml this test does not know fails,
 so a newer contract is never half checked.
 """
 from __future__ import annotations

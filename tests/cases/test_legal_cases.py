@@ -1,6 +1,6 @@
 """The legal regression suite: realistic cases whose expected decisions are derived from the law text.
 
-Each folder under `legal/` holds case files in the public case format (../shared/cases/README.md) and one
+Each folder under `legal/` holds case files in the public case format (tests/cases/acceptance/README.md) and one
 `expected.yaml` that gives, per case id, the law-facts section, the legal reasoning and per option what
 the law says. The expectations were written from law-facts.md and law-facts-2.md, not from the engine:
 a failure here is a decision that is wrong in law (or an expectation that is), never a test to update
