@@ -3,7 +3,8 @@
 Every query takes the caller's scope (`access`, casebook/access.py) and limits itself to it: this
 is the one place that keeps the municipalities and teams of a shared casebook apart. A refused
 attempt and every read of case-level data, export, save and delete of an audited caller are
-written to the audit log (casebook/audit.py). The default, `LOCAL`, is the single-user local mode.
+written to the audit log (casebook/audit.py). The default, `LOCAL`, is the single-user local mode;
+once the casebook has users it is refused, so a caller that is not passed on sees nothing.
 
 Every write is one transaction that either lands whole or not at all: its batch row, its case
 rows, its decisions and their detail rows. Writes are idempotent by case id + content digest, and
@@ -20,7 +21,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from . import audit, db
+from . import audit, db, users
 from .access import DELETE, EXPORT, LOCAL, READ, REPORT, SAVE, Access, Forbidden
 from .models import DETAIL_TABLES, Base, Batch, CaseRow, CaseTag, DecisionRow, OptionRow
 from .records import Meta, Prepared, detail_rows, summarise
@@ -158,8 +159,13 @@ class Store:
         raise access.refusal(action, outside)
 
     def _require(self, access: Access, action: str, municipalities: Iterable[str] = ()) -> None:
-        """Refuse an action the caller's role does not allow, or one asking for a municipality outside scope."""
+        """Refuse an action the caller's role does not allow, or one asking for a municipality outside scope.
+        The local mode ends with the first user: a caller without a user (a route or page that does not pass
+        its caller on) is then refused, never shown everything."""
         municipalities = list(municipalities)
+        if access.user is None and users.has_users(self.engine):
+            raise Forbidden("in een gedeeld casebook mag u niets zonder gebruiker",
+                            "in a shared casebook you may do nothing without a user")
         if not access.may(action):
             self._deny(access, action, municipalities)
         if access.municipalities is not None and not set(municipalities) <= access.municipalities:
@@ -274,8 +280,7 @@ class Store:
 
     def case(self, case_id: str, access: Access = LOCAL) -> dict | None:
         """Every version of a case within the caller's scope; None when it is not stored at all."""
-        if not access.may(READ):
-            self._deny(access, READ)
+        self._require(access, READ)
         versions = list(self._versions([case_id], access))
         if not versions:
             with self.engine.connect() as conn:
@@ -358,8 +363,7 @@ class Store:
     def stats(self, access: Access = LOCAL) -> dict:
         """Counts within the caller's scope (batches: of the whole casebook, they name no case)."""
         c, d, b = cases_t, decisions_t, batches_t
-        if not access.may(REPORT):
-            self._deny(access, REPORT)
+        self._require(access, REPORT)
 
         def cases(q):
             return self._visible(q, c, access)

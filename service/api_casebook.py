@@ -462,8 +462,11 @@ def _retention_access(store: Store) -> Access:
 
 
 def start(app) -> list:
-    """Background work for the service's lifespan: the daily retention run."""
-    return [asyncio.get_running_loop().create_task(retention_daily())] if retention.configured_months() else []
+    """Background work for the service's lifespan: the daily retention run (on the app's store)."""
+    if not retention.configured_months():
+        return []
+    store_of = app.dependency_overrides.get(get_store, get_store)
+    return [asyncio.get_running_loop().create_task(retention_daily(store_of))]
 
 
 @page_router.get("/casusboek", include_in_schema=False)

@@ -429,7 +429,7 @@ def text_report(report: Report, top: int = 10) -> str:
 
 
 def _stats(store: Store, args) -> int:
-    s = store.stats()
+    s = store.stats(_access(store, args))
     if args.json:
         print(dumps(s), end="")
         return 0

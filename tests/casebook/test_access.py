@@ -10,13 +10,14 @@ from sqlalchemy import inspect, select
 from casebook import audit
 from casebook.access import LOCAL, Access, Forbidden
 from casebook.db import _alembic_config, make_engine, migrate
+from casebook.evaluation import evaluate
+from casebook.importers import RawRecord, to_prepared
 from casebook.models import AuditRow
 from casebook.report import build_report
 from casebook.store import Filters, Store
+from casebook.users import add_user
 from tests.casebook.conftest import add_records
 from tests.casebook.two_municipalities import CASES, MARKER, USERS, fill, of, record
-
-NOW = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
 
 
 def access(name: str) -> Access:
@@ -105,8 +106,6 @@ def test_a_professional_sees_only_their_team_in_their_municipality(shared, regis
 
 def test_a_professional_saves_into_their_own_team_only(shared, registry):
     me = access("pro-zaanstad-oost")
-    from casebook.importers import RawRecord, to_prepared
-    from casebook.evaluation import evaluate
 
     def prepared(rec):
         p = to_prepared(RawRecord("test", 1, rec))
@@ -158,14 +157,27 @@ def test_the_local_mode_sees_everything_and_logs_nothing(shared):
     assert log(shared) == []
 
 
+def test_once_there_are_users_a_caller_without_one_gets_nothing(shared, registry):
+    add_user(shared.engine, USERS["beheer"], dt.datetime.now(dt.timezone.utc))
+    for action in (lambda: shared.list_cases(Filters()), lambda: shared.case("amsterdam-oost-1"),
+                   lambda: shared.export("zaanstad"), lambda: shared.stats(), lambda: build_report(shared),
+                   lambda: shared.delete_cases(["zaanstad-oost-1"]),
+                   lambda: add_records(shared, registry, [record("zaanstad-nieuw", "zaanstad", None)])):
+        with pytest.raises(Forbidden) as exc:
+            action()
+        assert "zonder gebruiker" in exc.value.message
+    assert shared.stats(access("beheer"))["cases"] == 4
+
+
 def test_an_existing_casebook_upgrades_and_keeps_its_cases(db_url, registry, welding_case):
     engine = make_engine(db_url)
-    with engine.connect() as conn:  # a casebook as it was before users existed
+    migrate(engine)
+    add_records(Store(engine), registry, [welding_case])
+    with engine.connect() as conn:  # back to the casebook as it was before users existed, its case kept
         conn.execution_options(casebook_write=True)
         with conn.begin():
-            command.upgrade(_alembic_config(conn), "0001")
+            command.downgrade(_alembic_config(conn), "0001")
     assert "users" not in inspect(engine).get_table_names()
-    add_records(Store(engine), registry, [welding_case])
     migrate(engine)
     assert {"users", "api_tokens", "audit_log"} <= set(inspect(engine).get_table_names())
     assert Store(engine).case("zaanstad-lasmasker") is not None

@@ -3,20 +3,27 @@ or deletes the other's cases, each refusal is a Dutch 403 that names the action 
 is in the audit log. Against SQLite and PostgreSQL."""
 import base64
 import datetime as dt
+import time
 
 import pytest
 from starlette.testclient import TestClient
 
-from casebook import audit
+from casebook import audit, retention
+from casebook.access import Access
+from casebook import store as store_module
+from casebook.evaluation import evaluate
+from casebook.importers import RawRecord, to_prepared
 from casebook.store import Store
 from service import api_casebook
 from service.app import create_app
 from tests.casebook.conftest import database_url
+from tests.conftest import ROOT
 from tests.casebook.two_municipalities import MARKER, add_users, fill, of, record
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
 CB = "/v1/casebook"
+ANYONE = Access("test-beheer")  # the test's own look into the store: an administrator of every municipality
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -82,7 +89,7 @@ def test_an_analyst_cannot_reach_the_other_municipality(client, store, tokens, m
     logged = refusals(store, f"ana-{mine}")
     assert [e["action"] for e in reversed(logged)] == [a for a, _ in attempts]
     assert logged[-1]["case_ids"] == [other] and logged[-1]["via"] == "GET /v1/casebook/cases/{case_id}"
-    assert store.case(other) is not None  # not deleted
+    assert store.case(other, ANYONE) is not None  # not deleted
 
     for path in ("report", "report.html", "tables/signals.csv", "tables/no_route.csv", "stats",
                  f"export?municipality={mine}"):
@@ -109,14 +116,14 @@ def test_a_professional_saves_and_sees_only_their_team(client, store, tokens):
     me = as_user(tokens["pro-zaanstad-oost"])
     r = client.post(f"{CB}/cases", json=record("zaanstad-oost-2", "zaanstad", None), headers=me)
     assert r.status_code == 201, r.text
-    assert store.case("zaanstad-oost-2")["versions"][0]["team"] == "wijkteam-oost"
+    assert store.case("zaanstad-oost-2", ANYONE)["versions"][0]["team"] == "wijkteam-oost"
     listed = client.get(f"{CB}/cases", headers=me).json()
     assert {c["case_id"] for c in listed["cases"]} == {"zaanstad-oost-1", "zaanstad-oost-2"}
     forbidden(client.get(f"{CB}/cases/zaanstad-west-1", headers=me), "buiten uw team")
     forbidden(client.post(f"{CB}/cases", json=record("zaanstad-x", "zaanstad", "wijkteam-west"), headers=me),
               "casussen opslaan buiten uw team")
     forbidden(client.get(f"{CB}/export?municipality=zaanstad", headers=me), "als professional mag u geen")
-    assert store.case("zaanstad-x") is None
+    assert store.case("zaanstad-x", ANYONE) is None
     assert [e["action"] for e in refusals(store, "pro-zaanstad-oost")] == ["export", "save", "read"]
     # the other municipality's team of the same name sees none of this
     other = client.get(f"{CB}/cases", headers=as_user(tokens["pro-amsterdam-oost"])).json()
@@ -157,3 +164,43 @@ def test_without_users_the_local_mode_is_unchanged(store, registry):
         assert c.get(f"{CB}/cases").json()["total"] == 4
         assert c.get(f"{CB}/cases/amsterdam-oost-1").status_code == 200
     assert list(audit.entries(store.engine)) == []
+
+
+def test_the_service_deletes_expired_cases_at_start(store, registry, tokens, monkeypatch):
+    monkeypatch.setattr(store_module, "now", lambda: dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc))
+    rec = record("zaanstad-verlopen", "zaanstad", "wijkteam-oost")
+    store.add([to_prepared(RawRecord("t", 1, rec))], lambda p: evaluate(p, registry), "test", access=ANYONE)
+    monkeypatch.undo()
+    monkeypatch.setenv("REGELRUIMTE_CASEBOOK_RETENTION_MONTHS", "24")
+    with client_for(store, registry):
+        for _ in range(100):  # the run is in the background: wait for it (without reading, which is audited)
+            if retention.expired(store, 24, dt.datetime.now(dt.timezone.utc)) == []:
+                break
+            time.sleep(0.1)
+    assert store.case("zaanstad-verlopen", ANYONE) is None and store.stats(ANYONE)["cases"] == 4
+    runs = [e for e in audit.entries(store.engine) if e["action"] == "retention"]
+    assert [(e["user_name"], e["case_ids"]) for e in runs] == [("retentie", ["zaanstad-verlopen"])]
+
+
+def sso_example() -> str:
+    """The example identity module of docs/casebook.md, as written there."""
+    text = (ROOT / "docs" / "casebook.md").read_text(encoding="utf-8")
+    return text.split("```python\n# gemeente_sso.py", 1)[1].split("```", 1)[0].split("\n", 1)[1]
+
+
+def test_a_deployment_replaces_the_user_lookup_with_its_proxys_claims(store, registry, tokens, tmp_path,
+                                                                      monkeypatch):
+    (tmp_path / "gemeente_sso.py").write_text(sso_example(), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("REGELRUIMTE_IDENTITY_MODULE", "gemeente_sso")
+    claims = {"x-auth-request-email": "Els@Amsterdam.nl",
+              "x-auth-request-groups": "regelruimte-analist,gemeente-amsterdam"}
+    with client_for(store, registry) as c:
+        listed = c.get(f"{CB}/cases", headers=claims).json()
+        assert {x["case_id"] for x in listed["cases"]} == of("amsterdam")
+        forbidden(c.get(f"{CB}/cases/zaanstad-oost-1", headers=claims), "buiten uw gemeente")
+        assert refusals(store, "els@amsterdam.nl")[0]["case_ids"] == ["zaanstad-oost-1"]
+        no_scope = {**claims, "x-auth-request-groups": "regelruimte-analist"}
+        assert c.get(f"{CB}/cases", headers=no_scope).status_code == 401
+        # the tokens no longer count: the module decides who is asking
+        assert c.get(f"{CB}/cases", headers=as_user(tokens["ana-zaanstad"])).status_code == 401
