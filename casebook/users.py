@@ -23,6 +23,7 @@ users_t = UserRow.__table__
 tokens_t = TokenRow.__table__
 NAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,99}")  # a login name or e-mail address, lower case
 TEAM = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
+TOKEN_PREFIX = "rr_"  # a user's token says what it is (and a secret scanner can find one that leaked)
 
 
 def _refuse(message: str, message_en: str, field: str) -> RegelruimteError:
@@ -92,7 +93,7 @@ def digest(token: str | bytes) -> str:
 
 def new_token(engine: Engine, name: str, now) -> str:
     """A new API token for user `name` (shown once; only its hash is stored)."""
-    token = "rr_" + secrets.token_urlsafe(32)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with engine.begin() as conn:
         uid = conn.execute(select(users_t.c.id).where(users_t.c.name == name)).scalar()
         if uid is None:

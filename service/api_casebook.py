@@ -33,6 +33,7 @@ from typing import Iterator
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from casebook import audit, retention, users
 from casebook.access import ADMIN, LOCAL, Access, Forbidden
@@ -91,9 +92,16 @@ def caller(request: Request, store: Store = Depends(get_store)) -> Access:
 
 def accepts_token(request: Request, token: bytes) -> bool:
     """Whether `token` belongs to a casebook user (service.api.require_token asks when it is not one of
-    the service's own tokens), so a user's token opens the rest of the service too."""
-    store = request.app.dependency_overrides.get(get_store, get_store)()
-    return users.user_by_token(store.engine, token) is not None
+    the service's own tokens), so a user's token opens the rest of the service too. Only tokens shaped
+    like a user's reach the database; a database that cannot be reached accepts nothing."""
+    if not token.startswith(users.TOKEN_PREFIX.encode()):
+        return False
+    try:
+        store = request.app.dependency_overrides.get(get_store, get_store)()
+        return users.user_by_token(store.engine, token) is not None
+    except SQLAlchemyError:
+        log.error("casebook onbereikbaar bij het controleren van een token")
+        return False
 
 
 _registry: list[Registry] = []
