@@ -59,6 +59,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _months(text: str) -> int:
+    try:
+        value = int(text) if len(text) <= 6 else 0
+    except ValueError:
+        value = 0
+    if not 1 <= value <= retention.MAX_MONTHS:
+        raise argparse.ArgumentTypeError(f"moet een geheel aantal maanden van 1 tot {retention.MAX_MONTHS} zijn")
+    return value
+
+
 def _offset(text: str) -> int:
     try:
         value = int(text) if len(text) <= 12 else -1
@@ -180,7 +190,7 @@ def _add(parser: argparse.ArgumentParser) -> None:
     a.add_argument("--export", metavar="BESTAND", help="schrijf het hele log naar dit bestand (.csv of .jsonl)")
 
     a = acts.add_parser("retention", help="verwijder casussen die langer dan de bewaartermijn niet zijn gewijzigd")
-    a.add_argument("--months", "--maanden", type=_positive, metavar="N",
+    a.add_argument("--months", "--maanden", type=_months, metavar="N",
                    help=f"bewaartermijn in maanden (standaard ${retention.ENV_MONTHS})")
     a.add_argument("--dry-run", action="store_true", help="toon alleen wat verwijderd zou worden")
     a.add_argument("--json", action="store_true")

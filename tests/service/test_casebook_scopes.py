@@ -81,7 +81,9 @@ def test_an_analyst_cannot_reach_the_other_municipality(client, store, tokens, m
                 ("export", client.get(f"{CB}/export?municipality={theirs}", headers=me)),
                 ("read", client.get(f"{CB}/cases?municipality={theirs}", headers=me)),
                 ("report", client.get(f"{CB}/report?municipality={theirs}", headers=me)),
-                ("report", client.get(f"{CB}/tables/signals.csv?municipality={theirs}", headers=me))]
+                ("report", client.get(f"{CB}/tables/signals.csv?municipality={theirs}", headers=me)),
+                ("report", client.get(f"{CB}/page?municipality={theirs}", headers=me)),
+                ("report", client.get(f"{CB}/report.html?municipality={theirs}", headers=me))]
     for action, r in attempts:
         body = forbidden(r, "buiten uw gemeente")
         assert other not in r.text and theirs not in r.text  # names the action, never the value

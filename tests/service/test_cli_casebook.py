@@ -177,6 +177,11 @@ def test_retention_from_the_command_line(filled, capsys, monkeypatch):
     monkeypatch.setenv("REGELRUIMTE_CASEBOOK_RETENTION_MONTHS", "12")
     assert cli("retention", "--dry-run", db=filled) == 0  # everything was stored just now
     assert capsys.readouterr().out.startswith("0 casus(sen) ouder dan 12 maanden")
+    for bad in ("0", "1201", "99999999", "een"):
+        with pytest.raises(SystemExit) as exc:
+            cli("retention", "--months", bad, db=filled)
+        assert exc.value.code == 2
+    assert "geheel aantal maanden van 1 tot 1200" in capsys.readouterr().err
     monkeypatch.setenv("REGELRUIMTE_CASEBOOK_RETENTION_MONTHS", "twaalf")
     assert cli("retention", db=filled) == 2
     assert "geheel aantal maanden" in capsys.readouterr().err
