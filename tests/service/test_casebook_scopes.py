@@ -3,13 +3,15 @@ or deletes the other's cases, each refusal is a Dutch 403 that names the action 
 is in the audit log. Against SQLite and PostgreSQL."""
 import base64
 import datetime as dt
+import sys
 import time
+import types
 
 import pytest
 from starlette.testclient import TestClient
 
 from casebook import audit, retention
-from casebook.access import Access
+from casebook.access import Access, User
 from casebook import store as store_module
 from casebook.evaluation import evaluate
 from casebook.importers import RawRecord, to_prepared
@@ -206,3 +208,13 @@ def test_a_deployment_replaces_the_user_lookup_with_its_proxys_claims(store, reg
         assert c.get(f"{CB}/cases", headers=no_scope).status_code == 401
         # the tokens no longer count: the module decides who is asking
         assert c.get(f"{CB}/cases", headers=as_user(tokens["ana-zaanstad"])).status_code == 401
+
+
+def test_a_replaced_lookup_that_forgets_the_team_does_not_open_the_municipality(store, registry, tokens,
+                                                                                  monkeypatch):
+    sloppy = types.ModuleType("slordige_sso")
+    sloppy.identify = lambda request, store: User("jan", "professional", ("zaanstad",))  # no team
+    monkeypatch.setitem(sys.modules, "slordige_sso", sloppy)
+    monkeypatch.setenv("REGELRUIMTE_IDENTITY_MODULE", "slordige_sso")
+    with client_for(store, registry) as c:
+        assert c.get(f"{CB}/cases").status_code == 401
