@@ -28,11 +28,13 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import pathlib
 import threading
 from typing import Iterator
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from casebook import audit, retention, users
@@ -79,6 +81,13 @@ def get_store() -> Store:
         return _stores[url]
 
 
+def _casebook_exists() -> bool:
+    url = make_url(resolve_url(None))
+    if url.get_backend_name() != "sqlite" or resolve_url(None) in _stores:
+        return True
+    return bool(url.database) and url.database != ":memory:" and pathlib.Path(url.database).exists()
+
+
 def caller(request: Request, store: Store = Depends(get_store)) -> Access:
     """Who asks, and within which scope: everyone and everything while the casebook has no users."""
     if not users.has_users(store.engine):
@@ -100,6 +109,8 @@ def accepts_token(request: Request, token: bytes) -> bool:
     like a user's reach the database; a database that cannot be reached accepts nothing."""
     if not token.startswith(users.TOKEN_PREFIX.encode()):
         return False
+    if get_store not in request.app.dependency_overrides and not _casebook_exists():
+        return False  # no casebook, so no users: a guessed token must not create casebook.sqlite
     try:
         store = request.app.dependency_overrides.get(get_store, get_store)()
         return users.user_by_token(store.engine, token) is not None

@@ -218,3 +218,16 @@ def test_a_replaced_lookup_that_forgets_the_team_does_not_open_the_municipality(
     monkeypatch.setenv("REGELRUIMTE_IDENTITY_MODULE", "slordige_sso")
     with client_for(store, registry) as c:
         assert c.get(f"{CB}/cases").status_code == 401
+
+
+def test_a_guessed_user_token_without_a_casebook_creates_none(tmp_path, monkeypatch):
+    """A service with tokens and no casebook yet: a token shaped like a user's is refused without
+    opening, and so creating, casebook.sqlite in the working directory."""
+    from service.app import create_app
+    from starlette.testclient import TestClient
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REGELRUIMTE_DATABASE_URL", raising=False)
+    with TestClient(create_app(registry=None, tokens=["statisch-token"], cors_origins=())) as c:
+        assert c.get("/v1/rulesets", headers=as_user("rr_geraden")).status_code == 401
+    assert list(tmp_path.iterdir()) == []
