@@ -145,7 +145,9 @@ def test_the_audit_log_never_holds_case_contents(shared):
             except Forbidden:
                 pass
     with shared.engine.connect() as conn:
-        text = json.dumps([list(r) for r in conn.execute(select(AuditRow.__table__))], default=str)
+        # every column but the time, whose digits could contain an amount by chance ("14.110026")
+        columns = [c for c in AuditRow.__table__.columns if c.name != "at"]
+        text = json.dumps([list(r) for r in conn.execute(select(*columns))], default=str)
     assert len(log(shared)) > 20
     for content in (MARKER, "Welding mask", "1100", "wijkteam"):
         assert content not in text
