@@ -143,6 +143,16 @@ def _money(value: Any) -> Any:
     return value
 
 
+def _date(value: Any) -> Any:
+    """A date circumstance written as text ("2025-10-01"), as JSON carries it, read as a date."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 _ZERO = Decimal("0.00")
 _INCOME_SOURCES = ("wages", "self_employment", "bijstand", "other_benefit", "alimony", "other")
 
@@ -222,6 +232,8 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
             continue  # explicitly unknown
         if spec.type == "money":
             value = _money(value)
+        elif spec.type == "date":
+            value = _date(value)
         wrong = _check_value(spec, value)
         if wrong:
             problems.append(Problem(wrong, wrong, field=name))

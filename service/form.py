@@ -145,7 +145,7 @@ def form_to_case(form: Form, circumstances: Mapping[str, str]) -> dict:
         if not values:
             continue
         found[name] = list(values) if kind.startswith("list_") else money(values[0]) if kind == "money" \
-            else boolean(values[0])
+            else date(values[0]) if kind == "date" else integer(values[0]) if kind == "integer" else boolean(values[0])
     if found:
         case["circumstances"] = found
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from pathlib import Path
 
 import jsonschema_rs
 import pytest
@@ -463,3 +464,22 @@ def test_an_unexpected_error_is_a_500_without_its_message(registry, caplog, monk
     assert r.json()["error"] == "internal_error"
     assert "ValueError" in caplog.text and "api.py" in caplog.text
     assert "geheim-kenmerk-7" not in caplog.text and "geheim-kenmerk-7" not in r.text
+
+
+def test_a_wsnp_debtor_facing_recovery_sent_as_json_gets_the_seizure_free_amount(client):
+    """The cross-law case as an API client sends it: dates as text, the new options and circumstances."""
+    from engine.yamlsource import load_file
+    path = Path(__file__).resolve().parents[1] / "cases/legal/beslag/zaanstad-wsnp-terugvordering-gemeente-2026.yaml"
+    case = as_json(load_file(path))
+    props = client.get("/v1/schema/case").json()["properties"]
+    options = {o["const"]: o["title"] for o in props["options"]["items"]["oneOf"]}
+    assert options["seizure_protection"] == "Bescherming tegen beslag (beslagvrije voet)"
+    assert props["circumstances"]["properties"]["overpaid_costs_date"]["anyOf"][0] == {"type": "string", "format": "date"}
+    assert jsonschema_rs.validator_for(client.get("/v1/schema/case").json()).is_valid(case)
+    body = client.post("/v1/decisions", json=case).json()
+    seizure = next(o for o in body["options"] if o["option"] == "seizure_protection")
+    ground = next(g for g in seizure["grounds"] if g["rule"] == "bvv.fw295.2.vtlb")
+    assert ground["amounts"]["maximum"]["value"] == "1331.43"
+    wrong = dict(case, circumstances=dict(case["circumstances"], recovery_decision_date="15-02-2026"))
+    r = client.post("/v1/decisions", json=wrong)
+    assert r.status_code == 422 and "15-02-2026" not in r.text

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from engine.case import parse_case
 from engine.errors import CaseError
+from engine.facts import case_facts
 from service.form import case_to_form, form_field, form_to_case, money
 from service.examples import WELDING_MASK
 from tests.conftest import shared_case
@@ -154,3 +155,20 @@ def test_problems_point_at_the_field_that_was_typed():
     assert form_field("household.children.0", case, values) == "household.children"
     assert form_field("need.amount", case, values) == "need.amount"
     assert form_field(None, case, values) is None
+
+
+def test_recovery_dates_and_housing_costs_typed_the_dutch_way_reach_the_engine(registry):
+    kinds = {"overpaid": "boolean", "overpaid_costs_date": "date", "recovery_decision_date": "date",
+             "housing_costs": "money", "months_before_report": "integer"}
+    case = form_to_case(form(case_id="x", reference_date="2025-02-01", municipality="zaanstad",
+                             options=["waive_recovery"], **{
+                                 "circumstances.overpaid": "true", "circumstances.overpaid_costs_date": "31-1-2023",
+                                 "circumstances.recovery_decision_date": "2025-02-01",
+                                 "circumstances.housing_costs": "€ 1.050,50",
+                                 "circumstances.months_before_report": "3"}), kinds)
+    assert case["circumstances"] == {"overpaid": True, "overpaid_costs_date": "2023-01-31",
+                                     "recovery_decision_date": "2025-02-01", "housing_costs": "1050.50",
+                                     "months_before_report": 3}
+    facts = case_facts(parse_case(case), registry.vocabulary)
+    assert facts["circumstances.overpaid_costs_date"].isoformat() == "2023-01-31"
+    assert facts["circumstances.months_before_report"] == 3
