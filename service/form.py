@@ -165,7 +165,7 @@ def form_to_case(form: Form, circumstances: Mapping[str, str]) -> dict:
     return case
 
 
-def case_to_form(case: Mapping[str, Any]) -> dict[str, list[str]]:
+def case_to_form(case: Mapping[str, Any], circumstances: Mapping[str, str] | None = None) -> dict[str, list[str]]:
     """The form values that describe `case` (what the form cannot hold is left out)."""
     form: dict[str, list[str]] = {}
 
@@ -207,8 +207,8 @@ def case_to_form(case: Mapping[str, Any]) -> dict[str, list[str]]:
     for name, value in (case.get("circumstances") or {}).items():
         if isinstance(value, list):
             form[f"circumstances.{name}"] = [str(v) for v in value]
-        else:
-            put(f"circumstances.{name}", value)
+        else:  # an amount in Dutch notation, as typed (`circumstances` maps each to its fact type)
+            put(f"circumstances.{name}", dutch_money(value) if (circumstances or {}).get(name) == "money" else value)
     for pillar, score in ((case.get("assessment") or {}).get("bridge") or {}).items():
         put(f"assessment.bridge.{pillar}", score)
     for i, item in enumerate((case.get("avoided_costs") or [])[:AVOIDED_ROWS]):

@@ -94,6 +94,10 @@ def circumstance_specs(vocabulary, lang: str) -> list[dict]:
     return out
 
 
+def _kinds(request: Request) -> dict[str, str]:
+    return circumstance_kinds(request.app.state.live.current.vocabulary)
+
+
 def circumstance_kinds(vocabulary) -> dict[str, str]:
     return {n.split(".", 1)[1]: s.type for n, s in vocabulary.facts.items() if n.startswith("circumstances.")}
 
@@ -352,7 +356,7 @@ def _to_decision(request: Request, case: dict) -> RedirectResponse:
 @router.post("/toets", response_class=HTMLResponse)
 async def check_form(request: Request):
     values = await _values(request)
-    kinds = circumstance_kinds(request.app.state.live.current.vocabulary)
+    kinds = _kinds(request)
     case = form_to_case(values, kinds)
     found = form_check.check(values, kinds)
     try:
@@ -375,7 +379,7 @@ async def decision_page(request: Request, key: str):
     try:
         decision, registry = await off_loop(_decide, request, case)
     except (CaseError, NoRulesetInForce) as exc:  # the rule sets changed since: say so, as for a new case
-        return _form_page(request, case_to_form(case), exc.problems, case, status=422, step=2)
+        return _form_page(request, case_to_form(case, _kinds(request)), exc.problems, case, status=422, step=2)
     return _decision_page(request, key, decision, case, registry)
 
 
@@ -384,7 +388,7 @@ async def edit_stored(request: Request, key: str):
     case = _store(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
     if case is None:
         return _gone(request)
-    return _form_page(request, case_to_form(case), step=2)
+    return _form_page(request, case_to_form(case, _kinds(request)), step=2)
 
 
 def _gone(request: Request) -> HTMLResponse:
@@ -443,7 +447,7 @@ async def edit_case(request: Request):
     case = await off_loop(valid, str(form.get("case", "")))
     if case is None:
         return RedirectResponse("/" + ("?lang=en" if lang_of(request) == "en" else ""), status_code=303)
-    return _form_page(request, case_to_form(case))
+    return _form_page(request, case_to_form(case, _kinds(request)))
 
 
 @router.get("/regelsets", response_class=HTMLResponse)

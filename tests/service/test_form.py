@@ -172,3 +172,13 @@ def test_recovery_dates_and_housing_costs_typed_the_dutch_way_reach_the_engine(r
     facts = case_facts(parse_case(case), registry.vocabulary)
     assert facts["circumstances.overpaid_costs_date"].isoformat() == "2023-01-31"
     assert facts["circumstances.months_before_report"] == 3
+
+
+def test_a_money_circumstance_is_shown_back_in_dutch_notation():
+    """A professional who edits a case sees '1.050,50' in the field, as she typed it, not '1050.50'."""
+    case = {"circumstances": {"gifts_this_year": "1050.50", "months_before_report": 3}}
+    form = case_to_form(case, {"gifts_this_year": "money", "months_before_report": "integer"})
+    assert form["circumstances.gifts_this_year"] == ["1.050,50"]
+    assert form["circumstances.months_before_report"] == ["3"]
+    assert form_to_case(form, {"gifts_this_year": "money", "months_before_report": "integer"})["circumstances"] == \
+        {"gifts_this_year": "1050.50", "months_before_report": 3}
