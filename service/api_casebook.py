@@ -12,7 +12,7 @@
     GET    /v1/casebook/tables/{name}.csv|.parquet
     GET    /v1/casebook/page                  the analyst page (filters, tables, charts, downloads)
 
-`page_router` adds GET /casusboek (and /casebook), the short address in the menu, which redirects to the page. The database is
+`page_router` (service.casebook_pages) adds the analysts' pages in the site: /casusboek and the cases behind it. The database is
 $REGELRUIMTE_DATABASE_URL (else casebook.sqlite); override `get_store` / `get_registry` to change.
 Bad input gives 422 with the problems (field, line), a body that is not JSON 415, and nothing is stored.
 """
@@ -24,7 +24,7 @@ import threading
 from typing import Iterator
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
 from casebook.db import resolve_url
 from casebook.evaluation import evaluate, evaluation_label
@@ -47,9 +47,8 @@ from .cli import DEFAULT_RULESETS
 from .examples import WELDING_MASK
 from . import problems
 
-PAGE = "/casusboek"  # the analysts' page in the main menu (page_router redirects it to /v1/casebook/page)
+PAGE = "/casusboek"  # the analysts' page in the main menu (service.casebook_pages)
 router = APIRouter(prefix="/v1/casebook", tags=["casebook"])
-page_router = APIRouter(tags=["casebook"])
 
 MAX_RECORDS = 1000  # per POST; larger sets go through `regelruimte casebook import`
 MAX_LIMIT = 1000
@@ -375,8 +374,5 @@ def page(request: Request, store: Store = Depends(get_store), registry: Registry
     return _html(html)
 
 
-@page_router.get("/casusboek", include_in_schema=False)
-@page_router.get("/casebook", include_in_schema=False)
-def casebook_page(request: Request):
-    query = request.url.query
-    return RedirectResponse("/v1/casebook/page" + (f"?{query}" if query else ""), status_code=307)
+# the analysts' pages in the site (service.casebook_pages), on the same store and rule sets
+from .casebook_pages import router as page_router  # noqa: E402
