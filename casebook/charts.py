@@ -145,8 +145,9 @@ def trend_chart(periods: Sequence[str], series: Sequence[tuple[str, Sequence[int
     every = max(1, len(periods) // 6)  # at most some six period labels, so they never overlap
     for i, p in enumerate(periods):
         if i % every == 0 or i == len(periods) - 1:
-            x, _ = xy(i, 0)
-            body.append(f'<text x="{x:.1f}" y="{height - 12}" text-anchor="middle">{_e(p)}</text>')
+            x, _ = xy(i, 0)  # the outer labels lean inwards, so none sticks out of the chart
+            anchor = "start" if i == 0 and len(periods) > 1 else "end" if i == len(periods) - 1 and i else "middle"
+            body.append(f'<text x="{x:.1f}" y="{height - 12}" text-anchor="{anchor}">{_e(p)}</text>')
     for k, (name, values) in enumerate(series[:4]):
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in enumerate(values)))
         dash = f' stroke-dasharray="{DASHES[k]}"' if DASHES[k] else ""

@@ -113,10 +113,10 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
     trend = {"svg": charts.trend_chart(periods, series, "Blokkades per periode (de vier vaakst blokkerende regels)"),
              "legend": [{"label": name, "colour": charts.PALETTE[i], "dash": charts.DASHES[i]}
                         for i, (name, _) in enumerate(series)],
-             "rows": [{"period": p, "counts": [{"n": per.get((p, rid), 0),
-                                                "href": _period_link(request, p, regel=rid)} for rid in leading]}
-                      for p in periods],
-             "heads": [name for name, _ in series]}
+             # the numbers behind the lines, per rule: each period's count a link to its cases
+             "rows": [{"rule": rule(rid), "counts": [{"period": p, "n": per.get((p, rid), 0),
+                                                      "href": _period_link(request, p, regel=rid)} for p in periods]}
+                      for rid in leading]}
     pairs = [{"a": rule(r["rule_a"]), "law_a": r["law_a"], "b": rule(r["rule_b"]), "law_b": r["law_b"],
               "n": r["cases"], "href": _link(request, regel=[r["rule_a"], r["rule_b"]])}
              for r in t["collision_pairs"].rows[:10]]

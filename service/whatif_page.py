@@ -77,6 +77,7 @@ class Spec:
     municipalities: list[str] = field(default_factory=list)
     casebook_municipality: str | None = None
     files: list[tuple[str, str]] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # each changed parameter in words: "title: 110% → 120%"
 
 
 def first(values: dict[str, list[str]], key: str) -> str:
@@ -165,7 +166,8 @@ def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, st
     if version is None:
         raise RegelruimteError(problems)
     spec = Spec(ruleset, day, first(values, "change") or "parameters")
-    units = {p["name"]: p["unit"] for p in parameters(registry, ruleset, day)}
+    listed = {p["name"]: p for p in parameters(registry, ruleset, day)}
+    units = {name: p["unit"] for name, p in listed.items()}
     if spec.mode == "parameters":
         for name, unit in units.items():
             text = first(values, f"param.{name}")
@@ -173,6 +175,10 @@ def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, st
                 value = attempt(read_value, text, unit, f"param.{name}")
                 if value is not None:
                     spec.values[name] = value
+                    p = listed[name]
+                    new = ("ja" if value else "nee") if isinstance(value, bool) else \
+                        diff_render.value_text(value, version.parameters[name].unit, "nl")
+                    spec.words.append(f"{p['title']}: {p['current']} → {new}")
         if not spec.values and not first(values, "sweep.parameter") and not problems:
             problems.append(Problem("vul bij ten minste één parameter een nieuwe waarde in, of kies een sweep",
                                     "give at least one parameter a new value, or choose a sweep", field="change"))
@@ -251,7 +257,7 @@ def _overlay_of(spec: Spec):
         return f"{spec.ruleset}@{spec.other_day.isoformat()}"
     if not spec.values:
         return None
-    title = "Wijziging van " + ", ".join(spec.values)
+    title = "; ".join(spec.words)
     return parse_overlay({"overlay": {"title": title, "ruleset": spec.ruleset, "from": spec.day.isoformat()},
                           "parameters": {k: {"value": v if isinstance(v, bool) else str(v)}
                                          for k, v in spec.values.items()}}, "formulier")
