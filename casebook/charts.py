@@ -142,9 +142,9 @@ def trend_chart(periods: Sequence[str], series: Sequence[tuple[str, Sequence[int
     body = [f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - right}" y2="{top_pad + plot_h}" stroke="#555"/>',
             f'<text x="{left - 6}" y="{top_pad + 4}" text-anchor="end">{top}</text>',
             f'<text x="{left - 6}" y="{top_pad + plot_h + 4}" text-anchor="end">0</text>']
-    every = max(1, len(periods) // 6)  # at most some six period labels, so they never overlap
+    every = max(1, -(-len(periods) // 6))  # at most six period labels, so they never overlap
     for i, p in enumerate(periods):
-        if i % every == 0 or i == len(periods) - 1:
+        if i % every == 0:
             x, _ = xy(i, 0)  # the outer labels lean inwards, so none sticks out of the chart
             anchor = "start" if i == 0 and len(periods) > 1 else "end" if i == len(periods) - 1 and i else "middle"
             body.append(f'<text x="{x:.1f}" y="{height - 12}" text-anchor="{anchor}">{_e(p)}</text>')

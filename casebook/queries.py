@@ -164,16 +164,19 @@ def case_documents(conn: Connection, scope: Select, limit: int = 10_000) -> list
 
 
 def cases_behind(conn: Connection, scope: Select, *, blocks: tuple[str, ...] = (), route: str | None = None,
-                 fact: str | None = None, collision: bool = False, discretionary_only: bool = False,
+                 lift: tuple[str, str] | None = None, fact: str | None = None, collision: bool = False, discretionary_only: bool = False,
                  limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:
     """The decisions in scope behind one count of the report: where every rule of `blocks` holds as a block,
-    `route` is available, `fact` is missing, blocks of two or more laws hold (`collision`), or only
+    `route` is available, route `lift[1]` is available to lift block `lift[0]`, `fact` is missing, blocks of two or more laws hold (`collision`), or only
     discretionary routes help. Returns the total and one page of rows, newest reference date first."""
     ids = select(D.c.id).where(D.c.id.in_(scope))
     for rule in blocks:
         ids = ids.where(D.c.id.in_(select(B.c.decision_id).where(B.c.rule == rule, B.c.holds.is_(True))))
     if route:
         ids = ids.where(D.c.id.in_(select(R.c.decision_id).where(R.c.route == route, R.c.status == "available")))
+    if lift:
+        ids = ids.where(D.c.id.in_(select(L.c.decision_id).where(L.c.block == lift[0], L.c.route == lift[1],
+                                                                 L.c.status == "available")))
     if fact:
         ids = ids.where(D.c.id.in_(select(M.c.decision_id).where(M.c.fact == fact)))
     if collision:

@@ -130,7 +130,7 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
         if b["rule"] in lifts and len(routes_per_block) < 10:
             rows = sorted(lifts[b["rule"]], key=lambda r: (-r["available"], r["route"]))
             routes_per_block.append({"block": b["title"] or rule(b["rule"]), "routes": _bars(
-                rows, lambda r: rule(r["route"]), "available", lambda r, b=b: _link(request, regel=b["rule"],
+                rows, lambda r: rule(r["route"]), "available", lambda r, b=b: _link(request, blokkade=b["rule"],
                                                                                     route=r["route"]))})
     facts = [r for r in t["missing_facts"].rows if r["kind"] == "feit"][:10]
     figures = [r for r in t["missing_facts"].rows if r["kind"] != "feit"][:10]
@@ -209,6 +209,8 @@ def _what(request: Request, n: dict) -> list[str]:
     out = []
     for rid in p.getlist("regel"):
         out.append(f"blokkade: {n['rules'].get(rid, 'onbekende regel')}")
+    if p.get("blokkade"):
+        out.append(f"blokkade die een route kan opheffen: {n['rules'].get(p['blokkade'], 'onbekende regel')}")
     if p.get("route"):
         out.append(f"route mogelijk: {n['rules'].get(p['route'], 'onbekende route')}")
     if p.get("feit"):
@@ -238,7 +240,9 @@ async def cases_page(request: Request, store: Store = Depends(get_store), regist
         filters = filters_of(request)
         with store.engine.connect() as conn:
             return queries.cases_behind(conn, store.scope(filters), blocks=tuple(p.getlist("regel")[:2]),
-                                        route=p.get("route") or None, fact=p.get("feit") or None,
+                                        route=None if p.get("blokkade") else p.get("route") or None,
+                                        lift=(p["blokkade"], p.get("route") or "") if p.get("blokkade") else None,
+                                        fact=p.get("feit") or None,
                                         collision=bool(p.get("botsing")),
                                         discretionary_only=bool(p.get("alleen_discretionair")),
                                         limit=PAGE_ROWS, offset=(page - 1) * PAGE_ROWS)
