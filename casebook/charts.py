@@ -125,13 +125,13 @@ DASHES = ("", "6 3", "2 3", "8 3 2 3")
 
 
 def trend_chart(periods: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], title: str,
-                width: int = 640, height: int = 240) -> str:
+                width: int = 480, height: int = 220) -> str:
     """Lines over time, one per series (at most four: colour and dash pattern both tell them apart).
     Sized by its viewBox, so it scales to the width of the page; the legend and the numbers are in the
     page's own HTML next to it."""
     if not periods or not series:
         return _empty(title, width)
-    left, right, top_pad, bottom = 40, 12, 12, 34
+    left, right, top_pad, bottom = 40, 12, 14, 34
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     top = max((v for _, values in series for v in values), default=0) or 1
     step = plot_w / max(1, len(periods) - 1)
@@ -156,4 +156,6 @@ def trend_chart(periods: Sequence[str], series: Sequence[tuple[str, Sequence[int
             x, y = xy(i, v)
             body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{PALETTE[k]}">'
                         f'<title>{_e(name)}, {_e(periods[i])}: {v}</title></circle>')
-    return _svg(width, height, title, body).replace(f'width="{width}" height="{height}" ', "", 1)
+    # no fixed size, and a larger font: scaled to a phone's width the labels stay readable
+    return _svg(width, height, title, body).replace(f'width="{width}" height="{height}" ', "", 1) \
+        .replace('font-size="12"', 'font-size="14"', 1)

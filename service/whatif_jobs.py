@@ -9,6 +9,7 @@ size bounds (service.offload.Budget, docs/decisions/0010-input-limits.md); see A
 """
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -19,7 +20,10 @@ from typing import Any, Callable
 
 from engine.errors import Problem, RegelruimteError
 
+from .guard import where
 from .offload import Budget, Stopped
+
+error_log = logging.getLogger("regelruimte.errors")
 
 MAX_WAITING = 3  # waiting or running at once: a fourth policy officer is asked to try again shortly
 MAX_KEPT = 20  # finished jobs kept (the oldest goes first)
@@ -37,7 +41,7 @@ class Job:
     title: str
     started: float = field(default_factory=time.monotonic)
     state: str = "waiting"  # waiting | running | done | failed
-    step: str = ""
+    step: str = "beginnen"
     done_steps: int = 0
     total_steps: int = 1
     result: Any = None
@@ -98,7 +102,8 @@ class Jobs:
                 f"de berekening duurde langer dan {self.seconds:.0f} seconden en is gestopt; neem minder huishoudens "
                 "of punten, of gebruik regelruimte whatif",
                 f"the computation took longer than {self.seconds:.0f} seconds and was stopped")], "failed"
-        except Exception:  # noqa: BLE001 - a fault in a run is reported on its page, never as a traceback
+        except Exception as exc:  # noqa: BLE001 - a fault in a run is reported on its page, never as a traceback
+            error_log.error("onverwachte fout in een wat-als-berekening: %s", where(exc))  # where, not what
             job.problems, job.state = [Problem("de berekening is misgegaan door een fout in de service",
                                                "the computation failed because of a fault in the service")], "failed"
         finally:

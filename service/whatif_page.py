@@ -393,6 +393,14 @@ async def form_page(request: Request):
     return _page(request, "whatif_form.html", context, 422 if context["summary"] else 200)
 
 
+def describe(spec: Spec) -> str:
+    """What is being computed, in one line for the progress page."""
+    what = {"parameters": "; ".join(spec.words) or "sweep",
+            "version": f"tegenover de versie van {spec.other_day:%d-%m-%Y}" if spec.other_day else "",
+            "overlay": spec.overlay_name}[spec.mode]
+    return f"{spec.ruleset} op {spec.day:%d-%m-%Y}: {what}"
+
+
 def _store_cases(request: Request, municipality: str | None):
     """The latest version of every case in the casebook (in scope), as the what-if reads cases."""
     def read() -> list[dict]:
@@ -442,9 +450,8 @@ async def start(request: Request):
         return _page(request, "whatif_form.html", _form_context(request, values, exc.problems), 422)
     root = _root(request)
     store_cases = _store_cases(request, spec.casebook_municipality)
-    title = f"{spec.ruleset}@{spec.day.isoformat()}"
     try:
-        job = jobs(request).start(title, lambda job, budget: run_spec(spec, root, job, budget, store_cases))
+        job = jobs(request).start(describe(spec), lambda job, budget: run_spec(spec, root, job, budget, store_cases))
     except Busy:
         return _page(request, "whatif_form.html", _form_context(request, values, [Problem(
             "er lopen al te veel berekeningen; probeer het over een paar minuten opnieuw",
