@@ -100,6 +100,9 @@ _NUMBER = re.compile(r"-?\d{1,12}(?:[.,]\d{1,6})?")
 def read_value(text: str, unit: str, name: str) -> Decimal | bool:
     """A new parameter value as a policy officer types it: € 1.419,46, 120 (%) for a factor, ja/nee."""
     t = text.strip().lower()
+    if looks_like_bsn(t):  # never used, never shown again
+        raise RegelruimteError([Problem("dit lijkt op een BSN; vul een waarde in, geen persoonsnummer",
+                                        "this looks like a BSN", field=name)])
     if unit == "bool" or t in ("ja", "nee"):
         if t in ("ja", "nee"):
             return t == "ja"
