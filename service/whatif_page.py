@@ -458,7 +458,7 @@ async def start(request: Request):
     except Busy:
         return _page(request, "whatif_form.html", _form_context(request, values, [Problem(
             "er lopen al te veel berekeningen; probeer het over een paar minuten opnieuw",
-            "too many computations are running; try again in a few minutes", field="cases")]), 503)
+            "too many computations are running; try again in a few minutes", field="cases")]), 429)
     lang = "?lang=en" if request.query_params.get("lang") == "en" else ""
     return RedirectResponse(f"/wat-als/taak/{job.id}{lang}", status_code=303)
 
