@@ -134,3 +134,22 @@ def test_a_professional_saves_a_checked_case_to_the_casebook(page, width):
     assert "wijkteam-oost" in page.locator("dl.facts").inner_text()
     page.goto("/casusboek")
     assert "systeemprobleem: voorschot komt te laat" in page.locator("ul.signals").inner_text()
+
+
+def test_a_refused_run_says_why_and_the_progress_page_is_accessible(page, width):
+    page.goto("/wat-als?ruleset=zaanstad&date=15-9-2025")
+    page.locator("#f-param-percentage-inkomensgrens").fill("120")
+    page.get_by_label("Aantal huishoudens (populatie)").fill("200000")
+    page.get_by_text("Sweep: één parameter over een reeks waarden (niet verplicht)").click()
+    page.get_by_label("Parameter", exact=True).select_option("percentage_inkomensgrens")
+    page.get_by_label("Van", exact=True).fill("100")
+    page.get_by_label("Tot en met", exact=True).fill("200")
+    page.get_by_label("Stap", exact=True).fill("10")
+    page.get_by_role("button", name="Reken uit").click()
+    progress = page.get_by_role("heading", name="De berekening loopt")
+    if progress.is_visible():  # usually seen: generating 200,000 households takes a moment
+        assert violations(page) == []
+        shot(page, f"wat-als-voortgang-{width}")
+    page.get_by_role("heading", name="De berekening is niet gelukt").wait_for(timeout=60_000)
+    assert "te veel werk" in page.locator("#fouten").inner_text()
+    assert violations(page) == []
