@@ -35,6 +35,7 @@ from .whatif_jobs import ID_PATTERN, Busy, Job, Jobs
 router = APIRouter(include_in_schema=False)
 MAX_FILES = 50  # uploaded case files per run (together within the page's 1 MB, service.guard.SINGLE_LIMIT)
 REFRESH_SECONDS = 2
+MAX_CASES_FROM_CASEBOOK = 10_000  # as the API's MAX_CASES
 _jobs = Jobs()
 
 FIELDS = {"ruleset": "Regelset", "date": "Datum", "change": "Wat verandert", "overlay": "Overlaybestand",
@@ -410,14 +411,16 @@ def _store_cases(request: Request, municipality: str | None):
         from casebook.queries import case_documents
         from casebook.store import Filters
         from .api_casebook import get_store
-        store = get_store()
+        store = request.app.dependency_overrides.get(get_store, get_store)()  # the store the casebook pages use
         with store.engine.connect() as conn:
-            return case_documents(conn, store.scope(Filters(municipalities=(municipality,) if municipality else ())),
-                                  limit=MAX_CASES_FROM_CASEBOOK)
+            documents = case_documents(conn, store.scope(Filters(municipalities=(municipality,) if municipality
+                                                                 else ())), limit=MAX_CASES_FROM_CASEBOOK + 1)
+        if len(documents) > MAX_CASES_FROM_CASEBOOK:  # never a silent sample
+            raise RegelruimteError([Problem(
+                f"meer dan {MAX_CASES_FROM_CASEBOOK:,} casussen in het casusboek; kies één gemeente of gebruik "
+                "regelruimte whatif --casebook".replace(",", "."), "too many cases in the casebook", field="casebook")])
+        return documents
     return read
-
-
-MAX_CASES_FROM_CASEBOOK = 10_000  # as the API's MAX_CASES
 
 
 @router.post("/wat-als", response_class=HTMLResponse)

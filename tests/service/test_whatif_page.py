@@ -233,3 +233,23 @@ def test_an_ambiguous_amount_is_asked_back():
     with pytest.raises(RegelruimteError) as exc:
         read_value("1,100", "EUR", "param.x")
     assert "1.100,00" in exc.value.problems[0].message and exc.value.problems[0].field == "param.x"
+
+
+def test_the_cases_of_the_casebook(registry, tmp_path):
+    from casebook.evaluation import evaluation_label
+    from casebook.importers import RawRecord, import_records
+    from casebook.store import Store
+    from service import api_casebook
+    store = Store.open(f"sqlite:///{tmp_path / 'casebook.sqlite'}")
+    from engine.yamlsource import load_file
+    records = [RawRecord(name, None, load_file(EXAMPLES / name))
+               for name in ("zaanstad-lasmasker.yaml", "zaanstad-onvolledig.yaml", "utrecht-jongere-zoektermijn.yaml")]
+    import_records(store, registry, iter(records), evaluation_label(registry, "rulesets"), kind="test", source="test")
+    app = create_app(registry=registry, tokens=(), cors_origins=())
+    app.state.whatif_jobs = Jobs()
+    app.dependency_overrides[api_casebook.get_store] = lambda: store
+    with TestClient(app) as client:
+        answer = client.post("/wat-als", data={**BASE, "source": "casebook", "casebook.municipality": "zaanstad",
+                                               "param.percentage_inkomensgrens": "120"}, follow_redirects=False)
+        assert "2 casussen uit het casusboek" in words(finished(client, answer.headers["location"]))
+    store.close()
