@@ -152,7 +152,7 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
                        "to": f.date_to.isoformat() if f.date_to else "", "evaluation": f.evaluation or "",
                        "period": report.period},
             "periods": [("month", "maand"), ("quarter", "kwartaal"), ("year", "jaar")],
-            "scope": _scope(report, place), "downloads": _downloads(request), "kassabon": report.kassabon}
+            "scope": _scope(report, place), "tables": _tables(request)}
 
 
 def _period_link(request: Request, period: str, **extra) -> str:
@@ -173,9 +173,10 @@ def _scope(report, place) -> str:
     return ", ".join(parts)
 
 
-def _downloads(request: Request) -> str:
+def _tables(request: Request) -> str:
+    """Every table of the report with its CSV and Parquet downloads, for this selection."""
     query = request.url.query
-    return "/v1/casebook/report.html" + (f"?{query}" if query else "")
+    return "/v1/casebook/page" + (f"?{query}" if query else "")
 
 
 def _checked(request: Request, fn):

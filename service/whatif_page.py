@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,8 @@ _jobs = Jobs()
 FIELDS = {"ruleset": "Regelset", "date": "Datum", "change": "Wat verandert", "overlay": "Overlaybestand",
           "other_date": "Datum van de andere versie", "sweep": "Sweep", "cases": "Casussen",
           "population.n": "Aantal huishoudens", "population.seed": "Seed", "population.municipalities": "Gemeenten",
-          "files": "Casusbestanden", "casebook": "Casusboek"}
+          "files": "Casusbestanden", "casebook": "Casusboek", "casebook.from": "Casusboek: peildatum vanaf",
+          "casebook.to": "Casusboek: peildatum tot en met"}
 
 
 def jobs(request: Request) -> Jobs:
@@ -77,6 +78,8 @@ class Spec:
     seed: int = 1
     municipalities: list[str] = field(default_factory=list)
     casebook_municipality: str | None = None
+    casebook_from: dt.date | None = None
+    casebook_to: dt.date | None = None
     files: list[tuple[str, str]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # each changed parameter in words: "title: 110% → 120%"
 
@@ -230,6 +233,9 @@ def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, st
         if m and m not in registry.municipalities:
             problems.append(Problem("kies een gemeente uit de lijst", "choose a municipality", field="casebook"))
         spec.casebook_municipality = m or None
+        for key in ("from", "to"):
+            if first(values, f"casebook.{key}"):
+                setattr(spec, f"casebook_{key}", attempt(read_day, first(values, f"casebook.{key}"), f"casebook.{key}"))
     elif spec.source == "files":
         if not files:
             problems.append(Problem("kies een of meer casusbestanden (YAML of JSON)", "choose case files",
@@ -405,16 +411,17 @@ def describe(spec: Spec) -> str:
     return f"{spec.ruleset} op {spec.day:%d-%m-%Y}: {what}"
 
 
-def _store_cases(request: Request, municipality: str | None):
-    """The latest version of every case in the casebook (in scope), as the what-if reads cases."""
+def _store_cases(request: Request, spec: Spec):
+    """The latest version of every case in the casebook that the form chose, as the what-if reads cases."""
     def read() -> list[dict]:
-        from casebook.queries import case_documents
+        from casebook.queries import case_documents  # the casebook is optional: only read when asked for
         from casebook.store import Filters
         from .api_casebook import get_store
+        filters = Filters(municipalities=(spec.casebook_municipality,) if spec.casebook_municipality else (),
+                          date_from=spec.casebook_from, date_to=spec.casebook_to)
         store = request.app.dependency_overrides.get(get_store, get_store)()  # the store the casebook pages use
         with store.engine.connect() as conn:
-            documents = case_documents(conn, store.scope(Filters(municipalities=(municipality,) if municipality
-                                                                 else ())), limit=MAX_CASES_FROM_CASEBOOK + 1)
+            documents = case_documents(conn, store.scope(filters), limit=MAX_CASES_FROM_CASEBOOK + 1)
         if len(documents) > MAX_CASES_FROM_CASEBOOK:  # never a silent sample
             raise RegelruimteError([Problem(
                 f"meer dan {MAX_CASES_FROM_CASEBOOK:,} casussen in het casusboek; kies één gemeente of gebruik "
@@ -455,7 +462,7 @@ async def start(request: Request):
     except RegelruimteError as exc:
         return _page(request, "whatif_form.html", _form_context(request, values, exc.problems), 422)
     root = _root(request)
-    store_cases = _store_cases(request, spec.casebook_municipality)
+    store_cases = _store_cases(request, spec)
     try:
         job = jobs(request).start(describe(spec), lambda job, budget: run_spec(spec, root, job, budget, store_cases))
     except Busy:

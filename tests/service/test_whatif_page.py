@@ -252,4 +252,8 @@ def test_the_cases_of_the_casebook(registry, tmp_path):
         answer = client.post("/wat-als", data={**BASE, "source": "casebook", "casebook.municipality": "zaanstad",
                                                "param.percentage_inkomensgrens": "120"}, follow_redirects=False)
         assert "2 casussen uit het casusboek" in words(finished(client, answer.headers["location"]))
+        # the casebook's filters: a period before any of these cases leaves nothing to compare
+        answer = client.post("/wat-als", data={**BASE, "source": "casebook", "casebook.to": "1-1-2020",
+                                               "param.percentage_inkomensgrens": "120"}, follow_redirects=False)
+        assert "geen casussen in deze selectie" in words(finished(client, answer.headers["location"]))
     store.close()
