@@ -32,30 +32,37 @@ from explain.phrases import PHRASES
 from .api import ApiError, rulesets_root
 from .api_casebook import filters_of, get_registry, get_store
 from .offload import off_loop
+from .policy_text import words
 
 router = APIRouter(include_in_schema=False)
 PAGE_ROWS = 50
-OUTCOMES = {"allowed": "toegestaan", "route_available": "route mogelijk", "needs_information": "informatie nodig",
-            "blocked": "geen enkele route"}
 SIGNAL_MAX = 4000
+
+
+def _lang(request: Request) -> str:
+    return "en" if request.query_params.get("lang") == "en" else "nl"
 
 
 def _page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
     from .web import _page as site_page
-    return site_page(request, name, {"active": "nav_casebook", **context}, status)
+    return site_page(request, name, {"active": "nav_casebook", "pw": words(_lang(request)), **context}, status)
 
 
-def names(registry) -> dict[str, dict[str, str]]:
+def _title(item, lang: str) -> str:
+    return (item.title_en if lang == "en" else None) or item.title
+
+
+def names(registry, lang: str = "nl") -> dict[str, dict[str, str]]:
     """Titles for what the casebook stores by id: rules and routes, facts and open figures, municipalities."""
     rules: dict[str, str] = {}
     for rs in registry.rulesets.values():
         for v in rs.versions:  # the latest version's words win
-            rules.update({r.rule.id: r.rule.title for r in v.rules.values()})
-            rules.update({r.route.id: r.route.title for r in v.routes.values()})
-    facts = dict(fact_labels(registry, "nl"))
+            rules.update({r.rule.id: _title(r.rule, lang) for r in v.rules.values()})
+            rules.update({r.route.id: _title(r.route, lang) for r in v.routes.values()})
+    facts = dict(fact_labels(registry, lang))
     for rs in registry.rulesets.values():
         for v in rs.versions:
-            facts.update({f"{v.id}.{k}": p.title for k, p in v.parameters.items()})
+            facts.update({f"{v.id}.{k}": _title(p, lang) for k, p in v.parameters.items()})
     places = {slug: rs.meta.municipality_name or slug for slug, rs in registry.municipalities.items()}
     return {"rules": rules, "facts": facts, "places": places}
 
@@ -78,7 +85,7 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date] | None:
 def _link(request: Request, **extra) -> str:
     """The address of the cases behind a count: this page's filters plus what the count is about."""
     keep = [(k, v) for k, v in request.query_params.multi_items()
-            if k in ("municipality", "from", "to", "evaluation", "team", "tag", "outcome") and v and k not in extra]
+            if k in ("municipality", "from", "to", "evaluation", "team", "tag", "outcome", "lang") and v and k not in extra]
     added = [(k, x) for k, v in extra.items() if v not in (None, "") for x in (v if isinstance(v, list) else [v])]
     return "/casusboek/casussen?" + urlencode(keep + added)
 
@@ -90,18 +97,20 @@ def _bars(rows: list[dict], label, count: str, link) -> list[dict]:
 
 def overview(request: Request, report, registry, municipalities: list[str], evaluations: list[str]) -> dict:
     """Everything the overview page shows, in words, each count with the address of its cases."""
-    n = names(registry)
+    lang = _lang(request)
+    pw = words(lang)
+    n = names(registry, lang)
     rule = lambda rid: n["rules"].get(rid, rid)  # noqa: E731
     place = lambda slug: n["places"].get(slug, slug)  # noqa: E731
     t, o = report.tables, report.overview
-    tiles = [("casussen", o["cases"], _link(request)),
-             ("toegestaan", o["allowed"], _link(request, outcome="allowed")),
-             ("route mogelijk", o["route_available"], _link(request, outcome="route_available")),
-             ("informatie nodig", o["needs_information"], _link(request, outcome="needs_information")),
-             ("zonder enige route", o["blocked"], _link(request, outcome="blocked")),
-             ("alleen routes waarover iemand beslist", o["discretionary_only"], _link(request, alleen_discretionair="1")),
-             ("casussen waarin wetten botsen", o["collision_cases"], _link(request, botsing="1"))]
-    blocks = _bars(t["blocks"].rows[:15], lambda r: f"{r['title'] or rule(r['rule'])}", "cases",
+    tile = pw["tiles"]
+    tiles = [(tile["cases"], o["cases"], _link(request)),
+             *((tile[k], o[k], _link(request, outcome=k)) for k in ("allowed", "route_available", "needs_information",
+                                                                     "blocked")),
+             (tile["discretionary_only"], o["discretionary_only"], _link(request, alleen_discretionair="1")),
+             (tile["collisions"], o["collision_cases"], _link(request, botsing="1"))]
+    blocks = _bars(t["blocks"].rows[:15], lambda r: rule(r["rule"]) if lang == "en" else r["title"] or rule(r["rule"]),
+                   "cases",
                    lambda r: _link(request, regel=r["rule"]))
     for b, r in zip(blocks, t["blocks"].rows):
         b["source"] = " ".join(x for x in (r.get("law"), r.get("article")) if x)
@@ -110,7 +119,7 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
     leading = [r["rule"] for r in t["blocks"].rows[:4]]
     per = {(r["period"], r["rule"]): r["cases"] for r in t["blocks_by_period"].rows}
     series = [(rule(rid), [per.get((p, rid), 0) for p in periods]) for rid in leading]
-    trend = {"svg": charts.trend_chart(periods, series, "Blokkades per periode (de vier vaakst blokkerende regels)"),
+    trend = {"svg": charts.trend_chart(periods, series, pw["trend_chart"]),
              "legend": [{"label": name, "colour": charts.PALETTE[i], "dash": charts.DASHES[i]}
                         for i, (name, _) in enumerate(series)],
              # the numbers behind the lines, per rule: each period's count a link to its cases
@@ -129,7 +138,7 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
     for b in t["blocks"].rows:
         if b["rule"] in lifts and len(routes_per_block) < 10:
             rows = sorted(lifts[b["rule"]], key=lambda r: (-r["available"], r["route"]))
-            routes_per_block.append({"block": b["title"] or rule(b["rule"]), "routes": _bars(
+            routes_per_block.append({"block": rule(b["rule"]), "routes": _bars(
                 rows, lambda r: rule(r["route"]), "available", lambda r, b=b: _link(request, blokkade=b["rule"],
                                                                                     route=r["route"]))})
     facts = [r for r in t["missing_facts"].rows if r["kind"] == "feit"][:10]
@@ -141,7 +150,7 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
     places = [{**r, "name": place(r["municipality"]), "href": _link(request, municipality=r["municipality"]),
                "blocked_href": _link(request, municipality=r["municipality"], outcome="blocked")}
               for r in t["municipalities"].rows]
-    signals = [{**r, "place": place(r["municipality"]), "status": OUTCOMES.get(r["outcome"], r["outcome"]),
+    signals = [{**r, "place": place(r["municipality"]), "status": pw["outcomes"].get(r["outcome"], r["outcome"]),
                 "href": f"/casusboek/casus/{r['case_id']}"} for r in t["signals"].rows[:PAGE_ROWS]]
     f = report.filters
     return {"tiles": tiles, "blocks": blocks, "trend": trend, "pairs": pairs, "routes_per_block": routes_per_block,
@@ -151,8 +160,8 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
                        "from": f.date_from.isoformat() if f.date_from else "",
                        "to": f.date_to.isoformat() if f.date_to else "", "evaluation": f.evaluation or "",
                        "period": report.period},
-            "periods": [("month", "maand"), ("quarter", "kwartaal"), ("year", "jaar")],
-            "scope": _scope(report, place), "tables": _tables(request)}
+            "periods": list(pw["periods"].items()),
+            "scope": _scope(report, place, pw), "tables": _tables(request)}
 
 
 def _period_link(request: Request, period: str, **extra) -> str:
@@ -162,14 +171,14 @@ def _period_link(request: Request, period: str, **extra) -> str:
     return _link(request, **{"from": bounds[0].isoformat(), "to": bounds[1].isoformat()}, **extra)
 
 
-def _scope(report, place) -> str:
+def _scope(report, place, pw: dict) -> str:
     f = report.filters
-    parts = [", ".join(place(m) for m in f.municipalities) if f.municipalities else "Alle gemeenten"]
+    parts = [", ".join(place(m) for m in f.municipalities) if f.municipalities else pw["all_places_scope"]]
     if f.date_from:
-        parts.append(f"peildatum vanaf {f.date_from:%d-%m-%Y}")
+        parts.append(pw["scope_from"].format(day=f"{f.date_from:%d-%m-%Y}"))
     if f.date_to:
-        parts.append(f"peildatum tot en met {f.date_to:%d-%m-%Y}")
-    parts.append(f"{report.overview['cases']} casussen")
+        parts.append(pw["scope_to"].format(day=f"{f.date_to:%d-%m-%Y}"))
+    parts.append(pw["n_cases"].format(n=report.overview["cases"]))
     return ", ".join(parts)
 
 
@@ -194,7 +203,7 @@ async def casebook_page(request: Request, store: Store = Depends(get_store), reg
         if period not in PERIODS:
             raise ApiError("invalid_request", [Problem("kies maand, kwartaal of jaar", "choose a period",
                                                        field="period")])
-        report = build_report(store, filters_of(request), fact_labels(registry, "nl"), period=period)
+        report = build_report(store, filters_of(request), fact_labels(registry, _lang(request)), period=period)
         s = store.stats()
         return overview(request, report, registry, [m["municipality"] for m in s["municipalities"]],
                         [e["evaluation"] for e in s["evaluations"]])
@@ -204,28 +213,21 @@ async def casebook_page(request: Request, store: Store = Depends(get_store), reg
     return _page(request, "casebook_overview.html", result)
 
 
-def _what(request: Request, n: dict) -> list[str]:
-    """The selection behind the list, in words."""
-    p = request.query_params
-    out = []
-    for rid in p.getlist("regel"):
-        out.append(f"blokkade: {n['rules'].get(rid, 'onbekende regel')}")
-    if p.get("blokkade"):
-        out.append(f"blokkade die een route kan opheffen: {n['rules'].get(p['blokkade'], 'onbekende regel')}")
-    if p.get("route"):
-        out.append(f"route mogelijk: {n['rules'].get(p['route'], 'onbekende route')}")
-    if p.get("feit"):
-        out.append(f"ontbreekt: {n['facts'].get(p['feit'], 'onbekend feit')}")
-    if p.get("outcome"):
-        out.append(f"uitkomst: {OUTCOMES.get(p['outcome'], '')}")
+def _what(request: Request, n: dict, pw: dict) -> list[str]:
+    """The selection behind the list, in words (an id that is not known is not repeated)."""
+    p, w = request.query_params, pw["what"]
+    out = [w["block"].format(x=n["rules"].get(rid, w["unknown"])) for rid in p.getlist("regel")]
+    for key, kind, known in (("blokkade", "lift", n["rules"]), ("route", "route", n["rules"]), ("feit", "fact", n["facts"]),
+                             ("outcome", "outcome", pw["outcomes"])):
+        if p.get(key):
+            out.append(w[kind].format(x=known.get(p[key], w["unknown"])))
     if p.get("botsing"):
-        out.append("wetten botsen")
+        out.append(w["collision"])
     if p.get("alleen_discretionair"):
-        out.append("alleen routes waarover iemand beslist")
-    for m in p.getlist("municipality"):
-        out.append(n["places"].get(m, m))
+        out.append(w["discretionary"])
+    out += [n["places"].get(m, w["unknown"]) for m in p.getlist("municipality")]
     if p.get("from") or p.get("to"):
-        out.append(f"peildatum {p.get('from') or '…'} tot en met {p.get('to') or '…'}")
+        out.append(w["dates"].format(start=p.get("from") or "…", end=p.get("to") or "…"))
     return out
 
 
@@ -251,38 +253,39 @@ async def cases_page(request: Request, store: Store = Depends(get_store), regist
     if isinstance(result, HTMLResponse):
         return result
     total, rows = result
-    n = names(registry)
+    lang = _lang(request)
+    pw, n = words(lang), names(registry, lang)
     rows = [{**r, "place": n["places"].get(r["municipality"], r["municipality"]),
-             "status": OUTCOMES.get(r["outcome"], r["outcome"]), "href": f"/casusboek/casus/{r['case_id']}"}
+             "status": pw["outcomes"].get(r["outcome"], r["outcome"]), "href": f"/casusboek/casus/{r['case_id']}"}
             for r in rows]
     query = [(k, v) for k, v in p.multi_items() if k != "pagina"]
     more = f"/casusboek/casussen?{urlencode(query + [('pagina', page + 1)])}" if page * PAGE_ROWS < total else None
     back = f"/casusboek/casussen?{urlencode(query + [('pagina', page - 1)])}" if page > 1 else None
-    return _page(request, "casebook_cases.html", {"total": total, "rows": rows, "what": _what(request, n),
+    return _page(request, "casebook_cases.html", {"total": total, "rows": rows, "what": _what(request, n, pw),
                                                   "more": more, "back": back, "page": page})
 
 
-def case_view(found: dict, registry) -> dict:
+def case_view(found: dict, registry, lang: str = "nl") -> dict:
     """A stored case for the page: its latest version, the current decision in words, the onderbouwing."""
     version = next((v for v in found["versions"] if v["latest"]), found["versions"][-1])
     current = next((d for d in version["decisions"] if d["current"]), version["decisions"][-1] if version["decisions"]
                    else None)
-    n = names(registry)
+    n = names(registry, lang)
     decision = current["decision"] if current else None
-    statuses = PHRASES["nl"]["status"]
+    statuses = PHRASES[lang]["status"]
     options = []
     text = ""
     if decision is not None:
         for o in decision["options"]:
-            options.append({"title": o.get("title") or o["option"], "status": statuses.get(o["status"], o["status"]),
+            options.append({"title": registry.vocabulary.option_title(o["option"], lang), "status": statuses.get(o["status"], o["status"]),
                             "code": o["status"],
-                            "blocks": [b.get("title") or n["rules"].get(b["rule"], b["rule"])
+                            "blocks": [n["rules"].get(b["rule"]) or b.get("title") or b["rule"]
                                        for b in o.get("blocked_by", ())]})
-        text = onderbouwing.render(decision, "nl", n["facts"])
+        text = onderbouwing.render(decision, lang, n["facts"])
     return {"case_id": found["case_id"], "version": version, "place": n["places"].get(version["municipality"],
                                                                                        version["municipality"]),
             "decision": current, "options": options, "onderbouwing": text,
-            "outcome": OUTCOMES.get(current["outcome"], current["outcome"]) if current else ""}
+            "outcome": words(lang)["outcomes"].get(current["outcome"], current["outcome"]) if current else ""}
 
 
 @router.get("/casusboek/casus/{case_id}", response_class=HTMLResponse)
@@ -292,7 +295,7 @@ async def case_page(request: Request, case_id: str, store: Store = Depends(get_s
     if found is None:  # the id is not repeated: it may be anything
         return _page(request, "error.html", {"problems": [Problem("deze casus staat niet in het casusboek",
                                                                   "case not found")]}, 404)
-    return _page(request, "casebook_case.html", {"c": await off_loop(case_view, found, registry)})
+    return _page(request, "casebook_case.html", {"c": await off_loop(case_view, found, registry, _lang(request))})
 
 
 # -- from the decision page into the casebook --------------------------------------------------------------

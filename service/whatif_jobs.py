@@ -41,15 +41,16 @@ class Job:
     title: str
     started: float = field(default_factory=time.monotonic)
     state: str = "waiting"  # waiting | running | done | failed
-    step: str = "beginnen"
+    step: str = "start"  # a key of service.policy_text's "steps", with `step_args`
+    step_args: dict = field(default_factory=dict)
     done_steps: int = 0
     total_steps: int = 1
     result: Any = None
     problems: list[Problem] = field(default_factory=list)
     finished: float | None = None
 
-    def progress(self, step: str, done: int, total: int) -> None:
-        self.step, self.done_steps, self.total_steps = step, done, max(total, 1)
+    def progress(self, step: str, done: int, total: int, **args) -> None:
+        self.step, self.step_args, self.done_steps, self.total_steps = step, args, done, max(total, 1)
 
     @property
     def percent(self) -> int:

@@ -30,6 +30,7 @@ from explain import diff as diff_render
 from . import amounts
 from .guard import SINGLE_LIMIT
 from .offload import off_loop
+from .policy_text import words
 from .whatif_jobs import ID_PATTERN, Busy, Job, Jobs
 
 router = APIRouter(include_in_schema=False)
@@ -38,11 +39,11 @@ REFRESH_SECONDS = 2
 MAX_CASES_FROM_CASEBOOK = 10_000  # as the API's MAX_CASES
 _jobs = Jobs()
 
-FIELDS = {"ruleset": "Regelset", "date": "Datum", "change": "Wat verandert", "overlay": "Overlaybestand",
-          "other_date": "Datum van de andere versie", "sweep": "Sweep", "cases": "Casussen",
-          "population.n": "Aantal huishoudens", "population.seed": "Seed", "population.municipalities": "Gemeenten",
-          "files": "Casusbestanden", "casebook": "Casusboek", "casebook.from": "Casusboek: peildatum vanaf",
-          "casebook.to": "Casusboek: peildatum tot en met"}
+# each field the form reports a problem for, and the key of its label (service.policy_text)
+FIELDS = {"ruleset": "ruleset", "date": "date", "change": "change", "overlay": "overlay", "other_date": "other_date",
+          "sweep": "sweep_summary", "cases": "cases", "population.n": "population_n", "population.seed": "seed",
+          "population.municipalities": "population_places", "files": "files", "casebook": "casebook_place",
+          "casebook.from": "casebook_from", "casebook.to": "casebook_to"}
 
 
 def jobs(request: Request) -> Jobs:
@@ -82,6 +83,7 @@ class Spec:
     casebook_to: dt.date | None = None
     files: list[tuple[str, str]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # each changed parameter in words: "title: 110% → 120%"
+    lang: str = "nl"
 
 
 def first(values: dict[str, list[str]], key: str) -> str:
@@ -308,7 +310,7 @@ def run_spec(spec: Spec, root: Path, job: Job, budget, store_cases=lambda: []) -
     change = _overlay_of(spec)
     sweep = run.parse_sweep(spec.sweep) if spec.sweep else None
     steps = 3 + (change is not None) + (len(sweep.values) if sweep else 0)
-    job.progress("de casussen klaarzetten", 0, steps)
+    job.progress("cases", 0, steps)
     before_side = baseline(root, base)
     source = _source(spec, before_side, store_cases)
     households = spec.n if spec.source == "population" else len(source.cases)
@@ -320,13 +322,13 @@ def run_spec(spec: Spec, root: Path, job: Job, budget, store_cases=lambda: []) -
             "too much work", field="population.n" if spec.source == "population" else "cases")])
     budget.check()
     after_side = reform(root, base, change) if change is not None else None
-    job.progress("rekenen onder de huidige regels", 1, steps)
+    job.progress("base", 1, steps)
     before = run.outcomes(before_side, source, "basis")
     budget.check()
     after = before
     done = 2
     if after_side is not None:
-        job.progress("rekenen onder de wijziging", done, steps)
+        job.progress("change", done, steps)
         after = run.outcomes(after_side, source, "wijziging")
         done += 1
         budget.check()
@@ -337,37 +339,43 @@ def run_spec(spec: Spec, root: Path, job: Job, budget, store_cases=lambda: []) -
         def check():
             budget.check()
             i = next(counter)
-            job.progress(f"sweep: waarde {i + 1} van {len(sweep.values)}", done + i, steps)
+            job.progress("sweep", done + i, steps, i=i + 1, n=len(sweep.values))
         sweep_table = run.run_sweep(root, base, sweep, source, change, before, check=check)
-    job.progress("het rapport opmaken", steps - 1, steps)
+    job.progress("report", steps - 1, steps)
     comparison = compare(before, after)
     registries = [before_side] + ([after_side] if after_side is not None else [])
     title = (change if isinstance(change, str) else change.title) if change is not None else f"sweep {sweep.name}"
     meta = report.Meta(title=title, base=str(base), change=after_side.label if after_side else f"sweep {sweep.name}",
-                       source=source.description, labels=report.labels(before_side),
-                       labels_after=report.labels(registries[-1]),
+                       source=source.description, labels=report.labels(before_side, lang=spec.lang),
+                       labels_after=report.labels(registries[-1], lang=spec.lang),
                        municipalities=report.municipality_names(before_side),
                        notes=[f"{a.id}: {a.text}" for a in population.ASSUMPTIONS] if spec.source == "population" else [])
     body = report.html(comparison, before_side.vocabulary, meta, sweep_table, sweep.name if sweep else "",
-                       fragment=True)
+                       lang=spec.lang, fragment=True)
     # a wide table scrolls within the page, reachable by keyboard (the standalone report has no such wrapper)
     body = body.replace("<table>", '<div class="table-scroll" role="region" tabindex="0" aria-label="Tabel"><table>') \
         .replace("</table>", "</table></div>")
-    job.progress("klaar", steps, steps)
+    job.progress("done", steps, steps)
     return Result(title, body, report.flips_table(comparison))
 
 
 # -- the pages ---------------------------------------------------------------------------------------------------
 
 
+def _lang(request: Request) -> str:
+    return "en" if request.query_params.get("lang") == "en" else "nl"
+
+
 def _page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
     from .web import _page as site_page
-    return site_page(request, name, {"active": "nav_whatif", **context}, status)
+    return site_page(request, name, {"active": "nav_whatif", "pw": words(_lang(request)), **context}, status)
 
 
 def _form_context(request: Request, values: dict[str, list[str]], problems: list[Problem] = ()) -> dict:
     registry = _registry(request)
-    rulesets = sorted(((rid, rs.meta.title) for rid, rs in registry.rulesets.items()),
+    lang = _lang(request)
+    rulesets = sorted(((rid, (rs.meta.title_en if lang == "en" else None) or rs.meta.title)
+                       for rid, rs in registry.rulesets.items()),
                       key=lambda r: r[1])
     municipalities = sorted(((slug, rs.meta.municipality_name or slug) for slug, rs in registry.municipalities.items()),
                             key=lambda m: m[1])
@@ -376,17 +384,20 @@ def _form_context(request: Request, values: dict[str, list[str]], problems: list
     step_problems = []
     if ruleset or date_text:
         try:
-            params = parameters(registry, ruleset, read_day(date_text, "date"))
+            params = parameters(registry, ruleset, read_day(date_text, "date"), lang)
             step = 2
         except RegelruimteError as exc:
             step_problems = exc.problems
     errors: dict[str, list[str]] = {}
     summary = []
+    pw = words(lang)
     for p in [*step_problems, *problems]:
-        errors.setdefault(p.field or "", []).append(p.message)
-        label = FIELDS.get(p.field or "") or next((q["title"] for q in params if f"param.{q['name']}" == p.field), "")
-        summary.append({"field": p.field, "label": label, "message": p.message,
-                        "where": f"{p.file}, regel {p.line}" if p.file and p.line else (p.file or "")})
+        message = p.message_en if lang == "en" else p.message
+        errors.setdefault(p.field or "", []).append(message)
+        label = pw[FIELDS[p.field]] if p.field in FIELDS else \
+            next((q["title"] for q in params if f"param.{q['name']}" == p.field), "")
+        summary.append({"field": p.field, "label": label, "message": message,
+                        "where": f"{p.file}, {pw['line']} {p.line}" if p.file and p.line else (p.file or "")})
     safe = {k: [v for v in vs if not looks_like_bsn(v)] for k, vs in values.items()}
     return {"values": safe, "errors": errors, "summary": summary, "step": step, "params": params,
             "rulesets": rulesets, "municipalities": municipalities, "first": lambda k: first(safe, k),
@@ -462,6 +473,7 @@ async def start(request: Request):
     except RegelruimteError as exc:
         return _page(request, "whatif_form.html", _form_context(request, values, exc.problems), 422)
     root = _root(request)
+    spec.lang = _lang(request)
     store_cases = _store_cases(request, spec)
     try:
         job = jobs(request).start(describe(spec), lambda job, budget: run_spec(spec, root, job, budget, store_cases))
@@ -471,6 +483,13 @@ async def start(request: Request):
             "too many computations are running; try again in a few minutes", field="cases")]), 429)
     lang = "?lang=en" if request.query_params.get("lang") == "en" else ""
     return RedirectResponse(f"/wat-als/taak/{job.id}{lang}", status_code=303)
+
+
+def step_words(job: Job, lang: str) -> str:
+    pw = words(lang)
+    if job.state == "waiting":
+        return pw["waiting"]
+    return pw["busy_with"].format(step=pw["steps"][job.step].format(**job.step_args))
 
 
 def _job(request: Request, job_id: str) -> Job | None:
@@ -489,7 +508,8 @@ async def job_page(request: Request, job_id: str):
     if job is None:
         return _gone(request)
     body = Markup(job.result.body) if job.state == "done" else None  # rendered by whatif.report (autoescaped)
-    return _page(request, "whatif_job.html", {"job": job, "body": body, "refresh": REFRESH_SECONDS})
+    return _page(request, "whatif_job.html", {"job": job, "body": body, "refresh": REFRESH_SECONDS,
+                                              "step": step_words(job, _lang(request))})
 
 
 @router.get("/wat-als/taak/{job_id}/stand")
@@ -497,8 +517,7 @@ async def job_state(request: Request, job_id: str):
     job = _job(request, job_id)
     if job is None:
         return JSONResponse({"state": "gone"}, status_code=404)
-    step = ("Wacht op een vrije plek" if job.state == "waiting" else f"Bezig met: {job.step}")
-    return JSONResponse({"state": job.state, "percent": job.percent, "step": step})
+    return JSONResponse({"state": job.state, "percent": job.percent, "step": step_words(job, _lang(request))})
 
 
 @router.get("/wat-als/taak/{job_id}/verschuivingen.{fmt}")

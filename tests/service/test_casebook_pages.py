@@ -166,3 +166,13 @@ def test_saving_from_another_site_is_refused(fresh):
     answer = client.post("/besluit/abc/casusboek", data={"team": "x", "consent": "ja"},
                          headers={"Origin": "https://elders.example"})
     assert answer.status_code == 403 and store.stats()["cases"] == 0
+
+
+def test_in_english_on_request(client):
+    page = client.get("/casusboek?lang=en")
+    text = text_of(page.text)
+    assert "<h1>Casebook</h1>" in page.text and "Which rules block help" in text
+    assert "Welke regels" not in text and "casussen" not in text
+    link = re.search(r'href="(/casusboek/casussen\?[^"]*outcome=blocked[^"]*)"', page.text)[1]
+    listed = client.get(html.unescape(link))
+    assert "lang=en" in link and "no route at all" in text_of(listed.text)

@@ -257,3 +257,15 @@ def test_the_cases_of_the_casebook(registry, tmp_path):
                                                "param.percentage_inkomensgrens": "120"}, follow_redirects=False)
         assert "geen casussen in deze selectie" in words(finished(client, answer.headers["location"]))
     store.close()
+
+
+def test_in_english_on_request(client):
+    page = client.get("/wat-als?ruleset=zaanstad&date=15-9-2025&lang=en")
+    assert "What changes" in page.text and "Wat verandert" not in page.text
+    answer = client.post("/wat-als?lang=en", data={**BASE, "param.percentage_inkomensgrens": "120"},
+                         follow_redirects=False)
+    address = answer.headers["location"]
+    assert address.endswith("?lang=en")
+    finished(client, address.removesuffix("?lang=en"))
+    text = words(client.get(address).text)
+    assert "Households:" in text and "The changed outcomes per case and option" in text and "geholpen" not in text
