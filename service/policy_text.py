@@ -30,7 +30,7 @@ WORDS = {
         "optional": "niet verplicht", "files": "Casusbestanden (bij ‘casusbestanden’; YAML of JSON, samen ten hoogste 1 MB)",
         "run_hint": "Een berekening loopt ten hoogste een minuut; de pagina laat zien hoe ver ze is. De uitkomst blijft "
                     "een uur bewaard.",
-        "run": "Reken uit", "line": "regel",
+        "run": "Reken uit", "line": "regel", "yes_no": {True: "ja", False: "nee"},
         # the job
         "running": "De berekening loopt", "waiting": "Wacht op een vrije plek", "busy_with": "Bezig met: {step}",
         "percent_done": "% klaar. Deze pagina ververst zich vanzelf.", "refresh_now": "Ververs nu",
@@ -104,7 +104,7 @@ WORDS = {
         "casebook_from": "Casebook: reference date from", "casebook_to": "Casebook: reference date to",
         "optional": "optional", "files": "Case files (with ‘case files’; YAML or JSON, together at most 1 MB)",
         "run_hint": "A computation runs at most a minute; the page shows how far it is. The result is kept an hour.",
-        "run": "Compute", "line": "line",
+        "run": "Compute", "line": "line", "yes_no": {True: "yes", False: "no"},
         "running": "The computation is running", "waiting": "Waiting for a free place", "busy_with": "Working on: {step}",
         "percent_done": "% done. This page refreshes by itself.", "refresh_now": "Refresh now",
         "failed": "The computation did not succeed", "back_to_form": "Back to the form",

@@ -61,6 +61,7 @@ Work = Callable[[Job, Budget], Any]
 
 
 class Jobs:
+    # `seconds`: the what-if's time per run, as service.api_whatif.MAX_SECONDS (ADR 0010)
     def __init__(self, max_waiting: int = MAX_WAITING, max_kept: int = MAX_KEPT, keep_seconds: float = KEEP_SECONDS,
                  seconds: float = 60.0, clock: Callable[[], float] = time.monotonic):
         self.max_waiting, self.max_kept, self.keep_seconds, self.seconds = max_waiting, max_kept, keep_seconds, seconds

@@ -109,9 +109,9 @@ def read_value(text: str, unit: str, name: str) -> Decimal | bool:
     if looks_like_bsn(t):  # never used, never shown again
         raise RegelruimteError([Problem("dit lijkt op een BSN; vul een waarde in, geen persoonsnummer",
                                         "this looks like a BSN", field=name)])
-    if unit == "bool" or t in ("ja", "nee"):
-        if t in ("ja", "nee"):
-            return t == "ja"
+    if unit == "bool" or t in ("ja", "nee", "yes", "no"):
+        if t in ("ja", "nee", "yes", "no"):
+            return t in ("ja", "yes")
         raise RegelruimteError([Problem("vul ja of nee in", "fill in yes or no", field=name)])
     if unit.startswith("EUR"):
         reading = amounts.read(t)
@@ -150,13 +150,13 @@ def parameters(registry, ruleset: str, day: dt.date, lang: str = "nl") -> list[d
         unit = "bool" if isinstance(p.value, bool) else p.unit
         out.append({"name": name, "title": (p.title_en if lang == "en" and p.title_en else p.title),
                     "current": diff_render.value_text(p.value, p.unit, lang), "unit": unit,
-                    "input_unit": {"factor": "%", "bool": "ja/nee"}.get(unit, "€" if unit.startswith("EUR") else unit),
+                    "input_unit": {"factor": "%", "bool": "yes/no" if lang == "en" else "ja/nee"}.get(unit, "€" if unit.startswith("EUR") else unit),
                     "source": p.source.cite(lang), "url": p.source.url, "open": p.value is None})
     return out
 
 
-def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, str]], overlay: tuple[str, str] | None) \
-        -> Spec:
+def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, str]], overlay: tuple[str, str] | None,
+               lang: str = "nl") -> Spec:
     """The form's values as a Spec, or every problem at once (each with the field it belongs to)."""
     problems: list[Problem] = []
 
@@ -174,8 +174,8 @@ def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, st
     version = attempt(version_of, registry, ruleset, day)
     if version is None:
         raise RegelruimteError(problems)
-    spec = Spec(ruleset, day, first(values, "change") or "parameters")
-    listed = {p["name"]: p for p in parameters(registry, ruleset, day)}
+    spec = Spec(ruleset, day, first(values, "change") or "parameters", lang=lang)
+    listed = {p["name"]: p for p in parameters(registry, ruleset, day, lang)}
     units = {name: p["unit"] for name, p in listed.items()}
     if spec.mode == "parameters":
         for name, unit in units.items():
@@ -185,8 +185,8 @@ def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, st
                 if value is not None:
                     spec.values[name] = value
                     p = listed[name]
-                    new = ("ja" if value else "nee") if isinstance(value, bool) else \
-                        diff_render.value_text(value, version.parameters[name].unit, "nl")
+                    new = words(lang)["yes_no"][value] if isinstance(value, bool) else \
+                        diff_render.value_text(value, version.parameters[name].unit, lang)
                     spec.words.append(f"{p['title']}: {p['current']} → {new}")
         if not spec.values and not first(values, "sweep.parameter") and not problems:
             problems.append(Problem("vul bij ten minste één parameter een nieuwe waarde in, of kies een sweep",
@@ -222,7 +222,7 @@ def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, st
             text = first(values, key).replace(".", "")
             if not text.isdigit() or not low <= int(text) <= high:
                 label = "1 tot 200.000" if attr == "n" else "0 tot 2.147.483.647"
-                problems.append(Problem(f"vul een heel getal in van {label}", f"fill in a whole number", field=key))
+                problems.append(Problem(f"vul een heel getal in van {label}", "fill in a whole number", field=key))
             else:
                 setattr(spec, attr, int(text))
         known = set(registry.municipalities)
@@ -469,11 +469,10 @@ async def start(request: Request):
     try:
         if problems:
             raise RegelruimteError(problems)
-        spec = await off_loop(parse_form, values, registry, files, overlay)
+        spec = await off_loop(parse_form, values, registry, files, overlay, _lang(request))
     except RegelruimteError as exc:
         return _page(request, "whatif_form.html", _form_context(request, values, exc.problems), 422)
     root = _root(request)
-    spec.lang = _lang(request)
     store_cases = _store_cases(request, spec)
     try:
         job = jobs(request).start(describe(spec), lambda job, budget: run_spec(spec, root, job, budget, store_cases))

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from starlette.testclient import TestClient
 
-from engine.errors import Problem, RegelruimteError
+from engine.errors import RegelruimteError
 from service.app import create_app
 from service.whatif_jobs import Busy, Jobs
 from service.whatif_page import read_value
