@@ -12,6 +12,7 @@ store's own scoping applies to these pages as to the API.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from urllib.parse import urlencode
@@ -109,9 +110,7 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
                                                                      "blocked")),
              (tile["discretionary_only"], o["discretionary_only"], _link(request, alleen_discretionair="1")),
              (tile["collisions"], o["collision_cases"], _link(request, botsing="1"))]
-    blocks = _bars(t["blocks"].rows[:15], lambda r: rule(r["rule"]) if lang == "en" else r["title"] or rule(r["rule"]),
-                   "cases",
-                   lambda r: _link(request, regel=r["rule"]))
+    blocks = _bars(t["blocks"].rows[:15], lambda r: rule(r["rule"]), "cases", lambda r: _link(request, regel=r["rule"]))
     for b, r in zip(blocks, t["blocks"].rows):
         b["source"] = " ".join(x for x in (r.get("law"), r.get("article")) if x)
     # the trend: the four rules that block most often, per period
@@ -165,10 +164,16 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
 
 
 def _period_link(request: Request, period: str, **extra) -> str:
+    """The cases of one period of the trend: the period's dates within the page's own date filter."""
     bounds = period_bounds(period)
     if bounds is None:
         return _link(request, **extra)
-    return _link(request, **{"from": bounds[0].isoformat(), "to": bounds[1].isoformat()}, **extra)
+    start, end = bounds
+    p = request.query_params
+    with contextlib.suppress(ValueError):  # a bad filter has been refused before the page was built
+        start = max(start, dt.date.fromisoformat(p["from"])) if p.get("from") else start
+        end = min(end, dt.date.fromisoformat(p["to"])) if p.get("to") else end
+    return _link(request, **{"from": start.isoformat(), "to": end.isoformat()}, **extra)
 
 
 def _scope(report, place, pw: dict) -> str:

@@ -71,20 +71,21 @@ def test_the_overview_speaks_dutch_and_names_no_internal_ids(client, registry):
     assert words.index("Feiten die bij huishoudens ontbreken") < words.index("Open normen in de regelsets")
 
 
-def test_every_count_leads_to_exactly_the_cases_it_counts(client):
-    page = client.get("/casusboek").text
+@pytest.mark.parametrize("query", ["", "?from=2025-02-15&to=2025-11-20&period=quarter"])
+def test_every_count_leads_to_exactly_the_cases_it_counts(client, query):
+    page = client.get(f"/casusboek{query}").text
     links = counted_links(page)
     kinds = {re.sub(r"=.*", "", q) for href, _ in links for q in href.split("?", 1)[-1].split("&") if q}
     # tiles, bars per rule, periods, collisions, routes per block, facts, municipalities
     assert {"outcome", "regel", "from", "blokkade", "feit", "municipality", "botsing", "alleen_discretionair"} <= kinds
-    checked = 0
+    checked = 0  # (with a date filter, a period at its edge counts only the days within it)
     for href, n in links:
         listed = client.get(href)
         assert listed.status_code == 200, href
         heading = re.search(r"<h1>(\d+) casussen</h1>", listed.text)
         assert heading and int(heading[1]) == n, (href, n, heading and heading[1])
         checked += 1
-    assert checked > 30
+    assert checked > 20
 
 
 def test_a_listed_case_shows_its_stored_decision_and_onderbouwing(client):
