@@ -18,7 +18,7 @@ everyone with the service's token, seeing everything; once the casebook has user
 request's token (service/identity.py), limited by the store to their role and scope. What is not
 allowed is a 403 naming the action, and is in the audit log.
 
-`page_router` adds GET /casusboek (and /casebook), the short address in the menu, which redirects to the page. The database is
+`page_router` (service.casebook_pages) adds the analysts' pages in the site: /casusboek and the cases behind it. The database is
 $REGELRUIMTE_DATABASE_URL (else casebook.sqlite); override `get_store` / `get_registry` to change.
 Bad input gives 422 with the problems (field, line), a body that is not JSON 415, and nothing is stored.
 """
@@ -33,7 +33,7 @@ import threading
 from typing import Iterator
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -60,9 +60,8 @@ from .cli import DEFAULT_RULESETS
 from .examples import WELDING_MASK
 from . import identity, problems
 
-PAGE = "/casusboek"  # the analysts' page in the main menu (page_router redirects it to /v1/casebook/page)
+PAGE = "/casusboek"  # the analysts' page in the main menu (service.casebook_pages)
 router = APIRouter(prefix="/v1/casebook", tags=["casebook"])
-page_router = APIRouter(tags=["casebook"])
 
 MAX_RECORDS = 1000  # per POST; larger sets go through `regelruimte casebook import`
 MAX_LIMIT = 1000
@@ -492,8 +491,5 @@ def start(app) -> list:
     return [asyncio.get_running_loop().create_task(retention_daily(store_of))]
 
 
-@page_router.get("/casusboek", include_in_schema=False)
-@page_router.get("/casebook", include_in_schema=False)
-def casebook_page(request: Request):
-    query = request.url.query
-    return RedirectResponse("/v1/casebook/page" + (f"?{query}" if query else ""), status_code=307)
+# the analysts' pages in the site (service.casebook_pages), on the same store and rule sets
+from .casebook_pages import router as page_router  # noqa: E402

@@ -334,7 +334,12 @@ def _decision_page(request: Request, key: str, decision: dict, case: dict, regis
     context = {"d": decision, "options": options, "advice": advice, "labels": labels, "within": within,
                "key": key, "asked": asked, "figures": unknown_figures, "onderbouwing": text, "facts": facts,
                "printed": write_date(dt.date.today(), lang), "glossary": glossary(text, lang),
-               "store_hours": _store(request).ttl // 3600}
+               "store_hours": _store(request).ttl // 3600,
+               # saving to the casebook (service.casebook_pages), where this installation has one
+               "can_save": any(item["href"] == "/casusboek" for item in request.app.state.nav),
+               "saved": request.query_params.get("opgeslagen") == "ja",
+               "save_problems": getattr(request.state, "save_problems", []),
+               "save_values": getattr(request.state, "save_values", {"team": "", "signal": ""})}
     return _page(request, "decision.html", context)
 
 

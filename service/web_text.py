@@ -94,6 +94,15 @@ WORDS = {
         "tagline": "Welke regel blokkeert de hulp, en welke maatwerkroute kan dat opheffen?",
         "skip": "Naar de inhoud",
         "nav_check": "Casus toetsen", "nav_rulesets": "Regelsets", "nav_api": "API",
+        "save_title": "Opslaan in het casusboek", "save_intro": "Bewaar deze casus zodat analisten haar zien bij "
+                      "patronen en knelpunten. U kunt dit overslaan.",
+        "save_team": "Uw team", "save_team_hint": "Bijvoorbeeld wijkteam-oost. Geen naam van uzelf of de inwoner.",
+        "save_signal": "Signaal (niet verplicht)", "save_signal_hint": "Kort: wat knelt hier? Bijvoorbeeld "
+                       "‘systeemprobleem: voorschot komt te laat’. Geen namen, adressen of BSN.",
+        "save_consent": "Ik sla deze casus op. Bewaard worden: het kenmerk (pseudoniem), de gemeente, de peildatum, "
+                        "de feiten uit het formulier, het besluit, mijn team en het signaal. Geen naam, adres of BSN.",
+        "save_button": "Opslaan in het casusboek", "save_done": "De casus staat in het casusboek.",
+        "save_view": "Bekijk haar in het casusboek", "save_consent_label": "Toestemming",
         "nav_casebook": "Casusboek", "nav_whatif": "Wat-als", "nav_label": "Hoofdmenu",
         "other_lang": "English", "other_lang_code": "en",
         "footer": "Regelruimte kent niets toe: het zegt welke route mogelijk is en wat moet worden onderbouwd. "
@@ -212,6 +221,15 @@ WORDS = {
         "tagline": "Which rule blocks the help, and which custom route can lift it?",
         "skip": "Skip to content",
         "nav_check": "Check a case", "nav_rulesets": "Rule sets", "nav_api": "API",
+        "save_title": "Save to the casebook", "save_intro": "Keep this case so that analysts see it among patterns "
+                      "and bottlenecks. You can skip this.",
+        "save_team": "Your team", "save_team_hint": "For example wijkteam-oost. No name of yourself or the resident.",
+        "save_signal": "Signal (optional)", "save_signal_hint": "Briefly: what is the bottleneck? No names, addresses "
+                       "or BSN.",
+        "save_consent": "I save this case. Stored are: the reference (a pseudonym), the municipality, the reference "
+                        "date, the facts of the form, the decision, my team and the signal. No name, address or BSN.",
+        "save_button": "Save to the casebook", "save_done": "The case is in the casebook.",
+        "save_view": "View it in the casebook", "save_consent_label": "Consent",
         "nav_casebook": "Casebook", "nav_whatif": "What-if", "nav_label": "Main menu",
         "other_lang": "Nederlands", "other_lang_code": "nl",
         "footer": "Regelruimte never grants a discretionary route: it says a route is possible and what must be "
