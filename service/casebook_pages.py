@@ -21,6 +21,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from casebook import charts, queries
+from casebook.access import READ, Access, Forbidden
 from casebook.evaluation import evaluate, evaluation_label
 from casebook.importers import RawRecord, to_prepared
 from casebook.report import PERIODS, build_report
@@ -31,7 +32,7 @@ from explain import onderbouwing
 from explain.phrases import PHRASES
 
 from .api import ApiError, rulesets_root
-from .api_casebook import filters_of, get_registry, get_store
+from .api_casebook import caller, filters_of, get_registry, get_store
 from .offload import off_loop
 from .policy_text import words
 
@@ -198,18 +199,26 @@ def _checked(request: Request, fn):
         return fn()
     except (ApiError, RegelruimteError) as exc:
         return _page(request, "error.html", {"problems": exc.problems, "title": "invalid_request"}, 422)
+    except Forbidden as exc:  # outside the caller's role or scope (already in the audit log)
+        return _forbidden(request, exc)
+
+
+def _forbidden(request: Request, exc: Forbidden) -> HTMLResponse:
+    return _page(request, "error.html", {"problems": [Problem(exc.message, exc.message_en)], "title": "forbidden"}, 403)
 
 
 @router.get("/casusboek", response_class=HTMLResponse)
 @router.get("/casebook", response_class=HTMLResponse)
-async def casebook_page(request: Request, store: Store = Depends(get_store), registry=Depends(get_registry)):
+async def casebook_page(request: Request, store: Store = Depends(get_store), registry=Depends(get_registry),
+                        access: Access = Depends(caller)):
     def work():
         period = request.query_params.get("period") or "quarter"
         if period not in PERIODS:
             raise ApiError("invalid_request", [Problem("kies maand, kwartaal of jaar", "choose a period",
                                                        field="period")])
-        report = build_report(store, filters_of(request), fact_labels(registry, _lang(request)), period=period)
-        s = store.stats()
+        report = build_report(store, filters_of(request), fact_labels(registry, _lang(request)), period=period,
+                              access=access)
+        s = store.stats(access)
         return overview(request, report, registry, [m["municipality"] for m in s["municipalities"]],
                         [e["evaluation"] for e in s["evaluations"]])
     result = await off_loop(_checked, request, work)
@@ -237,7 +246,8 @@ def _what(request: Request, n: dict, pw: dict) -> list[str]:
 
 
 @router.get("/casusboek/casussen", response_class=HTMLResponse)
-async def cases_page(request: Request, store: Store = Depends(get_store), registry=Depends(get_registry)):
+async def cases_page(request: Request, store: Store = Depends(get_store), registry=Depends(get_registry),
+                     access: Access = Depends(caller)):
     p = request.query_params
     try:
         page = max(1, min(int(p.get("pagina") or 1), 100_000))
@@ -247,7 +257,7 @@ async def cases_page(request: Request, store: Store = Depends(get_store), regist
     def work():
         filters = filters_of(request)
         with store.engine.connect() as conn:
-            return queries.cases_behind(conn, store.scope(filters), blocks=tuple(p.getlist("regel")[:2]),
+            return queries.cases_behind(conn, store.scope(filters, access, READ), blocks=tuple(p.getlist("regel")[:2]),
                                         route=None if p.get("blokkade") else p.get("route") or None,
                                         lift=(p["blokkade"], p.get("route") or "") if p.get("blokkade") else None,
                                         fact=p.get("feit") or None,
@@ -295,8 +305,11 @@ def case_view(found: dict, registry, lang: str = "nl") -> dict:
 
 @router.get("/casusboek/casus/{case_id}", response_class=HTMLResponse)
 async def case_page(request: Request, case_id: str, store: Store = Depends(get_store),
-                    registry=Depends(get_registry)):
-    found = await off_loop(store.case, case_id)
+                    registry=Depends(get_registry), access: Access = Depends(caller)):
+    try:
+        found = await off_loop(store.case, case_id, access)
+    except Forbidden as exc:
+        return _forbidden(request, exc)
     if found is None:  # the id is not repeated: it may be anything
         return _page(request, "error.html", {"problems": [Problem("deze casus staat niet in het casusboek",
                                                                   "case not found")]}, 404)
@@ -320,7 +333,8 @@ def save_problems(team: str, signal: str, consent: bool) -> list[Problem]:
 
 
 @router.post("/besluit/{key}/casusboek", response_class=HTMLResponse)
-async def save_case(request: Request, key: str, store: Store = Depends(get_store), registry=Depends(get_registry)):
+async def save_case(request: Request, key: str, store: Store = Depends(get_store), registry=Depends(get_registry),
+                    access: Access = Depends(caller)):
     from .case_store import ID_PATTERN
     from .web import _gone, _store
     form = await request.form(max_files=0, max_fields=10)
@@ -344,9 +358,11 @@ async def save_case(request: Request, key: str, store: Store = Depends(get_store
         prepared = to_prepared(RawRecord("web", None, record))
         prepared.decision = evaluate(prepared, registry)
         return store.add([prepared], lambda p: evaluate(p, registry), evaluation_label(registry, root),
-                         kind="web", source="web")
+                         kind="web", source="web", access=access)
     try:
         await off_loop(work)
+    except Forbidden as exc:
+        return _forbidden(request, exc)
     except (CaseError, RegelruimteError) as exc:
         request.state.save_problems = exc.problems  # e.g. a signal that looks like a BSN: never stored
         request.state.save_values = {"team": team, "signal": ""}

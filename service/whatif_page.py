@@ -423,16 +423,26 @@ def describe(spec: Spec) -> str:
 
 
 def _store_cases(request: Request, spec: Spec):
-    """The latest version of every case in the casebook that the form chose, as the what-if reads cases."""
+    """The latest version of every case in the casebook that the form chose, as the what-if reads cases:
+    within the scope of who asks (a shared casebook's user; everything in the local mode)."""
+    if spec.source != "casebook":
+        return lambda: []
+    from casebook.access import REPORT, Forbidden  # the casebook is optional: only read when asked for
+    from .api_casebook import caller, get_store
+    store = request.app.dependency_overrides.get(get_store, get_store)()  # the store the casebook pages use
+    access = caller(request, store)  # who asks is known now, in the request, not later in the job
+
     def read() -> list[dict]:
-        from casebook.queries import case_documents  # the casebook is optional: only read when asked for
+        from casebook.queries import case_documents
         from casebook.store import Filters
-        from .api_casebook import get_store
         filters = Filters(municipalities=(spec.casebook_municipality,) if spec.casebook_municipality else (),
                           date_from=spec.casebook_from, date_to=spec.casebook_to)
-        store = request.app.dependency_overrides.get(get_store, get_store)()  # the store the casebook pages use
-        with store.engine.connect() as conn:
-            documents = case_documents(conn, store.scope(filters), limit=MAX_CASES_FROM_CASEBOOK + 1)
+        try:
+            with store.engine.connect() as conn:
+                documents = case_documents(conn, store.scope(filters, access, REPORT),
+                                           limit=MAX_CASES_FROM_CASEBOOK + 1)
+        except Forbidden as exc:  # outside the caller's scope: in the audit log, and said on the page
+            raise RegelruimteError([Problem(exc.message, exc.message_en, field="casebook")]) from None
         if len(documents) > MAX_CASES_FROM_CASEBOOK:  # never a silent sample
             raise RegelruimteError([Problem(
                 f"meer dan {MAX_CASES_FROM_CASEBOOK:,} casussen in het casusboek; kies één gemeente of gebruik "
@@ -473,7 +483,7 @@ async def start(request: Request):
     except RegelruimteError as exc:
         return _page(request, "whatif_form.html", _form_context(request, values, exc.problems), 422)
     root = _root(request)
-    store_cases = _store_cases(request, spec)
+    store_cases = await off_loop(_store_cases, request, spec)
     try:
         job = jobs(request).start(describe(spec), lambda job, budget: run_spec(spec, root, job, budget, store_cases))
     except Busy:

@@ -44,7 +44,7 @@ def tokens(store):
 
 
 def client_for(store, registry, **kwargs) -> TestClient:
-    app = create_app(registry=registry, tokens=kwargs.pop("tokens", ()), cors_origins=(), web=False)
+    app = create_app(registry=registry, tokens=kwargs.pop("tokens", ()), cors_origins=(), web=kwargs.pop("web", False))
     app.dependency_overrides[api_casebook.get_store] = lambda: store
     return TestClient(app)
 
@@ -231,3 +231,27 @@ def test_a_guessed_user_token_without_a_casebook_creates_none(tmp_path, monkeypa
     with TestClient(create_app(registry=None, tokens=["statisch-token"], cors_origins=())) as c:
         assert c.get("/v1/rulesets", headers=as_user("rr_geraden")).status_code == 401
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_casusboek_pages_keep_the_municipalities_apart(store, registry, tokens):
+    """The site's Casusboek (overview, the cases behind a count, one case) as the API: within scope."""
+    with client_for(store, registry, web=True) as client:
+        _casusboek_within_scope(client, store, tokens)
+
+
+def _casusboek_within_scope(client, store, tokens):
+    me = as_user(tokens["ana-zaanstad"])
+    overview = client.get("/casusboek", headers=me)
+    assert overview.status_code == 200 and "Amsterdam" not in overview.text
+    listed = client.get("/casusboek/casussen", headers=me)
+    assert listed.status_code == 200
+    assert all(cid in listed.text for cid in of("zaanstad")) and not any(cid in listed.text for cid in of("amsterdam"))
+    own, other = sorted(of("zaanstad"))[0], sorted(of("amsterdam"))[0]
+    assert client.get(f"/casusboek/casus/{own}", headers=me).status_code == 200
+    refused = client.get(f"/casusboek/casus/{other}", headers=me)
+    main = refused.text.split("<main", 1)[1]  # (the menu's language link repeats the address asked for)
+    assert refused.status_code == 403 and other not in main and MARKER not in refused.text
+    assert client.get("/casusboek?municipality=amsterdam", headers=me).status_code == 403
+    assert client.get("/casusboek/casussen?municipality=amsterdam", headers=me).status_code == 403
+    assert len(refusals(store, "ana-zaanstad")) == 3
+    assert client.get("/casusboek").status_code == 401  # a shared casebook wants to know who asks
