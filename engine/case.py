@@ -126,14 +126,35 @@ class Member(Part):
     student_finance_possible: bool | None = None
 
 
+# Slots, not a list the rule iterates: the columnar evaluator (whatif) compiles every condition to
+# Polars, which has no records in lists (docs/decisions/0014-schuldhulp-kwijtschelding-kostendelers.md).
+MAX_HOUSEMATES = 6
+HOUSEMATE_FIELDS = ("age", "close_family", "commercial_contract", "student_finance")
+
+
+class Housemate(Part):
+    """Someone else with the main residence in the home (not the partner, not a dependent child): what
+    art. 19a Pw asks to tell a cost sharer from a tenant, lodger or student. The rule decides; an absent
+    field is unknown."""
+
+    age: Count = Field(ge=0, le=130)
+    close_family: bool | None = None  # blood relative or in-law in the first or second degree
+    commercial_contract: bool | None = None  # written contract at a commercial price (rent, sublet, board)
+    student_finance: bool | None = None  # in education with a right to student finance (WSF 2000, WTOS, BBL)
+
+
 class Household(Part):
     composition: Composition | None = None
     members: list[Member] | None = None
     children: list[Annotated[Count, Field(ge=0, le=30)]] | None = None
     cost_sharers: Count | None = Field(default=None, ge=0, le=20)
+    housemates: list[Housemate] | None = Field(default=None, max_length=MAX_HOUSEMATES)
 
     @model_validator(mode="after")
     def _one_applicant(self):
+        if self.cost_sharers is not None and self.housemates is not None:
+            # two answers to one question could disagree; the list lets the rule count
+            raise ValueError("geef de medebewoners (housemates) of het aantal kostendelers (cost_sharers), niet allebei")
         if self.members is not None and sum(m.role == "applicant" for m in self.members) > 1:
             raise ValueError("er kan maar één lid met role: applicant zijn")
         if self.members is not None and sum(m.role == "partner" for m in self.members) > 1:

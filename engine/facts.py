@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .case import Case
+from .case import HOUSEMATE_FIELDS, Case
 from .errors import CaseError, Problem, RulesetError
 from .yamlsource import SourceError, load_file
 
@@ -182,6 +182,13 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
             facts["household.children"] = tuple(h.children)
         if h.cost_sharers is not None:
             facts["household.cost_sharers"] = h.cost_sharers
+        if h.housemates is not None:  # one fact per field and place; art. 19a is applied by the rule set
+            facts["household.housemates.count"] = len(h.housemates)
+            for i, mate in enumerate(h.housemates, 1):
+                for key in HOUSEMATE_FIELDS:
+                    value = getattr(mate, key)
+                    if value is not None:
+                        facts[f"household.housemate_{i}.{key}"] = value
         for m in h.members or ():
             if m.role in ("applicant", "partner"):
                 facts[f"{m.role}.age"] = m.age

@@ -44,7 +44,7 @@ from . import case_summary, catalogue, form_check
 from . import questions as open_questions
 from .case_store import ID_PATTERN, CaseStore
 from .examples import WELDING_MASK_NL
-from .form import AVOIDED_ROWS, INCOME_ROWS, PILLARS, case_to_form, first, form_field, form_to_case
+from .form import AVOIDED_ROWS, HOUSEMATE_FIELDS, HOUSEMATE_ROWS, INCOME_ROWS, PILLARS, case_to_form, first, form_field, form_to_case
 from .form import date as read_date
 from .guard import SINGLE_LIMIT
 from .offload import off_loop
@@ -115,6 +115,10 @@ def field_labels(t: dict) -> dict[str, str]:
               "need.amount": w["amount"], "need.needed_within_days": w["within"], "need.at_risk": w["at_risk"],
               "need.obligation": w["obligation"], "need.duration_months": w["duration"],
               "need.expected_earnings_monthly": w["earnings"], "options": w["fs_options"]}
+    for i in range(HOUSEMATE_ROWS):
+        line = w["housemate_line"].format(n=i + 1)
+        for key in HOUSEMATE_FIELDS:
+            labels[f"household.housemates.{i}.{key}"] = f"{line}: {w['housemate_' + key]}"
     for i in range(INCOME_ROWS):
         line = w["income_line"].format(n=i + 1)
         labels[f"income.{i}.source"] = f"{line}: {w['income_source']}"
@@ -155,6 +159,9 @@ def _store(request: Request) -> CaseStore:
 def _fact_of(field: str) -> str:
     if field.startswith("income."):
         return "income."
+    if field.startswith("household.housemates."):  # row i of the form is place i + 1 of the rule set
+        _, _, row, key = field.split(".")
+        return f"household.housemate_{int(row) + 1}.{key}"
     return field
 
 
@@ -240,6 +247,7 @@ def _form_page(request: Request, values: dict[str, list[str]], problems: list[Pr
                          or any(k.startswith("avoided_costs.") for k in errors),
         "options": _option_titles(vocab, lang),
         "circumstances": circumstance_specs(vocab, lang), "municipalities": municipalities,
+        "housemate_rows": range(HOUSEMATE_ROWS), "housemate_fields": HOUSEMATE_FIELDS,
         "income_rows": range(INCOME_ROWS), "avoided_rows": range(AVOIDED_ROWS), "pillars": PILLARS,
     }
     return _page(request, "form.html", context, status)

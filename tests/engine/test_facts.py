@@ -40,3 +40,18 @@ def test_bad_date_circumstances_name_the_field_and_are_not_echoed(registry, valu
     problem = err.value.problems[0]
     assert problem.field == "circumstances.overpaid_costs_date"
     assert "datum" in problem.message and str(value) not in problem.message
+
+
+def test_housemates_become_one_fact_per_place_and_field(registry):
+    c = parse_case({"case_id": "x", "reference_date": "2026-01-01", "municipality": "zaanstad", "options": ["full_norm"],
+                    "household": {"housemates": [{"age": 35, "close_family": True, "commercial_contract": True},
+                                                 {"age": 24}]}})
+    facts = case_facts(c, registry.vocabulary)
+    assert facts["household.housemates.count"] == 2
+    assert facts["household.housemate_1.close_family"] is True
+    assert facts["household.housemate_2.age"] == 24
+    # what the professional did not record stays unknown, never false
+    assert "household.housemate_1.student_finance" not in facts
+    assert "household.housemate_2.commercial_contract" not in facts
+    assert "household.cost_sharers" not in facts
+    assert all(name in registry.vocabulary.facts for name in facts if name.startswith("household."))

@@ -483,3 +483,23 @@ def test_a_wsnp_debtor_facing_recovery_sent_as_json_gets_the_seizure_free_amount
     wrong = dict(case, circumstances=dict(case["circumstances"], recovery_decision_date="15-02-2026"))
     r = client.post("/v1/decisions", json=wrong)
     assert r.status_code == 422 and "15-02-2026" not in r.text
+
+
+def test_case_schema_knows_debt_help_remission_and_housemates(client):
+    schema = client.get("/v1/schema/case").json()
+    props = schema["properties"]
+    options = {o["const"]: o["title"] for o in props["options"]["items"]["oneOf"]}
+    assert options["debt_help"] == "Schuldhulpverlening door de gemeente"
+    assert options["tax_remission"] == "Kwijtschelding van gemeentelijke belastingen"
+    threat = props["circumstances"]["properties"]["threatening_situation"]
+    assert threat["anyOf"][0]["enum"] == ["none", "eviction", "utility_cutoff", "health_insurance"]
+    validator = jsonschema_rs.validator_for(schema)
+    case = as_json(WELDING_MASK)
+    case["household"] = {"composition": "single_parent", "children": [6],
+                         "housemates": [{"age": 38, "close_family": True, "commercial_contract": True}]}
+    case["circumstances"] = {"fraud_sanction_irrevocable": True, "threatening_situation": "utility_cutoff"}
+    assert validator.is_valid(case)
+    assert client.post("/v1/decisions", json=case).status_code == 200
+    too_many = dict(case, household={"housemates": [{"age": 30}] * 7})
+    assert not validator.is_valid(too_many)
+    assert client.post("/v1/decisions", json=too_many).status_code == 422

@@ -182,3 +182,28 @@ def test_a_money_circumstance_is_shown_back_in_dutch_notation():
     assert form["circumstances.months_before_report"] == ["3"]
     assert form_to_case(form, {"gifts_this_year": "money", "months_before_report": "integer"})["circumstances"] == \
         {"gifts_this_year": "1050.50", "months_before_report": 3}
+
+
+def test_housemates_typed_in_rows_reach_the_case_and_back():
+    values = form(case_id="x", reference_date="2026-03-01", municipality="zaanstad", options=["full_norm"],
+                  **{"household.housemates.0.age": "35", "household.housemates.0.close_family": "true",
+                     "household.housemates.0.commercial_contract": "true",
+                     "household.housemates.2.age": "24", "household.housemates.2.student_finance": "false"})
+    case = form_to_case(values, KINDS)
+    assert case["household"] == {"housemates": [{"age": 35, "close_family": True, "commercial_contract": True},
+                                                {"age": 24, "student_finance": False}]}
+    parse_case(case)
+    back = case_to_form(case)
+    assert back["household.housemates.0.commercial_contract"] == ["true"]
+    assert back["household.housemates.1.age"] == ["24"]
+    assert "household.housemates.0.student_finance" not in back  # unknown stays empty, not "Nee"
+
+
+def test_a_bad_housemate_age_points_at_the_row_it_was_typed_in():
+    values = form(case_id="x", reference_date="2026-03-01", municipality="zaanstad", options=["full_norm"],
+                  **{"household.housemates.2.age": "dertig"})
+    case = form_to_case(values, KINDS)
+    with pytest.raises(CaseError) as exc:
+        parse_case(case)
+    fields = {form_field(p.field, case, values) for p in exc.value.problems}
+    assert "household.housemates.2.age" in fields
