@@ -133,6 +133,15 @@ def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, 
     return " ".join(parts)
 
 
+def _cited(decision: dict) -> list[dict]:
+    """The rule sets this text cites (a rule, route, ground or presumption of theirs). The decision itself
+    keeps every rule set it was checked against, with its digest; the client file names what speaks."""
+    cited = {x["ruleset"] for o in decision["options"]
+             for key in ("blocked_by", "possible_blocks", "grounds", "routes") for x in o.get(key, ())}
+    cited |= {x["ruleset"] for x in decision.get("presumptions", ())}
+    return [r for r in decision["rulesets"] if r["id"] in cited] or decision["rulesets"]
+
+
 def render(decision: dict, lang: str = "nl", labels: dict | None = None, questions: list[str] = (),
            figures: list[str] = ()) -> str:
     """The onderbouwing of `decision`: paragraphs separated by one blank line, no line breaks inside.
@@ -166,5 +175,5 @@ def render(decision: dict, lang: str = "nl", labels: dict | None = None, questio
         if Decimal(k["avoided_once"]) > 0:
             text += " " + p["kassabon_once"].format(once=money(Decimal(k["avoided_once"]), lang))
         paragraphs.append(text)
-    paragraphs.append(w["rulesets"].format(items=", ".join(f"{r['id']} {r['version']}" for r in decision["rulesets"])))
+    paragraphs.append(w["rulesets"].format(items=", ".join(f"{r['id']} {r['version']}" for r in _cited(decision))))
     return "\n\n".join(" ".join(x.split()) for x in paragraphs) + "\n"
