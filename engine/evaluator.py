@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Sequence
 
 from . import horizon
+from .amounts import compute as compute_amounts
 from .case import Case
 from .errors import Problem, RulesetError
 from .expressions import ExpressionError
@@ -352,6 +353,11 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
     warnings = horizon.warnings(bundle.versions, case.reference_date, lang)
     if warnings:
         _mark_provisional(options, bundle, case.reference_date)
+    amounts = compute_amounts(bundle.amounts, env, case.options, vocab, bundle.parameters,
+                              horizon.stale_figures(bundle.versions, case.reference_date) if warnings else frozenset(),
+                              lang) if bundle.amounts else []
+    for o in options:
+        o["amounts"] = [a["amount"] for a in amounts if o["option"] in a["options"]]
     missing = list(dict.fromkeys(f for o in options for f in o["missing_facts"]))
     questions = []
     for f in missing:
@@ -377,6 +383,7 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
         "rulesets": [{"id": v.id, "version": v.version, "digest": v.digest} for v in bundle.versions],
         "kassabon": _kassabon(env),
         "need": _need_summary(env, lang),
+        "amounts": amounts,
     }
 
 

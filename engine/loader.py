@@ -52,6 +52,7 @@ class CompiledRule:
     reason: dict[str, Template] = field(default_factory=dict)  # lang -> template
     conditions: dict[str, tuple[Template, ...]] = field(default_factory=dict)
     amounts: dict[str, tuple[Amount, Expression]] = field(default_factory=dict)
+    amount_when: Expression | None = None  # derive with `amount`: when it is shown apart from its options
 
     @property
     def id(self) -> str:
@@ -317,11 +318,17 @@ def _compile(meta: RulesetMeta, raw: _RawVersion, valid_to: dt.date | None, ns: 
     for rid, (rule, origin) in raw.rules.items():
         if rule.applies_to:  # a rule on a legal act binds every form of it (facts.yaml `form_of`)
             rule = rule.model_copy(update={"applies_to": vocab.with_forms(rule.applies_to)})
+        if rule.amount is not None:
+            check_options(rule.amount.applies_to, origin, rid)
+            rule = rule.model_copy(update={"amount": rule.amount.model_copy(
+                update={"applies_to": vocab.with_forms(rule.amount.applies_to)})})
         cr = CompiledRule(rule=rule, ruleset=meta.id, version=version, origin=origin,
                           when=expr(rule.when, origin, rid), value=expr(rule.value, origin, rid),
                           reason=texts(rule.reason, rule.reason_en, origin, rid))
         cr.conditions = {"nl": tuple(t for t in (template(c, origin, rid) for c in rule.conditions) if t),
                          "en": tuple(t for t in (template(c, origin, rid) for c in rule.conditions_en) if t)}
+        if rule.amount is not None:
+            cr.amount_when = expr(rule.amount.when, origin, rid)
         for name, amount in rule.amounts.items():
             e = expr(amount.value, origin, rid)
             if e is not None:

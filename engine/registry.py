@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .amounts import AmountPlan, plans
 from .errors import CaseError, NoRulesetInForce, Problem
 from .loader import CompiledRoute, CompiledRule, LoadedRulesets, Ruleset, RulesetVersion, load_rulesets
 from .model import Parameter, Presumption
@@ -33,6 +34,7 @@ class Bundle:
     reads: dict[str, frozenset[str]] = field(default_factory=dict)  # option -> names its rules read
     # every parameter "<ruleset>.<name>" in force, with the rule set that states it (open terms included)
     parameters: dict[str, tuple[Parameter, str]] = field(default_factory=dict)
+    amounts: tuple[AmountPlan, ...] = ()  # the amounts its derive rules declare (engine.amounts)
 
 
 def _layer_order(rulesets: dict[str, Ruleset]) -> list[str]:
@@ -107,7 +109,7 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
                   rules=rules, by_option={k: tuple(v) for k, v in by_option.items()},
                   routes_for_block={k: tuple(v) for k, v in routes_for_block.items()},
                   lifted_by_route=lifted_by_route, overridden_by={k: tuple(v) for k, v in overridden_by.items()},
-                  reads=reads, parameters=parameters)
+                  reads=reads, parameters=parameters, amounts=plans(derive))
 
 
 class Registry:
