@@ -108,7 +108,11 @@ def _input(name: str, env: dict, vocab: Vocabulary, parameters: dict[str, tuple[
     value = env.get(name, Unknown(frozenset((name,))))
     spec = vocab.facts.get(name)
     if spec is not None:
-        return {"name": name, "kind": "fact", "title": spec.text(lang)[0], "value": plain(value)}
+        out = {"name": name, "kind": "fact", "title": spec.text(lang)[0], "value": plain(value)}
+        label = vocab.value_labels.get(lang, {}).get(value) if isinstance(value, str) else None
+        if label:
+            out["value_label"] = label
+        return out
     known = parameters.get(name)
     if known is None:  # a name of the engine itself (none today): shown as it is
         return {"name": name, "kind": "fact", "title": name, "value": plain(value)}

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from engine.templates import date, money, number
 
+from . import amounts as amount_words
 from .phrases import phrases
 from .tree import _route_order, cite, days
 
@@ -133,6 +134,24 @@ def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, 
     return " ".join(parts)
 
 
+def _amounts(decision: dict, lang: str) -> list[str]:
+    """One paragraph per amount: the amount, why it is not known, and each step with what it used."""
+    aw = amount_words.words(lang)
+    titles = {o["option"]: o["title"] for o in decision["options"]}
+    out = [aw["section"] + ":"]
+    for a in decision["amounts"]:
+        parts = [amount_words.heading(a, lang, titles)] + amount_words.reasons(a)
+        steps = []
+        for step in a["steps"]:
+            text = amount_words.step_text(step, lang)
+            if step["inputs"]:
+                text += " (" + "; ".join(amount_words.input_text(i, lang) for i in step["inputs"]) + ")"
+            steps.append(text)
+        parts.append(f"{aw['computed']}: " + " ".join(steps))
+        out.append(" ".join(parts))
+    return out
+
+
 def render(decision: dict, lang: str = "nl", labels: dict | None = None, questions: list[str] = (),
            figures: list[str] = ()) -> str:
     """The onderbouwing of `decision`: paragraphs separated by one blank line, no line breaks inside.
@@ -151,6 +170,8 @@ def render(decision: dict, lang: str = "nl", labels: dict | None = None, questio
     if routes:
         paragraphs.append(w["routes"])
         paragraphs += [_route(r, opts, within, labels, p, w, lang) for r, opts in routes]
+    if decision.get("amounts"):
+        paragraphs += _amounts(decision, lang)
     if questions:
         paragraphs.append(w["questions"].format(items=" ".join(_sentence(q) for q in questions)))
     if figures:
