@@ -11,8 +11,9 @@ is `value: null` with `unknown_because`, in words, never a guess.
 """
 from __future__ import annotations
 
+import ast
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
@@ -34,10 +35,35 @@ class AmountPlan:
     options: frozenset[str]
     chain: dict[str, CompiledRule]  # derived fact -> its rule, for every derive the amount may read
     rank: dict[str, int]  # derived fact -> its place in the bundle's derive order (dependencies first)
+    branching: frozenset[str]  # derived facts whose value may not read every name (if/else, and/or, any/all)
+    names: dict[str, tuple[str, ...]]  # derived fact -> the names it reads, sorted
+    case_names: dict[str, tuple[str, ...]]  # derived fact -> those that are not the bundle's figures
+    # (derived fact, the values of its case names) -> the names that decided it: the figures are fixed in a
+    # bundle and cases repeat household types and ages, so a branching derive is mostly probed once per bundle
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+    static: dict = field(default_factory=dict, compare=False, repr=False)  # (name, lang) -> the words of a step or input
 
 
-def plans(derive: Sequence[CompiledRule]) -> tuple[AmountPlan, ...]:
-    """The amounts a bundle declares (built once per bundle: the single case only evaluates)."""
+_MEMO_MAX = 20_000
+_ABSENT = object()
+
+
+_BRANCHES = (ast.IfExp, ast.BoolOp, ast.GeneratorExp, ast.ListComp)
+
+
+def _branches(source: str) -> bool:
+    """Whether an expression can leave a name it mentions unread; without branches every name decides its value."""
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError:  # pragma: no cover - compiled expressions parse
+        return True
+    return any(isinstance(n, _BRANCHES) for n in ast.walk(tree))
+
+
+def plans(derive: Sequence[CompiledRule], params: Iterable[str] = ()) -> tuple[AmountPlan, ...]:
+    """The amounts a bundle declares (built once per bundle: the single case only evaluates);
+    `params`: the names of the bundle's figures."""
+    figures = frozenset(params)
     derived = {r.rule.fact: r for r in derive}
     rank = {r.rule.fact: i for i, r in enumerate(derive)}
     out = []
@@ -53,7 +79,11 @@ def plans(derive: Sequence[CompiledRule]) -> tuple[AmountPlan, ...]:
             chain[name] = r
             todo.extend(r.value.names)
         out.append(AmountPlan(rule=rule, options=frozenset(rule.rule.amount.applies_to), chain=chain,
-                              rank={f: rank[f] for f in chain}))
+                              rank={f: rank[f] for f in chain},
+                              branching=frozenset(f for f, r in chain.items() if _branches(r.value.source)),
+                              names={f: tuple(sorted(r.value.names)) for f, r in chain.items()},
+                              case_names={f: tuple(n for n in sorted(r.value.names) if n not in figures)
+                                          for f, r in chain.items()}))
     return tuple(out)
 
 
@@ -84,7 +114,7 @@ def _decides(rule: CompiledRule, env: dict, name: str) -> bool:
 
 def plain(value: Any) -> Any:
     """A value as the public decision writes it: money exact (at least cents), nothing rounded away."""
-    if isinstance(value, Unknown):
+    if value is _ABSENT or isinstance(value, Unknown):
         return None
     if isinstance(value, bool) or isinstance(value, (int, str)):
         return value
@@ -103,22 +133,30 @@ def _title(obj, lang: str) -> str:
     return obj.title_en if lang == "en" and obj.title_en else obj.title
 
 
-def _input(name: str, env: dict, vocab: Vocabulary, parameters: dict[str, tuple[Parameter, str]],
-           lang: str) -> dict:
-    value = env.get(name, Unknown(frozenset((name,))))
+def _input_words(name: str, vocab: Vocabulary, parameters: dict[str, tuple[Parameter, str]], lang: str) -> dict:
     spec = vocab.facts.get(name)
     if spec is not None:
-        out = {"name": name, "kind": "fact", "title": spec.text(lang)[0], "value": plain(value)}
-        label = vocab.value_labels.get(lang, {}).get(value) if isinstance(value, str) else None
-        if label:
-            out["value_label"] = label
-        return out
+        return {"name": name, "kind": "fact", "title": spec.text(lang)[0]}
     known = parameters.get(name)
     if known is None:  # a name of the engine itself (none today): shown as it is
-        return {"name": name, "kind": "fact", "title": name, "value": plain(value)}
+        return {"name": name, "kind": "fact", "title": name}
     p, _ = known
-    return {"name": name, "kind": "parameter", "title": _title(p, lang), "unit": p.unit, "value": plain(value),
-            "source": p.source.public()}
+    return {"name": name, "kind": "parameter", "title": _title(p, lang), "unit": p.unit, "source": p.source.public()}
+
+
+def _input(plan: AmountPlan, name: str, env: dict, vocab: Vocabulary, parameters: dict, lang: str) -> dict:
+    words = plan.static.get((name, lang))
+    if words is None:
+        words = plan.static[(name, lang)] = _input_words(name, vocab, parameters, lang)
+    value = env.get(name, _ABSENT)
+    out = dict(words, value=None if value is _ABSENT else plain(value))
+    if "source" in out:
+        out["source"] = dict(out["source"])  # the decision is the caller's (links get dated in place)
+    elif isinstance(value, str):
+        label = vocab.value_labels.get(lang, {}).get(value)
+        if label:
+            out["value_label"] = label
+    return out
 
 
 def _unknown_because(value: Unknown, vocab: Vocabulary, parameters: dict, lang: str) -> list[dict]:
@@ -140,16 +178,25 @@ def _unknown_because(value: Unknown, vocab: Vocabulary, parameters: dict, lang: 
     return out
 
 
-def _step(rule: CompiledRule, value: Any, inputs: list[dict], lang: str) -> dict:
+def _step_words(rule: CompiledRule, lang: str) -> dict:
     r = rule.rule
-    step = {"fact": r.fact, "rule": r.id, "ruleset": rule.ruleset, "title": _title(r, lang), "value": plain(value)}
+    words = {"fact": r.fact, "rule": r.id, "ruleset": rule.ruleset, "title": _title(r, lang)}
     formula = r.formula_en if lang == "en" and r.formula_en else r.formula
     if formula:
-        step["formula"] = " ".join(formula.split())
-    step["source"] = r.source.public()
-    step["confidence"] = r.confidence
+        words["formula"] = " ".join(formula.split())
+    words["source"] = r.source.public()
+    words["confidence"] = r.confidence
     if not r.verified:
-        step["verified"] = False
+        words["verified"] = False
+    return words
+
+
+def _step(plan: AmountPlan, fact: str, value: Any, inputs: list[dict], lang: str) -> dict:
+    key = ("\x00step", fact, lang)
+    words = plan.static.get(key)
+    if words is None:
+        words = plan.static[key] = _step_words(plan.chain[fact], lang)
+    step = dict(words, value=plain(value), source=dict(words["source"]))
     step["inputs"] = inputs
     return step
 
@@ -158,6 +205,7 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
             parameters: dict[str, tuple[Parameter, str]], stale: frozenset[str], lang: str) -> list[dict]:
     """The amounts that belong to this case, each with its steps (dependencies first)."""
     out = []
+    decided: dict[str, list[str]] = {}  # derived fact -> the names that decided it (shared by the amounts)
     for plan in plans_:
         rule = plan.rule
         asked = [o for o in options if o in plan.options]
@@ -170,9 +218,19 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
             i += 1
             r = plan.chain[fact]
             inputs[fact] = []
-            for name in sorted(r.value.names):
-                if not _decides(r, env, name):
-                    continue
+            names = decided.get(fact)
+            if names is None:
+                names = plan.names[fact]
+                if fact in plan.branching:
+                    key = (fact, tuple([env.get(n, _ABSENT) for n in plan.case_names[fact]]))
+                    hit = plan.memo.get(key)
+                    if hit is None:
+                        if len(plan.memo) >= _MEMO_MAX:
+                            plan.memo.clear()
+                        hit = plan.memo[key] = [n for n in names if _decides(r, env, n)]
+                    names = hit
+                decided[fact] = names
+            for name in names:
                 if name in plan.chain:
                     if name not in seen:
                         seen.add(name)
@@ -193,7 +251,7 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
             item["provisional"] = True
         if any(not plan.chain[f].rule.verified for f in needed):
             item["verified"] = False
-        item["steps"] = [_step(plan.chain[f], env.get(f, Unknown(frozenset((f,)))),
-                               [_input(n, env, vocab, parameters, lang) for n in inputs[f]], lang) for f in needed]
+        item["steps"] = [_step(plan, f, env.get(f, _ABSENT),
+                               [_input(plan, n, env, vocab, parameters, lang) for n in inputs[f]], lang) for f in needed]
         out.append(item)
     return out

@@ -109,7 +109,7 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
                   rules=rules, by_option={k: tuple(v) for k, v in by_option.items()},
                   routes_for_block={k: tuple(v) for k, v in routes_for_block.items()},
                   lifted_by_route=lifted_by_route, overridden_by={k: tuple(v) for k, v in overridden_by.items()},
-                  reads=reads, parameters=parameters, amounts=plans(derive))
+                  reads=reads, parameters=parameters, amounts=plans(derive, params))
 
 
 class Registry:
