@@ -134,22 +134,30 @@ def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, 
     return " ".join(parts)
 
 
-def _amounts(decision: dict, lang: str) -> list[str]:
-    """One paragraph per amount: the amount, why it is not known, and each step with what it used."""
+def _short(title: str) -> str:
+    return title.split(" (")[0]
+
+
+def _amounts(decision: dict, lang: str) -> str:
+    """One paragraph: each amount with the steps that led to it, shortly (a client file; the formulas and the
+    figures used are on the page and in the CLI text)."""
     aw = amount_words.words(lang)
-    titles = {o["option"]: o["title"] for o in decision["options"]}
-    out = [aw["section"] + ":"]
+    parts = []
     for a in decision["amounts"]:
-        parts = [amount_words.heading(a, lang, titles)] + amount_words.reasons(a)
-        steps = []
-        for step in a["steps"]:
-            text = amount_words.step_text(step, lang)
-            if step["inputs"]:
-                text += " (" + "; ".join(amount_words.input_text(i, lang) for i in step["inputs"]) + ")"
-            steps.append(text)
-        parts.append(f"{aw['computed']}: " + " ".join(steps))
-        out.append(" ".join(parts))
-    return out
+        value = amount_words.value_text(a["value"], lang) if a["value"] is not None else aw["unknown"]
+        text = f"{_short(a['title'])}: {value}"
+        if a.get("provisional"):
+            text += f" ({aw['provisional']})"
+        steps, before = [], None
+        for s in a["steps"][:-1]:  # the last step is the amount itself
+            value, source = amount_words.value_text(s["value"], lang), cite(s["source"], lang)
+            if (value, source) != before:  # "the norm that applies" repeating the norm says nothing new here
+                steps.append(f"{_short(s['title'])} {value} ({source})")
+            before = (value, source)
+        if steps:
+            text += f", uit: {'; '.join(steps)}" if lang != "en" else f", from: {'; '.join(steps)}"
+        parts.append(" ".join([text + ".", *amount_words.reasons(a)]))
+    return f"{aw['section']}: " + " ".join(parts)
 
 
 def render(decision: dict, lang: str = "nl", labels: dict | None = None, questions: list[str] = (),
@@ -171,7 +179,7 @@ def render(decision: dict, lang: str = "nl", labels: dict | None = None, questio
         paragraphs.append(w["routes"])
         paragraphs += [_route(r, opts, within, labels, p, w, lang) for r, opts in routes]
     if decision.get("amounts"):
-        paragraphs += _amounts(decision, lang)
+        paragraphs.append(_amounts(decision, lang))
     if questions:
         paragraphs.append(w["questions"].format(items=" ".join(_sentence(q) for q in questions)))
     if figures:
