@@ -194,3 +194,38 @@ def test_unknown_exemption_stage_with_earnings_means_an_unknown_amount(registry,
     a = _amount(decide(_bijstand_case(income, age, 0, None), registry), BIJSTAND)
     assert a["value"] is None
     assert [u["name"] for u in a["unknown_because"]] == ["circumstances.earnings_exemption"]
+
+
+def test_a_rule_set_declares_an_amount_without_engine_changes(tmp_path):
+    # what the beslagvrije voet and kwijtschelding rule sets do: a derive with `amount:` and its chain
+    from engine.registry import Registry
+    from tests import demo_rulesets as demo
+    from tests.engine.test_lint import AMOUNT
+
+    chain = AMOUNT.replace("routes:", """  - id: demo.4.helft
+    kind: derive
+    title: De helft van wat overblijft
+    title_en: Half of what is left
+    fact: demo.helft
+    formula: De helft.
+    formula_en: Half.
+    value: demo.rest / 2 if demo.rest > 0 else 0.00
+    amount: {unit: EUR/maand, applies_to: [opt_a]}
+    source: {law: Demowet, article: "4", url: "https://wetten.overheid.nl/jci1.3:c:BWBR0000001&artikel=4"}
+routes:""")
+    root = demo.write(tmp_path, {"demo/2024-01-01/rules.yaml": demo.V2024.replace("routes:", chain, 1)})
+    registry = Registry.load(root)
+    case = {"case_id": "t", "reference_date": "2024-06-01", "municipality": "stad", "options": ["opt_a"],
+            "income": [{"source": "wages", "net_monthly": "1300.01"}]}
+    d = decide(case, registry)
+    half = _amount(d, "demo.helft")
+    # (1300,01 - 1000) / 2 = 150,005: exact, no rounding the law does not name
+    assert half["value"] == "150.005"
+    assert [s["fact"] for s in half["steps"]] == ["demo.rest", "demo.helft"]
+    assert half["steps"][0]["inputs"][0]["name"] == "demo.grens"
+    assert half["steps"][0]["formula"] == "Het inkomen min de grens."
+    assert d["options"][0]["amounts"] == ["demo.rest", "demo.helft"]
+    assert "150,01 (precies 150,005)" in d["explanation"]
+    case["income"] = None
+    assert _amount(decide(case, registry), "demo.helft")["unknown_because"] == [
+        {"name": "income.net_monthly", "kind": "fact", "reason": "Niet bekend: inkomen."}]
