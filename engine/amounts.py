@@ -2,9 +2,9 @@
 
 A rule set declares an amount on the derive rule whose fact it is (`amount:` with a unit and the
 options it belongs to). The steps are not written twice: they are the derive rules the amount reads,
-found once per bundle (`plans`), and per case only those that decided its value are shown (`compute`).
-A derive or input "decided" the value when, set to unknown, it makes the value unknown: so the branch
-of an `a if c else b` not taken, or the cost-sharing norm where it does not apply, is not a step.
+found once per bundle (`plans`), and per case only those its value read are shown (`compute`): the
+branch of an `a if c else b` not taken (the cost-sharing norm where it does not apply, the draagkracht
+period where no income exceeds the norm) is no step; the test that chose the branch is.
 
 An amount whose value rests on a missing fact or an open term (NOT FOUND, a figure the college sets)
 is `value: null` with `unknown_because`, in words, never a guess.
@@ -15,10 +15,10 @@ import ast
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from .errors import Problem, RulesetError
-from .expressions import ExpressionError
+from .expressions import ExpressionError, compile_expression
 from .facts import Vocabulary
 from .loader import CompiledRule
 from .model import Parameter
@@ -35,35 +35,89 @@ class AmountPlan:
     options: frozenset[str]
     chain: dict[str, CompiledRule]  # derived fact -> its rule, for every derive the amount may read
     rank: dict[str, int]  # derived fact -> its place in the bundle's derive order (dependencies first)
-    branching: frozenset[str]  # derived facts whose value may not read every name (if/else, and/or, any/all)
-    names: dict[str, tuple[str, ...]]  # derived fact -> the names it reads, sorted
-    case_names: dict[str, tuple[str, ...]]  # derived fact -> those that are not the bundle's figures
-    # (derived fact, the values of its case names) -> the names that decided it: the figures are fixed in a
-    # bundle and cases repeat household types and ages, so a branching derive is mostly probed once per bundle
+    trace: dict[str, Trace]  # derived fact -> what its expression reads in a case
+    # derived fact -> the case names (not the bundle's fixed figures) that choose what it reads
+    choosers: dict[str, tuple[str, ...]]
+    # (derived fact, the values of its choosers) -> the names it read: cases repeat household types and ages,
+    # so most derives are traced once per bundle and value, not once per case
     memo: dict = field(default_factory=dict, compare=False, repr=False)
     static: dict = field(default_factory=dict, compare=False, repr=False)  # (name, lang) -> the words of a step or input
 
 
-_MEMO_MAX = 20_000
 _ABSENT = object()
+_MEMO_MAX = 20_000
 
 
-_BRANCHES = (ast.IfExp, ast.BoolOp, ast.GeneratorExp, ast.ListComp)
+Trace = Callable[[dict, set], None]  # adds to the set the names the expression read in this environment
 
 
-def _branches(source: str) -> bool:
-    """Whether an expression can leave a name it mentions unread; without branches every name decides its value."""
-    try:
-        tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError:  # pragma: no cover - compiled expressions parse
-        return True
-    return any(isinstance(n, _BRANCHES) for n in ast.walk(tree))
+def _static(text: str) -> Trace:
+    names = compile_expression(text, lambda name: True).names
+
+    def trace(env: dict, out: set) -> None:
+        out.update(names)
+    return trace
 
 
-def plans(derive: Sequence[CompiledRule], params: Iterable[str] = ()) -> tuple[AmountPlan, ...]:
+def _tracer(node: ast.expr, source: str) -> Trace:
+    """What an expression reads in a case: an if/else reads its test and the branch it takes (both when the
+    test is unknown), an and/or reads its operands until one settles it, anything else reads every part.
+    Built once per bundle from the expression's own text; per case it costs one evaluation per test."""
+    branching = any(isinstance(n, (ast.IfExp, ast.BoolOp)) for n in ast.walk(node))
+    if not branching or isinstance(node, (ast.GeneratorExp, ast.ListComp)):
+        return _static(ast.get_source_segment(source, node))
+    if isinstance(node, ast.IfExp):
+        test = compile_expression(ast.get_source_segment(source, node.test), lambda name: True).fn
+        read_test, body, orelse = (_tracer(n, source) for n in (node.test, node.body, node.orelse))
+
+        def choose(env: dict, out: set) -> None:
+            read_test(env, out)
+            held = test(env, None)
+            if held is not False:
+                body(env, out)
+            if held is not True:
+                orelse(env, out)
+        return choose
+    if isinstance(node, ast.BoolOp):
+        settles = not isinstance(node.op, ast.And)  # False settles an and, True an or
+        parts = [(_tracer(v, source), compile_expression(ast.get_source_segment(source, v), lambda name: True).fn)
+                 for v in node.values]
+
+        def combine(env: dict, out: set) -> None:
+            for read, fn in parts:
+                read(env, out)
+                if fn(env, None) is settles:
+                    return
+        return combine
+    children = [_tracer(c, source) for c in ast.iter_child_nodes(node)
+                if isinstance(c, ast.expr) and not (isinstance(node, ast.Call) and c is node.func)]
+
+    def every(env: dict, out: set) -> None:
+        for read in children:
+            read(env, out)
+    return every
+
+
+def _trace(rule: CompiledRule) -> Trace:
+    source = rule.value.source
+    return _tracer(ast.parse(source, mode="eval").body, source)
+
+
+def _test_names(rule: CompiledRule) -> frozenset[str]:
+    """The names whose values choose what the expression reads: those in an if/else test or an and/or."""
+    source = rule.value.source
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(source, mode="eval").body):
+        part = node.test if isinstance(node, ast.IfExp) else node if isinstance(node, ast.BoolOp) else None
+        if part is not None:
+            out |= compile_expression(ast.get_source_segment(source, part), lambda name: True).names
+    return frozenset(out)
+
+
+def plans(derive: Sequence[CompiledRule], figures: Iterable[str] = ()) -> tuple[AmountPlan, ...]:
     """The amounts a bundle declares (built once per bundle: the single case only evaluates);
-    `params`: the names of the bundle's figures."""
-    figures = frozenset(params)
+    `figures`: the names of the bundle's parameters, fixed within it."""
+    figures = frozenset(figures)
     derived = {r.rule.fact: r for r in derive}
     rank = {r.rule.fact: i for i, r in enumerate(derive)}
     out = []
@@ -80,10 +134,8 @@ def plans(derive: Sequence[CompiledRule], params: Iterable[str] = ()) -> tuple[A
             todo.extend(r.value.names)
         out.append(AmountPlan(rule=rule, options=frozenset(rule.rule.amount.applies_to), chain=chain,
                               rank={f: rank[f] for f in chain},
-                              branching=frozenset(f for f, r in chain.items() if _branches(r.value.source)),
-                              names={f: tuple(sorted(r.value.names)) for f, r in chain.items()},
-                              case_names={f: tuple(n for n in sorted(r.value.names) if n not in figures)
-                                          for f, r in chain.items()}))
+                              trace={f: _trace(r) for f, r in chain.items()},
+                              choosers={f: tuple(sorted(_test_names(r) - figures)) for f, r in chain.items()}))
     return tuple(out)
 
 
@@ -96,35 +148,23 @@ def _run(rule: CompiledRule, expression, env: dict) -> Any:
                                     file=o.file, line=o.line, rule=rule.id)]) from None
 
 
-def _decides(rule: CompiledRule, env: dict, name: str) -> bool:
-    """Whether `name` decided the value of `rule` in this case: unknown, it leaves the value unknown.
-    (`env` is the case's own: the name is set aside and put back, not copied.)"""
-    missing = object()
-    old = env.get(name, missing)
-    env[name] = Unknown(frozenset((name,)))
-    try:
-        value = _run(rule, rule.value, env)
-    finally:
-        if old is missing:
-            del env[name]
-        else:
-            env[name] = old
-    return isinstance(value, Unknown) and name in value.facts
-
-
 def plain(value: Any) -> Any:
     """A value as the public decision writes it: money exact (at least cents), nothing rounded away."""
-    if value is _ABSENT or isinstance(value, Unknown):
-        return None
-    if isinstance(value, bool) or isinstance(value, (int, str)):
-        return value
-    if isinstance(value, Decimal):
-        if value == value.quantize(CENT):
+    kind = type(value)
+    if kind is Decimal:
+        exponent = value.as_tuple().exponent
+        if exponent == -2:
+            return str(value)
+        if exponent > -2 or value == value.quantize(CENT):
             return str(value.quantize(CENT))
         return str(value.normalize())
-    if isinstance(value, (dt.date,)):
+    if value is _ABSENT or kind is Unknown:
+        return None
+    if kind in (bool, int, str):
+        return value
+    if kind is dt.date:
         return value.isoformat()
-    if isinstance(value, (tuple, list)):
+    if kind in (tuple, list):
         return [plain(v) for v in value]
     return str(value)
 
@@ -205,7 +245,7 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
             parameters: dict[str, tuple[Parameter, str]], stale: frozenset[str], lang: str) -> list[dict]:
     """The amounts that belong to this case, each with its steps (dependencies first)."""
     out = []
-    decided: dict[str, list[str]] = {}  # derived fact -> the names that decided it (shared by the amounts)
+    decided: dict[str, list[str]] = {}  # derived fact -> the names it read (shared by the amounts)
     for plan in plans_:
         rule = plan.rule
         asked = [o for o in options if o in plan.options]
@@ -216,19 +256,17 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
         while i < len(needed):
             fact = needed[i]
             i += 1
-            r = plan.chain[fact]
             inputs[fact] = []
             names = decided.get(fact)
             if names is None:
-                names = plan.names[fact]
-                if fact in plan.branching:
-                    key = (fact, tuple([env.get(n, _ABSENT) for n in plan.case_names[fact]]))
-                    hit = plan.memo.get(key)
-                    if hit is None:
-                        if len(plan.memo) >= _MEMO_MAX:
-                            plan.memo.clear()
-                        hit = plan.memo[key] = [n for n in names if _decides(r, env, n)]
-                    names = hit
+                key = (fact, tuple([env.get(n, _ABSENT) for n in plan.choosers[fact]]))
+                names = plan.memo.get(key)
+                if names is None:
+                    read: set[str] = set()
+                    plan.trace[fact](env, read)
+                    if len(plan.memo) >= _MEMO_MAX:
+                        plan.memo.clear()
+                    names = plan.memo[key] = sorted(read)
                 decided[fact] = names
             for name in names:
                 if name in plan.chain:
