@@ -11,17 +11,17 @@ is `value: null` with `unknown_because`, in words, never a guess.
 """
 from __future__ import annotations
 
-import ast
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from .errors import Problem, RulesetError
-from .expressions import ExpressionError, compile_expression
+from .expressions import ExpressionError
 from .facts import Vocabulary
 from .loader import CompiledRule
 from .model import Parameter
+from .reads import Trace
 from .unknown import Unknown
 
 CENT = Decimal("0.01")
@@ -35,7 +35,7 @@ class AmountPlan:
     options: frozenset[str]
     chain: dict[str, CompiledRule]  # derived fact -> its rule, for every derive the amount may read
     rank: dict[str, int]  # derived fact -> its place in the bundle's derive order (dependencies first)
-    trace: dict[str, Trace]  # derived fact -> what its expression reads in a case
+    trace: dict[str, Trace]  # derived fact -> what its expression reads in a case (engine.reads)
     # derived fact -> the case names (not the bundle's fixed figures) that choose what it reads
     choosers: dict[str, tuple[str, ...]]
     # (derived fact, the values of its choosers) -> the names it read: cases repeat household types and ages,
@@ -46,72 +46,6 @@ class AmountPlan:
 
 _ABSENT = object()
 _MEMO_MAX = 20_000
-
-
-Trace = Callable[[dict, set], None]  # adds to the set the names the expression read in this environment
-
-
-def _static(text: str) -> Trace:
-    names = compile_expression(text, lambda name: True).names
-
-    def trace(env: dict, out: set) -> None:
-        out.update(names)
-    return trace
-
-
-def _tracer(node: ast.expr, source: str) -> Trace:
-    """What an expression reads in a case: an if/else reads its test and the branch it takes (both when the
-    test is unknown), an and/or reads its operands until one settles it, anything else reads every part.
-    Built once per bundle from the expression's own text; per case it costs one evaluation per test."""
-    branching = any(isinstance(n, (ast.IfExp, ast.BoolOp)) for n in ast.walk(node))
-    if not branching or isinstance(node, (ast.GeneratorExp, ast.ListComp)):
-        return _static(ast.get_source_segment(source, node))
-    if isinstance(node, ast.IfExp):
-        test = compile_expression(ast.get_source_segment(source, node.test), lambda name: True).fn
-        read_test, body, orelse = (_tracer(n, source) for n in (node.test, node.body, node.orelse))
-
-        def choose(env: dict, out: set) -> None:
-            read_test(env, out)
-            held = test(env, None)
-            if held is not False:
-                body(env, out)
-            if held is not True:
-                orelse(env, out)
-        return choose
-    if isinstance(node, ast.BoolOp):
-        settles = not isinstance(node.op, ast.And)  # False settles an and, True an or
-        parts = [(_tracer(v, source), compile_expression(ast.get_source_segment(source, v), lambda name: True).fn)
-                 for v in node.values]
-
-        def combine(env: dict, out: set) -> None:
-            for read, fn in parts:
-                read(env, out)
-                if fn(env, None) is settles:
-                    return
-        return combine
-    children = [_tracer(c, source) for c in ast.iter_child_nodes(node)
-                if isinstance(c, ast.expr) and not (isinstance(node, ast.Call) and c is node.func)]
-
-    def every(env: dict, out: set) -> None:
-        for read in children:
-            read(env, out)
-    return every
-
-
-def _trace(rule: CompiledRule) -> Trace:
-    source = rule.value.source
-    return _tracer(ast.parse(source, mode="eval").body, source)
-
-
-def _test_names(rule: CompiledRule) -> frozenset[str]:
-    """The names whose values choose what the expression reads: those in an if/else test or an and/or."""
-    source = rule.value.source
-    out: set[str] = set()
-    for node in ast.walk(ast.parse(source, mode="eval").body):
-        part = node.test if isinstance(node, ast.IfExp) else node if isinstance(node, ast.BoolOp) else None
-        if part is not None:
-            out |= compile_expression(ast.get_source_segment(source, part), lambda name: True).names
-    return frozenset(out)
 
 
 def plans(derive: Sequence[CompiledRule], figures: Iterable[str] = ()) -> tuple[AmountPlan, ...]:
@@ -134,8 +68,8 @@ def plans(derive: Sequence[CompiledRule], figures: Iterable[str] = ()) -> tuple[
             todo.extend(r.value.names)
         out.append(AmountPlan(rule=rule, options=frozenset(rule.rule.amount.applies_to), chain=chain,
                               rank={f: rank[f] for f in chain},
-                              trace={f: _trace(r) for f, r in chain.items()},
-                              choosers={f: tuple(sorted(_test_names(r) - figures)) for f, r in chain.items()}))
+                              trace={f: r.reads.trace for f, r in chain.items()},
+                              choosers={f: tuple(sorted(r.reads.choosers - figures)) for f, r in chain.items()}))
     return tuple(out)
 
 

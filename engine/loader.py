@@ -24,6 +24,8 @@ from .facts import Vocabulary, load_vocabulary
 from .horizon import Horizon, horizons
 from .messages import problems_from_validation
 from .model import Amount, Parameter, Presumption, Route, Rule, RulesetMeta, VersionFile, VersionMeta
+from .reads import Reads
+from .reads import reads as reads_of
 from .templates import Template, compile_template
 from .versions import implied_ends
 from .yamlsource import LineDict, SourceError, line_of, load_file
@@ -53,6 +55,7 @@ class CompiledRule:
     conditions: dict[str, tuple[Template, ...]] = field(default_factory=dict)
     amounts: dict[str, tuple[Amount, Expression]] = field(default_factory=dict)
     amount_when: Expression | None = None  # derive with `amount`: when it is shown apart from its options
+    reads: Reads | None = None  # derive: what its value reads in a case (the steps of an amount)
 
     @property
     def id(self) -> str:
@@ -352,6 +355,8 @@ def _compile(meta: RulesetMeta, raw: _RawVersion, valid_to: dt.date | None, ns: 
             problems.append(Problem(f"vermoeden over onbekend feit '{fact}'", f"presumption about unknown fact '{fact}'",
                                     file=origin.file, line=origin.line))
     derive = [r for r in rules.values() if r.rule.kind == "derive" and r.value is not None]
+    for r in derive:
+        r.reads = reads_of(r.value)
     origins = {k: o for part in (raw.parameters, raw.rules, raw.routes) for k, (_, o) in part.items()}
     return RulesetVersion(
         meta=meta, valid_from=raw.valid_from, valid_to=valid_to,
