@@ -35,6 +35,7 @@ class AmountPlan:
     options: frozenset[str]
     chain: dict[str, CompiledRule]  # derived fact -> its rule, for every derive the amount may read
     rank: dict[str, int]  # derived fact -> its place in the bundle's derive order (dependencies first)
+    order: tuple[CompiledRule, ...]  # the chain in derive order, to evaluate what the decision did not need
     trace: dict[str, Trace]  # derived fact -> what its expression reads in a case (engine.reads)
     # derived fact -> the case names (not the bundle's fixed figures) that choose what it reads
     choosers: dict[str, tuple[str, ...]]
@@ -68,6 +69,7 @@ def plans(derive: Sequence[CompiledRule], figures: Iterable[str] = ()) -> tuple[
             todo.extend(r.value.names)
         out.append(AmountPlan(rule=rule, options=frozenset(rule.rule.amount.applies_to), chain=chain,
                               rank={f: rank[f] for f in chain},
+                              order=tuple(r for r in derive if r.rule.fact in chain),
                               trace={f: r.reads.trace for f, r in chain.items()},
                               choosers={f: tuple(sorted(r.reads.choosers - figures)) for f, r in chain.items()}))
     return tuple(out)
@@ -185,6 +187,9 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
         asked = [o for o in options if o in plan.options]
         if not asked and (rule.amount_when is None or _run(rule, rule.amount_when, env) is not True):
             continue
+        for r in plan.order:  # derives only amounts read are left to here (Bundle.core_derive)
+            if r.rule.fact not in env:
+                env[r.rule.fact] = _run(r, r.value, env)
         needed, inputs, seen = [plan.rule.rule.fact], {}, {plan.rule.rule.fact}
         i = 0
         while i < len(needed):

@@ -314,8 +314,9 @@ def _kassabon(env: dict) -> dict | None:
     return out
 
 
-def _environment(case: Case, registry: Registry, lang: str) -> tuple[Bundle, dict, list[dict]]:
-    """The bundle for `case`, every name its conditions can read, and the presumptions relied on."""
+def _environment(case: Case, registry: Registry, lang: str, every: bool = False) -> tuple[Bundle, dict, list[dict]]:
+    """The bundle for `case`, every name its conditions and texts can read, and the presumptions relied on;
+    `every`: also the derived facts only amounts read (engine.amounts evaluates those it shows)."""
     vocab = registry.vocabulary
     facts = case_facts(case, vocab)
     bundle = registry.bundle(case.municipality, case.reference_date)
@@ -331,14 +332,14 @@ def _environment(case: Case, registry: Registry, lang: str) -> tuple[Bundle, dic
         if p.fact in reads:
             presumptions.append({"fact": p.fact, "value": p.value, "ruleset": ruleset,
                                  "title": _title(p, lang), "source": _public(p.source)})
-    for rule in bundle.derive:
+    for rule in bundle.derive if every else bundle.core_derive:
         env[rule.rule.fact] = _run(rule, rule.value, env)
     return bundle, env, presumptions
 
 
 def environment(case: Case, registry: Registry) -> dict:
     """Facts, parameters, presumed and derived values for `case` (an absent name is unknown)."""
-    _, env, _ = _environment(case, registry, "nl")
+    _, env, _ = _environment(case, registry, "nl", every=True)
     env.pop(_WORDS, None)
     return env
 

@@ -35,6 +35,9 @@ class Bundle:
     # every parameter "<ruleset>.<name>" in force, with the rule set that states it (open terms included)
     parameters: dict[str, tuple[Parameter, str]] = field(default_factory=dict)
     amounts: tuple[AmountPlan, ...] = ()  # the amounts its derive rules declare (engine.amounts)
+    # the derives a decision needs whatever it asks (conditions, texts, ground amounts); the others only
+    # serve amounts and are evaluated when an amount that reads them is shown (engine.amounts)
+    core_derive: tuple[CompiledRule, ...] = ()
 
 
 def _layer_order(rulesets: dict[str, Ruleset]) -> list[str]:
@@ -97,6 +100,23 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
                 todo.extend(derived[n].value.names)
         return out
 
+    used: set[str] = set()  # every name a condition, text or ground amount of the bundle reads
+    for item in [*rules.values(), *routes]:
+        for e in (item.when, getattr(item, "amount_when", None)):
+            if e is not None:
+                used |= e.names
+        for t in item.reason.values():
+            used.update(name for name, _ in t.parts)
+        for ts in getattr(item, "conditions", {}).values():
+            for t in ts:
+                used.update(name for name, _ in t.parts)
+        for _, e in getattr(item, "amounts", {}).values():
+            used |= e.names
+    for r in derive:
+        if r.amount_when is not None:
+            used |= r.amount_when.names
+    core = closure(used)
+
     reads = {}
     for option, option_rules in by_option.items():
         names: set[str] = set()
@@ -109,7 +129,8 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
                   rules=rules, by_option={k: tuple(v) for k, v in by_option.items()},
                   routes_for_block={k: tuple(v) for k, v in routes_for_block.items()},
                   lifted_by_route=lifted_by_route, overridden_by={k: tuple(v) for k, v in overridden_by.items()},
-                  reads=reads, parameters=parameters, amounts=plans(derive, params))
+                  reads=reads, parameters=parameters, amounts=plans(derive, params),
+                  core_derive=tuple(r for r in derive if r.rule.fact in core))
 
 
 class Registry:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from engine.templates import money, percent
 
@@ -39,14 +40,18 @@ def value_text(value, lang: str, unit: str | None = None, label: str | None = No
     if unit in ("jaar", "maanden", "dagen", "aantal"):
         return f"{value} {w['years'] if unit == 'jaar' else w['months'] if unit == 'maanden' else ''}".strip()
     if isinstance(value, str) and _DECIMAL.match(value):
-        shown = money(Decimal(value), lang)
-        places = len(value.split(".")[1])
-        if places > 2:  # exact in the decision; the reader sees cents and the exact figure
-            shown += f" ({w['exact']} {value if lang == 'en' else value.replace('.', ',')})"
-        return shown
+        return _money(value, lang)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+@lru_cache(maxsize=8192)  # norms and figures recur from case to case
+def _money(value: str, lang: str) -> str:
+    shown = money(Decimal(value), lang)
+    if len(value.split(".")[1]) > 2:  # exact in the decision; the reader sees cents and the exact figure
+        shown += f" ({words(lang)['exact']} {value if lang == 'en' else value.replace('.', ',')})"
+    return shown
 
 
 def cite(source: dict, lang: str) -> str:
