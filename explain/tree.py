@@ -139,9 +139,10 @@ def amounts_section(decision: dict, lang: str) -> dict:
     items = []
     for a in decision["amounts"]:
         kids = [node("detail", r) for r in amount_words.reasons(a)]
-        for step in a["steps"]:
+        for step in a["steps"]:  # with the figures it used; the case's own facts are in the JSON and on the page
             kids.append(node("step", amount_words.step_text(step, lang),
-                             [node("detail", amount_words.input_text(i, lang)) for i in step["inputs"]]))
+                             [node("detail", amount_words.input_text(i, lang)) for i in step["inputs"]
+                              if i["kind"] == "parameter"]))
         items.append(node("amount", amount_words.heading(a, lang, titles), kids))
     return node("section", amount_words.words(lang)["section"], items)
 

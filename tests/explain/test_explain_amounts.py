@@ -19,12 +19,17 @@ def _flat(text: str) -> str:
 
 
 def test_text_shows_the_amount_then_each_step_with_its_article(registry):
-    text = _flat(_decision(registry, "maastricht-alleenstaande-ouder")["explanation"])
+    d = _decision(registry, "maastricht-alleenstaande-ouder")
+    text = _flat(d["explanation"])
     # 21.a per 1-1-2025: € 1.345,45; a single parent has the same norm (law-facts §2.1)
     assert "Bedragen (hoe ze zijn berekend) - Algemene bijstand per maand (de norm min het inkomen dat meetelt): € 1.345,45." in text
     assert "Bijstandsnorm zonder kostendelers (art. 20, 21 en 22): € 1.345,45 (Participatiewet art. 21)." in text
     assert "Bijstandsnorm alleenstaande of alleenstaande ouder, 21 jaar tot AOW-leeftijd: € 1.345,45 (Participatiewet art. 21 onderdeel a)" in text
-    assert "de samenstelling van het huishouden: alleenstaande ouder" in text  # a value in words, not "single_parent"
+    # the case's own facts are in the JSON (a choice in words) and on the page; the text names the figures
+    norm = next(s for a in d["amounts"] for s in a["steps"] if s["fact"] == "participatiewet.basisnorm")
+    assert {"name": "household.composition", "kind": "fact", "title": "de samenstelling van het huishouden",
+            "value": "single_parent", "value_label": "alleenstaande ouder"} in norm["inputs"]
+    assert "de samenstelling van het huishouden: alleenstaande ouder" not in text
     assert text.index("Bijstandsnorm zonder kostendelers") < text.index("Toepasselijke bijstandsnorm")
 
 

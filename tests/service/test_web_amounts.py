@@ -37,6 +37,7 @@ def test_bijstand_amount_with_its_steps_and_articles(client):
     assert "Algemene bijstand per maand (de norm min het inkomen dat meetelt): € 1.401,50" in text
     assert "Bijstandsnorm zonder kostendelers (art. 20, 21 en 22), met de verhoging van art. 20 lid 3: € 1.401,50" in text
     assert "de leeftijd van de aanvrager: 22 " in text
+    assert "de samenstelling van het huishouden: alleenstaand " in text  # a choice in words
     assert "Bijstandsnorm alleenstaande of alleenstaande ouder, 21 jaar tot AOW-leeftijd: € 1.401,50" in text
     # each step links to the article as it read on the reference date
     assert 'href="https://wetten.overheid.nl/jci1.3:c:BWBR0015703&amp;artikel=21&amp;g=2026-02-01"' in section
