@@ -12,7 +12,7 @@ is `value: null` with `unknown_because`, in words, never a guess.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
@@ -21,7 +21,6 @@ from .expressions import ExpressionError
 from .facts import Vocabulary
 from .loader import CompiledRule
 from .model import Parameter
-from .reads import Trace
 from .unknown import Unknown
 
 CENT = Decimal("0.01")
@@ -36,23 +35,17 @@ class AmountPlan:
     chain: dict[str, CompiledRule]  # derived fact -> its rule, for every derive the amount may read
     rank: dict[str, int]  # derived fact -> its place in the bundle's derive order (dependencies first)
     order: tuple[CompiledRule, ...]  # the chain in derive order, to evaluate what the decision did not need
-    trace: dict[str, Trace]  # derived fact -> what its expression reads in a case (engine.reads)
-    # derived fact -> the case names (not the bundle's fixed figures) that choose what it reads
+    # derived fact -> the names that choose what it reads (engine.reads), in a fixed order for the memo key:
+    # cases repeat household types and ages, so most derives are traced once per value, not once per case
     choosers: dict[str, tuple[str, ...]]
-    # (derived fact, the values of its choosers) -> the names it read: cases repeat household types and ages,
-    # so most derives are traced once per bundle and value, not once per case
-    memo: dict = field(default_factory=dict, compare=False, repr=False)
-    static: dict = field(default_factory=dict, compare=False, repr=False)  # (name, lang) -> the words of a step or input
 
 
 _ABSENT = object()
 _MEMO_MAX = 20_000
 
 
-def plans(derive: Sequence[CompiledRule], figures: Iterable[str] = ()) -> tuple[AmountPlan, ...]:
-    """The amounts a bundle declares (built once per bundle: the single case only evaluates);
-    `figures`: the names of the bundle's parameters, fixed within it."""
-    figures = frozenset(figures)
+def plans(derive: Sequence[CompiledRule]) -> tuple[AmountPlan, ...]:
+    """The amounts a bundle declares (built once per bundle: the single case only evaluates)."""
     derived = {r.rule.fact: r for r in derive}
     rank = {r.rule.fact: i for i, r in enumerate(derive)}
     out = []
@@ -70,8 +63,7 @@ def plans(derive: Sequence[CompiledRule], figures: Iterable[str] = ()) -> tuple[
         out.append(AmountPlan(rule=rule, options=frozenset(rule.rule.amount.applies_to), chain=chain,
                               rank={f: rank[f] for f in chain},
                               order=tuple(r for r in derive if r.rule.fact in chain),
-                              trace={f: r.reads.trace for f, r in chain.items()},
-                              choosers={f: tuple(sorted(r.reads.choosers - figures)) for f, r in chain.items()}))
+                              choosers={f: tuple(sorted(r.reads.choosers)) for f, r in chain.items()}))
     return tuple(out)
 
 
@@ -120,10 +112,11 @@ def _input_words(name: str, vocab: Vocabulary, parameters: dict[str, tuple[Param
     return {"name": name, "kind": "parameter", "title": _title(p, lang), "unit": p.unit, "source": p.source.public()}
 
 
-def _input(plan: AmountPlan, name: str, env: dict, vocab: Vocabulary, parameters: dict, lang: str) -> dict:
-    words = plan.static.get((name, lang))
+def _input(rule: CompiledRule, name: str, env: dict, vocab: Vocabulary, parameters: dict, lang: str) -> dict:
+    key = (name, lang, id(parameters.get(name)))  # the figure of this bundle (alive as long as the registry)
+    words = rule.words.get(key)
     if words is None:
-        words = plan.static[(name, lang)] = _input_words(name, vocab, parameters, lang)
+        words = rule.words[key] = _input_words(name, vocab, parameters, lang)
     value = env.get(name, _ABSENT)
     out = dict(words, value=None if value is _ABSENT else plain(value))
     if "source" in out:
@@ -167,11 +160,10 @@ def _step_words(rule: CompiledRule, lang: str) -> dict:
     return words
 
 
-def _step(plan: AmountPlan, fact: str, value: Any, inputs: list[dict], lang: str) -> dict:
-    key = ("\x00step", fact, lang)
-    words = plan.static.get(key)
+def _step(rule: CompiledRule, value: Any, inputs: list[dict], lang: str) -> dict:
+    words = rule.words.get(lang)
     if words is None:
-        words = plan.static[key] = _step_words(plan.chain[fact], lang)
+        words = rule.words[lang] = _step_words(rule, lang)
     step = dict(words, value=plain(value), source=dict(words["source"]))
     step["inputs"] = inputs
     return step
@@ -198,14 +190,15 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
             inputs[fact] = []
             names = decided.get(fact)
             if names is None:
-                key = (fact, tuple([env.get(n, _ABSENT) for n in plan.choosers[fact]]))
-                names = plan.memo.get(key)
+                r = plan.chain[fact]
+                key = tuple([env.get(n, _ABSENT) for n in plan.choosers[fact]])
+                names = r.memo.get(key)
                 if names is None:
                     read: set[str] = set()
-                    plan.trace[fact](env, read)
-                    if len(plan.memo) >= _MEMO_MAX:
-                        plan.memo.clear()
-                    names = plan.memo[key] = sorted(read)
+                    r.reads.trace(env, read)
+                    if len(r.memo) >= _MEMO_MAX:
+                        r.memo.clear()
+                    names = r.memo[key] = sorted(read)
                 decided[fact] = names
             for name in names:
                 if name in plan.chain:
@@ -228,7 +221,8 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
             item["provisional"] = True
         if any(not plan.chain[f].rule.verified for f in needed):
             item["verified"] = False
-        item["steps"] = [_step(plan, f, env.get(f, _ABSENT),
-                               [_input(plan, n, env, vocab, parameters, lang) for n in inputs[f]], lang) for f in needed]
+        item["steps"] = [_step(plan.chain[f], env.get(f, _ABSENT),
+                               [_input(plan.chain[f], n, env, vocab, parameters, lang) for n in inputs[f]], lang)
+                         for f in needed]
         out.append(item)
     return out

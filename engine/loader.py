@@ -56,6 +56,10 @@ class CompiledRule:
     amounts: dict[str, tuple[Amount, Expression]] = field(default_factory=dict)
     amount_when: Expression | None = None  # derive with `amount`: when it is shown apart from its options
     reads: Reads | None = None  # derive: what its value reads in a case (the steps of an amount)
+    # derive: caches of engine.amounts that live as long as the rule (shared by every bundle with this version):
+    # (values of its choosers) -> names read, and (key, lang) -> the words of its step and inputs
+    memo: dict = field(default_factory=dict, repr=False)
+    words: dict = field(default_factory=dict, repr=False)
 
     @property
     def id(self) -> str:
@@ -355,8 +359,9 @@ def _compile(meta: RulesetMeta, raw: _RawVersion, valid_to: dt.date | None, ns: 
             problems.append(Problem(f"vermoeden over onbekend feit '{fact}'", f"presumption about unknown fact '{fact}'",
                                     file=origin.file, line=origin.line))
     derive = [r for r in rules.values() if r.rule.kind == "derive" and r.value is not None]
+    own = frozenset(f"{meta.id}.{k}" for k in raw.parameters)  # fixed for this version: never a memo key
     for r in derive:
-        r.reads = reads_of(r.value)
+        r.reads = reads_of(r.value, own)
     origins = {k: o for part in (raw.parameters, raw.rules, raw.routes) for k, (_, o) in part.items()}
     return RulesetVersion(
         meta=meta, valid_from=raw.valid_from, valid_to=valid_to,

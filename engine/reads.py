@@ -70,7 +70,9 @@ class Reads:
     choosers: frozenset[str]  # the names whose values choose what it reads (in an if/else test or an and/or)
 
 
-def reads(expression: Expression) -> Reads:
+def reads(expression: Expression, fixed: frozenset[str] = frozenset()) -> Reads:
+    """`fixed`: names whose values never change for this expression (its version's figures), left out of
+    the choosers."""
     source = expression.source
     tree = ast.parse(source, mode="eval").body
     choosers: set[str] = set()
@@ -78,4 +80,4 @@ def reads(expression: Expression) -> Reads:
         part = node.test if isinstance(node, ast.IfExp) else node if isinstance(node, ast.BoolOp) else None
         if part is not None:
             choosers |= _names(ast.get_source_segment(source, part))
-    return Reads(_tracer(tree, source), frozenset(choosers))
+    return Reads(_tracer(tree, source), frozenset(choosers) - fixed)

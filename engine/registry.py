@@ -129,7 +129,7 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
                   rules=rules, by_option={k: tuple(v) for k, v in by_option.items()},
                   routes_for_block={k: tuple(v) for k, v in routes_for_block.items()},
                   lifted_by_route=lifted_by_route, overridden_by={k: tuple(v) for k, v in overridden_by.items()},
-                  reads=reads, parameters=parameters, amounts=plans(derive, params),
+                  reads=reads, parameters=parameters, amounts=plans(derive),
                   core_derive=tuple(r for r in derive if r.rule.fact in core))
 
 
