@@ -173,7 +173,7 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
             parameters: dict[str, tuple[Parameter, str]], stale: frozenset[str], lang: str) -> list[dict]:
     """The amounts that belong to this case, each with its steps (dependencies first)."""
     out = []
-    decided: dict[str, list[str]] = {}  # derived fact -> the names it read (shared by the amounts)
+    read_by: dict[str, list[str]] = {}  # derived fact -> the names it read (shared by the amounts)
     for plan in plans_:
         rule = plan.rule
         asked = [o for o in options if o in plan.options]
@@ -188,7 +188,7 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
             fact = needed[i]
             i += 1
             inputs[fact] = []
-            names = decided.get(fact)
+            names = read_by.get(fact)
             if names is None:
                 r = plan.chain[fact]
                 key = tuple([env.get(n, _ABSENT) for n in plan.choosers[fact]])
@@ -199,7 +199,7 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
                     if len(r.memo) >= _MEMO_MAX:
                         r.memo.clear()
                     names = r.memo[key] = sorted(read)
-                decided[fact] = names
+                read_by[fact] = names
             for name in names:
                 if name in plan.chain:
                     if name not in seen:
