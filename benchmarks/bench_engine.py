@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     path.write_text(json.dumps({"machine": machine, "seed": args.seed, "generated_seconds": generated_s,
                                 "single_case": rows, "batch": batches,
                                 "durable_leaves": dict(STATS) if durable_ok else None}, indent=2))
-    print(f"written: {path.relative_to(ROOT)}")
+    print(f"written: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     return 0
 
 

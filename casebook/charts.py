@@ -119,3 +119,43 @@ def stacked_bars(rows: Sequence[tuple[str, Sequence[tuple[str, int]]]], title: s
         body.append(f'<rect x="{label_w}" y="{y}" width="12" height="12" fill="{colour[name]}"/>'
                     f'<text x="{label_w + 18}" y="{y + 10}">{_e(name)}</text>')
     return _svg(width, legend_top + len(series) * 18, title, body)
+
+
+DASHES = ("", "6 3", "2 3", "8 3 2 3")
+
+
+def trend_chart(periods: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], title: str,
+                width: int = 480, height: int = 220) -> str:
+    """Lines over time, one per series (at most four: colour and dash pattern both tell them apart).
+    Sized by its viewBox, so it scales to the width of the page; the legend and the numbers are in the
+    page's own HTML next to it."""
+    if not periods or not series:
+        return _empty(title, width)
+    left, right, top_pad, bottom = 40, 12, 14, 34
+    plot_w, plot_h = width - left - right, height - top_pad - bottom
+    top = max((v for _, values in series for v in values), default=0) or 1
+    step = plot_w / max(1, len(periods) - 1)
+
+    def xy(i: int, v: int) -> tuple[float, float]:
+        return left + (i * step if len(periods) > 1 else plot_w / 2), top_pad + plot_h - plot_h * v / top
+
+    body = [f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{width - right}" y2="{top_pad + plot_h}" stroke="#555"/>',
+            f'<text x="{left - 6}" y="{top_pad + 4}" text-anchor="end">{top}</text>',
+            f'<text x="{left - 6}" y="{top_pad + plot_h + 4}" text-anchor="end">0</text>']
+    every = max(1, -(-len(periods) // 6))  # at most six period labels, so they never overlap
+    for i, p in enumerate(periods):
+        if i % every == 0:
+            x, _ = xy(i, 0)  # the outer labels lean inwards, so none sticks out of the chart
+            anchor = "start" if i == 0 and len(periods) > 1 else "end" if i == len(periods) - 1 and i else "middle"
+            body.append(f'<text x="{x:.1f}" y="{height - 12}" text-anchor="{anchor}">{_e(p)}</text>')
+    for k, (name, values) in enumerate(series[:4]):
+        points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(i, v) for i, v in enumerate(values)))
+        dash = f' stroke-dasharray="{DASHES[k]}"' if DASHES[k] else ""
+        body.append(f'<polyline points="{points}" fill="none" stroke="{PALETTE[k]}" stroke-width="2.5"{dash}/>')
+        for i, v in enumerate(values):
+            x, y = xy(i, v)
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{PALETTE[k]}">'
+                        f'<title>{_e(name)}, {_e(periods[i])}: {v}</title></circle>')
+    # no fixed size, and a larger font: scaled to a phone's width the labels stay readable
+    return _svg(width, height, title, body).replace(f'width="{width}" height="{height}" ', "", 1) \
+        .replace('font-size="12"', 'font-size="14"', 1)

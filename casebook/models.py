@@ -180,3 +180,49 @@ class MissingFactRow(_PerDecision, Base):
 
 DETAIL_TABLES = (OptionRow.__table__, BlockRow.__table__, RouteRow.__table__, RouteLiftRow.__table__,
                  MissingFactRow.__table__)
+
+
+# -- who may see what (casebook/access.py), and who looked at what --------------------------------------
+
+class UserRow(Base):
+    """A person who uses a shared casebook: a role and a scope (municipalities, `["*"]` for all; a team
+    for a professional). Managed with `regelruimte casebook users`."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("name", name="uq_users_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(SHORT))
+    role: Mapped[str] = mapped_column(String(20))
+    municipalities: Mapped[list] = mapped_column(Document)
+    team: Mapped[str | None] = mapped_column(String(SHORT))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TokenRow(Base):
+    """An API token of a user, stored as its SHA-256 only (a token is 256 random bits: no slow hash needed)."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (UniqueConstraint("token_sha256", name="uq_api_tokens_token_sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """One read of case-level data, export, delete or refused attempt: who, when, what, which case ids.
+    Never case contents."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    user_name: Mapped[str] = mapped_column(String(SHORT), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(20))  # read | list | report | export | delete | save | retention
+    allowed: Mapped[bool] = mapped_column(Boolean)
+    via: Mapped[str] = mapped_column(String(200))  # the API route (its template, not the path), page or command
+    municipalities: Mapped[list] = mapped_column(Document)  # the municipalities asked for or touched
+    case_ids: Mapped[list] = mapped_column(Document)

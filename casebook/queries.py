@@ -152,3 +152,40 @@ def tags(conn: Connection, scope: Select) -> list[dict]:
     q = (select(T.c.tag, func.count().label("cases")).join(D, D.c.case_row_id == T.c.case_row_id)
          .where(D.c.id.in_(scope)).group_by(T.c.tag))
     return _rows(conn, q)
+
+
+# -- drill-down: the cases behind a count (the analysts' page, service.casebook_pages) ----------------
+
+def case_documents(conn: Connection, scope: Select, limit: int = 10_000) -> list[dict]:
+    """The case documents of the decisions in scope (for a what-if over the casebook), by case id."""
+    q = (select(C.c.case_json).join(D, D.c.case_row_id == C.c.id).where(D.c.id.in_(scope))
+         .order_by(C.c.case_id).limit(limit))
+    return list(conn.execute(q).scalars())
+
+
+def cases_behind(conn: Connection, scope: Select, *, blocks: tuple[str, ...] = (), route: str | None = None,
+                 lift: tuple[str, str] | None = None, fact: str | None = None, collision: bool = False, discretionary_only: bool = False,
+                 limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:
+    """The decisions in scope behind one count of the report: where every rule of `blocks` holds as a block,
+    `route` is available, route `lift[1]` is available to lift block `lift[0]`, `fact` is missing, blocks of two or more laws hold (`collision`), or only
+    discretionary routes help. Returns the total and one page of rows, newest reference date first."""
+    ids = select(D.c.id).where(D.c.id.in_(scope))
+    for rule in blocks:
+        ids = ids.where(D.c.id.in_(select(B.c.decision_id).where(B.c.rule == rule, B.c.holds.is_(True))))
+    if route:
+        ids = ids.where(D.c.id.in_(select(R.c.decision_id).where(R.c.route == route, R.c.status == "available")))
+    if lift:
+        ids = ids.where(D.c.id.in_(select(L.c.decision_id).where(L.c.block == lift[0], L.c.route == lift[1],
+                                                                 L.c.status == "available")))
+    if fact:
+        ids = ids.where(D.c.id.in_(select(M.c.decision_id).where(M.c.fact == fact)))
+    if collision:
+        ids = ids.where(D.c.id.in_(select(B.c.decision_id).where(B.c.holds.is_(True)).group_by(B.c.decision_id)
+                                   .having(func.count(B.c.law.distinct()) > 1)))
+    if discretionary_only:
+        ids = ids.where(D.c.discretionary_only.is_(True))
+    total = conn.execute(select(func.count()).select_from(ids.subquery())).scalar_one()
+    q = (select(D.c.case_id, D.c.municipality, D.c.reference_date, D.c.outcome, C.c.team, C.c.signal)
+         .join(C, C.c.id == D.c.case_row_id).where(D.c.id.in_(ids))
+         .order_by(D.c.reference_date.desc(), D.c.case_id).limit(limit).offset(offset))
+    return total, _rows(conn, q)

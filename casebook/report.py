@@ -13,6 +13,7 @@ from typing import Any
 
 from . import analysis as a
 from . import charts, queries as q
+from .access import LOCAL, Access
 from .store import Filters, Store
 
 PERIODS = ("month", "quarter", "year")
@@ -134,11 +135,12 @@ def _table(name: str, rows: list[dict]) -> Table:
 
 
 def build_report(store: Store, filters: Filters = Filters(), labels: dict[str, str] | None = None,
-                 period: str = "quarter", top: int = 15) -> Report:
-    """Every table and chart for the decisions in scope of `filters`."""
+                 period: str = "quarter", top: int = 15, access: Access = LOCAL) -> Report:
+    """Every table and chart for the decisions in scope of `filters`, within the caller's scope (`access`).
+    For an audited caller, the ids of the cases the tables name (no route, signals) go to the audit log."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}")
-    scope = store.scope(filters)
+    scope = store.scope(filters, access)
     with store.engine.connect() as conn:
         outcome_rows = q.outcomes(conn, scope)
         muni_rows = q.municipalities(conn, scope)
@@ -188,6 +190,8 @@ def build_report(store: Store, filters: Filters = Filters(), labels: dict[str, s
                        ("signals", signal_rows), ("tags", a.rank_tags(tag_rows, total))):
         report.tables[name] = _table(name, rows)
     report.charts = _charts(report, top)
+    named = [r for name in ("no_route", "signals") for r in report.tables[name].rows]
+    store.log_access(access, "report", [r["case_id"] for r in named], [r["municipality"] for r in named])
     return report
 
 

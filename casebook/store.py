@@ -1,5 +1,11 @@
 """The casebook store: evaluated cases in SQLite or PostgreSQL.
 
+Every query takes the caller's scope (`access`, casebook/access.py) and limits itself to it: this
+is the one place that keeps the municipalities and teams of a shared casebook apart. A refused
+attempt and every read of case-level data, export, save and delete of an audited caller are
+written to the audit log (casebook/audit.py). The default, `LOCAL`, is the single-user local mode;
+once the casebook has users it is refused, so a caller that is not passed on sees nothing.
+
 Every write is one transaction that either lands whole or not at all: its batch row, its case
 rows, its decisions and their detail rows. Writes are idempotent by case id + content digest, and
 a conflict with a concurrent writer rolls the whole write back and runs it again (see db.py).
@@ -10,12 +16,13 @@ import datetime as dt
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
-from . import db
+from . import audit, db, users
+from .access import DELETE, EXPORT, LOCAL, READ, REPORT, SAVE, Access, Forbidden
 from .models import DETAIL_TABLES, Base, Batch, CaseRow, CaseTag, DecisionRow, OptionRow
 from .records import Meta, Prepared, detail_rows, summarise
 
@@ -111,14 +118,71 @@ class Store:
         return {(r.case_id, r.digest) for r in rows} & keys
 
     def add(self, items: Sequence[Prepared], evaluate: Evaluate, evaluation: str, kind: str = "import",
-            source: str | None = None) -> WriteResult:
+            source: str | None = None, access: Access = LOCAL) -> WriteResult:
         """Store `items` in one transaction. A case already stored with this content is skipped (its
         team, signal and tags updated when given and different); changed content is a new version.
-        `evaluate` gives the decision of an item that has none yet."""
+        `evaluate` gives the decision of an item that has none yet. A professional's records get their
+        team; a record, or a stored case with the same id, outside the caller's scope refuses them all."""
         if not items:
             return WriteResult()
-        return db.write_transaction(self.engine, lambda conn: _write_cases(conn, items, evaluate, evaluation,
-                                                                           kind, source))
+        items = self._may_save(items, access)
+        result = db.write_transaction(self.engine, lambda conn: _write_cases(conn, items, evaluate, evaluation,
+                                                                             kind, source))
+        self.log_access(access, "save", [p.case_id for p in items], [p.municipality for p in items])
+        return result
+
+    def _may_save(self, items: Sequence[Prepared], access: Access) -> list[Prepared]:
+        self._require(access, SAVE, [p.municipality for p in items])
+        if access.municipalities is None and access.team is None:
+            return list(items)  # everything is in scope: no need to look at what is stored
+        if access.team:
+            items = [replace(p, meta=replace(p.meta, team=p.meta.team or access.team)) for p in items]
+        ids = sorted({p.case_id for p in items})
+        with self.engine.connect() as conn:
+            stored = [r for chunk in _chunks(ids, 500) for r in conn.execute(
+                select(cases_t.c.municipality, cases_t.c.team).where(cases_t.c.case_id.in_(list(chunk))))]
+        if not all(access.sees(p.municipality, p.meta.team) for p in items) or \
+                not all(access.sees(r.municipality, r.team) for r in stored):
+            self._deny(access, SAVE, [p.municipality for p in items], outside=True)
+        return list(items)
+
+    # -- the caller's scope and the audit log ---------------------------------------------------------
+
+    def log_access(self, access: Access, action: str, case_ids: Iterable[str] = (),
+                   municipalities: Iterable[str] = (), allowed: bool = True) -> None:
+        """An audit-log entry for an audited caller (nothing in the local mode)."""
+        if access.audited:
+            audit.record(self.engine, access, action, now(), case_ids, municipalities, allowed)
+
+    def _deny(self, access: Access, action: str, municipalities: Iterable[str] = (), case_ids: Iterable[str] = (),
+              outside: bool = False):
+        """Log a refused attempt, then refuse it. Only ids of stored cases are logged, never what was typed."""
+        self.log_access(access, action, case_ids, municipalities, allowed=False)
+        raise access.refusal(action, outside)
+
+    def _require(self, access: Access, action: str, municipalities: Iterable[str] = ()) -> None:
+        """Refuse an action the caller's role does not allow, or one asking for a municipality outside scope.
+        The local mode ends with the first user: a caller without a user (a route or page that does not pass
+        its caller on) is then refused, never shown everything."""
+        municipalities = list(municipalities)
+        if access.user is None and users.has_users(self.engine):
+            raise Forbidden("in een gedeeld casebook mag u niets zonder gebruiker",
+                            "in a shared casebook you may do nothing without a user")
+        if not access.may(action):
+            self._deny(access, action, municipalities)
+        if access.municipalities is not None and not set(municipalities) <= access.municipalities:
+            self._deny(access, action, municipalities, outside=True)
+
+    @staticmethod
+    def _visible(q, table, access: Access):
+        """`q` limited to the rows of `table` (cases or decisions) within the caller's scope."""
+        if access.municipalities is not None:
+            q = q.where(table.c.municipality.in_(sorted(access.municipalities)))
+        if access.team is not None:
+            team = cases_t.c.team == access.team
+            q = q.where(team if table is cases_t else
+                        table.c.case_row_id.in_(select(cases_t.c.id).where(team)))
+        return q
 
     # -- re-evaluation ----------------------------------------------------------------------------
 
@@ -153,8 +217,14 @@ class Store:
 
     # -- retention ----------------------------------------------------------------------------------
 
-    def delete_cases(self, case_ids: Sequence[str] = (), municipality: str | None = None) -> int:
-        """Delete cases (every version) and all their decisions; returns the number of case ids deleted."""
+    def delete_cases(self, case_ids: Sequence[str] = (), municipality: str | None = None,
+                     access: Access = LOCAL, action: str = DELETE) -> int:
+        """Delete cases (every version) and all their decisions; returns the number of case ids deleted.
+        A case with any version outside the caller's scope refuses the whole delete."""
+        self._require(access, DELETE, [municipality] if municipality else [])
+        gone: list[str] = []
+        outside: list = []
+
         def work(conn: Connection) -> int:
             q = select(cases_t.c.id, cases_t.c.case_id, cases_t.c.batch_id)
             if municipality:
@@ -166,6 +236,15 @@ class Store:
                 ids = sorted({r.case_id for r in rows})
                 rows = conn.execute(select(cases_t.c.id, cases_t.c.case_id, cases_t.c.batch_id)
                                     .where(cases_t.c.case_id.in_(ids))).all() if ids else []
+            if access.municipalities is not None or access.team is not None:
+                ids = sorted({r.case_id for r in rows})
+                out = conn.execute(select(cases_t.c.case_id, cases_t.c.municipality).where(
+                    cases_t.c.case_id.in_(ids), ~self._visible(select(cases_t.c.id), cases_t, access)
+                    .whereclause)).all() if ids else []
+                if out:
+                    outside[:] = out
+                    return 0
+            gone[:] = sorted({r.case_id for r in rows})
             row_ids = [r.id for r in rows]
             for chunk in _chunks(row_ids, 500):
                 decs = conn.execute(select(decisions_t.c.id, decisions_t.c.batch_id)
@@ -183,27 +262,41 @@ class Store:
         if not case_ids and not municipality:
             return 0
         deleted = db.write_transaction(self.engine, work)
+        if outside:
+            self._deny(access, DELETE, [r.municipality for r in outside], [r.case_id for r in outside], outside=True)
         if deleted:
             db.checkpoint(self.engine)
+            self.log_access(access, action, gone, [municipality] if municipality else [])
         return deleted
 
-    def export(self, municipality: str) -> Iterator[dict]:
-        """Everything stored of one municipality: each case version with its metadata and all its decisions."""
+    def export(self, municipality: str, access: Access = LOCAL) -> Iterator[dict]:
+        """Everything stored of one municipality: each case version with its metadata and all its decisions.
+        Checked and logged when called, so a refusal comes before the first line is written."""
+        self._require(access, EXPORT, [municipality])
         with self.engine.connect() as conn:
-            case_ids = conn.execute(select(cases_t.c.case_id).where(cases_t.c.municipality == municipality)
+            case_ids = conn.execute(self._visible(select(cases_t.c.case_id), cases_t, access)
+                                    .where(cases_t.c.municipality == municipality)
                                     .distinct().order_by(cases_t.c.case_id)).scalars().all()
-        for chunk in _chunks(case_ids, 200):
-            yield from self._versions(chunk)
+        self.log_access(access, "export", case_ids, [municipality])
+        return (v for chunk in _chunks(case_ids, 200) for v in self._versions(chunk, access))
 
-    def case(self, case_id: str) -> dict | None:
-        versions = list(self._versions([case_id]))
+    def case(self, case_id: str, access: Access = LOCAL) -> dict | None:
+        """Every version of a case within the caller's scope; None when it is not stored at all."""
+        self._require(access, READ)
+        versions = list(self._versions([case_id], access))
         if not versions:
+            with self.engine.connect() as conn:
+                munis = conn.execute(select(cases_t.c.municipality).where(cases_t.c.case_id == case_id)).scalars().all()
+            if munis:
+                self._deny(access, READ, munis, [case_id], outside=True)
             return None
+        self.log_access(access, "read", [case_id], [v["municipality"] for v in versions])
         return {"case_id": case_id, "versions": versions}
 
-    def _versions(self, case_ids: Sequence[str]) -> Iterator[dict]:
+    def _versions(self, case_ids: Sequence[str], access: Access = LOCAL) -> Iterator[dict]:
         with self.engine.connect() as conn:
-            rows = conn.execute(select(cases_t).where(cases_t.c.case_id.in_(list(case_ids)))
+            rows = conn.execute(self._visible(select(cases_t), cases_t, access)
+                                .where(cases_t.c.case_id.in_(list(case_ids)))
                                 .order_by(cases_t.c.case_id, cases_t.c.version)).all()
             decs: dict[int, list] = {}
             for chunk in _chunks([r.id for r in rows], 500):
@@ -225,10 +318,14 @@ class Store:
 
     # -- reading --------------------------------------------------------------------------------
 
-    def scope(self, filters: Filters):
-        """The ids of the decisions an analysis looks at (a subquery)."""
+    def scope(self, filters: Filters, access: Access = LOCAL, action: str = REPORT):
+        """The ids of the decisions an analysis looks at (a subquery), within the caller's scope. Filters
+        asking for a municipality or team outside it are refused."""
+        self._require(access, action, filters.municipalities)
+        if access.team is not None and filters.team not in (None, access.team):
+            self._deny(access, action, filters.municipalities, outside=True)
         d = decisions_t
-        q = select(d.c.id)
+        q = self._visible(select(d.c.id), d, access)
         if filters.evaluation:
             q = q.join(cases_t, cases_t.c.id == d.c.case_row_id).where(d.c.evaluation == filters.evaluation,
                                                                         cases_t.c.latest.is_(True))
@@ -248,9 +345,10 @@ class Store:
             q = q.where(d.c.case_row_id.in_(select(tags_t.c.case_row_id).where(tags_t.c.tag == filters.tag)))
         return q
 
-    def list_cases(self, filters: Filters, limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:
+    def list_cases(self, filters: Filters, limit: int = 50, offset: int = 0,
+                   access: Access = LOCAL) -> tuple[int, list[dict]]:
         d, c = decisions_t, cases_t
-        ids = self.scope(filters).subquery()
+        ids = self.scope(filters, access, READ).subquery()
         q = (select(c.c.case_id, c.c.version, c.c.municipality, c.c.reference_date, c.c.team, c.c.tags, c.c.signal,
                     c.c.created_at, d.c.outcome, d.c.evaluation)
              .join(d, d.c.case_row_id == c.c.id).where(d.c.id.in_(select(ids.c.id)))
@@ -258,32 +356,42 @@ class Store:
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(ids)).scalar_one()
             rows = conn.execute(q).all()
+        self.log_access(access, "list", [r.case_id for r in rows], [r.municipality for r in rows])
         return total, [{"case_id": r.case_id, "version": r.version, "municipality": r.municipality,
                         "reference_date": r.reference_date.isoformat(), "team": r.team, "tags": list(r.tags or ()),
                         "signal": r.signal, "outcome": r.outcome, "evaluation": r.evaluation,
                         "created_at": r.created_at.isoformat()} for r in rows]
 
-    def stats(self) -> dict:
+    def stats(self, access: Access = LOCAL) -> dict:
+        """Counts within the caller's scope (batches: of the whole casebook, they name no case)."""
         c, d, b = cases_t, decisions_t, batches_t
+        self._require(access, REPORT)
+
+        def cases(q):
+            return self._visible(q, c, access)
+
+        def decs(q):
+            return self._visible(q, d, access)
+
         with self.engine.connect() as conn:
             out = {
-                "cases": conn.execute(select(func.count(c.c.case_id.distinct()))).scalar_one(),
-                "case_versions": conn.execute(select(func.count()).select_from(c)).scalar_one(),
-                "decisions": conn.execute(select(func.count()).select_from(d)).scalar_one(),
+                "cases": conn.execute(cases(select(func.count(c.c.case_id.distinct())))).scalar_one(),
+                "case_versions": conn.execute(cases(select(func.count()).select_from(c))).scalar_one(),
+                "decisions": conn.execute(decs(select(func.count()).select_from(d))).scalar_one(),
                 "batches": conn.execute(select(func.count()).select_from(b)).scalar_one(),
             }
             out["municipalities"] = [
                 {"municipality": r[0], "cases": r[1]} for r in conn.execute(
-                    select(d.c.municipality, func.count()).where(d.c.current.is_(True))
+                    decs(select(d.c.municipality, func.count())).where(d.c.current.is_(True))
                     .group_by(d.c.municipality).order_by(d.c.municipality))]
             out["outcomes"] = {r[0]: r[1] for r in conn.execute(
-                select(d.c.outcome, func.count()).where(d.c.current.is_(True)).group_by(d.c.outcome))}
+                decs(select(d.c.outcome, func.count())).where(d.c.current.is_(True)).group_by(d.c.outcome))}
             out["evaluations"] = [
                 {"evaluation": r[0], "decisions": r[1], "first": r[2].isoformat(), "last": r[3].isoformat()}
-                for r in conn.execute(select(d.c.evaluation, func.count(), func.min(d.c.evaluated_at),
-                                             func.max(d.c.evaluated_at)).group_by(d.c.evaluation)
+                for r in conn.execute(decs(select(d.c.evaluation, func.count(), func.min(d.c.evaluated_at),
+                                                  func.max(d.c.evaluated_at))).group_by(d.c.evaluation)
                                       .order_by(func.min(d.c.evaluated_at)))]
-            span = conn.execute(select(func.min(d.c.reference_date), func.max(d.c.reference_date))
+            span = conn.execute(decs(select(func.min(d.c.reference_date), func.max(d.c.reference_date)))
                                 .where(d.c.current.is_(True))).one()
             out["reference_dates"] = {"from": span[0].isoformat() if span[0] else None,
                                       "to": span[1].isoformat() if span[1] else None}

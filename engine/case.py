@@ -56,6 +56,9 @@ MAX_CIRCUMSTANCE_DEPTH = 10
 # The vocabulary has some 30 circumstances; a key is a fact name. Beyond these, a body of unknown
 # keys only costs work and answers (docs/decisions/0010-input-limits.md).
 MAX_CIRCUMSTANCES = 100
+# Options one case may ask about: every option of the vocabulary (some 30) with room to grow; a bound
+# because each costs an evaluation (tests/engine/test_case.py holds it above the vocabulary's count).
+MAX_OPTIONS = 60
 CIRCUMSTANCE_KEY = re.compile(r"[a-z][a-z0-9_]{0,59}")
 # A number in a circumstance is an amount or a count: at most 10 digits before the point and 2 after,
 # as the case's own amounts (Money), so the casebook can store it and a sum cannot overflow.
@@ -126,14 +129,35 @@ class Member(Part):
     student_finance_possible: bool | None = None
 
 
+# Slots, not a list the rule iterates: the columnar evaluator (whatif) compiles every condition to
+# Polars, which has no records in lists (docs/decisions/0014-schuldhulp-kwijtschelding-kostendelers.md).
+MAX_HOUSEMATES = 6
+HOUSEMATE_FIELDS = ("age", "close_family", "commercial_contract", "student_finance")
+
+
+class Housemate(Part):
+    """Someone else with the main residence in the home (not the partner, not a dependent child): what
+    art. 19a Pw asks to tell a cost sharer from a tenant, lodger or student. The rule decides; an absent
+    field is unknown."""
+
+    age: Count = Field(ge=0, le=130)
+    close_family: bool | None = None  # blood relative or in-law in the first or second degree
+    commercial_contract: bool | None = None  # written contract at a commercial price (rent, sublet, board)
+    student_finance: bool | None = None  # in education with a right to student finance (WSF 2000, WTOS, BBL)
+
+
 class Household(Part):
     composition: Composition | None = None
     members: list[Member] | None = None
     children: list[Annotated[Count, Field(ge=0, le=30)]] | None = None
     cost_sharers: Count | None = Field(default=None, ge=0, le=20)
+    housemates: list[Housemate] | None = Field(default=None, max_length=MAX_HOUSEMATES)
 
     @model_validator(mode="after")
     def _one_applicant(self):
+        if self.cost_sharers is not None and self.housemates is not None:
+            # two answers to one question could disagree; the list lets the rule count
+            raise ValueError("geef de medebewoners (housemates) of het aantal kostendelers (cost_sharers), niet allebei")
         if self.members is not None and sum(m.role == "applicant" for m in self.members) > 1:
             raise ValueError("er kan maar één lid met role: applicant zijn")
         if self.members is not None and sum(m.role == "partner" for m in self.members) > 1:
@@ -194,7 +218,7 @@ class Case(Part):
     benefit: Benefit | None = None
     work: Work | None = None
     need: Need | None = None
-    options: list[Annotated[str, Field(max_length=60)]] = Field(min_length=1, max_length=20)
+    options: list[Annotated[str, Field(max_length=60)]] = Field(min_length=1, max_length=MAX_OPTIONS)
     circumstances: dict[str, Any] = Field(default_factory=dict)
     assessment: Assessment | None = None
     avoided_costs: list[AvoidedCost] | None = None

@@ -136,7 +136,7 @@ def _rule_item(rule: CompiledRule, env: dict, lang: str) -> dict:
 
 
 def _route_item(route: CompiledRoute, status: str, lifts: list[str], missing: list[str], env: dict,
-                lang: str) -> dict:
+                lang: str, open_terms: list[str] = ()) -> dict:
     r = route.route
     en = lang == "en"
     within = env.get("need.needed_within_days")
@@ -156,6 +156,8 @@ def _route_item(route: CompiledRoute, status: str, lifts: list[str], missing: li
     reason = _text(route.reason, env, lang) if status == "available" else None
     if reason:
         item["reason"] = reason
+    if open_terms:  # the rule set's unknown figures the route depends on: not questions for the household
+        item["open_terms"] = list(open_terms)
     if not r.verified:
         item["verified"] = False
     return item
@@ -287,7 +289,8 @@ def _option(option: str, bundle: Bundle, env: dict, holds: _Holds, vocab: Vocabu
         "status": status,
         "blocked_by": blocked_by,
         "possible_blocks": [_possible_item(b, u, env, vocab, lang) for b, u in possible],
-        "routes": [_route_item(route, st, lifts, facts, env, lang) for route, st, lifts, facts in routes.values()],
+        "routes": [_route_item(route, st, lifts, [f for f in facts if f in vocab.facts], env, lang,
+                               [f for f in facts if f not in vocab.facts]) for route, st, lifts, facts in routes.values()],
         "grounds": ground_items,
         # what the household can tell, apart from the rule set's own figures that are not known (open terms)
         "missing_facts": [f for f in ordered if f in vocab.facts],
@@ -366,7 +369,8 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
         if spec is not None:
             questions.append({"fact": f, "question": spec.text(lang)[1]})
     open_terms = []
-    for name in dict.fromkeys(t for o in options for t in o["open_terms"]):
+    route_terms = (t for o in options for r in o["routes"] for t in r.get("open_terms", ()))
+    for name in dict.fromkeys([*(t for o in options for t in o["open_terms"]), *route_terms]):
         known = bundle.parameters.get(name)
         open_terms.append({"parameter": name, "ruleset": known[1] if known else name.split(".", 1)[0],
                            "title": _title(known[0], lang) if known else name})

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .case import Case
+from .case import HOUSEMATE_FIELDS, Case
 from .errors import CaseError, Problem, RulesetError
 from .yamlsource import SourceError, load_file
 
@@ -143,6 +143,16 @@ def _money(value: Any) -> Any:
     return value
 
 
+def _date(value: Any) -> Any:
+    """A date circumstance written as text ("2025-10-01"), as JSON carries it, read as a date."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 _ZERO = Decimal("0.00")
 _INCOME_SOURCES = ("wages", "self_employment", "bijstand", "other_benefit", "alimony", "other")
 
@@ -172,6 +182,13 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
             facts["household.children"] = tuple(h.children)
         if h.cost_sharers is not None:
             facts["household.cost_sharers"] = h.cost_sharers
+        if h.housemates is not None:  # one fact per field and place; art. 19a is applied by the rule set
+            facts["household.housemates.count"] = len(h.housemates)
+            for i, mate in enumerate(h.housemates, 1):
+                for key in HOUSEMATE_FIELDS:
+                    value = getattr(mate, key)
+                    if value is not None:
+                        facts[f"household.housemate_{i}.{key}"] = value
         for m in h.members or ():
             if m.role in ("applicant", "partner"):
                 facts[f"{m.role}.age"] = m.age
@@ -222,6 +239,8 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
             continue  # explicitly unknown
         if spec.type == "money":
             value = _money(value)
+        elif spec.type == "date":
+            value = _date(value)
         wrong = _check_value(spec, value)
         if wrong:
             problems.append(Problem(wrong, wrong, field=name))

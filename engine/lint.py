@@ -70,7 +70,8 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
     "RR100": ("UNREADABLE_FILE", "error", "bestand is niet leesbaar of geen geldige YAML", "file is unreadable or not valid YAML"),
 }
 
-NATIONAL_PREFIX = {"participatiewet": "pw", "wsnp": "wsnp", "bbz": "bbz"}
+NATIONAL_PREFIX = {"participatiewet": "pw", "wsnp": "wsnp", "bbz": "bbz", "beslagvrije_voet": "bvv",
+                   "schuldhulpverlening": "wgs", "kwijtschelding": "kw"}
 DATED_URL = re.compile(r"/BWBR\d+/(\d{4}-\d{2}-\d{2})")
 JCI_URL = re.compile(r"^https://wetten\.overheid\.nl/jci1\.3:c:BWBR\d+&artikel=([0-9a-z]+)$")
 PLACEHOLDER = re.compile(r"\{[a-z][a-z0-9_.]*(:[a-z]+)?\}")

@@ -273,8 +273,24 @@ def _derive_order(rules: list[CompiledRule], problems: list[Problem]) -> tuple[C
 
 
 class _Namespace:
+    """The names a condition may read in this load, and the conditions compiled against them: a
+    version inherits most of its rules, and each text is compiled once per load, not once per version."""
+
     def __init__(self, names: set[str]):
         self.names = names
+        self.compiled: dict[str, Expression | ExpressionError] = {}
+
+    def expression(self, text: str) -> Expression:
+        found = self.compiled.get(text)
+        if found is None:
+            try:
+                found = compile_expression(text, self.__contains__, self.candidates)
+            except ExpressionError as exc:
+                found = exc
+            self.compiled[text] = found
+        if isinstance(found, ExpressionError):
+            raise found
+        return found
 
     def __contains__(self, name: str) -> bool:
         return name in self.names
@@ -291,7 +307,7 @@ def _compile(meta: RulesetMeta, raw: _RawVersion, valid_to: dt.date | None, ns: 
         if text is None:
             return None
         try:
-            return compile_expression(text, ns.__contains__, ns.candidates)
+            return ns.expression(text)
         except ExpressionError as exc:
             problems.append(Problem(str(exc), str(exc), file=origin.file, line=origin.line, rule=owner, code="RR015"))
             return None

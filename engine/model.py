@@ -83,6 +83,7 @@ class Parameter(Strict):
     # The least value the term can take by law (a municipal income limit is never below 100% of the norm,
     # an asset limit never below 0). Rules use it to decide a case for every value an open term can take.
     minimum: Decimal | None = None
+    maximum: Decimal | None = None  # a bound the law sets on an open term (kwijtschelding: at most 100%)
 
     @model_validator(mode="after")
     def _open_term(self):
@@ -91,6 +92,9 @@ class Parameter(Strict):
         if self.minimum is not None and isinstance(self.value, (int, Decimal)) and not isinstance(self.value, bool) \
                 and self.value < self.minimum:
             raise ValueError(f"de waarde ligt onder het wettelijke minimum ({self.minimum})")
+        if self.maximum is not None and isinstance(self.value, (int, Decimal)) and not isinstance(self.value, bool) \
+                and self.value > self.maximum:
+            raise ValueError(f"de waarde ligt boven het wettelijke maximum ({self.maximum})")
         return self
 
 
@@ -191,7 +195,7 @@ class Route(Strict):
     lifts: tuple[str, ...] = Field(min_length=1)  # rule ids, or "tag:<tag>"
     applies_to: tuple[str, ...] = ()  # options; empty = every option with a block it lifts
     when: str | None = None  # conditions of the route itself
-    decided_by: Literal["college", "wijkteam", "bewindvoerder", "rechter-commissaris", "rechter", "uwv"]
+    decided_by: Literal["college", "wijkteam", "bewindvoerder", "rechter-commissaris", "rechter", "uwv", "beslaglegger"]
     discretionary: bool
     lead_time: LeadTime
     argue: str  # what must be argued (Dutch)

@@ -134,12 +134,22 @@ def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, 
     return " ".join(parts)
 
 
+def _cited(decision: dict) -> list[dict]:
+    """The rule sets this text cites (a rule, route, ground or presumption of theirs). The decision itself
+    keeps every rule set it was checked against, with its digest; the client file names what speaks."""
+    cited = {x["ruleset"] for o in decision["options"]
+             for key in ("blocked_by", "possible_blocks", "grounds", "routes") for x in o.get(key, ())}
+    cited |= {x["ruleset"] for x in decision.get("presumptions", ())}
+    cited |= {s["ruleset"] for a in decision.get("amounts", ()) for s in a["steps"]}
+    return [r for r in decision["rulesets"] if r["id"] in cited] or decision["rulesets"]
+
+
 def _short(title: str) -> str:
     return title.split(" (")[0]
 
 
 def _amounts(decision: dict, lang: str) -> str:
-    """One paragraph: each amount with the steps that led to it, shortly (a client file; the formulas and the
+    """One paragraph: each amount with the sums that led to it, shortly (a client file; the tests, formulas and
     figures used are on the page and in the CLI text)."""
     aw = amount_words.words(lang)
     parts = []
@@ -149,7 +159,9 @@ def _amounts(decision: dict, lang: str) -> str:
         if a.get("provisional"):
             text += f" ({aw['provisional']})"
         steps, before = [], None
-        for s in a["steps"][:-1]:  # the last step is the amount itself
+        for s in a["steps"][:-1]:  # the last step is the amount itself; only the sums (the tests are on the page)
+            if not isinstance(s["value"], str):
+                continue
             value, source = amount_words.value_text(s["value"], lang), cite(s["source"], lang)
             if (value, source) != before:  # "the norm that applies" repeating the norm says nothing new here
                 steps.append(f"{_short(s['title'])} {value} ({source})")
@@ -195,5 +207,5 @@ def render(decision: dict, lang: str = "nl", labels: dict | None = None, questio
         if Decimal(k["avoided_once"]) > 0:
             text += " " + p["kassabon_once"].format(once=money(Decimal(k["avoided_once"]), lang))
         paragraphs.append(text)
-    paragraphs.append(w["rulesets"].format(items=", ".join(f"{r['id']} {r['version']}" for r in decision["rulesets"])))
+    paragraphs.append(w["rulesets"].format(items=", ".join(f"{r['id']} {r['version']}" for r in _cited(decision))))
     return "\n\n".join(" ".join(x.split()) for x in paragraphs) + "\n"

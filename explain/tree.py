@@ -62,7 +62,7 @@ def case_law_nodes(item: dict, p: dict) -> list[dict]:
     return [node("detail", f"{p['case_law']}: " + "; ".join(shown) + ".")]
 
 
-def _route_node(route: dict, within, labels: dict, p: dict, lang: str) -> dict:
+def _route_node(route: dict, within, labels: dict, p: dict, lang: str, terms: dict | None = None) -> dict:
     text = p["route_line"].format(
         title=route["title"], source=cite(route["source"], lang), status=p["route_status"][route["status"]],
         who=p["decided_by"].get(route["decided_by"], route["decided_by"]),
@@ -78,6 +78,8 @@ def _route_node(route: dict, within, labels: dict, p: dict, lang: str) -> dict:
         children.append(node("detail", f"{p['evidence']}: " + "; ".join(route["evidence"]) + "."))
     if route.get("missing_facts"):
         children.append(node("detail", p["missing"].format(facts=", ".join(labels.get(f, f) for f in route["missing_facts"]))))
+    if route.get("open_terms"):
+        children.append(node("detail", p["open_term"].format(terms=", ".join((terms or {}).get(t, t) for t in route["open_terms"]))))
     children += case_law_nodes(route, p)
     return node("route", text, children)
 
@@ -124,7 +126,7 @@ def _option_node(option: dict, decision: dict, labels: dict, p: dict, lang: str)
         children.append(node("ground", f"{p['ground']}: {g['title']} ({cite(g['source'], lang)}){_flags(g, p)}.", kids))
     routes = sorted(option["routes"], key=_route_order)
     if routes:
-        children.append(node("section", p["routes"], [_route_node(r, within, labels, p, lang) for r in routes]))
+        children.append(node("section", p["routes"], [_route_node(r, within, labels, p, lang, terms) for r in routes]))
     if option["missing_facts"]:
         children.append(node("detail", p["missing"].format(facts=", ".join(labels.get(f, f) for f in option["missing_facts"]))))
     status = p["status"][option["status"]]

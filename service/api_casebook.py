@@ -11,21 +11,34 @@
     GET    /v1/casebook/report.html           the HTML report with charts
     GET    /v1/casebook/tables/{name}.csv|.parquet
     GET    /v1/casebook/page                  the analyst page (filters, tables, charts, downloads)
+    GET    /v1/casebook/audit                 the audit log (administrators; json or csv)
 
-`page_router` adds GET /casusboek (and /casebook), the short address in the menu, which redirects to the page. The database is
+Every route works for its caller (`caller`): in the local mode (a casebook without users) that is
+everyone with the service's token, seeing everything; once the casebook has users, the user of the
+request's token (service/identity.py), limited by the store to their role and scope. What is not
+allowed is a 403 naming the action, and is in the audit log.
+
+`page_router` (service.casebook_pages) adds the analysts' pages in the site: /casusboek and the cases behind it. The database is
 $REGELRUIMTE_DATABASE_URL (else casebook.sqlite); override `get_store` / `get_registry` to change.
 Bad input gives 422 with the problems (field, line), a body that is not JSON 415, and nothing is stored.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
+import logging
+import pathlib
 import threading
 from typing import Iterator
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
+from casebook import audit, retention, users
+from casebook.access import ADMIN, LOCAL, Access, Forbidden
 from casebook.db import resolve_url
 from casebook.evaluation import evaluate, evaluation_label
 from casebook.exports import table_csv, table_parquet
@@ -45,17 +58,17 @@ from .casebook_schemas import (FILTERS, LANG, MUNICIPALITY, OUTCOMES, PERIOD, Ad
                                Deleted, Export, Report, Stats, parameters)
 from .cli import DEFAULT_RULESETS
 from .examples import WELDING_MASK
-from . import problems
+from . import identity, problems
 
-PAGE = "/casusboek"  # the analysts' page in the main menu (page_router redirects it to /v1/casebook/page)
+PAGE = "/casusboek"  # the analysts' page in the main menu (service.casebook_pages)
 router = APIRouter(prefix="/v1/casebook", tags=["casebook"])
-page_router = APIRouter(tags=["casebook"])
 
 MAX_RECORDS = 1000  # per POST; larger sets go through `regelruimte casebook import`
 MAX_LIMIT = 1000
 MAX_OFFSET = 1_000_000_000  # far past any casebook, and within the database's integers
 _stores: dict[str, Store] = {}
 _lock = threading.Lock()
+log = logging.getLogger("regelruimte.casebook")
 
 
 def get_store() -> Store:
@@ -65,6 +78,44 @@ def get_store() -> Store:
         if url not in _stores:
             _stores[url] = Store.open(url)
         return _stores[url]
+
+
+def _casebook_exists() -> bool:
+    url = make_url(resolve_url(None))
+    if url.get_backend_name() != "sqlite" or resolve_url(None) in _stores:
+        return True
+    return bool(url.database) and url.database != ":memory:" and pathlib.Path(url.database).exists()
+
+
+def caller(request: Request, store: Store = Depends(get_store)) -> Access:
+    """Who asks, and within which scope: everyone and everything while the casebook has no users."""
+    if not users.has_users(store.engine):
+        return LOCAL
+    user = identity.lookup().identify(request, store)
+    try:  # checked again whoever built it: a professional without a team must not see the whole municipality
+        user = users.validate(user) if user is not None else None
+    except RegelruimteError:
+        user = None
+    if user is None:
+        raise ApiError("unauthorized")
+    route = request.scope.get("route")
+    return Access.of(user, via=f"{request.method} {getattr(route, 'path', 'api')}")
+
+
+def accepts_token(request: Request, token: bytes) -> bool:
+    """Whether `token` belongs to a casebook user (service.api.require_token asks when it is not one of
+    the service's own tokens), so a user's token opens the rest of the service too. Only tokens shaped
+    like a user's reach the database; a database that cannot be reached accepts nothing."""
+    if not token.startswith(users.TOKEN_PREFIX.encode()):
+        return False
+    if get_store not in request.app.dependency_overrides and not _casebook_exists():
+        return False  # no casebook, so no users: a guessed token must not create casebook.sqlite
+    try:
+        store = request.app.dependency_overrides.get(get_store, get_store)()
+        return users.user_by_token(store.engine, token) is not None
+    except SQLAlchemyError:
+        log.error("casebook onbereikbaar bij het controleren van een token")
+        return False
 
 
 _registry: list[Registry] = []
@@ -133,8 +184,10 @@ def _period(request: Request) -> str:
     return period
 
 
-def _answer(exc: ApiError | RegelruimteError, request: Request) -> Response:
+def _answer(exc: ApiError | RegelruimteError | Forbidden, request: Request) -> Response:
     # the API's error format, also when this router runs on a bare app without the service's handlers
+    if isinstance(exc, Forbidden):
+        return problems.response("forbidden", _lang(request), [Problem(exc.message, exc.message_en)])
     code = exc.code if isinstance(exc, ApiError) else "invalid_request"
     return problems.response(code, _lang(request), exc.problems)
 
@@ -144,7 +197,7 @@ def _guard(fn):
     import functools
     import inspect
 
-    caught = (ApiError, RegelruimteError)
+    caught = (ApiError, RegelruimteError, Forbidden)
     if inspect.iscoroutinefunction(fn):
         @functools.wraps(fn)
         async def wrapped(*args, **kwargs):
@@ -203,9 +256,10 @@ CASE_ID = Path(description=CASE_ID_TEXT, examples=[WELDING_MASK["case_id"]])
 
 @router.post("/cases", status_code=201, response_model=None, openapi_extra=CASES_BODY,
              responses={**_ok("Wat er is opgeslagen", AddReport, 201),
-                        **_errors("invalid_request", "unsupported_media_type", "payload_too_large")})
+                        **_errors("invalid_request", "unsupported_media_type", "payload_too_large", "forbidden")})
 @_guard
-async def add_cases(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry)):
+async def add_cases(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry),
+                    access: Access = Depends(caller)):
     """Store one record (a case or `{case, team, signal, tags}`) or a list of them, all or nothing."""
     body = await read_json(request)
     records = body if isinstance(body, list) else [body]
@@ -226,7 +280,7 @@ async def add_cases(request: Request, store: Store = Depends(get_store), registr
         if wrong:
             raise ApiError("invalid_request", wrong)
         return store.add(prepared, lambda p: evaluate(p, registry), evaluation_label(registry, root),
-                         kind="api", source="api")
+                         kind="api", source="api", access=access)
 
     report = await off_loop(work)
     return {"added": report.added, "new_versions": report.new_versions, "unchanged": report.unchanged,
@@ -235,11 +289,11 @@ async def add_cases(request: Request, store: Store = Depends(get_store), registr
 
 @router.delete("/cases/{case_id}", response_model=None,
                responses={**_ok("De casus is verwijderd, met al haar versies en besluiten", Deleted),
-                          **_errors("not_found")})
+                          **_errors("not_found", "forbidden")})
 @_guard
 def delete_case(case_id: str = Path(description=CASE_ID_TEXT), *, request: Request,  # no example: it would delete
-                store: Store = Depends(get_store)):
-    if store.delete_cases([case_id]) == 0:
+                store: Store = Depends(get_store), access: Access = Depends(caller)):
+    if store.delete_cases([case_id], access=access) == 0:
         raise _not_found()
     return {"deleted": case_id}
 
@@ -247,26 +301,29 @@ def delete_case(case_id: str = Path(description=CASE_ID_TEXT), *, request: Reque
 # -- reading ------------------------------------------------------------------------------------------
 
 @router.get("/cases", response_model=None, openapi_extra=parameters(*FILTERS),
-            responses={**_ok("De casussen, nieuwste peildatum eerst", CaseList), **_errors("invalid_request")})
+            responses={**_ok("De casussen, nieuwste peildatum eerst", CaseList),
+                       **_errors("invalid_request", "forbidden")})
 @_guard
 def list_cases(request: Request, limit: int = Query(50, json_schema_extra={"minimum": 1, "maximum": MAX_LIMIT}),
                offset: int = Query(0, json_schema_extra={"minimum": 0, "maximum": MAX_OFFSET}),
-               store: Store = Depends(get_store)):
+               store: Store = Depends(get_store), access: Access = Depends(caller)):
     # checked here, not by FastAPI, so a bare router answers in the API's error format too
     if not 1 <= limit <= MAX_LIMIT:
         raise ApiError("invalid_request", [Problem(f"limit is 1 tot {MAX_LIMIT}", f"limit is 1 to {MAX_LIMIT}", field="limit")])
     if not 0 <= offset <= MAX_OFFSET:
         raise ApiError("invalid_request", [Problem(f"offset is 0 tot {MAX_OFFSET:_}".replace("_", "."),
                                   f"offset is 0 to {MAX_OFFSET:,}", field="offset")])
-    total, rows = store.list_cases(filters_of(request), limit=limit, offset=offset)
+    total, rows = store.list_cases(filters_of(request), limit=limit, offset=offset, access=access)
     return {"total": total, "limit": limit, "offset": offset, "cases": rows}
 
 
 @router.get("/cases/{case_id}", response_model=None,
-            responses={**_ok("Elke versie van de casus met haar besluiten", CaseHistory), **_errors("not_found")})
+            responses={**_ok("Elke versie van de casus met haar besluiten", CaseHistory),
+                       **_errors("not_found", "forbidden")})
 @_guard
-def show_case(case_id: str = CASE_ID, *, request: Request, store: Store = Depends(get_store)):
-    found = store.case(case_id)
+def show_case(case_id: str = CASE_ID, *, request: Request, store: Store = Depends(get_store),
+              access: Access = Depends(caller)):
+    found = store.case(case_id, access)
     if found is None:
         raise _not_found()
     return found
@@ -274,11 +331,11 @@ def show_case(case_id: str = CASE_ID, *, request: Request, store: Store = Depend
 
 @router.get("/cases/{case_id}/explanation", response_class=Response, openapi_extra=parameters(LANG),
             responses={**_ok("De onderbouwing van het huidige besluit", content={"text/plain": TEXT}),
-                       **_errors("not_found")})
+                       **_errors("not_found", "forbidden")})
 @_guard
 def explain_case(case_id: str = CASE_ID, *, request: Request, store: Store = Depends(get_store),
-                 registry: Registry = Depends(get_registry)):
-    found = store.case(case_id)
+                 registry: Registry = Depends(get_registry), access: Access = Depends(caller)):
+    found = store.case(case_id, access)
     current = next((d for v in (found or {}).get("versions", ()) for d in v["decisions"] if d["current"]), None)
     if current is None:
         raise _not_found()
@@ -289,22 +346,23 @@ def explain_case(case_id: str = CASE_ID, *, request: Request, store: Store = Dep
 @router.get("/export", response_model=None,
             responses={**_ok("Elke versie van elke casus van de gemeente, met alle besluiten (json), of één versie "
                              "per regel (jsonl)", Export, content={"application/x-ndjson": TEXT}),
-                       **_errors("invalid_request")})
+                       **_errors("invalid_request", "forbidden")})
 @_guard
 def export(request: Request, municipality: str = Query(json_schema_extra=MUNICIPALITY, examples=["zaanstad"]),
            format: str = Query("json", json_schema_extra={"enum": ["json", "jsonl"]}),
-           store: Store = Depends(get_store)):
+           store: Store = Depends(get_store), access: Access = Depends(caller)):
     municipality = municipality_of(municipality)
     if format not in ("json", "jsonl"):
         raise ApiError("invalid_request", [Problem("format is json of jsonl", "format is json or jsonl", field="format")])
+    versions = store.export(municipality, access)  # checked and logged now, before the answer starts
 
     def lines() -> Iterator[str]:
         if format == "jsonl":
-            for v in store.export(municipality):
+            for v in versions:
                 yield json.dumps(v, ensure_ascii=False, default=str) + "\n"
             return
         yield json.dumps({"municipality": municipality})[:-1] + ', "cases": [\n'
-        for i, v in enumerate(store.export(municipality)):
+        for i, v in enumerate(versions):
             yield ("," if i else "") + json.dumps(v, ensure_ascii=False, default=str) + "\n"
         yield "]}\n"
 
@@ -313,44 +371,49 @@ def export(request: Request, municipality: str = Query(json_schema_extra=MUNICIP
     return StreamingResponse(lines(), media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/stats", response_model=None, responses=_ok("Aantallen in het casebook", Stats))
-def stats(store: Store = Depends(get_store)):
-    return store.stats()
+@router.get("/stats", response_model=None, responses={**_ok("Aantallen in het casebook", Stats), **_errors("forbidden")})
+@_guard
+def stats(request: Request, store: Store = Depends(get_store), access: Access = Depends(caller)):
+    return store.stats(access)
 
 
-def _report(request: Request, store: Store, registry: Registry):
-    return build_report(store, filters_of(request), fact_labels(registry, "nl"), period=_period(request))
+def _report(request: Request, store: Store, registry: Registry, access: Access):
+    return build_report(store, filters_of(request), fact_labels(registry, "nl"), period=_period(request),
+                        access=access)
 
 
 REPORT_PARAMETERS = parameters(*FILTERS, PERIOD)
 
 
 @router.get("/report", response_model=None, openapi_extra=REPORT_PARAMETERS,
-            responses={**_ok("Alle tabellen van het rapport", Report), **_errors("invalid_request")})
+            responses={**_ok("Alle tabellen van het rapport", Report), **_errors("invalid_request", "forbidden")})
 @_guard
-def report_json(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry)):
-    return _report(request, store, registry).as_dict()
+def report_json(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry),
+                access: Access = Depends(caller)):
+    return _report(request, store, registry, access).as_dict()
 
 
 @router.get("/report.html", response_class=Response, openapi_extra=REPORT_PARAMETERS,
-            responses={**_ok("Het rapport met grafieken", content={"text/html": TEXT}), **_errors("invalid_request")})
+            responses={**_ok("Het rapport met grafieken", content={"text/html": TEXT}),
+                       **_errors("invalid_request", "forbidden")})
 @_guard
-def report_html(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry)):
-    return _html(render_report(_report(request, store, registry)))
+def report_html(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry),
+                access: Access = Depends(caller)):
+    return _html(render_report(_report(request, store, registry, access)))
 
 
 @router.get("/tables/{name}.{fmt}", response_class=Response, openapi_extra=REPORT_PARAMETERS,
             responses={**_ok("Eén tabel van het rapport",
                              content={"text/csv": TEXT, "application/vnd.apache.parquet": BINARY}),
-                       **_errors("invalid_request", "not_found")})
+                       **_errors("invalid_request", "not_found", "forbidden")})
 @_guard
 def table(request: Request, name: str = Path(json_schema_extra={"enum": list(TABLES)}),
           fmt: str = Path(json_schema_extra={"enum": ["csv", "parquet"]}), store: Store = Depends(get_store),
-          registry: Registry = Depends(get_registry)):
+          registry: Registry = Depends(get_registry), access: Access = Depends(caller)):
     if name not in TABLES or fmt not in ("csv", "parquet"):  # before the report is built: a 404 costs nothing
         raise ApiError("not_found", [Problem(f"onbekende tabel of formaat; tabellen: {', '.join(TABLES)}; csv of parquet",
                                   "unknown table or format")])
-    t = _report(request, store, registry).tables[name]
+    t = _report(request, store, registry, access).tables[name]
     headers = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if fmt == "csv":
         return Response(table_csv(t), media_type="text/csv; charset=utf-8", headers=headers)
@@ -358,11 +421,13 @@ def table(request: Request, name: str = Path(json_schema_extra={"enum": list(TAB
 
 
 @router.get("/page", response_class=Response, openapi_extra=REPORT_PARAMETERS,
-            responses={**_ok("De pagina voor analisten", content={"text/html": TEXT}), **_errors("invalid_request")})
+            responses={**_ok("De pagina voor analisten", content={"text/html": TEXT}),
+                       **_errors("invalid_request", "forbidden")})
 @_guard
-def page(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry)):
-    report = _report(request, store, registry)
-    s = store.stats()
+def page(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry),
+         access: Access = Depends(caller)):
+    report = _report(request, store, registry, access)
+    s = store.stats(access)
     query = request.url.query
 
     def downloads(name: str, fmt: str) -> str:
@@ -375,8 +440,56 @@ def page(request: Request, store: Store = Depends(get_store), registry: Registry
     return _html(html)
 
 
-@page_router.get("/casusboek", include_in_schema=False)
-@page_router.get("/casebook", include_in_schema=False)
-def casebook_page(request: Request):
-    query = request.url.query
-    return RedirectResponse("/v1/casebook/page" + (f"?{query}" if query else ""), status_code=307)
+@router.get("/audit", response_class=Response,
+            responses={**_ok("Het auditlog, nieuwste eerst: wie, wanneer, wat, welke casussen (nooit de inhoud)",
+                             content={"application/json": {"type": "array", "items": {"type": "object"}},
+                                      "text/csv": TEXT}),
+                       **_errors("invalid_request", "forbidden")})
+@_guard
+def audit_log(request: Request, format: str = Query("json", json_schema_extra={"enum": ["json", "csv"]}),
+              store: Store = Depends(get_store), access: Access = Depends(caller)):
+    """For an administrator: the entries about their municipalities (all of them for a coordinator)."""
+    if format not in ("json", "csv"):
+        raise ApiError("invalid_request", [Problem("format is json of csv", "format is json or csv", field="format")])
+    if not access.may(ADMIN):
+        store.log_access(access, "audit", allowed=False)
+        raise access.refusal(ADMIN)
+    rows = [r for r in audit.entries(store.engine)
+            if access.municipalities is None or set(r["municipalities"]) <= access.municipalities]
+    if format == "csv":
+        return Response(audit.as_csv(rows), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="casebook-audit.csv"'})
+    return Response(json.dumps(rows, ensure_ascii=False), media_type="application/json")
+
+
+async def retention_daily(store_of=get_store, every: float = 86_400) -> None:
+    """With REGELRUIMTE_CASEBOOK_RETENTION_MONTHS set: delete expired cases now and then once a day.
+    The log says how many, never which."""
+    months = retention.configured_months()
+    if months is None:
+        return
+    while True:
+        try:
+            store = store_of()
+            found = await asyncio.to_thread(retention.run, store, months, dt.datetime.now(dt.timezone.utc),
+                                            access=_retention_access(store))
+            log.info("bewaartermijn %d maanden: %d casussen verwijderd", months, len(found))
+        except Exception as exc:  # noqa: BLE001 - a failed run is retried tomorrow, the service keeps serving
+            log.error("bewaartermijn: de opruiming mislukte (%s)", type(exc).__name__)
+        await asyncio.sleep(every)
+
+
+def _retention_access(store: Store) -> Access:
+    return Access("retentie", via="bewaartermijn (service)") if users.has_users(store.engine) else LOCAL
+
+
+def start(app) -> list:
+    """Background work for the service's lifespan: the daily retention run (on the app's store)."""
+    if not retention.configured_months():
+        return []
+    store_of = app.dependency_overrides.get(get_store, get_store)
+    return [asyncio.get_running_loop().create_task(retention_daily(store_of))]
+
+
+# the analysts' pages in the site (service.casebook_pages), on the same store and rule sets
+from .casebook_pages import router as page_router  # noqa: E402

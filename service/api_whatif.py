@@ -31,8 +31,9 @@ MAX_FLIPS = 1_000
 MAX_EVALUATIONS = 2_000_000
 MAX_SECONDS = 60.0
 
-PAGE = None  # what-if has no page yet: the API and `regelruimte whatif` serve policy staff
+PAGE = "/wat-als"  # the page for policy staff (service.whatif_page), in the main menu
 router = APIRouter(prefix="/v1", tags=["what-if"])
+from .whatif_page import router as page_router  # noqa: E402 - the page belongs with the API it shares bounds with
 
 
 class Population(BaseModel):

@@ -97,6 +97,9 @@ def create_app(rulesets_dir: str | Path | None = None, *, registry: Registry | N
                 log.warning("SIGHUP-herladen is hier niet beschikbaar")
         if watch:
             tasks.append(loop.create_task(live.watch(watch_interval)))
+        for module in modules.values():  # an optional part's own background work (the casebook's retention)
+            if hasattr(module, "start"):
+                tasks += module.start(app)
         yield
         if reload_signal:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -109,11 +112,14 @@ def create_app(rulesets_dir: str | Path | None = None, *, registry: Registry | N
                   docs_url=None, redoc_url=None)  # Swagger UI needs a CDN and inline script: not here
     app.state.live = live
     app.state.tokens = tuple(t.encode() for t in tokens)
+    modules = _optional_modules()
+    # tokens of the casebook's users open the service too (service.api.require_token)
+    app.state.token_checks = tuple(m.accepts_token for m in modules.values() if hasattr(m, "accepts_token"))
     app.state.nav = []
     app.state.web = web
 
     app.include_router(api_router)
-    for name, module in _optional_modules().items():
+    for name, module in modules.items():
         # the same token check and documented errors as the core API, for every /v1 path
         # (each route documents the errors of its own input)
         app.include_router(module.router, dependencies=[Depends(require_token)],

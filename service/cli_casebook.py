@@ -1,7 +1,11 @@
 """`regelruimte casebook …`: the analyst's casebook on the command line.
 
     regelruimte casebook [--db URL|PAD] init | import BRON | list | show CASUS | delete CASUS… |
-                         export --municipality G | reevaluate | report | stats | check | generate | demo
+                         export --municipality G | reevaluate | report | stats | check | generate | demo |
+                         users add|list|remove|token | audit [--export BESTAND] | retention [--months N] [--dry-run]
+
+The command line works on the database itself, so it sees everything; once the casebook has users
+its reads, exports and deletes are in the audit log as `cli:<login name>`.
 
 Bad input exits 2 with the file and line (the rest of an import is still stored); a database
 that cannot be reached exits 2 with the reason, never a traceback.
@@ -10,13 +14,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
 from pathlib import Path
 
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from casebook import synthetic
+from casebook import audit, retention, synthetic, users
+from casebook.access import ALL, LOCAL, ROLES, Access, Forbidden, User
 from casebook.db import WriteConflict
 from casebook.demo import ensure_demo
 from casebook.evaluation import evaluation_label, reevaluate
@@ -50,6 +56,16 @@ def _positive(text: str) -> int:
         value = 0
     if not 1 <= value <= MAX_COUNT:  # the text is not repeated
         raise argparse.ArgumentTypeError(f"moet een geheel getal van 1 tot {MAX_COUNT:,} zijn".replace(",", "."))
+    return value
+
+
+def _months(text: str) -> int:
+    try:
+        value = int(text) if len(text) <= 6 else 0
+    except ValueError:
+        value = 0
+    if not 1 <= value <= retention.MAX_MONTHS:
+        raise argparse.ArgumentTypeError(f"moet een geheel aantal maanden van 1 tot {retention.MAX_MONTHS} zijn")
     return value
 
 
@@ -150,6 +166,35 @@ def _add(parser: argparse.ArgumentParser) -> None:
     a = acts.add_parser("demo", help="vul een lege database met het demo-casebook")
     a.add_argument("--cases", type=_positive, default=200)
 
+    u = acts.add_parser("users", help="gebruikers met een rol en gemeente(n), en hun API-tokens")
+    uacts = u.add_subparsers(dest="users_action", required=True, metavar="ACTIE")
+    a = uacts.add_parser("add", help="voeg een gebruiker toe")
+    a.add_argument("name", metavar="NAAM", help="inlognaam of e-mailadres (kleine letters)")
+    a.add_argument("--role", "--rol", required=True, choices=ROLES, help="professional, analyst (analist), "
+                   "policy (beleidsmedewerker) of admin (beheerder)")
+    a.add_argument("--municipality", "--gemeente", action="append", required=True, metavar="G",
+                   help="gemeente (mag vaker); * is alle gemeenten (City Deal-coördinator)")
+    a.add_argument("--team", help="het team van een professional, binnen diens gemeente")
+    a.add_argument("--token", action="store_true", help="maak meteen een API-token")
+    a = uacts.add_parser("list", help="alle gebruikers")
+    a.add_argument("--json", action="store_true")
+    a = uacts.add_parser("remove", help="verwijder een gebruiker en diens tokens (het auditlog blijft)")
+    a.add_argument("name", metavar="NAAM")
+    a = uacts.add_parser("token", help="maak een nieuw API-token (wordt één keer getoond)")
+    a.add_argument("name", metavar="NAAM")
+    a.add_argument("--revoke", action="store_true", help="trek in plaats daarvan alle tokens van deze gebruiker in")
+
+    a = acts.add_parser("audit", help="het auditlog: wie wanneer welke casussen las, exporteerde of verwijderde")
+    a.add_argument("--user", "--gebruiker", metavar="NAAM", help="alleen deze gebruiker")
+    a.add_argument("--limit", type=_positive, default=50, help="de nieuwste N regels op het scherm (standaard 50)")
+    a.add_argument("--export", metavar="BESTAND", help="schrijf het hele log naar dit bestand (.csv of .jsonl)")
+
+    a = acts.add_parser("retention", help="verwijder casussen die langer dan de bewaartermijn niet zijn gewijzigd")
+    a.add_argument("--months", "--maanden", type=_months, metavar="N",
+                   help=f"bewaartermijn in maanden (standaard ${retention.ENV_MONTHS})")
+    a.add_argument("--dry-run", action="store_true", help="toon alleen wat verwijderd zou worden")
+    a.add_argument("--json", action="store_true")
+
 
 EXTENSIONS.append(_add)
 
@@ -175,8 +220,17 @@ def casebook(args) -> int:
             return ACTIONS[args.action](store, args)
     except (ArgumentError, SQLAlchemyError, WriteConflict) as exc:
         return fail([_db_problem(exc)], lang)
+    except Forbidden as exc:
+        return fail([Problem(exc.message, exc.message_en)], lang)
     except OSError as exc:
         return fail([Problem(f"bestand: {exc}", f"file: {exc}")], lang)
+
+
+def _access(store: Store, args) -> Access:
+    """The command line's caller: everything; audited as cli:<login name> once the casebook has users."""
+    if not users.has_users(store.engine):
+        return LOCAL
+    return Access(f"cli:{getpass.getuser()}"[:100], via=f"regelruimte casebook {args.action}")
 
 
 def _init(store: Store, args) -> int:
@@ -221,7 +275,8 @@ def _filters_of(args) -> Filters:
 
 
 def _list(store: Store, args) -> int:
-    total, rows = store.list_cases(_filters_of(args), limit=args.limit, offset=args.offset)
+    total, rows = store.list_cases(_filters_of(args), limit=args.limit, offset=args.offset,
+                                   access=_access(store, args))
     if args.json:
         print(dumps({"total": total, "cases": rows}), end="")
         return 0
@@ -233,7 +288,7 @@ def _list(store: Store, args) -> int:
 
 
 def _show(store: Store, args) -> int:
-    found = store.case(args.case_id)
+    found = store.case(args.case_id, _access(store, args))
     if found is None:
         # the id is not repeated: it may be a BSN or a name typed by mistake
         raise RegelruimteError([Problem("deze casus staat niet in het casebook", "this case is not in the casebook",
@@ -265,7 +320,7 @@ def _delete(store: Store, args) -> int:
     if args.municipality and not args.yes:
         raise RegelruimteError([Problem("alle casussen van deze gemeente verwijderen? Bevestig met --yes",
                                         "delete every case of this municipality? Confirm with --yes")])
-    n = store.delete_cases(args.case_ids, args.municipality)
+    n = store.delete_cases(args.case_ids, args.municipality, access=_access(store, args))
     if n == 0 and args.case_ids:
         raise RegelruimteError([Problem("geen van deze casussen staat in het casebook",
                                         "none of these cases is in the casebook")])
@@ -274,17 +329,18 @@ def _delete(store: Store, args) -> int:
 
 
 def _export(store: Store, args) -> int:
+    versions = store.export(args.municipality, _access(store, args))
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     n = 0
     try:
         if args.format == "jsonl":
-            for version in store.export(args.municipality):
+            for version in versions:
                 out.write(json.dumps(version, ensure_ascii=False, default=str) + "\n")
                 n += 1
         else:
             out.write('{"municipality": ' + json.dumps(args.municipality) + ', "exported_at": "'
                       + dt.datetime.now(dt.timezone.utc).isoformat() + '", "cases": [\n')
-            for version in store.export(args.municipality):
+            for version in versions:
                 out.write((",\n" if n else "") + json.dumps(version, ensure_ascii=False, default=str))
                 n += 1
             out.write("\n]}\n")
@@ -317,7 +373,8 @@ def _reevaluate(store: Store, args) -> int:
 
 def _report(store: Store, args) -> int:
     registry = load_registry(args.rulesets)
-    report = build_report(store, _filters_of(args), fact_labels(registry, "nl"), period=args.period)
+    report = build_report(store, _filters_of(args), fact_labels(registry, "nl"), period=args.period,
+                          access=_access(store, args))
     if args.html:
         from service.casebook_html import render_report
         Path(args.html).write_text(render_report(report), encoding="utf-8")
@@ -382,7 +439,7 @@ def text_report(report: Report, top: int = 10) -> str:
 
 
 def _stats(store: Store, args) -> int:
-    s = store.stats()
+    s = store.stats(_access(store, args))
     if args.json:
         print(dumps(s), end="")
         return 0
@@ -410,5 +467,79 @@ def _generate(args) -> int:
     return 0
 
 
+def _users(store: Store, args) -> int:
+    t = dt.datetime.now(dt.timezone.utc)
+    if args.users_action == "add":
+        user = users.add_user(store.engine, User(args.name, args.role, tuple(args.municipality), args.team), t)
+        scope = "alle gemeenten" if user.municipalities == (ALL,) else ", ".join(user.municipalities)
+        print(f"gebruiker {user.name} toegevoegd: {user.role}, {scope}" + (f", team {user.team}" if user.team else ""))
+        if args.token:
+            _print_token(users.new_token(store.engine, user.name, t))
+    elif args.users_action == "list":
+        rows = users.list_users(store.engine)
+        if args.json:
+            print(dumps(rows), end="")
+            return 0
+        for r in rows:
+            print(f"{r['name']:<32} {r['role']:<13} {','.join(r['municipalities']):<24} {r['team'] or '-':<20} "
+                  f"{r['tokens']} token(s)")
+        print(f"{len(rows)} gebruiker(s)" + ("" if rows else ": het casebook is in de lokale modus (één token, alles)"))
+    elif args.users_action == "remove":
+        if not users.remove_user(store.engine, args.name):
+            raise RegelruimteError([Problem("deze gebruiker bestaat niet", "this user does not exist", field="name")])
+        print("gebruiker verwijderd, met al diens tokens")
+    elif args.revoke:
+        print(f"{users.revoke_tokens(store.engine, args.name)} token(s) ingetrokken")
+    else:
+        _print_token(users.new_token(store.engine, args.name, t))
+    return 0
+
+
+def _print_token(token: str) -> None:
+    print(token)
+    print("bewaar dit token nu: het wordt niet opgeslagen en niet nog eens getoond", file=sys.stderr)
+
+
+def _audit(store: Store, args) -> int:
+    if args.export:
+        path = Path(args.export)
+        if path.suffix not in (".csv", ".jsonl"):
+            raise RegelruimteError([Problem("het exportbestand eindigt op .csv of .jsonl",
+                                            "the export file ends in .csv or .jsonl", field="export")])
+        rows = list(audit.entries(store.engine, user=args.user))
+        path.write_text(audit.as_csv(rows) if path.suffix == ".csv" else audit.as_jsonl(rows), encoding="utf-8")
+        print(f"{len(rows)} regels van het auditlog geschreven naar {path}")
+        return 0
+    for r in audit.entries(store.engine, user=args.user, limit=args.limit):
+        ids = r["case_ids"]
+        print(f"{r['at'][:19]}  {r['user_name']:<24} {r['role']:<12} {r['action']:<14} "
+              f"{'toegestaan' if r['allowed'] else 'GEWEIGERD':<10} {','.join(r['municipalities']) or '-':<20} "
+              f"{len(ids)} casus(sen)  {r['via']}")
+    return 0
+
+
+def _retention(store: Store, args) -> int:
+    try:
+        months = args.months or retention.configured_months()
+    except ValueError as exc:
+        raise RegelruimteError([Problem(str(exc), str(exc), field=retention.ENV_MONTHS)]) from None
+    if months is None:
+        raise RegelruimteError([Problem(f"geef --months N of zet ${retention.ENV_MONTHS}",
+                                        f"give --months N or set ${retention.ENV_MONTHS}", field="months")])
+    found = retention.run(store, months, dt.datetime.now(dt.timezone.utc), dry_run=args.dry_run,
+                          access=_access(store, args))
+    if args.json:
+        print(dumps({"months": months, "dry_run": args.dry_run,
+                     "cases": [{"case_id": e.case_id, "municipality": e.municipality,
+                                "last_changed": e.last_changed.isoformat()} for e in found]}), end="")
+        return 0
+    for e in found:
+        print(f"{e.case_id:<32} {e.municipality:<14} laatst gewijzigd {e.last_changed.date().isoformat()}")
+    verb = "zouden worden verwijderd (proefrun, niets verwijderd)" if args.dry_run else "verwijderd"
+    print(f"{len(found)} casus(sen) ouder dan {months} maanden {verb}")
+    return 0
+
+
 ACTIONS = {"init": _init, "import": _import, "list": _list, "show": _show, "delete": _delete, "export": _export,
-           "reevaluate": _reevaluate, "report": _report, "stats": _stats, "check": _check}
+           "reevaluate": _reevaluate, "report": _report, "stats": _stats, "check": _check,
+           "users": _users, "audit": _audit, "retention": _retention}

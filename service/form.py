@@ -27,6 +27,8 @@ NEED_FIELDS = ("kind", "purpose", "description", "amount", "needed_within_days",
 NEED_MONEY = {"amount", "expected_earnings_monthly"}
 NEED_INTEGER = {"needed_within_days", "duration_months"}
 INCOME_FIELDS = ("source", "net_monthly")
+HOUSEMATE_ROWS = 4  # the case takes six (engine.case.MAX_HOUSEMATES); the form shows four
+HOUSEMATE_FIELDS = ("age", "close_family", "commercial_contract", "student_finance")
 AVOIDED_FIELDS = ("item", "per_year", "once")
 
 _DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
@@ -105,6 +107,15 @@ def form_to_case(form: Form, circumstances: Mapping[str, str]) -> dict:
     elif first(form, "children_none"):
         household["children"] = []
     _put(household, "cost_sharers", integer(first(form, "household.cost_sharers")) if first(form, "household.cost_sharers") else "")
+    housemates = []
+    for i in rows(form, "household.housemates", HOUSEMATE_FIELDS, HOUSEMATE_ROWS):
+        mate: dict[str, Any] = {}
+        for key in HOUSEMATE_FIELDS:
+            text = first(form, f"household.housemates.{i}.{key}")
+            _put(mate, key, (integer(text) if key == "age" else boolean(text)) if text else "")
+        housemates.append(mate)
+    if housemates:
+        household["housemates"] = housemates
     if household:
         case["household"] = household
 
@@ -145,7 +156,7 @@ def form_to_case(form: Form, circumstances: Mapping[str, str]) -> dict:
         if not values:
             continue
         found[name] = list(values) if kind.startswith("list_") else money(values[0]) if kind == "money" \
-            else boolean(values[0])
+            else date(values[0]) if kind == "date" else integer(values[0]) if kind == "integer" else boolean(values[0])
     if found:
         case["circumstances"] = found
 
@@ -165,7 +176,7 @@ def form_to_case(form: Form, circumstances: Mapping[str, str]) -> dict:
     return case
 
 
-def case_to_form(case: Mapping[str, Any]) -> dict[str, list[str]]:
+def case_to_form(case: Mapping[str, Any], circumstances: Mapping[str, str] | None = None) -> dict[str, list[str]]:
     """The form values that describe `case` (what the form cannot hold is left out)."""
     form: dict[str, list[str]] = {}
 
@@ -183,6 +194,9 @@ def case_to_form(case: Mapping[str, Any]) -> dict[str, list[str]]:
     household = case.get("household") or {}
     put("household.composition", household.get("composition"))
     put("household.cost_sharers", household.get("cost_sharers"))
+    for i, mate in enumerate((household.get("housemates") or [])[:HOUSEMATE_ROWS]):
+        for key in HOUSEMATE_FIELDS:
+            put(f"household.housemates.{i}.{key}", mate.get(key))
     for m in household.get("members") or ():
         if m.get("role") in ("applicant", "partner"):
             put(f"{m['role']}.age", m.get("age"))
@@ -207,8 +221,8 @@ def case_to_form(case: Mapping[str, Any]) -> dict[str, list[str]]:
     for name, value in (case.get("circumstances") or {}).items():
         if isinstance(value, list):
             form[f"circumstances.{name}"] = [str(v) for v in value]
-        else:
-            put(f"circumstances.{name}", value)
+        else:  # an amount in Dutch notation, as typed (`circumstances` maps each to its fact type)
+            put(f"circumstances.{name}", dutch_money(value) if (circumstances or {}).get(name) == "money" else value)
     for pillar, score in ((case.get("assessment") or {}).get("bridge") or {}).items():
         put(f"assessment.bridge.{pillar}", score)
     for i, item in enumerate((case.get("avoided_costs") or [])[:AVOIDED_ROWS]):
@@ -228,6 +242,10 @@ def form_field(path: str | None, case: Mapping[str, Any], form: Form) -> str | N
         if i < len(members) and members[i].get("role") in ("applicant", "partner"):
             return f"{members[i]['role']}.{parts[3] if len(parts) > 3 else 'age'}"
         return None
+    if parts[:2] == ["household", "housemates"] and len(parts) >= 3 and parts[2].isdigit():
+        kept = rows(form, "household.housemates", HOUSEMATE_FIELDS, HOUSEMATE_ROWS)
+        i = int(parts[2])
+        return f"household.housemates.{kept[i]}.{parts[3] if len(parts) > 3 else 'age'}" if i < len(kept) else None
     for prefix, fields, count in (("income", INCOME_FIELDS, INCOME_ROWS),
                                   ("avoided_costs", AVOIDED_FIELDS, AVOIDED_ROWS)):
         if parts[0] == prefix and len(parts) >= 2 and parts[1].isdigit():

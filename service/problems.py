@@ -26,13 +26,15 @@ SUMMARY = {
     "method_not_allowed": ("Deze methode is hier niet toegestaan.", "This method is not allowed here."),
     "forbidden_origin": ("Een verzoek dat iets wijzigt, mag niet van een pagina van een andere site komen.",
                          "A request that changes something may not come from a page of another site."),
+    "forbidden": ("Dit mag u niet met uw rol en gemeente(n); de poging is vastgelegd.",
+                  "Your role and municipalities do not allow this; the attempt was logged."),
     "internal_error": ("Er ging iets mis in de service; de fout is gelogd zonder casusgegevens.",
                        "Something went wrong in the service; it was logged without case data."),
 }
 
 STATUS_CODE = {"invalid_case": 422, "invalid_request": 422, "not_found": 404, "payload_too_large": 413,
                "unsupported_media_type": 415, "unauthorized": 401, "method_not_allowed": 405, "forbidden_origin": 403,
-               "internal_error": 500}
+               "forbidden": 403, "internal_error": 500}
 
 
 def body(code: str, lang: str = "nl", problems: Iterable[Problem] = ()) -> dict:

@@ -108,6 +108,7 @@ class RouteResult(Out):
     evidence: list[str]
     confidence: Confidence
     missing_facts: list[str]
+    open_terms: list[str] | None = Field(default=None, description="Open normen van de regelset waarvan de route afhangt")
     reason: str | None = None
     verified: bool | None = None
 

@@ -45,7 +45,7 @@ from . import case_summary, catalogue, form_check
 from . import questions as open_questions
 from .case_store import ID_PATTERN, CaseStore
 from .examples import WELDING_MASK_NL
-from .form import AVOIDED_ROWS, INCOME_ROWS, PILLARS, case_to_form, first, form_field, form_to_case
+from .form import AVOIDED_ROWS, HOUSEMATE_FIELDS, HOUSEMATE_ROWS, INCOME_ROWS, PILLARS, case_to_form, first, form_field, form_to_case
 from .form import date as read_date
 from .guard import SINGLE_LIMIT
 from .offload import off_loop
@@ -96,6 +96,10 @@ def circumstance_specs(vocabulary, lang: str) -> list[dict]:
     return out
 
 
+def _kinds(request: Request) -> dict[str, str]:
+    return circumstance_kinds(request.app.state.live.current.vocabulary)
+
+
 def circumstance_kinds(vocabulary) -> dict[str, str]:
     return {n.split(".", 1)[1]: s.type for n, s in vocabulary.facts.items() if n.startswith("circumstances.")}
 
@@ -113,6 +117,10 @@ def field_labels(t: dict) -> dict[str, str]:
               "need.amount": w["amount"], "need.needed_within_days": w["within"], "need.at_risk": w["at_risk"],
               "need.obligation": w["obligation"], "need.duration_months": w["duration"],
               "need.expected_earnings_monthly": w["earnings"], "options": w["fs_options"]}
+    for i in range(HOUSEMATE_ROWS):
+        line = w["housemate_line"].format(n=i + 1)
+        for key in HOUSEMATE_FIELDS:
+            labels[f"household.housemates.{i}.{key}"] = f"{line}: {w['housemate_' + key]}"
     for i in range(INCOME_ROWS):
         line = w["income_line"].format(n=i + 1)
         labels[f"income.{i}.source"] = f"{line}: {w['income_source']}"
@@ -153,6 +161,9 @@ def _store(request: Request) -> CaseStore:
 def _fact_of(field: str) -> str:
     if field.startswith("income."):
         return "income."
+    if field.startswith("household.housemates."):  # row i of the form is place i + 1 of the rule set
+        _, _, row, key = field.split(".")
+        return f"household.housemate_{int(row) + 1}.{key}"
     return field
 
 
@@ -238,6 +249,7 @@ def _form_page(request: Request, values: dict[str, list[str]], problems: list[Pr
                          or any(k.startswith("avoided_costs.") for k in errors),
         "options": _option_titles(vocab, lang),
         "circumstances": circumstance_specs(vocab, lang), "municipalities": municipalities,
+        "housemate_rows": range(HOUSEMATE_ROWS), "housemate_fields": HOUSEMATE_FIELDS,
         "income_rows": range(INCOME_ROWS), "avoided_rows": range(AVOIDED_ROWS), "pillars": PILLARS,
     }
     return _page(request, "form.html", context, status)
@@ -332,7 +344,12 @@ def _decision_page(request: Request, key: str, decision: dict, case: dict, regis
     context = {"d": decision, "options": options, "advice": advice, "labels": labels, "within": within,
                "key": key, "asked": asked, "figures": unknown_figures, "onderbouwing": text, "facts": facts,
                "printed": write_date(dt.date.today(), lang), "glossary": glossary(text, lang),
-               "store_hours": _store(request).ttl // 3600}
+               "store_hours": _store(request).ttl // 3600,
+               # saving to the casebook (service.casebook_pages), where this installation has one
+               "can_save": any(item["href"] == "/casusboek" for item in request.app.state.nav),
+               "saved": request.query_params.get("opgeslagen") == "ja",
+               "save_problems": getattr(request.state, "save_problems", []),
+               "save_values": getattr(request.state, "save_values", {"team": "", "signal": ""})}
     return _page(request, "decision.html", context)
 
 
@@ -354,7 +371,7 @@ def _to_decision(request: Request, case: dict) -> RedirectResponse:
 @router.post("/toets", response_class=HTMLResponse)
 async def check_form(request: Request):
     values = await _values(request)
-    kinds = circumstance_kinds(request.app.state.live.current.vocabulary)
+    kinds = _kinds(request)
     case = form_to_case(values, kinds)
     found = form_check.check(values, kinds)
     try:
@@ -377,7 +394,7 @@ async def decision_page(request: Request, key: str):
     try:
         decision, registry = await off_loop(_decide, request, case)
     except (CaseError, NoRulesetInForce) as exc:  # the rule sets changed since: say so, as for a new case
-        return _form_page(request, case_to_form(case), exc.problems, case, status=422, step=2)
+        return _form_page(request, case_to_form(case, _kinds(request)), exc.problems, case, status=422, step=2)
     return _decision_page(request, key, decision, case, registry)
 
 
@@ -386,7 +403,7 @@ async def edit_stored(request: Request, key: str):
     case = _store(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
     if case is None:
         return _gone(request)
-    return _form_page(request, case_to_form(case), step=2)
+    return _form_page(request, case_to_form(case, _kinds(request)), step=2)
 
 
 def _gone(request: Request) -> HTMLResponse:
@@ -445,7 +462,7 @@ async def edit_case(request: Request):
     case = await off_loop(valid, str(form.get("case", "")))
     if case is None:
         return RedirectResponse("/" + ("?lang=en" if lang_of(request) == "en" else ""), status_code=303)
-    return _form_page(request, case_to_form(case))
+    return _form_page(request, case_to_form(case, _kinds(request)))
 
 
 @router.get("/regelsets", response_class=HTMLResponse)

@@ -94,6 +94,15 @@ WORDS = {
         "tagline": "Welke regel blokkeert de hulp, en welke maatwerkroute kan dat opheffen?",
         "skip": "Naar de inhoud",
         "nav_check": "Casus toetsen", "nav_rulesets": "Regelsets", "nav_api": "API",
+        "save_title": "Opslaan in het casusboek", "save_intro": "Bewaar deze casus zodat analisten haar zien bij "
+                      "patronen en knelpunten. U kunt dit overslaan.",
+        "save_team": "Uw team", "save_team_hint": "Bijvoorbeeld wijkteam-oost. Geen naam van uzelf of de inwoner.",
+        "save_signal": "Signaal (niet verplicht)", "save_signal_hint": "Kort: wat knelt hier? Bijvoorbeeld "
+                       "‘systeemprobleem: voorschot komt te laat’. Geen namen, adressen of BSN.",
+        "save_consent": "Ik sla deze casus op. Bewaard worden: het kenmerk (pseudoniem), de gemeente, de peildatum, "
+                        "de feiten uit het formulier, het besluit, mijn team en het signaal. Geen naam, adres of BSN.",
+        "save_button": "Opslaan in het casusboek", "save_done": "De casus staat in het casusboek.",
+        "save_view": "Bekijk haar in het casusboek", "save_consent_label": "Toestemming",
         "nav_casebook": "Casusboek", "nav_whatif": "Wat-als", "nav_label": "Hoofdmenu",
         "other_lang": "English", "other_lang_code": "en",
         "footer": "Regelruimte kent niets toe: het zegt welke route mogelijk is en wat moet worden onderbouwd. "
@@ -112,6 +121,11 @@ WORDS = {
         "partner_age": "Leeftijd partner", "student_finance": "Kan de aanvrager studeren met studiefinanciering?",
         "children": "Leeftijden van de kinderen ten laste", "children_hint": "Gescheiden door komma's, bv. 15, 8",
         "children_none": "Geen kinderen ten laste", "cost_sharers": "Kostendelende medebewoners (27 jaar of ouder)",
+        "fs_housemates": "Medebewoners", "housemate_line": "Medebewoner {n}", "housemate_age": "Leeftijd",
+        "housemate_close_family": "Familie in de 1e of 2e graad?",
+        "housemate_commercial_contract": "Schriftelijk contract tegen een commerciële prijs?",
+        "housemate_student_finance": "Studeert met studiefinanciering?",
+        "housemates_hint": "Wie woont er nog meer in de woning (niet de partner, niet de kinderen ten laste)? Vul dit in óf het aantal kostendelers hierboven, niet allebei: met de medebewoners bepalen de regels zelf wie kostendeler is (art. 19a).",
         "fs_income": "Inkomen (netto per maand)", "income_line": "Inkomen {n}", "income_source": "Bron",
         "income_amount": "Bedrag per maand (€)", "income_none": "Het huishouden heeft geen inkomen",
         "income_hint": "Laat alles leeg als het inkomen onbekend is.",
@@ -212,6 +226,15 @@ WORDS = {
         "tagline": "Which rule blocks the help, and which custom route can lift it?",
         "skip": "Skip to content",
         "nav_check": "Check a case", "nav_rulesets": "Rule sets", "nav_api": "API",
+        "save_title": "Save to the casebook", "save_intro": "Keep this case so that analysts see it among patterns "
+                      "and bottlenecks. You can skip this.",
+        "save_team": "Your team", "save_team_hint": "For example wijkteam-oost. No name of yourself or the resident.",
+        "save_signal": "Signal (optional)", "save_signal_hint": "Briefly: what is the bottleneck? No names, addresses "
+                       "or BSN.",
+        "save_consent": "I save this case. Stored are: the reference (a pseudonym), the municipality, the reference "
+                        "date, the facts of the form, the decision, my team and the signal. No name, address or BSN.",
+        "save_button": "Save to the casebook", "save_done": "The case is in the casebook.",
+        "save_view": "View it in the casebook", "save_consent_label": "Consent",
         "nav_casebook": "Casebook", "nav_whatif": "What-if", "nav_label": "Main menu",
         "other_lang": "Nederlands", "other_lang_code": "nl",
         "footer": "Regelruimte never grants a discretionary route: it says a route is possible and what must be "
@@ -230,6 +253,11 @@ WORDS = {
         "partner_age": "Partner's age", "student_finance": "Can the applicant study with student finance?",
         "children": "Ages of dependent children", "children_hint": "Separated by commas, e.g. 15, 8",
         "children_none": "No dependent children", "cost_sharers": "Cost sharers (aged 27 or over)",
+        "fs_housemates": "Housemates", "housemate_line": "Housemate {n}", "housemate_age": "Age",
+        "housemate_close_family": "Family in the 1st or 2nd degree?",
+        "housemate_commercial_contract": "Written contract at a commercial price?",
+        "housemate_student_finance": "Studying with student finance?",
+        "housemates_hint": "Who else lives in the home (not the partner, not dependent children)? Fill this in or the number of cost sharers above, not both: with the housemates the rules decide who is a cost sharer (art. 19a).",
         "fs_income": "Income (net per month)", "income_line": "Income {n}", "income_source": "Source",
         "income_amount": "Amount per month (€)", "income_none": "The household has no income",
         "income_hint": "Leave everything empty if the income is unknown.",

@@ -158,7 +158,17 @@ def _household(c: Chooser, u: Universe) -> dict:
         h["children"] = [c.choice(CHILD_AGES) for _ in range(c.integer(0, 3 if composition != "single" else 0))]
     if c.chance(60):
         h["cost_sharers"] = c.integer(0, 2)
+    elif c.chance(50):  # art. 19a applied by the rule: ages on both sides of 27, fields sometimes unknown
+        h["housemates"] = [_housemate(c) for _ in range(c.integer(0, 3))]
     return h
+
+
+def _housemate(c: Chooser) -> dict:
+    mate: dict[str, Any] = {"age": c.choice((19, 26, 27, 45))}
+    for key in ("close_family", "commercial_contract", "student_finance"):
+        if c.chance(75):
+            mate[key] = c.chance(50)
+    return mate
 
 
 def _need(c: Chooser, u: Universe) -> dict:

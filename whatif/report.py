@@ -21,7 +21,7 @@ from explain.phrases import PHRASES
 from . import charts
 from .compare import CHANGE_LISTS, Comparison
 
-TEMPLATE = Path(__file__).parent / "templates" / "report.html"
+TEMPLATES = Path(__file__).parent / "templates"
 EXAMPLES = 25
 
 WORDS = {
@@ -214,8 +214,9 @@ def _bars(frame: pl.DataFrame, key, label) -> list[tuple[str, list[float]]]:
 
 
 def html(c: Comparison, vocabulary: Vocabulary, meta: Meta, sweep: pl.DataFrame | None = None,
-         sweep_name: str = "", lang: str = "nl") -> str:
-    """The whole report as one self-contained HTML page."""
+         sweep_name: str = "", lang: str = "nl", fragment: bool = False) -> str:
+    """The whole report as one self-contained HTML page; with `fragment`, only its body (for a page of
+    the service, which has its own layout and style)."""
     w = Words(vocabulary, meta, lang)
     W = w.w
     series = [W["helped"], W["hurt"]]
@@ -243,8 +244,9 @@ def html(c: Comparison, vocabulary: Vocabulary, meta: Meta, sweep: pl.DataFrame 
                          "before": w.status(r["status_before"]), "after": w.status(r["status_after"]),
                          "effect": r["effect"], "first_before": w.rule(r["first_block_before"]),
                          "first_after": w.rule(r["first_block_after"], after=True), "why": why})
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    template = env.from_string(TEMPLATE.read_text(encoding="utf-8"))
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    template = env.get_template("_body.html" if fragment else "report.html")
     return template.render(
         lang=lang, W=W, meta=meta, t=c.totals, n=_n, eur=lambda cents: _eur(cents, lang), w=w,
         figures=figures, examples=examples, versions_before=c.before.versions, versions_after=c.after.versions,

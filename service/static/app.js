@@ -74,6 +74,22 @@
         });
       });
     }
+    // A what-if that runs: ask how far it is (without JavaScript the page refreshes itself instead)
+    var poll = document.querySelector("[data-poll]");
+    if (poll) {
+      var ask = function () {
+        fetch(poll.getAttribute("data-poll"), { headers: { Accept: "application/json" } })
+          .then(function (answer) { return answer.json(); })
+          .then(function (job) {
+            if (job.state !== "waiting" && job.state !== "running") { window.location.reload(); return; }
+            document.getElementById("voortgang").value = job.percent;
+            poll.querySelector("[data-percent]").textContent = job.percent;
+            poll.querySelector("[data-step]").textContent = job.step;
+            window.setTimeout(ask, 1000);
+          }, function () { window.setTimeout(ask, 3000); });
+      };
+      window.setTimeout(ask, 500);
+    }
     window.addEventListener("beforeprint", function () {
       var lang = document.documentElement.lang === "en" ? "en-GB" : "nl-NL";
       var today = new Date().toLocaleDateString(lang, { day: "numeric", month: "long", year: "numeric" });

@@ -230,3 +230,19 @@ def test_a_stored_decision_keeps_its_horizon_warning(store, registry):
     [stored_early] = store.case(early["case_id"])["versions"][0]["decisions"]
     assert [(w["ruleset"], w["message"]) for w in stored_late["decision"]["warnings"]][0] == ("participatiewet", NOTICE_2027)
     assert stored_early["decision"]["warnings"] == []
+
+
+def test_a_deleted_case_leaves_no_text_in_the_sqlite_file_or_its_log(sqlite_store, registry, welding_case, tmp_path):
+    """What docs/casebook.md promises of a delete: the text is overwritten in the database file
+    (secure_delete) and the write-ahead log is emptied (checkpoint), not left for a disk reader."""
+    marker = "Kwartelkoning-oranjerie"  # a word no rule set or page has
+    case = copy.deepcopy(welding_case)
+    case["need"]["purpose"] = f"werk; {marker}"
+    add_records(sqlite_store, registry, [case])
+    files = [tmp_path / "casebook.sqlite", tmp_path / "casebook.sqlite-wal"]
+
+    def on_disk() -> bool:
+        return any(marker.encode() in f.read_bytes() for f in files if f.exists())
+    assert on_disk()  # the test can see the text where it is stored
+    assert sqlite_store.delete_cases([case["case_id"]]) == 1
+    assert not on_disk()

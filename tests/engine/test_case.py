@@ -61,3 +61,35 @@ def test_circumstances_nested_absurdly_deep_are_refused_not_a_crash(welding_case
         parse_case(welding_case)
     assert [p.field for p in exc.value.problems] == ["circumstances"]
     assert "te diep genest" in exc.value.problems[0].message
+
+
+# Housemates (art. 19a Pw): recorded per person so the rule, not the professional, decides who is a cost sharer.
+@pytest.mark.parametrize("mutate, field, fragment", [
+    (lambda h: h.update(housemates=[{"age": 30}]), "household", "niet allebei"),
+    (lambda h: h.update(cost_sharers=None, housemates=[{"age": 30}] * 7), "household.housemates", "ten hoogste 6"),
+    (lambda h: h.update(cost_sharers=None, housemates=[{"age": "dertig"}]), "household.housemates.0.age", "geheel getal"),
+    (lambda h: h.update(cost_sharers=None, housemates=[{"age": 30, "close_family": "broer"}]),
+     "household.housemates.0.close_family", ""),
+    (lambda h: h.update(cost_sharers=None, housemates=[{"age": 30, "landlord": True}]),
+     "household.housemates.0.landlord", "onbekend veld"),
+])
+def test_bad_housemates_are_named(welding_case, mutate, field, fragment):
+    mutate(welding_case["household"])
+    welding_case["household"] = {k: v for k, v in welding_case["household"].items() if v is not None}
+    with pytest.raises(CaseError) as exc:
+        parse_case(welding_case)
+    assert any(p.field == field and fragment in p.message for p in exc.value.problems), exc.value.render()
+    assert "broer" not in exc.value.render() and "dertig" not in exc.value.render()
+
+
+def test_a_case_may_ask_about_every_option_of_the_vocabulary(registry):
+    """The bound on options is there against hostile input, never against a professional who asks
+    about everything (it once stood at 20 while the vocabulary grew past it)."""
+    from engine.case import MAX_OPTIONS
+    every = list(registry.vocabulary.options)
+    assert len(every) < MAX_OPTIONS
+    case = parse_case({"case_id": "alles", "reference_date": "2026-03-02", "municipality": "zaanstad", "options": every})
+    assert len(case.options) == len(every)
+    with pytest.raises(CaseError):
+        parse_case({"case_id": "te-veel", "reference_date": "2026-03-02", "municipality": "zaanstad",
+                    "options": every * (MAX_OPTIONS // len(every) + 1)})

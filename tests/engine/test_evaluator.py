@@ -141,3 +141,21 @@ def test_open_local_term_is_named_apart_from_the_households_facts(registry, weld
     assert "groningen.percentage_inkomensgrens" not in [q["fact"] for q in d["questions"]]
     term = next(t for t in d["open_terms"] if t["parameter"] == "groningen.percentage_inkomensgrens")
     assert term["ruleset"] == "groningen" and "bijzondere bijstand" in term["title"].lower()
+
+
+def test_an_open_term_a_route_reads_is_named_apart_and_never_asked(registry):
+    """Art. 475da lid 5 Rv compares housing costs with a rekenhuur that is NOT FOUND: the household is asked for
+    its housing costs, never for the rule set's figure, which is listed with its title."""
+    case = {"case_id": "rekenhuur", "reference_date": "2026-04-01", "municipality": "utrecht",
+            "household": {"composition": "single", "members": [{"role": "applicant", "age": 40}], "children": []},
+            "income": [{"source": "wages", "net_monthly": "1900.00"}], "options": ["raise_seizure_free_amount"],
+            "circumstances": {"seizure_running": True, "housing_costs": "1200.00"}}
+    from engine.decide import decide as decide_case  # with the explanation text
+    decision = decide_case(case, registry)
+    [route] = [r for r in decision["options"][0]["routes"] if r["route"] == "bvv.475da.5.woonkosten"]
+    assert route["status"] == "conditional" and route["missing_facts"] == []
+    assert route["open_terms"] == ["beslagvrije_voet.rekenhuur_lid_5"]
+    assert "beslagvrije_voet.rekenhuur_lid_5" not in decision["missing_facts"]
+    assert {t["parameter"]: t["title"] for t in decision["open_terms"]}["beslagvrije_voet.rekenhuur_lid_5"] \
+        .startswith("De rekenhuur")
+    assert "Niet bekend in deze regelset: De rekenhuur" in " ".join(decision["explanation"].split())

@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -23,3 +24,34 @@ def test_bad_money_circumstances_name_the_field(registry, value):
     with pytest.raises(CaseError) as err:
         case_facts(case({"gifts_this_year": value}), registry.vocabulary)
     assert err.value.problems[0].field == "circumstances.gifts_this_year"
+
+
+def test_date_circumstances_sent_as_json_text_are_read_as_dates(registry):
+    facts = case_facts(case({"overpaid_costs_date": "2023-01-31", "recovery_decision_date": "2025-02-01"}),
+                       registry.vocabulary)
+    assert facts["circumstances.overpaid_costs_date"] == dt.date(2023, 1, 31)
+    assert facts["circumstances.recovery_decision_date"] == dt.date(2025, 2, 1)
+
+
+@pytest.mark.parametrize("value", ["31-01-2023", "2023-02-30", "gisteren", 20230131, True])
+def test_bad_date_circumstances_name_the_field_and_are_not_echoed(registry, value):
+    with pytest.raises(CaseError) as err:
+        case_facts(case({"overpaid_costs_date": value}), registry.vocabulary)
+    problem = err.value.problems[0]
+    assert problem.field == "circumstances.overpaid_costs_date"
+    assert "datum" in problem.message and str(value) not in problem.message
+
+
+def test_housemates_become_one_fact_per_place_and_field(registry):
+    c = parse_case({"case_id": "x", "reference_date": "2026-01-01", "municipality": "zaanstad", "options": ["full_norm"],
+                    "household": {"housemates": [{"age": 35, "close_family": True, "commercial_contract": True},
+                                                 {"age": 24}]}})
+    facts = case_facts(c, registry.vocabulary)
+    assert facts["household.housemates.count"] == 2
+    assert facts["household.housemate_1.close_family"] is True
+    assert facts["household.housemate_2.age"] == 24
+    # what the professional did not record stays unknown, never false
+    assert "household.housemate_1.student_finance" not in facts
+    assert "household.housemate_2.commercial_contract" not in facts
+    assert "household.cost_sharers" not in facts
+    assert all(name in registry.vocabulary.facts for name in facts if name.startswith("household."))

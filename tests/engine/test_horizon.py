@@ -32,8 +32,10 @@ def household_case(day: str, municipality: str = "amsterdam", **extra) -> dict:
 def test_a_case_past_the_known_figures_carries_the_warning_in_json_and_text(registry, day):
     decision = decide(household_case(day), registry)
     by_ruleset = {w["ruleset"]: w for w in decision["warnings"]}
-    assert set(by_ruleset) == {"participatiewet", "bbz"}
+    assert set(by_ruleset) == {"participatiewet", "bbz", "beslagvrije_voet"}
     pw = by_ruleset["participatiewet"]
+    # the maxima of the beslagvrije voet change on 1 January and 1 July too (Rv art. 475da lid 8)
+    assert by_ruleset["beslagvrije_voet"]["message"] == NOTICE_2027
     assert pw["code"] == "figures_not_known" and pw["message"] == NOTICE_2027 and pw["known_until"] == "2026-12-31"
     assert by_ruleset["bbz"]["message"] == ("De bedragen per 1 januari 2027 zijn nog niet bekend; deze toets rekent "
                                             "met die van 1 januari 2026.")
@@ -82,9 +84,9 @@ def test_an_amount_computed_with_stale_figures_is_marked(registry):
 
 
 def test_each_rule_set_has_its_own_horizon(registry):
-    # past the horizon of both the Participatiewet and the Bbz: each rule set warns for itself
+    # past the horizon of the Participatiewet, the Bbz and the beslagvrije voet: each rule set warns for itself
     decision = decide(household_case("2027-02-01", "zaanstad"), registry)
-    assert {w["ruleset"] for w in decision["warnings"]} == {"participatiewet", "bbz"}
+    assert {w["ruleset"] for w in decision["warnings"]} == {"participatiewet", "bbz", "beslagvrije_voet"}
     bbz = next(w for w in decision["warnings"] if w["ruleset"] == "bbz")
     assert bbz["message"] == ("De bedragen per 1 januari 2027 zijn nog niet bekend; deze toets rekent met die van "
                               "1 januari 2026.")
@@ -136,3 +138,12 @@ def test_a_malformed_indexation_date_is_refused_with_its_file(tmp_path):
     with pytest.raises(RulesetError) as exc:
         load_rulesets(root)
     assert any("MM-DD" in p.message and p.file.endswith("ruleset.yaml") for p in exc.value.problems)
+
+
+def test_the_maximum_beslagvrije_voet_after_its_horizon_is_provisional(registry):
+    case = household_case("2027-02-01", options=["seizure_protection"], income=[{"source": "wages", "net_monthly": "4000.00"}],
+                          circumstances={"seizure_running": True, "municipal_recovery": False})
+    [option] = decide(case, registry)["options"]
+    ground = next(g for g in option["grounds"] if g["rule"] == "bvv.475c.beslagvrije_voet")
+    # the maximum of 1 July 2026 (law-facts-2 §4.1), computed on, and marked as such
+    assert ground["amounts"]["maximum"]["value"] == "2208.48" and ground.get("provisional") is True

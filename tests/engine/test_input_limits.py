@@ -211,3 +211,46 @@ def test_the_case_format_only_ever_raises_a_case_error(fields):
         parse_case(case(**fields))
     except CaseError:
         pass
+
+
+def test_libyaml_and_pythons_parser_read_every_rule_set_alike():
+    """The fast reader (libyaml's events) gives the same values and the same lines as PyYAML's own."""
+    import yaml
+
+    from engine import yamlsource
+    from tests.conftest import RULESETS
+
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML is built without libyaml here")
+    assert yamlsource._Loader is yamlsource._LibyamlLoader
+
+    def traced(data):
+        if isinstance(data, yamlsource.LineDict):
+            return ("map", data.line, sorted(data.lines.items(), key=str), [(k, traced(v)) for k, v in data.items()])
+        if isinstance(data, yamlsource.LineList):
+            return ("seq", data.line, list(data.lines), [traced(v) for v in data])
+        return (type(data).__name__, data)
+
+    files = sorted(RULESETS.rglob("*.yaml"))
+    assert len(files) > 50
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        fast = yaml.load(text, Loader=yamlsource._LibyamlLoader)  # noqa: S506 - bounded safe loaders
+        slow = yaml.load(text, Loader=yamlsource._PythonLoader)  # noqa: S506
+        assert traced(fast) == traced(slow), path
+
+
+@pytest.mark.parametrize("loader", ["_PythonLoader", "_LibyamlLoader"])
+def test_both_readers_refuse_a_bomb_and_a_set(loader):
+    import yaml
+
+    from engine import yamlsource
+
+    cls = getattr(yamlsource, loader, None)
+    if cls is None:
+        pytest.skip("PyYAML is built without libyaml here")
+    bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi"))
+    for text in (bomb, "options: !!set {a, b}\n"):
+        with pytest.raises(yaml.YAMLError):
+            yaml.load(text, Loader=cls)  # noqa: S506

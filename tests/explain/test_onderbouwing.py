@@ -56,3 +56,14 @@ def test_questions_and_unknown_figures_are_said_apart(registry, welding_case):
 def test_the_cli_text_is_unchanged_by_it(registry, welding_case):
     decision = decide(welding_case, registry)
     assert decision["explanation"].splitlines()[1].startswith("=")  # the CLI keeps its own layout
+
+
+def test_only_the_rule_sets_it_cites_are_named(registry, welding_case):
+    """The welding mask touches the Participatiewet, the Wsnp and Zaanstad; debt help and tax remission are
+    checked (the decision keeps their digests) but say nothing, so the client file does not name them."""
+    decision, text = render(registry, welding_case)
+    assert {r["id"] for r in decision["rulesets"]} >= {"schuldhulpverlening", "kwijtschelding"}
+    last = text.strip().split("\n\n")[-1]
+    assert last.startswith("Gebruikte regelsets: participatiewet ")
+    assert "wsnp" in last and "zaanstad" in last
+    assert "schuldhulpverlening" not in last and "kwijtschelding" not in last

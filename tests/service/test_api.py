@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from pathlib import Path
 
 import jsonschema_rs
 import pytest
@@ -463,3 +464,42 @@ def test_an_unexpected_error_is_a_500_without_its_message(registry, caplog, monk
     assert r.json()["error"] == "internal_error"
     assert "ValueError" in caplog.text and "api.py" in caplog.text
     assert "geheim-kenmerk-7" not in caplog.text and "geheim-kenmerk-7" not in r.text
+
+
+def test_a_wsnp_debtor_facing_recovery_sent_as_json_gets_the_seizure_free_amount(client):
+    """The cross-law case as an API client sends it: dates as text, the new options and circumstances."""
+    from engine.yamlsource import load_file
+    path = Path(__file__).resolve().parents[1] / "cases/legal/beslag/zaanstad-wsnp-terugvordering-gemeente-2026.yaml"
+    case = as_json(load_file(path))
+    props = client.get("/v1/schema/case").json()["properties"]
+    options = {o["const"]: o["title"] for o in props["options"]["items"]["oneOf"]}
+    assert options["seizure_protection"] == "Bescherming tegen beslag (beslagvrije voet)"
+    assert props["circumstances"]["properties"]["overpaid_costs_date"]["anyOf"][0] == {"type": "string", "format": "date"}
+    assert jsonschema_rs.validator_for(client.get("/v1/schema/case").json()).is_valid(case)
+    body = client.post("/v1/decisions", json=case).json()
+    seizure = next(o for o in body["options"] if o["option"] == "seizure_protection")
+    ground = next(g for g in seizure["grounds"] if g["rule"] == "bvv.fw295.2.vtlb")
+    assert ground["amounts"]["maximum"]["value"] == "1331.43"
+    wrong = dict(case, circumstances=dict(case["circumstances"], recovery_decision_date="15-02-2026"))
+    r = client.post("/v1/decisions", json=wrong)
+    assert r.status_code == 422 and "15-02-2026" not in r.text
+
+
+def test_case_schema_knows_debt_help_remission_and_housemates(client):
+    schema = client.get("/v1/schema/case").json()
+    props = schema["properties"]
+    options = {o["const"]: o["title"] for o in props["options"]["items"]["oneOf"]}
+    assert options["debt_help"] == "Schuldhulpverlening door de gemeente"
+    assert options["tax_remission"] == "Kwijtschelding van gemeentelijke belastingen"
+    threat = props["circumstances"]["properties"]["threatening_situation"]
+    assert threat["anyOf"][0]["enum"] == ["none", "eviction", "utility_cutoff", "health_insurance"]
+    validator = jsonschema_rs.validator_for(schema)
+    case = as_json(WELDING_MASK)
+    case["household"] = {"composition": "single_parent", "children": [6],
+                         "housemates": [{"age": 38, "close_family": True, "commercial_contract": True}]}
+    case["circumstances"] = {"fraud_sanction_irrevocable": True, "threatening_situation": "utility_cutoff"}
+    assert validator.is_valid(case)
+    assert client.post("/v1/decisions", json=case).status_code == 200
+    too_many = dict(case, household={"housemates": [{"age": 30}] * 7})
+    assert not validator.is_valid(too_many)
+    assert client.post("/v1/decisions", json=too_many).status_code == 422

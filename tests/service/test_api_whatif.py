@@ -97,3 +97,82 @@ def test_an_overlay_value_may_be_a_json_number_read_exactly(client):
     r = client.post("/v1/whatif", json={"base": "zaanstad@2025-09-15", "change": change, "cases": [case]})
     assert r.status_code == 200, r.text
     assert r.json()["totals"]["newly_granted_eur"] == "1100.00"
+
+
+def test_a_whatif_out_of_time_stops_at_the_next_step_and_says_so(client, monkeypatch):
+    """The bound: MAX_SECONDS plus at most one step (one pass over the households). The run is
+    stopped between steps, not after the whole comparison."""
+    from service import api_whatif
+    from service.offload import Budget
+    from whatif import run
+
+    budgets, passes = [], []
+    real = run.outcomes
+
+    class Recorded(Budget):
+        def __init__(self, seconds):
+            super().__init__(seconds)
+            budgets.append(self)
+
+    def outcomes_as_time_runs_out(*args, **kwargs):
+        passes.append(args[2])
+        budgets[0].deadline = 0.0  # the time is up during the first pass
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api_whatif, "Budget", Recorded)
+    monkeypatch.setattr(run, "outcomes", outcomes_as_time_runs_out)
+    r = client.post("/v1/whatif", json={"base": "zaanstad@2025-09-15", "change": OVERLAY,
+                                        "population": {"n": 200, "seed": 3}})
+    assert r.status_code == 422
+    assert f"langer dan {api_whatif.MAX_SECONDS:.0f} seconden" in r.json()["problems"][0]["message"]
+    assert passes == ["basis"]  # the pass with the change never started
+
+
+def test_a_whatif_whose_client_has_gone_is_stopped(monkeypatch):
+    """A client that disconnects stops the work within a fraction of a second, not after the time limit."""
+    import asyncio
+    import threading
+    import time
+
+    from service import api_whatif
+    from service.offload import Stopped
+
+    stopped = {}
+
+    def endless(request, root, budget):  # work that only ends when asked to
+        started = time.monotonic()
+        try:
+            while time.monotonic() - started < 30:
+                budget.check()
+                time.sleep(0.01)
+        except Stopped as exc:
+            stopped.update(reason=exc.reason, after=time.monotonic() - started)
+            raise
+        stopped["reason"] = "never"
+        return {}
+
+    monkeypatch.setattr(api_whatif, "run_whatif", endless)
+    app = FastAPI()
+    app.include_router(api_whatif.router)
+    body = b'{"base": "zaanstad@2025-09-15", "population": {"n": 10, "seed": 1}}'
+    t0 = time.monotonic()
+    messages = []
+
+    async def receive():
+        if not messages:
+            messages.append("body")
+            return {"type": "http.request", "body": body, "more_body": False}
+        while time.monotonic() - t0 < 0.5:  # the client stays half a second, then goes
+            await asyncio.sleep(0.05)
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        messages.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/v1/whatif", "raw_path": b"/v1/whatif", "query_string": b"",
+             "headers": [(b"content-type", b"application/json"), (b"host", b"testserver")], "http_version": "1.1",
+             "scheme": "http", "server": ("testserver", 80), "client": ("127.0.0.1", 5000), "root_path": ""}
+    asyncio.run(asyncio.wait_for(app(scope, receive, send), timeout=20))
+    assert stopped["reason"] == "disconnected"
+    assert stopped["after"] < 2.0  # the watcher looks every quarter second
+    assert threading.active_count() < 50

@@ -134,3 +134,54 @@ def test_bad_input_exits_2_without_a_traceback(tmp_path):
         result = run(*args)
         assert result.returncode == 2, (args, result.stderr)
         assert fragment in result.stderr and "Traceback" not in result.stderr
+
+
+def test_users_are_managed_from_the_command_line(db, capsys):
+    assert cli("users", "add", "ana@zaanstad.nl", "--rol", "analyst", "--gemeente", "zaanstad", "--token", db=db) == 0
+    out, err = capsys.readouterr()
+    token = out.splitlines()[-1]
+    assert token.startswith("rr_") and "niet nog eens getoond" in err
+    stored = b"".join(f.read_bytes() for f in db.parent.glob("casebook.sqlite*"))
+    assert token.encode() not in stored  # only its hash is stored
+    with Store.open(str(db)) as store:
+        from casebook.users import user_by_token
+        assert user_by_token(store.engine, token).municipalities == ("zaanstad",)
+    assert cli("users", "add", "pro", "--rol", "professional", "--gemeente", "zaanstad", db=db) == 2
+    assert "een professional hoort bij een team" in capsys.readouterr().err
+    assert cli("users", "add", "111222333", "--rol", "admin", "--gemeente", "*", db=db) == 2  # BSN-like name
+    assert "111222333" not in capsys.readouterr().err
+    assert cli("users", "list", "--json", db=db) == 0
+    assert [u["name"] for u in json.loads(capsys.readouterr().out)] == ["ana@zaanstad.nl"]
+    assert cli("users", "token", "ana@zaanstad.nl", "--revoke", db=db) == 0
+    assert "1 token(s) ingetrokken" in capsys.readouterr().out
+    assert cli("users", "remove", "ana@zaanstad.nl", db=db) == 0
+    assert cli("users", "remove", "ana@zaanstad.nl", db=db) == 2
+
+
+def test_with_users_the_command_line_is_audited_and_the_log_exports(filled, tmp_path, capsys):
+    assert cli("users", "add", "beheer", "--rol", "admin", "--gemeente", "*", db=filled) == 0
+    assert cli("list", "--limit", "3", db=filled) == 0
+    assert cli("export", "--municipality", "zaanstad", "-o", str(tmp_path / "z.json"), db=filled) == 0
+    capsys.readouterr()
+    assert cli("audit", db=filled) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "export" in lines[0] and "regelruimte casebook export" in lines[0] and "list" in lines[1]
+    assert cli("audit", "--export", str(tmp_path / "audit.csv"), db=filled) == 0
+    assert (tmp_path / "audit.csv").read_text().startswith("at,user_name,role,action,allowed,via")
+    assert cli("audit", "--export", str(tmp_path / "audit.txt"), db=filled) == 2
+
+
+def test_retention_from_the_command_line(filled, capsys, monkeypatch):
+    assert cli("retention", db=filled) == 2
+    assert "--months" in capsys.readouterr().err
+    monkeypatch.setenv("REGELRUIMTE_CASEBOOK_RETENTION_MONTHS", "12")
+    assert cli("retention", "--dry-run", db=filled) == 0  # everything was stored just now
+    assert capsys.readouterr().out.startswith("0 casus(sen) ouder dan 12 maanden")
+    for bad in ("0", "1201", "99999999", "een"):
+        with pytest.raises(SystemExit) as exc:
+            cli("retention", "--months", bad, db=filled)
+        assert exc.value.code == 2
+    assert "geheel aantal maanden van 1 tot 1200" in capsys.readouterr().err
+    monkeypatch.setenv("REGELRUIMTE_CASEBOOK_RETENTION_MONTHS", "twaalf")
+    assert cli("retention", db=filled) == 2
+    assert "geheel aantal maanden" in capsys.readouterr().err

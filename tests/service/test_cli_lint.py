@@ -30,7 +30,7 @@ def test_lint_warns_when_the_figures_of_the_newest_version_run_out(capsys):
     assert main(["lint", "--today", "2026-12-04", "--severity", "warning", "--json"]) == 0
     found = {(d["code"], d["id"]) for d in json.loads(capsys.readouterr().out)["diagnostics"]}
     # Zaanstad has no figures of its own that are indexed (its asset limit follows art. 34 lid 3)
-    assert found == {("RR025", "participatiewet"), ("RR025", "bbz")}
+    assert found == {("RR025", "participatiewet"), ("RR025", "bbz"), ("RR025", "beslagvrije_voet")}
 
 
 def test_lint_refuses_a_malformed_today(capsys):

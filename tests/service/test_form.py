@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from engine.case import parse_case
 from engine.errors import CaseError
+from engine.facts import case_facts
 from service.form import case_to_form, form_field, form_to_case, money
 from service.examples import WELDING_MASK
 from tests.conftest import shared_case
@@ -154,3 +155,55 @@ def test_problems_point_at_the_field_that_was_typed():
     assert form_field("household.children.0", case, values) == "household.children"
     assert form_field("need.amount", case, values) == "need.amount"
     assert form_field(None, case, values) is None
+
+
+def test_recovery_dates_and_housing_costs_typed_the_dutch_way_reach_the_engine(registry):
+    kinds = {"overpaid": "boolean", "overpaid_costs_date": "date", "recovery_decision_date": "date",
+             "housing_costs": "money", "months_before_report": "integer"}
+    case = form_to_case(form(case_id="x", reference_date="2025-02-01", municipality="zaanstad",
+                             options=["waive_recovery"], **{
+                                 "circumstances.overpaid": "true", "circumstances.overpaid_costs_date": "31-1-2023",
+                                 "circumstances.recovery_decision_date": "2025-02-01",
+                                 "circumstances.housing_costs": "€ 1.050,50",
+                                 "circumstances.months_before_report": "3"}), kinds)
+    assert case["circumstances"] == {"overpaid": True, "overpaid_costs_date": "2023-01-31",
+                                     "recovery_decision_date": "2025-02-01", "housing_costs": "1050.50",
+                                     "months_before_report": 3}
+    facts = case_facts(parse_case(case), registry.vocabulary)
+    assert facts["circumstances.overpaid_costs_date"].isoformat() == "2023-01-31"
+    assert facts["circumstances.months_before_report"] == 3
+
+
+def test_a_money_circumstance_is_shown_back_in_dutch_notation():
+    """A professional who edits a case sees '1.050,50' in the field, as she typed it, not '1050.50'."""
+    case = {"circumstances": {"gifts_this_year": "1050.50", "months_before_report": 3}}
+    form = case_to_form(case, {"gifts_this_year": "money", "months_before_report": "integer"})
+    assert form["circumstances.gifts_this_year"] == ["1.050,50"]
+    assert form["circumstances.months_before_report"] == ["3"]
+    assert form_to_case(form, {"gifts_this_year": "money", "months_before_report": "integer"})["circumstances"] == \
+        {"gifts_this_year": "1050.50", "months_before_report": 3}
+
+
+def test_housemates_typed_in_rows_reach_the_case_and_back():
+    values = form(case_id="x", reference_date="2026-03-01", municipality="zaanstad", options=["full_norm"],
+                  **{"household.housemates.0.age": "35", "household.housemates.0.close_family": "true",
+                     "household.housemates.0.commercial_contract": "true",
+                     "household.housemates.2.age": "24", "household.housemates.2.student_finance": "false"})
+    case = form_to_case(values, KINDS)
+    assert case["household"] == {"housemates": [{"age": 35, "close_family": True, "commercial_contract": True},
+                                                {"age": 24, "student_finance": False}]}
+    parse_case(case)
+    back = case_to_form(case)
+    assert back["household.housemates.0.commercial_contract"] == ["true"]
+    assert back["household.housemates.1.age"] == ["24"]
+    assert "household.housemates.0.student_finance" not in back  # unknown stays empty, not "Nee"
+
+
+def test_a_bad_housemate_age_points_at_the_row_it_was_typed_in():
+    values = form(case_id="x", reference_date="2026-03-01", municipality="zaanstad", options=["full_norm"],
+                  **{"household.housemates.2.age": "dertig"})
+    case = form_to_case(values, KINDS)
+    with pytest.raises(CaseError) as exc:
+        parse_case(case)
+    fields = {form_field(p.field, case, values) for p in exc.value.problems}
+    assert "household.housemates.2.age" in fields

@@ -143,18 +143,25 @@ def test_one_unknown_circumstance_is_named_by_place_with_a_suggestion(client):
     assert "jan_jansen" not in r.text and "overpaid" in r.text
 
 
-def test_reloads_asked_for_in_a_burst_are_coalesced(tmp_path):
+def test_reloads_asked_for_in_a_burst_are_coalesced(tmp_path, monkeypatch):
     import asyncio
+
+    from service import live as live_module
     root = tmp_path / "rulesets"
     shutil.copytree(RULESETS, root)
     live = LiveRegistry(root)
+    edited = root / "wsnp" / "2024-01-01" / "version.yaml"
+    edited.write_text(edited.read_text() + "# een wijziging\n")
+    loads = []
+    real = live_module.Registry.load
+    monkeypatch.setattr(live_module.Registry, "load", lambda folder: loads.append(folder) or real(folder))
 
     async def burst():
         tasks = [live.request_reload() for _ in range(5)]
         await asyncio.gather(*[t for t in tasks if t is not None])
         return sum(t is not None for t in tasks)
     started = asyncio.run(burst())
-    assert started == 1 and live.generation == 2
+    assert started == 1 and len(loads) == 1 and live.generation == 2
 
 
 # -- 5xx from input alone: now 422 naming the field -----------------------------------------------

@@ -5,6 +5,7 @@ import asyncio
 import datetime as dt
 import gc
 import logging
+import os
 import re
 import shutil
 import threading
@@ -184,3 +185,25 @@ def test_readiness_reports_a_refused_reload(folder):
         assert ready["status"] == "ready" and ready["generation"] == 1
         assert ready["last_reload_error"][0]["file"].endswith("bijzondere_bijstand.yaml")
         assert c.post("/v1/decisions", json=WELDING_MASK).status_code == 200  # the old set still serves
+
+
+def test_a_reload_of_unchanged_files_loads_nothing(folder, monkeypatch):
+    """A SIGHUP too many (or three in a row) costs a comparison of the files, not a full load."""
+    live = LiveRegistry(folder)
+    old = live.current
+    monkeypatch.setattr("service.live.Registry.load", lambda root: pytest.fail("unchanged files were loaded again"))
+    assert live.reload() is True
+    assert live.current is old and live.generation == 1
+
+
+def test_any_edit_is_a_change_even_one_that_keeps_size_and_time(folder):
+    """The comparison reads the content: an edit of the same length within the same clock tick reloads."""
+    live = LiveRegistry(folder)
+    path = folder / ZAANSTAD
+    stat = path.stat()
+    text = path.read_text()
+    assert 'value: "1.10"' in text
+    path.write_text(text.replace('value: "1.10"', 'value: "1.30"', 1))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert live.reload() is True
+    assert live.generation == 2 and not limit_blocks(decide(WELDING_MASK, live.current))

@@ -356,3 +356,25 @@ def test_a_figure_the_rule_set_lacks_is_said_apart_never_asked(client):
     assert "percentage_inkomensgrens" not in r.text  # never the internal name
     asked = r.text.split("Niet bekend in deze regelset")[0]
     assert "Inkomensgrens voor bijzondere bijstand" not in asked.split("Nog uit te zoeken")[-1]
+
+
+def test_housemate_rows_are_asked_only_where_the_norm_matters(client):
+    def names(chosen):
+        page = Page(client.post("/formulier", data={"case_id": "x", "reference_date": "2026-03-02",
+                                                     "municipality": "zaanstad", "options": chosen}).text)
+        return {a.get("name") for t, a in page.tags if t in ("input", "select")}
+    full = names(["full_norm"])
+    assert {"household.housemates.0.age", "household.housemates.0.close_family",
+            "household.housemates.3.student_finance", "household.cost_sharers"} <= full
+    assert not any(n and n.startswith("household.housemates.") for n in names(["wage_deduction"]))
+
+
+def test_a_brother_as_tenant_typed_in_the_form_gets_the_cost_sharing_norm(client):
+    data = {"case_id": "broer", "reference_date": "2026-03-02", "municipality": "zaanstad", "options": ["full_norm"],
+            "household.composition": "single_parent", "applicant.age": "34", "household.children": "6, 3",
+            "household.housemates.0.age": "38", "household.housemates.0.close_family": "true",
+            "household.housemates.0.commercial_contract": "true", "household.housemates.0.student_finance": "false",
+            "circumstances.urgent_reasons": []}
+    r = client.post("/toets", data=data)
+    assert r.status_code == 200
+    assert "kostendelersnorm (€ 1.001,07)" in r.text

@@ -1,0 +1,65 @@
+"""The audit log: who read, exported, saved or deleted which cases, and which attempts were refused.
+
+An entry holds who (user name and role), when, what (the action and where it came in: an API
+route's template, a page, a command) and which case ids and municipalities. Never case contents,
+never filter values or free text. Written by the store (casebook/store.py) for every audited caller.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Iterable, Iterator
+
+from sqlalchemy import Engine, insert, select
+
+from .access import Access
+from .models import AuditRow
+
+audit_t = AuditRow.__table__
+COLUMNS = ("at", "user_name", "role", "action", "allowed", "via", "municipalities", "case_ids")
+
+
+def record(engine: Engine, access: Access, action: str, at: dt.datetime, case_ids: Iterable[str] = (),
+           municipalities: Iterable[str] = (), allowed: bool = True) -> None:
+    with engine.begin() as conn:
+        conn.execute(insert(audit_t), {"at": at, "user_name": access.user, "role": access.role, "action": action,
+                                       "allowed": allowed, "via": access.via[:200],
+                                       "municipalities": sorted(set(municipalities)),
+                                       "case_ids": sorted(set(case_ids))})
+
+
+def entries(engine: Engine, user: str | None = None, since: dt.datetime | None = None,
+            limit: int | None = None) -> Iterator[dict]:
+    """Entries, newest first."""
+    q = select(audit_t).order_by(audit_t.c.id.desc())
+    if user:
+        q = q.where(audit_t.c.user_name == user)
+    if since:
+        q = q.where(audit_t.c.at >= since)
+    if limit:
+        q = q.limit(limit)
+    with engine.connect() as conn:
+        rows = conn.execute(q).all()
+    for r in rows:
+        yield {"at": r.at.isoformat(), "user_name": r.user_name, "role": r.role, "action": r.action,
+               "allowed": r.allowed, "via": r.via, "municipalities": list(r.municipalities),
+               "case_ids": list(r.case_ids)}
+
+
+def as_csv(rows: Iterable[dict]) -> str:
+    """The entries as CSV (lists joined with |), safe to open in a spreadsheet."""
+    from .exports import neutral_text  # exports needs the store, which needs this module
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for r in rows:
+        writer.writerow([neutral_text("|".join(v)) if isinstance(v, list) else
+                         ("true" if v else "false") if isinstance(v, bool) else neutral_text(str(v))
+                         for v in (r[c] for c in COLUMNS)])
+    return out.getvalue()
+
+
+def as_jsonl(rows: Iterable[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)

@@ -1,0 +1,257 @@
+"""Two municipalities' users through the HTTP API, the pages and the exports: neither reads, exports
+or deletes the other's cases, each refusal is a Dutch 403 that names the action (not the value) and
+is in the audit log. Against SQLite and PostgreSQL."""
+import base64
+import datetime as dt
+import sys
+import time
+import types
+
+import pytest
+from starlette.testclient import TestClient
+
+from casebook import audit, retention
+from casebook.access import Access, User
+from casebook import store as store_module
+from casebook.evaluation import evaluate
+from casebook.importers import RawRecord, to_prepared
+from casebook.store import Store
+from service import api_casebook
+from service.app import create_app
+from tests.casebook.conftest import database_url
+from tests.conftest import ROOT
+from tests.casebook.two_municipalities import MARKER, add_users, fill, of, record
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+NOW = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
+CB = "/v1/casebook"
+ANYONE = Access("test-beheer")  # the test's own look into the store: an administrator of every municipality
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path, registry):
+    url, cleanup = database_url(request.param, tmp_path)
+    s = Store.open(url)
+    fill(s, registry)
+    yield s
+    s.close()
+    cleanup()
+
+
+@pytest.fixture
+def tokens(store):
+    return add_users(store, NOW)
+
+
+def client_for(store, registry, **kwargs) -> TestClient:
+    app = create_app(registry=registry, tokens=kwargs.pop("tokens", ()), cors_origins=(), web=kwargs.pop("web", False))
+    app.dependency_overrides[api_casebook.get_store] = lambda: store
+    return TestClient(app)
+
+
+@pytest.fixture
+def client(store, registry, tokens):
+    with client_for(store, registry) as c:
+        yield c
+
+
+def as_user(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def forbidden(r, action_word: str) -> dict:
+    assert r.status_code == 403, r.text
+    body = r.json()
+    assert body["error"] == "forbidden" and action_word in body["problems"][0]["message"]
+    return body
+
+
+def refusals(store, user: str) -> list[dict]:
+    return [e for e in audit.entries(store.engine) if e["user_name"] == user and not e["allowed"]]
+
+
+@pytest.mark.parametrize("mine, theirs", [("zaanstad", "amsterdam"), ("amsterdam", "zaanstad")])
+def test_an_analyst_cannot_reach_the_other_municipality(client, store, tokens, mine, theirs):
+    me = as_user(tokens[f"ana-{mine}"])
+    listed = client.get(f"{CB}/cases", headers=me).json()
+    assert {c["case_id"] for c in listed["cases"]} == of(mine)
+    other = sorted(of(theirs))[0]
+
+    attempts = [("read", client.get(f"{CB}/cases/{other}", headers=me)),
+                ("read", client.get(f"{CB}/cases/{other}/explanation", headers=me)),
+                ("delete", client.delete(f"{CB}/cases/{other}", headers=me)),
+                ("export", client.get(f"{CB}/export?municipality={theirs}", headers=me)),
+                ("read", client.get(f"{CB}/cases?municipality={theirs}", headers=me)),
+                ("report", client.get(f"{CB}/report?municipality={theirs}", headers=me)),
+                ("report", client.get(f"{CB}/tables/signals.csv?municipality={theirs}", headers=me)),
+                ("report", client.get(f"{CB}/page?municipality={theirs}", headers=me)),
+                ("report", client.get(f"{CB}/report.html?municipality={theirs}", headers=me))]
+    for action, r in attempts:
+        body = forbidden(r, "buiten uw gemeente")
+        assert other not in r.text and theirs not in r.text  # names the action, never the value
+        assert MARKER not in r.text
+    logged = refusals(store, f"ana-{mine}")
+    assert [e["action"] for e in reversed(logged)] == [a for a, _ in attempts]
+    assert logged[-1]["case_ids"] == [other] and logged[-1]["via"] == "GET /v1/casebook/cases/{case_id}"
+    assert store.case(other, ANYONE) is not None  # not deleted
+
+    for path in ("report", "report.html", "tables/signals.csv", "tables/no_route.csv", "stats",
+                 f"export?municipality={mine}"):
+        r = client.get(f"{CB}/{path}", headers=me)
+        assert r.status_code == 200, path
+        assert not any(cid in r.text for cid in of(theirs)), path
+        assert theirs not in r.text, path
+    assert all(cid in client.get(f"{CB}/tables/signals.csv", headers=me).text for cid in of(mine))
+
+
+def test_without_a_users_token_the_shared_casebook_answers_401(client, tokens):
+    assert client.get(f"{CB}/cases").status_code == 401
+    assert client.get(f"{CB}/cases", headers=as_user("rr_geraden")).status_code == 401
+    assert client.get(f"{CB}/cases", headers=as_user(tokens["ana-zaanstad"])).status_code == 200
+
+
+def test_a_browser_uses_its_token_as_password_and_sees_its_own_page(client, tokens):
+    basic = base64.b64encode(f"wie-dan-ook:{tokens['ana-amsterdam']}".encode()).decode()
+    r = client.get(f"{CB}/page", headers={"Authorization": f"Basic {basic}"})
+    assert r.status_code == 200 and not any(cid in r.text for cid in of("zaanstad"))
+
+
+def test_a_professional_saves_and_sees_only_their_team(client, store, tokens):
+    me = as_user(tokens["pro-zaanstad-oost"])
+    r = client.post(f"{CB}/cases", json=record("zaanstad-oost-2", "zaanstad", None), headers=me)
+    assert r.status_code == 201, r.text
+    assert store.case("zaanstad-oost-2", ANYONE)["versions"][0]["team"] == "wijkteam-oost"
+    listed = client.get(f"{CB}/cases", headers=me).json()
+    assert {c["case_id"] for c in listed["cases"]} == {"zaanstad-oost-1", "zaanstad-oost-2"}
+    forbidden(client.get(f"{CB}/cases/zaanstad-west-1", headers=me), "buiten uw team")
+    forbidden(client.post(f"{CB}/cases", json=record("zaanstad-x", "zaanstad", "wijkteam-west"), headers=me),
+              "casussen opslaan buiten uw team")
+    forbidden(client.get(f"{CB}/export?municipality=zaanstad", headers=me), "als professional mag u geen")
+    assert store.case("zaanstad-x", ANYONE) is None
+    assert [e["action"] for e in refusals(store, "pro-zaanstad-oost")] == ["export", "save", "read"]
+    # the other municipality's team of the same name sees none of this
+    other = client.get(f"{CB}/cases", headers=as_user(tokens["pro-amsterdam-oost"])).json()
+    assert {c["case_id"] for c in other["cases"]} == {"amsterdam-oost-1"}
+
+
+def test_a_policy_officer_gets_reports_but_no_cases(client, tokens):
+    me = as_user(tokens["beleid"])
+    assert client.get(f"{CB}/report", headers=me).json()["overview"]["cases"] == 4
+    forbidden(client.get(f"{CB}/cases", headers=me), "als beleidsmedewerker mag u geen casussen inzien")
+    forbidden(client.delete(f"{CB}/cases/zaanstad-oost-1", headers=me), "verwijderen")
+
+
+def test_the_administrator_views_and_exports_the_audit_log(client, store, tokens):
+    client.get(f"{CB}/cases/amsterdam-oost-1", headers=as_user(tokens["ana-zaanstad"]))
+    forbidden(client.get(f"{CB}/audit", headers=as_user(tokens["ana-zaanstad"])), "auditlog")
+    entries = client.get(f"{CB}/audit", headers=as_user(tokens["beheer"])).json()
+    denied = [e for e in entries if e["user_name"] == "ana-zaanstad" and e["action"] == "read"]
+    assert denied[0]["allowed"] is False and denied[0]["case_ids"] == ["amsterdam-oost-1"]
+    assert any(e["user_name"] == "ana-zaanstad" and e["action"] == "audit" for e in entries)
+    csv = client.get(f"{CB}/audit?format=csv", headers=as_user(tokens["beheer"]))
+    assert csv.headers["content-type"].startswith("text/csv")
+    assert "ana-zaanstad,analyst,read,false" in csv.text and MARKER not in csv.text
+
+
+def test_a_users_token_opens_the_service_that_has_its_own_tokens(store, registry, tokens):
+    with client_for(store, registry, tokens=["statisch-token"]) as c:
+        assert c.get("/v1/rulesets", headers=as_user(tokens["beleid"])).status_code == 200
+        assert c.get("/v1/rulesets", headers=as_user("statisch-token")).status_code == 200
+        assert c.get("/v1/rulesets", headers=as_user("rr_fout")).status_code == 401
+        assert c.get(f"{CB}/cases", headers=as_user(tokens["ana-zaanstad"])).status_code == 200
+        # once the casebook has users, the casebook wants to know who: the service's token is nobody
+        assert c.get(f"{CB}/cases", headers=as_user("statisch-token")).status_code == 401
+
+
+def test_without_users_the_local_mode_is_unchanged(store, registry):
+    with client_for(store, registry) as c:
+        assert c.get(f"{CB}/cases").json()["total"] == 4
+        assert c.get(f"{CB}/cases/amsterdam-oost-1").status_code == 200
+    assert list(audit.entries(store.engine)) == []
+
+
+def test_the_service_deletes_expired_cases_at_start(store, registry, tokens, monkeypatch):
+    monkeypatch.setattr(store_module, "now", lambda: dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc))
+    rec = record("zaanstad-verlopen", "zaanstad", "wijkteam-oost")
+    store.add([to_prepared(RawRecord("t", 1, rec))], lambda p: evaluate(p, registry), "test", access=ANYONE)
+    monkeypatch.undo()
+    monkeypatch.setenv("REGELRUIMTE_CASEBOOK_RETENTION_MONTHS", "24")
+    with client_for(store, registry):
+        for _ in range(100):  # the run is in the background: wait for it (without reading, which is audited)
+            if retention.expired(store, 24, dt.datetime.now(dt.timezone.utc)) == []:
+                break
+            time.sleep(0.1)
+    assert store.case("zaanstad-verlopen", ANYONE) is None and store.stats(ANYONE)["cases"] == 4
+    runs = [e for e in audit.entries(store.engine) if e["action"] == "retention"]
+    assert [(e["user_name"], e["case_ids"]) for e in runs] == [("retentie", ["zaanstad-verlopen"])]
+
+
+def sso_example() -> str:
+    """The example identity module of docs/casebook.md, as written there."""
+    text = (ROOT / "docs" / "casebook.md").read_text(encoding="utf-8")
+    return text.split("```python\n# gemeente_sso.py", 1)[1].split("```", 1)[0].split("\n", 1)[1]
+
+
+def test_a_deployment_replaces_the_user_lookup_with_its_proxys_claims(store, registry, tokens, tmp_path,
+                                                                      monkeypatch):
+    (tmp_path / "gemeente_sso.py").write_text(sso_example(), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("REGELRUIMTE_IDENTITY_MODULE", "gemeente_sso")
+    claims = {"x-auth-request-email": "Els@Amsterdam.nl",
+              "x-auth-request-groups": "regelruimte-analist,gemeente-amsterdam"}
+    with client_for(store, registry) as c:
+        listed = c.get(f"{CB}/cases", headers=claims).json()
+        assert {x["case_id"] for x in listed["cases"]} == of("amsterdam")
+        forbidden(c.get(f"{CB}/cases/zaanstad-oost-1", headers=claims), "buiten uw gemeente")
+        assert refusals(store, "els@amsterdam.nl")[0]["case_ids"] == ["zaanstad-oost-1"]
+        no_scope = {**claims, "x-auth-request-groups": "regelruimte-analist"}
+        assert c.get(f"{CB}/cases", headers=no_scope).status_code == 401
+        # the tokens no longer count: the module decides who is asking
+        assert c.get(f"{CB}/cases", headers=as_user(tokens["ana-zaanstad"])).status_code == 401
+
+
+def test_a_replaced_lookup_that_forgets_the_team_does_not_open_the_municipality(store, registry, tokens,
+                                                                                  monkeypatch):
+    sloppy = types.ModuleType("slordige_sso")
+    sloppy.identify = lambda request, store: User("jan", "professional", ("zaanstad",))  # no team
+    monkeypatch.setitem(sys.modules, "slordige_sso", sloppy)
+    monkeypatch.setenv("REGELRUIMTE_IDENTITY_MODULE", "slordige_sso")
+    with client_for(store, registry) as c:
+        assert c.get(f"{CB}/cases").status_code == 401
+
+
+def test_a_guessed_user_token_without_a_casebook_creates_none(tmp_path, monkeypatch):
+    """A service with tokens and no casebook yet: a token shaped like a user's is refused without
+    opening, and so creating, casebook.sqlite in the working directory."""
+    from service.app import create_app
+    from starlette.testclient import TestClient
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REGELRUIMTE_DATABASE_URL", raising=False)
+    with TestClient(create_app(registry=None, tokens=["statisch-token"], cors_origins=())) as c:
+        assert c.get("/v1/rulesets", headers=as_user("rr_geraden")).status_code == 401
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_casusboek_pages_keep_the_municipalities_apart(store, registry, tokens):
+    """The site's Casusboek (overview, the cases behind a count, one case) as the API: within scope."""
+    with client_for(store, registry, web=True) as client:
+        _casusboek_within_scope(client, store, tokens)
+
+
+def _casusboek_within_scope(client, store, tokens):
+    me = as_user(tokens["ana-zaanstad"])
+    overview = client.get("/casusboek", headers=me)
+    assert overview.status_code == 200 and "Amsterdam" not in overview.text
+    listed = client.get("/casusboek/casussen", headers=me)
+    assert listed.status_code == 200
+    assert all(cid in listed.text for cid in of("zaanstad")) and not any(cid in listed.text for cid in of("amsterdam"))
+    own, other = sorted(of("zaanstad"))[0], sorted(of("amsterdam"))[0]
+    assert client.get(f"/casusboek/casus/{own}", headers=me).status_code == 200
+    refused = client.get(f"/casusboek/casus/{other}", headers=me)
+    main = refused.text.split("<main", 1)[1]  # (the menu's language link repeats the address asked for)
+    assert refused.status_code == 403 and other not in main and MARKER not in refused.text
+    assert client.get("/casusboek?municipality=amsterdam", headers=me).status_code == 403
+    assert client.get("/casusboek/casussen?municipality=amsterdam", headers=me).status_code == 403
+    assert len(refusals(store, "ana-zaanstad")) == 3
+    assert client.get("/casusboek").status_code == 401  # a shared casebook wants to know who asks
