@@ -229,3 +229,32 @@ routes:""")
     case["income"] = None
     assert _amount(decide(case, registry), "demo.helft")["unknown_because"] == [
         {"name": "income.net_monthly", "kind": "fact", "reason": "Niet bekend: inkomen."}]
+
+
+def test_beslagvrije_voet_maximum_as_an_amount(registry):
+    # 2025-07-01, alleenstaande: maximum of art. 475da lid 1 € 2.093,67 (law-facts-2 §4.1); 95% of € 1.720 income
+    # = € 1.634,00 (art. 475dc lid 1) is lower: the maximum for this household is € 1.634,00.
+    case = lasmasker()
+    case["options"] = ["seizure_protection"]
+    case["circumstances"] = {"seizure_running": True, "dutch_address": True}
+    a = _amount(decide(case, registry), "beslagvrije_voet.maximum")
+    assert a["value"] == "1634.00" and a["options"] == ["seizure_protection"]
+    steps = _steps(a)
+    assert steps["beslagvrije_voet.maximum_lid_1"] == "2093.67"
+    assert steps["beslagvrije_voet.inkomensgrens"] == "1634.00"
+    case["income"] = None  # income not known: the 95% limit, and so the maximum, is not known
+    a = _amount(decide(case, registry), "beslagvrije_voet.maximum")
+    assert a["value"] is None
+    assert "income.net_monthly" in [u["name"] for u in a["unknown_because"]]
+
+
+def test_kwijtschelding_costs_of_living_as_an_amount(registry):
+    # 2025-04-01, alleenstaande ouder 29: norm € 1.345,45 (law-facts §2.1); 90% (URI art. 16, law-facts-2 §4.5)
+    # = € 1.210,905 → € 1.210,91 (the rule set rounds to cents).
+    case = _case("maastricht-alleenstaande-ouder")
+    case["options"] = ["tax_remission"]
+    d = decide(case, registry)
+    a = _amount(d, "kwijtschelding.kosten_van_bestaan")
+    assert a["value"] == "1210.91"
+    assert _steps(a)["participatiewet.bijstandsnorm"] == "1345.45"
+    assert a["verified"] is False  # URI art. 16 is known only as a gist
