@@ -102,9 +102,8 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
 
     used: set[str] = set()  # every name a condition, text or ground amount of the bundle reads
     for item in [*rules.values(), *routes]:
-        for e in (item.when, getattr(item, "amount_when", None)):
-            if e is not None:
-                used |= e.names
+        if item.when is not None:
+            used |= item.when.names
         for t in item.reason.values():
             used.update(name for name, _ in t.parts)
         for ts in getattr(item, "conditions", {}).values():

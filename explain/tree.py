@@ -1,7 +1,7 @@
 """The explanation as a tree of nodes, built from a public decision; renderers turn it into text.
 
 A node is `{"kind": ..., "text": ..., "children": [...]}`. Kinds: title, warning, intro, advice, option,
-block, threshold, route, detail, ground, question, presumption, kassabon, ruleset, section.
+block, threshold, route, detail, ground, question, presumption, kassabon, ruleset, section, amount, step.
 """
 from __future__ import annotations
 
