@@ -56,6 +56,9 @@ MAX_CIRCUMSTANCE_DEPTH = 10
 # The vocabulary has some 30 circumstances; a key is a fact name. Beyond these, a body of unknown
 # keys only costs work and answers (docs/decisions/0010-input-limits.md).
 MAX_CIRCUMSTANCES = 100
+# Options one case may ask about: every option of the vocabulary (some 30) with room to grow; a bound
+# because each costs an evaluation (tests/engine/test_case.py holds it above the vocabulary's count).
+MAX_OPTIONS = 60
 CIRCUMSTANCE_KEY = re.compile(r"[a-z][a-z0-9_]{0,59}")
 # A number in a circumstance is an amount or a count: at most 10 digits before the point and 2 after,
 # as the case's own amounts (Money), so the casebook can store it and a sum cannot overflow.
@@ -215,7 +218,7 @@ class Case(Part):
     benefit: Benefit | None = None
     work: Work | None = None
     need: Need | None = None
-    options: list[Annotated[str, Field(max_length=60)]] = Field(min_length=1, max_length=20)
+    options: list[Annotated[str, Field(max_length=60)]] = Field(min_length=1, max_length=MAX_OPTIONS)
     circumstances: dict[str, Any] = Field(default_factory=dict)
     assessment: Assessment | None = None
     avoided_costs: list[AvoidedCost] | None = None

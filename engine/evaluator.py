@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Sequence
 
 from . import horizon
+from .amounts import compute as compute_amounts
 from .case import Case
 from .errors import Problem, RulesetError
 from .expressions import ExpressionError
@@ -316,8 +317,9 @@ def _kassabon(env: dict) -> dict | None:
     return out
 
 
-def _environment(case: Case, registry: Registry, lang: str) -> tuple[Bundle, dict, list[dict]]:
-    """The bundle for `case`, every name its conditions can read, and the presumptions relied on."""
+def _environment(case: Case, registry: Registry, lang: str, every: bool = False) -> tuple[Bundle, dict, list[dict]]:
+    """The bundle for `case`, every name its conditions and texts can read, and the presumptions relied on;
+    `every`: also the derived facts only amounts read (engine.amounts evaluates those it shows)."""
     vocab = registry.vocabulary
     facts = case_facts(case, vocab)
     bundle = registry.bundle(case.municipality, case.reference_date)
@@ -333,14 +335,14 @@ def _environment(case: Case, registry: Registry, lang: str) -> tuple[Bundle, dic
         if p.fact in reads:
             presumptions.append({"fact": p.fact, "value": p.value, "ruleset": ruleset,
                                  "title": _title(p, lang), "source": _public(p.source)})
-    for rule in bundle.derive:
+    for rule in bundle.derive if every else bundle.core_derive:
         env[rule.rule.fact] = _run(rule, rule.value, env)
     return bundle, env, presumptions
 
 
 def environment(case: Case, registry: Registry) -> dict:
     """Facts, parameters, presumed and derived values for `case` (an absent name is unknown)."""
-    _, env, _ = _environment(case, registry, "nl")
+    _, env, _ = _environment(case, registry, "nl", every=True)
     env.pop(_WORDS, None)
     return env
 
@@ -355,6 +357,11 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
     warnings = horizon.warnings(bundle.versions, case.reference_date, lang)
     if warnings:
         _mark_provisional(options, bundle, case.reference_date)
+    amounts = compute_amounts(bundle.amounts, env, case.options, vocab, bundle.parameters,
+                              horizon.stale_figures(bundle.versions, case.reference_date) if warnings else frozenset(),
+                              lang) if bundle.amounts else []
+    for o in options:
+        o["amounts"] = [a["amount"] for a in amounts if o["option"] in a["options"]]
     missing = list(dict.fromkeys(f for o in options for f in o["missing_facts"]))
     questions = []
     for f in missing:
@@ -381,6 +388,7 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
         "rulesets": [{"id": v.id, "version": v.version, "digest": v.digest} for v in bundle.versions],
         "kassabon": _kassabon(env),
         "need": _need_summary(env, lang),
+        "amounts": amounts,
     }
 
 

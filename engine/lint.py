@@ -61,6 +61,12 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
     "RR030": ("POWER_WITHOUT_ROUTE", "error",
               "bevoegdheid om te weigeren (discretionary: true) zonder route die haar altijd kan opheffen",
               "power to refuse (discretionary: true) without a route that can always lift it"),
+    "RR050": ("AMOUNT_WITHOUT_FORMULA", "warning",
+              "bedrag (amount:) zonder formule in woorden: de stap toont dan alleen de titel",
+              "amount (amount:) without a formula in words: its step then shows only the title"),
+    "RR051": ("AMOUNT_WITHOUT_OPTION_RULE", "error",
+              "bedrag bij een optie waarop geen regel van de regelset werkt",
+              "amount for an option no rule of the rule set applies to"),
     "RR100": ("UNREADABLE_FILE", "error", "bestand is niet leesbaar of geen geldige YAML", "file is unreadable or not valid YAML"),
 }
 
@@ -201,6 +207,8 @@ def _check_english(d: _Def) -> list[Diagnostic]:
         missing.append("reason_en")
     if d.kind == "rule" and m.conditions and len(m.conditions_en) != len(m.conditions):
         missing.append("conditions_en")
+    if d.kind == "rule" and m.formula and not m.formula_en:
+        missing.append("formula_en")
     if d.kind == "route":
         missing += [k for k, nl, en in (("argue_en", m.argue, m.argue_en), ("reason_en", m.reason, m.reason_en),
                                         ("basis_en", m.lead_time.basis, m.lead_time.basis_en)) if nl and not en]
@@ -242,6 +250,22 @@ def _check_condition(d: _Def, derived: dict[str, CompiledRule], params: set[str]
         return []
     return [_diag("RR020", d, f"de voorwaarde '{expr.source}' leest geen feit van de casus en heeft dus altijd dezelfde uitkomst",
                   f"the condition '{expr.source}' reads no case fact, so it always has the same outcome")]
+
+
+def _check_amount(d: _Def, options: set[str]) -> list[Diagnostic]:
+    """An amount says how it is computed, and belongs to an option the rule sets decide (ADR 0015)."""
+    m = _model(d)
+    if d.kind != "rule" or getattr(m, "amount", None) is None:
+        return []
+    out = []
+    if not m.formula:
+        out.append(_diag("RR050", d, "bedrag zonder 'formula': schrijf in woorden hoe het wordt berekend",
+                         "amount without 'formula': say in words how it is computed"))
+    for o in m.amount.applies_to:
+        if o not in options:
+            out.append(_diag("RR051", d, f"bedrag bij optie '{o}', waarop geen regel werkt",
+                             f"amount for option '{o}', which no rule applies to"))
+    return out
 
 
 def _check_prefix(d: _Def) -> list[Diagnostic]:
@@ -524,8 +548,12 @@ def lint(path: Path, today: dt.date | None = None) -> list[Diagnostic]:
     derived = {r.rule.fact: r for rs in registry.rulesets.values() for v in rs.versions for r in v.derive_order}
     params = {f"{rs.id}.{p}" for rs in registry.rulesets.values() for v in rs.versions for p in v.parameters}
     used = _used_names(registry)
+    decided = {o for rs in registry.rulesets.values() for v in rs.versions
+               for item in [*v.rules.values(), *v.routes.values()]
+               for o in getattr(item, "rule", getattr(item, "route", None)).applies_to}
     for d in defs:
         diags += _check_source(d) + _check_english(d) + _check_unverified(d) + _check_prefix(d)
+        diags += _check_amount(d, decided)
         diags += _check_assessment(d) + _check_plain_text(d) + _check_condition(d, derived, params)
         if d.kind == "parameter" and f"{d.ruleset.id}.{d.id}" not in used:
             diags.append(_diag("RR017", d, "geen voorwaarde of tekst gebruikt deze parameter", "no condition or text uses this parameter"))

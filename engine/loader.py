@@ -24,6 +24,8 @@ from .facts import Vocabulary, load_vocabulary
 from .horizon import Horizon, horizons
 from .messages import problems_from_validation
 from .model import Amount, Parameter, Presumption, Route, Rule, RulesetMeta, VersionFile, VersionMeta
+from .reads import Reads
+from .reads import reads as reads_of
 from .templates import Template, compile_template
 from .versions import implied_ends
 from .yamlsource import LineDict, SourceError, line_of, load_file
@@ -52,6 +54,12 @@ class CompiledRule:
     reason: dict[str, Template] = field(default_factory=dict)  # lang -> template
     conditions: dict[str, tuple[Template, ...]] = field(default_factory=dict)
     amounts: dict[str, tuple[Amount, Expression]] = field(default_factory=dict)
+    amount_when: Expression | None = None  # derive with `amount`: when it is shown apart from its options
+    reads: Reads | None = None  # derive: what its value reads in a case (the steps of an amount)
+    # derive: caches of engine.amounts that live as long as the rule (shared by every bundle with this version):
+    # (values of its choosers) -> names read, and (key, lang) -> the words of its step and inputs
+    memo: dict = field(default_factory=dict, repr=False)
+    words: dict = field(default_factory=dict, repr=False)
 
     @property
     def id(self) -> str:
@@ -333,11 +341,17 @@ def _compile(meta: RulesetMeta, raw: _RawVersion, valid_to: dt.date | None, ns: 
     for rid, (rule, origin) in raw.rules.items():
         if rule.applies_to:  # a rule on a legal act binds every form of it (facts.yaml `form_of`)
             rule = rule.model_copy(update={"applies_to": vocab.with_forms(rule.applies_to)})
+        if rule.amount is not None:
+            check_options(rule.amount.applies_to, origin, rid)
+            rule = rule.model_copy(update={"amount": rule.amount.model_copy(
+                update={"applies_to": vocab.with_forms(rule.amount.applies_to)})})
         cr = CompiledRule(rule=rule, ruleset=meta.id, version=version, origin=origin,
                           when=expr(rule.when, origin, rid), value=expr(rule.value, origin, rid),
                           reason=texts(rule.reason, rule.reason_en, origin, rid))
         cr.conditions = {"nl": tuple(t for t in (template(c, origin, rid) for c in rule.conditions) if t),
                          "en": tuple(t for t in (template(c, origin, rid) for c in rule.conditions_en) if t)}
+        if rule.amount is not None:
+            cr.amount_when = expr(rule.amount.when, origin, rid)
         for name, amount in rule.amounts.items():
             e = expr(amount.value, origin, rid)
             if e is not None:
@@ -361,6 +375,9 @@ def _compile(meta: RulesetMeta, raw: _RawVersion, valid_to: dt.date | None, ns: 
             problems.append(Problem(f"vermoeden over onbekend feit '{fact}'", f"presumption about unknown fact '{fact}'",
                                     file=origin.file, line=origin.line))
     derive = [r for r in rules.values() if r.rule.kind == "derive" and r.value is not None]
+    own = frozenset(f"{meta.id}.{k}" for k in raw.parameters)  # fixed for this version: never a memo key
+    for r in derive:
+        r.reads = reads_of(r.value, own)
     origins = {k: o for part in (raw.parameters, raw.rules, raw.routes) for k, (_, o) in part.items()}
     return RulesetVersion(
         meta=meta, valid_from=raw.valid_from, valid_to=valid_to,

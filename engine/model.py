@@ -122,6 +122,16 @@ class Amount(Strict):
     value: str  # an expression
 
 
+class AmountOf(Strict):
+    """On a derive rule: its fact is an amount the decision shows, with how it was computed (ADR 0015).
+
+    The steps come from the derive rules it reads; the title and source are the rule's own."""
+
+    unit: Literal["EUR", "EUR/maand", "EUR/jaar"]
+    applies_to: tuple[str, ...] = Field(min_length=1)  # shown when the case asks about one of these options
+    when: str | None = None  # and also when this holds (e.g. the household already receives bijstand)
+
+
 class Rule(Strict):
     id: str = Field(pattern=ID)
     kind: Literal["block", "ground", "derive"]
@@ -144,6 +154,10 @@ class Rule(Strict):
     conditions: tuple[str, ...] = ()  # ground: what must still hold (Dutch)
     conditions_en: tuple[str, ...] = ()
     amounts: dict[str, Amount] = Field(default_factory=dict)
+    # derive: how the value is computed, in words (a step of an amount shows it); `amount` makes the fact an amount
+    formula: str | None = None
+    formula_en: str | None = None
+    amount: AmountOf | None = None
     note: str | None = None
 
     @model_validator(mode="after")
@@ -164,6 +178,8 @@ class Rule(Strict):
             raise ValueError("'discretionary' hoort alleen bij een 'block'-regel (een bevoegdheid om te weigeren)")
         if self.kind != "ground" and (self.overrides or self.conditions or self.amounts):
             raise ValueError("'overrides', 'conditions' en 'amounts' horen alleen bij een 'ground'-regel")
+        if self.kind != "derive" and (self.formula or self.formula_en or self.amount):
+            raise ValueError("'formula' en 'amount' horen alleen bij een 'derive'-regel")
         return self
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .amounts import AmountPlan, plans
 from .errors import CaseError, NoRulesetInForce, Problem
 from .loader import CompiledRoute, CompiledRule, LoadedRulesets, Ruleset, RulesetVersion, load_rulesets
 from .model import Parameter, Presumption
@@ -33,6 +34,10 @@ class Bundle:
     reads: dict[str, frozenset[str]] = field(default_factory=dict)  # option -> names its rules read
     # every parameter "<ruleset>.<name>" in force, with the rule set that states it (open terms included)
     parameters: dict[str, tuple[Parameter, str]] = field(default_factory=dict)
+    amounts: tuple[AmountPlan, ...] = ()  # the amounts its derive rules declare (engine.amounts)
+    # the derives a decision needs whatever it asks (conditions, texts, ground amounts); the others only
+    # serve amounts and are evaluated when an amount that reads them is shown (engine.amounts)
+    core_derive: tuple[CompiledRule, ...] = ()
 
 
 def _layer_order(rulesets: dict[str, Ruleset]) -> list[str]:
@@ -95,6 +100,22 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
                 todo.extend(derived[n].value.names)
         return out
 
+    used: set[str] = set()  # every name a condition, text or ground amount of the bundle reads
+    for item in [*rules.values(), *routes]:
+        if item.when is not None:
+            used |= item.when.names
+        for t in item.reason.values():
+            used.update(name for name, _ in t.parts)
+        for ts in getattr(item, "conditions", {}).values():
+            for t in ts:
+                used.update(name for name, _ in t.parts)
+        for _, e in getattr(item, "amounts", {}).values():
+            used |= e.names
+    for r in derive:
+        if r.amount_when is not None:
+            used |= r.amount_when.names
+    core = closure(used)
+
     reads = {}
     for option, option_rules in by_option.items():
         names: set[str] = set()
@@ -107,7 +128,8 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
                   rules=rules, by_option={k: tuple(v) for k, v in by_option.items()},
                   routes_for_block={k: tuple(v) for k, v in routes_for_block.items()},
                   lifted_by_route=lifted_by_route, overridden_by={k: tuple(v) for k, v in overridden_by.items()},
-                  reads=reads, parameters=parameters)
+                  reads=reads, parameters=parameters, amounts=plans(derive),
+                  core_derive=tuple(r for r in derive if r.rule.fact in core))
 
 
 class Registry:

@@ -48,3 +48,9 @@ def date_links(decision: dict) -> None:
                 _date_item(item, day)
     for p in decision.get("presumptions", ()):
         _date_item(p, day)
+    for a in decision.get("amounts", ()):
+        _date_item(a, day)
+        for step in a["steps"]:
+            _date_item(step, day)
+            for i in step["inputs"]:
+                _date_item(i, day)

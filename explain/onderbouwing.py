@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from engine.templates import date, money, number
 
+from . import amounts as amount_words
 from .phrases import phrases
 from .tree import _route_order, cite, days
 
@@ -139,7 +140,36 @@ def _cited(decision: dict) -> list[dict]:
     cited = {x["ruleset"] for o in decision["options"]
              for key in ("blocked_by", "possible_blocks", "grounds", "routes") for x in o.get(key, ())}
     cited |= {x["ruleset"] for x in decision.get("presumptions", ())}
+    cited |= {s["ruleset"] for a in decision.get("amounts", ()) for s in a["steps"]}
     return [r for r in decision["rulesets"] if r["id"] in cited] or decision["rulesets"]
+
+
+def _short(title: str) -> str:
+    return title.split(" (")[0]
+
+
+def _amounts(decision: dict, lang: str) -> str:
+    """One paragraph: each amount with the sums that led to it, shortly (a client file; the tests, formulas and
+    figures used are on the page and in the CLI text)."""
+    aw = amount_words.words(lang)
+    parts = []
+    for a in decision["amounts"]:
+        value = amount_words.value_text(a["value"], lang) if a["value"] is not None else aw["unknown"]
+        text = f"{_short(a['title'])}: {value}"
+        if a.get("provisional"):
+            text += f" ({aw['provisional']})"
+        steps, before = [], None
+        for s in a["steps"][:-1]:  # the last step is the amount itself; only the sums (the tests are on the page)
+            if not isinstance(s["value"], str):
+                continue
+            value, source = amount_words.value_text(s["value"], lang), cite(s["source"], lang)
+            if (value, source) != before:  # "the norm that applies" repeating the norm says nothing new here
+                steps.append(f"{_short(s['title'])} {value} ({source})")
+            before = (value, source)
+        if steps:
+            text += f", uit: {'; '.join(steps)}" if lang != "en" else f", from: {'; '.join(steps)}"
+        parts.append(" ".join([text + ".", *amount_words.reasons(a)]))
+    return f"{aw['section']}: " + " ".join(parts)
 
 
 def render(decision: dict, lang: str = "nl", labels: dict | None = None, questions: list[str] = (),
@@ -160,6 +190,8 @@ def render(decision: dict, lang: str = "nl", labels: dict | None = None, questio
     if routes:
         paragraphs.append(w["routes"])
         paragraphs += [_route(r, opts, within, labels, p, w, lang) for r, opts in routes]
+    if decision.get("amounts"):
+        paragraphs.append(_amounts(decision, lang))
     if questions:
         paragraphs.append(w["questions"].format(items=" ".join(_sentence(q) for q in questions)))
     if figures:

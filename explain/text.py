@@ -37,7 +37,8 @@ def fill(text: str, width: int, initial_indent: str, subsequent_indent: str) -> 
 
 
 _BULLET = {"option": "", "section": "", "warning": "! ", "block": "- ", "ground": "- ", "route": "- ", "threshold": "  ",
-           "detail": "  ", "question": "- ", "presumption": "- ", "kassabon": "", "ruleset": "- "}
+           "detail": "  ", "question": "- ", "presumption": "- ", "kassabon": "", "ruleset": "- ",
+           "amount": "- ", "step": "  "}
 
 
 def _body(text: str, depth: int, bullet: str, width: int) -> str:

@@ -1,7 +1,7 @@
 """The explanation as a tree of nodes, built from a public decision; renderers turn it into text.
 
 A node is `{"kind": ..., "text": ..., "children": [...]}`. Kinds: title, warning, intro, advice, option,
-block, threshold, route, detail, ground, question, presumption, kassabon, ruleset, section.
+block, threshold, route, detail, ground, question, presumption, kassabon, ruleset, section, amount, step.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from decimal import Decimal
 from engine.sources import case_law_url
 from engine.templates import date, money, number
 
+from . import amounts as amount_words
 from .phrases import phrases
 
 
@@ -134,6 +135,20 @@ def _option_node(option: dict, decision: dict, labels: dict, p: dict, lang: str)
     return node("option", f"{option['title']}: {status}.", children)
 
 
+def amounts_section(decision: dict, lang: str) -> dict:
+    """Each amount, then its steps (dependencies first) with the inputs they used, or why it is not known."""
+    titles = {o["option"]: o["title"] for o in decision["options"]}
+    items = []
+    for a in decision["amounts"]:
+        kids = [node("detail", r) for r in amount_words.reasons(a)]
+        for step in a["steps"]:  # with the figures it used; the case's own facts are in the JSON and on the page
+            kids.append(node("step", amount_words.step_text(step, lang),
+                             [node("detail", amount_words.input_text(i, lang)) for i in step["inputs"]
+                              if i["kind"] == "parameter"]))
+        items.append(node("amount", amount_words.heading(a, lang, titles), kids))
+    return node("section", amount_words.words(lang)["section"], items)
+
+
 def warning_nodes(decision: dict, p: dict) -> list[dict]:
     """The notices that belong at the top: figures past a rule set's horizon, one per rule set."""
     return [node("warning", p["warning"].format(ruleset=w["ruleset"], message=w["message"]))
@@ -170,6 +185,8 @@ def build(decision: dict, lang: str = "nl", labels: dict | None = None) -> list[
     if advice:
         nodes.append(advice)
     nodes += [_option_node(o, decision, labels, p, lang) for o in decision["options"]]
+    if decision.get("amounts"):
+        nodes.append(amounts_section(decision, lang))
     if decision["missing_facts"]:
         nodes.append(node("section", p["questions"],
                           [node("question", q_labels.get(f, labels.get(f, f))) for f in decision["missing_facts"]]))

@@ -113,6 +113,59 @@ class RouteResult(Out):
     verified: bool | None = None
 
 
+class AmountInput(Out):
+    """A fact of the case or a figure of the rule set that a step of an amount used."""
+
+    name: str = Field(examples=["participatiewet.norm_alleenstaande"])
+    kind: Literal["fact", "parameter"]
+    title: str
+    value: str | int | bool | list | None = Field(description="null: niet bekend")
+    value_label: str | None = Field(default=None, description="De waarde in woorden (bij een keuze)")
+    unit: str | None = Field(default=None, description="Bij een parameter: EUR/maand, factor, jaar, …")
+    source: LegalSource | None = Field(default=None, description="Bij een parameter: waar het bedrag staat")
+
+
+class AmountStep(Out):
+    """One step of an amount: a derive rule of the rule set, with its value and what it used."""
+
+    fact: str = Field(examples=["participatiewet.bijstandsnorm"])
+    rule: str
+    ruleset: str
+    title: str
+    value: str | int | bool | None = Field(description="Bedragen exact als tekst; null: niet bekend")
+    formula: str | None = Field(default=None, description="De berekening in woorden")
+    source: LegalSource
+    confidence: Confidence
+    verified: bool | None = None
+    inputs: list[AmountInput]
+
+
+class UnknownBecause(Out):
+    name: str
+    kind: Literal["fact", "open_term"]
+    reason: str = Field(examples=["Niet bekend: het netto maandinkomen van het huishouden."])
+
+
+class AmountResult(Out):
+    """An amount the law fixes, with how it was computed (ADR 0015). Never guessed: unknown is null with the reason."""
+
+    amount: str = Field(description="Het afgeleide feit dat het bedrag is", examples=["participatiewet.bijstand_per_maand"])
+    rule: str
+    ruleset: str
+    title: str
+    unit: Literal["EUR", "EUR/maand", "EUR/jaar"]
+    value: str | None = Field(pattern=r"^-?[0-9]+(\.[0-9]+)?$", examples=["1401.50"],
+                              description="Exact (geen afronding die de wet niet noemt); null: niet te berekenen")
+    unknown_because: list[UnknownBecause] | None = Field(default=None, description="Waarom het bedrag niet bekend is")
+    options: list[str] = Field(description="De gevraagde opties waar het bedrag bij hoort (leeg: getoond omdat het "
+                               "huishouden al bijstand ontvangt)")
+    source: LegalSource
+    confidence: Confidence
+    provisional: bool | None = Field(default=None, description="true: berekend met bedragen van vóór de peildatum")
+    verified: bool | None = Field(default=None, description="false: een stap rust op een niet geverifieerde regel")
+    steps: list[AmountStep] = Field(description="De stappen, eerst wat later wordt gebruikt; de laatste is het bedrag zelf")
+
+
 class OptionDecision(Out):
     option: str
     title: str
@@ -125,6 +178,8 @@ class OptionDecision(Out):
     open_terms: list[str] = Field(default_factory=list, description="Open normen van de regelset die de uitkomst bepalen")
     provisional: bool | None = Field(default=None, description="true: de status hangt af van bedragen die voor de "
                                      "peildatum nog niet bekend zijn (zie warnings)")
+    amounts: list[str] = Field(default_factory=list, description="De bedragen (in `amounts` van het besluit) die bij "
+                               "deze optie horen")
 
 
 class DecisionWarning(Out):
@@ -198,6 +253,8 @@ class Decision(Out):
     rulesets: list[RulesetUsed]
     kassabon: Kassabon | None
     need: NeedSummary | None
+    amounts: list[AmountResult] = Field(default_factory=list, description=(
+        "Bedragen die de wet vastlegt, met de berekening stap voor stap en de bronnen (ADR 0015)"))
     explanation: str = Field(description="Onderbouwing in platte tekst voor het dossier")
 
 

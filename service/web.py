@@ -37,6 +37,7 @@ from engine.yamlsource import SourceError, parse_text
 from explain import diff as diff_render
 from explain.tree import _route_order as route_order
 from explain.tree import build as explanation_tree
+from explain import amounts as amount_words
 from explain import onderbouwing
 from explain.tree import cite
 
@@ -52,6 +53,7 @@ from .web_text import GLOSSARY, texts
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+templates.env.globals["amount_words"] = amount_words
 templates.env.filters["money"] = lambda v, lang="nl": _money(v, lang)
 templates.env.filters["number"] = lambda v, lang="nl": write_number(Decimal(str(v)), lang)
 templates.env.filters["longdate"] = lambda v, lang="nl": write_date(dt.date.fromisoformat(v), lang) if v else ""

@@ -80,3 +80,16 @@ def test_bad_housemates_are_named(welding_case, mutate, field, fragment):
         parse_case(welding_case)
     assert any(p.field == field and fragment in p.message for p in exc.value.problems), exc.value.render()
     assert "broer" not in exc.value.render() and "dertig" not in exc.value.render()
+
+
+def test_a_case_may_ask_about_every_option_of_the_vocabulary(registry):
+    """The bound on options is there against hostile input, never against a professional who asks
+    about everything (it once stood at 20 while the vocabulary grew past it)."""
+    from engine.case import MAX_OPTIONS
+    every = list(registry.vocabulary.options)
+    assert len(every) < MAX_OPTIONS
+    case = parse_case({"case_id": "alles", "reference_date": "2026-03-02", "municipality": "zaanstad", "options": every})
+    assert len(case.options) == len(every)
+    with pytest.raises(CaseError):
+        parse_case({"case_id": "te-veel", "reference_date": "2026-03-02", "municipality": "zaanstad",
+                    "options": every * (MAX_OPTIONS // len(every) + 1)})

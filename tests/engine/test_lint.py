@@ -161,3 +161,39 @@ def test_the_horizon_warning_counts_from_the_injected_day(tmp_path, today, warne
 
 def test_a_rule_set_without_figures_never_gets_the_horizon_warning(tmp_path):
     assert [d for d in lint(demo.write(tmp_path), today=dt.date(2040, 1, 1)) if d.code == "RR025"] == []
+
+
+AMOUNT = """\
+  - id: demo.4.rest
+    kind: derive
+    title: Wat boven de grens overblijft
+    title_en: What is left above the limit
+    fact: demo.rest
+    formula: Het inkomen min de grens.
+    formula_en: Income minus the limit.
+    value: income.net_monthly - demo.grens
+    amount: {unit: EUR/maand, applies_to: [opt_a]}
+    source: {law: Demowet, article: "4", url: "https://wetten.overheid.nl/jci1.3:c:BWBR0000001&artikel=4"}
+routes:"""
+
+
+def _with_amount(tmp_path, rule: str = AMOUNT, facts: str = demo.FACTS):
+    return demo.write(tmp_path, {"facts.yaml": facts, "demo/2024-01-01/rules.yaml": V24.replace("routes:", rule, 1)})
+
+
+def test_a_declared_amount_with_its_formula_in_both_languages_gives_no_amount_finding(tmp_path):
+    found = codes(_with_amount(tmp_path))
+    assert not {c for c, i in found if i == "demo.4.rest" and c in ("RR050", "RR051", "RR008")}
+
+
+@pytest.mark.parametrize("change, facts, expected", [
+    # an amount that does not say how it is computed
+    (("    formula: Het inkomen min de grens.\n    formula_en: Income minus the limit.\n", ""), demo.FACTS, "RR050"),
+    # a formula without its English
+    (("    formula_en: Income minus the limit.\n", ""), demo.FACTS, "RR008"),
+    # an amount for an option no rule decides
+    (("applies_to: [opt_a]}", "applies_to: [opt_b]}"),
+     demo.FACTS + "  opt_b: {title: Optie B, title_en: Option B}\n", "RR051"),
+])
+def test_amount_mistakes_give_their_code(tmp_path, change, facts, expected):
+    assert (expected, "demo.4.rest") in codes(_with_amount(tmp_path, AMOUNT.replace(*change), facts))

@@ -130,8 +130,7 @@ def random_case(c, registry: Registry, edges: list[Decimal], case_id: str) -> di
         if c.maybe(0.4):
             need["expected_earnings_monthly"] = money(c, edges)
         case["need"] = need
-    # The case format allows at most 20 options; with over 25 in the vocabulary a 40% draw sometimes has more.
-    options = c.subset(sorted(vocab.options))[:20] or [c.pick(sorted(vocab.options))]
+    options = c.subset(sorted(vocab.options)) or [c.pick(sorted(vocab.options))]
     case["options"] = options
     circumstances: dict = {}
     for name, spec in vocab.facts.items():

@@ -1,0 +1,228 @@
+"""Amounts with their reasons: what the law fixes for an option, computed step by step (ADR 0015).
+
+A rule set declares an amount on the derive rule whose fact it is (`amount:` with a unit and the
+options it belongs to). The steps are not written twice: they are the derive rules the amount reads,
+found once per bundle (`plans`), and per case only those its value read are shown (`compute`): the
+branch of an `a if c else b` not taken (the cost-sharing norm where it does not apply, the draagkracht
+period where no income exceeds the norm) is no step; the test that chose the branch is.
+
+An amount whose value rests on a missing fact or an open term (NOT FOUND, a figure the college sets)
+is `value: null` with `unknown_because`, in words, never a guess.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Iterable, Sequence
+
+from .errors import Problem, RulesetError
+from .expressions import ExpressionError
+from .facts import Vocabulary
+from .loader import CompiledRule
+from .model import Parameter
+from .unknown import Unknown
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class AmountPlan:
+    """One declared amount in a bundle: its rule, the options it belongs to, and the derives it may read."""
+
+    rule: CompiledRule
+    options: frozenset[str]
+    chain: dict[str, CompiledRule]  # derived fact -> its rule, for every derive the amount may read
+    rank: dict[str, int]  # derived fact -> its place in the bundle's derive order (dependencies first)
+    order: tuple[CompiledRule, ...]  # the chain in derive order, to evaluate what the decision did not need
+    # derived fact -> the names that choose what it reads (engine.reads), in a fixed order for the memo key:
+    # cases repeat household types and ages, so most derives are traced once per value, not once per case
+    choosers: dict[str, tuple[str, ...]]
+
+
+_ABSENT = object()
+_MEMO_MAX = 20_000
+
+
+def plans(derive: Sequence[CompiledRule]) -> tuple[AmountPlan, ...]:
+    """The amounts a bundle declares (built once per bundle: the single case only evaluates)."""
+    derived = {r.rule.fact: r for r in derive}
+    rank = {r.rule.fact: i for i, r in enumerate(derive)}
+    out = []
+    for rule in derive:
+        if rule.rule.amount is None:
+            continue
+        chain, todo = {}, [rule.rule.fact]
+        while todo:
+            name = todo.pop()
+            r = derived.get(name)
+            if r is None or name in chain:
+                continue
+            chain[name] = r
+            todo.extend(r.value.names)
+        out.append(AmountPlan(rule=rule, options=frozenset(rule.rule.amount.applies_to), chain=chain,
+                              rank={f: rank[f] for f in chain},
+                              order=tuple(r for r in derive if r.rule.fact in chain),
+                              choosers={f: tuple(sorted(r.reads.choosers)) for f, r in chain.items()}))
+    return tuple(out)
+
+
+def _run(rule: CompiledRule, expression, env: dict) -> Any:
+    try:
+        return expression.fn(env, None)
+    except ExpressionError as exc:
+        o = rule.origin
+        raise RulesetError([Problem(f"fout bij evalueren: {exc}", f"evaluation error: {exc}",
+                                    file=o.file, line=o.line, rule=rule.id)]) from None
+
+
+def plain(value: Any) -> Any:
+    """A value as the public decision writes it: money exact (at least cents), nothing rounded away."""
+    kind = type(value)
+    if kind is Decimal:
+        exponent = value.as_tuple().exponent
+        if exponent == -2:
+            return str(value)
+        if exponent > -2 or value == value.quantize(CENT):
+            return str(value.quantize(CENT))
+        return str(value.normalize())
+    if value is _ABSENT or kind is Unknown:
+        return None
+    if kind in (bool, int, str):
+        return value
+    if kind is dt.date:
+        return value.isoformat()
+    if kind in (tuple, list):
+        return [plain(v) for v in value]
+    return str(value)
+
+
+def _title(obj, lang: str) -> str:
+    return obj.title_en if lang == "en" and obj.title_en else obj.title
+
+
+def _input_words(name: str, vocab: Vocabulary, parameters: dict[str, tuple[Parameter, str]], lang: str) -> dict:
+    spec = vocab.facts.get(name)
+    if spec is not None:
+        return {"name": name, "kind": "fact", "title": spec.text(lang)[0]}
+    known = parameters.get(name)
+    if known is None:  # a name of the engine itself (none today): shown as it is
+        return {"name": name, "kind": "fact", "title": name}
+    p, _ = known
+    return {"name": name, "kind": "parameter", "title": _title(p, lang), "unit": p.unit, "source": p.source.public()}
+
+
+def _input(rule: CompiledRule, name: str, env: dict, vocab: Vocabulary, parameters: dict, lang: str) -> dict:
+    key = (name, lang, id(parameters.get(name)))  # the figure of this bundle (alive as long as the registry)
+    words = rule.words.get(key)
+    if words is None:
+        words = rule.words[key] = _input_words(name, vocab, parameters, lang)
+    value = env.get(name, _ABSENT)
+    out = dict(words, value=None if value is _ABSENT else plain(value))
+    if "source" in out:
+        out["source"] = dict(out["source"])  # the decision is the caller's (links get dated in place)
+    elif isinstance(value, str):
+        label = vocab.value_labels.get(lang, {}).get(value)
+        if label:
+            out["value_label"] = label
+    return out
+
+
+def _unknown_because(value: Unknown, vocab: Vocabulary, parameters: dict, lang: str) -> list[dict]:
+    out = []
+    for name in sorted(value.facts):
+        spec = vocab.facts.get(name)
+        if spec is not None:
+            label = spec.text(lang)[0]
+            reason = f"{label[0].upper()}{label[1:]}: not known." if lang == "en" else \
+                f"Niet bekend: {label}."
+            out.append({"name": name, "kind": "fact", "reason": reason})
+            continue
+        known = parameters.get(name)
+        title = _title(known[0], lang) if known else name
+        note = known[0].note if known and known[0].note else ""
+        reason = (f"Not known (open term): {title}." if lang == "en" else f"Niet bekend (open norm): {title}.") \
+            + (f" {note}" if note and lang != "en" else "")
+        out.append({"name": name, "kind": "open_term", "reason": reason.strip()})
+    return out
+
+
+def _step_words(rule: CompiledRule, lang: str) -> dict:
+    r = rule.rule
+    words = {"fact": r.fact, "rule": r.id, "ruleset": rule.ruleset, "title": _title(r, lang)}
+    formula = r.formula_en if lang == "en" and r.formula_en else r.formula
+    if formula:
+        words["formula"] = " ".join(formula.split())
+    words["source"] = r.source.public()
+    words["confidence"] = r.confidence
+    if not r.verified:
+        words["verified"] = False
+    return words
+
+
+def _step(rule: CompiledRule, value: Any, inputs: list[dict], lang: str) -> dict:
+    words = rule.words.get(lang)
+    if words is None:
+        words = rule.words[lang] = _step_words(rule, lang)
+    step = dict(words, value=plain(value), source=dict(words["source"]))
+    step["inputs"] = inputs
+    return step
+
+
+def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], vocab: Vocabulary,
+            parameters: dict[str, tuple[Parameter, str]], stale: frozenset[str], lang: str) -> list[dict]:
+    """The amounts that belong to this case, each with its steps (dependencies first)."""
+    out = []
+    read_by: dict[str, list[str]] = {}  # derived fact -> the names it read (shared by the amounts)
+    for plan in plans_:
+        rule = plan.rule
+        asked = [o for o in options if o in plan.options]
+        if not asked and (rule.amount_when is None or _run(rule, rule.amount_when, env) is not True):
+            continue
+        for r in plan.order:  # derives only amounts read are left to here (Bundle.core_derive)
+            if r.rule.fact not in env:
+                env[r.rule.fact] = _run(r, r.value, env)
+        needed, inputs, seen = [plan.rule.rule.fact], {}, {plan.rule.rule.fact}
+        i = 0
+        while i < len(needed):
+            fact = needed[i]
+            i += 1
+            inputs[fact] = []
+            names = read_by.get(fact)
+            if names is None:
+                r = plan.chain[fact]
+                key = tuple([env.get(n, _ABSENT) for n in plan.choosers[fact]])
+                names = r.memo.get(key)
+                if names is None:
+                    read: set[str] = set()
+                    r.reads.trace(env, read)
+                    if len(r.memo) >= _MEMO_MAX:
+                        r.memo.clear()
+                    names = r.memo[key] = sorted(read)
+                read_by[fact] = names
+            for name in names:
+                if name in plan.chain:
+                    if name not in seen:
+                        seen.add(name)
+                        needed.append(name)
+                else:
+                    inputs[fact].append(name)
+        needed.sort(key=plan.rank.__getitem__)  # dependencies before what uses them
+        value = env.get(rule.rule.fact, Unknown(frozenset((rule.rule.fact,))))
+        a = rule.rule.amount
+        item = {
+            "amount": rule.rule.fact, "rule": rule.id, "ruleset": rule.ruleset, "title": _title(rule.rule, lang),
+            "unit": a.unit, "value": plain(value), "options": asked,
+            "source": rule.rule.source.public(), "confidence": rule.rule.confidence,
+        }
+        if isinstance(value, Unknown):
+            item["unknown_because"] = _unknown_because(value, vocab, parameters, lang)
+        if any(n in stale for f in needed for n in inputs[f]):
+            item["provisional"] = True
+        if any(not plan.chain[f].rule.verified for f in needed):
+            item["verified"] = False
+        item["steps"] = [_step(plan.chain[f], env.get(f, _ABSENT),
+                               [_input(plan.chain[f], n, env, vocab, parameters, lang) for n in inputs[f]], lang)
+                         for f in needed]
+        out.append(item)
+    return out
