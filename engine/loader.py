@@ -269,6 +269,7 @@ def _derive_order(rules: list[CompiledRule], problems: list[Problem]) -> tuple[C
 
     for r in rules:
         visit(r, [])
+    del visit  # a nested function that calls itself is a reference cycle: it kept every compiled rule alive
     return tuple(order)
 
 

@@ -53,6 +53,7 @@ def _layer_order(rulesets: dict[str, Ruleset]) -> list[str]:
 
     for rid in sorted(rulesets):
         visit(rid)
+    del visit  # (a self-calling closure is a reference cycle holding `rulesets`; see loader._derive_order)
     return order
 
 

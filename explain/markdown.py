@@ -29,4 +29,5 @@ def render(tree: list[dict]) -> str:
 
     for n in tree:
         emit(n, 0)
+    del emit  # a self-calling closure is a reference cycle: left to the collector once per explanation
     return "\n".join(out).strip() + "\n"

@@ -75,4 +75,5 @@ def render(tree: list[dict], width: int = 100) -> str:
 
     for n in tree:
         emit(n, 0)
+    del emit  # (a self-calling closure is a reference cycle; see explain/markdown.py)
     return "\n".join(lines).replace("\u00a0", " ").strip() + "\n"
