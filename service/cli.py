@@ -61,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="toets één casus (YAML of JSON)")
     p.add_argument("case", help="casusbestand (.yaml, .yml of .json); '-' leest van stdin")
     p.add_argument("--json", action="store_true", help="het besluit als JSON (publiek formaat)")
-    p.add_argument("--format", choices=("text", "markdown", "json-tree"), default="text",
+    p.add_argument("--format", choices=("text", "markdown", "json-tree", "onderbouwing"), default="text",
                    help="vorm van de toelichting zonder --json")
     p.add_argument("--backend", choices=("core", "durable"), default="core",
                    help="evaluator: de eigen kern (standaard) of de afgeschermde durable-rules-backend")

@@ -23,6 +23,9 @@ def check(args) -> int:
         print(dumps(decision), end="")
     elif args.format == "markdown":
         print(explain(decision, args.lang, "markdown", fact_labels(registry, args.lang)), end="")
+    elif args.format == "onderbouwing":  # the text for the client file, as the page's copy button gives it
+        from .questions import client_file
+        print(client_file(decision, registry, args.lang)[0], end="")
     elif args.format == "json-tree":
         print(json.dumps(explain(decision, args.lang, "json", fact_labels(registry, args.lang)), ensure_ascii=False, indent=2))
     else:

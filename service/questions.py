@@ -61,3 +61,23 @@ def figures(decision: dict, vocabulary, versions: Iterable, lang: str) -> list[d
         what = words[0] if unit.startswith("EUR") else words[1] if unit == "factor" else words[2]
         out.append({"name": name, "title": title or words[2], "what": what})
     return out
+
+
+def client_file(decision: dict, registry, lang: str, figure_words: str = "{what}") -> tuple[str, list[dict], list[dict]]:
+    """The onderbouwing for the client file (as the page shows it and `regelruimte check --format
+    onderbouwing` prints it), with the questions still to ask and the rule sets' unknown figures.
+    `figure_words` says how an unknown figure is named where a fact label would stand."""
+    import datetime as dt
+
+    from engine.decide import fact_labels
+    from explain import onderbouwing
+
+    vocab = registry.vocabulary
+    asked = questions(decision, vocab, lang)
+    versions = registry.bundle(decision["municipality"], dt.date.fromisoformat(decision["reference_date"])).versions
+    unknown = figures(decision, vocab, versions, lang)
+    labels = {**fact_labels(registry, lang),
+              **{f["name"]: f"{f['title']} ({figure_words.format(what=f['what'])})" for f in unknown}}
+    text = onderbouwing.render(decision, lang, labels, [q["question"] for q in asked],
+                               [f"{f['title']} ({f['what']})" for f in unknown])
+    return text, asked, unknown

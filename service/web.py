@@ -38,7 +38,6 @@ from explain import diff as diff_render
 from explain.tree import _route_order as route_order
 from explain.tree import build as explanation_tree
 from explain import amounts as amount_words
-from explain import onderbouwing
 from explain.tree import cite
 
 from . import case_summary, catalogue, form_check
@@ -331,13 +330,9 @@ def _decision_page(request: Request, key: str, decision: dict, case: dict, regis
     options = [dict(o, routes=sorted(o["routes"], key=route_order)) for o in decision["options"]]
     within = (decision.get("need") or {}).get("needed_within_days")
     vocab = registry.vocabulary
-    asked = open_questions.questions(decision, vocab, lang)
-    versions = registry.bundle(decision["municipality"], dt.date.fromisoformat(decision["reference_date"])).versions
-    unknown_figures = open_questions.figures(decision, vocab, versions, lang)
+    text, asked, unknown_figures = open_questions.client_file(decision, registry, lang, t["w"]["figure_line"])
     labels = {**labels, **{f["name"]: f"{f['title']} ({t['w']['figure_line'].format(what=f['what'])})"
                            for f in unknown_figures}}
-    text = onderbouwing.render(decision, lang, labels, [q["question"] for q in asked],
-                               [f"{f['title']} ({f['what']})" for f in unknown_figures])
     facts = case_summary.summary(case, t, field_labels(t), circumstance_specs(vocab, lang),
                                  vocab.value_labels.get(lang, {}),
                                  {slug: rs.meta.municipality_name or slug for slug, rs in registry.municipalities.items()})

@@ -55,3 +55,13 @@ def test_rulesets_list_and_show(capsys):
     shown = json.loads(capsys.readouterr().out)
     assert shown["parameters"]["percentage_inkomensgrens"]["value"] == "1.10"
     assert main(["rulesets", "show", "zaanstadt"]) == 2
+
+
+def test_check_prints_the_onderbouwing_the_page_gives(capsys, registry, welding_case):
+    """`--format onderbouwing`: the client-file paragraphs, the same text as the web page's copy button."""
+    from engine.decide import decide
+    from service.questions import client_file
+    assert main(["check", str(CASES / "zaanstad-lasmasker.yaml"), "--format", "onderbouwing"]) == 0
+    printed = capsys.readouterr().out
+    assert printed == client_file(decide(welding_case, registry), registry, "nl")[0]
+    assert printed.startswith("Onderbouwing casus zaanstad-lasmasker\n\n") and "Routes die een blokkade" in printed
