@@ -45,9 +45,6 @@ class Expression:
     fn: Fn = field(repr=False)
     thresholds: tuple[Threshold, ...] = ()
 
-    def evaluate(self, env: Env) -> Any:
-        return self.fn(env, None)
-
 
 _COMPARE = {
     ast.Eq: operator.eq,

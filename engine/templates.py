@@ -14,7 +14,6 @@ from typing import Any, Callable
 from .unknown import Unknown
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_.]*)(?::(money|percent|date|list|plain))?\}")
-FORMATS = ("money", "percent", "date", "list", "plain")
 
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
              "oktober", "november", "december")

@@ -37,6 +37,3 @@ def unknown_of(*values: object) -> Unknown | None:
             facts = v.facts if facts is None else facts | v.facts
     return None if facts is None else Unknown(facts)
 
-
-def is_unknown(value: object) -> bool:
-    return isinstance(value, Unknown)

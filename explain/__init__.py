@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from . import markdown, text, tree
 
-FORMATS = ("text", "markdown", "json")
-
 
 def explain(decision: dict, lang: str = "nl", fmt: str = "text", labels: dict | None = None):
     """The explanation of `decision` in `fmt`: a string for text and markdown, the node tree for json."""

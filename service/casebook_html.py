@@ -21,7 +21,6 @@ from .guard import CSP
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAGE_ROWS = 50  # rows per table on the page; the downloads have all
-REPORT_ROWS = 200
 STYLE = (TEMPLATES / "casebook" / "style.css").read_text(encoding="utf-8")
 _STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
 CONTENT_SECURITY_POLICY = CSP.replace("style-src 'self'", f"style-src 'self' 'sha256-{_STYLE_HASH}'")

@@ -649,7 +649,6 @@ class Codebook:
     routes: dict[str, Masks]
     grounds: dict[str, Masks]
     versions: tuple[str, ...]  # "<ruleset>@<version>"
-    digests: tuple[str, ...]
 
     def names(self, kind: str, option: str) -> Masks:
         if kind in ("missing", "route_missing"):
@@ -768,7 +767,7 @@ def compile_plan(bundle: Bundle, vocabulary: Vocabulary, options: Iterable[str],
     outcome = pl.when(asked).then(outcome.otherwise(pl.lit("blocked"))).otherwise(None).cast(STATUS)
 
     codebook = Codebook(facts=masks, blocks=books["blocks"], routes=books["routes"], grounds=books["grounds"],
-                        versions=tuple(v.key for v in bundle.versions), digests=tuple(v.digest for v in bundle.versions))
+                        versions=tuple(v.key for v in bundle.versions))
     return Plan(stages=[first, *comp.stages, held_columns, per_block, outputs, [outcome.alias(OUTCOME)]],
                 codebook=codebook, options=options)
 

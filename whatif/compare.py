@@ -24,8 +24,6 @@ from .columnar import BUNDLE, STATUS, STATUSES, Masks, col
 from .frame import CASE_ID
 from .outcomes import BITS, DETAILS, META, Outcomes
 
-# From the household's point of view: no way at all, maybe, possible (to be argued), granted.
-RANK = {"blocked": 0, "needs_information": 1, "route_available": 2, "allowed": 3}
 # Options whose grant the municipality pays, at the amount of the need (once per household).
 COSTED = ("special_assistance", "in_kind")
 B, A = "b.", "a."  # column prefixes: before (baseline) and after (reform)
@@ -57,7 +55,9 @@ def _status(prefix: str, option: str, outcomes: Outcomes) -> pl.Expr:
 
 
 def rank(status: pl.Expr) -> pl.Expr:
-    """RANK of a status column, from the Enum's codes (STATUSES runs from allowed down to blocked)."""
+    """A status column ranked from the household's point of view: blocked 0 (no way at all), needs_information 1
+    (maybe), route_available 2 (possible, to be argued), allowed 3 (granted); from the Enum's codes (STATUSES
+    runs from allowed down to blocked)."""
     return pl.lit(len(STATUSES) - 1, dtype=pl.Int8) - status.to_physical().cast(pl.Int8)
 
 

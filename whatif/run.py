@@ -23,7 +23,7 @@ from engine.registry import Registry
 from engine.yamlsource import SourceError, line_of, load_file
 
 from . import columnar, population
-from .compare import Comparison, compare
+from .compare import compare
 from .outcomes import BITS, Outcomes, from_columnar, from_decisions
 from .overlay import Overlay, parameter_overlay
 from .scenario import Ref, Scenario, baseline, reform
@@ -183,12 +183,6 @@ def outcomes(scenario: Scenario, source: Source, label: str, client=None) -> Out
         from .scale import evaluate_parquet
         return from_columnar(evaluate_parquet(client, source.parts, scenario, kinds=BITS), label)
     return from_columnar(columnar.evaluate(source.table, scenario, kinds=BITS), label)
-
-
-def what_if(root: Path | str, base: Ref, change: str | Overlay, source: Source, client=None) -> Comparison:
-    before = outcomes(baseline(root, base), source, "basis", client)
-    after = outcomes(reform(root, base, change), source, "wijziging", client)
-    return compare(before, after)
 
 
 # ---------------------------------------------------------------------------------------------

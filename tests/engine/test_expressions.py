@@ -9,7 +9,7 @@ NAMES = {"a", "b", "x.y", "kids", "when"}
 
 
 def ev(src, env):
-    return compile_expression(src, NAMES.__contains__, lambda: NAMES).evaluate(env)
+    return compile_expression(src, NAMES.__contains__, lambda: NAMES).fn(env, None)
 
 
 def test_decimal_literals_are_exact():
