@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
-from .errors import Problem, RulesetError
-from .expressions import ExpressionError
+from .expressions import run_for
 from .facts import Vocabulary
 from .loader import CompiledRule
 from .model import Parameter
@@ -65,15 +64,6 @@ def plans(derive: Sequence[CompiledRule]) -> tuple[AmountPlan, ...]:
                               order=tuple(r for r in derive if r.rule.fact in chain),
                               choosers={f: tuple(sorted(r.reads.choosers)) for f, r in chain.items()}))
     return tuple(out)
-
-
-def _run(rule: CompiledRule, expression, env: dict) -> Any:
-    try:
-        return expression.fn(env, None)
-    except ExpressionError as exc:
-        o = rule.origin
-        raise RulesetError([Problem(f"fout bij evalueren: {exc}", f"evaluation error: {exc}",
-                                    file=o.file, line=o.line, rule=rule.id)]) from None
 
 
 def plain(value: Any) -> Any:
@@ -177,11 +167,11 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
     for plan in plans_:
         rule = plan.rule
         asked = [o for o in options if o in plan.options]
-        if not asked and (rule.amount_when is None or _run(rule, rule.amount_when, env) is not True):
+        if not asked and (rule.amount_when is None or run_for(rule, rule.amount_when, env) is not True):
             continue
         for r in plan.order:  # derives only amounts read are left to here (Bundle.core_derive)
             if r.rule.fact not in env:
-                env[r.rule.fact] = _run(r, r.value, env)
+                env[r.rule.fact] = run_for(r, r.value, env)
         needed, inputs, seen = [plan.rule.rule.fact], {}, {plan.rule.rule.fact}
         i = 0
         while i < len(needed):

@@ -20,22 +20,13 @@ from . import horizon
 from .amounts import compute as compute_amounts
 from .case import Case
 from .errors import Problem, RulesetError
-from .expressions import ExpressionError
+from .expressions import run_for
 from .facts import Vocabulary, case_facts
 from .loader import CompiledRoute, CompiledRule
 from .registry import Bundle, Registry
 from .unknown import Unknown
 
 _NEGATE = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
-
-
-def _run(rule_or_route, expression, env: dict) -> Any:
-    try:
-        return expression.fn(env, None)
-    except ExpressionError as exc:
-        o = rule_or_route.origin
-        raise RulesetError([Problem(f"fout bij evalueren: {exc}", f"evaluation error: {exc}",
-                                    file=o.file, line=o.line, rule=rule_or_route.id)]) from None
 
 
 Truth = bool | Unknown
@@ -48,7 +39,7 @@ Conditions = Callable[[Bundle, dict, Sequence[str]], Oracle]
 
 
 def core_conditions(bundle: Bundle, env: dict, options: Sequence[str]) -> Oracle:
-    return lambda item: _run(item, item.when, env)
+    return lambda item: run_for(item, item.when, env)
 
 
 class _Holds:
@@ -169,7 +160,7 @@ def _ground_item(rule: CompiledRule, status: str, missing: list[str], env: dict,
     item["conditions"] = [c.render(env, lang, env.get(_WORDS)) for c in conditions]
     amounts = {}
     for name, (amount, expression) in rule.amounts.items():
-        value = _run(rule, expression, env)
+        value = run_for(rule, expression, env)
         amounts[name] = {"title": amount.title_en if lang == "en" and amount.title_en else amount.title,
                          "unit": amount.unit,
                          "value": None if isinstance(value, Unknown) else str(
@@ -336,7 +327,7 @@ def _environment(case: Case, registry: Registry, lang: str, every: bool = False)
             presumptions.append({"fact": p.fact, "value": p.value, "ruleset": ruleset,
                                  "title": _title(p, lang), "source": _public(p.source)})
     for rule in bundle.derive if every else bundle.core_derive:
-        env[rule.rule.fact] = _run(rule, rule.value, env)
+        env[rule.rule.fact] = run_for(rule, rule.value, env)
     return bundle, env, presumptions
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Iterable
 
+from .errors import Problem, RulesetError
 from .unknown import Unknown, unknown_of
 
 Env = dict[str, Any]
@@ -497,3 +498,13 @@ def compile_expression(source: str, is_known_name: Callable[[str], bool],
     fn = compiler.compile(tree)
     thresholds = _thresholds(tree, compiler)
     return Expression(source=text, names=frozenset(compiler.names), fn=fn, thresholds=thresholds)
+
+
+def run_for(owner, expression: Expression, env: dict) -> Any:
+    """`expression` evaluated for a compiled rule or route (`owner`); an error names its file, line and id."""
+    try:
+        return expression.fn(env, None)
+    except ExpressionError as exc:
+        o = owner.origin
+        raise RulesetError([Problem(f"fout bij evalueren: {exc}", f"evaluation error: {exc}",
+                                    file=o.file, line=o.line, rule=owner.id)]) from None

@@ -8,6 +8,8 @@ from functools import lru_cache
 
 from engine.templates import money, percent
 
+from .citation import cite
+
 _DECIMAL = re.compile(r"^-?\d+\.\d+$")
 
 WORDS = {
@@ -52,15 +54,6 @@ def _money(value: str, lang: str) -> str:
     if len(value.split(".")[1]) > 2:  # exact in the decision; the reader sees cents and the exact figure
         shown += f" ({words(lang)['exact']} {value if lang == 'en' else value.replace('.', ',')})"
     return shown
-
-
-def cite(source: dict, lang: str) -> str:
-    words_ = ("art.", "para.", "point") if lang == "en" else ("art.", "lid", "onderdeel")
-    parts = [source.get("law", "")]
-    for key, word in zip(("article", "paragraph", "onderdeel"), words_):
-        if source.get(key):
-            parts.append(f"{word} {source[key]}")
-    return " ".join(parts)
 
 
 def _flags(item: dict, lang: str) -> str:

@@ -12,20 +12,12 @@ from engine.sources import case_law_url
 from engine.templates import date, money, number
 
 from . import amounts as amount_words
+from .citation import cite
 from .phrases import phrases
 
 
 def node(kind: str, text: str, children: list | None = None) -> dict:
     return {"kind": kind, "text": text, "children": children or []}
-
-
-def cite(source: dict, lang: str) -> str:
-    words = ("art.", "para.", "point") if lang == "en" else ("art.", "lid", "onderdeel")
-    parts = [source.get("law", "")]
-    for key, word in zip(("article", "paragraph", "onderdeel"), words):
-        if source.get(key):
-            parts.append(f"{word} {source[key]}")
-    return " ".join(parts)
 
 
 def _flags(item: dict, p: dict) -> str:

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.test_browser import ARGS, CHROMIUM, OVERFLOWING, shot, violations  # noqa: F401 (skips as it does)
+from tests.e2e.test_browser import OVERFLOWING, browser, shot, violations  # noqa: F401 (the browser fixture; skips as it does)
 from tests.serving import running_server
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -21,14 +21,6 @@ def server(tmp_path_factory):
     ensure_demo(url, cases=120)  # a small synthetic casebook (seeded), so every tile has cases behind it
     with running_server(env={"REGELRUIMTE_DATABASE_URL": url}) as (base, _):
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(params=[1366, 390], ids=["desktop", "phone"])
