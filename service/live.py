@@ -38,7 +38,7 @@ def settle_heap() -> None:
 
 # While a reload thread builds the new set, the interpreter hands the GIL to a waiting request after
 # this long instead of the default 5 ms: a request needs the GIL a few times, and waited up to 5 ms
-# each time behind some 300 ms of loading (the p99 during reloads went from 4 to over 100 ms).
+# each time behind some 300 ms of loading (docs/decisions/0010-input-limits.md has the figures).
 RELOAD_SWITCH_INTERVAL_S = 0.0002
 
 
