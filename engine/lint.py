@@ -16,7 +16,7 @@ from .expressions import Expression
 from .loader import CompiledRoute, CompiledRule, Ruleset, RulesetVersion
 from .registry import Registry
 from .ruletests import RuleTest, RuleTestFileError, assertions, discover, load_test_file
-from .versions import overlaps_and_gaps
+from .versions import in_force, overlaps_and_gaps
 from .yamlsource import SourceError, load_file
 
 SEVERITIES = ("error", "warning", "info")
@@ -61,6 +61,9 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
     "RR030": ("POWER_WITHOUT_ROUTE", "error",
               "bevoegdheid om te weigeren (discretionary: true) zonder route die haar altijd kan opheffen",
               "power to refuse (discretionary: true) without a route that can always lift it"),
+    "RR031": ("NAME_NOT_IN_FORCE", "error",
+              "een regel of route leest een bedrag of afgeleid feit dat op de ingangsdatum van haar versie nog niet bestaat",
+              "a rule or route reads a figure or derived fact that does not exist yet on its version's valid_from"),
     "RR050": ("AMOUNT_WITHOUT_FORMULA", "warning",
               "bedrag (amount:) zonder formule in woorden: de stap toont dan alleen de titel",
               "amount (amount:) without a formula in words: its step then shows only the title"),
@@ -320,6 +323,30 @@ def _check_powers(registry: Registry) -> list[Diagnostic]:
     return list({d.render(): d for d in out}.values())
 
 
+def _check_names_in_force(registry: Registry) -> list[Diagnostic]:
+    """A rule set's figures and derived facts are names for every version (so a later version may add one), but a
+    rule of an earlier version that reads one it does not have yet reads it as unknown, silently: the option
+    then looks undecided instead of decided. Each name must exist in the version in force on the reader's date."""
+    out = []
+    for rid, rs in registry.rulesets.items():
+        for v in rs.versions:
+            for iid, item in list(v.rules.items()) + list(v.routes.items()):
+                for e in (getattr(item, "when", None), getattr(item, "value", None)):
+                    for name in sorted(e.names) if e else ():
+                        head, _, tail = name.partition(".")
+                        other = registry.rulesets.get(head)
+                        if other is None or not tail:
+                            continue  # a case fact, not a rule set's name
+                        there = in_force(other.versions, v.valid_from)
+                        derived = {r.rule.fact for r in there.rules.values() if r.rule.kind == "derive"} if there else set()
+                        if there is None or (tail not in there.parameters and name not in derived):
+                            out.append(Diagnostic(
+                                "RR031", item.origin.file, item.origin.line, iid,
+                                f"'{name}' bestaat nog niet op {v.valid_from.isoformat()} (versie {v.version} van {rid})",
+                                f"'{name}' does not exist yet on {v.valid_from.isoformat()} (version {v.version} of {rid})"))
+    return list({d.render(): d for d in out}.values())
+
+
 def _used_names(registry: Registry) -> set[str]:
     used = set()
     for rs in registry.rulesets.values():
@@ -558,6 +585,7 @@ def lint(path: Path, today: dt.date | None = None) -> list[Diagnostic]:
         if d.kind == "parameter" and f"{d.ruleset.id}.{d.id}" not in used:
             diags.append(_diag("RR017", d, "geen voorwaarde of tekst gebruikt deze parameter", "no condition or text uses this parameter"))
     diags += _check_versions(registry) + _check_options(registry) + _check_powers(registry)
+    diags += _check_names_in_force(registry)
     diags += _check_horizons(registry, today)
 
     tests: list[RuleTest] = []

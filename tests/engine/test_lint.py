@@ -103,6 +103,15 @@ routes:""")}, ("RR013", "demo.4.uitzondering")),
     # a power to refuse ("kan weigeren") whose only route has conditions: it would read as a prohibition
     ({"demo/2024-01-01/rules.yaml": V24.replace("    applies_to: [opt_a]\n", "    applies_to: [opt_a]\n    discretionary: true\n")},
      ("RR030", "demo.2.grens")),
+    # a 2024 rule reading a figure that only the 2025 version defines: it would read as unknown, silently
+    ({"demo/2024-01-01/rules.yaml": V24.replace("income.net_monthly > demo.grens", "income.net_monthly > demo.extra"),
+      "demo/2025-01-01/version.yaml": demo.V2025 + """  extra:
+    title: Extra
+    title_en: Extra
+    unit: EUR
+    value: "5"
+    source: {law: Demowet, article: "5", url: "https://wetten.overheid.nl/BWBR0000001/2025-01-01"}
+"""}, ("RR031", "demo.2.grens")),
 ])
 def test_each_mistake_gives_its_code(tmp_path, files, expected):
     found = codes(demo.write(tmp_path, files))
