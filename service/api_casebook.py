@@ -81,8 +81,9 @@ def get_store() -> Store:
 
 
 def _casebook_exists() -> bool:
-    url = make_url(resolve_url(None))
-    if url.get_backend_name() != "sqlite" or resolve_url(None) in _stores:
+    configured = resolve_url(None)
+    url = make_url(configured)
+    if url.get_backend_name() != "sqlite" or configured in _stores:
         return True
     return bool(url.database) and url.database != ":memory:" and pathlib.Path(url.database).exists()
 

@@ -8,8 +8,11 @@ question for the professional: it is said apart, as a figure this rule set does 
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterable
 
+from engine.decide import fact_labels
+from explain import onderbouwing
 
 
 def named_unknowns(decision: dict) -> list[str]:
@@ -67,11 +70,6 @@ def client_file(decision: dict, registry, lang: str, figure_words: str = "{what}
     """The onderbouwing for the client file (as the page shows it and `regelruimte check --format
     onderbouwing` prints it), with the questions still to ask and the rule sets' unknown figures.
     `figure_words` says how an unknown figure is named where a fact label would stand."""
-    import datetime as dt
-
-    from engine.decide import fact_labels
-    from explain import onderbouwing
-
     vocab = registry.vocabulary
     asked = questions(decision, vocab, lang)
     versions = registry.bundle(decision["municipality"], dt.date.fromisoformat(decision["reference_date"])).versions

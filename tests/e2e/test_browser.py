@@ -45,10 +45,11 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL", base_url=server)
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+def watched_page(browser, server, width: int = 1280, clipboard: bool = False):
+    """A page at `width` px that fails its test on any script error or CSP violation when it closes."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL", base_url=server)
+    if clipboard:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -58,6 +59,11 @@ def page(browser, server):
     yield page
     context.close()
     assert errors == []  # no script errors, no CSP violations
+
+
+@pytest.fixture
+def page(browser, server):
+    yield from watched_page(browser, server, clipboard=True)
 
 
 def shot(page, name: str) -> Path:

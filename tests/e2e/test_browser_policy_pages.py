@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.test_browser import OVERFLOWING, browser, shot, violations  # noqa: F401 (the browser fixture; skips as it does)
+from tests.e2e.test_browser import OVERFLOWING, browser, shot, violations, watched_page  # noqa: F401 (the browser fixture; skips as it does)
 from tests.serving import running_server
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -30,15 +30,7 @@ def width(request):
 
 @pytest.fixture
 def page(browser, server, width):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL", base_url=server)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text)
-            if msg.type == "error" and "status of 422" not in msg.text else None)
-    yield page
-    context.close()
-    assert errors == []  # no script errors, no CSP violations
+    yield from watched_page(browser, server, width)
 
 
 def test_a_policy_officer_changes_a_parameter_for_20000_households(page, width):
