@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 from sqlalchemy import Engine, insert, select
 
-from .access import Access
+from .access import ALL, Access
 from .models import AuditRow
 
 audit_t = AuditRow.__table__
@@ -46,6 +46,23 @@ def entries(engine: Engine, user: str | None = None, since: dt.datetime | None =
         yield {"at": r.at.isoformat(), "user_name": r.user_name, "role": r.role, "action": r.action,
                "allowed": r.allowed, "via": r.via, "municipalities": list(r.municipalities),
                "case_ids": list(r.case_ids)}
+
+
+def visible_to(rows: Iterable[dict], access: Access, users: Iterable[dict]) -> Iterator[dict]:
+    """The entries an administrator may see: all of them for a coordinator (every municipality); for
+    an administrator of some municipalities, those naming only their municipalities, and those naming
+    none (a refusal, a user-management step) made by a user whose scope lies within theirs. An entry
+    about no municipality by a user of another municipality, or of all, stays hidden."""
+    if access.municipalities is None:
+        yield from rows
+        return
+    own = {u["name"] for u in users
+           if ALL not in u["municipalities"] and set(u["municipalities"]) <= access.municipalities}
+    own.add(access.user)
+    for r in rows:
+        munis = set(r["municipalities"])
+        if munis <= access.municipalities if munis else r["user_name"] in own:
+            yield r
 
 
 def as_csv(rows: Iterable[dict]) -> str:

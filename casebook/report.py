@@ -13,7 +13,7 @@ from typing import Any
 
 from . import analysis as a
 from . import charts, queries as q
-from .access import LOCAL, Access
+from .access import LOCAL, READ, Access
 from .store import Filters, Store
 
 PERIODS = ("month", "quarter", "year")
@@ -137,7 +137,8 @@ def _table(name: str, rows: list[dict]) -> Table:
 def build_report(store: Store, filters: Filters = Filters(), labels: dict[str, str] | None = None,
                  period: str = "quarter", top: int = 15, access: Access = LOCAL) -> Report:
     """Every table and chart for the decisions in scope of `filters`, within the caller's scope (`access`).
-    For an audited caller, the ids of the cases the tables name (no route, signals) go to the audit log."""
+    For an audited caller, the ids of the cases the tables name (no route, signals) go to the audit log;
+    a caller who may not read cases (a policy officer) gets those tables without ids, teams and signals."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}")
     scope = store.scope(filters, access)
@@ -176,6 +177,9 @@ def build_report(store: Store, filters: Filters = Filters(), labels: dict[str, s
     routes = a.route_table(route_rows, sole_rows, total)
     lifts = a.lifts_table(lift_rows)
     no_route = a.no_route_table(no_route_case_rows, no_route_block_rows)
+    if not access.may(READ):  # a report, not the cases: no ids, teams or free text for who may not read cases
+        no_route = [{**r, "case_id": None, "team": None, "signal": None} for r in no_route]
+        signal_rows = []
     receipt, per_path = a.kassabon(kassabon_rows)
     missing = a.rank_missing(missing_rows, total, labels)
 
@@ -190,7 +194,7 @@ def build_report(store: Store, filters: Filters = Filters(), labels: dict[str, s
                        ("signals", signal_rows), ("tags", a.rank_tags(tag_rows, total))):
         report.tables[name] = _table(name, rows)
     report.charts = _charts(report, top)
-    named = [r for name in ("no_route", "signals") for r in report.tables[name].rows]
+    named = [r for name in ("no_route", "signals") for r in report.tables[name].rows if r["case_id"]]
     store.log_access(access, "report", [r["case_id"] for r in named], [r["municipality"] for r in named])
     return report
 

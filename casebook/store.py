@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, union, update
 
 from . import audit, db, users
 from .access import DELETE, EXPORT, LOCAL, READ, REPORT, SAVE, Access, Forbidden
@@ -223,10 +223,12 @@ class Store:
         A case with any version outside the caller's scope refuses the whole delete."""
         self._require(access, DELETE, [municipality] if municipality else [])
         gone: list[str] = []
+        gone_munis: set[str] = set()
         outside: list = []
+        columns = (cases_t.c.id, cases_t.c.case_id, cases_t.c.batch_id, cases_t.c.municipality)
 
         def work(conn: Connection) -> int:
-            q = select(cases_t.c.id, cases_t.c.case_id, cases_t.c.batch_id)
+            q = select(*columns)
             if municipality:
                 q = q.where(cases_t.c.municipality == municipality)
             if case_ids:
@@ -234,17 +236,20 @@ class Store:
             rows = conn.execute(q).all()
             if municipality:  # a case counts as the municipality's when any version is
                 ids = sorted({r.case_id for r in rows})
-                rows = conn.execute(select(cases_t.c.id, cases_t.c.case_id, cases_t.c.batch_id)
-                                    .where(cases_t.c.case_id.in_(ids))).all() if ids else []
+                rows = conn.execute(select(*columns).where(cases_t.c.case_id.in_(ids))).all() if ids else []
             if access.municipalities is not None or access.team is not None:
                 ids = sorted({r.case_id for r in rows})
                 out = conn.execute(select(cases_t.c.case_id, cases_t.c.municipality).where(
                     cases_t.c.case_id.in_(ids), ~self._visible(select(cases_t.c.id), cases_t, access)
                     .whereclause)).all() if ids else []
-                if out:
-                    outside[:] = out
+                # an id not stored at all is refused like one outside scope, so a refusal does not tell
+                # that a case exists in another municipality
+                missing = sorted(set(case_ids) - set(ids))
+                if out or missing:
+                    outside[:] = [(r.case_id, r.municipality) for r in out] + [(cid, None) for cid in missing]
                     return 0
             gone[:] = sorted({r.case_id for r in rows})
+            gone_munis.update(r.municipality for r in rows)
             row_ids = [r.id for r in rows]
             for chunk in _chunks(row_ids, 500):
                 decs = conn.execute(select(decisions_t.c.id, decisions_t.c.batch_id)
@@ -263,10 +268,10 @@ class Store:
             return 0
         deleted = db.write_transaction(self.engine, work)
         if outside:
-            self._deny(access, DELETE, [r.municipality for r in outside], [r.case_id for r in outside], outside=True)
+            self._deny(access, DELETE, [m for _, m in outside if m], [cid for cid, m in outside if m], outside=True)
         if deleted:
             db.checkpoint(self.engine)
-            self.log_access(access, action, gone, [municipality] if municipality else [])
+            self.log_access(access, action, gone, gone_munis)
         return deleted
 
     def export(self, municipality: str, access: Access = LOCAL) -> Iterator[dict]:
@@ -281,15 +286,17 @@ class Store:
         return (v for chunk in _chunks(case_ids, 200) for v in self._versions(chunk, access))
 
     def case(self, case_id: str, access: Access = LOCAL) -> dict | None:
-        """Every version of a case within the caller's scope; None when it is not stored at all."""
+        """Every version of a case within the caller's scope; None when it is not stored at all. For a
+        caller with a scope, a case not stored is refused like one outside it (logged, Forbidden), so the
+        answer does not tell that a case id exists in another municipality or team."""
         self._require(access, READ)
         versions = list(self._versions([case_id], access))
         if not versions:
+            if access.municipalities is None and access.team is None:
+                return None
             with self.engine.connect() as conn:
                 munis = conn.execute(select(cases_t.c.municipality).where(cases_t.c.case_id == case_id)).scalars().all()
-            if munis:
-                self._deny(access, READ, munis, [case_id], outside=True)
-            return None
+            self._deny(access, READ, munis, [case_id] if munis else [], outside=True)
         self.log_access(access, "read", [case_id], [v["municipality"] for v in versions])
         return {"case_id": case_id, "versions": versions}
 
@@ -363,7 +370,7 @@ class Store:
                         "created_at": r.created_at.isoformat()} for r in rows]
 
     def stats(self, access: Access = LOCAL) -> dict:
-        """Counts within the caller's scope (batches: of the whole casebook, they name no case)."""
+        """Counts within the caller's scope."""
         c, d, b = cases_t, decisions_t, batches_t
         self._require(access, REPORT)
 
@@ -378,7 +385,11 @@ class Store:
                 "cases": conn.execute(cases(select(func.count(c.c.case_id.distinct())))).scalar_one(),
                 "case_versions": conn.execute(cases(select(func.count()).select_from(c))).scalar_one(),
                 "decisions": conn.execute(decs(select(func.count()).select_from(d))).scalar_one(),
-                "batches": conn.execute(select(func.count()).select_from(b)).scalar_one(),
+                "batches": conn.execute(select(func.count()).select_from(b)).scalar_one()
+                if access.municipalities is None and access.team is None else
+                conn.execute(select(func.count()).select_from(union(  # only the batches that hold their cases
+                    cases(select(c.c.batch_id)).where(c.c.batch_id.is_not(None)),
+                    decs(select(d.c.batch_id)).where(d.c.batch_id.is_not(None))).subquery())).scalar_one(),
             }
             out["municipalities"] = [
                 {"municipality": r[0], "cases": r[1]} for r in conn.execute(

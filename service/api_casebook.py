@@ -103,6 +103,17 @@ def caller(request: Request, store: Store = Depends(get_store)) -> Access:
     return Access.of(user, via=f"{request.method} {getattr(route, 'path', 'api')}")
 
 
+def user_of(request: Request) -> str | None:
+    """The name of the casebook user who asks, for pages that keep their results per user (the what-if
+    jobs); None without a casebook, in the local mode, or for a caller who is no user."""
+    if get_store not in request.app.dependency_overrides and not _casebook_exists():
+        return None
+    try:
+        return caller(request, request.app.dependency_overrides.get(get_store, get_store)()).user
+    except (ApiError, SQLAlchemyError):
+        return None
+
+
 def accepts_token(request: Request, token: bytes) -> bool:
     """Whether `token` belongs to a casebook user (service.api.require_token asks when it is not one of
     the service's own tokens), so a user's token opens the rest of the service too. Only tokens shaped
@@ -185,19 +196,26 @@ def _period(request: Request) -> str:
     return period
 
 
-def _answer(exc: ApiError | RegelruimteError | Forbidden, request: Request) -> Response:
-    # the API's error format, also when this router runs on a bare app without the service's handlers
+def _answer(exc: ApiError | RegelruimteError | Forbidden, request: Request, html: bool) -> Response:
+    # the API's error format, also when this router runs on a bare app without the service's handlers;
+    # a route that answers a page answers its errors as a page of the site
     if isinstance(exc, Forbidden):
-        return problems.response("forbidden", _lang(request), [Problem(exc.message, exc.message_en)])
-    code = exc.code if isinstance(exc, ApiError) else "invalid_request"
-    return problems.response(code, _lang(request), exc.problems)
+        code, found = "forbidden", [Problem(exc.message, exc.message_en)]
+    else:
+        code, found = (exc.code if isinstance(exc, ApiError) else "invalid_request"), exc.problems
+    if html:
+        from .casebook_pages import error_page  # it imports this module
+        return error_page(request, found, code, problems.STATUS_CODE[code])
+    return problems.response(code, _lang(request), found)
 
 
-def _guard(fn):
-    """Turn input problems into 422 (or 404, 415) responses; never a traceback."""
+def _guard(fn=None, *, html: bool = False):
+    """Turn input problems into 422 (or 403, 404, 415) responses; never a traceback. `html`: as a page."""
     import functools
     import inspect
 
+    if fn is None:
+        return functools.partial(_guard, html=html)
     caught = (ApiError, RegelruimteError, Forbidden)
     if inspect.iscoroutinefunction(fn):
         @functools.wraps(fn)
@@ -205,7 +223,7 @@ def _guard(fn):
             try:
                 return await fn(*args, **kwargs)
             except caught as exc:
-                return _answer(exc, kwargs["request"])
+                return _answer(exc, kwargs["request"], html)
         return wrapped
 
     @functools.wraps(fn)
@@ -213,7 +231,7 @@ def _guard(fn):
         try:
             return fn(*args, **kwargs)
         except caught as exc:
-            return _answer(exc, kwargs["request"])
+            return _answer(exc, kwargs["request"], html)
     return wrapped_sync
 
 
@@ -397,7 +415,7 @@ def report_json(request: Request, store: Store = Depends(get_store), registry: R
 @router.get("/report.html", response_class=Response, openapi_extra=REPORT_PARAMETERS,
             responses={**_ok("Het rapport met grafieken", content={"text/html": TEXT}),
                        **_errors("invalid_request", "forbidden")})
-@_guard
+@_guard(html=True)
 def report_html(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry),
                 access: Access = Depends(caller)):
     return _html(render_report(_report(request, store, registry, access)))
@@ -424,7 +442,7 @@ def table(request: Request, name: str = Path(json_schema_extra={"enum": list(TAB
 @router.get("/page", response_class=Response, openapi_extra=REPORT_PARAMETERS,
             responses={**_ok("De pagina voor analisten", content={"text/html": TEXT}),
                        **_errors("invalid_request", "forbidden")})
-@_guard
+@_guard(html=True)
 def page(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry),
          access: Access = Depends(caller)):
     report = _report(request, store, registry, access)
@@ -455,8 +473,7 @@ def audit_log(request: Request, format: str = Query("json", json_schema_extra={"
     if not access.may(ADMIN):
         store.log_access(access, "audit", allowed=False)
         raise access.refusal(ADMIN)
-    rows = [r for r in audit.entries(store.engine)
-            if access.municipalities is None or set(r["municipalities"]) <= access.municipalities]
+    rows = list(audit.visible_to(audit.entries(store.engine), access, users.list_users(store.engine)))
     if format == "csv":
         return Response(audit.as_csv(rows), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="casebook-audit.csv"'})

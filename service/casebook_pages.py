@@ -198,13 +198,18 @@ def _checked(request: Request, fn):
     try:
         return fn()
     except (ApiError, RegelruimteError) as exc:
-        return _page(request, "error.html", {"problems": exc.problems, "title": "invalid_request"}, 422)
+        return error_page(request, exc.problems, "invalid_request", 422)
     except Forbidden as exc:  # outside the caller's role or scope (already in the audit log)
         return _forbidden(request, exc)
 
 
+def error_page(request: Request, problems: list[Problem], title: str, status: int) -> HTMLResponse:
+    """A refusal or bad request as a page of the site (title: a key of the error page's headings)."""
+    return _page(request, "error.html", {"problems": problems, "title": title}, status)
+
+
 def _forbidden(request: Request, exc: Forbidden) -> HTMLResponse:
-    return _page(request, "error.html", {"problems": [Problem(exc.message, exc.message_en)], "title": "forbidden"}, 403)
+    return error_page(request, [Problem(exc.message, exc.message_en)], "forbidden", 403)
 
 
 @router.get("/casusboek", response_class=HTMLResponse)
@@ -257,13 +262,14 @@ async def cases_page(request: Request, store: Store = Depends(get_store), regist
     def work():
         filters = filters_of(request)
         with store.engine.connect() as conn:
-            return queries.cases_behind(conn, store.scope(filters, access, READ), blocks=tuple(p.getlist("regel")[:2]),
-                                        route=None if p.get("blokkade") else p.get("route") or None,
-                                        lift=(p["blokkade"], p.get("route") or "") if p.get("blokkade") else None,
-                                        fact=p.get("feit") or None,
-                                        collision=bool(p.get("botsing")),
-                                        discretionary_only=bool(p.get("alleen_discretionair")),
-                                        limit=PAGE_ROWS, offset=(page - 1) * PAGE_ROWS)
+            total, rows = queries.cases_behind(
+                conn, store.scope(filters, access, READ), blocks=tuple(p.getlist("regel")[:2]),
+                route=None if p.get("blokkade") else p.get("route") or None,
+                lift=(p["blokkade"], p.get("route") or "") if p.get("blokkade") else None,
+                fact=p.get("feit") or None, collision=bool(p.get("botsing")),
+                discretionary_only=bool(p.get("alleen_discretionair")), limit=PAGE_ROWS, offset=(page - 1) * PAGE_ROWS)
+        store.log_access(access, "list", [r["case_id"] for r in rows], [r["municipality"] for r in rows])
+        return total, rows
     result = await off_loop(_checked, request, work)
     if isinstance(result, HTMLResponse):
         return result

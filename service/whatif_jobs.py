@@ -48,6 +48,7 @@ class Job:
     result: Any = None
     problems: list[Problem] = field(default_factory=list)
     finished: float | None = None
+    owner: str | None = None  # the casebook user who started it; None in the local mode
 
     def progress(self, step: str, done: int, total: int, **args) -> None:
         self.step, self.step_args, self.done_steps, self.total_steps = step, args, done, max(total, 1)
@@ -80,13 +81,14 @@ class Jobs:
         for j in finished[:max(0, len(finished) - self.max_kept)]:
             del self._jobs[j.id]
 
-    def start(self, title: str, work: Work) -> Job:
-        """Queue `work(job, budget)`; its return value becomes the job's result. Raises Busy when full."""
+    def start(self, title: str, work: Work, owner: str | None = None) -> Job:
+        """Queue `work(job, budget)`; its return value becomes the job's result. Raises Busy when full.
+        A job with an owner is only ever shown to that owner (`get`)."""
         with self._lock:
             self._expire()
             if sum(1 for j in self._jobs.values() if j.finished is None) >= self.max_waiting:
                 raise Busy()
-            job = Job(secrets.token_urlsafe(16), title)
+            job = Job(secrets.token_urlsafe(16), title, owner=owner)
             self._jobs[job.id] = job
         self._pool.submit(self._run, job, work)
         return job
@@ -111,7 +113,10 @@ class Jobs:
         finally:
             job.finished = self.clock()
 
-    def get(self, job_id: str) -> Job | None:
+    def get(self, job_id: str, asker: str | None = None) -> Job | None:
+        """The job, if `asker` may see it: its owner, or anyone when it has none. Someone else's job is
+        answered as one that does not exist, so its id reveals nothing."""
         with self._lock:
             self._expire()
-            return self._jobs.get(job_id)
+            job = self._jobs.get(job_id)
+        return job if job is not None and job.owner in (None, asker) else None

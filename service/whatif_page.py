@@ -424,30 +424,33 @@ def describe(spec: Spec) -> str:
 
 def _store_cases(request: Request, spec: Spec):
     """The latest version of every case in the casebook that the form chose, as the what-if reads cases:
-    within the scope of who asks (a shared casebook's user; everything in the local mode)."""
+    within the scope of who asks (a shared casebook's user; everything in the local mode), and in the
+    audit log. Whoever may read cases gets them as stored; whoever may only see reports (a policy
+    officer) gets them without their case ids and free text, so no flip leads back to a stored case."""
     if spec.source != "casebook":
         return lambda: []
-    from casebook.access import REPORT, Forbidden  # the casebook is optional: only read when asked for
+    from casebook.access import READ, REPORT, Forbidden  # the casebook is optional: only read when asked for
+    from casebook.queries import case_documents, without_identity
+    from casebook.store import Filters
     from .api_casebook import caller, get_store
     store = request.app.dependency_overrides.get(get_store, get_store)()  # the store the casebook pages use
     access = caller(request, store)  # who asks is known now, in the request, not later in the job
+    filters = Filters(municipalities=(spec.casebook_municipality,) if spec.casebook_municipality else (),
+                      date_from=spec.casebook_from, date_to=spec.casebook_to)
 
     def read() -> list[dict]:
-        from casebook.queries import case_documents
-        from casebook.store import Filters
-        filters = Filters(municipalities=(spec.casebook_municipality,) if spec.casebook_municipality else (),
-                          date_from=spec.casebook_from, date_to=spec.casebook_to)
         try:
+            scope = store.scope(filters, access, READ if access.may(READ) else REPORT)
             with store.engine.connect() as conn:
-                documents = case_documents(conn, store.scope(filters, access, REPORT),
-                                           limit=MAX_CASES_FROM_CASEBOOK + 1)
+                documents = case_documents(conn, scope, limit=MAX_CASES_FROM_CASEBOOK + 1)
         except Forbidden as exc:  # outside the caller's scope: in the audit log, and said on the page
             raise RegelruimteError([Problem(exc.message, exc.message_en, field="casebook")]) from None
         if len(documents) > MAX_CASES_FROM_CASEBOOK:  # never a silent sample
             raise RegelruimteError([Problem(
                 f"meer dan {MAX_CASES_FROM_CASEBOOK:,} casussen in het casusboek; kies één gemeente of gebruik "
                 "regelruimte whatif --casebook".replace(",", "."), "too many cases in the casebook", field="casebook")])
-        return documents
+        store.log_access(access, "whatif", [d["case_id"] for d in documents], [d["municipality"] for d in documents])
+        return documents if access.may(READ) else without_identity(documents)
     return read
 
 
@@ -484,8 +487,10 @@ async def start(request: Request):
         return _page(request, "whatif_form.html", _form_context(request, values, exc.problems), 422)
     root = _root(request)
     store_cases = await off_loop(_store_cases, request, spec)
+    owner = await off_loop(_asker, request)
     try:
-        job = jobs(request).start(describe(spec), lambda job, budget: run_spec(spec, root, job, budget, store_cases))
+        job = jobs(request).start(describe(spec), lambda job, budget: run_spec(spec, root, job, budget, store_cases),
+                                  owner)
     except Busy:
         return _page(request, "whatif_form.html", _form_context(request, values, [Problem(
             "er lopen al te veel berekeningen; probeer het over een paar minuten opnieuw",
@@ -501,8 +506,20 @@ def step_words(job: Job, lang: str) -> str:
     return pw["busy_with"].format(step=pw["steps"][job.step].format(**job.step_args))
 
 
-def _job(request: Request, job_id: str) -> Job | None:
-    return jobs(request).get(job_id) if re.fullmatch(ID_PATTERN, job_id) else None
+def _asker(request: Request) -> str | None:
+    """Who asks, when the casebook has users: a what-if job is theirs alone."""
+    try:
+        from .api_casebook import user_of  # the casebook is optional: without it there are no users
+    except ImportError:
+        return None
+    return user_of(request)
+
+
+async def _job(request: Request, job_id: str) -> Job | None:
+    """The job at this address, if it is the asker's (someone else's reads as gone)."""
+    if not re.fullmatch(ID_PATTERN, job_id):
+        return None
+    return jobs(request).get(job_id, await off_loop(_asker, request))
 
 
 def _gone(request: Request) -> HTMLResponse:
@@ -513,7 +530,7 @@ def _gone(request: Request) -> HTMLResponse:
 
 @router.get("/wat-als/taak/{job_id}", response_class=HTMLResponse)
 async def job_page(request: Request, job_id: str):
-    job = _job(request, job_id)
+    job = await _job(request, job_id)
     if job is None:
         return _gone(request)
     body = Markup(job.result.body) if job.state == "done" else None  # rendered by whatif.report (autoescaped)
@@ -523,7 +540,7 @@ async def job_page(request: Request, job_id: str):
 
 @router.get("/wat-als/taak/{job_id}/stand")
 async def job_state(request: Request, job_id: str):
-    job = _job(request, job_id)
+    job = await _job(request, job_id)
     if job is None:
         return JSONResponse({"state": "gone"}, status_code=404)
     return JSONResponse({"state": job.state, "percent": job.percent, "step": step_words(job, _lang(request))})
@@ -531,7 +548,7 @@ async def job_state(request: Request, job_id: str):
 
 @router.get("/wat-als/taak/{job_id}/verschuivingen.{fmt}")
 async def download(request: Request, job_id: str, fmt: str):
-    job = _job(request, job_id)
+    job = await _job(request, job_id)
     if job is None or job.state != "done" or fmt not in ("csv", "parquet"):
         return _gone(request)
 

@@ -46,42 +46,46 @@ def _legend(series: list[str], colors: list[str], x: float, y: float) -> str:
     return "".join(parts)
 
 
+def _open(title: str, width: int, height: int) -> str:
+    # no width or height: the chart scales with the page by its viewBox (a 390 px phone shows it whole)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
+            f'<text x="0" y="16" {FONT} font-weight="bold">{escape(title)}</text>')
+
+
 def bar_chart(title: str, rows: list[tuple[str, list[float]]], series: list[str],
-              colors: list[str] | None = None, width: int = 760, label_width: int = 300) -> str:
-    """Horizontal bars, one per row, stacked by series; the total is written at the end of each bar."""
+              colors: list[str] | None = None, width: int = 440) -> str:
+    """Horizontal bars, one per row, stacked by series, each under its label (so the chart stays narrow
+    enough for a phone); the total is written at the end of each bar."""
     colors = list(colors or PALETTE)
-    bar, gap, top = 18, 6, 44
-    height = top + max(1, len(rows)) * (bar + gap) + 12
-    plot = width - label_width - 70
+    bar, row, top = 16, 40, 30 + (22 if len(series) > 1 else 0)
+    height = top + max(1, len(rows)) * row + 4
+    plot = width - 70
     most = max((sum(v) for _, v in rows), default=0) or 1
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-           f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>',
-           f'<text x="0" y="16" {FONT} font-weight="bold">{escape(title)}</text>',
-           _legend(series, colors, label_width, 34) if len(series) > 1 else ""]
+    out = [_open(title, width, height), _legend(series, colors, 0, 40) if len(series) > 1 else ""]
     if not rows:
-        out.append(f'<text x="{label_width}" y="{top + 12}" {FONT} fill="{MUTED}">geen</text>')
+        out.append(f'<text x="0" y="{top + 14}" {FONT} fill="{MUTED}">geen</text>')
     for i, (label, values) in enumerate(rows):
-        y = top + i * (bar + gap)
-        short = label if len(label) <= 46 else label[:44] + "…"
-        out.append(f'<text x="{label_width - 8}" y="{y + 13}" {FONT} text-anchor="end"><title>{escape(label)}</title>'
-                   f'{escape(short)}</text>')
-        x = float(label_width)
+        y = top + i * row
+        short = label if len(label) <= 64 else label[:62] + "…"
+        out.append(f'<text x="0" y="{y + 13}" {FONT}><title>{escape(label)}</title>{escape(short)}</text>')
+        x = 0.0
         for name, value, color in zip(series, values, colors):
             w = plot * value / most
             if w > 0:
-                out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar}" fill="{color}">'
+                out.append(f'<rect x="{x:.1f}" y="{y + 18}" width="{w:.1f}" height="{bar}" fill="{color}">'
                            f'<title>{escape(label)} — {escape(name)}: {number(value)}</title></rect>')
             x += w
-        out.append(f'<text x="{x + 6:.1f}" y="{y + 13}" {FONT}>{number(sum(values))}</text>')
+        out.append(f'<text x="{x + 6:.1f}" y="{y + 31}" {FONT}>{number(sum(values))}</text>')
     out.append("</svg>")
     return "".join(out)
 
 
 def line_chart(title: str, xs: list[str], series: dict[str, list[float]], x_label: str, y_label: str,
-               colors: list[str] | None = None, width: int = 760, height: int = 340) -> str:
+               colors: list[str] | None = None, width: int = 480, height: int = 300) -> str:
     """Lines over categorical x values (e.g. a swept threshold), with axes, ticks and a legend."""
     colors = list(colors or PALETTE)
-    left, right, top, bottom = 70, 20, 46, 50
+    left, right, top, bottom = 56, 12, 46, 50
     pw, ph = width - left - right, height - top - bottom
     ticks = nice_ticks(max((max(v) for v in series.values() if v), default=0))
     ymax = ticks[-1] or 1
@@ -93,15 +97,12 @@ def line_chart(title: str, xs: list[str], series: dict[str, list[float]], x_labe
     def py(v: float) -> float:
         return top + ph - ph * v / ymax
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-           f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>',
-           f'<text x="0" y="16" {FONT} font-weight="bold">{escape(title)}</text>',
-           _legend(list(series), colors, left, 36)]
+    out = [_open(title, width, height), _legend(list(series), colors, left, 36)]
     for t in ticks:
         y = py(t)
         out.append(f'<line x1="{left}" x2="{left + pw}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e7ec"/>'
                    f'<text x="{left - 6}" y="{y + 4:.1f}" {FONT} text-anchor="end">{number(t)}</text>')
-    every = max(1, math.ceil(len(xs) / 12))
+    every = max(1, math.ceil(len(xs) / 8))
     for i, x in enumerate(xs):
         if i % every == 0 or i == len(xs) - 1:
             out.append(f'<text x="{px(i):.1f}" y="{top + ph + 18}" {FONT} text-anchor="middle">{escape(x)}</text>')

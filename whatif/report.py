@@ -225,7 +225,7 @@ def html(c: Comparison, vocabulary: Vocabulary, meta: Meta, sweep: pl.DataFrame 
         "option": charts.bar_chart(W["by_option"], _bars(c.by_option, "option", w.option), series, colors),
         "rule": charts.bar_chart(W["by_rule"], [(f"{w.changed(r['change'], r['id'])} — {W['changes'][r['change']]}",
                                                  [r["helped"], r["hurt"]]) for r in c.by_rule.head(15).iter_rows(named=True)],
-                                 series, colors, label_width=360),
+                                 series, colors),
         "municipality": charts.bar_chart(W["by_municipality"], _bars(c.by_municipality, "municipality", w.place),
                                          series, colors),
         "household": charts.bar_chart(W["by_household"], _bars(c.by_household_type, "household_type", w.kind),

@@ -64,6 +64,13 @@ def test_a_policy_officer_changes_a_parameter_for_20000_households(page, width):
         page.get_by_role("link", name="CSV").click()
     assert download.value.suggested_filename == "verschuivingen.csv"
     assert violations(page) == []
+    # the charts fit the screen, a phone's too: nothing to scroll sideways, the text not shrunk away
+    assert page.evaluate(OVERFLOWING) == []
+    assert page.evaluate("[...document.querySelectorAll('.whatif-report figure.chart')]"
+                         ".filter(f => f.scrollWidth > f.clientWidth + 1).length") == 0
+    smallest = page.evaluate("Math.min(...[...document.querySelectorAll('.whatif-report figure.chart svg')]"
+                             ".map(s => s.getBoundingClientRect().width / s.viewBox.baseVal.width))")
+    assert smallest * 12 >= 9  # the charts' 12-unit text is at least 9 px on the screen
     shot(page, f"wat-als-rapport-{width}")
 
 

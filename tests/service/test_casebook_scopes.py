@@ -20,7 +20,7 @@ from service import api_casebook
 from service.app import create_app
 from tests.casebook.conftest import database_url
 from tests.conftest import ROOT
-from tests.casebook.two_municipalities import MARKER, add_users, fill, of, record
+from tests.casebook.two_municipalities import CASES as CASES_ALL, MARKER, add_users, fill, of, record
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
@@ -59,11 +59,14 @@ def as_user(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def forbidden(r, action_word: str) -> dict:
+def forbidden(r, action_word: str) -> None:
+    """A Dutch 403 naming the action: the API's error format, or for a route that answers a page, a page."""
     assert r.status_code == 403, r.text
+    if r.headers["content-type"].startswith("text/html"):
+        assert "Geen toegang" in r.text and action_word in r.text
+        return
     body = r.json()
     assert body["error"] == "forbidden" and action_word in body["problems"][0]["message"]
-    return body
 
 
 def refusals(store, user: str) -> list[dict]:
@@ -87,7 +90,7 @@ def test_an_analyst_cannot_reach_the_other_municipality(client, store, tokens, m
                 ("report", client.get(f"{CB}/page?municipality={theirs}", headers=me)),
                 ("report", client.get(f"{CB}/report.html?municipality={theirs}", headers=me))]
     for action, r in attempts:
-        body = forbidden(r, "buiten uw gemeente")
+        forbidden(r, "buiten uw gemeente")
         assert other not in r.text and theirs not in r.text  # names the action, never the value
         assert MARKER not in r.text
     logged = refusals(store, f"ana-{mine}")
@@ -255,3 +258,125 @@ def _casusboek_within_scope(client, store, tokens):
     assert client.get("/casusboek/casussen?municipality=amsterdam", headers=me).status_code == 403
     assert len(refusals(store, "ana-zaanstad")) == 3
     assert client.get("/casusboek").status_code == 401  # a shared casebook wants to know who asks
+
+
+# -- what an attacker tried after the first build of the scopes --------------------------------------------
+
+
+def test_an_administrator_of_one_municipality_sees_only_its_audit_entries(client, store, tokens):
+    from casebook.users import add_user, new_token
+    add_user(store.engine, User("beheer-zaanstad", "admin", ("zaanstad",)), NOW)
+    mine = as_user(new_token(store.engine, "beheer-zaanstad", NOW))
+    assert client.delete(f"{CB}/cases/amsterdam-west-1", headers=as_user(tokens["ana-amsterdam"])).status_code == 200
+    client.get(f"{CB}/cases/bestaat-niet", headers=as_user(tokens["ana-amsterdam"]))  # an entry without municipality
+    client.get(f"{CB}/cases/bestaat-niet", headers=as_user(tokens["ana-zaanstad"]))
+    client.get(f"{CB}/cases/zaanstad-oost-1", headers=as_user(tokens["ana-zaanstad"]))
+
+    everything = client.get(f"{CB}/audit", headers=as_user(tokens["beheer"])).json()
+    deleted = [e for e in everything if e["action"] == "delete"]
+    assert [(e["case_ids"], e["municipalities"]) for e in deleted] == [(["amsterdam-west-1"], ["amsterdam"])]
+    seen = client.get(f"{CB}/audit", headers=mine).json()
+    assert {e["user_name"] for e in seen} == {"ana-zaanstad"}
+    assert all(set(e["municipalities"]) <= {"zaanstad"} for e in seen)
+    assert "amsterdam" not in client.get(f"{CB}/audit?format=csv", headers=mine).text
+
+
+def test_a_case_not_stored_is_refused_like_another_municipalitys(client, store, registry, tokens):
+    """No answer tells a scoped user that a case id exists elsewhere: the same 403 either way, and
+    what was typed is not logged."""
+    me = as_user(tokens["ana-zaanstad"])
+    for method, suffix in (("get", ""), ("get", "/explanation"), ("delete", "")):
+        other = getattr(client, method)(f"{CB}/cases/amsterdam-oost-1{suffix}", headers=me)
+        unknown = getattr(client, method)(f"{CB}/cases/bestaat-niet{suffix}", headers=me)
+        assert other.status_code == unknown.status_code == 403 and other.json() == unknown.json()
+    with client_for(store, registry, web=True) as web:
+        other_page = web.get("/casusboek/casus/amsterdam-oost-1", headers=me)
+        unknown_page = web.get("/casusboek/casus/bestaat-niet", headers=me)
+    assert other_page.status_code == unknown_page.status_code == 403
+    assert other_page.text.split("<main", 1)[1].replace("amsterdam-oost-1", "X") == \
+        unknown_page.text.split("<main", 1)[1].replace("bestaat-niet", "X")
+    assert not any("bestaat-niet" in e["case_ids"] for e in audit.entries(store.engine))
+    assert store.case("amsterdam-oost-1", ANYONE) is not None
+
+
+def test_in_the_local_mode_a_case_not_stored_is_not_found(store, registry):
+    with client_for(store, registry) as c:
+        assert c.get(f"{CB}/cases/bestaat-niet").status_code == 404
+
+
+def test_the_lists_of_the_casebook_page_are_in_the_audit_log(store, registry, tokens):
+    with client_for(store, registry, web=True) as web:
+        assert web.get("/casusboek/casussen", headers=as_user(tokens["ana-zaanstad"])).status_code == 200
+    listed = [e for e in audit.entries(store.engine) if e["user_name"] == "ana-zaanstad" and e["action"] == "list"]
+    assert listed and set(listed[0]["case_ids"]) == of("zaanstad") and listed[0]["municipalities"] == ["zaanstad"]
+
+
+def test_counts_and_reports_stay_within_scope(client, store, registry, tokens):
+    # a batch of Amsterdam's alone is not counted for Zaanstad
+    store.add([to_prepared(RawRecord("t", 1, record("amsterdam-extra", "amsterdam", "wijkteam-oost")))],
+              lambda p: evaluate(p, registry), "test", access=ANYONE)
+    stats = {who: client.get(f"{CB}/stats", headers=as_user(tokens[who])).json()
+             for who in ("ana-zaanstad", "ana-amsterdam", "beheer")}
+    assert stats["beheer"]["batches"] == stats["ana-amsterdam"]["batches"] == stats["ana-zaanstad"]["batches"] + 1
+    # a policy officer's report names no case, team or signal
+    me = as_user(tokens["beleid"])
+    report = client.get(f"{CB}/report", headers=me)
+    assert report.status_code == 200
+    for path in ("report", "report.html", "tables/signals.csv", "tables/no_route.csv", "page"):
+        text = client.get(f"{CB}/{path}", headers=me).text
+        assert MARKER not in text and not any(cid in text for cid in CASES_ALL), path
+        assert "wijkteam-oost" not in text and "wijkteam-west" not in text, path
+
+
+def test_the_report_page_refuses_as_a_page(client, tokens):
+    r = client.get(f"{CB}/page?municipality=amsterdam", headers=as_user(tokens["ana-zaanstad"]))
+    assert r.status_code == 403 and r.headers["content-type"].startswith("text/html")
+    assert "Geen toegang" in r.text and "buiten uw gemeente" in r.text
+
+
+def whatif_client(store, registry):
+    from service.whatif_jobs import Jobs
+    app = create_app(registry=registry, tokens=(), cors_origins=())
+    app.state.whatif_jobs = Jobs()
+    app.dependency_overrides[api_casebook.get_store] = lambda: store
+    return TestClient(app)
+
+
+WHATIF = {"ruleset": "zaanstad", "date": "15-9-2025", "change": "parameters", "source": "casebook",
+          "param.percentage_inkomensgrens": "120"}
+
+
+def finished_job(client, address: str, headers: dict) -> str:
+    for _ in range(300):
+        if client.get(address + "/stand", headers=headers).json()["state"] in ("done", "failed"):
+            return client.get(address, headers=headers).text
+        time.sleep(0.1)
+    raise AssertionError("the what-if did not finish")
+
+
+def test_a_whatif_job_is_its_owners_alone(store, registry, tokens):
+    with whatif_client(store, registry) as c:
+        me, other = as_user(tokens["ana-zaanstad"]), as_user(tokens["ana-amsterdam"])
+        answer = c.post("/wat-als", data=WHATIF, headers=me, follow_redirects=False)
+        assert answer.status_code == 303
+        address = answer.headers["location"]
+        report = finished_job(c, address, me)
+        assert "casussen uit het casusboek" in report
+        for path in ("", "/stand", "/verschuivingen.csv", "/verschuivingen.parquet"):
+            assert c.get(address + path, headers=other).status_code == 404, path
+            assert c.get(address + path, headers=me).status_code == 200, path
+    read = [e for e in audit.entries(store.engine) if e["action"] == "whatif"]
+    assert [(e["user_name"], set(e["case_ids"])) for e in read] == [("ana-zaanstad", of("zaanstad"))]
+
+
+def test_a_policy_officer_runs_a_whatif_over_the_casebook_without_seeing_cases(store, registry, tokens):
+    with whatif_client(store, registry) as c:
+        me = as_user(tokens["beleid"])
+        address = c.post("/wat-als", data=WHATIF, headers=me, follow_redirects=False).headers["location"]
+        report = finished_job(c, address, me)
+        assert "casussen uit het casusboek" in report
+        flips = c.get(address + "/verschuivingen.csv", headers=me).text
+        for text in (report, flips):
+            assert not any(cid in text for cid in CASES_ALL) and MARKER not in text
+    read = [e for e in audit.entries(store.engine) if e["action"] == "whatif"]
+    assert [(e["user_name"], set(e["case_ids"])) for e in read] == [("beleid", set(CASES_ALL))]
