@@ -25,6 +25,10 @@ ROLES = ("professional", "analyst", "policy", "admin")
 ROLE_NL = {"professional": "professional", "analyst": "analist", "policy": "beleidsmedewerker",
            "admin": "beheerder"}
 ALL = "*"  # the scope of a City Deal coordinator: every municipality
+# Whoever may not read cases (a policy officer) sees groups, never one household: a selection holds at
+# least this many cases, filters only by municipality, whole months and outcome, and amounts of a
+# smaller group inside it are withheld (casebook/store.py Store.scope, casebook/report.py).
+MIN_GROUP = 10
 
 SAVE, READ, REPORT, EXPORT, DELETE, ADMIN = "save", "read", "report", "export", "delete", "admin"
 MAY = {
@@ -82,6 +86,11 @@ class Access:
 
     def may(self, action: str) -> bool:
         return action in MAY.get(self.role, ())
+
+    @property
+    def groups_only(self) -> bool:
+        """Sees counts of groups of cases (MIN_GROUP), never a case."""
+        return not self.may(READ)
 
     def sees(self, municipality: str, team: str | None) -> bool:
         """Whether a case of this municipality and team is within scope."""

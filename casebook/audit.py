@@ -21,13 +21,20 @@ audit_t = AuditRow.__table__
 COLUMNS = ("at", "user_name", "role", "action", "allowed", "via", "municipalities", "case_ids")
 
 
-def record(engine: Engine, access: Access, action: str, at: dt.datetime, case_ids: Iterable[str] = (),
+def record(engine: Engine, access: Access, action: str, at: dt.datetime, cases: Iterable[tuple[str, str]] = (),
            municipalities: Iterable[str] = (), allowed: bool = True) -> None:
+    """One entry per municipality involved, with that municipality's case ids (`cases`: (id, municipality)),
+    so each municipality's administrator sees every step that touched its cases, and only those; one
+    entry without municipality when none is involved."""
+    per: dict[str | None, set[str]] = {m: set() for m in municipalities}
+    for case_id, municipality in cases:
+        per.setdefault(municipality, set()).add(case_id)
+    common = {"at": at, "user_name": access.user, "role": access.role, "action": action, "allowed": allowed,
+              "via": access.via[:200]}
+    rows = [{**common, "municipalities": [m], "case_ids": sorted(ids)} for m, ids in sorted(per.items()) if m] or \
+        [{**common, "municipalities": [], "case_ids": []}]
     with engine.begin() as conn:
-        conn.execute(insert(audit_t), {"at": at, "user_name": access.user, "role": access.role, "action": action,
-                                       "allowed": allowed, "via": access.via[:200],
-                                       "municipalities": sorted(set(municipalities)),
-                                       "case_ids": sorted(set(case_ids))})
+        conn.execute(insert(audit_t), rows)
 
 
 def entries(engine: Engine, user: str | None = None, since: dt.datetime | None = None,
@@ -50,9 +57,10 @@ def entries(engine: Engine, user: str | None = None, since: dt.datetime | None =
 
 def visible_to(rows: Iterable[dict], access: Access, users: Iterable[dict]) -> Iterator[dict]:
     """The entries an administrator may see: all of them for a coordinator (every municipality); for
-    an administrator of some municipalities, those naming only their municipalities, and those naming
-    none (a refusal, a user-management step) made by a user whose scope lies within theirs. An entry
-    about no municipality by a user of another municipality, or of all, stays hidden."""
+    an administrator of some municipalities, those of their municipalities (an entry names one, see
+    `record`), and those naming none (a refusal, a user-management step) made by a user whose scope lies
+    within theirs. An entry about no municipality by a user of another municipality, or of all, stays
+    hidden."""
     if access.municipalities is None:
         yield from rows
         return

@@ -19,6 +19,7 @@ from engine.errors import Problem, RegelruimteError
 from engine.registry import Registry
 
 from .records import Prepared
+from .access import LOCAL, Access
 from .store import Evaluated, Store, WriteResult
 
 
@@ -61,7 +62,7 @@ class ReevaluationReport:
 
 def reevaluate(store: Store, registry: Registry, evaluation: str, as_of: dt.date | None = None,
                municipality: str | None = None, case_ids: list[str] | None = None, batch_size: int = 500,
-               progress: Callable[[int], None] | None = None) -> ReevaluationReport:
+               progress: Callable[[int], None] | None = None, access: Access = LOCAL) -> ReevaluationReport:
     """Evaluate the latest version of stored cases under `registry` and keep the new decision next
     to the old ones. `as_of` evaluates as if the reference date were that day (another version of the
     rule sets). Case versions that already have a decision under the label `evaluation` are left alone."""
@@ -72,6 +73,7 @@ def reevaluate(store: Store, registry: Registry, evaluation: str, as_of: dt.date
         if not rows:
             break
         after = rows[-1].id
+        store.log_access(access, "reevaluate", [(r.case_id, r.municipality) for r in rows])
         batch = []
         done = store.evaluated([r.id for r in rows], evaluation)
         report.written.unchanged += len(done)

@@ -32,6 +32,7 @@ from engine.yamlsource import LineList, SourceError, line_of, load_file, parse_t
 
 from .evaluation import evaluate
 from .records import Meta, Prepared, prepare
+from .access import LOCAL, Access
 from .store import Store
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -515,8 +516,10 @@ def to_prepared(raw: RawRecord, defaults: Meta = Meta()) -> Prepared:
 
 def import_records(store: Store, registry: Registry, records: Iterable[RawRecord], evaluation: str,
                    batch_size: int = 500, defaults: Meta = Meta(), source: str | None = None,
-                   kind: str = "import", progress: Callable[[ImportReport], None] | None = None) -> ImportReport:
-    """Validate, evaluate and store `records` in batches of `batch_size` (each batch one transaction)."""
+                   kind: str = "import", progress: Callable[[ImportReport], None] | None = None,
+                   access: Access = LOCAL) -> ImportReport:
+    """Validate, evaluate and store `records` in batches of `batch_size` (each batch one transaction), as
+    `access` (in a shared casebook: within its scope, and in the audit log)."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     report = ImportReport()
@@ -534,7 +537,8 @@ def import_records(store: Store, registry: Registry, records: Iterable[RawRecord
                     report.rejected += exc.problems
                     continue
             ready.append(p)
-        written = store.add(ready, lambda p: evaluate(p, registry), evaluation, kind=kind, source=source)
+        written = store.add(ready, lambda p: evaluate(p, registry), evaluation, kind=kind, source=source,
+                            access=access)
         for name in ("added", "new_versions", "unchanged", "updated", "batches"):
             setattr(report, name, getattr(report, name) + getattr(written, name))
         pending.clear()

@@ -12,8 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from . import analysis as a
-from . import charts, queries as q
-from .access import LOCAL, READ, Access
+from reporting import charts
+
+from . import queries as q
+from .access import LOCAL, MIN_GROUP, Access
 from .store import Filters, Store
 
 PERIODS = ("month", "quarter", "year")
@@ -138,7 +140,8 @@ def build_report(store: Store, filters: Filters = Filters(), labels: dict[str, s
                  period: str = "quarter", top: int = 15, access: Access = LOCAL) -> Report:
     """Every table and chart for the decisions in scope of `filters`, within the caller's scope (`access`).
     For an audited caller, the ids of the cases the tables name (no route, signals) go to the audit log;
-    a caller who may not read cases (a policy officer) gets those tables without ids, teams and signals."""
+    a caller who sees groups only (a policy officer) gets those tables empty and no amounts of fewer than
+    MIN_GROUP cases."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}")
     scope = store.scope(filters, access)
@@ -177,10 +180,11 @@ def build_report(store: Store, filters: Filters = Filters(), labels: dict[str, s
     routes = a.route_table(route_rows, sole_rows, total)
     lifts = a.lifts_table(lift_rows)
     no_route = a.no_route_table(no_route_case_rows, no_route_block_rows)
-    if not access.may(READ):  # a report, not the cases: no ids, teams or free text for who may not read cases
-        no_route = [{**r, "case_id": None, "team": None, "signal": None} for r in no_route]
-        signal_rows = []
+    no_route_patterns = a.no_route_by_rules(no_route)
     receipt, per_path = a.kassabon(kassabon_rows)
+    if access.groups_only:  # a report, not the cases: no rows per case, no amounts of a handful of cases
+        no_route, signal_rows = [], []
+        receipt, per_path = _group_amounts(receipt), [_group_amount(r) for r in per_path]
     missing = a.rank_missing(missing_rows, total, labels)
 
     report = Report(filters=filters, period=period, generated_at=dt.datetime.now(dt.timezone.utc),
@@ -189,14 +193,26 @@ def build_report(store: Store, filters: Filters = Filters(), labels: dict[str, s
                        ("blocks_by_municipality", a.blocks_per_group(block_muni_rows, "municipality", per_muni_total)),
                        ("blocks_by_period", by_period), ("collision_pairs", pairs), ("collision_sets", sets),
                        ("collision_laws", law_sets), ("routes", routes), ("route_lifts", lifts),
-                       ("no_route", no_route), ("no_route_patterns", a.no_route_by_rules(no_route)),
+                       ("no_route", no_route), ("no_route_patterns", no_route_patterns),
                        ("kassabon", per_path), ("missing_facts", missing),
                        ("signals", signal_rows), ("tags", a.rank_tags(tag_rows, total))):
         report.tables[name] = _table(name, rows)
     report.charts = _charts(report, top)
-    named = [r for name in ("no_route", "signals") for r in report.tables[name].rows if r["case_id"]]
-    store.log_access(access, "report", [r["case_id"] for r in named], [r["municipality"] for r in named])
+    named = [r for name in ("no_route", "signals") for r in report.tables[name].rows]
+    store.log_access(access, "report", [(r["case_id"], r["municipality"]) for r in named])
     return report
+
+
+def _group_amount(row: dict) -> dict:
+    """A kassabon row as a caller who sees groups only gets it: the amounts of fewer than MIN_GROUP cases
+    withheld (they would be one household's need and costs)."""
+    if row["cases"] >= MIN_GROUP:
+        return row
+    return {**row, **{k: None for k in ("cost_once", "avoided_per_year", "avoided_once", "ratio_per_year")}}
+
+
+def _group_amounts(receipt: dict) -> dict:
+    return {key: _group_amount(row) for key, row in receipt.items()}
 
 
 def _charts(report: Report, top: int) -> dict[str, str]:
@@ -215,15 +231,25 @@ def _charts(report: Report, top: int) -> dict[str, str]:
             per = lifted.setdefault(r["block"], {})
             per[series] = per.get(series, 0) + r["available"]
     order = [b["rule"] for b in t["blocks"].rows if b["rule"] in lifted][:10]
+    # the charts name rules and routes by their titles; the tables beside them keep the ids
+    rule = {b["rule"]: b.get("title") or b["rule"] for b in t["blocks"].rows}
+    route = {r["route"]: r.get("title") or r["route"] for r in t["routes"].rows}
     o = report.overview
+
+    def counted(items) -> list:
+        return [(label, [("casussen", n)]) for label, n in items]
     return {
-        "outcomes": charts.bar_chart([("toegestaan", o["allowed"]), ("route mogelijk", o["route_available"]),
-                                      ("informatie nodig", o["needs_information"]), ("geen route", o["blocked"])],
-                                     "Uitkomsten", colour=charts.PALETTE[2]),
-        "blocks": charts.bar_chart([(f"{b['rule']}", b["cases"]) for b in blocks], "Blokkades per regel"),
-        "collisions": charts.heatmap(labels, matrix, "Botsingen tussen regels uit verschillende wetten"),
-        "routes_per_block": charts.stacked_bars([(block, list(lifted[block].items())) for block in order],
-                                                "Routes per blokkade (casussen waarin de route mogelijk is)"),
-        "missing_facts": charts.bar_chart([(m["fact"], m["cases"]) for m in t["missing_facts"].rows[:10]],
-                                          "Ontbrekende feiten", colour=charts.PALETTE[1]),
+        "outcomes": charts.bars("Uitkomsten", counted([("toegestaan", o["allowed"]), ("route mogelijk", o["route_available"]),
+                                                      ("informatie nodig", o["needs_information"]),
+                                                      ("geen route", o["blocked"])]), [charts.PALETTE[2]]),
+        "blocks": charts.bars("Blokkades per regel", counted((rule[b["rule"]], b["cases"]) for b in blocks),
+                              heading=False),
+        "collisions": charts.heatmap([rule.get(x, x) for x in labels], matrix,
+                                     "Botsingen tussen regels uit verschillende wetten"),
+        "routes_per_block": charts.bars("Routes per blokkade (casussen waarin de route mogelijk is)",
+                                        [(rule.get(block, block), [(route.get(r, r), n) for r, n in lifted[block].items()])
+                                         for block in order], heading=False),
+        "missing_facts": charts.bars("Ontbrekende feiten", counted((m["label"], m["cases"])
+                                                                   for m in t["missing_facts"].rows[:10]),
+                                     [charts.PALETTE[1]]),
     }

@@ -63,7 +63,7 @@ def run(store: Store, months: int, now: dt.datetime, dry_run: bool = False,
     """Delete the expired cases (or, with `dry_run`, only list them); returns them."""
     found = expired(store, months, now)
     if dry_run:
-        store.log_access(access, "retention_list", [e.case_id for e in found], [e.municipality for e in found])
+        store.log_access(access, "retention_list", [(e.case_id, e.municipality) for e in found])
     else:
         ids = [e.case_id for e in found]
         for i in range(0, len(ids), 500):

@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from sqlalchemy import Connection, Engine, delete, func, insert, select, union, update
 
 from . import audit, db, users
-from .access import DELETE, EXPORT, LOCAL, READ, REPORT, SAVE, Access, Forbidden
+from .access import DELETE, EXPORT, LOCAL, MIN_GROUP, READ, REPORT, ROLE_NL, SAVE, Access, Forbidden
 from .models import DETAIL_TABLES, Base, Batch, CaseRow, CaseTag, DecisionRow, OptionRow
 from .records import Meta, Prepared, detail_rows, summarise
 
@@ -33,6 +33,11 @@ tags_t = CaseTag.__table__
 TABLES = {t.name: t for t in Base.metadata.sorted_tables}
 
 Evaluate = Callable[[Prepared], dict]
+
+
+def _whole_months(filters: "Filters") -> bool:
+    start, end = filters.date_from, filters.date_to
+    return (start is None or start.day == 1) and (end is None or (end + dt.timedelta(days=1)).day == 1)
 
 
 def now() -> dt.datetime:
@@ -128,7 +133,7 @@ class Store:
         items = self._may_save(items, access)
         result = db.write_transaction(self.engine, lambda conn: _write_cases(conn, items, evaluate, evaluation,
                                                                              kind, source))
-        self.log_access(access, "save", [p.case_id for p in items], [p.municipality for p in items])
+        self.log_access(access, "save", [(p.case_id, p.municipality) for p in items])
         return result
 
     def _may_save(self, items: Sequence[Prepared], access: Access) -> list[Prepared]:
@@ -140,24 +145,27 @@ class Store:
         ids = sorted({p.case_id for p in items})
         with self.engine.connect() as conn:
             stored = [r for chunk in _chunks(ids, 500) for r in conn.execute(
-                select(cases_t.c.municipality, cases_t.c.team).where(cases_t.c.case_id.in_(list(chunk))))]
-        if not all(access.sees(p.municipality, p.meta.team) for p in items) or \
-                not all(access.sees(r.municipality, r.team) for r in stored):
-            self._deny(access, SAVE, [p.municipality for p in items], outside=True)
+                select(cases_t.c.case_id, cases_t.c.municipality, cases_t.c.team)
+                .where(cases_t.c.case_id.in_(list(chunk))))]
+        taken = [(r.case_id, r.municipality) for r in stored if not access.sees(r.municipality, r.team)]
+        if taken or not all(access.sees(p.municipality, p.meta.team) for p in items):
+            # the stored case whose id was used is named, so its own municipality's administrator sees the try
+            self._deny(access, SAVE, [p.municipality for p in items], taken, outside=True)
         return list(items)
 
     # -- the caller's scope and the audit log ---------------------------------------------------------
 
-    def log_access(self, access: Access, action: str, case_ids: Iterable[str] = (),
+    def log_access(self, access: Access, action: str, cases: Iterable[tuple[str, str]] = (),
                    municipalities: Iterable[str] = (), allowed: bool = True) -> None:
-        """An audit-log entry for an audited caller (nothing in the local mode)."""
+        """Audit-log entries for an audited caller (nothing in the local mode): `cases` as (case id,
+        municipality), `municipalities` for what names no case; one entry per municipality (audit.record)."""
         if access.audited:
-            audit.record(self.engine, access, action, now(), case_ids, municipalities, allowed)
+            audit.record(self.engine, access, action, now(), cases, municipalities, allowed)
 
-    def _deny(self, access: Access, action: str, municipalities: Iterable[str] = (), case_ids: Iterable[str] = (),
-              outside: bool = False):
+    def _deny(self, access: Access, action: str, municipalities: Iterable[str] = (),
+              cases: Iterable[tuple[str, str]] = (), outside: bool = False):
         """Log a refused attempt, then refuse it. Only ids of stored cases are logged, never what was typed."""
-        self.log_access(access, action, case_ids, municipalities, allowed=False)
+        self.log_access(access, action, cases, municipalities, allowed=False)
         raise access.refusal(action, outside)
 
     def _require(self, access: Access, action: str, municipalities: Iterable[str] = ()) -> None:
@@ -222,8 +230,7 @@ class Store:
         """Delete cases (every version) and all their decisions; returns the number of case ids deleted.
         A case with any version outside the caller's scope refuses the whole delete."""
         self._require(access, DELETE, [municipality] if municipality else [])
-        gone: list[str] = []
-        gone_munis: set[str] = set()
+        gone: list[tuple[str, str]] = []
         outside: list = []
         columns = (cases_t.c.id, cases_t.c.case_id, cases_t.c.batch_id, cases_t.c.municipality)
 
@@ -248,8 +255,7 @@ class Store:
                 if out or missing:
                     outside[:] = [(r.case_id, r.municipality) for r in out] + [(cid, None) for cid in missing]
                     return 0
-            gone[:] = sorted({r.case_id for r in rows})
-            gone_munis.update(r.municipality for r in rows)
+            gone[:] = sorted({(r.case_id, r.municipality) for r in rows})
             row_ids = [r.id for r in rows]
             for chunk in _chunks(row_ids, 500):
                 decs = conn.execute(select(decisions_t.c.id, decisions_t.c.batch_id)
@@ -268,10 +274,10 @@ class Store:
             return 0
         deleted = db.write_transaction(self.engine, work)
         if outside:
-            self._deny(access, DELETE, [m for _, m in outside if m], [cid for cid, m in outside if m], outside=True)
+            self._deny(access, DELETE, [m for _, m in outside if m], [(cid, m) for cid, m in outside if m], outside=True)
         if deleted:
             db.checkpoint(self.engine)
-            self.log_access(access, action, gone, gone_munis)
+            self.log_access(access, action, gone)
         return deleted
 
     def export(self, municipality: str, access: Access = LOCAL) -> Iterator[dict]:
@@ -282,7 +288,7 @@ class Store:
             case_ids = conn.execute(self._visible(select(cases_t.c.case_id), cases_t, access)
                                     .where(cases_t.c.municipality == municipality)
                                     .distinct().order_by(cases_t.c.case_id)).scalars().all()
-        self.log_access(access, "export", case_ids, [municipality])
+        self.log_access(access, "export", [(cid, municipality) for cid in case_ids], [municipality])
         return (v for chunk in _chunks(case_ids, 200) for v in self._versions(chunk, access))
 
     def case(self, case_id: str, access: Access = LOCAL) -> dict | None:
@@ -296,8 +302,8 @@ class Store:
                 return None
             with self.engine.connect() as conn:
                 munis = conn.execute(select(cases_t.c.municipality).where(cases_t.c.case_id == case_id)).scalars().all()
-            self._deny(access, READ, munis, [case_id] if munis else [], outside=True)
-        self.log_access(access, "read", [case_id], [v["municipality"] for v in versions])
+            self._deny(access, READ, munis, [(case_id, m) for m in munis], outside=True)
+        self.log_access(access, "read", [(case_id, v["municipality"]) for v in versions])
         return {"case_id": case_id, "versions": versions}
 
     def _versions(self, case_ids: Sequence[str], access: Access = LOCAL) -> Iterator[dict]:
@@ -327,10 +333,14 @@ class Store:
 
     def scope(self, filters: Filters, access: Access = LOCAL, action: str = REPORT):
         """The ids of the decisions an analysis looks at (a subquery), within the caller's scope. Filters
-        asking for a municipality or team outside it are refused."""
+        asking for a municipality or team outside it are refused; so is, for a caller who sees groups only,
+        a selection that could single out a household (access.MIN_GROUP)."""
         self._require(access, action, filters.municipalities)
         if access.team is not None and filters.team not in (None, access.team):
             self._deny(access, action, filters.municipalities, outside=True)
+        if access.groups_only and (filters.team or filters.tag or not _whole_months(filters)):
+            self._refuse_group(access, action, filters, "selecteer alleen op gemeente, hele maanden en uitkomst, niet op "
+                               "team, label of losse dagen", "select by municipality, whole months and outcome only")
         d = decisions_t
         q = self._visible(select(d.c.id), d, access)
         if filters.evaluation:
@@ -350,7 +360,19 @@ class Store:
             q = q.where(d.c.case_row_id.in_(select(cases_t.c.id).where(cases_t.c.team == filters.team)))
         if filters.tag:
             q = q.where(d.c.case_row_id.in_(select(tags_t.c.case_row_id).where(tags_t.c.tag == filters.tag)))
+        if access.groups_only:
+            with self.engine.connect() as conn:
+                n = conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
+            if n < MIN_GROUP:
+                self._refuse_group(access, action, filters, f"deze selectie heeft minder dan {MIN_GROUP} casussen; kies "
+                                   "een grotere", f"this selection has fewer than {MIN_GROUP} cases")
         return q
+
+    def _refuse_group(self, access: Access, action: str, filters: Filters, why: str, why_en: str):
+        """A refused selection of a caller who sees groups only: logged, then a Forbidden that says why."""
+        self.log_access(access, action, (), filters.municipalities, allowed=False)
+        raise Forbidden(f"als {ROLE_NL.get(access.role, access.role)} ziet u groepen, geen casussen: {why}",
+                        f"as {access.role} you see groups, not cases: {why_en}")
 
     def list_cases(self, filters: Filters, limit: int = 50, offset: int = 0,
                    access: Access = LOCAL) -> tuple[int, list[dict]]:
@@ -363,7 +385,7 @@ class Store:
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(ids)).scalar_one()
             rows = conn.execute(q).all()
-        self.log_access(access, "list", [r.case_id for r in rows], [r.municipality for r in rows])
+        self.log_access(access, "list", [(r.case_id, r.municipality) for r in rows])
         return total, [{"case_id": r.case_id, "version": r.version, "municipality": r.municipality,
                         "reference_date": r.reference_date.isoformat(), "team": r.team, "tags": list(r.tags or ()),
                         "signal": r.signal, "outcome": r.outcome, "evaluation": r.evaluation,

@@ -239,7 +239,7 @@ def _case(i: int, seed: int, figures: _Figures, rng: random.Random) -> dict:
 def generate(n: int, seed: int = DEFAULT_SEED, registry: Registry | None = None, start: int = 0) -> Iterator[dict]:
     """`n` synthetic import records (envelopes with case, team, tags and sometimes a signal)."""
     if registry is None:
-        from service.cli import DEFAULT_RULESETS
+        from service.config import DEFAULT_RULESETS
         registry = Registry.load(DEFAULT_RULESETS)
     figures = _Figures(registry)
     for i in range(start, start + n):

@@ -24,7 +24,7 @@ from engine.yamlsource import SourceError, parse_text
 
 from . import catalogue, problems
 from .case_schema import standalone_case_schema
-from .cli import DEFAULT_RULESETS
+from .config import DEFAULT_RULESETS
 from .examples import WELDING_MASK
 from .offload import off_loop
 from .schemas import (BATCH_LIMIT, BatchResponse, Changelog, Decision, ErrorResponse, RuleItemDetail, RulesetDetail,

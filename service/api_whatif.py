@@ -18,7 +18,7 @@ from engine.errors import Problem, RegelruimteError
 from engine.messages import problems_from_validation
 
 from .api import ApiError, _errors, read_json, rulesets_root
-from .cli import DEFAULT_RULESETS
+from .config import DEFAULT_RULESETS
 from .examples import WELDING_MASK
 from . import problems
 from .offload import Budget, Stopped, off_loop, watch_client

@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import importlib
 import logging
-import os
 import signal
 from pathlib import Path
 from typing import Iterable
@@ -28,12 +27,12 @@ from engine.errors import CaseError, NoRulesetInForce, RegelruimteError
 from engine.registry import Registry
 from engine.yamlsource import SourceError
 
-from . import problems
+from . import config, problems
 from .api import ApiError, _errors, json_response, require_token
 from .api import router as api_router
 from .case_schema import openapi_components
 from .catalogue import NotFound
-from .cli import DEFAULT_RULESETS
+from .config import DEFAULT_RULESETS
 from .examples import WELDING_MASK
 from .extras import extra_for
 from .guard import Guard
@@ -60,10 +59,6 @@ mogelijk** (wie beslist, hoe snel, wat te onderbouwen) of **informatie nodig** (
 """
 
 
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").split(",") if v.strip()]
-
-
 def _optional_modules() -> dict[str, object]:
     found = {}
     for name in OPTIONAL_ROUTERS:
@@ -83,8 +78,8 @@ def create_app(rulesets_dir: str | Path | None = None, *, registry: Registry | N
     to REGELRUIMTE_API_TOKENS and REGELRUIMTE_CORS_ORIGINS. With `reload_signal`, SIGHUP reloads the
     rule sets; with `watch`, a change to their files does."""
     live = LiveRegistry(Path(rulesets_dir) if rulesets_dir else DEFAULT_RULESETS, registry)
-    tokens = _split(os.environ.get("REGELRUIMTE_API_TOKENS")) if tokens is None else list(tokens)
-    origins = _split(os.environ.get("REGELRUIMTE_CORS_ORIGINS")) if cors_origins is None else list(cors_origins)
+    tokens = config.api_tokens() if tokens is None else list(tokens)
+    origins = config.cors_origins() if cors_origins is None else list(cors_origins)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -32,7 +32,9 @@ def _share(value) -> str:
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
-_env.filters.update(money=lambda v: money(Decimal(v)), share=_share, number=lambda v: number(Decimal(v)))
+# an amount withheld (a group too small for who asks, casebook/report.py) reads as a dash
+_env.filters.update(money=lambda v: "–" if v is None else money(Decimal(v)), share=_share,
+                    number=lambda v: number(Decimal(v)))
 
 
 def describe_scope(report: Report) -> str:

@@ -20,7 +20,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from casebook import charts, queries
+from casebook import queries
+from reporting import charts
 from casebook.access import READ, Access, Forbidden
 from casebook.evaluation import evaluate, evaluation_label
 from casebook.importers import RawRecord, to_prepared
@@ -119,7 +120,7 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
     leading = [r["rule"] for r in t["blocks"].rows[:4]]
     per = {(r["period"], r["rule"]): r["cases"] for r in t["blocks_by_period"].rows}
     series = [(rule(rid), [per.get((p, rid), 0) for p in periods]) for rid in leading]
-    trend = {"svg": charts.trend_chart(periods, series, pw["trend_chart"]),
+    trend = {"svg": charts.lines(pw["trend_chart"], periods, series, width=400, height=220, heading=False, legend=False),
              "legend": [{"label": name, "colour": charts.PALETTE[i], "dash": charts.DASHES[i]}
                         for i, (name, _) in enumerate(series)],
              # the numbers behind the lines, per rule: each period's count a link to its cases
@@ -268,7 +269,7 @@ async def cases_page(request: Request, store: Store = Depends(get_store), regist
                 lift=(p["blokkade"], p.get("route") or "") if p.get("blokkade") else None,
                 fact=p.get("feit") or None, collision=bool(p.get("botsing")),
                 discretionary_only=bool(p.get("alleen_discretionair")), limit=PAGE_ROWS, offset=(page - 1) * PAGE_ROWS)
-        store.log_access(access, "list", [r["case_id"] for r in rows], [r["municipality"] for r in rows])
+        store.log_access(access, "list", [(r["case_id"], r["municipality"]) for r in rows])
         return total, rows
     result = await off_loop(_checked, request, work)
     if isinstance(result, HTMLResponse):

@@ -12,14 +12,11 @@ from pathlib import Path
 from typing import Callable
 
 from engine.errors import CaseError, NoRulesetInForce, Problem, RegelruimteError, RulesetError
-from engine.registry import Registry
 from engine.yamlsource import SourceError, load_file
 
+from .config import DEFAULT_RULESETS, load_registry  # noqa: F401 - the subcommands' defaults
 from .extras import extra_for, missing_extra
 
-# The rule sets beside the code: in a source tree the repository's rulesets/, in an installed wheel
-# the rulesets/ folder the wheel puts beside service/ in site-packages (pyproject.toml, package data).
-DEFAULT_RULESETS = Path(__file__).resolve().parent.parent / "rulesets"
 EXIT_INPUT = 2
 
 COMMANDS: dict[str, Callable] = {}
@@ -37,10 +34,6 @@ def fail(problems: list[Problem], lang: str) -> int:
     for p in problems:
         print(f"regelruimte: {head}: {p.render(lang)}", file=sys.stderr)
     return EXIT_INPUT
-
-
-def load_registry(path: str | None) -> Registry:
-    return Registry.load(Path(path) if path else DEFAULT_RULESETS)
 
 
 def dumps(data) -> str:

@@ -245,7 +245,7 @@ def _import(store: Store, args) -> int:
     progress = _progress if sys.stderr.isatty() and not args.json else None
     report = import_path(store, registry, Path(args.source), label, fmt=args.format, mapping=mapping,
                          batch_size=args.batch_size, defaults=Meta(team=args.team, tags=tuple(args.tag)),
-                         progress=progress)
+                         progress=progress, access=_access(store, args))
     if args.json:
         print(dumps(report.as_dict(args.lang)), end="")
     else:
@@ -356,7 +356,7 @@ def _reevaluate(store: Store, args) -> int:
     registry = load_registry(args.rulesets)
     label = args.label or evaluation_label(registry, args.rulesets or DEFAULT_RULESETS, args.as_of)
     result = reevaluate(store, registry, label, as_of=args.as_of, municipality=args.municipality,
-                        case_ids=args.case, batch_size=args.batch_size)
+                        case_ids=args.case, batch_size=args.batch_size, access=_access(store, args))
     summary = {"evaluation": label, "evaluated": result.evaluated, "added": result.written.decisions,
                "unchanged": result.written.unchanged, "problems": [p.as_dict(args.lang) for p in result.problems]}
     if args.json:
@@ -469,6 +469,9 @@ def _generate(args) -> int:
 
 def _users(store: Store, args) -> int:
     t = dt.datetime.now(dt.timezone.utc)
+    if args.users_action != "list":  # whose municipalities the step is about, for the audit log (below)
+        about = args.municipality if args.users_action == "add" else next(
+            (u["municipalities"] for u in users.list_users(store.engine) if u["name"] == args.name), [])
     if args.users_action == "add":
         user = users.add_user(store.engine, User(args.name, args.role, tuple(args.municipality), args.team), t)
         scope = "alle gemeenten" if user.municipalities == (ALL,) else ", ".join(user.municipalities)
@@ -492,6 +495,9 @@ def _users(store: Store, args) -> int:
         print(f"{users.revoke_tokens(store.engine, args.name)} token(s) ingetrokken")
     else:
         _print_token(users.new_token(store.engine, args.name, t))
+    if args.users_action != "list":  # a change to who may do what is in the audit log
+        store.log_access(Access(f"cli:{getpass.getuser()}"[:100], via=f"regelruimte casebook users {args.users_action}"),
+                         f"user_{args.users_action}", municipalities=[m for m in about if m != ALL])
     return 0
 
 

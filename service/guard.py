@@ -64,6 +64,14 @@ def loggable(path: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", masked)
 
 
+def logged_path(scope) -> str:
+    """What the logs say of a request's path: the route's template once routing found one
+    (`/casusboek/casus/{case_id}`: which case was read belongs in the audit log, not in a log file),
+    else the path itself, masked."""
+    template = getattr(scope.get("route"), "path", None)
+    return template if isinstance(template, str) and template else loggable(scope["path"])
+
+
 STATE_CHANGING = (b"POST", b"PUT", b"PATCH", b"DELETE")
 
 
@@ -137,7 +145,7 @@ class Guard:
         except ClientDisconnect:  # the client went away while sending: nothing went wrong here
             state["status"] = state["status"] or 499
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            error_log.error("onverwachte fout bij %s %s: %s", scope["method"], loggable(path), where(exc))
+            error_log.error("onverwachte fout bij %s %s: %s", scope["method"], logged_path(scope), where(exc))
             if not state["started"]:
                 await self._error(send, state, "internal_error", scope)
         self._log(scope, state, start)
@@ -154,5 +162,5 @@ class Guard:
     @staticmethod
     def _log(scope, state, start) -> None:
         # method, path and status only: no query string, headers or body (they may carry case data)
-        access_log.info("%s %s %d %.1fms", scope["method"], loggable(scope["path"]), state["status"],
+        access_log.info("%s %s %d %.1fms", scope["method"], logged_path(scope), state["status"],
                         (time.perf_counter() - start) * 1000)

@@ -143,7 +143,8 @@ def _page(request: Request, name: str, context: dict, status: int = 200) -> HTML
     t = texts(lang)
     app = request.app
     other = t["w"]["other_lang_code"]
-    path = request.url.path if request.method == "GET" else "/"
+    # the same page in the other language; an error page links home, so what was typed is not repeated
+    path = request.url.path if request.method == "GET" and status < 400 else "/"
     base = {"t": t, "w": t["w"], "lang": lang, "nav": app.state.nav, "generation": app.state.live.generation,
             "lang_query": "?lang=en" if lang == "en" else "", "other_lang_href": f"{path}?lang={other}"}
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)

@@ -10,6 +10,7 @@ flips as CSV and Parquet. Server-rendered and working without JavaScript, like t
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +29,7 @@ from engine.yamlsource import SourceError, parse_text
 from explain import diff as diff_render
 
 from . import amounts
+from .api import presented_token, rulesets_root
 from .guard import SINGLE_LIMIT
 from .offload import off_loop
 from .policy_text import words
@@ -55,7 +57,6 @@ def _registry(request: Request):
 
 
 def _root(request: Request) -> Path:
-    from .api import rulesets_root
     return rulesets_root(request)
 
 
@@ -257,7 +258,7 @@ def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, st
 class Result:
     title: str
     body: str  # the report (whatif/templates/_body.html)
-    flips: Any  # a polars DataFrame of the changed (case, option) rows
+    flips: Any  # a polars DataFrame of the changed (case, option) rows; None for who sees groups only
     lang: str = "nl"
 
 
@@ -299,8 +300,9 @@ def _source(spec: Spec, before_side, store_cases):
     return source
 
 
-def run_spec(spec: Spec, root: Path, job: Job, budget, store_cases=lambda: []) -> Result:
-    """The what-if of `spec`, step by step, telling `job` where it is and checking `budget` between steps."""
+def run_spec(spec: Spec, root: Path, job: Job, budget, store_cases=lambda: [], groups_only: bool = False) -> Result:
+    """The what-if of `spec`, step by step, telling `job` where it is and checking `budget` between steps.
+    `groups_only`: cases of the casebook for who may not read them: no example cases, no flips to download."""
     from whatif import population, report, run
     from whatif.compare import compare
     from whatif.scenario import Ref, baseline, reform
@@ -351,12 +353,9 @@ def run_spec(spec: Spec, root: Path, job: Job, budget, store_cases=lambda: []) -
                        municipalities=report.municipality_names(before_side),
                        notes=[f"{a.id}: {a.text}" for a in population.ASSUMPTIONS] if spec.source == "population" else [])
     body = report.html(comparison, before_side.vocabulary, meta, sweep_table, sweep.name if sweep else "",
-                       lang=spec.lang, fragment=True)
-    # a wide table scrolls within the page, reachable by keyboard (the standalone report has no such wrapper)
-    body = body.replace("<table>", '<div class="table-scroll" role="region" tabindex="0" aria-label="Tabel"><table>') \
-        .replace("</table>", "</table></div>")
+                       lang=spec.lang, fragment=True, with_examples=not groups_only)
     job.progress("done", steps, steps)
-    return Result(title, body, report.flips_table(comparison))
+    return Result(title, body, None if groups_only else report.flips_table(comparison))
 
 
 # -- the pages ---------------------------------------------------------------------------------------------------
@@ -423,12 +422,13 @@ def describe(spec: Spec) -> str:
 
 
 def _store_cases(request: Request, spec: Spec):
-    """The latest version of every case in the casebook that the form chose, as the what-if reads cases:
-    within the scope of who asks (a shared casebook's user; everything in the local mode), and in the
-    audit log. Whoever may read cases gets them as stored; whoever may only see reports (a policy
-    officer) gets them without their case ids and free text, so no flip leads back to a stored case."""
+    """(read, groups_only): `read()` gives the latest version of every case in the casebook that the form
+    chose, as the what-if reads cases: within the scope of who asks (a shared casebook's user; everything
+    in the local mode), and in the audit log. Whoever may read cases gets them as stored; whoever sees
+    groups only (a policy officer) a selection of at least MIN_GROUP cases, without their ids and free
+    text, and a report without example cases or flips to download (`groups_only`)."""
     if spec.source != "casebook":
-        return lambda: []
+        return (lambda: []), False
     from casebook.access import READ, REPORT, Forbidden  # the casebook is optional: only read when asked for
     from casebook.queries import case_documents, without_identity
     from casebook.store import Filters
@@ -440,7 +440,7 @@ def _store_cases(request: Request, spec: Spec):
 
     def read() -> list[dict]:
         try:
-            scope = store.scope(filters, access, READ if access.may(READ) else REPORT)
+            scope = store.scope(filters, access, REPORT if access.groups_only else READ)
             with store.engine.connect() as conn:
                 documents = case_documents(conn, scope, limit=MAX_CASES_FROM_CASEBOOK + 1)
         except Forbidden as exc:  # outside the caller's scope: in the audit log, and said on the page
@@ -449,9 +449,9 @@ def _store_cases(request: Request, spec: Spec):
             raise RegelruimteError([Problem(
                 f"meer dan {MAX_CASES_FROM_CASEBOOK:,} casussen in het casusboek; kies één gemeente of gebruik "
                 "regelruimte whatif --casebook".replace(",", "."), "too many cases in the casebook", field="casebook")])
-        store.log_access(access, "whatif", [d["case_id"] for d in documents], [d["municipality"] for d in documents])
-        return documents if access.may(READ) else without_identity(documents)
-    return read
+        store.log_access(access, "whatif", [(d["case_id"], d["municipality"]) for d in documents])
+        return without_identity(documents) if access.groups_only else documents
+    return read, access.groups_only
 
 
 @router.post("/wat-als", response_class=HTMLResponse)
@@ -486,11 +486,11 @@ async def start(request: Request):
     except RegelruimteError as exc:
         return _page(request, "whatif_form.html", _form_context(request, values, exc.problems), 422)
     root = _root(request)
-    store_cases = await off_loop(_store_cases, request, spec)
+    store_cases, groups_only = await off_loop(_store_cases, request, spec)
     owner = await off_loop(_asker, request)
     try:
-        job = jobs(request).start(describe(spec), lambda job, budget: run_spec(spec, root, job, budget, store_cases),
-                                  owner)
+        job = jobs(request).start(describe(spec), lambda job, budget: run_spec(spec, root, job, budget, store_cases,
+                                                                               groups_only), owner)
     except Busy:
         return _page(request, "whatif_form.html", _form_context(request, values, [Problem(
             "er lopen al te veel berekeningen; probeer het over een paar minuten opnieuw",
@@ -507,12 +507,16 @@ def step_words(job: Job, lang: str) -> str:
 
 
 def _asker(request: Request) -> str | None:
-    """Who asks, when the casebook has users: a what-if job is theirs alone."""
+    """Who asks: a casebook user by name, else whoever holds the token presented (by its hash), else
+    nobody (an open local service). A what-if job is its asker's alone."""
     try:
         from .api_casebook import user_of  # the casebook is optional: without it there are no users
     except ImportError:
-        return None
-    return user_of(request)
+        user = None
+    else:
+        user = user_of(request)
+    token = presented_token(request.headers.get("authorization"))
+    return user or (f"token:{hashlib.sha256(token).hexdigest()}" if token else None)
 
 
 async def _job(request: Request, job_id: str) -> Job | None:
@@ -549,7 +553,7 @@ async def job_state(request: Request, job_id: str):
 @router.get("/wat-als/taak/{job_id}/verschuivingen.{fmt}")
 async def download(request: Request, job_id: str, fmt: str):
     job = await _job(request, job_id)
-    if job is None or job.state != "done" or fmt not in ("csv", "parquet"):
+    if job is None or job.state != "done" or job.result.flips is None or fmt not in ("csv", "parquet"):
         return _gone(request)
 
     def encode() -> bytes:

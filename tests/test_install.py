@@ -100,7 +100,7 @@ def test_a_wheel_without_extras_checks_the_welding_mask(installed, tmp_path):
     listed = run(installed, "rulesets", "list", cwd=tmp_path)
     assert listed.returncode == 0 and "zaanstad" in listed.stdout  # the rule sets came with the wheel
     assert "beslagvrije_voet" in listed.stdout  # every national rule set, also the one added last
-    where = subprocess.run([str(installed / "python"), "-c", "import service.cli as c; print(c.DEFAULT_RULESETS)"],
+    where = subprocess.run([str(installed / "python"), "-c", "import service.config as c; print(c.DEFAULT_RULESETS)"],
                            capture_output=True, text=True, cwd=tmp_path).stdout.strip()
     assert Path(where).is_relative_to(installed.parent) and not Path(where).is_relative_to(ROOT)
 

@@ -2,7 +2,7 @@
 tables of the flips for CSV and Parquet.
 
 Everything here is a function of a `Comparison` and the words to use; the HTML has its charts
-inline (whatif.charts), its style inline, and no scripts, so it opens offline.
+inline (reporting.charts), its style inline, and no scripts, so it opens offline.
 """
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from engine.registry import Registry
 from engine.templates import money
 from explain.phrases import PHRASES
 
-from . import charts
+from reporting import charts
+
 from .compare import CHANGE_LISTS, Comparison
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -214,30 +215,32 @@ def _bars(frame: pl.DataFrame, key, label) -> list[tuple[str, list[float]]]:
 
 
 def html(c: Comparison, vocabulary: Vocabulary, meta: Meta, sweep: pl.DataFrame | None = None,
-         sweep_name: str = "", lang: str = "nl", fragment: bool = False) -> str:
+         sweep_name: str = "", lang: str = "nl", fragment: bool = False, with_examples: bool = True) -> str:
     """The whole report as one self-contained HTML page; with `fragment`, only its body (for a page of
-    the service, which has its own layout and style)."""
+    the service, which has its own layout and style); `with_examples=False` leaves out the example cases
+    (for who sees groups only)."""
     w = Words(vocabulary, meta, lang)
     W = w.w
     series = [W["helped"], W["hurt"]]
     colors = [charts.HELPED, charts.HURT]
+
+    def bars(title: str, rows) -> str:
+        return charts.bars(title, [(label, list(zip(series, values))) for label, values in rows], colors)
     figures = {
-        "option": charts.bar_chart(W["by_option"], _bars(c.by_option, "option", w.option), series, colors),
-        "rule": charts.bar_chart(W["by_rule"], [(f"{w.changed(r['change'], r['id'])} — {W['changes'][r['change']]}",
-                                                 [r["helped"], r["hurt"]]) for r in c.by_rule.head(15).iter_rows(named=True)],
-                                 series, colors),
-        "municipality": charts.bar_chart(W["by_municipality"], _bars(c.by_municipality, "municipality", w.place),
-                                         series, colors),
-        "household": charts.bar_chart(W["by_household"], _bars(c.by_household_type, "household_type", w.kind),
-                                      series, colors),
+        "option": bars(W["by_option"], _bars(c.by_option, "option", w.option)),
+        "rule": bars(W["by_rule"], [(f"{w.changed(r['change'], r['id'])} — {W['changes'][r['change']]}",
+                                     [r["helped"], r["hurt"]]) for r in c.by_rule.head(15).iter_rows(named=True)]),
+        "municipality": bars(W["by_municipality"], _bars(c.by_municipality, "municipality", w.place)),
+        "household": bars(W["by_household"], _bars(c.by_household_type, "household_type", w.kind)),
     }
     if sweep is not None and not sweep.is_empty():
-        figures["sweep"] = charts.line_chart(
-            W["sweep_chart"].format(name=sweep_name), sweep["value"].to_list(),
-            {W["helped"]: sweep["households_helped"].to_list(), W["hurt"]: sweep["households_hurt"].to_list()},
+        figures["sweep"] = charts.lines(
+            W["sweep_chart"].format(name=sweep_name), [str(v) for v in sweep["value"].to_list()],
+            [(W["helped"], sweep["households_helped"].to_list()), (W["hurt"], sweep["households_hurt"].to_list())],
             sweep_name, W["sweep_y"], colors)
     examples = []
-    flips = c.flips().filter("flipped").head(EXAMPLES) if c.totals["flips"] else c.flips().head(EXAMPLES)
+    shown = EXAMPLES if with_examples else 0
+    flips = c.flips().filter("flipped").head(shown) if c.totals["flips"] else c.flips().head(shown)
     for r in flips.iter_rows(named=True):
         why = [f"{W['changes'][k]}: {', '.join(w.changed(k, x) for x in r[k])}" for k in CHANGE_LISTS if r.get(k)]
         examples.append({"case": r["case_id"], "place": w.place(r["municipality"]), "option": w.option(r["option"]),

@@ -124,9 +124,13 @@ def test_a_professional_saves_into_their_own_team_only(shared, registry):
     assert shared.stats()["cases"] == 5
 
 
-def test_a_policy_officer_sees_reports_not_cases(shared):
+def test_a_policy_officer_sees_reports_not_cases(shared, registry):
     me = access("beleid")
-    assert build_report(shared, access=me).overview["cases"] == 4
+    with pytest.raises(Forbidden, match="fewer than 10 cases"):  # four cases: too few to stay a group
+        build_report(shared, access=me)
+    add_records(shared, registry, [record(f"zaanstad-extra-{i}", "zaanstad", "wijkteam-oost") for i in range(6)],
+                access=Access("test-beheer"))
+    assert build_report(shared, access=me).overview["cases"] == 10
     for action in (lambda: shared.list_cases(Filters(), access=me), lambda: shared.case("zaanstad-oost-1", me),
                    lambda: shared.export("zaanstad", me)):
         with pytest.raises(Forbidden) as exc:

@@ -384,21 +384,25 @@ def test_axe_sees_a_violation_when_there_is_one(page):
     assert "color-contrast" in found and "label" in found
 
 
-# (the analysts' casebook page is checked at desktop width only: its charts scroll sideways on a phone)
 @pytest.mark.parametrize("path, width", [(p, w) for p in ("/", "/?voorbeeld=lasmasker", "/regelsets",
-                                                         "/regelsets/zaanstad/2025-07-01/regels/zaanstad.bb.inkomensgrens")
-                                         for w in (1366, 390)] + [("/v1/casebook/page", 1366)])
+                                                         "/regelsets/zaanstad/2025-07-01/regels/zaanstad.bb.inkomensgrens",
+                                                         "/v1/casebook/page")
+                                         for w in (1366, 390)])
 def test_pages_meet_wcag_a_and_aa(page, path, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(path)
     assert violations(page) == []
+    if path == "/v1/casebook/page":  # its charts fit; the collision matrix and wide tables scroll by keyboard
+        assert page.evaluate(OVERFLOWING) == []
 
 
 OVERFLOWING = """() => [...document.querySelectorAll('main *')].filter(el => {
     const r = el.getBoundingClientRect();
     return r.width > 0 && (r.right > window.innerWidth + 1 || (el.tagName !== 'INPUT' && el.scrollWidth > el.clientWidth + 1))
            && getComputedStyle(el).overflowX !== 'auto' && getComputedStyle(el).overflowY !== 'auto'
-           && !el.closest('.visually-hidden');
+           && !el.closest('.visually-hidden')
+           && !el.closest('svg')  // an SVG's marks are clipped to it; the box around the SVG is checked
+           && !el.parentElement.closest('[role=region][tabindex="0"]');  // inside a region one can scroll by keyboard
 }).map(el => el.tagName + '.' + el.className).slice(0, 5)"""
 
 

@@ -57,4 +57,6 @@ def test_api_never_fails_and_keeps_its_word(case):
 @schema.include(path_regex=r"^/v1/whatif$").parametrize()
 @settings(max_examples=20, **SETTINGS)
 def test_whatif_never_fails_and_keeps_its_word(case):
-    case.call_and_validate(checks=CHECKS)
+    # a what-if stops itself after its own time (service.api_whatif.MAX_SECONDS, an answer, not a 5xx); the
+    # client waits longer than that, so a slow, loaded machine does not read as a failure of the service
+    case.call_and_validate(checks=CHECKS, timeout=90)

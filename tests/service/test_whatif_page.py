@@ -78,7 +78,7 @@ def test_the_same_as_the_command_line(client, tmp_path):
     from whatif.compare import compare
     from whatif.overlay import load_overlay
     from whatif.scenario import baseline, parse_ref, reform
-    from service.cli import DEFAULT_RULESETS
+    from service.config import DEFAULT_RULESETS
     base = parse_ref("zaanstad@2025-09-15", "base")
     overlay = load_overlay("whatif/examples/zaanstad-120.yaml")  # from 2026-01-01: compare the same way
     source = run.population_source(2000, 1, baseline(DEFAULT_RULESETS, base), base.day, ["zaanstad"])

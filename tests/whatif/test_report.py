@@ -1,43 +1,14 @@
-"""Charts and the report: valid SVG, escaped text, nothing fetched from the internet."""
+"""The what-if report: escaped text, nothing fetched from the internet (its charts: tests/reporting)."""
 import re
-import xml.etree.ElementTree as ET
 
 import polars as pl
 
 from tests.conftest import RULESETS
 from tests.whatif.test_compare import AFTER, BEFORE, side
-from whatif import charts, report
+from whatif import report
 from whatif.compare import compare
 from whatif.scenario import Ref, baseline
 
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def test_ticks_are_round_and_cover_the_top():
-    assert charts.nice_ticks(95) == [0, 20, 40, 60, 80, 100]
-    assert charts.nice_ticks(3) == [0, 1, 2, 3] and charts.nice_ticks(0.6) == [0, 0.2, 0.4, 0.6]
-    assert charts.nice_ticks(0) == [0, 1]
-    assert charts.number(1234567) == "1.234.567" and charts.number(0.5) == "0,50"
-
-
-def test_bars_are_proportional_and_labels_are_escaped():
-    svg = charts.bar_chart("Per <regel>", [("a & b", [30, 10]), ("c", [10, 0])], ["geholpen", "benadeeld"])
-    root = ET.fromstring(svg)  # well-formed XML, so the label was escaped
-    rects = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
-    widths = [float(r.get("width")) for r in rects]
-    assert widths[0] == 3 * widths[1] and widths[2] == widths[1]
-    assert "a &amp; b" in svg and root.find(f"{SVG}title").text == "Per <regel>"
-
-
-def test_a_line_chart_has_a_point_per_value_and_series():
-    svg = charts.line_chart("Sweep", ["1.00", "1.05", "1.10"], {"geholpen": [0, 5, 9], "benadeeld": [3, 1, 0]},
-                            "grens", "huishoudens")
-    root = ET.fromstring(svg)
-    assert len(list(root.iter(f"{SVG}circle"))) == 6 and len(list(root.iter(f"{SVG}polyline"))) == 2
-
-
-def test_an_empty_chart_says_so():
-    assert ">geen<" in charts.bar_chart("Per gemeente", [], ["a", "b"])
 
 
 def meta() -> report.Meta:
