@@ -111,7 +111,8 @@ def test_regelruimte_test_fails_on_a_difference_and_reset_rewrites(small_root, c
     assert f"MISLUKT golden/{WELDER}.nl.txt: casus {WELDER} (nl) wijkt af in text, markdown" in out
     assert "\n+" in out and "lokaal beleid." in out and " 0 mislukt" in out.splitlines()[-1]
     assert re.search(r"^golden: 4 casussen \(1 leesbaar\), [1-8] wijken af, 0 bestanden herschreven$", out, re.M)
-    assert main(["test", str(small_root), "--reset"]) == 0
-    assert "golden: 4 casussen (1 leesbaar), 0 wijken af, 2 bestanden herschreven" in capsys.readouterr().out
-    assert main(["test", str(small_root), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["golden"]["differences"] == []
+    assert main(["test", str(small_root), "--reset", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)["golden"]
+    assert sorted(report["rewritten"]) == ["golden/generated.digests", f"golden/{WELDER}.nl.txt"]
+    assert report["differences"] == [] and (report["readable_cases"], report["generated_cases"]) == (1, 3)
+    assert "lokaal beleid." in (golden.folder(small_root) / f"{WELDER}.nl.txt").read_text(encoding="utf-8")
