@@ -15,7 +15,7 @@ from .errors import Problem, RegelruimteError, RulesetError
 from .expressions import Expression
 from .loader import CompiledRoute, CompiledRule, Ruleset, RulesetVersion
 from .registry import Registry
-from .ruletests import RuleTest, RuleTestFileError, assertions, discover, load_test_file
+from .ruletests import RuleTest, RuleTestFileError, assertions, discover, load_test_file, overlaid
 from .versions import in_force, overlaps_and_gaps
 from .yamlsource import SourceError, load_file
 
@@ -589,8 +589,7 @@ def lint(path: Path, today: dt.date | None = None) -> list[Diagnostic]:
     diags += _check_horizons(registry, today)
 
     tests: list[RuleTest] = []
-    ids = {k for rs in registry.rulesets.values() for v in rs.versions for k in list(v.rules) + list(v.routes)}
-    names = _names(registry)
+    ids, names = _ids(registry), _names(registry)
     for f in discover(root):
         shown = str(f)
         if not _in_version_folder(f, registry):
@@ -602,10 +601,18 @@ def lint(path: Path, today: dt.date | None = None) -> list[Diagnostic]:
             diags += [Diagnostic(p.code or "RR016", p.file, p.line, p.rule, p.message, p.message_en) for p in exc.problems]
             continue
         for t in loaded:
-            diags += _check_test(t, registry, ids, names)
-        tests += loaded
+            if t.overlay is None:
+                diags += _check_test(t, registry, ids, names)
+            else:  # a test of a what-if names the overlay's rules and facts; it covers no rule as it stands
+                amended = overlaid(root, t.overlay)
+                diags += _check_test(t, amended, _ids(amended), _names(amended))
+        tests += [t for t in loaded if t.overlay is None]
     diags += _coverage(tests, registry, defs, derived)
     return _within(diags, path, root)
+
+
+def _ids(registry: Registry) -> set[str]:
+    return {k for rs in registry.rulesets.values() for v in rs.versions for k in list(v.rules) + list(v.routes)}
 
 
 def _in_version_folder(f: Path, registry: Registry) -> bool:

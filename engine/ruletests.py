@@ -6,6 +6,10 @@ A test file is named `*.test.yaml` and lives in a version folder (the loader ski
 a reference date and the options to check, and states expectations: statuses, blocks, routes, grounds,
 missing facts, derived values, amounts, presumptions and phrases of the explanation. The format is
 documented in docs/rulesets.md. Reading files is done here; running a test is pure.
+
+A test file may name an `overlay` (OpenFisca's `reforms:`): a what-if overlay file (whatif/overlay.py),
+by path relative to the test file or by the name of one in whatif/examples/. Its tests then run on the
+rule sets with that overlay applied.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .case import parse_case
-from .errors import Problem, RegelruimteError
+from .errors import Problem, RegelruimteError, RulesetError
 from .evaluator import environment, evaluate
 from .messages import problems_from_validation
 from .registry import Registry
@@ -29,6 +33,8 @@ from .yamlsource import SourceError, line_of, load_file
 
 TEST_GLOB = "*.test.yaml"
 TEST_ID = r"^[a-z0-9][a-z0-9-]*$"
+# the overlays a test may name without a path: the shipped what-if examples
+NAMED_OVERLAYS = Path(__file__).resolve().parent.parent / "whatif" / "examples"
 
 # The household every test starts from: a single adult of 35 without income, assets, debts or benefit.
 BASE_CASE: dict[str, Any] = {
@@ -93,6 +99,7 @@ class _Defaults(_Strict):
 
 
 class _TestFile(_Strict):
+    overlay: str | None = Field(default=None, min_length=1)
     defaults: _Defaults = Field(default_factory=_Defaults)
     tests: list[_TestSpec] = Field(min_length=1)
 
@@ -110,6 +117,7 @@ class RuleTest:
     options: tuple[str, ...]
     case: dict
     expect: Expect
+    overlay: Path | None = None  # the overlay file its rule sets are amended with
 
     @property
     def nodeid(self) -> str:
@@ -181,6 +189,55 @@ def _case_id(test_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]", "-", test_id)[:100] or "regeltest"
 
 
+def _overlay_file(name: str, test_file: Path) -> Path | None:
+    """The overlay a test file names: a path relative to it, or the name of a shipped example."""
+    for candidate in (test_file.parent / name, NAMED_OVERLAYS / f"{name}.yaml"):
+        if candidate.is_file():
+            return candidate.resolve()
+    return None
+
+
+def _root_of(path: Path) -> Path | None:
+    return next((d for d in Path(path).resolve().parents if (d / "facts.yaml").is_file()), None)
+
+
+_OVERLAID: dict[tuple[Path, Path], Registry | RulesetError] = {}
+
+
+def overlaid(root: Path, overlay: Path) -> Registry:
+    """The rule sets under `root` with `overlay` applied (loaded once per run; raises RulesetError)."""
+    key = (Path(root).resolve(), overlay)
+    if key not in _OVERLAID:
+        from whatif.overlay import load_overlay, load_with  # the overlay language; it needs only the engine
+        try:
+            _OVERLAID[key] = load_with(root, load_overlay(overlay))
+        except RulesetError as exc:
+            _OVERLAID[key] = exc
+    found = _OVERLAID[key]
+    if isinstance(found, RulesetError):
+        raise found
+    return found
+
+
+def _check_overlay(name: str, path: Path, shown: str, line: int | None) -> tuple[Path | None, list[Problem]]:
+    """The overlay file, and the problems of naming or applying it (reported on the test file's line)."""
+    found = _overlay_file(name, path)
+    if found is None:
+        known = ", ".join(sorted(p.stem for p in NAMED_OVERLAYS.glob("*.yaml")))
+        return None, [Problem(f"overlay '{name}' niet gevonden: geen bestand naast het testbestand en geen "
+                              f"voorbeeld met die naam (bekend: {known})",
+                              f"overlay '{name}' not found: no file beside the test file and no example of that "
+                              f"name (known: {known})", file=shown, line=line, field="overlay")]
+    root = _root_of(path)
+    try:
+        if root is not None:
+            overlaid(root, found)
+    except RulesetError as exc:
+        return found, [Problem(f"overlay '{name}' kan niet worden toegepast", f"overlay '{name}' cannot be applied",
+                               file=shown, line=line, field="overlay"), *exc.problems]
+    return found, []
+
+
 def load_test_file(path: Path, shown: str | None = None) -> list[RuleTest]:
     """The tests in one file; raise RuleTestFileError naming the file and line of every problem."""
     name = shown or str(path)
@@ -198,6 +255,9 @@ def load_test_file(path: Path, shown: str | None = None) -> list[RuleTest]:
         raise RuleTestFileError(problems_from_validation(exc.errors(), file=name,
                                                          line_of=lambda loc: line_of(data, loc))) from None
     problems, tests, seen = [], [], set()
+    overlay = None
+    if spec.overlay is not None:
+        overlay, problems = _check_overlay(spec.overlay, Path(path), name, line_of(data, ("overlay",)))
     d = spec.defaults
     for i, t in enumerate(spec.tests):
         line = line_of(data, ("tests", i))
@@ -220,7 +280,7 @@ def load_test_file(path: Path, shown: str | None = None) -> list[RuleTest]:
         case.update(case_id=_case_id(t.id), reference_date=date.isoformat(), municipality=municipality,
                     options=list(options))
         tests.append(RuleTest(file=name, line=line, id=t.id, title=t.title, date=date, municipality=municipality,
-                              options=tuple(options), case=case, expect=t.expect))
+                              options=tuple(options), case=case, expect=t.expect, overlay=overlay))
     if problems:
         raise RuleTestFileError(problems)
     return tests
@@ -328,8 +388,11 @@ def _expected_options(e: Expect) -> set[str]:
 
 
 def run_test(test: RuleTest, registry: Registry) -> RuleTestResult:
-    """Evaluate the test's case and hold the decision against its expectations."""
+    """Evaluate the test's case and hold the decision against its expectations (on `registry`'s rule
+    sets with the test's overlay applied, if it names one)."""
     result = RuleTestResult(test)
+    if test.overlay is not None:
+        registry = overlaid(registry.loaded.root, test.overlay)
     e = test.expect
     fail = result.failures.append
     for opt in sorted(_expected_options(e) - set(test.options)):

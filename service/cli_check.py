@@ -1,12 +1,10 @@
 """`regelruimte check CASE`: one case, one explained decision."""
 from __future__ import annotations
 
-import json
+from engine.decide import decide
 
-from engine.decide import decide, fact_labels
-from explain import explain
-
-from .cli import command, dumps, load_registry, read_case
+from .cli import command, load_registry, read_case
+from .renderings import render
 
 
 @command("check")
@@ -19,15 +17,5 @@ def check(args) -> int:
         decision = decide_durable(data, registry, args.lang, file=name)
     else:
         decision = decide(data, registry, args.lang, file=name)
-    if args.json:
-        print(dumps(decision), end="")
-    elif args.format == "markdown":
-        print(explain(decision, args.lang, "markdown", fact_labels(registry, args.lang)), end="")
-    elif args.format == "onderbouwing":  # the text for the client file, as the page's copy button gives it
-        from .questions import client_file
-        print(client_file(decision, registry, args.lang)[0], end="")
-    elif args.format == "json-tree":
-        print(json.dumps(explain(decision, args.lang, "json", fact_labels(registry, args.lang)), ensure_ascii=False, indent=2))
-    else:
-        print(decision["explanation"], end="")
+    print(render(decision, registry, args.lang, "json" if args.json else args.format), end="")
     return 0

@@ -1,7 +1,8 @@
 """`regelruimte lint [PATH]` and `regelruimte test [PATH]`: check rule sets before they go live.
 
 lint: exit 0 without errors, 1 with errors, 2 when the path cannot be read.
-test: exit 0 when every rule-set test passes, 1 when one fails, 2 when a test file is invalid.
+test: exit 0 when every rule-set test passes and the golden renderings hold (service/golden.py), 1 when
+one fails, 2 when a test file is invalid. `test --reset` first rewrites the golden files.
 """
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from engine.lint import CATALOGUE, LintInputError, counts, find_root, lint
 from engine.registry import Registry
 from engine.ruletests import RuleTestFileError, discover, load_test_file, run_test
 
-from . import cli
+from . import cli, golden
 from .cli import DEFAULT_RULESETS, EXIT_INPUT, command, dumps, fail
 
 EXIT_FAILED = 1
+LISTED = 20  # golden differences named one by one
 
 
 def shown(file: str | None) -> str | None:
@@ -54,6 +56,8 @@ def _add_parsers(parser) -> None:
     t.add_argument("path", nargs="?", help="map of testbestand (standaard: alle meegeleverde tests)")
     t.add_argument("--json", action="store_true", help="de resultaten als JSON")
     t.add_argument("--lang", choices=("nl", "en"), default="nl", help="taal van de uitvoer (standaard nl)")
+    t.add_argument("--reset", action="store_true",
+                   help="schrijf eerst de gouden uitvoer opnieuw (map golden/ van de regelsets) en toon wat wijzigde")
 
 
 cli.EXTENSIONS.append(_add_parsers)
@@ -109,12 +113,19 @@ def test_command(args) -> int:
     results = [run_test(t, registry) for t in tests]
     failed = [r for r in results if not r.passed]
     per_set = _per_ruleset(results, registry, root)
+    # the golden renderings belong to the whole rule-set folder: checked when the test runs on all of it
+    gold = golden.folder(root).is_dir() and target.resolve() == root
+    report = (golden.reset if args.reset else golden.check)(root, registry) if gold else golden.Report()
     if args.json:
         print(dumps({"tests": len(results), "passed": len(results) - len(failed),
                      "failed": [{"test": r.test.nodeid, "line": r.test.line, "failures": [f.text(lang) for f in r.failures]}
                                 for r in failed],
-                     "rulesets": per_set}), end="")
-        return EXIT_FAILED if failed else 0
+                     "rulesets": per_set,
+                     "golden": {"readable_cases": report.readable, "generated_cases": report.generated,
+                                "rewritten": report.rewritten,
+                                "differences": [{"case": d.case, "lang": d.lang, "forms": d.forms, "where": d.where,
+                                                 "detail": d.detail} for d in report.differences]}}), end="")
+        return EXIT_FAILED if failed or report.differences else 0
     for r in failed:
         head = "FAILED" if lang == "en" else "MISLUKT"
         print(f"{head} {r.test.where} {r.test.id}" + (f" ({r.test.title})" if r.test.title else ""))
@@ -124,12 +135,30 @@ def test_command(args) -> int:
         words = ("tests", "rules", "routes", "parameters") if lang == "en" else ("tests", "regels", "routes", "parameters")
         print(f"{s['ruleset']:<16} {s['tests']:>4} {words[0]}  {s['rules']:>3} {words[1]}  {s['routes']:>3} {words[2]}  "
               f"{s['parameters']:>3} {words[3]}")
+    if gold:
+        _print_golden(report, lang)
     passed = len(results) - len(failed)
     if lang == "en":
         print(f"test: {len(results)} tests, {passed} passed, {len(failed)} failed")
     else:
         print(f"test: {len(results)} tests, {passed} geslaagd, {len(failed)} mislukt")
-    return EXIT_FAILED if failed else 0
+    return EXIT_FAILED if failed or report.differences else 0
+
+
+def _print_golden(report: golden.Report, lang: str) -> None:
+    head = "FAILED" if lang == "en" else "MISLUKT"
+    for d in report.differences[:1]:  # the first in full; the rest by name
+        print(f"{head} {d.text(lang)}", end="" if d.text(lang).endswith("\n") else "\n")
+    for d in report.differences[1:LISTED]:
+        print(f"{head} {d.where}: {d.case} ({d.lang}) {', '.join(d.forms)}")
+    if len(report.differences) > LISTED:
+        more = len(report.differences) - LISTED
+        print(f"... and {more} more" if lang == "en" else f"... en nog {more}")
+    cases, n = report.readable + report.generated, len(report.differences)
+    if lang == "en":
+        print(f"golden: {cases} cases ({report.readable} readable), {n} differ, {len(report.rewritten)} files rewritten")
+    else:
+        print(f"golden: {cases} casussen ({report.readable} leesbaar), {n} wijken af, {len(report.rewritten)} bestanden herschreven")
 
 
 def _per_ruleset(results, registry: Registry, root: Path) -> list[dict]:

@@ -1,11 +1,14 @@
 """The rule-set test runner: building cases from fragments, reading test files, and judging decisions."""
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 
 from engine.registry import Registry
 from engine.ruletests import BASE_CASE, RuleTestFileError, assertions, load_test_file, merge, run_test
 from tests import demo_rulesets as demo
+from tests.conftest import ROOT, RULESETS
 
 
 @pytest.fixture
@@ -100,3 +103,65 @@ def test_assertions_separate_firing_from_quiet(root):
     seen = [assertions(t) for t in tests]
     assert seen[0] == {"fired": {"demo.2.grens"}, "quiet": {"demo.3.ouderen"}, "facts": set()}
     assert seen[2]["quiet"] == {"demo.2.grens"} and seen[2]["facts"] == {"demo.grens"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests under an overlay (OpenFisca's `reforms:`)
+
+HIGHER_LIMIT = """\
+overlay: {title: Grens naar 1200, ruleset: demo, from: 2024-03-01}
+parameters:
+  grens: {value: "1200"}
+"""
+
+UNDER_THE_OVERLAY = """\
+defaults: {municipality: stad, options: [opt_a], case: {income: [{source: wages, net_monthly: "1100"}]}}
+tests:
+  - id: voor-de-overlay
+    date: 2024-02-01
+    expect: {status: {opt_a: blocked}, facts: {demo.grens: "1000"}}
+  - id: onder-de-overlay
+    date: 2024-06-01
+    expect: {status: {opt_a: allowed}, facts: {demo.grens: "1200"}}
+"""
+
+
+def test_a_test_file_naming_an_overlay_runs_on_the_amended_rules(root):
+    # not in a version folder, where the loader would read it as rules
+    (root / "grens-1200.yaml").write_text(HIGHER_LIMIT)
+    tests = load_demo_tests(root, "overlay: ../../grens-1200.yaml\n" + UNDER_THE_OVERLAY)
+    registry = Registry.load(root)
+    assert [t.overlay for t in tests] == [root.resolve() / "grens-1200.yaml"] * 2
+    assert [run_test(t, registry).failures for t in tests] == [[], []]
+    plain = load_demo_tests(root, UNDER_THE_OVERLAY)  # the same tests without it: the limit is still 1000
+    assert [t.overlay for t in plain] == [None, None]
+    assert [f.message for f in run_test(plain[1], registry).failures] == [
+        "status van opt_a: verwacht allowed, kreeg blocked", "demo.grens: verwacht 1200, kreeg 1000"]
+
+
+def test_an_overlay_is_named_by_a_shipped_example():
+    path = RULESETS / "local" / "zaanstad" / "2025-07-01" / "inkomensgrens-120.test.yaml"
+    tests = load_test_file(path)
+    assert {t.overlay for t in tests} == {(ROOT / "whatif" / "examples" / "zaanstad-120.yaml").resolve()}
+
+
+@pytest.mark.parametrize("overlay, fragments", [
+    ("grens-1300", ["x.test.yaml:1 overlay: overlay 'grens-1300' niet gevonden",
+                    "bekend: amsterdam-maatwerkbudget, zaanstad-120"]),
+    ("../../kapot.yaml", ["x.test.yaml:1 overlay: overlay '../../kapot.yaml' kan niet worden toegepast",
+                          "kapot.yaml:1: onbekende regelset 'deom'; bedoelde u 'demo'?"]),
+])
+def test_an_overlay_that_cannot_be_used_is_a_dutch_error_with_file_and_line(root, overlay, fragments):
+    (root / "kapot.yaml").write_text(HIGHER_LIMIT.replace("ruleset: demo", "ruleset: deom"))
+    with pytest.raises(RuleTestFileError) as caught:
+        load_demo_tests(root, f"overlay: {overlay}\n" + UNDER_THE_OVERLAY)
+    text = caught.value.render()
+    assert all(f in text for f in fragments), text
+
+
+def test_regelruimte_test_exits_2_on_an_unknown_overlay(root):
+    (root / "demo" / "2024-01-01" / "x.test.yaml").write_text("overlay: grens-1300\n" + UNDER_THE_OVERLAY)
+    result = subprocess.run([sys.executable, "-m", "service.cli", "test", str(root / "demo")],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "x.test.yaml:1 overlay: overlay 'grens-1300' niet gevonden" in result.stderr
