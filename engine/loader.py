@@ -180,7 +180,11 @@ def _read_series(folder: Path, problems: list[Problem]) -> dict[str, Series]:
         try:
             figures = FigureFile.model_validate(data or {})
         except ValidationError as exc:
-            problems.extend(problems_from_validation(exc.errors(), file=str(f), line_of=lambda loc: line_of(data, loc)))
+            dates = {repr(k): k for k in _date_keys(data)}  # pydantic names a date key by its repr
+            errors = [{**e, "loc": tuple(dates[k].isoformat() if k in dates else k for k in e["loc"])} for e in exc.errors()]
+            by_iso = {k.isoformat(): k for k in dates.values()}
+            problems.extend(problems_from_validation(errors, file=str(f), line_of=lambda loc: line_of(
+                data, [by_iso.get(k, k) if isinstance(k, str) else k for k in loc])))
             continue
         for name, figure in figures.parameters.items():
             if name in series:
@@ -204,6 +208,13 @@ def _read_series(folder: Path, problems: list[Problem]) -> dict[str, Series]:
                         problems.append(p)
             series[name] = values
     return series
+
+
+def _date_keys(data: Any):
+    """The dates of the series in a figure file as read (to name them in problems)."""
+    for figure in (data.get("parameters") or {}).values() if isinstance(data, dict) else ():
+        values = figure.get("values") if isinstance(figure, dict) else None
+        yield from (k for k in values if isinstance(k, dt.date)) if isinstance(values, dict) else ()
 
 
 def _in_force_on(series: dict[str, Series], day: dt.date) -> dict[str, tuple[Parameter, Origin]]:
