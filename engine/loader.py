@@ -3,8 +3,8 @@
 Layout: `rulesets/facts.yaml`, `rulesets/<law>/ruleset.yaml` with version folders `YYYY-MM-DD/`,
 and `rulesets/local/<municipality>/` likewise. A version inherits what the previous one says
 and overrides by id. Figures may instead be time series in `rulesets/<law>/parameters/*.yaml`: a
-version has the value in force on its `valid_from` (ADR 0023). Everything is checked before anything is used: a malformed rule set is
-refused whole, with every problem's file, line and id.
+version has the value in force on its `valid_from` (ADR 0023). Everything is checked before anything
+is used: a malformed rule set is refused whole, with every problem's file, line and id.
 """
 from __future__ import annotations
 
@@ -180,11 +180,7 @@ def _read_series(folder: Path, problems: list[Problem]) -> dict[str, Series]:
         try:
             figures = FigureFile.model_validate(data or {})
         except ValidationError as exc:
-            dates = {repr(k): k for k in _date_keys(data)}  # pydantic names a date key by its repr
-            errors = [{**e, "loc": tuple(dates[k].isoformat() if k in dates else k for k in e["loc"])} for e in exc.errors()]
-            by_iso = {k.isoformat(): k for k in dates.values()}
-            problems.extend(problems_from_validation(errors, file=str(f), line_of=lambda loc: line_of(
-                data, [by_iso.get(k, k) if isinstance(k, str) else k for k in loc])))
+            problems.extend(_figure_file_problems(exc, data, str(f)))
             continue
         for name, figure in figures.parameters.items():
             if name in series:
@@ -206,15 +202,20 @@ def _read_series(folder: Path, problems: list[Problem]) -> dict[str, Series]:
                     for p in problems_from_validation(exc.errors(), file=origin.file, line_of=lambda loc: origin.line):
                         p.rule = name
                         problems.append(p)
-            series[name] = values
+            if values:  # (a figure none of whose values is valid is refused above)
+                series[name] = values
     return series
 
 
-def _date_keys(data: Any):
-    """The dates of the series in a figure file as read (to name them in problems)."""
+def _figure_file_problems(exc: ValidationError, data: Any, file: str) -> list[Problem]:
+    """The problems of a figure file, naming each value by its date (pydantic names a date key by its repr)."""
+    dates = {}
     for figure in (data.get("parameters") or {}).values() if isinstance(data, dict) else ():
         values = figure.get("values") if isinstance(figure, dict) else None
-        yield from (k for k in values if isinstance(k, dt.date)) if isinstance(values, dict) else ()
+        dates |= {repr(k): k for k in values if isinstance(k, dt.date)} if isinstance(values, dict) else {}
+    errors = [{**e, "loc": tuple(dates[k].isoformat() if k in dates else k for k in e["loc"])} for e in exc.errors()]
+    by_iso = {k.isoformat(): k for k in dates.values()}
+    return problems_from_validation(errors, file=file, line_of=lambda loc: line_of(data, [by_iso.get(k, k) for k in loc]))
 
 
 def _in_force_on(series: dict[str, Series], day: dt.date) -> dict[str, tuple[Parameter, Origin]]:

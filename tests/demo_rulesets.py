@@ -151,6 +151,16 @@ parameters:
         source: {law: Demowet, article: "2", url: "https://wetten.overheid.nl/BWBR0000001/2025-01-01"}
 """
 
+# A second figure whose series starts with the 2025 version (append it to SERIES).
+EXTRA_FROM_2025 = """\
+  extra:
+    title: Extra
+    title_en: Extra
+    unit: EUR
+    values:
+      2025-01-01: {value: "5", source: {law: Demowet, article: "5", url: "https://wetten.overheid.nl/BWBR0000001/2025-01-01"}}
+"""
+
 AS_SERIES = {
     "demo/parameters/grenzen.yaml": SERIES,
     "demo/2024-01-01/rules.yaml": V2024.replace(V2024[V2024.index("parameters:"):V2024.index("rules:")], ""),

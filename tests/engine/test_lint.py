@@ -209,14 +209,6 @@ def test_amount_mistakes_give_their_code(tmp_path, change, facts, expected):
 
 
 # The figure checks on figures kept as series (parameters/<group>.yaml): the finding names the value's line.
-EXTRA_FROM_2025 = """\
-  extra:
-    title: Extra
-    title_en: Extra
-    unit: EUR
-    values:
-      2025-01-01: {value: "5", source: {law: Demowet, article: "5", url: "https://wetten.overheid.nl/BWBR0000001/2025-01-01"}}
-"""
 GRENZEN = "demo/parameters/grenzen.yaml"
 
 
@@ -233,12 +225,12 @@ def test_the_demo_with_series_is_clean(tmp_path):
     ({GRENZEN: demo.SERIES.replace('value: "1100"', "value: null\n        verified: false\n        note: NOT FOUND")},
      ("RR009", "grens")),
     # a figure nothing reads
-    ({GRENZEN: demo.SERIES + EXTRA_FROM_2025}, ("RR017", "extra")),
+    ({GRENZEN: demo.SERIES + demo.EXTRA_FROM_2025}, ("RR017", "extra")),
     # a value equal to the one before: the version restates what it inherits
     ({GRENZEN: demo.SERIES.replace('"1100"', '"1000"').replace("BWBR0000001/2025-01-01", "BWBR0000001/2024-01-01")},
      ("RR018", "grens")),
     # a 2024 rule reading a figure whose series starts in 2025
-    ({GRENZEN: demo.SERIES + EXTRA_FROM_2025,
+    ({GRENZEN: demo.SERIES + demo.EXTRA_FROM_2025,
       "demo/2024-01-01/rules.yaml": demo.AS_SERIES["demo/2024-01-01/rules.yaml"].replace("demo.grens", "demo.extra")},
      ("RR031", "demo.2.grens")),
     # a value dated where no version starts

@@ -34,14 +34,7 @@ def test_a_version_reads_the_value_in_force_on_its_first_day_and_its_source(tmp_
 
 
 def test_a_value_carries_over_to_later_versions_and_a_figure_exists_from_its_first_date(tmp_path):
-    later = demo.SERIES + """\
-  extra:
-    title: Extra
-    title_en: Extra
-    unit: EUR
-    values:
-      2025-01-01: {value: "5", source: {law: Demowet, article: "5", url: "https://wetten.overheid.nl/BWBR0000001/2025-01-01"}}
-"""
+    later = demo.SERIES + demo.EXTRA_FROM_2025
     root = demo.write_series(tmp_path, {"demo/parameters/grenzen.yaml": later,
                                         "demo/2026-01-01/version.yaml": "version:\n  changes: Niets.\n"})
     versions = _versions(root)
