@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import Problem, RegelruimteError, RulesetError
 from .expressions import Expression
-from .loader import CompiledRoute, CompiledRule, Ruleset, RulesetVersion
+from .loader import SERIES_DIR, CompiledRoute, CompiledRule, Ruleset, RulesetVersion
 from .registry import Registry
 from .ruletests import RuleTest, RuleTestFileError, assertions, discover, load_test_file, overlaid
 from .versions import in_force, overlaps_and_gaps
@@ -64,6 +64,9 @@ CATALOGUE: dict[str, tuple[str, str, str, str]] = {
     "RR031": ("NAME_NOT_IN_FORCE", "error",
               "een regel of route leest een bedrag of afgeleid feit dat op de ingangsdatum van haar versie nog niet bestaat",
               "a rule or route reads a figure or derived fact that does not exist yet on its version's valid_from"),
+    "RR033": ("FIGURE_SERIES_DATES", "error",
+              "reeks in parameters/ met datums niet op volgorde, een waarde op een datum waarop geen versie begint, of die 'removed' wil beëindigen",
+              "series in parameters/ with dates out of order, a value dated when no version starts, or that 'removed' tries to end"),
     "RR050": ("AMOUNT_WITHOUT_FORMULA", "warning",
               "bedrag (amount:) zonder formule in woorden: de stap toont dan alleen de titel",
               "amount (amount:) without a formula in words: its step then shows only the title"),
@@ -386,7 +389,8 @@ def _check_versions(registry: Registry) -> list[Diagnostic]:
                                       ("parameter", v.parameters, prev.parameters)):
                 for key, item in now.items():
                     origin = v.origins.get(key)
-                    if key not in before or origin is None or not origin.file.startswith(str(folder)):
+                    # stated anew in this version: in its folder, or a series value dated on its first day
+                    if key not in before or origin is None or origin == prev.origins.get(key):
                         continue
                     old, new = before[key], item
                     if kind == "rule":
@@ -415,13 +419,18 @@ def _check_horizons(registry: Registry, today: dt.date) -> list[Diagnostic]:
         days = (h.known_until - today).days
         when_nl = f"nog {days} dagen" if days >= 0 else f"{-days} dagen geleden verlopen"
         when_en = f"{days} more days" if days >= 0 else f"expired {-days} days ago"
+        if (rs.path / SERIES_DIR).is_dir():
+            where_nl = f"voeg aan de reeksen in {SERIES_DIR}/ de waarden per {h.unknown_from} toe, met een versie van die datum"
+            where_en = f"add the values of {h.unknown_from} to the series in {SERIES_DIR}/, with a version of that date"
+        else:
+            where_nl = f"zet de bedragen per {h.unknown_from} in de versie van die datum"
+            where_en = f"add the figures of {h.unknown_from} to the version of that date"
         out.append(Diagnostic(
             "RR025", folder, None, rs.id,
             f"de bedragen van {rs.id} {newest.version} (die van {h.as_of}) zijn bekend tot en met {h.known_until} "
-            f"({when_nl}); zet de bedragen per {h.unknown_from} in de versie van die datum (maak die zo nodig aan) "
-            "zodra ze bekend zijn (docs/rulesets.md, 'New figures')",
+            f"({when_nl}); {where_nl} (maak die zo nodig aan) zodra ze bekend zijn (docs/rulesets.md, 'New figures')",
             f"the figures of {rs.id} {newest.version} (those of {h.as_of}) are known until {h.known_until} ({when_en}); "
-            f"add the figures of {h.unknown_from} to the version of that date (create it if needed) once published"))
+            f"{where_en} (create it if needed) once published"))
     return out
 
 

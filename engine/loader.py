@@ -2,8 +2,9 @@
 
 Layout: `rulesets/facts.yaml`, `rulesets/<law>/ruleset.yaml` with version folders `YYYY-MM-DD/`,
 and `rulesets/local/<municipality>/` likewise. A version inherits what the previous one says
-and overrides by id. Everything is checked before anything is used: a malformed rule set is
-refused whole, with every problem's file, line and id.
+and overrides by id. Figures may instead be time series in `rulesets/<law>/parameters/*.yaml`: a
+version has the value in force on its `valid_from` (ADR 0023). Everything is checked before anything
+is used: a malformed rule set is refused whole, with every problem's file, line and id.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from .expressions import Expression, ExpressionError, compile_expression
 from .facts import Vocabulary, load_vocabulary
 from .horizon import Horizon, horizons
 from .messages import problems_from_validation
-from .model import Amount, Parameter, Presumption, Route, Rule, RulesetMeta, VersionFile, VersionMeta
+from .model import Amount, FigureFile, Parameter, Presumption, Route, Rule, RulesetMeta, VersionFile, VersionMeta
 from .reads import Reads
 from .reads import reads as reads_of
 from .templates import Template, compile_template
@@ -32,6 +33,7 @@ from .yamlsource import LineDict, SourceError, line_of, load_file
 
 DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TEST_SUFFIX = ".test.yaml"
+SERIES_DIR = "parameters"  # a rule set's figures as time series, one file per group
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,84 @@ def _read_version_file(path: Path, problems: list[Problem]) -> tuple[VersionFile
         return None
 
 
+# A figure's values as read from its series: (date, the figure as stated on it, where), in date order.
+Series = list[tuple[dt.date, Parameter, Origin]]
+
+
+def _read_series(folder: Path, problems: list[Problem]) -> dict[str, Series]:
+    """The figures of `folder/parameters/*.yaml`, each value checked as the `Parameter` it becomes."""
+    series: dict[str, Series] = {}
+    for f in sorted((folder / SERIES_DIR).glob("*.yaml")):
+        try:
+            data = load_file(f)
+        except SourceError as exc:
+            exc.problem.code = "RR100"
+            problems.append(exc.problem)
+            continue
+        try:
+            figures = FigureFile.model_validate(data or {})
+        except ValidationError as exc:
+            problems.extend(_figure_file_problems(exc, data, str(f)))
+            continue
+        for name, figure in figures.parameters.items():
+            if name in series:
+                other = series[name][0][2]
+                problems.append(Problem(f"'{name}' heeft al een reeks in {other.file}", f"'{name}' already has a series in {other.file}",
+                                        file=str(f), line=line_of(data, ("parameters", name)), rule=name, code="RR023"))
+                continue
+            days = list(figure.values)
+            if days != sorted(days):
+                problems.append(Problem("de datums van deze reeks staan niet op volgorde (oudste eerst)",
+                                        "the dates of this series are out of order (oldest first)",
+                                        file=str(f), line=line_of(data, ("parameters", name)), rule=name, code="RR033"))
+            values: Series = []
+            for day in sorted(days):
+                origin = Origin(str(f), line_of(data, ("parameters", name, "values", day)))
+                try:
+                    values.append((day, figure.parameter(day), origin))
+                except ValidationError as exc:
+                    for p in problems_from_validation(exc.errors(), file=origin.file, line_of=lambda loc: origin.line):
+                        p.rule = name
+                        problems.append(p)
+            if values:  # (a figure none of whose values is valid is refused above)
+                series[name] = values
+    return series
+
+
+def _figure_file_problems(exc: ValidationError, data: Any, file: str) -> list[Problem]:
+    """The problems of a figure file, naming each value by its date (pydantic names a date key by its repr)."""
+    dates = {}
+    for figure in (data.get("parameters") or {}).values() if isinstance(data, dict) else ():
+        values = figure.get("values") if isinstance(figure, dict) else None
+        dates |= {repr(k): k for k in values if isinstance(k, dt.date)} if isinstance(values, dict) else {}
+    errors = [{**e, "loc": tuple(dates[k].isoformat() if k in dates else k for k in e["loc"])} for e in exc.errors()]
+    by_iso = {k.isoformat(): k for k in dates.values()}
+    return problems_from_validation(errors, file=file, line_of=lambda loc: line_of(data, [by_iso.get(k, k) for k in loc]))
+
+
+def _in_force_on(series: dict[str, Series], day: dt.date) -> dict[str, tuple[Parameter, Origin]]:
+    """Each figure's value in force on `day` (figures whose first value comes later are absent)."""
+    out = {}
+    for name, values in series.items():
+        current = [(p, o) for start, p, o in values if start <= day]
+        if current:
+            out[name] = current[-1]
+    return out
+
+
+def _check_series_dates(series: dict[str, Series], starts: set[dt.date], problems: list[Problem]) -> None:
+    """A version reads the value in force on its first day, so a value dated inside a version would never be read."""
+    for name, values in series.items():
+        for day, _, origin in values:
+            if day not in starts:
+                problems.append(Problem(
+                    f"waarde per {day}, maar op die datum begint geen versie: maak de versiemap {day} aan "
+                    "(met 'version: changes') of geef de waarde de datum van een versie",
+                    f"value as of {day}, but no version starts on that date: create the version folder {day} "
+                    "(with 'version: changes') or date the value at a version",
+                    file=origin.file, line=origin.line, rule=name, code="RR033"))
+
+
 def _read_ruleset(path: Path, problems: list[Problem]) -> tuple[RulesetMeta, list[_RawVersion]] | None:
     meta_path = path / "ruleset.yaml"
     try:
@@ -176,7 +256,8 @@ def _read_ruleset(path: Path, problems: list[Problem]) -> tuple[RulesetMeta, lis
         return None
     versions: list[_RawVersion] = []
     state: dict[str, dict] = {"parameters": {}, "presumptions": {}, "rules": {}, "routes": {}}
-    dirs = sorted(d for d in path.iterdir() if d.is_dir() and not d.name.startswith((".", "_")))
+    series = _read_series(path, problems)
+    dirs = sorted(d for d in path.iterdir() if d.is_dir() and not d.name.startswith((".", "_")) and d.name != SERIES_DIR)
     for d in dirs:
         if not DATE_DIR.match(d.name):
             problems.append(Problem("een versiemap heet naar haar ingangsdatum (JJJJ-MM-DD)",
@@ -188,6 +269,7 @@ def _read_ruleset(path: Path, problems: list[Problem]) -> tuple[RulesetMeta, lis
             problems.append(Problem("geen geldige datum als mapnaam", "folder name is not a valid date", file=str(d)))
             continue
         vmeta, removed, seen = None, [], {}
+        state["parameters"].update(_in_force_on(series, valid_from))
         for f in sorted(d.glob("*.yaml")):
             if f.name.endswith(TEST_SUFFIX):
                 continue
@@ -211,9 +293,17 @@ def _read_ruleset(path: Path, problems: list[Problem]) -> tuple[RulesetMeta, lis
                         problems.append(Problem(f"'{key}' staat twee keer in deze versie (ook in {seen[(kind, key)]})",
                                                 f"'{key}' is defined twice in this version", file=origin.file,
                                                 line=origin.line, rule=key, code="RR023"))
+                    if kind == "parameters" and key in series:
+                        problems.append(Problem(f"'{key}' heeft een reeks in {series[key][0][2].file}: zet een nieuwe waarde daar",
+                                                f"'{key}' has a series in {series[key][0][2].file}: add a new value there",
+                                                file=origin.file, line=origin.line, rule=key, code="RR023"))
                     seen[(kind, key)] = origin
                     state[kind][key] = (item, origin)
         for key, origin in removed:
+            if key in series:
+                problems.append(Problem(f"'removed' noemt '{key}', een reeks in {SERIES_DIR}/: een reeks eindigt daar niet mee",
+                                        f"'removed' names '{key}', a series in {SERIES_DIR}/, which it cannot end",
+                                        file=origin.file, line=origin.line, rule=key, code="RR033"))
             hit = [k for k in ("rules", "routes", "parameters", "presumptions") if key in state[k]]
             if not hit:
                 problems.append(Problem(f"'removed' noemt '{key}', dat in de vorige versie niet bestaat",
@@ -224,6 +314,7 @@ def _read_ruleset(path: Path, problems: list[Problem]) -> tuple[RulesetMeta, lis
         versions.append(_RawVersion(valid_from, vmeta, **{k: dict(v) for k, v in state.items()}))
     if not versions:
         problems.append(Problem("deze regelset heeft geen versiemap", "this rule set has no version folder", file=str(path)))
+    _check_series_dates(series, {v.valid_from for v in versions}, problems)
     return meta, versions
 
 

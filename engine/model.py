@@ -4,6 +4,9 @@ A rule set is a folder per law or municipality with a `ruleset.yaml` and one fol
 named by its `valid_from` date. Each version folder holds YAML files with `parameters`, `rules`,
 `routes` and `presumptions`; a later version inherits everything from the one before and only
 states what changed (as an amending law does), plus `removed` for what it repeals.
+
+Figures may instead live as time series in `parameters/<group>.yaml` next to the version folders
+(`FigureFile`): each figure once, with its values by date and a source per value (ADR 0023).
 """
 from __future__ import annotations
 
@@ -72,11 +75,25 @@ class Source(Strict):
 Confidence = Literal["law", "assessment"]
 
 
+Unit = Literal["EUR", "EUR/maand", "EUR/jaar", "factor", "jaar", "maanden", "dagen", "aantal"]
+FigureValueType = Decimal | int | bool | None  # None: an open term whose value is not known (never guessed)
+PARAMETER_NAME = r"^[a-z][a-z0-9_]*$"
+
+
+def _parameter_names(names):
+    for name in names:
+        if not re.match(PARAMETER_NAME, name):
+            raise ValueError(f"parameternaam '{name}' mag alleen kleine letters, cijfers en _ bevatten")
+    return names
+
+
 class Parameter(Strict):
+    """A figure as a version computes with it (from a version folder, or a series' value in force)."""
+
     title: str
     title_en: str | None = None
-    unit: Literal["EUR", "EUR/maand", "EUR/jaar", "factor", "jaar", "maanden", "dagen", "aantal"]
-    value: Decimal | int | bool | None  # None: an open term whose value is not known (never guessed)
+    unit: Unit
+    value: FigureValueType
     source: Source
     verified: bool = True
     note: str | None = None
@@ -220,10 +237,46 @@ class VersionFile(Strict):
     @field_validator("parameters")
     @classmethod
     def _param_names(cls, v):
-        for name in v:
-            if not re.match(r"^[a-z][a-z0-9_]*$", name):
-                raise ValueError(f"parameternaam '{name}' mag alleen kleine letters, cijfers en _ bevatten")
-        return v
+        return _parameter_names(v)
+
+
+class FigureValue(Strict):
+    """One value of a figure, in force from its date until the next one's (with the source of that date)."""
+
+    value: FigureValueType
+    source: Source
+    verified: bool = True
+    note: str | None = None
+
+
+class Figure(Strict):
+    """A figure as a time series (OpenFisca's parameters): what it is once, its values by date.
+    The value in force on a version's `valid_from` is the version's `Parameter`."""
+
+    title: str
+    title_en: str | None = None
+    unit: Unit
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    values: dict[dt.date, FigureValue] = Field(min_length=1)
+
+    def parameter(self, day: dt.date) -> Parameter:
+        """The figure as stated on `day` (one of its dates); raises ValidationError (open term, bounds)."""
+        value = self.values[day]
+        return Parameter(title=self.title, title_en=self.title_en, unit=self.unit, value=value.value,
+                         source=value.source, verified=value.verified, note=value.note,
+                         minimum=self.minimum, maximum=self.maximum)
+
+
+class FigureFile(Strict):
+    """`parameters/<group>.yaml` of a rule set: a group of figures as time series."""
+
+    parameters: dict[str, Figure] = Field(default_factory=dict)
+
+    @field_validator("parameters")
+    @classmethod
+    def _param_names(cls, v):
+        return _parameter_names(v)
 
 
 class Figures(Strict):

@@ -133,3 +133,41 @@ def write(root: Path, files: dict[str, str] | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
+
+
+# The same demo with its figure as a time series (parameters/<group>.yaml) instead of restated per version.
+SERIES = """\
+parameters:
+  grens:
+    title: Inkomensgrens
+    title_en: Income limit
+    unit: EUR/maand
+    values:
+      2024-01-01:
+        value: "1000"
+        source: {law: Demowet, article: "2", url: "https://wetten.overheid.nl/BWBR0000001/2024-01-01"}
+      2025-01-01:
+        value: "1100"
+        source: {law: Demowet, article: "2", url: "https://wetten.overheid.nl/BWBR0000001/2025-01-01"}
+"""
+
+# A second figure whose series starts with the 2025 version (append it to SERIES).
+EXTRA_FROM_2025 = """\
+  extra:
+    title: Extra
+    title_en: Extra
+    unit: EUR
+    values:
+      2025-01-01: {value: "5", source: {law: Demowet, article: "5", url: "https://wetten.overheid.nl/BWBR0000001/2025-01-01"}}
+"""
+
+AS_SERIES = {
+    "demo/parameters/grenzen.yaml": SERIES,
+    "demo/2024-01-01/rules.yaml": V2024.replace(V2024[V2024.index("parameters:"):V2024.index("rules:")], ""),
+    "demo/2025-01-01/version.yaml": V2025[:V2025.index("parameters:")],
+}
+
+
+def write_series(root: Path, files: dict[str, str] | None = None) -> Path:
+    """The demo with its figures as series; `files` as for `write`."""
+    return write(root, {**AS_SERIES, **(files or {})})

@@ -206,3 +206,52 @@ def test_a_declared_amount_with_its_formula_in_both_languages_gives_no_amount_fi
 ])
 def test_amount_mistakes_give_their_code(tmp_path, change, facts, expected):
     assert (expected, "demo.4.rest") in codes(_with_amount(tmp_path, AMOUNT.replace(*change), facts))
+
+
+# The figure checks on figures kept as series (parameters/<group>.yaml): the finding names the value's line.
+GRENZEN = "demo/parameters/grenzen.yaml"
+
+
+def test_the_demo_with_series_is_clean(tmp_path):
+    assert lint(demo.write_series(tmp_path)) == []
+
+
+@pytest.mark.parametrize("files, expected", [
+    # a value with neither a dated URL nor a note
+    ({GRENZEN: demo.SERIES.replace("BWBR0000001/2025-01-01", "BWBR0000001")}, ("RR002", "grens")),
+    # a value whose URL is the text of another date than its own
+    ({GRENZEN: demo.SERIES.replace("BWBR0000001/2025-01-01", "BWBR0000001/2024-01-01")}, ("RR012", "grens")),
+    # an open term
+    ({GRENZEN: demo.SERIES.replace('value: "1100"', "value: null\n        verified: false\n        note: NOT FOUND")},
+     ("RR009", "grens")),
+    # a figure nothing reads
+    ({GRENZEN: demo.SERIES + demo.EXTRA_FROM_2025}, ("RR017", "extra")),
+    # a value equal to the one before: the version restates what it inherits
+    ({GRENZEN: demo.SERIES.replace('"1100"', '"1000"').replace("BWBR0000001/2025-01-01", "BWBR0000001/2024-01-01")},
+     ("RR018", "grens")),
+    # a 2024 rule reading a figure whose series starts in 2025
+    ({GRENZEN: demo.SERIES + demo.EXTRA_FROM_2025,
+      "demo/2024-01-01/rules.yaml": demo.AS_SERIES["demo/2024-01-01/rules.yaml"].replace("demo.grens", "demo.extra")},
+     ("RR031", "demo.2.grens")),
+    # a value dated where no version starts
+    ({GRENZEN: demo.SERIES.replace("2025-01-01:", "2025-02-01:")}, ("RR033", "grens")),
+    # a figure that a rule reads, defined nowhere
+    ({GRENZEN: demo.SERIES.replace("  grens:", "  grenzen:")}, ("RR015", "demo.2.grens")),
+])
+def test_each_mistake_in_a_series_gives_its_code(tmp_path, files, expected):
+    found = codes(demo.write_series(tmp_path, files))
+    assert expected in found, sorted(found)
+
+
+def test_a_series_finding_names_the_line_of_the_value(tmp_path):
+    root = demo.write_series(tmp_path, {GRENZEN: demo.SERIES.replace("BWBR0000001/2025-01-01", "BWBR0000001")})
+    [d] = [d for d in lint(root) if d.code == "RR002"]
+    assert d.file.endswith(GRENZEN) and d.line == 10
+
+
+def test_the_horizon_warning_of_a_rule_set_with_series_points_to_them(tmp_path):
+    root = demo.write_series(tmp_path, {
+        "demo/ruleset.yaml": demo.RULESET + 'indexation: {dates: ["01-01"], source: {law: Demowet}}\n',
+        "demo/2025-01-01/version.yaml": "version:\n  changes: Nieuwe grens.\n  figures: {as_of: 2025-01-01}\n"})
+    [d] = [d for d in lint(root, today=dt.date(2025, 12, 1)) if d.code == "RR025"]
+    assert "reeksen in parameters/ de waarden per 2026-01-01" in d.message
