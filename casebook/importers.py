@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from engine.bsn import bsn_paths
+from engine.bsn import bsn_paths, contains_bsn
 from engine.case import NUL_MESSAGE, Case, nul_paths, parse_case
 from engine.errors import CaseError, Problem, RegelruimteError
 from engine.facts import Vocabulary
@@ -130,7 +130,7 @@ def check_meta(meta: Meta, file: str | None, line: int | None) -> None:
     nul = sorted({p.split(".")[0] for p in nul_paths(fields)})
     if nul:
         raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=p, file=file, line=line) for p in nul])
-    paths = sorted(set(bsn_paths(fields)))
+    paths = sorted(set(bsn_paths(fields))) if contains_bsn(fields) else []  # the fast scan first
     if paths:
         raise CaseError([Problem("bevat een nummer dat op een BSN lijkt; gebruik alleen pseudoniemen",
                                  "contains a number that looks like a BSN; use pseudonyms only",
