@@ -31,6 +31,7 @@ from engine.registry import Registry
 from engine.yamlsource import LineList, SourceError, line_of, load_file, parse_text
 
 from .evaluation import evaluate
+from .preparing import Outcome, outcomes
 from .records import Meta, Prepared, prepare
 from .store import Store
 
@@ -515,41 +516,45 @@ def to_prepared(raw: RawRecord, defaults: Meta = Meta()) -> Prepared:
 
 def import_records(store: Store, registry: Registry, records: Iterable[RawRecord], evaluation: str,
                    batch_size: int = 500, defaults: Meta = Meta(), source: str | None = None,
-                   kind: str = "import", progress: Callable[[ImportReport], None] | None = None) -> ImportReport:
-    """Validate, evaluate and store `records` in batches of `batch_size` (each batch one transaction)."""
+                   kind: str = "import", progress: Callable[[ImportReport], None] | None = None,
+                   workers: int = 1) -> ImportReport:
+    """Validate, evaluate and store `records` in batches of `batch_size` (each batch one transaction);
+    with `workers` > 1 they are validated and evaluated in that many worker processes (casebook/preparing.py)."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     report = ImportReport()
-    pending: list[Prepared] = []
+    pending: list[Outcome] = []
+
+    def evaluate_record(p: Prepared) -> dict:
+        try:
+            return evaluate(p, registry)
+        except RegelruimteError as exc:
+            _name_columns(exc.problems, p.raw)
+            raise
 
     def flush() -> None:
-        known = store.known((p.case_id, p.digest) for p in pending)
         ready = []
-        for p in pending:
-            if (p.case_id, p.digest) not in known:
-                try:
-                    p.decision = evaluate(p, registry)
-                except RegelruimteError as exc:
-                    _name_columns(exc.problems, p.raw)
-                    report.rejected += exc.problems
-                    continue
-            ready.append(p)
-        written = store.add(ready, lambda p: evaluate(p, registry), evaluation, kind=kind, source=source)
+        for o in pending:
+            report.rejected += o.rejected
+            if not o.rejected:
+                ready.append(o.prepared)
+        written = store.add(ready, evaluate_record, evaluation, kind=kind, source=source)
         for name in ("added", "new_versions", "unchanged", "updated", "batches"):
             setattr(report, name, getattr(report, name) + getattr(written, name))
         pending.clear()
         if progress:
             progress(report)
 
-    for raw in records:
-        if raw.not_a_case:
-            report.skipped.append(raw.file)
+    for o in outcomes(records, lambda raw: to_prepared(raw, defaults), evaluate_record, store.known, batch_size,
+                      workers):
+        if o.not_a_case:
+            report.skipped.append(o.file)
             continue
         report.read += 1
-        try:
-            pending.append(to_prepared(raw, defaults))
-        except CaseError as exc:
-            report.rejected += exc.problems
+        if o.problems:
+            report.rejected += o.problems
+            continue
+        pending.append(o)
         if len(pending) >= batch_size:
             flush()
     if pending:

@@ -108,15 +108,13 @@ class Store:
 
     # -- writing cases --------------------------------------------------------------------------
 
-    def known(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Which (case_id, digest) pairs are stored already."""
-        keys = set(keys)
-        if not keys:
+    def known(self, case_ids: Sequence[str]) -> set[tuple[str, str]]:
+        """The (case_id, digest) pairs stored of these case ids."""
+        if not case_ids:
             return set()
-        ids = sorted({k[0] for k in keys})
         with self.engine.connect() as conn:
-            rows = conn.execute(select(cases_t.c.case_id, cases_t.c.digest).where(cases_t.c.case_id.in_(ids))).all()
-        return {(r.case_id, r.digest) for r in rows} & keys
+            return {(r.case_id, r.digest) for chunk in _chunks(sorted(set(case_ids)), 500) for r in conn.execute(
+                select(cases_t.c.case_id, cases_t.c.digest).where(cases_t.c.case_id.in_(list(chunk))))}
 
     def add(self, items: Sequence[Prepared], evaluate: Evaluate, evaluation: str, kind: str = "import",
             source: str | None = None, access: Access = LOCAL) -> WriteResult:
