@@ -5,6 +5,8 @@ SQLite runs in WAL mode with a busy timeout, and every write transaction starts 
 `BEGIN IMMEDIATE`, so concurrent writers queue instead of failing half-way. A write that still
 conflicts (a unique key another writer took first, a deadlock, a locked database) is rolled back
 whole and retried; the retry sees the other writer's rows, so nothing is lost or duplicated.
+Bulk inserts hand pre-encoded rows to the driver (executemany, COPY) with ids reserved in the
+transaction (docs/decisions/0021-casebook-import-bulk-writes.md).
 """
 from __future__ import annotations
 
