@@ -55,17 +55,19 @@ def timed_cpu(fn):
     return result, time.perf_counter() - start, time.process_time() - cpu
 
 
-def bench_store(name: str, url: str, source: Path, n: int, batch_size: int, registry: Registry) -> dict:
+def bench_store(name: str, url: str, source: Path, n: int, batch_size: int, registry: Registry,
+                workers: int = 1) -> dict:
     label = evaluation_label(registry, RULESETS)
-    out: dict = {"store": name, "cases": n, "batch_size": batch_size}
+    out: dict = {"store": name, "cases": n, "batch_size": batch_size, "workers": workers}
+    options = {"batch_size": batch_size, "workers": workers} if workers > 1 else {"batch_size": batch_size}
     with Store.open(url) as store:
         out["load_before"] = os.getloadavg()[0]
-        report, seconds, cpu = timed_cpu(lambda: import_path(store, registry, source, label, batch_size=batch_size))
+        report, seconds, cpu = timed_cpu(lambda: import_path(store, registry, source, label, **options))
         assert report.added == n and not report.rejected, report.as_dict()
         out["import_s"], out["import_cpu_s"] = seconds, cpu
         out["import_cases_per_s"] = n / seconds
         out["import_cases_per_cpu_s"] = n / cpu
-        again, seconds = timed(lambda: import_path(store, registry, source, label, batch_size=batch_size))
+        again, seconds = timed(lambda: import_path(store, registry, source, label, **options))
         assert again.added == 0 and again.unchanged == n
         out["rerun_s"] = seconds
         out["rerun_cases_per_s"] = n / seconds
@@ -99,6 +101,7 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--workers", type=int, default=1, help="processes that validate and evaluate (import_path)")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args()
@@ -113,7 +116,8 @@ def main() -> int:
         print(f"{args.cases} synthetic cases generated in {seconds:.1f} s ({source.stat().st_size // 2**20} MiB JSONL)")
 
         sqlite_path = Path(tmp) / "casebook.sqlite"
-        results.append(bench_store("sqlite", f"sqlite:///{sqlite_path}", source, args.cases, args.batch_size, registry))
+        results.append(bench_store("sqlite", f"sqlite:///{sqlite_path}", source, args.cases, args.batch_size, registry,
+                                   args.workers))
         results[-1]["db_mib"] = sum(p.stat().st_size for p in Path(tmp).glob("casebook.sqlite*")) // 2**20
         print_result(results[-1])
 
@@ -131,7 +135,7 @@ def main() -> int:
                 try:
                     url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
                     results.append(bench_store("postgresql", url.render_as_string(hide_password=False), source,
-                                               args.cases, args.batch_size, registry))
+                                               args.cases, args.batch_size, registry, args.workers))
                     with admin.connect() as conn:
                         results[-1]["db_mib"] = int(conn.execute(text(
                             "SELECT sum(pg_total_relation_size(quote_ident(schemaname) || '.' || quote_ident(tablename)))"
@@ -150,9 +154,10 @@ def main() -> int:
 
 
 def print_result(r: dict) -> None:
-    print(f"\n{r['store']}: {r['cases']} cases, batches of {r['batch_size']}")
+    print(f"\n{r['store']}: {r['cases']} cases, batches of {r['batch_size']}, {r['workers']} worker process(es)")
     print(f"  import            {r['import_s']:8.1f} s   {r['import_cases_per_s']:8.0f} cases/s "
-          f"(CPU of this process {r['import_cpu_s']:.1f} s = {r['import_cases_per_cpu_s']:.0f} cases per CPU-second)")
+          f"(CPU of this process {r['import_cpu_s']:.1f} s = {r['import_cases_per_cpu_s']:.0f} cases per CPU-second"
+          f"{', workers not counted' if r['workers'] > 1 else ''})")
     print(f"  re-run (nothing new) {r['rerun_s']:5.1f} s   {r['rerun_cases_per_s']:8.0f} cases/s")
     print(f"  report (all)      {r['report_s']:8.2f} s   one municipality {r['report_one_municipality_s']:.2f} s")
     print(f"  HTML              {r['html_s']:8.2f} s   ({r['html_kb']} KiB)")

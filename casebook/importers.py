@@ -23,16 +23,17 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from engine.bsn import bsn_paths
+from engine.bsn import bsn_paths, contains_bsn
 from engine.case import NUL_MESSAGE, Case, nul_paths, parse_case
 from engine.errors import CaseError, Problem, RegelruimteError
 from engine.facts import Vocabulary
 from engine.registry import Registry
 from engine.yamlsource import LineList, SourceError, line_of, load_file, parse_text
 
-from .evaluation import evaluate
-from .records import Meta, Prepared, prepare
 from .access import LOCAL, Access
+from .evaluation import evaluate
+from .preparing import Outcome, outcomes
+from .records import Meta, Prepared, prepare
 from .store import Store
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -131,7 +132,7 @@ def check_meta(meta: Meta, file: str | None, line: int | None) -> None:
     nul = sorted({p.split(".")[0] for p in nul_paths(fields)})
     if nul:
         raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=p, file=file, line=line) for p in nul])
-    paths = sorted(set(bsn_paths(fields)))
+    paths = sorted(set(bsn_paths(fields))) if contains_bsn(fields) else []  # the fast scan first
     if paths:
         raise CaseError([Problem("bevat een nummer dat op een BSN lijkt; gebruik alleen pseudoniemen",
                                  "contains a number that looks like a BSN; use pseudonyms only",
@@ -517,43 +518,45 @@ def to_prepared(raw: RawRecord, defaults: Meta = Meta()) -> Prepared:
 def import_records(store: Store, registry: Registry, records: Iterable[RawRecord], evaluation: str,
                    batch_size: int = 500, defaults: Meta = Meta(), source: str | None = None,
                    kind: str = "import", progress: Callable[[ImportReport], None] | None = None,
-                   access: Access = LOCAL) -> ImportReport:
+                   workers: int = 1, access: Access = LOCAL) -> ImportReport:
     """Validate, evaluate and store `records` in batches of `batch_size` (each batch one transaction), as
-    `access` (in a shared casebook: within its scope, and in the audit log)."""
+    `access` (in a shared casebook: within its scope, and in the audit log); with `workers` > 1 they are
+    validated and evaluated in that many worker processes (casebook/preparing.py)."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     report = ImportReport()
-    pending: list[Prepared] = []
+    pending: list[Outcome] = []
+
+    def evaluate_record(p: Prepared) -> dict:
+        try:
+            return evaluate(p, registry)
+        except RegelruimteError as exc:
+            _name_columns(exc.problems, p.raw)
+            raise
 
     def flush() -> None:
-        known = store.known((p.case_id, p.digest) for p in pending)
         ready = []
-        for p in pending:
-            if (p.case_id, p.digest) not in known:
-                try:
-                    p.decision = evaluate(p, registry)
-                except RegelruimteError as exc:
-                    _name_columns(exc.problems, p.raw)
-                    report.rejected += exc.problems
-                    continue
-            ready.append(p)
-        written = store.add(ready, lambda p: evaluate(p, registry), evaluation, kind=kind, source=source,
-                            access=access)
+        for o in pending:
+            report.rejected += o.rejected
+            if not o.rejected:
+                ready.append(o.prepared)
+        written = store.add(ready, evaluate_record, evaluation, kind=kind, source=source, access=access)
         for name in ("added", "new_versions", "unchanged", "updated", "batches"):
             setattr(report, name, getattr(report, name) + getattr(written, name))
         pending.clear()
         if progress:
             progress(report)
 
-    for raw in records:
-        if raw.not_a_case:
-            report.skipped.append(raw.file)
+    for o in outcomes(records, lambda raw: to_prepared(raw, defaults), evaluate_record, store.known, batch_size,
+                      workers):
+        if o.not_a_case:
+            report.skipped.append(o.file)
             continue
         report.read += 1
-        try:
-            pending.append(to_prepared(raw, defaults))
-        except CaseError as exc:
-            report.rejected += exc.problems
+        if o.problems:
+            report.rejected += o.problems
+            continue
+        pending.append(o)
         if len(pending) >= batch_size:
             flush()
     if pending:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
+
+import orjson
 
 from engine.case import Case
 
@@ -51,15 +52,33 @@ class Prepared:
 
 def _canonical(value: Any) -> Any:
     """A form of the case in which equal content is equal data: numbers as normalised text."""
+    kind = type(value)
+    if kind is dict:
+        return {k if type(k) is str else str(k): _canonical(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [_canonical(v) for v in value]
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is int and -_EXACT_INT < value < _EXACT_INT:
+        return str(value)  # what format(Decimal(value).normalize(), "f") gives while no digit is rounded off
+    if kind is Decimal:
+        return format(value.normalize(), "f")
+    return _canonical_other(value)
+
+
+_EXACT_INT = 10 ** 28  # the default decimal context keeps 28 digits
+
+
+def _canonical_other(value: Any) -> Any:
+    """`_canonical` of a value of any other type (a subclass, a date, a very long integer)."""
     if isinstance(value, dict):
         return {str(k): _canonical(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_canonical(v) for v in value]
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    if isinstance(value, bool) or isinstance(value, str):
         return value
     if isinstance(value, (int, Decimal)):
-        d = Decimal(value).normalize()
-        return format(d, "f")
+        return format(Decimal(value).normalize(), "f")
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return str(value)
@@ -70,10 +89,15 @@ def case_document(case: Case) -> dict:
     return case.model_dump(mode="json", exclude_none=True)
 
 
+def canonical_json(value: Any) -> bytes:
+    """The canonical form of `value` as JSON with sorted keys, compact, non-ASCII as UTF-8: the bytes of
+    `json.dumps(_canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)`, which
+    stored digests were made of (tests/casebook/test_records.py holds them equal), written by orjson."""
+    return orjson.dumps(_canonical(value), option=orjson.OPT_SORT_KEYS)
+
+
 def content_digest(case: Case) -> str:
-    body = json.dumps(_canonical(case.model_dump(exclude_none=True)), sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False)
-    return "sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return "sha256:" + hashlib.sha256(canonical_json(case.model_dump(exclude_none=True))).hexdigest()
 
 
 def prepare(case: Case, meta: Meta, file: str | None = None, line: int | None = None, raw: Any = None) -> Prepared:

@@ -17,6 +17,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, union, update
@@ -112,15 +113,13 @@ class Store:
 
     # -- writing cases --------------------------------------------------------------------------
 
-    def known(self, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Which (case_id, digest) pairs are stored already."""
-        keys = set(keys)
-        if not keys:
+    def known(self, case_ids: Sequence[str]) -> set[tuple[str, str]]:
+        """The (case_id, digest) pairs stored of these case ids."""
+        if not case_ids:
             return set()
-        ids = sorted({k[0] for k in keys})
         with self.engine.connect() as conn:
-            rows = conn.execute(select(cases_t.c.case_id, cases_t.c.digest).where(cases_t.c.case_id.in_(ids))).all()
-        return {(r.case_id, r.digest) for r in rows} & keys
+            return {(r.case_id, r.digest) for chunk in _chunks(sorted(set(case_ids)), 500) for r in conn.execute(
+                select(cases_t.c.case_id, cases_t.c.digest).where(cases_t.c.case_id.in_(list(chunk))))}
 
     def add(self, items: Sequence[Prepared], evaluate: Evaluate, evaluation: str, kind: str = "import",
             source: str | None = None, access: Access = LOCAL) -> WriteResult:
@@ -540,20 +539,19 @@ def _write_cases(conn: Connection, items: Sequence[Prepared], evaluate: Evaluate
         conn.execute(update(decisions_t).where(decisions_t.c.case_id.in_(list(chunk)),
                                                decisions_t.c.current.is_(True)).values(current=False))
     newest = {p.case_id: v for p, v in new}  # within this batch the last version is the latest
-    case_rows = [{"case_id": p.case_id, "version": v, "latest": newest[p.case_id] == v, "digest": p.digest,
-                  "municipality": p.municipality, "reference_date": p.reference_date, "team": p.meta.team,
-                  "signal": p.meta.signal, "tags": list(p.meta.tags), "case_json": p.case_json, "origin": p.origin,
-                  "batch_id": batch_id, "created_at": t, "updated_at": t} for p, v in new]
-    row_ids = conn.execute(insert(cases_t).returning(cases_t.c.id, sort_by_parameter_order=True),
-                           case_rows).scalars().all()
-    tag_rows = [{"case_row_id": rid, "tag": tag} for rid, (p, _) in zip(row_ids, new) for tag in p.meta.tags]
-    if tag_rows:
-        conn.execute(insert(tags_t), tag_rows)
+    row_ids = db.reserve_ids(conn, cases_t, len(new))
+    latest = [newest[p.case_id] == v for p, v in new]
+    db.insert_rows(conn, cases_t, CASE_COLUMNS, [
+        (rid, p.case_id, v, last, p.digest, p.municipality, p.reference_date, p.meta.team, p.meta.signal,
+         db.dumps(list(p.meta.tags)), db.dumps(p.case_json), p.origin, batch_id, t, t)
+        for rid, (p, v), last in zip(row_ids, new, latest)])
+    db.insert_rows(conn, tags_t, ("case_row_id", "tag"),
+                   [(rid, tag) for rid, (p, _) in zip(row_ids, new) for tag in p.meta.tags])
     decisions = []
-    for rid, (p, v), row in zip(row_ids, new, case_rows):
+    for rid, (p, v), last in zip(row_ids, new, latest):
         if p.decision is None:
             p.decision = evaluate(p)
-        decisions.append(_decision_row(rid, p.case_id, p.municipality, p.reference_date, row["latest"], evaluation,
+        decisions.append(_decision_row(rid, p.case_id, p.municipality, p.reference_date, last, evaluation,
                                        None, p.decision, batch_id, t))
     _insert_decisions(conn, decisions, [p.decision for p, _ in new])
     result.decisions = len(new)
@@ -566,29 +564,35 @@ def _write_cases(conn: Connection, items: Sequence[Prepared], evaluate: Evaluate
     return result
 
 
+# the columns of a bulk insert, in the order of the tuples below
+CASE_COLUMNS = ("id", "case_id", "version", "latest", "digest", "municipality", "reference_date", "team", "signal",
+                "tags", "case_json", "origin", "batch_id", "created_at", "updated_at")
+DECISION_COLUMNS = ("id", "case_row_id", "case_id", "municipality", "reference_date", "current", "evaluation",
+                    "as_of", "rulesets", "rulesets_digest", "outcome", "cost_once_cents", "avoided_per_year_cents",
+                    "avoided_once_cents", "primary_route", "usable_routes", "sole_route", "discretionary_only",
+                    "decision_json", "batch_id", "evaluated_at")
+DETAIL_COLUMNS = {t.name: tuple(c.name for c in t.c) for t in DETAIL_TABLES}
+
+
 def _decision_row(case_row_id: int, case_id: str, municipality: str, reference_date: dt.date, current: bool,
-                  evaluation: str, as_of: dt.date | None, decision: dict, batch_id: int, t: dt.datetime) -> dict:
+                  evaluation: str, as_of: dt.date | None, decision: dict, batch_id: int, t: dt.datetime) -> tuple:
+    """A decision row in DECISION_COLUMNS order, without its id."""
     s = summarise(decision)
-    return {"case_row_id": case_row_id, "case_id": case_id, "municipality": municipality,
-            "reference_date": reference_date, "current": current, "evaluation": evaluation, "as_of": as_of,
-            "rulesets": s.rulesets, "rulesets_digest": s.rulesets_digest, "outcome": s.outcome,
-            "cost_once_cents": s.cost_once_cents, "avoided_per_year_cents": s.avoided_per_year_cents,
-            "avoided_once_cents": s.avoided_once_cents, "primary_route": s.primary_route,
-            "usable_routes": s.usable_routes, "sole_route": s.sole_route,
-            "discretionary_only": s.discretionary_only, "decision_json": decision, "batch_id": batch_id,
-            "evaluated_at": t}
+    return (case_row_id, case_id, municipality, reference_date, current, evaluation, as_of, db.dumps(s.rulesets),
+            s.rulesets_digest, s.outcome, s.cost_once_cents, s.avoided_per_year_cents, s.avoided_once_cents,
+            s.primary_route, s.usable_routes, s.sole_route, s.discretionary_only, db.dumps(decision), batch_id, t)
 
 
-def _insert_decisions(conn: Connection, rows: list[dict], decisions: list[dict]) -> None:
-    ids = conn.execute(insert(decisions_t).returning(decisions_t.c.id, sort_by_parameter_order=True),
-                       rows).scalars().all()
+def _insert_decisions(conn: Connection, rows: list[tuple], decisions: list[dict]) -> None:
+    ids = db.reserve_ids(conn, decisions_t, len(rows))
+    db.insert_rows(conn, decisions_t, DECISION_COLUMNS, [(did, *row) for did, row in zip(ids, rows)])
     details: dict[str, list[dict]] = {}
     for did, decision in zip(ids, decisions):
         for name, table_rows in detail_rows(did, decision).tables():
             details.setdefault(name, []).extend(table_rows)
     for name, table_rows in details.items():
-        if table_rows:
-            conn.execute(insert(TABLES[name]), table_rows)
+        row_of = itemgetter(*DETAIL_COLUMNS[name])
+        db.insert_rows(conn, TABLES[name], DETAIL_COLUMNS[name], [row_of(r) for r in table_rows])
     _fault_point(len(rows))
 
 

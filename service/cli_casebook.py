@@ -46,7 +46,15 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError("geen geldige datum; schrijf JJJJ-MM-DD") from None
 
 
+MAX_WORKERS = 64
 MAX_COUNT = 1_000_000  # a --limit or --batch-size beyond this is a typing error (and overflows SQLite)
+
+
+def _workers(text: str) -> int:
+    value = _positive(text)
+    if value > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"ten hoogste {MAX_WORKERS} processen")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -106,6 +114,8 @@ def _add(parser: argparse.ArgumentParser) -> None:
     a.add_argument("--format", choices=("folder", "jsonl", "csv", "file"), help="formaat (standaard: uit de naam)")
     a.add_argument("--columns", metavar="KOLOMMEN.yaml", help="CSV: welke kop welke kolom is (zie docs/casebook.md)")
     a.add_argument("--batch-size", type=_positive, default=500, help="casussen per transactie (standaard 500)")
+    a.add_argument("--workers", type=_workers, default=1,
+                   help="processen die valideren en evalueren terwijl dit proces schrijft (standaard 1)")
     a.add_argument("--team", help="team voor records zonder team")
     a.add_argument("--tag", action="append", default=[], help="label voor alle records (mag vaker)")
     a.add_argument("--rulesets", metavar="DIR", help="regelsets (standaard de meegeleverde)")
@@ -245,7 +255,7 @@ def _import(store: Store, args) -> int:
     progress = _progress if sys.stderr.isatty() and not args.json else None
     report = import_path(store, registry, Path(args.source), label, fmt=args.format, mapping=mapping,
                          batch_size=args.batch_size, defaults=Meta(team=args.team, tags=tuple(args.tag)),
-                         progress=progress, access=_access(store, args))
+                         progress=progress, workers=args.workers, access=_access(store, args))
     if args.json:
         print(dumps(report.as_dict(args.lang)), end="")
     else:

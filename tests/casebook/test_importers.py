@@ -3,10 +3,13 @@ import json
 
 import pytest
 import yaml
+from sqlalchemy import select
 
 from casebook import store as store_module
 from casebook.importers import import_path, load_column_mapping, parse_amount, read_csv
-from casebook.store import Filters
+from casebook.models import CaseRow, DecisionRow
+from casebook.store import Filters, Store
+from casebook.synthetic import generate
 from engine.errors import RegelruimteError
 from engine.yamlsource import SourceError
 from tests.conftest import CASES
@@ -190,3 +193,34 @@ def test_each_batch_is_written_whole_or_not_at_all(sqlite_store, registry, weldi
     report = run(sqlite_store, registry, path, batch_size=4)  # a re-run completes the import
     assert (report.added, report.unchanged) == (6, 4)
     assert sqlite_store.stats()["cases"] == 10
+
+
+def stored_content(store):
+    with store.engine.connect() as conn:
+        cases = conn.execute(select(CaseRow.case_id, CaseRow.version, CaseRow.digest, CaseRow.case_json, CaseRow.tags,
+                                    CaseRow.origin).order_by(CaseRow.id)).all()
+        decisions = conn.execute(select(DecisionRow.case_id, DecisionRow.decision_json, DecisionRow.batch_id)
+                                 .order_by(DecisionRow.id)).all()
+    return cases, decisions
+
+
+def test_worker_processes_import_exactly_what_one_process_imports(registry, tmp_path):
+    records = list(generate(60, seed=21, registry=registry))
+    changed = copy.deepcopy(records[3])
+    changed["case"]["circumstances"]["necessary_cost"] = not changed["case"]["circumstances"]["necessary_cost"]
+    lines = [json.dumps(r) for r in records[:30]] + ["{kapot", json.dumps(records[5]), json.dumps(changed),
+                                                     json.dumps(dict(records[7], team="team 111222333"))]
+    lines += [json.dumps(r) for r in records[30:]] + ['{"case_id": "leeg"}']
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    reports, contents = [], []
+    for workers in (1, 2):
+        with Store.open(f"sqlite:///{tmp_path / f'w{workers}.sqlite'}") as store:
+            reports.append(run(store, registry, path, batch_size=7, workers=workers).as_dict())
+            contents.append(stored_content(store))
+            again = run(store, registry, path, batch_size=7, workers=workers)
+            assert (again.added, again.new_versions, again.unchanged) == (0, 0, 62)
+    assert reports[0] == reports[1]
+    assert (reports[0]["added"], reports[0]["new_versions"], reports[0]["unchanged"]) == (60, 1, 1)
+    assert {p["line"] for p in reports[0]["rejected"]} == {31, 34, 65}
+    assert contents[0] == contents[1]

@@ -1,7 +1,16 @@
 import copy
 import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
 
-from casebook.records import Meta, cents, content_digest, detail_rows, prepare, rulesets_digest, summarise
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from casebook.importers import split_record
+from casebook.records import (Meta, canonical_json, cents, content_digest, detail_rows, prepare, rulesets_digest,
+                              summarise)
+from casebook.synthetic import generate
 from engine.case import parse_case
 from engine.decide import decide_case
 
@@ -75,3 +84,49 @@ def test_a_case_whose_only_route_is_discretionary(registry):
     s = summarise(decide_case(case, registry, explanation=False))
     assert s.sole_route == "pw.9.2.tijdelijke_ontheffing"
     assert s.discretionary_only is True
+
+
+# -- the digest's bytes: the same as those every stored digest was made of ---------------------------------
+
+def reference_canonical(value):
+    """casebook.records._canonical as it was when the first digests were stored (commit a05db52)."""
+    if isinstance(value, dict):
+        return {str(k): reference_canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [reference_canonical(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, Decimal)):
+        return format(Decimal(value).normalize(), "f")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def reference_bytes(value) -> bytes:
+    return json.dumps(reference_canonical(value), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
+
+
+def reference_digest(case) -> str:
+    return "sha256:" + hashlib.sha256(reference_bytes(case.model_dump(exclude_none=True))).hexdigest()
+
+
+def test_digests_of_generated_cases_are_those_of_the_stored_formula(registry):
+    cases = [parse_case(split_record(r)[0]) for r in generate(3000, seed=11, registry=registry)]
+    assert len({reference_digest(c) for c in cases}) > 2900  # they differ: the comparison means something
+    for case in cases:
+        assert content_digest(case) == reference_digest(case)
+
+
+scalars = (st.none() | st.booleans() | st.text() | st.integers() | st.integers(min_value=-2**200, max_value=2**200)
+           | st.decimals(allow_nan=False, allow_infinity=False) | st.dates() | st.datetimes())
+documents = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+                         | st.dictionaries(st.text() | st.integers(), inner, max_size=4), max_leaves=30)
+
+
+@settings(max_examples=600, deadline=None)
+@given(documents)
+def test_canonical_json_is_byte_for_byte_the_standard_librarys(value):
+    """Any key (any character, so any sort order), any text (control characters, non-ASCII), any number."""
+    assert canonical_json(value) == reference_bytes(value)

@@ -8,6 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+from casebook import store as store_module
 from casebook.db import VERSION_TABLE
 from casebook.evaluation import evaluation_label, reevaluate
 from casebook.importers import RawRecord, import_records
@@ -246,3 +247,9 @@ def test_a_deleted_case_leaves_no_text_in_the_sqlite_file_or_its_log(sqlite_stor
     assert on_disk()  # the test can see the text where it is stored
     assert sqlite_store.delete_cases([case["case_id"]]) == 1
     assert not on_disk()
+
+
+def test_the_bulk_inserts_write_every_column_of_their_tables():
+    """A column added to a model but not to the bulk insert's tuple would silently stay empty."""
+    assert sorted(store_module.CASE_COLUMNS) == sorted(c.name for c in store_module.cases_t.c)
+    assert sorted(store_module.DECISION_COLUMNS) == sorted(c.name for c in store_module.decisions_t.c)

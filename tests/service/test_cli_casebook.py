@@ -34,6 +34,18 @@ def filled(db, tmp_path, registry):
     return db
 
 
+def test_import_with_worker_processes_reports_what_one_process_reports(tmp_path, registry, capsys):
+    path = tmp_path / "syn.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in generate(40, seed=8, registry=registry)) + "{kapot\n")
+    reports = []
+    for workers in ("1", "2"):
+        assert cli("import", str(path), "--batch-size", "15", "--workers", workers, "--json",
+                   db=tmp_path / f"w{workers}.sqlite") == 2  # a record was refused
+        reports.append(json.loads(capsys.readouterr().out))
+    assert reports[0] == reports[1] and (reports[0]["added"], reports[0]["batches"]) == (40, 3)
+    assert run("--db", str(tmp_path / "x.sqlite"), "import", str(path), "--workers", "65").returncode == 2
+
+
 def test_init_import_list_show(db, capsys):
     assert cli("init", db=db) == 0
     assert cli("import", str(CASES), db=db) == 0
