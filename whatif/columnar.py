@@ -200,6 +200,7 @@ def flags(bools: list[pl.Expr]) -> tuple | None:
 
 _ORDER = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
 _EQ = {"==": "eq", "!=": "ne"}
+_MIRROR = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq", "ne": "ne"}  # a OP b is b MIRROR a
 _FACT_KIND = {"integer": ("num", 0, None), "money": ("num", 2, None), "date": ("date", 0, None),
               "text": ("text", 0, None), "enum": ("text", 0, None), "boolean": ("bool", 0, None),
               "list_text": ("list", 0, "text"), "list_integer": ("list", 0, "num")}
@@ -419,6 +420,8 @@ class _Compiler:
             raise self.unsupported(node, f"deze vergelijking van {a.kind}")
         x, y = aligned(a, b, self, node)
         method = (_ORDER.get(op) or _EQ.get(op))
+        if a.is_const:  # Polars 2.1 returns one row for `literal < when(…)` over an all-null column
+            x, y, method = y, x, _MIRROR[method]
         return Node("bool", getattr(x, method)(y), mask=mask)
 
     def _fold_pair(self, node, op, a: Node, b: Node) -> Node:

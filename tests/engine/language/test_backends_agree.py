@@ -107,3 +107,10 @@ def test_every_backend_gives_the_closures_answer(text, envs):
     want = [expression.fn({**PARAMS, **env}, None) for env in envs]
     assert [leaves_value(expression, {**PARAMS, **env}) for env in envs] == want, text
     assert columnar_values(expression, envs) == want, text
+
+
+def test_a_literal_compared_with_a_fact_unknown_in_every_row():
+    # Polars 2.1 gave one row instead of two for `literal == when(…)` here (found by the test above)
+    text = "1505.97 == min(m1, m1) or 3 < max(n, 1)"
+    envs = [{}, {}]
+    assert columnar_values(compile_expression(text, NAMES.__contains__), envs) == [Unknown(frozenset({"m1", "n"}))] * 2
