@@ -1,33 +1,26 @@
-"""The condition language of rule sets: a small, safe, three-valued expression language.
+"""The condition language's single-case backend: IR (engine/language) compiled into closures.
 
-Conditions are written in a Python-like syntax (`applicant.age < 27 and benefit == "bijstand"`),
-parsed with `ast` and accepted only if every node is on a whitelist: no calls but the functions
-below, no attribute access but dotted fact names, no subscripts, no lambdas. Each expression is
-compiled once into closures over an environment dict. Numeric literals become `Decimal` from their
-source text, so `1.10` is exactly 1.10. A name absent from the environment is `Unknown`, and
-unknowns propagate by Kleene's rules: `False and ?` is False, `True and ?` is unknown.
+`compile_expression` parses a condition with the language's front end and compiles it once into
+closures over an environment dict. A name absent from the environment is `Unknown`, and unknowns
+propagate by Kleene's rules: `False and ?` is False, `True and ?` is unknown.
 """
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import difflib
 import operator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Iterable
 
 from .errors import Problem, RulesetError
+from .language import ir
+from .language.parse import ExpressionError, parse
 from .unknown import Unknown, unknown_of
 
 Env = dict[str, Any]
 Fn = Callable[[Env, dict | None], Any]
 
 CENT = Decimal("0.01")
-
-
-class ExpressionError(Exception):
-    """A condition is not valid in the language (raised at load time) or misused at run time."""
 
 
 @dataclass(frozen=True)
@@ -44,50 +37,26 @@ class Expression:
     source: str
     names: frozenset[str]  # every dotted name it reads (facts, parameters, derived facts)
     fn: Fn = field(repr=False)
+    tree: ir.Node = field(repr=False)  # what the other backends compile
     thresholds: tuple[Threshold, ...] = ()
 
 
 _COMPARE = {
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-    ast.In: lambda a, b: a in b,
-    ast.NotIn: lambda a, b: a not in b,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "in": lambda a, b: a in b,
+    "not in": lambda a, b: a not in b,
 }
-_OP_TEXT = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
-_ARITH = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
-
-# The size of one condition. Rule sets write at most some 900 characters, 170 nodes, 12 levels and
-# lists of 6; an overlay sent to the what-if is held to the same language, with room to spare but
-# no more (docs/decisions/0010-input-limits.md): a condition is a rule, not a program.
-MAX_LENGTH = 4_000
-MAX_NODES = 500
-MAX_DEPTH = 32
-MAX_LIST = 200
+_ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
-
-
-FUNCTIONS = ("min", "max", "sum", "len", "known", "round_cents", "date", "any", "all",
-             "days_between", "months_between", "years_between")
-
-
-def dotted_name(node: ast.AST) -> str | None:
-    """`a.b.c` as a string, or None if the node is not a plain dotted name."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
 
 
 def _truth(value: Any, source: str) -> bool | Unknown:
@@ -108,11 +77,11 @@ def _kleene(values: Iterable[Any], source: str, dominant: bool) -> bool | Unknow
     return (not dominant) if unknown is None else unknown
 
 
-def _kleene_and(values: Iterable[Any], source: str) -> bool | Unknown:
+def kleene_and(values: Iterable[Any], source: str) -> bool | Unknown:
     return _kleene(values, source, False)
 
 
-def _kleene_or(values: Iterable[Any], source: str) -> bool | Unknown:
+def kleene_or(values: Iterable[Any], source: str) -> bool | Unknown:
     return _kleene(values, source, True)
 
 
@@ -121,41 +90,23 @@ def _months_between(a: dt.date, b: dt.date) -> int:
     return months - 1 if b.day < a.day else months
 
 
-class _Compiler:
-    def __init__(self, source: str, is_known_name: Callable[[str], bool], candidates: Callable[[], Iterable[str]]):
+class _Closures:
+    """Compiles IR nodes into closures; `source` is the text runtime errors name."""
+
+    def __init__(self, source: str):
         self.source = source
-        self.is_known_name = is_known_name
-        self.candidates = candidates
-        self.names: set[str] = set()
 
-    def fail(self, node: ast.AST, message: str) -> ExpressionError:
-        col = getattr(node, "col_offset", None)
-        at = f" (kolom {col + 1})" if col is not None else ""
-        source = self.source if len(self.source) <= 200 else self.source[:200] + "…"  # a message, not a copy
-        return ExpressionError(f"{message}{at} in '{source}'")
-
-    def compile(self, node: ast.AST, loop_vars: frozenset[str] = frozenset()) -> Fn:
-        method = getattr(self, "c_" + type(node).__name__, None)
-        if method is None:
-            raise self.fail(node, f"'{type(node).__name__}' is niet toegestaan in een voorwaarde")
-        return method(node, loop_vars)
+    def compile(self, node: ir.Node) -> Fn:
+        return getattr(self, "c_" + type(node).__name__)(node)
 
     # -- leaves -----------------------------------------------------------------------------
-    def c_Constant(self, node: ast.Constant, _lv) -> Fn:
+    def c_Literal(self, node: ir.Literal) -> Fn:
         value = node.value
-        if isinstance(value, bool) or isinstance(value, str):
-            return lambda env, loc: value
-        if isinstance(value, (int, float)):
-            text = ast.get_source_segment(self.source, node) or repr(value)
-            number = int(text) if isinstance(value, int) else Decimal(text.replace("_", ""))
-            return lambda env, loc: number
-        raise self.fail(node, f"waarde {value!r} is niet toegestaan")
+        return lambda env, loc: value
 
-    def c_List(self, node: ast.List, lv) -> Fn:
-        if len(node.elts) > MAX_LIST:
-            raise self.fail(node, f"een lijst heeft ten hoogste {MAX_LIST} elementen")
-        items = [self.compile(e, lv) for e in node.elts]
-        if all(isinstance(e, ast.Constant) for e in node.elts):
+    def c_ListOf(self, node: ir.ListOf) -> Fn:
+        items = [self.compile(e) for e in node.items]
+        if all(type(e) is ir.Literal for e in node.items):
             constant = tuple(f({}, None) for f in items)
             return lambda env, loc: constant
 
@@ -165,21 +116,12 @@ class _Compiler:
             return values if unknown is None else unknown
         return build
 
-    c_Tuple = c_List
+    def c_Local(self, node: ir.Local) -> Fn:
+        name = node.name
+        return lambda env, loc: loc[name]
 
-    def c_Name(self, node: ast.AST, lv) -> Fn:
-        name = dotted_name(node)
-        if name is None:
-            raise self.fail(node, "alleen feitnamen als 'household.composition' zijn toegestaan")
-        if name in lv:
-            return lambda env, loc: loc[name]
-        if name in ("true", "false"):
-            raise self.fail(node, f"schrijf {name.capitalize()} in plaats van {name}")
-        if not self.is_known_name(name):
-            hint = difflib.get_close_matches(name, list(self.candidates()), n=1, cutoff=0.6)
-            suggestion = f"; bedoelde u '{hint[0]}'?" if hint else ""
-            raise self.fail(node, f"onbekende naam '{name}'{suggestion}")
-        self.names.add(name)
+    def c_Name(self, node: ir.Name) -> Fn:
+        name = node.name
         missing = Unknown(frozenset((name,)))
         get = dict.get
 
@@ -187,14 +129,12 @@ class _Compiler:
             return get(env, name, missing)
         return lookup
 
-    c_Attribute = c_Name
-
     # -- operators --------------------------------------------------------------------------
-    def c_BoolOp(self, node: ast.BoolOp, lv) -> Fn:
-        parts = [self.compile(v, lv) for v in node.values]
+    def c_BoolOp(self, node: ir.BoolOp) -> Fn:
+        parts = [self.compile(v) for v in node.operands]
         src = self.source
-        # _kleene_and / _kleene_or, unrolled: conditions are the hot path of every case
-        decisive = not isinstance(node.op, ast.And)  # the value that settles it: False for and, True for or
+        # kleene_and / kleene_or, unrolled: conditions are the hot path of every case
+        decisive = node.op != "and"  # the value that settles it: False for and, True for or
         neutral = not decisive
 
         def combine(env, loc):
@@ -210,29 +150,26 @@ class _Compiler:
             return neutral if unknown is None else unknown
         return combine
 
-    def c_UnaryOp(self, node: ast.UnaryOp, lv) -> Fn:
-        inner = self.compile(node.operand, lv)
+    def c_Not(self, node: ir.Not) -> Fn:
+        inner = self.compile(node.operand)
         src = self.source
-        if isinstance(node.op, ast.Not):
-            def negate(env, loc):
-                v = _truth(inner(env, loc), src)
-                return v if isinstance(v, Unknown) else not v
-            return negate
-        if isinstance(node.op, ast.USub):
-            def minus(env, loc):
-                v = inner(env, loc)
-                return v if isinstance(v, Unknown) else -v
-            return minus
-        raise self.fail(node, "deze operator is niet toegestaan")
 
-    def c_BinOp(self, node: ast.BinOp, lv) -> Fn:
-        op = _ARITH.get(type(node.op))
-        if op is None:
-            raise self.fail(node, "alleen + - * / zijn toegestaan als rekenoperator")
-        for side in (node.left, node.right):
-            if isinstance(side, (ast.List, ast.Tuple)) or (isinstance(side, ast.Constant) and not isinstance(side.value, (int, float))):
-                raise self.fail(node, "rekenen kan alleen met getallen en bedragen")
-        left, right = self.compile(node.left, lv), self.compile(node.right, lv)
+        def negate(env, loc):
+            v = _truth(inner(env, loc), src)
+            return v if isinstance(v, Unknown) else not v
+        return negate
+
+    def c_Neg(self, node: ir.Neg) -> Fn:
+        inner = self.compile(node.operand)
+
+        def minus(env, loc):
+            v = inner(env, loc)
+            return v if isinstance(v, Unknown) else -v
+        return minus
+
+    def c_Arith(self, node: ir.Arith) -> Fn:
+        op = _ARITH[node.op]
+        left, right = self.compile(node.left), self.compile(node.right)
         src = self.source
 
         def arith(env, loc):
@@ -248,13 +185,9 @@ class _Compiler:
                 raise ExpressionError(f"rekenfout in '{src}': {exc}") from None
         return arith
 
-    def c_Compare(self, node: ast.Compare, lv) -> Fn:
-        ops = []
-        for o in node.ops:
-            if type(o) not in _COMPARE:
-                raise self.fail(node, "'is' en 'is not' zijn niet toegestaan; gebruik known(...)")
-            ops.append(_COMPARE[type(o)])
-        operands = [self.compile(n, lv) for n in [node.left, *node.comparators]]
+    def c_Compare(self, node: ir.Compare) -> Fn:
+        ops = [_COMPARE[o] for o in node.ops]
+        operands = [self.compile(n) for n in node.operands]
         src = self.source
 
         def compare_pair(op, a, b):
@@ -281,11 +214,11 @@ class _Compiler:
 
         def chain(env, loc):
             values = [f(env, loc) for f in operands]
-            return _kleene_and((compare_pair(op, values[i], values[i + 1]) for i, op in enumerate(ops)), src)
+            return kleene_and((compare_pair(op, values[i], values[i + 1]) for i, op in enumerate(ops)), src)
         return chain
 
-    def c_IfExp(self, node: ast.IfExp, lv) -> Fn:
-        test, body, orelse = (self.compile(n, lv) for n in (node.test, node.body, node.orelse))
+    def c_IfElse(self, node: ir.IfElse) -> Fn:
+        test, body, orelse = (self.compile(n) for n in (node.test, node.body, node.orelse))
         src = self.source
 
         def choose(env, loc):
@@ -299,36 +232,13 @@ class _Compiler:
         return choose
 
     # -- functions --------------------------------------------------------------------------
-    def c_Call(self, node: ast.Call, lv) -> Fn:
-        fname = node.func.id if isinstance(node.func, ast.Name) else None
-        if fname not in FUNCTIONS or node.keywords:
-            hint = difflib.get_close_matches(str(fname), FUNCTIONS, n=1)
-            suggestion = f"; bedoelde u '{hint[0]}'?" if hint else ""
-            raise self.fail(node, f"onbekende functie '{fname}'{suggestion}")
-        if fname == "date":
-            if len(node.args) != 1 or not isinstance(node.args[0], ast.Constant):
-                raise self.fail(node, "date() neemt één datum als tekst, bv. date(\"2026-01-01\")")
-            try:
-                day = dt.date.fromisoformat(node.args[0].value)
-            except (TypeError, ValueError):
-                raise self.fail(node, "date() verwacht JJJJ-MM-DD") from None
-            return lambda env, loc: day
-        if fname in ("any", "all") and len(node.args) == 1 and isinstance(node.args[0], ast.GeneratorExp):
-            return self._quantifier(fname, node.args[0], lv)
-        args = [self.compile(a, lv) for a in node.args]
-        return getattr(self, "f_" + fname)(node, args)
-
-    def _quantifier(self, fname: str, gen: ast.GeneratorExp, lv) -> Fn:
-        if len(gen.generators) != 1 or gen.generators[0].is_async or not isinstance(gen.generators[0].target, ast.Name):
-            raise self.fail(gen, f"{fname}() neemt één 'for x in lijst'")
-        comp = gen.generators[0]
-        var = comp.target.id
-        inner_lv = lv | {var}
-        iterable = self.compile(comp.iter, lv)
-        element = self.compile(gen.elt, inner_lv)
-        filters = [self.compile(f, inner_lv) for f in comp.ifs]
+    def c_Quantifier(self, node: ir.Quantifier) -> Fn:
+        var = node.var
+        iterable = self.compile(node.items)
+        element = self.compile(node.element)
+        filters = [self.compile(f) for f in node.filters]
         src = self.source
-        combine = _kleene_or if fname == "any" else _kleene_and
+        combine = kleene_or if node.function == "any" else kleene_and
 
         def quantify(env, loc):
             items = iterable(env, loc)
@@ -338,7 +248,7 @@ class _Compiler:
             results = []
             for item in items:
                 base[var] = item
-                keep = _kleene_and((f(env, base) for f in filters), src) if filters else True
+                keep = kleene_and((f(env, base) for f in filters), src) if filters else True
                 if keep is False:
                     continue
                 value = element(env, base)
@@ -347,20 +257,16 @@ class _Compiler:
             return combine(results, src)
         return quantify
 
-    def _arity(self, node, args, n):
-        if len(args) != n:
-            raise self.fail(node, f"{node.func.id}() neemt {n} argument(en)")
+    def c_Call(self, node: ir.Call) -> Fn:
+        return getattr(self, "f_" + node.function)([self.compile(a) for a in node.args])
 
-    def f_min(self, node, args):
-        return self._extreme(node, args, min)
+    def f_min(self, args):
+        return self._extreme(args, min)
 
-    def f_max(self, node, args):
-        return self._extreme(node, args, max)
+    def f_max(self, args):
+        return self._extreme(args, max)
 
-    def _extreme(self, node, args, pick):
-        if not args:
-            raise self.fail(node, f"{node.func.id}() heeft argumenten nodig")
-
+    def _extreme(self, args, pick):
         def extreme(env, loc):
             values = [a(env, loc) for a in args]
             if len(values) == 1 and not isinstance(values[0], Unknown):
@@ -371,8 +277,7 @@ class _Compiler:
             return pick(values) if unknown is None else unknown
         return extreme
 
-    def f_sum(self, node, args):
-        self._arity(node, args, 1)
+    def f_sum(self, args):
         arg, src = args[0], self.source
 
         def total(env, loc):
@@ -387,8 +292,7 @@ class _Compiler:
             return sum(values, Decimal(0))
         return total
 
-    def f_len(self, node, args):
-        self._arity(node, args, 1)
+    def f_len(self, args):
         arg = args[0]
 
         def length(env, loc):
@@ -396,13 +300,11 @@ class _Compiler:
             return v if isinstance(v, Unknown) else len(v)
         return length
 
-    def f_known(self, node, args):
-        self._arity(node, args, 1)
+    def f_known(self, args):
         arg = args[0]
         return lambda env, loc: not isinstance(arg(env, loc), Unknown)
 
-    def f_round_cents(self, node, args):
-        self._arity(node, args, 1)
+    def f_round_cents(self, args):
         arg = args[0]
 
         def rounded(env, loc):
@@ -410,8 +312,7 @@ class _Compiler:
             return v if isinstance(v, Unknown) else Decimal(v).quantize(CENT, rounding=ROUND_HALF_UP)
         return rounded
 
-    def _date_diff(self, node, args, measure):
-        self._arity(node, args, 2)
+    def _date_diff(self, args, measure):
         a, b = args
 
         def diff(env, loc):
@@ -420,39 +321,41 @@ class _Compiler:
             return measure(x, y) if unknown is None else unknown
         return diff
 
-    def f_days_between(self, node, args):
-        return self._date_diff(node, args, lambda a, b: (b - a).days)
+    def f_days_between(self, args):
+        return self._date_diff(args, lambda a, b: (b - a).days)
 
-    def f_months_between(self, node, args):
-        return self._date_diff(node, args, _months_between)
+    def f_months_between(self, args):
+        return self._date_diff(args, _months_between)
 
-    def f_years_between(self, node, args):
-        return self._date_diff(node, args, lambda a, b: _months_between(a, b) // 12)
+    def f_years_between(self, args):
+        return self._date_diff(args, lambda a, b: _months_between(a, b) // 12)
 
-    def f_any(self, node, args):
-        self._arity(node, args, 1)
+    def f_any(self, args):
         arg, src = args[0], self.source
-        return lambda env, loc: (lambda v: v if isinstance(v, Unknown) else _kleene_or(v, src))(arg(env, loc))
+        return lambda env, loc: (lambda v: v if isinstance(v, Unknown) else kleene_or(v, src))(arg(env, loc))
 
-    def f_all(self, node, args):
-        self._arity(node, args, 1)
+    def f_all(self, args):
         arg, src = args[0], self.source
-        return lambda env, loc: (lambda v: v if isinstance(v, Unknown) else _kleene_and(v, src))(arg(env, loc))
+        return lambda env, loc: (lambda v: v if isinstance(v, Unknown) else kleene_and(v, src))(arg(env, loc))
 
 
-def _thresholds(tree: ast.AST, compiler: _Compiler) -> tuple[Threshold, ...]:
+def closure(node: ir.Node, source: str | None = None) -> Fn:
+    """`node` compiled to a closure; a runtime error names `source` (by default the node's own text)."""
+    return _Closures(node.text if source is None else source).compile(node)
+
+
+def _thresholds(tree: ir.Node, closures: _Closures) -> tuple[Threshold, ...]:
     """Top-level conjuncts of the form `name OP expr` (or `expr OP name`) with OP in < <= > >=."""
-    conjuncts = tree.values if isinstance(tree, ast.BoolOp) and isinstance(tree.op, ast.And) else [tree]
+    conjuncts = tree.operands if type(tree) is ir.BoolOp and tree.op == "and" else (tree,)
     found = []
     for c in conjuncts:
-        if not (isinstance(c, ast.Compare) and len(c.ops) == 1 and type(c.ops[0]) in _OP_TEXT):
+        if not (type(c) is ir.Compare and len(c.ops) == 1 and c.ops[0] in ir.ORDER_OPS):
             continue
-        op = _OP_TEXT[type(c.ops[0])]
-        left, right = dotted_name(c.left), dotted_name(c.comparators[0])
-        if left:
-            found.append(Threshold(left, op, _exact(compiler.compile(c.comparators[0]))))
-        elif right:
-            found.append(Threshold(right, _FLIP[op], _exact(compiler.compile(c.left))))
+        op, (left, right) = c.ops[0], c.operands
+        if type(left) is ir.Name:
+            found.append(Threshold(left.name, op, _exact(closures.compile(right))))
+        elif type(right) is ir.Name:
+            found.append(Threshold(right.name, _FLIP[op], _exact(closures.compile(left))))
     return tuple(found)
 
 
@@ -465,39 +368,13 @@ def _exact(fn: Fn) -> Fn:
     return limit
 
 
-def _check_size(tree: ast.AST) -> None:
-    """Refuse a condition with more than MAX_NODES nodes or deeper than MAX_DEPTH (without recursion:
-    the compiler that follows recurses, and would overflow on 3,000 nested `not`)."""
-    count, stack = 0, [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        count += 1
-        if count > MAX_NODES:
-            raise ExpressionError(f"een voorwaarde heeft ten hoogste {MAX_NODES} delen; splits haar in afgeleide feiten")
-        if depth > MAX_DEPTH:
-            raise ExpressionError(f"een voorwaarde is ten hoogste {MAX_DEPTH} niveaus diep")
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-
-
 def compile_expression(source: str, is_known_name: Callable[[str], bool],
                        candidates: Callable[[], Iterable[str]] = tuple) -> Expression:
     """Parse and compile `source`; raise ExpressionError naming the problem and a likely fix."""
-    if not isinstance(source, str) or not source.strip():
-        raise ExpressionError("een voorwaarde mag niet leeg zijn")
-    if len(source) > MAX_LENGTH:  # the text is not repeated: it is long
-        raise ExpressionError(f"een voorwaarde is ten hoogste {MAX_LENGTH} tekens lang")
-    text = " ".join(source.split())  # YAML folded text may span lines
-    try:
-        tree = ast.parse(text, mode="eval").body
-    except SyntaxError as exc:
-        raise ExpressionError(f"syntaxfout (kolom {exc.offset}) in '{text}'") from None
-    except (RecursionError, MemoryError):  # nesting the parser itself refuses
-        raise ExpressionError(f"een voorwaarde is ten hoogste {MAX_DEPTH} niveaus diep") from None
-    _check_size(tree)
-    compiler = _Compiler(text, is_known_name, candidates)
-    fn = compiler.compile(tree)
-    thresholds = _thresholds(tree, compiler)
-    return Expression(source=text, names=frozenset(compiler.names), fn=fn, thresholds=thresholds)
+    parsed = parse(source, is_known_name, candidates)
+    closures = _Closures(parsed.source)
+    return Expression(source=parsed.source, names=parsed.names, fn=closures.compile(parsed.tree),
+                      thresholds=_thresholds(parsed.tree, closures), tree=parsed.tree)
 
 
 def run_for(owner, expression: Expression, env: dict) -> Any:

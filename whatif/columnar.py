@@ -1,13 +1,13 @@
 """The columnar evaluator: the same rule sets, compiled to Polars expressions, for many cases at once.
 
-Each condition's source is parsed again with `ast` and compiled node by node, under the same
-whitelist as `engine/expressions.py`, into a Polars expression and a *fact mask*: null is the
+Each condition's IR (the language's front end, `engine/language`, parsed it once at load time) is
+compiled node by node into a Polars expression and a *fact mask*: null is the
 unknown value, and the mask (bits over the facts that can be unknown) says which facts an unknown
 depends on, so `missing_facts` come out exactly as the single-case evaluator names them. Polars'
 `&`, `|` and `~` are Kleene's three-valued operators and comparisons with null give null; the
 compiler relies on that and adds the fact bookkeeping the engine's `Unknown` carries. Parts of a
-condition that read only parameters are folded to constants by the engine's own compiled
-expression, so constants mean exactly what they mean there. Numbers are scaled integers (money in
+condition that read only parameters are folded to constants by the engine's own closures of the
+same IR, so constants mean exactly what they mean there. Numbers are scaled integers (money in
 cents, factors at their own number of decimals): comparisons and arithmetic are exact.
 
 Per option the plan reproduces `engine/evaluator.py`: blocks that hold and that no statutory
@@ -17,7 +17,6 @@ the option's rules in rule-set order, decoded only for the rows a caller asks ab
 """
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -29,7 +28,8 @@ from typing import Any, Iterable
 import polars as pl
 
 from engine.errors import Problem, RulesetError
-from engine.expressions import ExpressionError, compile_expression, dotted_name
+from engine.expressions import Expression, ExpressionError, closure
+from engine.language import ir
 from engine.facts import Vocabulary
 from engine.loader import CompiledRoute, CompiledRule
 from engine.registry import Bundle, Registry
@@ -198,8 +198,9 @@ def flags(bools: list[pl.Expr]) -> tuple | None:
 # Expressions
 
 
-_ORDER = {ast.Lt: "lt", ast.LtE: "le", ast.Gt: "gt", ast.GtE: "ge"}
-_EQ = {ast.Eq: "eq", ast.NotEq: "ne"}
+_ORDER = {"<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
+_EQ = {"==": "eq", "!=": "ne"}
+_MIRROR = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq", "ne": "ne"}  # a OP b is b MIRROR a
 _FACT_KIND = {"integer": ("num", 0, None), "money": ("num", 2, None), "date": ("date", 0, None),
               "text": ("text", 0, None), "enum": ("text", 0, None), "boolean": ("bool", 0, None),
               "list_text": ("list", 0, "text"), "list_integer": ("list", 0, "num")}
@@ -221,7 +222,7 @@ class _Compiler:
         self.source = ""
 
     # -- errors -----------------------------------------------------------------------------
-    def unsupported(self, node: ast.AST, what: str) -> Unsupported:
+    def unsupported(self, node: ir.Node, what: str) -> Unsupported:
         o = self.owner.origin
         return Unsupported([Problem(
             f"de kolomsgewijze evaluator ondersteunt dit niet: {what} in '{self.source}'",
@@ -232,48 +233,33 @@ class _Compiler:
     def condition(self, item: CompiledRule | CompiledRoute) -> Node:
         if item.when is None:
             return const(True)
-        node = self.expression(item, item.when.source)
+        node = self.expression(item, item.when)
         if node.kind not in ("bool", "null"):
-            raise self.unsupported(ast.parse(item.when.source, mode="eval").body, "een voorwaarde zonder ja/nee-waarde")
+            raise self.unsupported(item.when.tree, "een voorwaarde zonder ja/nee-waarde")
         return node
 
-    def expression(self, owner, source: str) -> Node:
+    def expression(self, owner, expression: Expression) -> Node:
         saved = self.owner, self.source
-        self.owner, self.source = owner, source
+        self.owner, self.source = owner, expression.source
         try:
-            return self.compile(ast.parse(source, mode="eval").body, {})
+            return self.compile(expression.tree, {})
         finally:
             self.owner, self.source = saved
 
     # -- constant folding -------------------------------------------------------------------
-    def _names(self, node: ast.AST, loop: dict) -> set[str] | None:
-        """The dotted names `node` reads, or None if it reads a loop variable."""
-        out = set()
-        for sub in ast.walk(node):
-            if isinstance(sub, (ast.Name, ast.Attribute)):
-                name = dotted_name(sub)
-                if name is None:
-                    continue
-                if name in loop:
-                    return None
-                out.add(name)
-        return out
-
-    def _is_const(self, node: ast.AST, loop: dict) -> bool:
-        names = self._names(node, loop)
-        if names is None:
+    def _is_const(self, node: ir.Node) -> bool:
+        if ir.free_locals(node):
             return False
-        for n in names:
+        for n in ir.names(node):
             if n in self.vocab.facts:
                 return False
             if n in self.derived and not self.derived_node(n).is_const:
                 return False
         return True
 
-    def fold(self, node: ast.AST) -> Node:
-        text = ast.get_source_segment(self.source, node)
+    def fold(self, node: ir.Node) -> Node:
         try:
-            value = compile_expression(text, lambda _: True).fn(self.const_env, None)
+            value = closure(node)(self.const_env, None)
         except ExpressionError as exc:
             o = self.owner.origin
             raise RulesetError([Problem(f"fout bij evalueren: {exc}", f"evaluation error: {exc}",
@@ -287,7 +273,7 @@ class _Compiler:
         if fact in self.derived_nodes:
             return self.derived_nodes[fact]
         rule = self.derived[fact]
-        node = self.expression(rule, rule.value.source)
+        node = self.expression(rule, rule.value)
         if node.is_const:
             self.const_env[fact] = node.const
         else:
@@ -303,28 +289,27 @@ class _Compiler:
         return node
 
     # -- nodes ------------------------------------------------------------------------------
-    def compile(self, node: ast.AST, loop: dict) -> Node:
-        if not isinstance(node, (ast.Constant, ast.List, ast.Tuple)) and self._is_const(node, loop):
+    def compile(self, node: ir.Node, loop: dict) -> Node:
+        if type(node) not in (ir.Literal, ir.ListOf) and self._is_const(node):
             return self.fold(node)
         method = getattr(self, "c_" + type(node).__name__, None)
         if method is None:
             raise self.unsupported(node, type(node).__name__)
         return method(node, loop)
 
-    def c_Constant(self, node, loop):
+    def c_Literal(self, node, loop):
         return self.fold(node)
 
-    def c_List(self, node, loop):
-        if self._is_const(node, loop):
+    def c_ListOf(self, node, loop):
+        if self._is_const(node):
             return self.fold(node)
         raise self.unsupported(node, "een lijst met feiten erin")
 
-    c_Tuple = c_List
+    def c_Local(self, node, loop):
+        return loop[node.name]
 
     def c_Name(self, node, loop):
-        name = dotted_name(node)
-        if name in loop:
-            return loop[name]
+        name = node.name
         if name in self.derived:
             return self.derived_node(name)
         spec = self.vocab.facts.get(name)
@@ -335,14 +320,12 @@ class _Compiler:
         mask = None if name in self.presumed else self.masks.where_null(column, name)
         return Node(kind, column, scale=scale, mask=mask, elem=elem)
 
-    c_Attribute = c_Name
-
     def c_BoolOp(self, node, loop):
-        parts = [self.compile(v, loop) for v in node.values]
+        parts = [self.compile(v, loop) for v in node.operands]
         for p in parts:
             if p.kind not in ("bool", "null"):
                 raise self.unsupported(node, "and/or over een waarde die geen ja/nee is")
-        is_and = isinstance(node.op, ast.And)
+        is_and = node.op == "and"
         decisive = not is_and  # False decides `and`, True decides `or`
         if any(p.is_const and p.const is decisive for p in parts):
             return const(decisive)
@@ -355,13 +338,15 @@ class _Compiler:
         mask = self.masks.union(*(mask_of(p, self.masks) for p in parts))
         return Node("bool", value, mask=Masks.where(value.is_null(), mask))
 
-    def c_UnaryOp(self, node, loop):
+    def c_Not(self, node, loop):
         inner = self.compile(node.operand, loop)
-        if isinstance(node.op, ast.Not):
-            if inner.kind not in ("bool", "null"):
-                raise self.unsupported(node, "'not' voor een waarde die geen ja/nee is")
-            return Node("bool", ~expr_of(inner, pl.Boolean), mask=mask_of(inner, self.masks))
-        if isinstance(node.op, ast.USub) and inner.kind in ("num", "null"):
+        if inner.kind not in ("bool", "null"):
+            raise self.unsupported(node, "'not' voor een waarde die geen ja/nee is")
+        return Node("bool", ~expr_of(inner, pl.Boolean), mask=mask_of(inner, self.masks))
+
+    def c_Neg(self, node, loop):
+        inner = self.compile(node.operand, loop)
+        if inner.kind in ("num", "null"):
             return Node(inner.kind, -expr_of(inner), scale=inner.scale, mask=mask_of(inner, self.masks))
         raise self.unsupported(node, "deze operator")
 
@@ -369,25 +354,23 @@ class _Compiler:
         dtype = pl.Boolean if kind == "bool" else None
         return Node(kind, pl.lit(None, dtype=dtype), mask=self.masks.union(*(mask_of(n, self.masks) for n in nodes)))
 
-    def c_BinOp(self, node, loop):
+    def c_Arith(self, node, loop):
         a, b = self.compile(node.left, loop), self.compile(node.right, loop)
         if "null" in (a.kind, b.kind):
             return self._null(a, b)
         if a.kind != "num" or b.kind != "num":
             raise self.unsupported(node, "rekenen met iets anders dan getallen")
         mask = self.masks.union(mask_of(a, self.masks), mask_of(b, self.masks))
-        if isinstance(node.op, (ast.Add, ast.Sub)):
+        if node.op in ("+", "-"):
             s = max(a.scale, b.scale)
             x, y = scaled(a, s, self, node), scaled(b, s, self, node)
-            return Node("num", x + y if isinstance(node.op, ast.Add) else x - y, scale=s, mask=mask)
-        if isinstance(node.op, ast.Mult):
+            return Node("num", x + y if node.op == "+" else x - y, scale=s, mask=mask)
+        if node.op == "*":
             s = a.scale + b.scale
             if s > MAX_SCALE:
                 raise self.unsupported(node, f"meer dan {MAX_SCALE} decimalen")
             return Node("num", scaled(a, a.scale, self, node) * scaled(b, b.scale, self, node), scale=s, mask=mask)
-        if isinstance(node.op, ast.Div):
-            return self._divide(node, a, b, mask)
-        raise self.unsupported(node, "deze rekenoperator")
+        return self._divide(node, a, b, mask)
 
     def _divide(self, node, a: Node, b: Node, mask) -> Node:
         """a / b at MAX_SCALE decimals, truncated toward zero.
@@ -408,7 +391,7 @@ class _Compiler:
         return Node("num", value, scale=MAX_SCALE, mask=Masks.where(value.is_null(), mask))
 
     def c_Compare(self, node, loop):
-        operands = [self.compile(n, loop) for n in [node.left, *node.comparators]]
+        operands = [self.compile(n, loop) for n in node.operands]
         pairs = [self.compare(node, op, operands[i], operands[i + 1]) for i, op in enumerate(node.ops)]
         if len(pairs) == 1:
             return pairs[0]
@@ -419,34 +402,33 @@ class _Compiler:
         mask = self.masks.union(*(mask_of(p, self.masks) for p in live))
         return Node("bool", value, mask=Masks.where(value.is_null(), mask))
 
-    def compare(self, node, op: ast.cmpop, a: Node, b: Node) -> Node:
+    def compare(self, node, op: str, a: Node, b: Node) -> Node:
         if a.is_const and b.is_const:
             return self._fold_pair(node, op, a, b)
         if "null" in (a.kind, b.kind):
             return self._null(a, b, kind="bool")
         mask = self.masks.union(mask_of(a, self.masks), mask_of(b, self.masks))
-        t = type(op)
-        if t in (ast.In, ast.NotIn):
+        if op in ("in", "not in"):
             value = self._contains(node, a, b)
-            return Node("bool", ~value if t is ast.NotIn else value, mask=mask)
+            return Node("bool", ~value if op == "not in" else value, mask=mask)
         if a.kind != b.kind:
-            if t in _EQ and "bool" not in (a.kind, b.kind):  # Python: values of different kinds are never equal
+            if op in _EQ and "bool" not in (a.kind, b.kind):  # Python: values of different kinds are never equal
                 either = expr_of(a).is_null() | expr_of(b).is_null()
-                return Node("bool", pl.when(either).then(None).otherwise(pl.lit(t is ast.NotEq)), mask=mask)
+                return Node("bool", pl.when(either).then(None).otherwise(pl.lit(op == "!=")), mask=mask)
             raise self.unsupported(node, f"{a.kind} vergelijken met {b.kind}")
-        if a.kind in ("list", "tuple") or (a.kind == "bool" and t not in _EQ):
+        if a.kind in ("list", "tuple") or (a.kind == "bool" and op not in _EQ):
             raise self.unsupported(node, f"deze vergelijking van {a.kind}")
         x, y = aligned(a, b, self, node)
-        method = (_ORDER.get(t) or _EQ.get(t))
+        method = (_ORDER.get(op) or _EQ.get(op))
+        if a.is_const:  # Polars 2.1 returns one row for `literal < when(…)` over an all-null column
+            x, y, method = y, x, _MIRROR[method]
         return Node("bool", getattr(x, method)(y), mask=mask)
 
     def _fold_pair(self, node, op, a: Node, b: Node) -> Node:
         # both sides constant: let the engine decide (same semantics, including unknowns)
-        env = {"a": a.const, "b": b.const}
-        symbol = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
-                  ast.In: "in", ast.NotIn: "not in"}[type(op)]
+        pair = ir.Compare((op,), (ir.Name("a"), ir.Name("b")), text=f"a {op} b")
         try:
-            value = compile_expression(f"a {symbol} b", lambda _: True).fn(env, None)
+            value = closure(pair)({"a": a.const, "b": b.const}, None)
         except ExpressionError as exc:
             raise self.unsupported(node, str(exc)) from None
         return const(value)
@@ -480,7 +462,7 @@ class _Compiler:
             return pl.when(either).then(None).otherwise(expr_of(container).str.contains(expr_of(item), literal=True))
         raise self.unsupported(node, f"'in' voor een {item.kind} in een {container.kind}")
 
-    def c_IfExp(self, node, loop):
+    def c_IfElse(self, node, loop):
         t = self.compile(node.test, loop)
         a, b = self.compile(node.body, loop), self.compile(node.orelse, loop)
         if t.kind not in ("bool", "null"):
@@ -507,9 +489,7 @@ class _Compiler:
 
     # -- functions --------------------------------------------------------------------------
     def c_Call(self, node, loop):
-        fname = node.func.id
-        if fname in ("any", "all") and len(node.args) == 1 and isinstance(node.args[0], ast.GeneratorExp):
-            return self._quantifier(fname, node.args[0], loop)
+        fname = node.function
         args = [self.compile(a, loop) for a in node.args]
         m = self.masks
         mask = m.union(*(mask_of(a, m) for a in args))
@@ -563,20 +543,20 @@ class _Compiler:
         anynull = reduce(or_, [v.is_null() for v in values])
         return Node(kinds.pop(), pl.when(anynull).then(None).otherwise(pick(values)), scale=s, mask=mask)
 
-    def _quantifier(self, fname: str, gen: ast.GeneratorExp, loop: dict) -> Node:
-        comp = gen.generators[0]
-        items = self.compile(comp.iter, loop)
+    def c_Quantifier(self, node, loop) -> Node:
+        fname = node.function
+        items = self.compile(node.items, loop)
         if items.kind == "null":
             return self._null(items, kind="bool")
         if items.kind != "list":
-            raise self.unsupported(gen, f"{fname}() over een {items.kind}")
+            raise self.unsupported(node, f"{fname}() over een {items.kind}")
         element = Node(items.elem, pl.element())
-        inner = {**loop, comp.target.id: element}
-        body = self.compile(gen.elt, inner)
-        filters = [self.compile(f, inner) for f in comp.ifs]
+        inner = {**loop, node.var: element}
+        body = self.compile(node.element, inner)
+        filters = [self.compile(f, inner) for f in node.filters]
         for part in (body, *filters):
             if part.kind != "bool" or part.mask is not None:
-                raise self.unsupported(gen, f"{fname}() met iets anders dan het lijstelement in de voorwaarde")
+                raise self.unsupported(node, f"{fname}() met iets anders dan het lijstelement in de voorwaarde")
         per_item = expr_of(body)
         if filters:
             per_item = per_item.filter(reduce(and_, [expr_of(f) for f in filters]))
@@ -605,31 +585,31 @@ def mask_of(node: Node, masks: Masks) -> tuple | None:
     return node.mask
 
 
-def scaled(node: Node, scale: int, comp: _Compiler, ast_node) -> pl.Expr:
+def scaled(node: Node, scale: int, comp: _Compiler, at) -> pl.Expr:
     """A num node as an Int64 expression at `scale` decimals (exactly; raising the scale only)."""
     if scale > MAX_SCALE:
-        raise comp.unsupported(ast_node, f"meer dan {MAX_SCALE} decimalen")
+        raise comp.unsupported(at, f"meer dan {MAX_SCALE} decimalen")
     if node.is_const:
         value = Decimal(node.const).scaleb(scale)
         if value != value.to_integral_value():
-            raise comp.unsupported(ast_node, "een getal met meer decimalen dan de vergelijking toelaat")
+            raise comp.unsupported(at, "een getal met meer decimalen dan de vergelijking toelaat")
         return pl.lit(int(value), dtype=pl.Int64)
     if scale < node.scale:
-        raise comp.unsupported(ast_node, "afronden zonder round_cents()")
+        raise comp.unsupported(at, "afronden zonder round_cents()")
     return node.expr if scale == node.scale else node.expr * pl.lit(10 ** (scale - node.scale), dtype=pl.Int64)
 
 
-def aligned(a: Node, b: Node, comp: _Compiler, ast_node) -> tuple[pl.Expr, pl.Expr]:
+def aligned(a: Node, b: Node, comp: _Compiler, at) -> tuple[pl.Expr, pl.Expr]:
     if a.kind == "num":
         s = max(a.scale if not a.is_const else _scale_of(a.const), b.scale if not b.is_const else _scale_of(b.const))
-        return scaled(a, s, comp, ast_node), scaled(b, s, comp, ast_node)
+        return scaled(a, s, comp, at), scaled(b, s, comp, at)
     return expr_of(a), expr_of(b)
 
 
-def round_to(node: Node, places: int, comp: _Compiler, ast_node) -> pl.Expr:
+def round_to(node: Node, places: int, comp: _Compiler, at) -> pl.Expr:
     """Round half away from zero to `places` decimals (Decimal's ROUND_HALF_UP)."""
     if node.scale <= places:
-        return scaled(node, places, comp, ast_node)
+        return scaled(node, places, comp, at)
     step = 10 ** (node.scale - places)
     v = node.expr
     magnitude = (v.abs() + pl.lit(step // 2, dtype=pl.Int64)) // pl.lit(step, dtype=pl.Int64)

@@ -23,13 +23,13 @@ given leaves only: `a OP b` on integers. This module decides everything around t
 """
 from __future__ import annotations
 
-import ast
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
-from engine.expressions import Expression, ExpressionError, Fn, _kleene_and, _kleene_or, compile_expression, dotted_name
+from engine.expressions import Expression, ExpressionError, Fn, closure, kleene_and, kleene_or
+from engine.language import ir
 from engine.unknown import Unknown, unknown_of
 
 SCALE = 1000
@@ -37,7 +37,6 @@ LIMIT = 2 ** 53  # integers a double holds exactly
 _MILLI = Decimal("0.001")
 ORDER = ("<", "<=", ">", ">=")
 FLIP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
-_COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
 _NO_CONSTANT = object()
 
 
@@ -102,51 +101,43 @@ class Condition:
 
 def split(expression: Expression, first_index: int = 0) -> Condition:
     """The leaves of `expression`, numbered from `first_index`, and how they combine."""
-    text = expression.source
     leaves: list[Leaf] = []
 
-    def compile_part(node: ast.AST) -> Fn:
-        # the whole condition compiled at load time, so every name in it is known
-        return compile_expression(ast.get_source_segment(text, node), lambda name: True).fn
-
-    def operand(node: ast.AST) -> Operand:
-        fn = compile_part(node)
-        is_literal = isinstance(node, ast.Constant) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
-                                                        and isinstance(node.operand, ast.Constant))
+    def operand(node: ir.Node) -> Operand:
+        fn = closure(node)
+        is_literal = type(node) is ir.Literal or (type(node) is ir.Neg and type(node.operand) is ir.Literal)
         return Operand(fn, fn({}, None)) if is_literal else Operand(fn)
 
-    def leaf(node: ast.AST) -> Tree:
+    def leaf(node: ir.Node) -> Tree:
         index = first_index + len(leaves)
-        source = ast.get_source_segment(text, node)
-        fn = compile_part(node)
-        found = Leaf(index, "core", source, fn)
-        if isinstance(node, ast.Compare) and len(node.ops) == 1:
-            op, right = node.ops[0], node.comparators[0]
-            if type(op) in _COMPARE:
-                left_op, right_op, sym = operand(node.left), operand(right), _COMPARE[type(op)]
+        fn = closure(node)
+        found = Leaf(index, "core", node.text, fn)
+        if type(node) is ir.Compare and len(node.ops) == 1:
+            op, (left, right) = node.ops[0], node.operands
+            if op in FLIP:
+                left_op, right_op, sym = operand(left), operand(right), op
                 if left_op.is_constant and not right_op.is_constant:
                     left_op, right_op, sym = right_op, left_op, FLIP[sym]
                 if not left_op.is_constant:
-                    found = Leaf(index, "compare", source, fn, sym, left_op, right_op)
-            elif isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.List, ast.Tuple)) and right.elts \
-                    and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in right.elts) \
-                    and not isinstance(node.left, ast.Constant):
-                found = Leaf(index, "member", source, fn, "in" if isinstance(op, ast.In) else "not in",
-                             operand(node.left), members=tuple(e.value for e in right.elts))
-        elif dotted_name(node) is not None:
-            found = Leaf(index, "truth", source, fn, left=Operand(fn))
+                    found = Leaf(index, "compare", node.text, fn, sym, left_op, right_op)
+            elif type(right) is ir.ListOf and right.items \
+                    and all(type(e) is ir.Literal and isinstance(e.value, str) for e in right.items) \
+                    and type(left) is not ir.Literal:
+                found = Leaf(index, "member", node.text, fn, op, operand(left),
+                             members=tuple(e.value for e in right.items))
+        elif type(node) is ir.Name:
+            found = Leaf(index, "truth", node.text, fn, left=Operand(fn))
         leaves.append(found)
         return ("leaf", index)
 
-    def walk(node: ast.AST) -> Tree:
-        if isinstance(node, ast.BoolOp):
-            return ("and" if isinstance(node.op, ast.And) else "or", tuple(walk(v) for v in node.values))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+    def walk(node: ir.Node) -> Tree:
+        if type(node) is ir.BoolOp:
+            return (node.op, tuple(walk(v) for v in node.operands))
+        if type(node) is ir.Not:
             return ("not", walk(node.operand))
         return leaf(node)
 
-    tree = walk(ast.parse(text, mode="eval").body)
-    return Condition(tree, tuple(leaves))
+    return Condition(walk(expression.tree), tuple(leaves))
 
 
 def texts(leaves) -> dict[str, int]:
@@ -205,7 +196,7 @@ def combine(tree: Tree, value_of: Callable[[int], bool | Unknown]) -> bool | Unk
     if kind == "not":
         v = combine(tree[1], value_of)
         return v if isinstance(v, Unknown) else not v
-    combinator = _kleene_and if kind == "and" else _kleene_or
+    combinator = kleene_and if kind == "and" else kleene_or
     return combinator((combine(t, value_of) for t in tree[1]), "")
 
 
