@@ -107,7 +107,6 @@ def _folder(path: str) -> Path:
 @command("whatif")
 def whatif(args) -> int:
     from whatif import population, report, run
-    from whatif.compare import compare
     from whatif.overlay import load_overlay
     from whatif.scenario import baseline, is_ref, parse_ref, reform
 
@@ -126,10 +125,8 @@ def whatif(args) -> int:
         if args.dask:
             from whatif import scale
             client = stack.enter_context(scale.cluster(args.dask))
-        before = run.outcomes(before_side, source, "basis", client)
-        after = run.outcomes(after_side, source, "wijziging", client) if after_side is not None else before
-        sweep_table = run.run_sweep(root, base, sweep, source, change, before, client) if sweep else None
-    comparison = compare(before, after)
+        comparison = run.comparison(before_side, after_side, source, client)
+        sweep_table = run.run_sweep(root, base, sweep, source, change, comparison.before, client) if sweep else None
 
     registries = [before_side] + ([after_side] if after_side is not None else [])
     # --change is an overlay (with its own title) or a version reference, a plain string

@@ -27,6 +27,7 @@ from .outcomes import BITS, DETAILS, META, Outcomes
 # Options whose grant the municipality pays, at the amount of the need (once per household).
 COSTED = ("special_assistance", "in_kind")
 B, A = "b.", "a."  # column prefixes: before (baseline) and after (reform)
+EXAMPLES = 25  # example cases a report shows
 CHANGE_LISTS = ("blocks_appeared", "blocks_disappeared", "possible_appeared", "possible_disappeared",
                 "routes_opened", "routes_closed", "missing_appeared", "missing_disappeared")
 
@@ -209,7 +210,8 @@ def flips_by_direction(ch: pl.DataFrame) -> pl.DataFrame:
                                     "effect": pl.String, "n": pl.Int64})
     return (ch.filter("flipped").with_columns(pl.col("status_before").cast(pl.String), pl.col("status_after").cast(pl.String))
             .group_by("option", "status_before", "status_after", "effect")
-            .agg(pl.col("n").sum().cast(pl.Int64)).sort(["n", "option"], descending=[True, False]))
+            .agg(pl.col("n").sum().cast(pl.Int64))
+            .sort(["n", "option", "status_before", "status_after"], descending=[True, False, False, False]))
 
 
 def flips_by_rule(ch: pl.DataFrame) -> pl.DataFrame:
@@ -231,7 +233,7 @@ def flips_by_rule(ch: pl.DataFrame) -> pl.DataFrame:
             .agg((pl.col("n") * (pl.col("effect") == "helped")).sum().cast(pl.Int64).alias("helped"),
                  (pl.col("n") * (pl.col("effect") == "hurt")).sum().cast(pl.Int64).alias("hurt"),
                  pl.col("n").sum().cast(pl.Int64).alias("n"))
-            .sort(["n", "id"], descending=[True, False]))
+            .sort(["n", "id", "change"], descending=[True, False, False]))
 
 
 def flips_by(ch: pl.DataFrame, key: str) -> pl.DataFrame:
@@ -324,19 +326,30 @@ def flip_rows(pairs: pl.DataFrame, ch: pl.DataFrame) -> pl.DataFrame:
 class Comparison:
     before: Outcomes
     after: Outcomes
-    pairs: pl.DataFrame
+    pairs: pl.DataFrame | None  # None (and households too) when added up from partitions: whatif.combine
     changes: pl.DataFrame
     by_direction: pl.DataFrame
     by_rule: pl.DataFrame
     by_municipality: pl.DataFrame
     by_household_type: pl.DataFrame
     by_option: pl.DataFrame
-    households: pl.DataFrame
+    households: pl.DataFrame | None
     cost: pl.DataFrame
     totals: dict = field(default_factory=dict)
 
     def flips(self) -> pl.DataFrame:
         return flip_rows(self.pairs, self.changes)
+
+    def examples(self) -> pl.DataFrame:
+        """The first EXAMPLES flipped rows of `flips()` (changed rows when nothing flipped)."""
+        return examples_of(self.flips(), self.totals["flips"] > 0)
+
+
+def examples_of(rows: pl.DataFrame, flipped: bool) -> pl.DataFrame:
+    """The first EXAMPLES of changed rows sorted by (case, option), the flipped ones if `flipped`."""
+    if rows.is_empty():
+        return rows
+    return (rows.filter("flipped") if flipped else rows).head(EXAMPLES)
 
 
 def euros(cents: int | None) -> str:
@@ -348,11 +361,21 @@ def compare(before: Outcomes, after: Outcomes) -> Comparison:
     ch, checked = changes(before, after, pairs)
     hh = households(pairs, ch)
     cost = cost_effect(pairs, ch, before, after)
-    effects = dict(hh.group_by("effect").len().iter_rows())
+    return Comparison(before=before, after=after, pairs=pairs, changes=ch, by_direction=flips_by_direction(ch),
+                      by_rule=flips_by_rule(ch), by_municipality=flips_by(ch, "municipality"),
+                      by_household_type=flips_by(ch, "household_type"), by_option=flips_by(ch, "option"),
+                      households=hh, cost=cost,
+                      totals=totals(pairs.height, int(checked["n"].sum()), ch,
+                                    dict(hh.group_by("effect").len().iter_rows()), cost))
+
+
+def totals(cases: int, option_checks: int, ch: pl.DataFrame, effects: dict[str, int], cost: pl.DataFrame) -> dict:
+    """The headline numbers: from the cases, the (case, option) checks, the changes, households per effect
+    and the cost."""
     flipped = ch.filter("flipped")
-    totals = {
-        "cases": pairs.height,
-        "option_checks": int(checked["n"].sum()),
+    return {
+        "cases": cases,
+        "option_checks": option_checks,
         "flips": int(flipped["n"].sum()),
         "reason_changed_only": int(ch.filter(pl.col("changed") & ~pl.col("flipped"))["n"].sum()),
         "households_helped": effects.get("helped", 0), "households_hurt": effects.get("hurt", 0),
@@ -364,7 +387,3 @@ def compare(before: Outcomes, after: Outcomes) -> Comparison:
         "no_longer_granted_eur": euros(cost["no_longer_granted_cents"].sum()),
         "newly_possible": int(cost["newly_possible"].sum()), "newly_possible_eur": euros(cost["newly_possible_cents"].sum()),
     }
-    return Comparison(before=before, after=after, pairs=pairs, changes=ch, by_direction=flips_by_direction(ch),
-                      by_rule=flips_by_rule(ch), by_municipality=flips_by(ch, "municipality"),
-                      by_household_type=flips_by(ch, "household_type"), by_option=flips_by(ch, "option"),
-                      households=hh, cost=cost, totals=totals)

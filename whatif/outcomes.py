@@ -73,9 +73,13 @@ def from_columnar(result: ColumnarResult, label: str) -> Outcomes:
         pl.col("avoided_costs.per_year").alias("avoided_cents"),
     ]
     per_option = [col(k, o) for o in result.options for k in ("status", "first_block", *BITS)]
-    versions = tuple(sorted({v for b in result.codebooks.values() for v in b.versions}))
     return Outcomes(cases=t.select(*meta, BUNDLE, *per_option), options=result.options, label=label,
-                    versions=versions, codebooks=result.codebooks)
+                    versions=versions_of(result.codebooks), codebooks=result.codebooks)
+
+
+def versions_of(codebooks: dict[int, Codebook]) -> tuple[str, ...]:
+    """The rule-set versions the bundles of a columnar evaluation used."""
+    return tuple(sorted({v for b in codebooks.values() for v in b.versions}))
 
 
 def from_decisions(pairs: Iterable[tuple[Case, dict]], label: str) -> Outcomes:

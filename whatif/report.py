@@ -23,7 +23,6 @@ from reporting import charts
 from .compare import CHANGE_LISTS, Comparison
 
 TEMPLATES = Path(__file__).parent / "templates"
-EXAMPLES = 25
 
 WORDS = {
     "nl": {
@@ -239,9 +238,7 @@ def html(c: Comparison, vocabulary: Vocabulary, meta: Meta, sweep: pl.DataFrame 
             [(W["helped"], sweep["households_helped"].to_list()), (W["hurt"], sweep["households_hurt"].to_list())],
             sweep_name, W["sweep_y"], colors)
     examples = []
-    shown = EXAMPLES if with_examples else 0
-    flips = c.flips().filter("flipped").head(shown) if c.totals["flips"] else c.flips().head(shown)
-    for r in flips.iter_rows(named=True):
+    for r in c.examples().iter_rows(named=True) if with_examples else ():
         why = [f"{W['changes'][k]}: {', '.join(w.changed(k, x) for x in r[k])}" for k in CHANGE_LISTS if r.get(k)]
         examples.append({"case": r["case_id"], "place": w.place(r["municipality"]), "option": w.option(r["option"]),
                          "before": w.status(r["status_before"]), "after": w.status(r["status_after"]),

@@ -23,12 +23,13 @@ from engine.registry import Registry
 from engine.yamlsource import SourceError, line_of, load_file
 
 from . import columnar, population
-from .compare import compare
+from .compare import Comparison, compare
 from .outcomes import BITS, Outcomes, from_columnar, from_decisions
 from .overlay import Overlay, parameter_overlay
 from .scenario import Ref, Scenario, baseline, reform
 
 MAX_SWEEP_POINTS = 101
+FLIPS = "flips"  # the folder beside the partitions where Dask workers write the changed rows
 
 
 @dataclass
@@ -175,14 +176,30 @@ def casebook_source(url: str | None, vocabulary: Vocabulary | None = None) -> So
     return source
 
 
-def outcomes(scenario: Scenario, source: Source, label: str, client=None) -> Outcomes:
-    """Evaluate `source` under `scenario`; with a Dask `client`, one task per Parquet partition."""
+def outcomes(scenario: Scenario, source: Source, label: str) -> Outcomes:
+    """Evaluate `source` under `scenario`, in this process."""
     if source.cases is not None:
         return from_decisions(((c, evaluate_one(c, scenario)) for c in source.cases), label)
-    if client is not None and source.parts:
-        from .scale import evaluate_parquet
-        return from_columnar(evaluate_parquet(client, source.parts, scenario, kinds=BITS), label)
     return from_columnar(columnar.evaluate(source.table, scenario, kinds=BITS), label)
+
+
+def _on_cluster(client, source: Source) -> bool:
+    return client is not None and bool(source.parts)
+
+
+def comparison(before_side: Scenario, after_side: Scenario | None, source: Source, client=None,
+               labels: tuple[str, str] = ("basis", "wijziging")) -> Comparison:
+    """`source` evaluated under both sides (no `after_side`: the baseline against itself) and compared.
+
+    With a Dask `client` and a source in Parquet partitions, each partition is compared on a worker
+    and only the sums come back (whatif.scale); the changed rows are written next to the partitions.
+    """
+    if _on_cluster(client, source):
+        from .scale import compare_parquet
+        return compare_parquet(client, source.parts, before_side, after_side, labels,
+                               flips=Path(source.parts[0]).parent / FLIPS)
+    before = outcomes(before_side, source, labels[0])
+    return compare(before, outcomes(after_side, source, labels[1]) if after_side is not None else before)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,15 +252,24 @@ def parse_sweep(text: str) -> Sweep:
 def run_sweep(root: Path | str, base: Ref, sweep: Sweep, source: Source, change: str | Overlay | None = None,
               before: Outcomes | None = None, client=None, check=lambda: None) -> pl.DataFrame:
     """Per value of the parameter: the households helped and hurt against the baseline, and the cost.
-    `check()` is called before each value (it raises to stop: the client has gone, the time is up)."""
-    before = before or outcomes(baseline(root, base), source, "basis", client)
+    `check()` is called before each value (it raises to stop: the client has gone, the time is up).
+    On a Dask `client`, each value is one pass over the partitions (the baseline evaluated again
+    there: the workers keep no outcomes between tasks); else `before` is evaluated once."""
+    remote = _on_cluster(client, source)
+    before_side = baseline(root, base) if remote or before is None else None
+    if not remote:
+        before = before or outcomes(before_side, source, "basis")
     day = base.day or source.days()[0]
     rows = []
     for value in sweep.values:
         check()
         point = parameter_overlay(sweep.ruleset, sweep.parameter, value, day)
-        after = outcomes(reform(root, base, change, extra=(point,)), source, f"{sweep.name} = {value}", client)
-        t = compare(before, after).totals
+        after_side, label = reform(root, base, change, extra=(point,)), f"{sweep.name} = {value}"
+        if remote:
+            from .scale import compare_parquet
+            t = compare_parquet(client, source.parts, before_side, after_side, ("basis", label)).totals
+        else:
+            t = compare(before, outcomes(after_side, source, label)).totals
         rows.append({"value": str(value), "households_helped": t["households_helped"],
                      "households_hurt": t["households_hurt"] + t["households_mixed"], "flips": t["flips"],
                      "newly_granted": t["newly_granted"], "newly_granted_eur": t["newly_granted_eur"],

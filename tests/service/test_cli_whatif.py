@@ -84,11 +84,15 @@ def test_a_sweep_charts_the_households_against_the_threshold(tmp_path, capsys):
 
 def test_dask_local_gives_the_same_answer(tmp_path, capsys):
     args = ["whatif", *BASE, "--change", OVERLAY, "--population", "2000", "--json"]
-    assert main(args) == 0
-    here = json.loads(capsys.readouterr().out)["totals"]
-    assert main(args + ["--dask", "local", "--population-dir", str(tmp_path)]) == 0
-    assert json.loads(capsys.readouterr().out)["totals"] == here
-    assert len(list(tmp_path.glob("part-*.parquet"))) == 1
+    assert main(args + ["--csv", str(tmp_path / "here.csv"), "--html", str(tmp_path / "here.html")]) == 0
+    here = json.loads(capsys.readouterr().out)
+    population = tmp_path / "population"
+    assert main(args + ["--dask", "local", "--population-dir", str(population), "--csv", str(tmp_path / "there.csv"),
+                        "--html", str(tmp_path / "there.html")]) == 0
+    assert json.loads(capsys.readouterr().out) == here and here["totals"]["flips"] > 0
+    assert len(list(population.glob("part-*.parquet"))) == 1 and list(population.glob("flips/*.parquet"))
+    for kind in ("csv", "html"):  # the export and the report, examples included, byte for byte
+        assert (tmp_path / f"there.{kind}").read_bytes() == (tmp_path / f"here.{kind}").read_bytes()
 
 
 @pytest.mark.parametrize("args, message", [
