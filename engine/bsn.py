@@ -15,6 +15,8 @@ import re
 from decimal import Decimal
 from typing import Any, Iterator
 
+import orjson
+
 # 8 or 9 digits not part of a longer number; also the grouped form 1234.56.789 or 111 222 333.
 _CANDIDATE = re.compile(r"(?<![\d.,])(\d{8,9}|\d{4}[. ]\d{2}[. ]\d{3}|\d{3}[. ]\d{3}[. ]\d{3})(?![\d]|[.,]\d)")
 _SPACES = "-_\t\u00a0\u2007\u2009\u200a\u202f\u2010\u2011\u2012\u2013\u2014\u2212\u3000"
@@ -75,12 +77,31 @@ def bsn_paths(data: Any, path: str = "") -> Iterator[str]:
 
 
 def contains_bsn(data: Any) -> bool:
-    """Whether `bsn_paths(data)` finds anything, in one pass over the data.
+    """Whether `bsn_paths(data)` finds anything: the hot path of every case.
 
-    The hot path of every case. Strings are joined with NUL, which no candidate can contain. A
-    candidate lies inside a run of 8 or more digits, separators and invisible characters; the slow
-    candidate pattern runs only on such runs, with the characters around them that its look-arounds
-    read. Only a case with a hit pays for `bsn_paths`."""
+    A pre-filter first: every candidate (and every number that could be one) holds 8 or more digits in
+    a row, separators aside, so where the data written as JSON has no such run there is no BSN. Only
+    otherwise, or for data JSON cannot write (Decimals, sets, keys that are not strings), the exact scan
+    runs, so the answer is always the exact scan's."""
+    try:
+        written = orjson.dumps(data)
+    except TypeError:
+        return contains_bsn_exactly(data)
+    # a tab is a separator: JSON writes it as the two characters "\t", which would break a run
+    mapped = written.replace(b"\\t", b" ").translate(_DIGIT_BYTES)
+    if mapped.count(b"0") < 8:
+        return False
+    if not any(run.count(b"0") >= 8 for run in _DIGIT_RUN.findall(mapped)):
+        return False
+    return contains_bsn_exactly(data)
+
+
+def contains_bsn_exactly(data: Any) -> bool:
+    """The exact scan: `bsn_paths(data)` finds anything, in one pass over the data.
+
+    Strings are joined with NUL, which no candidate can contain. A candidate lies inside a run of 8 or
+    more digits, separators and invisible characters; the slow candidate pattern runs only on such runs,
+    with the characters around them that its look-arounds read. Only a case with a hit pays for `bsn_paths`."""
     strings, stack = [], [data]
     while stack:
         value = stack.pop()
@@ -109,3 +130,8 @@ def contains_bsn(data: Any) -> bool:
 
 _RUN = re.compile(rb"0{8,}")
 _RUN_BYTES = bytes(ord("0") if chr(b) in "0123456789. ,-_\t?" else ord("x") for b in range(256))
+# For the pre-filter, over UTF-8: digits and every byte of a non-ASCII character (\d matches other
+# scripts' digits) are "0", the separators "s"; a run of "0" and "s" with 8 "0"s may hold a BSN.
+_DIGIT_BYTES = bytes(ord("0") if b >= 128 or chr(b).isdigit() else ord("s") if chr(b) in ". ,-_\t" else ord("x")
+                     for b in range(256))
+_DIGIT_RUN = re.compile(rb"[0s]{8,}")
