@@ -79,21 +79,24 @@ def bsn_paths(data: Any, path: str = "") -> Iterator[str]:
 def contains_bsn(data: Any) -> bool:
     """Whether `bsn_paths(data)` finds anything: the hot path of every case.
 
-    A pre-filter first: every candidate (and every number that could be one) holds 8 or more digits in
-    a row, separators aside, so where the data written as JSON has no such run there is no BSN. Only
-    otherwise, or for data JSON cannot write (Decimals, sets, keys that are not strings), the exact scan
-    runs, so the answer is always the exact scan's."""
+    A pre-filter first, over the data written as JSON: every candidate lies in one run of digits and
+    separators and holds 8 digits in a row or three groups with the first and last of 3 digits or more
+    and a separator between; every number that could be a BSN is written as 8 or 9 digits in a row.
+    A date ("2025-09-15") or an amount ("16428.72") is neither. Only where the pre-filter cannot rule a
+    BSN out, or for data JSON cannot write (Decimals, sets, keys that are not strings), the exact scan
+    runs: the answer is always the exact scan's."""
     try:
         written = orjson.dumps(data)
     except TypeError:
         return contains_bsn_exactly(data)
     # a tab is a separator: JSON writes it as the two characters "\t", which would break a run
-    mapped = written.replace(b"\\t", b" ").translate(_DIGIT_BYTES)
-    if mapped.count(b"0") < 8:
-        return False
-    if not any(run.count(b"0") >= 8 for run in _DIGIT_RUN.findall(mapped)):
-        return False
-    return contains_bsn_exactly(data)
+    for run in _DIGIT_RUN.findall(written.replace(b"\\t", b" ").translate(_DIGIT_BYTES)):
+        if b"00000000" in run:
+            return contains_bsn_exactly(data)
+        first, last = run.find(b"000"), run.rfind(b"000")
+        if first >= 0 and b"s" in run[first + 3:last]:
+            return contains_bsn_exactly(data)
+    return False
 
 
 def contains_bsn_exactly(data: Any) -> bool:
@@ -131,7 +134,8 @@ def contains_bsn_exactly(data: Any) -> bool:
 _RUN = re.compile(rb"0{8,}")
 _RUN_BYTES = bytes(ord("0") if chr(b) in "0123456789. ,-_\t?" else ord("x") for b in range(256))
 # For the pre-filter, over UTF-8: digits and every byte of a non-ASCII character (\d matches other
-# scripts' digits) are "0", the separators "s"; a run of "0" and "s" with 8 "0"s may hold a BSN.
-_DIGIT_BYTES = bytes(ord("0") if b >= 128 or chr(b).isdigit() else ord("s") if chr(b) in ". ,-_\t" else ord("x")
-                     for b in range(256))
-_DIGIT_RUN = re.compile(rb"[0s]{8,}")
+# scripts' digits; spaces and invisibles of other scripts are non-ASCII) are "0", the separators a
+# group can have "s", the comma of a zero fraction ("111222333,00") "c". A candidate has 8 or more.
+_DIGIT_BYTES = bytes(ord("0") if b >= 128 or chr(b).isdigit() else ord("s") if chr(b) in ". -_\t"
+                     else ord("c") if chr(b) == "," else ord("x") for b in range(256))
+_DIGIT_RUN = re.compile(rb"[0sc]{8,}")
