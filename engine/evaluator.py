@@ -1,14 +1,7 @@
 """The core evaluator: one case against a bundle of rule-set versions, every rule evaluated.
 
-Per option, with A the blocks that hold (and no statutory exception sets aside) and U the blocks
-that may hold (their outcome depends on unknown facts):
-
-- some block in A has no route that is available or conditional  -> blocked
-- A and U are empty                                                -> allowed
-- U is empty and every block in A has an available route           -> route_available
-- otherwise (a block may hold, or its only routes are conditional)  -> needs_information
-
-The case outcome follows ../shared/cases/README.md. The result is the public decision format as
+The status of each option follows engine.status (the algorithm, once); this module turns it into the
+public items. The case outcome follows ../shared/cases/README.md. The result is the public decision format as
 plain data; the same input gives the same output, byte for byte.
 """
 from __future__ import annotations
@@ -24,12 +17,12 @@ from .expressions import run_for
 from .facts import Vocabulary, case_facts
 from .loader import CompiledRoute, CompiledRule
 from .registry import Bundle, Registry
+from .status import Truth, outcome, plan
 from .unknown import Unknown
 
 _NEGATE = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
 
 
-Truth = bool | Unknown
 # The truth of the condition (`when`) of one rule or route in the case at hand.
 Oracle = Callable[[Any], Truth]
 # Given the bundle, the case's environment and its options: the oracle for that case. The core
@@ -180,112 +173,29 @@ def _possible_item(rule: CompiledRule, held: Unknown, env: dict, vocab: Vocabula
                 open_terms=[f for f in names if f not in vocab.facts])
 
 
-def _facts_of(*values) -> set[str]:
-    out = set()
-    for v in values:
-        if isinstance(v, Unknown):
-            out |= v.facts
-    return out
-
-
 def _option(option: str, bundle: Bundle, env: dict, holds: _Holds, vocab: Vocabulary, lang: str) -> dict:
-    blocks_true, blocks_unknown, grounds = [], [], []
-    missing: set[str] = set()  # facts that decide whether a block holds
-    route_missing: set[str] = set()  # facts that decide whether a route is open
-    for rule in bundle.by_option.get(option, ()):
-        held = holds(rule)
-        if rule.rule.kind == "ground":
-            if held is not False:
-                grounds.append((rule, held))
-        elif held is True:
-            blocks_true.append(rule)
-        elif held is not False:
-            blocks_unknown.append((rule, held))
-
-    # statutory exceptions (grounds with `overrides`) set blocks aside, or may do so
-    def exception(block: CompiledRule) -> bool | Unknown:
-        verdicts = [holds(g) for g in bundle.overridden_by.get(block.id, ())
-                    if option in g.rule.applies_to]
-        if any(v is True for v in verdicts):
-            return True
-        unknown = [v for v in verdicts if isinstance(v, Unknown)]
-        return Unknown(frozenset().union(*(u.facts for u in unknown))) if unknown else False
-
-    active, possible = [], []
-    for b in blocks_true:
-        ex = exception(b)
-        if ex is False:
-            active.append(b)
-        elif isinstance(ex, Unknown):
-            possible.append((b, ex))
-    for b, held in blocks_unknown:
-        ex = exception(b)
-        if ex is not True:
-            possible.append((b, held))
-    for _, u in possible:
-        missing |= u.facts
-
-    # routes for every block that holds or may hold
-    routes: dict[str, list] = {}
-    lift_state: dict[str, str] = {}
-    for b in active + [b for b, _ in possible]:
-        best = "none"
-        for route in bundle.routes_for_block.get(b.id, ()):
-            if route.route.applies_to and option not in route.route.applies_to:
-                continue
-            held = holds(route)
-            status = "available" if held is True else "unavailable" if held is False else "conditional"
-            entry = routes.setdefault(route.id, [route, status, [], sorted(_facts_of(held))])
-            entry[2].append(b.id)
-            if status == "available" or (status == "conditional" and best == "none"):
-                best = status
-        lift_state[b.id] = best
-
-    # Determinate only when every value the missing facts can take gives the same status: with a block that
-    # holds and every block (holding or possible) lifted by an available route, it is route_available either way.
-    undecided = [b for b, _ in possible if lift_state[b.id] != "available"]
-    if any(lift_state[b.id] == "none" for b in active):
-        status = "blocked"
-    elif not active and not possible:
-        status = "allowed"
-    elif all(lift_state[b.id] == "available" for b in active) and (not possible or (active and not undecided)):
-        status = "route_available"
-    else:
-        status = "needs_information"
-        for _, rstatus, lifts, facts in routes.values():
-            if rstatus == "conditional" and any(lift_state[b] == "conditional" for b in lifts):
-                route_missing |= set(facts)
-
-    ground_items = []
-    for g, held in grounds:
-        gmissing = sorted(_facts_of(held))
-        if held is not True:
-            if not any(t in {b.id for b, _ in possible} for t in g.rule.overrides):
-                continue  # a ground that may apply matters only where it could set a block aside
-            missing |= set(gmissing)
-        ground_items.append(_ground_item(g, "applies" if held is True else "conditional", gmissing, env, lang))
-
+    """The public form of one option: its status (engine.status) and the items it rests on."""
+    result = outcome(plan(bundle, option), holds)
     blocked_by = []
-    for b in active:
+    for b in result.active:
         item = _rule_item(b, env, lang)
         limits = _thresholds(b, env, vocab, lang)
         if limits:
             item["thresholds"] = limits
         blocked_by.append(item)
-    # a block that holds for certain with no route at all decides the option: no fact can change it, so none is asked
-    ordered = [] if status == "blocked" else sorted(missing) + sorted(route_missing - missing)
     return {
         "option": option,
         "title": vocab.option_title(option, lang),
-        "status": status,
+        "status": result.status,
         "blocked_by": blocked_by,
-        "possible_blocks": [_possible_item(b, u, env, vocab, lang) for b, u in possible],
+        "possible_blocks": [_possible_item(b, u, env, vocab, lang) for b, u in result.possible],
         "routes": [_route_item(route, st, lifts, [f for f in facts if f in vocab.facts], env, lang,
-                               [f for f in facts if f not in vocab.facts]) for route, st, lifts, facts in routes.values()],
-        "grounds": ground_items,
+                               [f for f in facts if f not in vocab.facts]) for route, st, lifts, facts in result.routes],
+        "grounds": [_ground_item(g, "applies" if held is True else "conditional", gmissing, env, lang)
+                    for g, held, gmissing in result.grounds],
         # what the household can tell, apart from the rule set's own figures that are not known (open terms)
-        "missing_facts": [f for f in ordered if f in vocab.facts],
-        "open_terms": [f for f in ordered if f not in vocab.facts],
+        "missing_facts": [f for f in result.missing if f in vocab.facts],
+        "open_terms": [f for f in result.missing if f not in vocab.facts],
     }
 
 

@@ -38,6 +38,8 @@ class Bundle:
     # the derives a decision needs whatever it asks (conditions, texts, ground amounts); the others only
     # serve amounts and are evaluated when an amount that reads them is shown (engine.amounts)
     core_derive: tuple[CompiledRule, ...] = ()
+    # option -> its engine.status.OptionPlan, compiled on first use (what the bundle says whatever the case)
+    plans: dict = field(default_factory=dict)
 
 
 def _layer_order(rulesets: dict[str, Ruleset]) -> list[str]:
