@@ -76,20 +76,29 @@ def bsn_paths(data: Any, path: str = "") -> Iterator[str]:
         yield path or "(root)"
 
 
-def contains_bsn(data: Any) -> bool:
-    """Whether `bsn_paths(data)` finds anything: the hot path of every case.
+def as_json(data: Any) -> bytes | None:
+    """`data` written as JSON, for the pre-filters of validation; None where JSON cannot write it
+    (Decimals, sets, keys that are not strings, integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(data)
+    except TypeError:
+        return None
+
+
+def contains_bsn(data: Any, written: bytes | None = None) -> bool:
+    """Whether `bsn_paths(data)` finds anything: the hot path of every case (`written`: `as_json(data)`
+    where the caller has it).
 
     A pre-filter first, over the data written as JSON: every candidate lies in one run of digits and
     separators and holds 8 digits in a row or three groups with the first and last of 3 digits or more
     and a separator between; every number that could be a BSN is written as 8 or 9 digits in a row.
     A date ("2025-09-15") or an amount ("16428.72") is neither. Only where the pre-filter cannot rule a
-    BSN out, or for data JSON cannot write (Decimals, sets, keys that are not strings), the exact scan
-    runs: the answer is always the exact scan's."""
-    try:
-        written = orjson.dumps(data)
-    except TypeError:
-        return contains_bsn_exactly(data)
-    # a tab is a separator: JSON writes it as the two characters "\t", which would break a run
+    BSN out, or for data JSON cannot write, the exact scan runs: the answer is always the exact scan's."""
+    if written is None:
+        written = as_json(data)
+        if written is None:
+            return contains_bsn_exactly(data)
+    # a tab is a separator: JSON writes it as a backslash and a "t", which would break a run
     for run in _DIGIT_RUN.findall(written.replace(b"\\t", b" ").translate(_DIGIT_BYTES)):
         if b"00000000" in run:
             return contains_bsn_exactly(data)

@@ -4,7 +4,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.bsn import bsn_paths, contains_bsn, contains_bsn_exactly
+from engine.bsn import as_json, bsn_paths, contains_bsn, contains_bsn_exactly
+from engine.case import nul_paths
 
 # pieces that make (or nearly make) BSN-like numbers, with the separators and scripts around them
 PIECES = ["1", "12", "123", "1234", "111222333", "123456782", "11222333", "10000008", "1112.22.333", "111 222 333", "0",
@@ -50,3 +51,10 @@ def test_the_pre_filter_rules_out_dates_and_amounts(monkeypatch):
 def test_the_pre_filter_lets_through_what_may_be_a_bsn():
     assert contains_bsn({"note": "bsn 1112\t22\t333"}) and contains_bsn(["111\u200b222\u200b333"])
     assert contains_bsn({"n": 111222333.0}) and not contains_bsn({"n": 111222334.0})
+
+
+@settings(max_examples=500)
+@given(json_data)
+def test_json_without_an_escaped_nul_has_no_string_with_one(value):
+    # engine.case.parse_case skips its NUL walk on this ground
+    assert b"\\u0000" in as_json(value) or not any(True for _ in nul_paths(value))
