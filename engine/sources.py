@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 JCI = re.compile(r"^(https://wetten\.overheid\.nl/jci1\.3:c:BWBR\d+(?:&[a-z]+=[^&]+)*?)(?:&g=\d{4}-\d{2}-\d{2})?$")
 UNDATED = re.compile(r"^(https://wetten\.overheid\.nl/BWBR\d+)/?$")
 ECLI = re.compile(r"^ECLI:[A-Z]{2}:[A-Z0-9]{1,7}:\d{4}:[A-Z0-9.]{1,25}$")
 
 
+@lru_cache(maxsize=65_536)  # every item of every decision is dated: a few hundred links, a few thousand days
 def dated_url(url: str | None, day: dt.date) -> str | None:
     """`url` pointing at the text valid on `day` (links to other sites, or already dated, stay as they are)."""
     if not url:
