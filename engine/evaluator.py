@@ -17,6 +17,7 @@ from .expressions import run_for
 from .facts import Vocabulary, case_facts
 from .loader import CompiledRoute, CompiledRule
 from .registry import Bundle, Registry
+from .sources import public
 from .status import Truth, outcome, plan
 from .unknown import Unknown
 
@@ -57,24 +58,19 @@ class _Holds:
         return result
 
 
-def _public(source) -> dict:
-    """`source.public()`, built once per source (a copy each time: decisions are the caller's)."""
-    hit = _SOURCES.get(id(source))
-    if hit is None or hit[0] is not source:
-        if len(_SOURCES) >= 100_000:
-            _SOURCES.clear()
-        hit = _SOURCES[id(source)] = (source, source.public())
-    out = dict(hit[1])
-    if "case_law" in out:
-        out["case_law"] = list(out["case_law"])
-    return out
+def _prototype(item, lang: str, build: Callable) -> dict:
+    """The parts of a rule's or route's item that the case does not change, built once per (item, language)
+    and copied per decision (its lists and sources are shared: decisions are read-only)."""
+    key = (id(item), lang)
+    hit = _PROTOTYPES.get(key)
+    if hit is None or hit[0] is not item:
+        if len(_PROTOTYPES) >= 100_000:
+            _PROTOTYPES.clear()
+        hit = _PROTOTYPES[key] = (item, build(item, lang))
+    return hit[1]
 
 
-_SOURCES: dict[int, tuple[object, dict]] = {}
-
-
-def _source(item) -> dict:
-    return _public((item.rule if isinstance(item, CompiledRule) else item.route).source)
+_PROTOTYPES: dict[tuple[int, str], tuple[object, dict]] = {}
 
 
 def _text(templates: dict, env: dict, lang: str) -> str | None:
@@ -108,10 +104,10 @@ def _thresholds(rule: CompiledRule, env: dict, vocab: Vocabulary, lang: str) -> 
     return out
 
 
-def _rule_item(rule: CompiledRule, env: dict, lang: str) -> dict:
+def _rule_prototype(rule: CompiledRule, lang: str) -> dict:
     r = rule.rule
     item = {"rule": r.id, "ruleset": rule.ruleset, "version": rule.version, "title": _title(r, lang),
-            "source": _source(rule), "reason": _text(rule.reason, env, lang), "confidence": r.confidence}
+            "source": public(r.source), "reason": None, "confidence": r.confidence}
     if r.discretionary:
         item["discretionary"] = True
     if not r.verified:
@@ -119,24 +115,38 @@ def _rule_item(rule: CompiledRule, env: dict, lang: str) -> dict:
     return item
 
 
+def _rule_item(rule: CompiledRule, env: dict, lang: str) -> dict:
+    item = dict(_prototype(rule, lang, _rule_prototype))
+    item["reason"] = _text(rule.reason, env, lang)
+    return item
+
+
+def _route_prototype(route: CompiledRoute, lang: str) -> dict:
+    r = route.route
+    en = lang == "en"
+    return {
+        "route": r.id, "ruleset": route.ruleset, "version": route.version, "title": _title(r, lang),
+        "source": public(r.source), "lifts": None, "status": None, "decided_by": r.decided_by,
+        "discretionary": r.discretionary, "lead_time_days": r.lead_time.days,
+        "lead_time_basis": r.lead_time.basis_en if en and r.lead_time.basis_en else r.lead_time.basis,
+        "lead_time_verified": r.lead_time.verified, "in_time": None,
+        "argue": r.argue_en if en and r.argue_en else r.argue,
+        "evidence": list(r.evidence_en if en and r.evidence_en else r.evidence),
+        "confidence": r.confidence, "missing_facts": None,
+    }
+
+
 def _route_item(route: CompiledRoute, status: str, lifts: list[str], missing: list[str], env: dict,
                 lang: str, open_terms: list[str] = ()) -> dict:
     r = route.route
-    en = lang == "en"
     within = env.get("need.needed_within_days")
     days = r.lead_time.days
-    item = {
-        "route": r.id, "ruleset": route.ruleset, "version": route.version, "title": _title(r, lang),
-        "source": _source(route), "lifts": lifts, "status": status, "decided_by": r.decided_by,
-        "discretionary": r.discretionary, "lead_time_days": days,
-        "lead_time_basis": r.lead_time.basis_en if en and r.lead_time.basis_en else r.lead_time.basis,
-        "lead_time_verified": r.lead_time.verified,
-        # a lead time from practice is no fact: only a verified one says whether help comes in time
-        "in_time": None if days is None or not r.lead_time.verified or not isinstance(within, int) else days <= within,
-        "argue": r.argue_en if en and r.argue_en else r.argue,
-        "evidence": list(r.evidence_en if en and r.evidence_en else r.evidence),
-        "confidence": r.confidence, "missing_facts": missing,
-    }
+    item = dict(_prototype(route, lang, _route_prototype))
+    item["lifts"] = lifts
+    item["status"] = status
+    # a lead time from practice is no fact: only a verified one says whether help comes in time
+    item["in_time"] = None if days is None or not r.lead_time.verified or not isinstance(within, int) else days <= within
+    item["missing_facts"] = missing
     reason = _text(route.reason, env, lang) if status == "available" else None
     if reason:
         item["reason"] = reason
@@ -235,7 +245,7 @@ def _environment(case: Case, registry: Registry, lang: str, every: bool = False)
         env[p.fact] = p.value
         if p.fact in reads:
             presumptions.append({"fact": p.fact, "value": p.value, "ruleset": ruleset,
-                                 "title": _title(p, lang), "source": _public(p.source)})
+                                 "title": _title(p, lang), "source": public(p.source)})
     for rule in bundle.derive if every else bundle.core_derive:
         env[rule.rule.fact] = run_for(rule, rule.value, env)
     return bundle, env, presumptions
