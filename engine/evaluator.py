@@ -229,8 +229,9 @@ def _kassabon(env: dict) -> dict | None:
 
 
 def _environment(case: Case, registry: Registry, lang: str, every: bool = False) -> tuple[Bundle, dict, list[dict]]:
-    """The bundle for `case`, every name its conditions and texts can read, and the presumptions relied on;
-    `every`: also the derived facts only amounts read (engine.amounts evaluates those it shows)."""
+    """The bundle for `case`, every name the conditions and texts of its options can read, and the presumptions
+    relied on; `every`: every derived fact, also those of other options and those only amounts read
+    (engine.amounts evaluates those it shows)."""
     vocab = registry.vocabulary
     facts = case_facts(case, vocab)
     bundle = registry.bundle(case.municipality, case.reference_date)
@@ -246,8 +247,15 @@ def _environment(case: Case, registry: Registry, lang: str, every: bool = False)
         if p.fact in reads:
             presumptions.append({"fact": p.fact, "value": p.value, "ruleset": ruleset,
                                  "title": _title(p, lang), "source": public(p.source)})
-    for rule in bundle.derive if every else bundle.core_derive:
-        env[rule.rule.fact] = run_for(rule, rule.value, env)
+    if every:
+        for rule in bundle.derive:
+            env[rule.rule.fact] = run_for(rule, rule.value, env)
+    else:  # only those the asked options read (in the bundle's order: dependencies first)
+        empty = bundle.derived_for[""]
+        wanted = frozenset().union(*(bundle.derived_for.get(o, empty) for o in case.options))
+        for rule in bundle.core_derive:
+            if rule.rule.fact in wanted:
+                env[rule.rule.fact] = run_for(rule, rule.value, env)
     return bundle, env, presumptions
 
 
