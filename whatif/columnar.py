@@ -33,6 +33,7 @@ from engine.expressions import ExpressionError, compile_expression, dotted_name
 from engine.facts import Vocabulary
 from engine.loader import CompiledRoute, CompiledRule
 from engine.registry import Bundle, Registry
+from engine.status import plan
 from engine.unknown import Unknown
 
 from .frame import CASE_ID, OPTIONS, conform
@@ -686,14 +687,14 @@ def _unknowable(bundle: Bundle, options: Iterable[str]) -> list[str]:
 
 
 def _option_items(bundle: Bundle, option: str):
-    rules = bundle.by_option.get(option, ())
-    blocks = [r for r in rules if r.rule.kind == "block"]
-    grounds = [r for r in rules if r.rule.kind == "ground"]
+    """The option's blocks, grounds and routes, from the plan the core decides with (engine.status)."""
+    p = plan(bundle, option)
+    blocks = [r for r in p.rules if r.rule.kind == "block"]
+    grounds = [r for r in p.rules if r.rule.kind == "ground"]
     routes: dict[str, CompiledRoute] = {}
     for b in blocks:
-        for route in bundle.routes_for_block.get(b.id, ()):
-            if not route.route.applies_to or option in route.route.applies_to:
-                routes.setdefault(route.id, route)
+        for route in p.routes[b.id]:
+            routes.setdefault(route.id, route)
     return blocks, grounds, routes
 
 
@@ -789,13 +790,14 @@ def _option_outputs(option, blocks, grounds, routes, bundle: Bundle, held, masks
     def anyof(xs):
         return reduce(or_, xs) if xs else pl.lit(False)
 
+    exceptions_of = plan(bundle, option).exceptions  # the grounds of this option that set a block aside
     one, two = [], []
     name = {k: [f"_{k}:{option}:{i}" for i in range(len(blocks))] for k in ("a", "pe", "pu", "av", "cd")}
     lifted = []
     for i, b in enumerate(blocks):
         h, _ = held[b.id]
         # statutory exceptions: Kleene `or` over the grounds that set this block aside for this option
-        exceptions = [held[g.id][0] for g in bundle.overridden_by.get(b.id, ()) if option in g.rule.applies_to]
+        exceptions = [held[g.id][0] for g in exceptions_of[b.id]]
         ex = reduce(or_, exceptions) if exceptions else pl.lit(False)
         rs = [r for r in routes if b.id in bundle.lifted_by_route.get(r, ())]
         lifted.append(rs)
@@ -833,7 +835,7 @@ def _option_outputs(option, blocks, grounds, routes, bundle: Bundle, held, masks
     # the facts that decide a block: why it may hold, or whether an exception sets it aside
     block_masks = []
     for i, b in enumerate(blocks):
-        exm = masks.union(*(held[g.id][1] for g in bundle.overridden_by.get(b.id, ()) if option in g.rule.applies_to))
+        exm = masks.union(*(held[g.id][1] for g in exceptions_of[b.id]))
         block_masks.append(Masks.choose([(c["pu"][i], held[b.id][1]), (c["pe"][i], exm)], masks.width))
 
     # grounds: those that apply, and those that may apply where they could set a possible block aside
