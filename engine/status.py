@@ -48,6 +48,27 @@ def plan(bundle, option: str) -> OptionPlan:
     return hit
 
 
+def status_rule(blocked: bool, active: bool, active_unlifted: bool, possible: bool, possible_unlifted: bool) -> str:
+    """The status of an option from five facts about its blocks (the rules of the module docstring):
+    `blocked` some block that holds has no route available or conditional; `active` some block holds;
+    `active_unlifted` some block that holds has no available route; `possible` some block may hold;
+    `possible_unlifted` some block that may hold has no available route. The columnar path uses this
+    function as a table (`STATUS_TABLE`)."""
+    if blocked:
+        return "blocked"
+    if not active and not possible:
+        return "allowed"
+    # Determinate only when every value the missing facts can take gives the same status: with a block that
+    # holds and every block (holding or possible) lifted by an available route, it is route_available either way.
+    if not active_unlifted and (not possible or (active and not possible_unlifted)):
+        return "route_available"
+    return "needs_information"
+
+
+# `status_rule` for every combination of its arguments, indexed by their bits (blocked = 1, active = 2, ...)
+STATUS_TABLE = tuple(status_rule(*(bool(i >> bit & 1) for bit in range(5))) for i in range(32))
+
+
 @dataclass
 class Outcome:
     """The status of one option in one case, and the items it rests on (each with its truth)."""
@@ -111,18 +132,12 @@ def outcome(p: OptionPlan, holds: Holds) -> Outcome:
                 best = status
         lift_state[b.id] = best
 
-    # Determinate only when every value the missing facts can take gives the same status: with a block that
-    # holds and every block (holding or possible) lifted by an available route, it is route_available either way.
     route_missing: set[str] = set()  # facts that decide whether a route is open
-    undecided = [b for b, _ in possible if lift_state[b.id] != "available"]
-    if any(lift_state[b.id] == "none" for b in active):
-        status = "blocked"
-    elif not active and not possible:
-        status = "allowed"
-    elif all(lift_state[b.id] == "available" for b in active) and (not possible or (active and not undecided)):
-        status = "route_available"
-    else:
-        status = "needs_information"
+    status = status_rule(blocked=any(lift_state[b.id] == "none" for b in active), active=bool(active),
+                         active_unlifted=any(lift_state[b.id] != "available" for b in active),
+                         possible=bool(possible),
+                         possible_unlifted=any(lift_state[b.id] != "available" for b, _ in possible))
+    if status == "needs_information":
         for _, rstatus, lifts, facts in routes.values():
             if rstatus == "conditional" and any(lift_state[b] == "conditional" for b in lifts):
                 route_missing |= set(facts)

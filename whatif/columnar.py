@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
-from operator import and_, or_
+from operator import add, and_, or_
 from typing import Any, Iterable
 
 import polars as pl
@@ -33,13 +33,14 @@ from engine.expressions import ExpressionError, compile_expression, dotted_name
 from engine.facts import Vocabulary
 from engine.loader import CompiledRoute, CompiledRule
 from engine.registry import Bundle, Registry
-from engine.status import plan
+from engine.status import STATUS_TABLE, plan
 from engine.unknown import Unknown
 
 from .frame import CASE_ID, OPTIONS, conform
 
 STATUSES = ("allowed", "route_available", "needs_information", "blocked")
 STATUS = pl.Enum(STATUSES)
+STATUS_CODES = tuple(STATUSES.index(s) for s in STATUS_TABLE)  # engine.status.status_rule as codes
 U64 = pl.UInt64
 ZERO = pl.lit(0, dtype=U64)
 MAX_SCALE = 8  # decimals kept exactly in Int64 (money up to 10^10 euro at 8 decimals)
@@ -811,12 +812,12 @@ def _option_outputs(option, blocks, grounds, routes, bundle: Bundle, held, masks
     c = {k: [pl.col(n) for n in names] for k, names in name.items()}
     possible = [pe | pu for pe, pu in zip(c["pe"], c["pu"])]
     relevant = [a | p for a, p in zip(c["a"], possible)]
-    blocked = anyof([a & ~av & ~cd for a, av, cd in zip(c["a"], c["av"], c["cd"])])
-    clear = ~anyof(relevant)
-    # as the core: determinate when a block holds and every block, holding or possible, has an available route
-    lifted_all = ~anyof([a & ~av for a, av in zip(c["a"], c["av"])])
-    routed = lifted_all & (~anyof(possible) | (anyof(c["a"]) & ~anyof([p & ~av for p, av in zip(possible, c["av"])])))
-    code = (pl.when(blocked).then(3).when(clear).then(0).when(routed).then(1).otherwise(2)).cast(pl.UInt32)
+    # the status by the core's own rule (engine.status.status_rule), as a table indexed by its five facts
+    facts = (anyof([a & ~av & ~cd for a, av, cd in zip(c["a"], c["av"], c["cd"])]), anyof(c["a"]),
+             anyof([a & ~av for a, av in zip(c["a"], c["av"])]), anyof(possible),
+             anyof([p & ~av for p, av in zip(possible, c["av"])]))
+    index = reduce(add, (f.cast(pl.UInt32) * (1 << bit) for bit, f in enumerate(facts)))
+    code = pl.lit(pl.Series(STATUS_CODES, dtype=pl.UInt32)).gather(index)
     asked = (pl.col(ASKED) & pl.lit(asked_bit, dtype=U64)) != 0
     status = pl.when(asked).then(pl.lit(pl.Series(STATUSES, dtype=STATUS)).gather(code))
     needs_info = code == 2
