@@ -6,7 +6,6 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 base=$1; n=${2:-3000}
 py="$here/.venv/bin/python"
 out=${TMPDIR:-/tmp}/regelruimte-outputs.$$
-[ -f "$out.base.$n" ] || true
 "$py" "$here/benchmarks/dump_outputs.py" --root "$base" --cases "$n" "$out.base" &
 "$py" "$here/benchmarks/dump_outputs.py" --root "$here" --cases "$n" "$out.new"
 wait
