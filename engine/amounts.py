@@ -20,6 +20,7 @@ from .expressions import run_for
 from .facts import Vocabulary
 from .loader import CompiledRule
 from .model import Parameter
+from .sources import public
 from .unknown import Unknown
 
 CENT = Decimal("0.01")
@@ -109,9 +110,7 @@ def _input(rule: CompiledRule, name: str, env: dict, vocab: Vocabulary, paramete
         words = rule.words[key] = _input_words(name, vocab, parameters, lang)
     value = env.get(name, _ABSENT)
     out = dict(words, value=None if value is _ABSENT else plain(value))
-    if "source" in out:
-        out["source"] = dict(out["source"])  # the decision is the caller's (links get dated in place)
-    elif isinstance(value, str):
+    if "source" not in out and isinstance(value, str):
         label = vocab.value_labels.get(lang, {}).get(value)
         if label:
             out["value_label"] = label
@@ -154,7 +153,7 @@ def _step(rule: CompiledRule, value: Any, inputs: list[dict], lang: str) -> dict
     words = rule.words.get(lang)
     if words is None:
         words = rule.words[lang] = _step_words(rule, lang)
-    step = dict(words, value=plain(value), source=dict(words["source"]))
+    step = dict(words, value=plain(value))
     step["inputs"] = inputs
     return step
 
@@ -203,7 +202,7 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
         item = {
             "amount": rule.rule.fact, "rule": rule.id, "ruleset": rule.ruleset, "title": _title(rule.rule, lang),
             "unit": a.unit, "value": plain(value), "options": asked,
-            "source": rule.rule.source.public(), "confidence": rule.rule.confidence,
+            "source": public(rule.rule.source), "confidence": rule.rule.confidence,
         }
         if isinstance(value, Unknown):
             item["unknown_because"] = _unknown_because(value, vocab, parameters, lang)

@@ -15,6 +15,8 @@ import re
 from decimal import Decimal
 from typing import Any, Iterator
 
+import orjson
+
 # 8 or 9 digits not part of a longer number; also the grouped form 1234.56.789 or 111 222 333.
 _CANDIDATE = re.compile(r"(?<![\d.,])(\d{8,9}|\d{4}[. ]\d{2}[. ]\d{3}|\d{3}[. ]\d{3}[. ]\d{3})(?![\d]|[.,]\d)")
 _SPACES = "-_\t\u00a0\u2007\u2009\u200a\u202f\u2010\u2011\u2012\u2013\u2014\u2212\u3000"
@@ -74,13 +76,44 @@ def bsn_paths(data: Any, path: str = "") -> Iterator[str]:
         yield path or "(root)"
 
 
-def contains_bsn(data: Any) -> bool:
-    """Whether `bsn_paths(data)` finds anything, in one pass over the data.
+def as_json(data: Any) -> bytes | None:
+    """`data` written as JSON, for the pre-filters of validation; None where JSON cannot write it
+    (Decimals, sets, keys that are not strings, integers beyond 64 bits)."""
+    try:
+        return orjson.dumps(data)
+    except TypeError:
+        return None
 
-    The hot path of every case. Strings are joined with NUL, which no candidate can contain. A
-    candidate lies inside a run of 8 or more digits, separators and invisible characters; the slow
-    candidate pattern runs only on such runs, with the characters around them that its look-arounds
-    read. Only a case with a hit pays for `bsn_paths`."""
+
+def contains_bsn(data: Any, written: bytes | None = None) -> bool:
+    """Whether `bsn_paths(data)` finds anything: the hot path of every case (`written`: `as_json(data)`
+    where the caller has it).
+
+    A pre-filter first, over the data written as JSON: every candidate lies in one run of digits and
+    separators and holds 8 digits in a row or three groups with the first and last of 3 digits or more
+    and a separator between; every number that could be a BSN is written as 8 or 9 digits in a row.
+    A date ("2025-09-15") or an amount ("16428.72") is neither. Only where the pre-filter cannot rule a
+    BSN out, or for data JSON cannot write, the exact scan runs: the answer is always the exact scan's."""
+    if written is None:
+        written = as_json(data)
+        if written is None:
+            return contains_bsn_exactly(data)
+    # a tab is a separator: JSON writes it as a backslash and a "t", which would break a run
+    for run in _DIGIT_RUN.findall(written.replace(b"\\t", b" ").translate(_DIGIT_BYTES)):
+        if b"00000000" in run:
+            return contains_bsn_exactly(data)
+        first, last = run.find(b"000"), run.rfind(b"000")
+        if first >= 0 and b"s" in run[first + 3:last]:
+            return contains_bsn_exactly(data)
+    return False
+
+
+def contains_bsn_exactly(data: Any) -> bool:
+    """The exact scan: `bsn_paths(data)` finds anything, in one pass over the data.
+
+    Strings are joined with NUL, which no candidate can contain. A candidate lies inside a run of 8 or
+    more digits, separators and invisible characters; the slow candidate pattern runs only on such runs,
+    with the characters around them that its look-arounds read. Only a case with a hit pays for `bsn_paths`."""
     strings, stack = [], [data]
     while stack:
         value = stack.pop()
@@ -109,3 +142,9 @@ def contains_bsn(data: Any) -> bool:
 
 _RUN = re.compile(rb"0{8,}")
 _RUN_BYTES = bytes(ord("0") if chr(b) in "0123456789. ,-_\t?" else ord("x") for b in range(256))
+# For the pre-filter, over UTF-8: digits and every byte of a non-ASCII character (\d matches other
+# scripts' digits; spaces and invisibles of other scripts are non-ASCII) are "0", the separators a
+# group can have "s", the comma of a zero fraction ("111222333,00") "c". A candidate has 8 or more.
+_DIGIT_BYTES = bytes(ord("0") if b >= 128 or chr(b).isdigit() else ord("s") if chr(b) in ". -_\t"
+                     else ord("c") if chr(b) == "," else ord("x") for b in range(256))
+_DIGIT_RUN = re.compile(rb"[0sc]{8,}")

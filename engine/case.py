@@ -12,7 +12,7 @@ from typing import Annotated, Any, Iterator, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .bsn import bsn_paths, contains_bsn
+from .bsn import as_json, bsn_paths, contains_bsn
 from .errors import CaseError, Problem
 from .messages import problems_from_validation
 from .yamlsource import line_of
@@ -267,13 +267,15 @@ def parse_case(data: Any, file: str | None = None) -> Case:
     if not isinstance(data, dict):
         raise CaseError([Problem("een casus is een object met velden als case_id en options",
                                  "a case is an object with fields such as case_id and options", file=file)])
-    bsn = sorted(set(bsn_paths(data))) if contains_bsn(data) else ()
+    written = as_json(data)
+    bsn = sorted(set(bsn_paths(data))) if contains_bsn(data, written) else ()
     if bsn:
         raise CaseError([Problem(
             "bevat een nummer dat op een BSN lijkt; gebruik alleen pseudoniemen (het nummer wordt niet getoond)",
             "contains a number that looks like a BSN; use pseudonyms only (the number is not shown)",
             field=path, file=file) for path in bsn])
-    nul = sorted(set(nul_paths(data)))
+    # JSON writes a NUL as \u0000: where the written data has none, no string holds one
+    nul = sorted(set(nul_paths(data))) if written is None or b"\\u0000" in written else ()
     if nul:
         raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=path, file=file) for path in nul])
     try:

@@ -29,7 +29,10 @@ _LABELS: dict[tuple[int, str], tuple[object, dict[str, str]]] = {}
 def decide(data: Any, registry: Registry, lang: str = "nl", file: str | None = None,
            conditions: Conditions = core_conditions) -> dict:
     """The public decision for raw case data, with its explanation; raises CaseError or NoRulesetInForce.
-    `conditions`: how rule conditions are decided (see engine.evaluator)."""
+    `conditions`: how rule conditions are decided (see engine.evaluator).
+
+    Read-only below the top level of its items: sources, evidence lists and item prototypes are shared with
+    other decisions (docs/decisions/0019-plan-per-option.md); copy a decision before changing it."""
     return decide_case(parse_case(data, file=file), registry, lang, data=data, file=file, conditions=conditions)
 
 

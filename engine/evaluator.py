@@ -1,14 +1,7 @@
 """The core evaluator: one case against a bundle of rule-set versions, every rule evaluated.
 
-Per option, with A the blocks that hold (and no statutory exception sets aside) and U the blocks
-that may hold (their outcome depends on unknown facts):
-
-- some block in A has no route that is available or conditional  -> blocked
-- A and U are empty                                                -> allowed
-- U is empty and every block in A has an available route           -> route_available
-- otherwise (a block may hold, or its only routes are conditional)  -> needs_information
-
-The case outcome follows ../shared/cases/README.md. The result is the public decision format as
+The status of each option follows engine.status (the algorithm, once); this module turns it into the
+public items. The case outcome follows ../shared/cases/README.md. The result is the public decision format as
 plain data; the same input gives the same output, byte for byte.
 """
 from __future__ import annotations
@@ -24,12 +17,13 @@ from .expressions import run_for
 from .facts import Vocabulary, case_facts
 from .loader import CompiledRoute, CompiledRule
 from .registry import Bundle, Registry
+from .sources import public
+from .status import Truth, outcome, plan
 from .unknown import Unknown
 
 _NEGATE = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
 
 
-Truth = bool | Unknown
 # The truth of the condition (`when`) of one rule or route in the case at hand.
 Oracle = Callable[[Any], Truth]
 # Given the bundle, the case's environment and its options: the oracle for that case. The core
@@ -64,24 +58,19 @@ class _Holds:
         return result
 
 
-def _public(source) -> dict:
-    """`source.public()`, built once per source (a copy each time: decisions are the caller's)."""
-    hit = _SOURCES.get(id(source))
-    if hit is None or hit[0] is not source:
-        if len(_SOURCES) >= 100_000:
-            _SOURCES.clear()
-        hit = _SOURCES[id(source)] = (source, source.public())
-    out = dict(hit[1])
-    if "case_law" in out:
-        out["case_law"] = list(out["case_law"])
-    return out
+def _prototype(item, lang: str, build: Callable) -> dict:
+    """The parts of a rule's or route's item that the case does not change, built once per (item, language)
+    and copied per decision (its lists and sources are shared: decisions are read-only)."""
+    key = (id(item), lang)
+    hit = _PROTOTYPES.get(key)
+    if hit is None or hit[0] is not item:
+        if len(_PROTOTYPES) >= 100_000:
+            _PROTOTYPES.clear()
+        hit = _PROTOTYPES[key] = (item, build(item, lang))
+    return hit[1]
 
 
-_SOURCES: dict[int, tuple[object, dict]] = {}
-
-
-def _source(item) -> dict:
-    return _public((item.rule if isinstance(item, CompiledRule) else item.route).source)
+_PROTOTYPES: dict[tuple[int, str], tuple[object, dict]] = {}
 
 
 def _text(templates: dict, env: dict, lang: str) -> str | None:
@@ -115,10 +104,10 @@ def _thresholds(rule: CompiledRule, env: dict, vocab: Vocabulary, lang: str) -> 
     return out
 
 
-def _rule_item(rule: CompiledRule, env: dict, lang: str) -> dict:
+def _rule_prototype(rule: CompiledRule, lang: str) -> dict:
     r = rule.rule
     item = {"rule": r.id, "ruleset": rule.ruleset, "version": rule.version, "title": _title(r, lang),
-            "source": _source(rule), "reason": _text(rule.reason, env, lang), "confidence": r.confidence}
+            "source": public(r.source), "reason": None, "confidence": r.confidence}
     if r.discretionary:
         item["discretionary"] = True
     if not r.verified:
@@ -126,24 +115,38 @@ def _rule_item(rule: CompiledRule, env: dict, lang: str) -> dict:
     return item
 
 
+def _rule_item(rule: CompiledRule, env: dict, lang: str) -> dict:
+    item = dict(_prototype(rule, lang, _rule_prototype))
+    item["reason"] = _text(rule.reason, env, lang)
+    return item
+
+
+def _route_prototype(route: CompiledRoute, lang: str) -> dict:
+    r = route.route
+    en = lang == "en"
+    return {
+        "route": r.id, "ruleset": route.ruleset, "version": route.version, "title": _title(r, lang),
+        "source": public(r.source), "lifts": None, "status": None, "decided_by": r.decided_by,
+        "discretionary": r.discretionary, "lead_time_days": r.lead_time.days,
+        "lead_time_basis": r.lead_time.basis_en if en and r.lead_time.basis_en else r.lead_time.basis,
+        "lead_time_verified": r.lead_time.verified, "in_time": None,
+        "argue": r.argue_en if en and r.argue_en else r.argue,
+        "evidence": list(r.evidence_en if en and r.evidence_en else r.evidence),
+        "confidence": r.confidence, "missing_facts": None,
+    }
+
+
 def _route_item(route: CompiledRoute, status: str, lifts: list[str], missing: list[str], env: dict,
                 lang: str, open_terms: list[str] = ()) -> dict:
     r = route.route
-    en = lang == "en"
     within = env.get("need.needed_within_days")
     days = r.lead_time.days
-    item = {
-        "route": r.id, "ruleset": route.ruleset, "version": route.version, "title": _title(r, lang),
-        "source": _source(route), "lifts": lifts, "status": status, "decided_by": r.decided_by,
-        "discretionary": r.discretionary, "lead_time_days": days,
-        "lead_time_basis": r.lead_time.basis_en if en and r.lead_time.basis_en else r.lead_time.basis,
-        "lead_time_verified": r.lead_time.verified,
-        # a lead time from practice is no fact: only a verified one says whether help comes in time
-        "in_time": None if days is None or not r.lead_time.verified or not isinstance(within, int) else days <= within,
-        "argue": r.argue_en if en and r.argue_en else r.argue,
-        "evidence": list(r.evidence_en if en and r.evidence_en else r.evidence),
-        "confidence": r.confidence, "missing_facts": missing,
-    }
+    item = dict(_prototype(route, lang, _route_prototype))
+    item["lifts"] = lifts
+    item["status"] = status
+    # a lead time from practice is no fact: only a verified one says whether help comes in time
+    item["in_time"] = None if days is None or not r.lead_time.verified or not isinstance(within, int) else days <= within
+    item["missing_facts"] = missing
     reason = _text(route.reason, env, lang) if status == "available" else None
     if reason:
         item["reason"] = reason
@@ -180,112 +183,29 @@ def _possible_item(rule: CompiledRule, held: Unknown, env: dict, vocab: Vocabula
                 open_terms=[f for f in names if f not in vocab.facts])
 
 
-def _facts_of(*values) -> set[str]:
-    out = set()
-    for v in values:
-        if isinstance(v, Unknown):
-            out |= v.facts
-    return out
-
-
 def _option(option: str, bundle: Bundle, env: dict, holds: _Holds, vocab: Vocabulary, lang: str) -> dict:
-    blocks_true, blocks_unknown, grounds = [], [], []
-    missing: set[str] = set()  # facts that decide whether a block holds
-    route_missing: set[str] = set()  # facts that decide whether a route is open
-    for rule in bundle.by_option.get(option, ()):
-        held = holds(rule)
-        if rule.rule.kind == "ground":
-            if held is not False:
-                grounds.append((rule, held))
-        elif held is True:
-            blocks_true.append(rule)
-        elif held is not False:
-            blocks_unknown.append((rule, held))
-
-    # statutory exceptions (grounds with `overrides`) set blocks aside, or may do so
-    def exception(block: CompiledRule) -> bool | Unknown:
-        verdicts = [holds(g) for g in bundle.overridden_by.get(block.id, ())
-                    if option in g.rule.applies_to]
-        if any(v is True for v in verdicts):
-            return True
-        unknown = [v for v in verdicts if isinstance(v, Unknown)]
-        return Unknown(frozenset().union(*(u.facts for u in unknown))) if unknown else False
-
-    active, possible = [], []
-    for b in blocks_true:
-        ex = exception(b)
-        if ex is False:
-            active.append(b)
-        elif isinstance(ex, Unknown):
-            possible.append((b, ex))
-    for b, held in blocks_unknown:
-        ex = exception(b)
-        if ex is not True:
-            possible.append((b, held))
-    for _, u in possible:
-        missing |= u.facts
-
-    # routes for every block that holds or may hold
-    routes: dict[str, list] = {}
-    lift_state: dict[str, str] = {}
-    for b in active + [b for b, _ in possible]:
-        best = "none"
-        for route in bundle.routes_for_block.get(b.id, ()):
-            if route.route.applies_to and option not in route.route.applies_to:
-                continue
-            held = holds(route)
-            status = "available" if held is True else "unavailable" if held is False else "conditional"
-            entry = routes.setdefault(route.id, [route, status, [], sorted(_facts_of(held))])
-            entry[2].append(b.id)
-            if status == "available" or (status == "conditional" and best == "none"):
-                best = status
-        lift_state[b.id] = best
-
-    # Determinate only when every value the missing facts can take gives the same status: with a block that
-    # holds and every block (holding or possible) lifted by an available route, it is route_available either way.
-    undecided = [b for b, _ in possible if lift_state[b.id] != "available"]
-    if any(lift_state[b.id] == "none" for b in active):
-        status = "blocked"
-    elif not active and not possible:
-        status = "allowed"
-    elif all(lift_state[b.id] == "available" for b in active) and (not possible or (active and not undecided)):
-        status = "route_available"
-    else:
-        status = "needs_information"
-        for _, rstatus, lifts, facts in routes.values():
-            if rstatus == "conditional" and any(lift_state[b] == "conditional" for b in lifts):
-                route_missing |= set(facts)
-
-    ground_items = []
-    for g, held in grounds:
-        gmissing = sorted(_facts_of(held))
-        if held is not True:
-            if not any(t in {b.id for b, _ in possible} for t in g.rule.overrides):
-                continue  # a ground that may apply matters only where it could set a block aside
-            missing |= set(gmissing)
-        ground_items.append(_ground_item(g, "applies" if held is True else "conditional", gmissing, env, lang))
-
+    """The public form of one option: its status (engine.status) and the items it rests on."""
+    result = outcome(plan(bundle, option), holds)
     blocked_by = []
-    for b in active:
+    for b in result.active:
         item = _rule_item(b, env, lang)
         limits = _thresholds(b, env, vocab, lang)
         if limits:
             item["thresholds"] = limits
         blocked_by.append(item)
-    # a block that holds for certain with no route at all decides the option: no fact can change it, so none is asked
-    ordered = [] if status == "blocked" else sorted(missing) + sorted(route_missing - missing)
     return {
         "option": option,
         "title": vocab.option_title(option, lang),
-        "status": status,
+        "status": result.status,
         "blocked_by": blocked_by,
-        "possible_blocks": [_possible_item(b, u, env, vocab, lang) for b, u in possible],
+        "possible_blocks": [_possible_item(b, u, env, vocab, lang) for b, u in result.possible],
         "routes": [_route_item(route, st, lifts, [f for f in facts if f in vocab.facts], env, lang,
-                               [f for f in facts if f not in vocab.facts]) for route, st, lifts, facts in routes.values()],
-        "grounds": ground_items,
+                               [f for f in facts if f not in vocab.facts]) for route, st, lifts, facts in result.routes],
+        "grounds": [_ground_item(g, "applies" if held is True else "conditional", gmissing, env, lang)
+                    for g, held, gmissing in result.grounds],
         # what the household can tell, apart from the rule set's own figures that are not known (open terms)
-        "missing_facts": [f for f in ordered if f in vocab.facts],
-        "open_terms": [f for f in ordered if f not in vocab.facts],
+        "missing_facts": [f for f in result.missing if f in vocab.facts],
+        "open_terms": [f for f in result.missing if f not in vocab.facts],
     }
 
 
@@ -309,8 +229,9 @@ def _kassabon(env: dict) -> dict | None:
 
 
 def _environment(case: Case, registry: Registry, lang: str, every: bool = False) -> tuple[Bundle, dict, list[dict]]:
-    """The bundle for `case`, every name its conditions and texts can read, and the presumptions relied on;
-    `every`: also the derived facts only amounts read (engine.amounts evaluates those it shows)."""
+    """The bundle for `case`, every name the conditions and texts of its options can read, and the presumptions
+    relied on; `every`: every derived fact, also those of other options and those only amounts read
+    (engine.amounts evaluates those it shows)."""
     vocab = registry.vocabulary
     facts = case_facts(case, vocab)
     bundle = registry.bundle(case.municipality, case.reference_date)
@@ -325,9 +246,16 @@ def _environment(case: Case, registry: Registry, lang: str, every: bool = False)
         env[p.fact] = p.value
         if p.fact in reads:
             presumptions.append({"fact": p.fact, "value": p.value, "ruleset": ruleset,
-                                 "title": _title(p, lang), "source": _public(p.source)})
-    for rule in bundle.derive if every else bundle.core_derive:
-        env[rule.rule.fact] = run_for(rule, rule.value, env)
+                                 "title": _title(p, lang), "source": public(p.source)})
+    if every:
+        for rule in bundle.derive:
+            env[rule.rule.fact] = run_for(rule, rule.value, env)
+    else:  # only those the asked options read (in the bundle's order: dependencies first)
+        empty = bundle.derived_for[""]
+        wanted = frozenset().union(*(bundle.derived_for.get(o, empty) for o in case.options))
+        for rule in bundle.core_derive:
+            if rule.rule.fact in wanted:
+                env[rule.rule.fact] = run_for(rule, rule.value, env)
     return bundle, env, presumptions
 
 

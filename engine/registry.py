@@ -38,6 +38,10 @@ class Bundle:
     # the derives a decision needs whatever it asks (conditions, texts, ground amounts); the others only
     # serve amounts and are evaluated when an amount that reads them is shown (engine.amounts)
     core_derive: tuple[CompiledRule, ...] = ()
+    # option -> the derived facts a decision on it reads (of core_derive; "" for an option without rules)
+    derived_for: dict[str, frozenset[str]] = field(default_factory=dict)
+    # option -> its engine.status.OptionPlan, compiled on first use (what the bundle says whatever the case)
+    plans: dict = field(default_factory=dict)
 
 
 def _layer_order(rulesets: dict[str, Ruleset]) -> list[str]:
@@ -101,21 +105,30 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
                 todo.extend(derived[n].value.names)
         return out
 
-    used: set[str] = set()  # every name a condition, text or ground amount of the bundle reads
-    for item in [*rules.values(), *routes]:
-        if item.when is not None:
-            used |= item.when.names
-        for t in item.reason.values():
-            used.update(name for name, _ in t.parts)
-        for ts in getattr(item, "conditions", {}).values():
-            for t in ts:
+    def read_by(items) -> set[str]:  # every name the conditions, texts and ground amounts of `items` read
+        used: set[str] = set()
+        for item in items:
+            if item.when is not None:
+                used |= item.when.names
+            for t in item.reason.values():
                 used.update(name for name, _ in t.parts)
-        for _, e in getattr(item, "amounts", {}).values():
-            used |= e.names
+            for ts in getattr(item, "conditions", {}).values():
+                for t in ts:
+                    used.update(name for name, _ in t.parts)
+            for _, e in getattr(item, "amounts", {}).values():
+                used |= e.names
+        return used
+
+    shown = set()  # what decides whether an amount is shown apart from the options asked
     for r in derive:
         if r.amount_when is not None:
-            used |= r.amount_when.names
-    core = closure(used)
+            shown |= r.amount_when.names
+    core = closure(read_by([*rules.values(), *routes]) | shown)
+    derived_for = {option: frozenset(closure(read_by([*option_rules, *(route for r in option_rules
+                                                                       for route in routes_for_block.get(r.id, ()))])
+                                             | shown) & derived.keys())
+                   for option, option_rules in by_option.items()}
+    derived_for[""] = frozenset(closure(shown) & derived.keys())  # an option without rules
 
     reads = {}
     for option, option_rules in by_option.items():
@@ -130,7 +143,7 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
                   routes_for_block={k: tuple(v) for k, v in routes_for_block.items()},
                   lifted_by_route=lifted_by_route, overridden_by={k: tuple(v) for k, v in overridden_by.items()},
                   reads=reads, parameters=parameters, amounts=plans(derive),
-                  core_derive=tuple(r for r in derive if r.rule.fact in core))
+                  core_derive=tuple(r for r in derive if r.rule.fact in core), derived_for=derived_for)
 
 
 class Registry:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 JCI = re.compile(r"^(https://wetten\.overheid\.nl/jci1\.3:c:BWBR\d+(?:&[a-z]+=[^&]+)*?)(?:&g=\d{4}-\d{2}-\d{2})?$")
 UNDATED = re.compile(r"^(https://wetten\.overheid\.nl/BWBR\d+)/?$")
 ECLI = re.compile(r"^ECLI:[A-Z]{2}:[A-Z0-9]{1,7}:\d{4}:[A-Z0-9.]{1,25}$")
 
 
+@lru_cache(maxsize=65_536)  # every item of every decision is dated: a few hundred links, a few thousand days
 def dated_url(url: str | None, day: dt.date) -> str | None:
     """`url` pointing at the text valid on `day` (links to other sites, or already dated, stay as they are)."""
     if not url:
@@ -33,14 +35,43 @@ def case_law_url(ecli: str) -> str | None:
     return f"https://uitspraken.rechtspraak.nl/details?id={ecli}" if ECLI.match(ecli) else None
 
 
+def public(source) -> dict:
+    """`source.public()` (an engine.model.Source), built once per source and shared by every decision
+    that cites it: decisions are read-only (docs/decisions/0019-plan-per-option.md)."""
+    hit = _PUBLIC.get(id(source))
+    if hit is None or hit[0] is not source:
+        if len(_PUBLIC) >= 100_000:
+            _PUBLIC.clear()
+        hit = _PUBLIC[id(source)] = (source, source.public())
+    return hit[1]
+
+
+def dated(source: dict, day: dt.date) -> dict:
+    """The public `source` with its link pointing at the text valid on `day`: one shared dict per
+    (source, day), never a change to `source` (which other decisions share)."""
+    key = (id(source), day)
+    hit = _DATED.get(key)
+    if hit is None or hit[0] is not source:
+        if len(_DATED) >= 100_000:
+            _DATED.clear()
+        hit = _DATED[key] = (source, dict(source, url=dated_url(source["url"], day)))
+    return hit[1]
+
+
+# (the source is kept with its entry, so its id cannot be reused while the entry lives)
+_PUBLIC: dict[int, tuple[object, dict]] = {}
+_DATED: dict[tuple[int, dt.date], tuple[dict, dict]] = {}
+
+
 def _date_item(item: dict, day: dt.date) -> None:
     source = item.get("source")
     if isinstance(source, dict) and source.get("url"):
-        source["url"] = dated_url(source["url"], day)
+        item["source"] = dated(source, day)
 
 
 def date_links(decision: dict) -> None:
-    """Every law link in `decision` dated to its reference date (in place: the decision is the caller's)."""
+    """Every law link in `decision` dated to its reference date (items get a dated source in place: the
+    decision is the caller's; the sources themselves are shared and never changed)."""
     day = dt.date.fromisoformat(decision["reference_date"])
     for o in decision["options"]:
         for key in ("blocked_by", "possible_blocks", "grounds", "routes"):

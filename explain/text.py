@@ -56,24 +56,24 @@ _BODIES_MAX = 50_000
 
 def render(tree: list[dict], width: int = 100) -> str:
     lines: list[str] = []
-
-    def emit(n: dict, depth: int) -> None:
+    bodies = _BODIES
+    stack = [(n, 0) for n in reversed(tree)]  # depth first, children in order (a loop: no call per node)
+    while stack:
+        n, depth = stack.pop()
         kind = n["kind"]
         if kind in ("option", "section"):
             lines.append("")
         key = (n["text"], depth, _BULLET.get(kind, ""), width)
-        body = _BODIES.get(key)
+        body = bodies.get(key)
         if body is None:
-            if len(_BODIES) >= _BODIES_MAX:
-                _BODIES.clear()
-            body = _BODIES[key] = _body(*key)
+            if len(bodies) >= _BODIES_MAX:
+                bodies.clear()
+            body = bodies[key] = _body(*key)
         lines.append(body)
         if kind == "title":
             lines.append("=" * min(len(n["text"]), width))
-        for child in n["children"]:
-            emit(child, depth + (1 if kind not in ("section",) else 0))
-
-    for n in tree:
-        emit(n, 0)
-    del emit  # (a self-calling closure is a reference cycle; see explain/markdown.py)
+        children = n["children"]
+        if children:
+            below = depth if kind == "section" else depth + 1
+            stack.extend((child, below) for child in reversed(children))
     return "\n".join(lines).replace("\u00a0", " ").strip() + "\n"

@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
-from operator import and_, or_
+from operator import add, and_, or_
 from typing import Any, Iterable
 
 import polars as pl
@@ -33,12 +33,14 @@ from engine.language import ir
 from engine.facts import Vocabulary
 from engine.loader import CompiledRoute, CompiledRule
 from engine.registry import Bundle, Registry
+from engine.status import STATUS_TABLE, plan
 from engine.unknown import Unknown
 
 from .frame import CASE_ID, OPTIONS, conform
 
 STATUSES = ("allowed", "route_available", "needs_information", "blocked")
 STATUS = pl.Enum(STATUSES)
+STATUS_CODES = tuple(STATUSES.index(s) for s in STATUS_TABLE)  # engine.status.status_rule as codes
 U64 = pl.UInt64
 ZERO = pl.lit(0, dtype=U64)
 MAX_SCALE = 8  # decimals kept exactly in Int64 (money up to 10^10 euro at 8 decimals)
@@ -666,14 +668,14 @@ def _unknowable(bundle: Bundle, options: Iterable[str]) -> list[str]:
 
 
 def _option_items(bundle: Bundle, option: str):
-    rules = bundle.by_option.get(option, ())
-    blocks = [r for r in rules if r.rule.kind == "block"]
-    grounds = [r for r in rules if r.rule.kind == "ground"]
+    """The option's blocks, grounds and routes, from the plan the core decides with (engine.status)."""
+    p = plan(bundle, option)
+    blocks = [r for r in p.rules if r.rule.kind == "block"]
+    grounds = [r for r in p.rules if r.rule.kind == "ground"]
     routes: dict[str, CompiledRoute] = {}
     for b in blocks:
-        for route in bundle.routes_for_block.get(b.id, ()):
-            if not route.route.applies_to or option in route.route.applies_to:
-                routes.setdefault(route.id, route)
+        for route in p.routes[b.id]:
+            routes.setdefault(route.id, route)
     return blocks, grounds, routes
 
 
@@ -769,13 +771,14 @@ def _option_outputs(option, blocks, grounds, routes, bundle: Bundle, held, masks
     def anyof(xs):
         return reduce(or_, xs) if xs else pl.lit(False)
 
+    exceptions_of = plan(bundle, option).exceptions  # the grounds of this option that set a block aside
     one, two = [], []
     name = {k: [f"_{k}:{option}:{i}" for i in range(len(blocks))] for k in ("a", "pe", "pu", "av", "cd")}
     lifted = []
     for i, b in enumerate(blocks):
         h, _ = held[b.id]
         # statutory exceptions: Kleene `or` over the grounds that set this block aside for this option
-        exceptions = [held[g.id][0] for g in bundle.overridden_by.get(b.id, ()) if option in g.rule.applies_to]
+        exceptions = [held[g.id][0] for g in exceptions_of[b.id]]
         ex = reduce(or_, exceptions) if exceptions else pl.lit(False)
         rs = [r for r in routes if b.id in bundle.lifted_by_route.get(r, ())]
         lifted.append(rs)
@@ -789,12 +792,12 @@ def _option_outputs(option, blocks, grounds, routes, bundle: Bundle, held, masks
     c = {k: [pl.col(n) for n in names] for k, names in name.items()}
     possible = [pe | pu for pe, pu in zip(c["pe"], c["pu"])]
     relevant = [a | p for a, p in zip(c["a"], possible)]
-    blocked = anyof([a & ~av & ~cd for a, av, cd in zip(c["a"], c["av"], c["cd"])])
-    clear = ~anyof(relevant)
-    # as the core: determinate when a block holds and every block, holding or possible, has an available route
-    lifted_all = ~anyof([a & ~av for a, av in zip(c["a"], c["av"])])
-    routed = lifted_all & (~anyof(possible) | (anyof(c["a"]) & ~anyof([p & ~av for p, av in zip(possible, c["av"])])))
-    code = (pl.when(blocked).then(3).when(clear).then(0).when(routed).then(1).otherwise(2)).cast(pl.UInt32)
+    # the status by the core's own rule (engine.status.status_rule), as a table indexed by its five facts
+    facts = (anyof([a & ~av & ~cd for a, av, cd in zip(c["a"], c["av"], c["cd"])]), anyof(c["a"]),
+             anyof([a & ~av for a, av in zip(c["a"], c["av"])]), anyof(possible),
+             anyof([p & ~av for p, av in zip(possible, c["av"])]))
+    index = reduce(add, (f.cast(pl.UInt32) * (1 << bit) for bit, f in enumerate(facts)))
+    code = pl.lit(pl.Series(STATUS_CODES, dtype=pl.UInt32)).gather(index)
     asked = (pl.col(ASKED) & pl.lit(asked_bit, dtype=U64)) != 0
     status = pl.when(asked).then(pl.lit(pl.Series(STATUSES, dtype=STATUS)).gather(code))
     needs_info = code == 2
@@ -813,7 +816,7 @@ def _option_outputs(option, blocks, grounds, routes, bundle: Bundle, held, masks
     # the facts that decide a block: why it may hold, or whether an exception sets it aside
     block_masks = []
     for i, b in enumerate(blocks):
-        exm = masks.union(*(held[g.id][1] for g in bundle.overridden_by.get(b.id, ()) if option in g.rule.applies_to))
+        exm = masks.union(*(held[g.id][1] for g in exceptions_of[b.id]))
         block_masks.append(Masks.choose([(c["pu"][i], held[b.id][1]), (c["pe"][i], exm)], masks.width))
 
     # grounds: those that apply, and those that may apply where they could set a possible block aside
