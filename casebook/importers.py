@@ -16,7 +16,6 @@ import csv
 import dataclasses
 import difflib
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation

@@ -163,20 +163,6 @@ def case_documents(conn: Connection, scope: Select, limit: int = 10_000) -> list
     return list(conn.execute(q).scalars())
 
 
-def without_identity(documents: list[dict]) -> list[dict]:
-    """Case documents that lead back to no stored case: numbered ids, no free text (the need's
-    description, what an avoided cost is), the facts the rules read unchanged."""
-    out = []
-    for n, doc in enumerate(documents, 1):
-        doc = {**doc, "case_id": f"casus-{n:05d}"}
-        if isinstance(doc.get("need"), dict):
-            doc["need"] = {k: v for k, v in doc["need"].items() if k != "description"}
-        if isinstance(doc.get("avoided_costs"), list):
-            doc["avoided_costs"] = [{**a, "item": "voorkomen kosten"} for a in doc["avoided_costs"]]
-        out.append(doc)
-    return out
-
-
 def cases_behind(conn: Connection, scope: Select, *, blocks: tuple[str, ...] = (), route: str | None = None,
                  lift: tuple[str, str] | None = None, fact: str | None = None, collision: bool = False, discretionary_only: bool = False,
                  limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:

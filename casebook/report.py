@@ -183,8 +183,9 @@ def build_report(store: Store, filters: Filters = Filters(), labels: dict[str, s
     no_route_patterns = a.no_route_by_rules(no_route)
     receipt, per_path = a.kassabon(kassabon_rows)
     if access.groups_only:  # a report, not the cases: no rows per case, no amounts of a handful of cases
-        no_route, signal_rows = [], []
-        receipt, per_path = _group_amounts(receipt), [_group_amount(r) for r in per_path]
+        no_route, signal_rows, tag_rows = [], [], []  # tags: free text of teams, like signals
+        receipt, per_path = _group_amounts(receipt, per_path)
+        overview.update(first=_month(overview["first"]), last=_month(overview["last"]))
     missing = a.rank_missing(missing_rows, total, labels)
 
     report = Report(filters=filters, period=period, generated_at=dt.datetime.now(dt.timezone.utc),
@@ -199,20 +200,27 @@ def build_report(store: Store, filters: Filters = Filters(), labels: dict[str, s
         report.tables[name] = _table(name, rows)
     report.charts = _charts(report, top)
     named = [r for name in ("no_route", "signals") for r in report.tables[name].rows]
-    store.log_access(access, "report", [(r["case_id"], r["municipality"]) for r in named])
+    # one entry per municipality the report covers, so each one's administrator sees it (audit.record)
+    store.log_access(access, "report", [(r["case_id"], r["municipality"]) for r in named],
+                     [m["municipality"] for m in municipalities])
     return report
 
 
-def _group_amount(row: dict) -> dict:
-    """A kassabon row as a caller who sees groups only gets it: the amounts of fewer than MIN_GROUP cases
-    withheld (they would be one household's need and costs)."""
-    if row["cases"] >= MIN_GROUP:
-        return row
-    return {**row, **{k: None for k in ("cost_once", "avoided_per_year", "avoided_once", "ratio_per_year")}}
+def _group_amounts(receipt: dict, per_path: list[dict]) -> tuple[dict, list[dict]]:
+    """The kassabon as a caller who sees groups only gets it: when any of its groups (a path, helped or
+    not) holds fewer than MIN_GROUP cases, every amount is withheld, so none can be worked out from the
+    others (total minus helped); the counts stay."""
+    if all(r["cases"] >= MIN_GROUP or not r["cases"] for r in [*receipt.values(), *per_path]):
+        return receipt, per_path
+
+    def withheld(row: dict) -> dict:
+        return {**row, **{k: None for k in ("cost_once", "avoided_per_year", "avoided_once", "ratio_per_year")}}
+    return {k: withheld(r) for k, r in receipt.items()}, [withheld(r) for r in per_path]
 
 
-def _group_amounts(receipt: dict) -> dict:
-    return {key: _group_amount(row) for key, row in receipt.items()}
+def _month(day: str | dt.date | None) -> str | None:
+    """A date as its month (2025-10), for who may not see a single case's day."""
+    return str(day)[:7] if day else None
 
 
 def _charts(report: Report, top: int) -> dict[str, str]:

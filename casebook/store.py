@@ -163,9 +163,18 @@ class Store:
 
     def _deny(self, access: Access, action: str, municipalities: Iterable[str] = (),
               cases: Iterable[tuple[str, str]] = (), outside: bool = False):
-        """Log a refused attempt, then refuse it. Only ids of stored cases are logged, never what was typed."""
-        self.log_access(access, action, cases, municipalities, allowed=False)
+        """Log a refused attempt, then refuse it. Only stored case ids and municipalities with stored
+        cases are logged, never what was typed."""
+        self.log_access(access, action, cases, self._stored_municipalities(municipalities), allowed=False)
         raise access.refusal(action, outside)
+
+    def _stored_municipalities(self, names: Iterable[str]) -> list[str]:
+        names = sorted(set(names))
+        if not names:
+            return []
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(cases_t.c.municipality).where(cases_t.c.municipality.in_(names))
+                                     .distinct()).scalars())
 
     def _require(self, access: Access, action: str, municipalities: Iterable[str] = ()) -> None:
         """Refuse an action the caller's role does not allow, or one asking for a municipality outside scope.
@@ -369,7 +378,7 @@ class Store:
 
     def _refuse_group(self, access: Access, action: str, filters: Filters, why: str, why_en: str):
         """A refused selection of a caller who sees groups only: logged, then a Forbidden that says why."""
-        self.log_access(access, action, (), filters.municipalities, allowed=False)
+        self.log_access(access, action, (), self._stored_municipalities(filters.municipalities), allowed=False)
         raise Forbidden(f"als {ROLE_NL.get(access.role, access.role)} ziet u groepen, geen casussen: {why}",
                         f"as {access.role} you see groups, not cases: {why_en}")
 
@@ -427,6 +436,9 @@ class Store:
                                 .where(d.c.current.is_(True))).one()
             out["reference_dates"] = {"from": span[0].isoformat() if span[0] else None,
                                       "to": span[1].isoformat() if span[1] else None}
+        if access.groups_only:  # no day or moment of a single case: months
+            out["reference_dates"] = {k: v[:7] if v else None for k, v in out["reference_dates"].items()}
+            out["evaluations"] = [{**e, "first": e["first"][:7], "last": e["last"][:7]} for e in out["evaluations"]]
         return out
 
     def check(self, deep: bool = True) -> list[str]:

@@ -35,7 +35,7 @@ from .catalogue import NotFound
 from .config import DEFAULT_RULESETS
 from .examples import WELDING_MASK
 from .extras import extra_for
-from .guard import Guard
+from .guard import Guard, logged_path
 from .live import LiveRegistry
 from .schemas import Health, Readiness
 
@@ -207,7 +207,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RegelruimteError)
     async def broken_rule(request: Request, exc: RegelruimteError):
         # a rule that fails to evaluate: a fault in a rule set, not in the case. Log where, not what.
-        log.error("fout in een regelset bij %s: %s", request.url.path,
+        log.error("fout in een regelset bij %s: %s", logged_path(request.scope),
                   "; ".join(f"{p.file}:{p.line} {p.rule}" for p in exc.problems))
         return _error(request, "internal_error")
 

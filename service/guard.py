@@ -67,9 +67,12 @@ def loggable(path: str) -> str:
 def logged_path(scope) -> str:
     """What the logs say of a request's path: the route's template once routing found one
     (`/casusboek/casus/{case_id}`: which case was read belongs in the audit log, not in a log file),
-    else the path itself, masked."""
+    else its first two segments (a path no route knows may hold anything typed: `/casusboek/casus/…`)."""
     template = getattr(scope.get("route"), "path", None)
-    return template if isinstance(template, str) and template else loggable(scope["path"])
+    if isinstance(template, str) and template:
+        return template
+    parts = scope["path"].split("/")
+    return loggable("/".join(parts[:3]) + ("/…" if len(parts) > 3 else ""))
 
 
 STATE_CHANGING = (b"POST", b"PUT", b"PATCH", b"DELETE")

@@ -37,8 +37,6 @@ WORDS = {
         "failed": "De berekening is niet gelukt", "back_to_form": "Terug naar het formulier",
         "result": "uitkomst", "computation": "berekening", "downloads": "Downloads",
         "downloads_text": "De veranderde uitkomsten per casus en optie (geld in centen en als exact bedrag in euro's):",
-        "groups_only": "U ziet groepen, geen casussen: de uitkomsten per casus en de voorbeelden staan alleen bij wie "
-                       "casussen mag inzien.",
         "new_run": "Nieuwe berekening",
         "steps": {"start": "beginnen", "cases": "de casussen klaarzetten", "base": "rekenen onder de huidige regels",
                   "change": "rekenen onder de wijziging", "sweep": "sweep: waarde {i} van {n}",
@@ -112,8 +110,6 @@ WORDS = {
         "failed": "The computation did not succeed", "back_to_form": "Back to the form",
         "result": "result", "computation": "computation", "downloads": "Downloads",
         "downloads_text": "The changed outcomes per case and option (money in cents and as an exact amount in euros):",
-        "groups_only": "You see groups, not cases: the outcomes per case and the examples are for those who may "
-                       "read cases.",
         "new_run": "New computation",
         "steps": {"start": "starting", "cases": "preparing the cases", "base": "computing under the current rules",
                   "change": "computing under the change", "sweep": "sweep: value {i} of {n}",

@@ -258,7 +258,7 @@ def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, st
 class Result:
     title: str
     body: str  # the report (whatif/templates/_body.html)
-    flips: Any  # a polars DataFrame of the changed (case, option) rows; None for who sees groups only
+    flips: Any  # a polars DataFrame of the changed (case, option) rows
     lang: str = "nl"
 
 
@@ -300,9 +300,8 @@ def _source(spec: Spec, before_side, store_cases):
     return source
 
 
-def run_spec(spec: Spec, root: Path, job: Job, budget, store_cases=lambda: [], groups_only: bool = False) -> Result:
-    """The what-if of `spec`, step by step, telling `job` where it is and checking `budget` between steps.
-    `groups_only`: cases of the casebook for who may not read them: no example cases, no flips to download."""
+def run_spec(spec: Spec, root: Path, job: Job, budget, store_cases=lambda: []) -> Result:
+    """The what-if of `spec`, step by step, telling `job` where it is and checking `budget` between steps."""
     from whatif import population, report, run
     from whatif.compare import compare
     from whatif.scenario import Ref, baseline, reform
@@ -353,9 +352,9 @@ def run_spec(spec: Spec, root: Path, job: Job, budget, store_cases=lambda: [], g
                        municipalities=report.municipality_names(before_side),
                        notes=[f"{a.id}: {a.text}" for a in population.ASSUMPTIONS] if spec.source == "population" else [])
     body = report.html(comparison, before_side.vocabulary, meta, sweep_table, sweep.name if sweep else "",
-                       lang=spec.lang, fragment=True, with_examples=not groups_only)
+                       lang=spec.lang, fragment=True)
     job.progress("done", steps, steps)
-    return Result(title, body, None if groups_only else report.flips_table(comparison))
+    return Result(title, body, report.flips_table(comparison))
 
 
 # -- the pages ---------------------------------------------------------------------------------------------------
@@ -422,15 +421,14 @@ def describe(spec: Spec) -> str:
 
 
 def _store_cases(request: Request, spec: Spec):
-    """(read, groups_only): `read()` gives the latest version of every case in the casebook that the form
-    chose, as the what-if reads cases: within the scope of who asks (a shared casebook's user; everything
-    in the local mode), and in the audit log. Whoever may read cases gets them as stored; whoever sees
-    groups only (a policy officer) a selection of at least MIN_GROUP cases, without their ids and free
-    text, and a report without example cases or flips to download (`groups_only`)."""
+    """The latest version of every case in the casebook that the form chose, as the what-if reads cases:
+    within the scope of who asks (a shared casebook's user; everything in the local mode), and in the
+    audit log. Only for who may read cases: a what-if's tables, costs and sweep over a handful of stored
+    households would show one household (a policy officer runs it on a population or uploaded cases)."""
     if spec.source != "casebook":
-        return (lambda: []), False
-    from casebook.access import READ, REPORT, Forbidden  # the casebook is optional: only read when asked for
-    from casebook.queries import case_documents, without_identity
+        return lambda: []
+    from casebook.access import READ, Forbidden  # the casebook is optional: only read when asked for
+    from casebook.queries import case_documents
     from casebook.store import Filters
     from .api_casebook import caller, get_store
     store = request.app.dependency_overrides.get(get_store, get_store)()  # the store the casebook pages use
@@ -440,18 +438,17 @@ def _store_cases(request: Request, spec: Spec):
 
     def read() -> list[dict]:
         try:
-            scope = store.scope(filters, access, REPORT if access.groups_only else READ)
             with store.engine.connect() as conn:
-                documents = case_documents(conn, scope, limit=MAX_CASES_FROM_CASEBOOK + 1)
-        except Forbidden as exc:  # outside the caller's scope: in the audit log, and said on the page
+                documents = case_documents(conn, store.scope(filters, access, READ), limit=MAX_CASES_FROM_CASEBOOK + 1)
+        except Forbidden as exc:  # outside the caller's role or scope: in the audit log, and said on the page
             raise RegelruimteError([Problem(exc.message, exc.message_en, field="casebook")]) from None
         if len(documents) > MAX_CASES_FROM_CASEBOOK:  # never a silent sample
             raise RegelruimteError([Problem(
                 f"meer dan {MAX_CASES_FROM_CASEBOOK:,} casussen in het casusboek; kies één gemeente of gebruik "
                 "regelruimte whatif --casebook".replace(",", "."), "too many cases in the casebook", field="casebook")])
         store.log_access(access, "whatif", [(d["case_id"], d["municipality"]) for d in documents])
-        return without_identity(documents) if access.groups_only else documents
-    return read, access.groups_only
+        return documents
+    return read
 
 
 @router.post("/wat-als", response_class=HTMLResponse)
@@ -486,11 +483,11 @@ async def start(request: Request):
     except RegelruimteError as exc:
         return _page(request, "whatif_form.html", _form_context(request, values, exc.problems), 422)
     root = _root(request)
-    store_cases, groups_only = await off_loop(_store_cases, request, spec)
+    store_cases = await off_loop(_store_cases, request, spec)
     owner = await off_loop(_asker, request)
     try:
-        job = jobs(request).start(describe(spec), lambda job, budget: run_spec(spec, root, job, budget, store_cases,
-                                                                               groups_only), owner)
+        job = jobs(request).start(describe(spec), lambda job, budget: run_spec(spec, root, job, budget, store_cases),
+                                  owner)
     except Busy:
         return _page(request, "whatif_form.html", _form_context(request, values, [Problem(
             "er lopen al te veel berekeningen; probeer het over een paar minuten opnieuw",
@@ -553,7 +550,7 @@ async def job_state(request: Request, job_id: str):
 @router.get("/wat-als/taak/{job_id}/verschuivingen.{fmt}")
 async def download(request: Request, job_id: str, fmt: str):
     job = await _job(request, job_id)
-    if job is None or job.state != "done" or job.result.flips is None or fmt not in ("csv", "parquet"):
+    if job is None or job.state != "done" or fmt not in ("csv", "parquet"):
         return _gone(request)
 
     def encode() -> bytes:

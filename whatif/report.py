@@ -214,10 +214,9 @@ def _bars(frame: pl.DataFrame, key, label) -> list[tuple[str, list[float]]]:
 
 
 def html(c: Comparison, vocabulary: Vocabulary, meta: Meta, sweep: pl.DataFrame | None = None,
-         sweep_name: str = "", lang: str = "nl", fragment: bool = False, with_examples: bool = True) -> str:
+         sweep_name: str = "", lang: str = "nl", fragment: bool = False) -> str:
     """The whole report as one self-contained HTML page; with `fragment`, only its body (for a page of
-    the service, which has its own layout and style); `with_examples=False` leaves out the example cases
-    (for who sees groups only)."""
+    the service, which has its own layout and style)."""
     w = Words(vocabulary, meta, lang)
     W = w.w
     series = [W["helped"], W["hurt"]]
@@ -238,7 +237,7 @@ def html(c: Comparison, vocabulary: Vocabulary, meta: Meta, sweep: pl.DataFrame 
             [(W["helped"], sweep["households_helped"].to_list()), (W["hurt"], sweep["households_hurt"].to_list())],
             sweep_name, W["sweep_y"], colors)
     examples = []
-    for r in c.examples().iter_rows(named=True) if with_examples else ():
+    for r in c.examples().iter_rows(named=True):
         why = [f"{W['changes'][k]}: {', '.join(w.changed(k, x) for x in r[k])}" for k in CHANGE_LISTS if r.get(k)]
         examples.append({"case": r["case_id"], "place": w.place(r["municipality"]), "option": w.option(r["option"]),
                          "before": w.status(r["status_before"]), "after": w.status(r["status_after"]),

@@ -163,9 +163,11 @@ def casebook_source(url: str | None, vocabulary: Vocabulary | None = None) -> So
         raise RegelruimteError([Problem(f"geen casebook gevonden op {where.database}",
                                         f"no casebook at {where.database}", field="casebook")])
     try:
-        with make_engine(url).connect() as conn:
+        engine = make_engine(url)
+        with engine.connect() as conn:
             documents = conn.execute(select(CaseRow.case_json).where(CaseRow.latest.is_(True))
                                      .order_by(CaseRow.case_id)).scalars().all()
+        _audit_read(engine, documents)
     except (SQLAlchemyError, ValueError) as exc:
         raise RegelruimteError([Problem(f"het casebook is niet te lezen: {type(exc).__name__}",
                                         f"cannot read the casebook: {type(exc).__name__}", field="casebook")]) from None
@@ -174,6 +176,17 @@ def casebook_source(url: str | None, vocabulary: Vocabulary | None = None) -> So
     source = cases_from_data(list(documents), "casebook", vocabulary)
     source.description = f"{len(source.cases)} casussen uit het casebook"
     return source
+
+
+def _audit_read(engine, documents) -> None:
+    """In a shared casebook (one with users) this read is in the audit log, as the casebook commands' are."""
+    import datetime as dt
+    import getpass
+    from casebook import audit, users
+    from casebook.access import Access
+    if users.has_users(engine):
+        audit.record(engine, Access(f"cli:{getpass.getuser()}"[:100], via="regelruimte whatif --casebook"), "whatif",
+                     dt.datetime.now(dt.timezone.utc), [(d["case_id"], d["municipality"]) for d in documents])
 
 
 def outcomes(scenario: Scenario, source: Source, label: str) -> Outcomes:

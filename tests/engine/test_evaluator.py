@@ -2,8 +2,6 @@
 import copy
 import json
 
-import pytest
-
 from engine.case import parse_case
 from engine.evaluator import evaluate
 from tests.conftest import shared_case

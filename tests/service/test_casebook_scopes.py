@@ -339,9 +339,12 @@ def test_a_policy_officer_sees_groups_never_a_household(client, store, registry,
         assert r.status_code == 403 and "hele maanden" in r.json()["problems"][0]["message"], query
     assert client.get(f"{CB}/report?from=2025-09-01&to=2025-09-30", headers=me).status_code == 200
     report = client.get(f"{CB}/report", headers=me).json()
-    assert report["tables"]["no_route"]["rows"] == [] and report["tables"]["signals"]["rows"] == []
-    for row in report["tables"]["kassabon"]["rows"]:
-        assert (row["cost_once"] is None) == (row["cases"] < 10), row
+    for table in ("no_route", "signals", "tags"):  # rows per case, and the free text of teams
+        assert report["tables"][table]["rows"] == [], table
+    assert all(len(report["overview"][k]) == 7 for k in ("first", "last"))  # months, not a case's day
+    stats = client.get(f"{CB}/stats", headers=me).json()
+    assert all(len(v) == 7 for v in stats["reference_dates"].values())
+    assert all(len(e["first"]) == 7 and len(e["last"]) == 7 for e in stats["evaluations"])
     for path in ("report", "report.html", "tables/signals.csv", "tables/no_route.csv", "tables/kassabon.csv", "page"):
         text = client.get(f"{CB}/{path}", headers=me).text
         assert MARKER not in text and not any(cid in text for cid in CASES_ALL), path
@@ -391,24 +394,48 @@ def test_a_whatif_job_is_its_owners_alone(store, registry, tokens):
     assert [(e["user_name"], set(e["case_ids"])) for e in read] == [("ana-zaanstad", of("zaanstad"))]
 
 
-def test_a_policy_officer_runs_a_whatif_over_groups_of_the_casebook(store, registry, tokens):
+def test_a_policy_officer_runs_no_whatif_over_the_casebook(store, registry, tokens):
+    """A what-if's costs, tables and sweep over a handful of stored households would show one of them
+    (the attack: a sweep narrowed one household's income); a policy officer uses a population instead."""
+    more_cases(store, registry, 8)
     with whatif_client(store, registry) as c:
         me = as_user(tokens["beleid"])
-        small = c.post("/wat-als", data=WHATIF, headers=me, follow_redirects=False).headers["location"]
-        assert "minder dan 10 casussen" in finished_job(c, small, me)
-        more_cases(store, registry, 8)
-        address = c.post("/wat-als", data=WHATIF, headers=me, follow_redirects=False).headers["location"]
-        report = finished_job(c, address, me)
-        assert "12 casussen uit het casusboek" in report and "U ziet groepen, geen casussen" in report
-        assert not any(cid in report for cid in CASES_ALL) and MARKER not in report and "casus-0" not in report
-        for fmt in ("csv", "parquet"):
-            assert c.get(f"{address}/verschuivingen.{fmt}", headers=me).status_code == 404
-        day = c.post("/wat-als", data={**WHATIF, "casebook.from": "15-9-2025", "casebook.to": "15-9-2025"},
-                     headers=me, follow_redirects=False).headers["location"]
-        assert "hele maanden" in finished_job(c, day, me)
-    read = [e for e in audit.entries(store.engine) if e["action"] == "whatif" and e["allowed"]]
-    assert {e["user_name"] for e in read} == {"beleid"} and {m for e in read for m in e["municipalities"]} == \
-        {"zaanstad", "amsterdam"}
+        refused = c.post("/wat-als", data=WHATIF, headers=me, follow_redirects=False).headers["location"]
+        assert "als beleidsmedewerker mag u geen casussen inzien" in finished_job(c, refused, me)
+        population = {**WHATIF, "source": "population", "population.n": "200", "population.seed": "1"}
+        address = c.post("/wat-als", data=population, headers=me, follow_redirects=False).headers["location"]
+        assert "synthetische populatie van 200 huishoudens" in finished_job(c, address, me)
+    assert not [e for e in audit.entries(store.engine) if e["action"] == "whatif" and e["allowed"]]
+
+
+def test_amounts_of_a_small_group_cannot_be_worked_out_from_the_others(client, store, registry, tokens):
+    """One household with another outcome: its kassabon amount would be the total minus the rest."""
+    from engine.yamlsource import load_file
+    from tests.conftest import EXAMPLES
+    from tests.casebook.conftest import add_records
+    more_cases(store, registry, 8)
+    other = load_file(EXAMPLES / "zaanstad-onvolledig.yaml")
+    add_records(store, registry, [{"case": {**other, "case_id": "zaanstad-anders"}, "team": "wijkteam-oost"}],
+                access=ANYONE)
+    kassabon = client.get(f"{CB}/report", headers=as_user(tokens["beleid"])).json()
+    groups = [*kassabon["kassabon"].values(), *kassabon["tables"]["kassabon"]["rows"]]
+    assert any(0 < g["cases"] < 10 for g in groups)
+    assert all(g["cost_once"] is None and g["avoided_per_year"] is None for g in groups)
+    analyst = client.get(f"{CB}/report", headers=as_user(tokens["ana-zaanstad"])).json()
+    assert analyst["kassabon"]["total"]["cost_once"] is not None  # who may read cases sees the amounts
+
+
+def test_a_report_is_in_the_audit_log_of_each_municipality_it_covers(client, store, registry, tokens):
+    more_cases(store, registry, 8)
+    assert client.get(f"{CB}/report", headers=as_user(tokens["beleid"])).status_code == 200
+    reports = [e for e in audit.entries(store.engine) if e["user_name"] == "beleid" and e["action"] == "report"]
+    assert sorted(m for e in reports for m in e["municipalities"]) == ["amsterdam", "zaanstad"]
+
+
+def test_a_typed_municipality_is_not_logged(client, store, tokens):
+    r = client.get(f"{CB}/report?municipality=familie-jansen", headers=as_user(tokens["ana-zaanstad"]))
+    assert r.status_code == 403
+    assert "familie-jansen" not in str(list(audit.entries(store.engine)))
 
 
 def test_a_save_under_another_municipalitys_id_is_seen_by_its_administrator(client, store, tokens):
@@ -434,8 +461,11 @@ def test_the_access_log_names_the_route_not_the_case(store, registry, tokens, ca
     with client_for(store, registry, web=True) as web, caplog.at_level("INFO", logger="regelruimte.access"):
         web.get("/casusboek/casus/zaanstad-oost-1", headers=as_user(tokens["ana-zaanstad"]))
         web.delete(f"{CB}/cases/zaanstad-west-1", headers=as_user(tokens["ana-zaanstad"]))
+        web.get("/casusboek/casus/zaanstad-oost-1/extra", headers=as_user(tokens["ana-zaanstad"]))  # no route
+        web.get(f"{CB}/cases/zaanstad-oost-1/", headers=as_user(tokens["ana-zaanstad"]), follow_redirects=False)
     logged = " ".join(r.getMessage() for r in caplog.records if r.name == "regelruimte.access")
     assert "/casusboek/casus/{case_id}" in logged and "/v1/casebook/cases/{case_id}" in logged
+    assert "/casusboek/casus/…" in logged and "/v1/casebook/…" in logged
     assert "zaanstad-oost-1" not in logged and "zaanstad-west-1" not in logged
 
 
@@ -468,5 +498,8 @@ def test_the_command_line_imports_and_manages_users_in_a_shared_casebook(store, 
     assert main(["casebook", "--db", db, "reevaluate", "--label", "opnieuw"]) == 0
     actions = {(e["action"], tuple(e["municipalities"])) for e in audit.entries(store.engine)
                if e["user_name"].startswith("cli:")}
+    assert main(["whatif", "--base", "zaanstad@2025-10-01", "--change", "zaanstad@2025-01-01", "--casebook", db]) == 0
+    actions = {(e["action"], tuple(e["municipalities"])) for e in audit.entries(store.engine)
+               if e["user_name"].startswith("cli:")}
     assert {("save", ("zaanstad",)), ("user_add", ("zaanstad",)), ("reevaluate", ("amsterdam",)),
-            ("reevaluate", ("zaanstad",))} <= actions
+            ("reevaluate", ("zaanstad",)), ("whatif", ("zaanstad",)), ("whatif", ("amsterdam",))} <= actions
