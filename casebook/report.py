@@ -140,8 +140,8 @@ def build_report(store: Store, filters: Filters = Filters(), labels: dict[str, s
                  period: str = "quarter", top: int = 15, access: Access = LOCAL) -> Report:
     """Every table and chart for the decisions in scope of `filters`, within the caller's scope (`access`).
     For an audited caller, the ids of the cases the tables name (no route, signals) go to the audit log;
-    a caller who sees groups only (a policy officer) gets those tables empty and no amounts of fewer than
-    MIN_GROUP cases."""
+    a caller who sees groups only (a policy officer) gets those tables and the team labels empty, the
+    kassabon's amounts withheld when a group is small (`_group_amounts`) and months for dates."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}")
     scope = store.scope(filters, access)
@@ -198,6 +198,8 @@ def build_report(store: Store, filters: Filters = Filters(), labels: dict[str, s
                        ("kassabon", per_path), ("missing_facts", missing),
                        ("signals", signal_rows), ("tags", a.rank_tags(tag_rows, total))):
         report.tables[name] = _table(name, rows)
+    if access.groups_only:
+        _small_counts_withheld(report)
     report.charts = _charts(report, top)
     named = [r for name in ("no_route", "signals") for r in report.tables[name].rows]
     # one entry per municipality the report covers, so each one's administrator sees it (audit.record)
@@ -216,6 +218,27 @@ def _group_amounts(receipt: dict, per_path: list[dict]) -> tuple[dict, list[dict
     def withheld(row: dict) -> dict:
         return {**row, **{k: None for k in ("cost_once", "avoided_per_year", "avoided_once", "ratio_per_year")}}
     return {k: withheld(r) for k, r in receipt.items()}, [withheld(r) for r in per_path]
+
+
+NOT_COUNTS = ("rank", "size")  # a place in a ranking, the number of rules in a set: no cases
+
+
+def _small_counts_withheld(report: Report) -> None:
+    """For who sees groups only: a table row that counts 1 to MIN_GROUP-1 cases anywhere is left out, and
+    such a count in the overview reads as unknown (with the overview's shares), so no row or tile is about
+    a handful of households."""
+    for t in report.tables.values():
+        counts = [c.name for c in t.columns if c.kind == "int" and c.name not in NOT_COUNTS]
+        t.rows = [r for r in t.rows if not any(0 < (r.get(k) or 0) < MIN_GROUP for k in counts)]
+    for group in report.kassabon.values():
+        if 0 < group["cases"] < MIN_GROUP:
+            group["cases"] = None
+    o = report.overview
+    small = [k for k, v in o.items() if isinstance(v, int) and not isinstance(v, bool) and 0 < v < MIN_GROUP]
+    for k in small:
+        o[k] = None
+    if small:
+        o.update({k: None for k in o if k.startswith("share")})
 
 
 def _month(day: str | dt.date | None) -> str | None:
@@ -244,8 +267,8 @@ def _charts(report: Report, top: int) -> dict[str, str]:
     route = {r["route"]: r.get("title") or r["route"] for r in t["routes"].rows}
     o = report.overview
 
-    def counted(items) -> list:
-        return [(label, [("casussen", n)]) for label, n in items]
+    def counted(items) -> list:  # a withheld count (None) draws no bar
+        return [(label, [("casussen", n)]) for label, n in items if n is not None]
     return {
         "outcomes": charts.bars("Uitkomsten", counted([("toegestaan", o["allowed"]), ("route mogelijk", o["route_available"]),
                                                       ("informatie nodig", o["needs_information"]),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, union, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, tuple_, union, update
 
 from . import audit, db, users
 from .access import DELETE, EXPORT, LOCAL, MIN_GROUP, READ, REPORT, ROLE_NL, SAVE, Access, Forbidden
@@ -346,9 +346,10 @@ class Store:
         self._require(access, action, filters.municipalities)
         if access.team is not None and filters.team not in (None, access.team):
             self._deny(access, action, filters.municipalities, outside=True)
-        if access.groups_only and (filters.team or filters.tag or not _whole_months(filters)):
-            self._refuse_group(access, action, filters, "selecteer alleen op gemeente, hele maanden en uitkomst, niet op "
-                               "team, label of losse dagen", "select by municipality, whole months and outcome only")
+        if access.groups_only and (filters.team or filters.tag or filters.outcome or filters.evaluation
+                                   or not _whole_months(filters)):
+            self._refuse_group(access, action, filters, "selecteer alleen op gemeente en hele maanden, niet op team, "
+                               "label, uitkomst, evaluatie of losse dagen", "select by municipality and whole months only")
         d = decisions_t
         q = self._visible(select(d.c.id), d, access)
         if filters.evaluation:
@@ -369,12 +370,24 @@ class Store:
         if filters.tag:
             q = q.where(d.c.case_row_id.in_(select(tags_t.c.case_row_id).where(tags_t.c.tag == filters.tag)))
         if access.groups_only:
+            q = self._whole_cells(q)
             with self.engine.connect() as conn:
                 n = conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()
             if n < MIN_GROUP:
                 self._refuse_group(access, action, filters, f"deze selectie heeft minder dan {MIN_GROUP} casussen; kies "
                                    "een grotere", f"this selection has fewer than {MIN_GROUP} cases")
         return q
+
+    def _whole_cells(self, q):
+        """The decisions of `q` in a (municipality, month) with at least MIN_GROUP of them. Every selection
+        of who sees groups only is made of such cells, so the difference between two of their selections
+        is a group too, never one household (a month more, a municipality less)."""
+        d = decisions_t
+        month = (func.strftime("%Y-%m", d.c.reference_date) if self.engine.dialect.name == "sqlite"
+                 else func.to_char(d.c.reference_date, "YYYY-MM"))
+        cells = (select(d.c.municipality, month).where(d.c.id.in_(q)).group_by(d.c.municipality, month)
+                 .having(func.count() >= MIN_GROUP))
+        return select(d.c.id).where(d.c.id.in_(q), tuple_(d.c.municipality, month).in_(cells))
 
     def _refuse_group(self, access: Access, action: str, filters: Filters, why: str, why_en: str):
         """A refused selection of a caller who sees groups only: logged, then a Forbidden that says why."""
@@ -436,8 +449,11 @@ class Store:
                                 .where(d.c.current.is_(True))).one()
             out["reference_dates"] = {"from": span[0].isoformat() if span[0] else None,
                                       "to": span[1].isoformat() if span[1] else None}
-        if access.groups_only:  # no day or moment of a single case: months
+        if access.groups_only:  # no day or moment of a single case: months; no count of a handful of cases
             out["reference_dates"] = {k: v[:7] if v else None for k, v in out["reference_dates"].items()}
+            out["municipalities"] = [{**m, "cases": m["cases"] if m["cases"] >= MIN_GROUP else None}
+                                     for m in out["municipalities"]]
+            out["outcomes"] = {k: v if v >= MIN_GROUP else None for k, v in out["outcomes"].items()}
             out["evaluations"] = [{**e, "first": e["first"][:7], "last": e["last"][:7]} for e in out["evaluations"]]
         return out
 

@@ -14,7 +14,7 @@ from engine.templates import date, money, number
 
 from . import amounts as amount_words
 from .phrases import phrases
-from .tree import _route_order, cite, days
+from .tree import route_order, cite, days
 
 PLAIN = {
     "nl": {
@@ -110,7 +110,7 @@ def _routes(decision: dict) -> list[tuple[dict, list[str]]]:
     for o in decision["options"]:
         for r in o["routes"]:
             seen.setdefault(r["route"], (r, []))[1].append(o["title"])
-    return sorted(seen.values(), key=lambda pair: _route_order(pair[0]))
+    return sorted(seen.values(), key=lambda pair: route_order(pair[0]))
 
 
 def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, lang: str) -> str:

@@ -76,7 +76,7 @@ def _route_node(route: dict, within, labels: dict, p: dict, lang: str, terms: di
     return node("route", text, children)
 
 
-def _route_order(route: dict) -> tuple:
+def route_order(route: dict) -> tuple:
     # usable and fast first: available before conditional before unavailable, in time before late
     rank = {"available": 0, "conditional": 1, "unavailable": 2}[route["status"]]
     late = 1 if route.get("in_time") is False else 0
@@ -116,7 +116,7 @@ def _option_node(option: dict, decision: dict, labels: dict, p: dict, lang: str)
             kids.append(node("detail", f"{p['conditions']}: " + " ".join(g["conditions"])))
         kids += case_law_nodes(g, p)
         children.append(node("ground", f"{p['ground']}: {g['title']} ({cite(g['source'], lang)}){_flags(g, p)}.", kids))
-    routes = sorted(option["routes"], key=_route_order)
+    routes = sorted(option["routes"], key=route_order)
     if routes:
         children.append(node("section", p["routes"], [_route_node(r, within, labels, p, lang, terms) for r in routes]))
     if option["missing_facts"]:

@@ -80,11 +80,11 @@ async def require_token(request: Request, _: HTTPAuthorizationCredentials | None
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_token)])
 
 
-def _errors(*codes: str) -> dict:
+def error_responses(*codes: str) -> dict:
     return {problems.STATUS_CODE[c]: {"model": ErrorResponse, "description": problems.SUMMARY[c][0]} for c in codes}
 
 
-COMMON_ERRORS = _errors("unauthorized", "internal_error")
+COMMON_ERRORS = error_responses("unauthorized", "internal_error")
 
 
 def json_response(data: Any, status: int = 200, media_type: str = "application/json") -> Response:
@@ -142,7 +142,7 @@ def case_body() -> dict:
 
 @router.post("/decisions", summary="Toets één casus", response_model=None, openapi_extra=case_body(),
              responses={200: {"model": Decision, "description": "Het besluit per optie, met onderbouwing"},
-                        **_errors("invalid_case", "payload_too_large", "unsupported_media_type"), **COMMON_ERRORS})
+                        **error_responses("invalid_case", "payload_too_large", "unsupported_media_type"), **COMMON_ERRORS})
 async def post_decision(request: Request, lang: Lang = LANG) -> Response:
     """Een casus (publiek casusformaat, JSON) in, het besluit (publiek besluitformaat) uit.
 
@@ -174,7 +174,7 @@ def _decide_each(cases: list, registry, lang: str) -> dict:
 
 @router.post("/decisions:batch", summary="Toets tot 1.000 casussen", response_model=None, openapi_extra=BATCH_BODY,
              responses={200: {"model": BatchResponse, "description": "Per casus het besluit of de problemen"},
-                        **_errors("invalid_request", "payload_too_large", "unsupported_media_type"), **COMMON_ERRORS})
+                        **error_responses("invalid_request", "payload_too_large", "unsupported_media_type"), **COMMON_ERRORS})
 async def post_batch(request: Request, lang: Lang = LANG) -> Response:
     """Tot 1.000 casussen in één verzoek: `{"cases": [...]}`.
 
@@ -201,13 +201,13 @@ async def list_rulesets(request: Request) -> Response:
 
 
 @router.get("/rulesets/{ruleset_id}", summary="Eén regelset: versies, ingangsdata, digests", response_model=None,
-            responses={200: {"model": RulesetSummary}, **_errors("not_found"), **COMMON_ERRORS})
+            responses={200: {"model": RulesetSummary}, **error_responses("not_found"), **COMMON_ERRORS})
 async def get_ruleset(request: Request, ruleset_id: str) -> Response:
     return json_response(catalogue.ruleset_summary(live_registry(request), ruleset_id))
 
 
 @router.get("/rulesets/{ruleset_id}/diff", summary="Wat er tussen twee versies van een regelset is gewijzigd",
-            response_model=None, responses={200: {"model": VersionDiff}, **_errors("not_found", "invalid_request"),
+            response_model=None, responses={200: {"model": VersionDiff}, **error_responses("not_found", "invalid_request"),
                                             **COMMON_ERRORS})
 async def get_diff(request: Request, ruleset_id: str,
                    old: str = Query(alias="from", description="Oude versie (ingangsdatum JJJJ-MM-DD)", examples=["2026-07-01"]),
@@ -232,7 +232,7 @@ async def get_diff(request: Request, ruleset_id: str,
 
 
 @router.get("/rulesets/{ruleset_id}/changelog", summary="Wijzigingsoverzicht van een regelset, per versie",
-            response_model=None, responses={200: {"model": Changelog}, **_errors("not_found"), **COMMON_ERRORS})
+            response_model=None, responses={200: {"model": Changelog}, **error_responses("not_found"), **COMMON_ERRORS})
 async def get_changelog(request: Request, ruleset_id: str) -> Response:
     """Per versie (nieuwste eerst): de periode waarin ze geldt, tot wanneer de bedragen bekend zijn, de
     toelichting en welke parameters, regels en routes erbij kwamen, vervielen of wijzigden."""
@@ -242,13 +242,13 @@ async def get_changelog(request: Request, ruleset_id: str) -> Response:
 
 
 @router.get("/rulesets/{ruleset_id}/{version}", summary="Eén versie: parameters, regels en routes",
-            response_model=None, responses={200: {"model": RulesetDetail}, **_errors("not_found"), **COMMON_ERRORS})
+            response_model=None, responses={200: {"model": RulesetDetail}, **error_responses("not_found"), **COMMON_ERRORS})
 async def get_ruleset_version(request: Request, ruleset_id: str, version: str) -> Response:
     return json_response(catalogue.detail(live_registry(request), ruleset_id, version, relative=True))
 
 
 @router.get("/rulesets/{ruleset_id}/{version}/rules/{rule_id}", summary="Eén regel of route met bron, link en tekst",
-            response_model=None, responses={200: {"model": RuleItemDetail}, **_errors("not_found"), **COMMON_ERRORS})
+            response_model=None, responses={200: {"model": RuleItemDetail}, **error_responses("not_found"), **COMMON_ERRORS})
 async def get_rule(request: Request, ruleset_id: str, version: str, rule_id: str) -> Response:
     return json_response(catalogue.rule_detail(live_registry(request), ruleset_id, version, rule_id))
 

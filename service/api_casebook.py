@@ -51,7 +51,7 @@ from engine.errors import Problem, RegelruimteError
 from engine.registry import Registry
 from explain import explain
 
-from .api import ApiError, _errors, read_json, rulesets_root
+from .api import ApiError, error_responses, read_json, rulesets_root
 from .offload import off_loop
 from .casebook_html import CONTENT_SECURITY_POLICY, render_page, render_report
 from .casebook_schemas import (FILTERS, LANG, MUNICIPALITY, OUTCOMES, PERIOD, AddReport, CaseHistory, CaseList,
@@ -281,7 +281,7 @@ CASE_ID = Path(description=CASE_ID_TEXT, examples=[WELDING_MASK["case_id"]])
 
 @router.post("/cases", status_code=201, response_model=None, openapi_extra=CASES_BODY,
              responses={**_ok("Wat er is opgeslagen", AddReport, 201),
-                        **_errors("invalid_request", "unsupported_media_type", "payload_too_large", "forbidden")})
+                        **error_responses("invalid_request", "unsupported_media_type", "payload_too_large", "forbidden")})
 @_guard
 async def add_cases(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry),
                     access: Access = Depends(caller)):
@@ -314,7 +314,7 @@ async def add_cases(request: Request, store: Store = Depends(get_store), registr
 
 @router.delete("/cases/{case_id}", response_model=None,
                responses={**_ok("De casus is verwijderd, met al haar versies en besluiten", Deleted),
-                          **_errors("not_found", "forbidden")})
+                          **error_responses("not_found", "forbidden")})
 @_guard
 def delete_case(case_id: str = Path(description=CASE_ID_TEXT), *, request: Request,  # no example: it would delete
                 store: Store = Depends(get_store), access: Access = Depends(caller)):
@@ -327,7 +327,7 @@ def delete_case(case_id: str = Path(description=CASE_ID_TEXT), *, request: Reque
 
 @router.get("/cases", response_model=None, openapi_extra=parameters(*FILTERS),
             responses={**_ok("De casussen, nieuwste peildatum eerst", CaseList),
-                       **_errors("invalid_request", "forbidden")})
+                       **error_responses("invalid_request", "forbidden")})
 @_guard
 def list_cases(request: Request, limit: int = Query(50, json_schema_extra={"minimum": 1, "maximum": MAX_LIMIT}),
                offset: int = Query(0, json_schema_extra={"minimum": 0, "maximum": MAX_OFFSET}),
@@ -344,7 +344,7 @@ def list_cases(request: Request, limit: int = Query(50, json_schema_extra={"mini
 
 @router.get("/cases/{case_id}", response_model=None,
             responses={**_ok("Elke versie van de casus met haar besluiten", CaseHistory),
-                       **_errors("not_found", "forbidden")})
+                       **error_responses("not_found", "forbidden")})
 @_guard
 def show_case(case_id: str = CASE_ID, *, request: Request, store: Store = Depends(get_store),
               access: Access = Depends(caller)):
@@ -356,7 +356,7 @@ def show_case(case_id: str = CASE_ID, *, request: Request, store: Store = Depend
 
 @router.get("/cases/{case_id}/explanation", response_class=Response, openapi_extra=parameters(LANG),
             responses={**_ok("De onderbouwing van het huidige besluit", content={"text/plain": TEXT}),
-                       **_errors("not_found", "forbidden")})
+                       **error_responses("not_found", "forbidden")})
 @_guard
 def explain_case(case_id: str = CASE_ID, *, request: Request, store: Store = Depends(get_store),
                  registry: Registry = Depends(get_registry), access: Access = Depends(caller)):
@@ -371,7 +371,7 @@ def explain_case(case_id: str = CASE_ID, *, request: Request, store: Store = Dep
 @router.get("/export", response_model=None,
             responses={**_ok("Elke versie van elke casus van de gemeente, met alle besluiten (json), of één versie "
                              "per regel (jsonl)", Export, content={"application/x-ndjson": TEXT}),
-                       **_errors("invalid_request", "forbidden")})
+                       **error_responses("invalid_request", "forbidden")})
 @_guard
 def export(request: Request, municipality: str = Query(json_schema_extra=MUNICIPALITY, examples=["zaanstad"]),
            format: str = Query("json", json_schema_extra={"enum": ["json", "jsonl"]}),
@@ -396,7 +396,7 @@ def export(request: Request, municipality: str = Query(json_schema_extra=MUNICIP
     return StreamingResponse(lines(), media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@router.get("/stats", response_model=None, responses={**_ok("Aantallen in het casebook", Stats), **_errors("forbidden")})
+@router.get("/stats", response_model=None, responses={**_ok("Aantallen in het casebook", Stats), **error_responses("forbidden")})
 @_guard
 def stats(request: Request, store: Store = Depends(get_store), access: Access = Depends(caller)):
     return store.stats(access)
@@ -411,7 +411,7 @@ REPORT_PARAMETERS = parameters(*FILTERS, PERIOD)
 
 
 @router.get("/report", response_model=None, openapi_extra=REPORT_PARAMETERS,
-            responses={**_ok("Alle tabellen van het rapport", Report), **_errors("invalid_request", "forbidden")})
+            responses={**_ok("Alle tabellen van het rapport", Report), **error_responses("invalid_request", "forbidden")})
 @_guard
 def report_json(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry),
                 access: Access = Depends(caller)):
@@ -430,7 +430,7 @@ def report_html(request: Request, store: Store = Depends(get_store), registry: R
 @router.get("/tables/{name}.{fmt}", response_class=Response, openapi_extra=REPORT_PARAMETERS,
             responses={**_ok("Eén tabel van het rapport",
                              content={"text/csv": TEXT, "application/vnd.apache.parquet": BINARY}),
-                       **_errors("invalid_request", "not_found", "forbidden")})
+                       **error_responses("invalid_request", "not_found", "forbidden")})
 @_guard
 def table(request: Request, name: str = Path(json_schema_extra={"enum": list(TABLES)}),
           fmt: str = Path(json_schema_extra={"enum": ["csv", "parquet"]}), store: Store = Depends(get_store),
@@ -469,7 +469,7 @@ def page(request: Request, store: Store = Depends(get_store), registry: Registry
             responses={**_ok("Het auditlog, nieuwste eerst: wie, wanneer, wat, welke casussen (nooit de inhoud)",
                              content={"application/json": {"type": "array", "items": {"type": "object"}},
                                       "text/csv": TEXT}),
-                       **_errors("invalid_request", "forbidden")})
+                       **error_responses("invalid_request", "forbidden")})
 @_guard
 def audit_log(request: Request, format: str = Query("json", json_schema_extra={"enum": ["json", "csv"]}),
               store: Store = Depends(get_store), access: Access = Depends(caller)):

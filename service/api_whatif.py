@@ -17,7 +17,7 @@ from engine.case import MUNICIPALITY_MAX, MUNICIPALITY_PATTERN
 from engine.errors import Problem, RegelruimteError
 from engine.messages import problems_from_validation
 
-from .api import ApiError, _errors, read_json, rulesets_root
+from .api import ApiError, error_responses, read_json, rulesets_root
 from .config import DEFAULT_RULESETS
 from .examples import WELDING_MASK
 from . import problems
@@ -192,7 +192,7 @@ def run_whatif(request: WhatIfRequest, root: Path | str = DEFAULT_RULESETS, budg
 @router.post("/whatif", summary="What-if: wat een wijziging van de regels doet, per casus en optie, en waarom",
              response_model=None, openapi_extra=WHATIF_BODY,
              responses={200: {"model": WhatIfResponse, "description": "De vergelijking"},
-                        **_errors("invalid_request", "unsupported_media_type", "payload_too_large")})
+                        **error_responses("invalid_request", "unsupported_media_type", "payload_too_large")})
 async def whatif(request: Request):
     # the body is read as the core API reads a case: exact decimals, and 415 or 422 in the API's error
     # format for a body that is not JSON (FastAPI gave an undocumented 400 for one it could not decode)

@@ -28,7 +28,7 @@ from engine.registry import Registry
 from engine.yamlsource import SourceError
 
 from . import config, problems
-from .api import ApiError, _errors, json_response, require_token
+from .api import ApiError, error_responses, json_response, require_token
 from .api import router as api_router
 from .case_schema import openapi_components
 from .catalogue import NotFound
@@ -118,7 +118,7 @@ def create_app(rulesets_dir: str | Path | None = None, *, registry: Registry | N
         # the same token check and documented errors as the core API, for every /v1 path
         # (each route documents the errors of its own input)
         app.include_router(module.router, dependencies=[Depends(require_token)],
-                           responses=_errors("payload_too_large", "unauthorized", "internal_error"))
+                           responses=error_responses("payload_too_large", "unauthorized", "internal_error"))
         label, href = OPTIONAL_ROUTERS[name]
         page = getattr(module, "PAGE", href)  # a module without a page of its own sets PAGE = None
         if page and web:
@@ -226,8 +226,8 @@ def _html_error(request: Request, status: int, title: str | None = None, headers
     """An error as a page, for a person in a browser (JSON for the API without the web page)."""
     if not request.app.state.web:  # the page is switched off
         return _error(request, title or "not_found", headers=headers)
-    from .web import _page
-    response = _page(request, "error.html", {"problems": [], "title": title}, status=status)
+    from .web import site_page
+    response = site_page(request, "error.html", {"problems": [], "title": title}, status=status)
     response.headers.update(headers or {})
     return response
 

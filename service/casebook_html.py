@@ -27,14 +27,14 @@ CONTENT_SECURITY_POLICY = CSP.replace("style-src 'self'", f"style-src 'self' 'sh
 
 
 def _share(value) -> str:
-    return number(Decimal(value) * 100, "nl", 1) + "%"
+    return "–" if value is None else number(Decimal(value) * 100, "nl", 1) + "%"
 
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
 # an amount withheld (a group too small for who asks, casebook/report.py) reads as a dash
 _env.filters.update(money=lambda v: "–" if v is None else money(Decimal(v)), share=_share,
-                    number=lambda v: number(Decimal(v)))
+                    number=lambda v: number(Decimal(v)), count=lambda v: "–" if v is None else v)
 
 
 def describe_scope(report: Report) -> str:

@@ -47,7 +47,7 @@ def _lang(request: Request) -> str:
 
 
 def _page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
-    from .web import _page as site_page
+    from .web import site_page
     return site_page(request, name, {"active": "nav_casebook", "pw": words(_lang(request)), **context}, status)
 
 
@@ -107,7 +107,7 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
     place = lambda slug: n["places"].get(slug, slug)  # noqa: E731
     t, o = report.tables, report.overview
     tile = pw["tiles"]
-    tiles = [(tile["cases"], o["cases"], _link(request)),
+    tiles = [(tile["cases"], o["cases"], _link(request)),  # a count withheld for who sees groups only is None
              *((tile[k], o[k], _link(request, outcome=k)) for k in ("allowed", "route_available", "needs_information",
                                                                      "blocked")),
              (tile["discretionary_only"], o["discretionary_only"], _link(request, alleen_discretionair="1")),
@@ -343,11 +343,11 @@ def save_problems(team: str, signal: str, consent: bool) -> list[Problem]:
 async def save_case(request: Request, key: str, store: Store = Depends(get_store), registry=Depends(get_registry),
                     access: Access = Depends(caller)):
     from .case_store import ID_PATTERN
-    from .web import _gone, _store
+    from .web import case_store_of, gone_page
     form = await request.form(max_files=0, max_fields=10)
-    case = _store(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
+    case = case_store_of(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
     if case is None:
-        return _gone(request)
+        return gone_page(request)
     team, signal = str(form.get("team", "")).strip(), str(form.get("signal", "")).strip()
     problems = save_problems(team, signal, form.get("consent") == "ja")
     lang = "&lang=en" if request.query_params.get("lang") == "en" else ""

@@ -64,15 +64,20 @@ def loggable(path: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", masked)
 
 
+# the first segments of the service's own addresses; any other first segment may be something typed
+KNOWN_FIRST_SEGMENTS = frozenset({"v1", "casusboek", "casebook", "besluit", "bewerk", "formulier", "toets", "regelsets",
+                                  "wat-als", "static", "healthz", "readyz", "openapi.json", "docs", "favicon.ico"})
+
+
 def logged_path(scope) -> str:
     """What the logs say of a request's path: the route's template once routing found one
     (`/casusboek/casus/{case_id}`: which case was read belongs in the audit log, not in a log file),
-    else its first two segments (a path no route knows may hold anything typed: `/casusboek/casus/…`)."""
+    else its first segment (a path no route knows may hold anything typed: `/casusboek/…`)."""
     template = getattr(scope.get("route"), "path", None)
     if isinstance(template, str) and template:
         return template
-    parts = scope["path"].split("/")
-    return loggable("/".join(parts[:3]) + ("/…" if len(parts) > 3 else ""))
+    first, _, rest = scope["path"].lstrip("/").partition("/")
+    return loggable(f"/{first}" + ("/…" if rest else "")) if first in KNOWN_FIRST_SEGMENTS else "/…"
 
 
 STATE_CHANGING = (b"POST", b"PUT", b"PATCH", b"DELETE")

@@ -35,7 +35,7 @@ from engine.templates import number as write_number
 from engine.sources import case_law_url, dated_url
 from engine.yamlsource import SourceError, parse_text
 from explain import diff as diff_render
-from explain.tree import _route_order as route_order
+from explain.tree import route_order
 from explain.tree import build as explanation_tree
 from explain import amounts as amount_words
 from explain.tree import cite
@@ -138,7 +138,7 @@ def _safe_values(values: dict[str, list[str]]) -> dict[str, list[str]]:
     return {k: [v for v in vs if not looks_like_bsn(v)] for k, vs in values.items()}
 
 
-def _page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
+def site_page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
     lang = lang_of(request)
     t = texts(lang)
     app = request.app
@@ -150,7 +150,7 @@ def _page(request: Request, name: str, context: dict, status: int = 200) -> HTML
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
 
 
-def _store(request: Request) -> CaseStore:
+def case_store_of(request: Request) -> CaseStore:
     store = getattr(request.app.state, "case_store", None)
     if store is None:
         store = request.app.state.case_store = CaseStore()
@@ -252,7 +252,7 @@ def _form_page(request: Request, values: dict[str, list[str]], problems: list[Pr
         "housemate_rows": range(HOUSEMATE_ROWS), "housemate_fields": HOUSEMATE_FIELDS,
         "income_rows": range(INCOME_ROWS), "avoided_rows": range(AVOIDED_ROWS), "pillars": PILLARS,
     }
-    return _page(request, "form.html", context, status)
+    return site_page(request, "form.html", context, status)
 
 
 _GROUPS = ("case_id", "reference_date", "municipality", "options", "need.", "household.", "applicant.", "partner.",
@@ -340,13 +340,13 @@ def _decision_page(request: Request, key: str, decision: dict, case: dict, regis
     context = {"d": decision, "options": options, "advice": advice, "labels": labels, "within": within,
                "key": key, "asked": asked, "figures": unknown_figures, "onderbouwing": text, "facts": facts,
                "printed": write_date(dt.date.today(), lang), "glossary": glossary(text, lang),
-               "store_hours": _store(request).ttl // 3600,
+               "store_hours": case_store_of(request).ttl // 3600,
                # saving to the casebook (service.casebook_pages), where this installation has one
                "can_save": any(item["href"] == "/casusboek" for item in request.app.state.nav),
                "saved": request.query_params.get("opgeslagen") == "ja",
                "save_problems": getattr(request.state, "save_problems", []),
                "save_values": getattr(request.state, "save_values", {"team": "", "signal": ""})}
-    return _page(request, "decision.html", context)
+    return site_page(request, "decision.html", context)
 
 
 def glossary(text: str, lang: str) -> list[tuple[str, str]]:
@@ -360,7 +360,7 @@ def _decide(request: Request, case: Any, file: str | None = None):
 
 
 def _to_decision(request: Request, case: dict) -> RedirectResponse:
-    key = _store(request).put(case)
+    key = case_store_of(request).put(case)
     return RedirectResponse(f"/besluit/{key}" + ("?lang=en" if lang_of(request) == "en" else ""), status_code=303)
 
 
@@ -384,9 +384,9 @@ async def check_form(request: Request):
 
 @router.get("/besluit/{key}", response_class=HTMLResponse)
 async def decision_page(request: Request, key: str):
-    case = _store(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
+    case = case_store_of(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
     if case is None:
-        return _gone(request)
+        return gone_page(request)
     try:
         decision, registry = await off_loop(_decide, request, case)
     except (CaseError, NoRulesetInForce) as exc:  # the rule sets changed since: say so, as for a new case
@@ -396,15 +396,15 @@ async def decision_page(request: Request, key: str):
 
 @router.get("/besluit/{key}/bewerk", response_class=HTMLResponse)
 async def edit_stored(request: Request, key: str):
-    case = _store(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
+    case = case_store_of(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
     if case is None:
-        return _gone(request)
+        return gone_page(request)
     return _form_page(request, case_to_form(case, _kinds(request)), step=2)
 
 
-def _gone(request: Request) -> HTMLResponse:
+def gone_page(request: Request) -> HTMLResponse:
     w = texts(lang_of(request))["w"]
-    return _page(request, "error.html", {"problems": [Problem(w["gone"], w["gone"])], "title": w["gone_title"]},
+    return site_page(request, "error.html", {"problems": [Problem(w["gone"], w["gone"])], "title": w["gone_title"]},
                  status=404)
 
 
@@ -463,7 +463,7 @@ async def edit_case(request: Request):
 
 @router.get("/regelsets", response_class=HTMLResponse)
 async def rulesets_page(request: Request):
-    return _page(request, "rulesets.html", {"rulesets": catalogue.summary(request.app.state.live.current)})
+    return site_page(request, "rulesets.html", {"rulesets": catalogue.summary(request.app.state.live.current)})
 
 
 @router.get("/regelsets/{ruleset_id}/wijzigingen", response_class=HTMLResponse)
@@ -471,20 +471,20 @@ async def changelog_page(request: Request, ruleset_id: str):
     try:
         log = versions_diff.changelog(request.app.state.live.current, ruleset_id)
     except versions_diff.DiffInputError as exc:
-        return _page(request, "error.html", {"problems": exc.problems}, status=404)
-    return _page(request, "ruleset_changelog.html", {"log": log})
+        return site_page(request, "error.html", {"problems": exc.problems}, status=404)
+    return site_page(request, "ruleset_changelog.html", {"log": log})
 
 
 @router.get("/regelsets/{ruleset_id}/verschil", response_class=HTMLResponse)
 async def diff_page(request: Request, ruleset_id: str, van: str = "", tot: str = ""):
     registry = request.app.state.live.current
     if ruleset_id not in registry.rulesets:
-        return _page(request, "error.html", {"problems": []}, status=404)
+        return site_page(request, "error.html", {"problems": []}, status=404)
     try:
         data = versions_diff.diff_refs(registry, f"{ruleset_id}@{van}", f"{ruleset_id}@{tot}")
     except versions_diff.DiffInputError as exc:
-        return _page(request, "error.html", {"problems": exc.problems, "title": "invalid_request"}, status=422)
-    return _page(request, "ruleset_diff.html", {"d": data})
+        return site_page(request, "error.html", {"problems": exc.problems, "title": "invalid_request"}, status=422)
+    return site_page(request, "ruleset_diff.html", {"d": data})
 
 
 @router.get("/regelsets/{ruleset_id}/{version}/regels/{rule_id}", response_class=HTMLResponse)
@@ -493,10 +493,10 @@ async def rule_page(request: Request, ruleset_id: str, version: str, rule_id: st
     try:
         item = catalogue.rule_detail(registry, ruleset_id, version, rule_id)
     except catalogue.NotFound as exc:
-        return _page(request, "error.html", {"problems": exc.problems}, status=404)
+        return site_page(request, "error.html", {"problems": exc.problems}, status=404)
     if item["source"].get("url"):  # the text as it read when this version took effect
         item["source"]["url"] = dated_url(item["source"]["url"], dt.date.fromisoformat(item["version"]))
-    return _page(request, "rule.html", {"r": item, "plain": rule_in_words(item, registry, lang_of(request))})
+    return site_page(request, "rule.html", {"r": item, "plain": rule_in_words(item, registry, lang_of(request))})
 
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_.]*)(?::[a-z]+)?\}")

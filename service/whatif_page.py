@@ -365,7 +365,7 @@ def _lang(request: Request) -> str:
 
 
 def _page(request: Request, name: str, context: dict, status: int = 200) -> HTMLResponse:
-    from .web import _page as site_page
+    from .web import site_page
     return site_page(request, name, {"active": "nav_whatif", "pw": words(_lang(request)), **context}, status)
 
 
@@ -435,6 +435,10 @@ def _store_cases(request: Request, spec: Spec):
     access = caller(request, store)  # who asks is known now, in the request, not later in the job
     filters = Filters(municipalities=(spec.casebook_municipality,) if spec.casebook_municipality else (),
                       date_from=spec.casebook_from, date_to=spec.casebook_to)
+    try:  # refused now (logged), not in the job, for who may not read cases: a refusal takes no job's place
+        store.scope(filters, access, READ)
+    except Forbidden as exc:
+        raise RegelruimteError([Problem(exc.message, exc.message_en, field="casebook")]) from None
 
     def read() -> list[dict]:
         try:
@@ -483,7 +487,10 @@ async def start(request: Request):
     except RegelruimteError as exc:
         return _page(request, "whatif_form.html", _form_context(request, values, exc.problems), 422)
     root = _root(request)
-    store_cases = await off_loop(_store_cases, request, spec)
+    try:
+        store_cases = await off_loop(_store_cases, request, spec)
+    except RegelruimteError as exc:
+        return _page(request, "whatif_form.html", _form_context(request, values, exc.problems), 403)
     owner = await off_loop(_asker, request)
     try:
         job = jobs(request).start(describe(spec), lambda job, budget: run_spec(spec, root, job, budget, store_cases),

@@ -82,3 +82,24 @@ def test_an_empty_casebook_gives_an_empty_report(store):
     report = build_report(store, Filters())
     assert report.overview["cases"] == 0 and all(not t.rows for t in report.tables.values())
     assert "geen gegevens" in render_report(report)
+
+
+def test_for_who_sees_groups_only_no_amount_of_a_small_group_can_be_worked_out():
+    """One household's kassabon amount was the total minus the helped group: when any group is small,
+    every amount is withheld, and the small group's count too."""
+    from casebook.report import Report, _group_amounts, _small_counts_withheld
+
+    def group(cases: int, cost: str) -> dict:
+        return {"cases": cases, "cost_once": Decimal(cost), "avoided_per_year": Decimal(cost),
+                "avoided_once": Decimal(0), "ratio_per_year": Decimal(1)}
+    receipt = {"total": group(11, "13345.67"), "helped": group(10, "11000.00"), "not_helped": group(1, "2345.67")}
+    paths = [{"path": "route", **group(10, "11000.00")}, {"path": "geen", **group(1, "2345.67")}]
+    withheld, withheld_paths = _group_amounts(receipt, paths)
+    assert all(g["cost_once"] is None for g in [*withheld.values(), *withheld_paths])
+    big = {"total": group(20, "1"), "helped": group(20, "1"), "not_helped": group(0, "0")}
+    assert _group_amounts(big, [])[0] == big  # all groups large (or empty): the amounts stay
+    report = Report(filters=Filters(), period="month", generated_at=None, overview={"cases": 11, "allowed": 1,
+                    "share_blocked": Decimal("0.1")}, kassabon=withheld)
+    _small_counts_withheld(report)
+    assert report.overview == {"cases": 11, "allowed": None, "share_blocked": None}
+    assert report.kassabon["not_helped"]["cases"] is None and report.kassabon["total"]["cases"] == 11
