@@ -62,15 +62,19 @@ def _heading(title: str) -> str:
     return f'<text x="0" y="16" font-weight="bold">{_e(title)}</text>'
 
 
+LEGEND_ROW = 20
+
+
 def _legend(names: Sequence[str], colours: dict[str, str], y: float, dashed: bool = False) -> list[str]:
-    out, x = [], 0.0
+    """One series per row, from `y` down (a row per name keeps long names whole on a phone)."""
+    out = []
     for k, name in enumerate(names):
-        mark = (f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 18:.1f}" y2="{y - 4:.1f}" stroke="{colours[name]}" '
-                f'stroke-width="2.5"' + (f' stroke-dasharray="{DASHES[k % len(DASHES)]}"' if DASHES[k % len(DASHES)] else "")
-                + "/>") if dashed else \
-            f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="12" height="12" fill="{colours[name]}"/>'
-        out.append(mark + f'<text x="{x + (24 if dashed else 16):.1f}" y="{y:.1f}">{_e(name)}</text>')
-        x += (30 if dashed else 22) + CHAR_PX * len(name)
+        row = y + k * LEGEND_ROW
+        dash = DASHES[k % len(DASHES)]
+        mark = (f'<line x1="0" y1="{row - 4:.1f}" x2="18" y2="{row - 4:.1f}" stroke="{colours[name]}" '
+                f'stroke-width="2.5"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>") if dashed else \
+            f'<rect x="0" y="{row - 10:.1f}" width="12" height="12" fill="{colours[name]}"/>'
+        out.append(mark + f'<text x="{24 if dashed else 16}" y="{row:.1f}">{_e(_short(name, 64))}</text>')
     return out
 
 
@@ -93,10 +97,11 @@ def bars(title: str, rows: Sequence[tuple[str, Series]], colours: Sequence[str] 
         return _empty(title, width)
     colour = _colours(names, colours)
     bar, row = 16, 40
-    top = (26 if heading else 0) + (22 if len(names) > 1 else 0)
+    top = (26 if heading else 0) + (LEGEND_ROW * len(names) + 4 if len(names) > 1 else 0)
     plot = width - 70
     most = max(sum(v for _, v in parts) for _, parts in rows) or 1
-    body = ([_heading(title)] if heading else []) + (_legend(names, colour, top - 8) if len(names) > 1 else [])
+    legend_y = (26 if heading else 0) + 14
+    body = ([_heading(title)] if heading else []) + (_legend(names, colour, legend_y) if len(names) > 1 else [])
     for i, (label, parts) in enumerate(rows):
         y = top + i * row
         body.append(f'<text x="0" y="{y + 13}"><title>{_e(label)}</title>{_e(_short(label, 64))}</text>')
@@ -123,7 +128,7 @@ def lines(title: str, xs: Sequence[str], series: Sequence[tuple[str, Sequence[fl
     names = [name for name, _ in series]
     colour = _colours(names, colours)
     left, right = 56, 12
-    top = (26 if heading else 8) + (22 if legend else 0)
+    top = (26 if heading else 8) + (LEGEND_ROW * len(names) + 4 if legend else 0)
     bottom = 30 + (20 if x_label else 0)
     pw, ph = width - left - right, height - top - bottom
     ticks = nice_ticks(max((max(v) for _, v in series if len(v)), default=0))
@@ -135,7 +140,8 @@ def lines(title: str, xs: Sequence[str], series: Sequence[tuple[str, Sequence[fl
     def py(v: float) -> float:
         return top + ph - ph * v / ymax
 
-    body = ([_heading(title)] if heading else []) + (_legend(names, colour, top - 8, dashed=True) if legend else [])
+    body = ([_heading(title)] if heading else []) + \
+        (_legend(names, colour, (26 if heading else 8) + 14, dashed=True) if legend else [])
     for t in ticks:
         body.append(f'<line x1="{left}" x2="{left + pw}" y1="{py(t):.1f}" y2="{py(t):.1f}" stroke="#e4e7ec"/>'
                     f'<text x="{left - 6}" y="{py(t) + 4:.1f}" text-anchor="end">{number(t)}</text>')
