@@ -19,6 +19,7 @@ the same name.
 """
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 
 ROLES = ("professional", "analyst", "policy", "admin")
@@ -108,3 +109,8 @@ class Access:
 
 
 LOCAL = Access(user=None)  # the single-token local mode: everything, nothing audited
+
+
+def command_line(via: str) -> Access:
+    """The command line as a caller: everything, audited as cli:<login name> (`via`: the command)."""
+    return Access(f"cli:{getpass.getuser()}"[:100], via=via)

@@ -80,8 +80,10 @@ async def require_token(request: Request, _: HTTPAuthorizationCredentials | None
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_token)])
 
 
-def error_responses(*codes: str) -> dict:
-    return {problems.STATUS_CODE[c]: {"model": ErrorResponse, "description": problems.SUMMARY[c][0]} for c in codes}
+def error_responses(*codes: str, page: bool = False) -> dict:
+    """The documented error answers of a route: the API's error format, or (`page`) a page of the site."""
+    answer = ({"content": {"text/html": {"schema": {"type": "string"}}}} if page else {"model": ErrorResponse})
+    return {problems.STATUS_CODE[c]: {**answer, "description": problems.SUMMARY[c][0]} for c in codes}
 
 
 COMMON_ERRORS = error_responses("unauthorized", "internal_error")

@@ -237,12 +237,6 @@ def _guard(fn=None, *, html: bool = False):
 
 # -- the OpenAPI document: what each route answers ------------------------------------------------------
 
-def _page_errors(*codes: str) -> dict:
-    """The errors of a route that answers a page: the same statuses, answered as a page of the site."""
-    return {problems.STATUS_CODE[c]: {"description": problems.SUMMARY[c][0], "content": {"text/html": {"schema": TEXT}}}
-            for c in codes}
-
-
 def _ok(description: str, model: type | None = None, status: int = 200, content: dict | None = None) -> dict:
     """The success answer of a route: its model (JSON) and/or other media types with their schema."""
     answer: dict = {"description": description}
@@ -420,7 +414,7 @@ def report_json(request: Request, store: Store = Depends(get_store), registry: R
 
 @router.get("/report.html", response_class=Response, openapi_extra=REPORT_PARAMETERS,
             responses={**_ok("Het rapport met grafieken", content={"text/html": TEXT}),
-                       **_page_errors("invalid_request", "forbidden")})
+                       **error_responses("invalid_request", "forbidden", page=True)})
 @_guard(html=True)
 def report_html(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry),
                 access: Access = Depends(caller)):
@@ -447,7 +441,7 @@ def table(request: Request, name: str = Path(json_schema_extra={"enum": list(TAB
 
 @router.get("/page", response_class=Response, openapi_extra=REPORT_PARAMETERS,
             responses={**_ok("De pagina voor analisten", content={"text/html": TEXT}),
-                       **_page_errors("invalid_request", "forbidden")})
+                       **error_responses("invalid_request", "forbidden", page=True)})
 @_guard(html=True)
 def page(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry),
          access: Access = Depends(caller)):

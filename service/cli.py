@@ -14,7 +14,6 @@ from typing import Callable
 from engine.errors import CaseError, NoRulesetInForce, Problem, RegelruimteError, RulesetError
 from engine.yamlsource import SourceError, load_file
 
-from .config import DEFAULT_RULESETS, load_registry  # noqa: F401 - the subcommands' defaults
 from .extras import extra_for, missing_extra
 
 EXIT_INPUT = 2

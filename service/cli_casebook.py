@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import json
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from casebook import audit, retention, synthetic, users
-from casebook.access import ALL, LOCAL, ROLES, Access, Forbidden, User
+from casebook.access import ALL, LOCAL, ROLES, Access, Forbidden, User, command_line
 from casebook.db import WriteConflict
 from casebook.demo import ensure_demo
 from casebook.evaluation import evaluation_label, reevaluate
@@ -36,7 +35,8 @@ from engine.errors import Problem, RegelruimteError
 from engine.templates import money
 from explain import explain
 
-from .cli import DEFAULT_RULESETS, EXIT_INPUT, EXTENSIONS, command, dumps, fail, load_registry, subparsers
+from .cli import EXIT_INPUT, EXTENSIONS, command, dumps, fail, subparsers
+from .config import DEFAULT_RULESETS, load_registry
 
 
 def _date(text: str) -> dt.date:
@@ -240,7 +240,7 @@ def _access(store: Store, args) -> Access:
     """The command line's caller: everything; audited as cli:<login name> once the casebook has users."""
     if not users.has_users(store.engine):
         return LOCAL
-    return Access(f"cli:{getpass.getuser()}"[:100], via=f"regelruimte casebook {args.action}")
+    return command_line(f"regelruimte casebook {args.action}")
 
 
 def _init(store: Store, args) -> int:
@@ -506,8 +506,8 @@ def _users(store: Store, args) -> int:
     else:
         _print_token(users.new_token(store.engine, args.name, t))
     if args.users_action != "list":  # a change to who may do what is in the audit log
-        store.log_access(Access(f"cli:{getpass.getuser()}"[:100], via=f"regelruimte casebook users {args.users_action}"),
-                         f"user_{args.users_action}", municipalities=[m for m in about if m != ALL])
+        store.log_access(command_line(f"regelruimte casebook users {args.users_action}"), f"user_{args.users_action}",
+                         municipalities=[m for m in about if m != ALL])
     return 0
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from engine.decide import decide
 
-from .cli import command, load_registry, read_case
+from .cli import command, read_case
+from .config import load_registry
 from .renderings import render
 
 

@@ -18,7 +18,8 @@ from engine.registry import Registry
 from engine.ruletests import RuleTestFileError, discover, load_test_file, run_test
 
 from . import cli, golden
-from .cli import DEFAULT_RULESETS, EXIT_INPUT, command, dumps, fail
+from .cli import EXIT_INPUT, command, dumps, fail
+from .config import DEFAULT_RULESETS
 
 EXIT_FAILED = 1
 LISTED = 20  # golden differences named one by one

@@ -6,7 +6,8 @@ from engine import diff as versions_diff
 from explain import diff as diff_render
 
 from .catalogue import detail, summary
-from .cli import command, dumps, load_registry
+from .cli import command, dumps
+from .config import load_registry
 
 
 def _emit(data: dict, rows, fmt: str) -> int:

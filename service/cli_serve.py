@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging.config
 
-from .cli import DEFAULT_RULESETS, EXTENSIONS, command, subparsers
+from .cli import EXTENSIONS, command, subparsers
+from .config import DEFAULT_RULESETS
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 

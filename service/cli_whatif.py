@@ -13,7 +13,8 @@ from pathlib import Path
 
 from engine.errors import Problem, RegelruimteError
 
-from .cli import DEFAULT_RULESETS, EXTENSIONS, command, dumps, subparsers
+from .cli import EXTENSIONS, command, dumps, subparsers
+from .config import DEFAULT_RULESETS
 
 
 def _parser(parser) -> None:

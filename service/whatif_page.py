@@ -435,17 +435,14 @@ def _store_cases(request: Request, spec: Spec):
     access = caller(request, store)  # who asks is known now, in the request, not later in the job
     filters = Filters(municipalities=(spec.casebook_municipality,) if spec.casebook_municipality else (),
                       date_from=spec.casebook_from, date_to=spec.casebook_to)
-    try:  # refused now (logged), not in the job, for who may not read cases: a refusal takes no job's place
-        store.scope(filters, access, READ)
+    try:  # refused now (in the audit log), not in the job: a refusal takes no job's place
+        scope = store.scope(filters, access, READ)
     except Forbidden as exc:
         raise RegelruimteError([Problem(exc.message, exc.message_en, field="casebook")]) from None
 
     def read() -> list[dict]:
-        try:
-            with store.engine.connect() as conn:
-                documents = case_documents(conn, store.scope(filters, access, READ), limit=MAX_CASES_FROM_CASEBOOK + 1)
-        except Forbidden as exc:  # outside the caller's role or scope: in the audit log, and said on the page
-            raise RegelruimteError([Problem(exc.message, exc.message_en, field="casebook")]) from None
+        with store.engine.connect() as conn:
+            documents = case_documents(conn, scope, limit=MAX_CASES_FROM_CASEBOOK + 1)
         if len(documents) > MAX_CASES_FROM_CASEBOOK:  # never a silent sample
             raise RegelruimteError([Problem(
                 f"meer dan {MAX_CASES_FROM_CASEBOOK:,} casussen in het casusboek; kies één gemeente of gebruik "

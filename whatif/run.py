@@ -181,12 +181,11 @@ def casebook_source(url: str | None, vocabulary: Vocabulary | None = None) -> So
 def _audit_read(engine, documents) -> None:
     """In a shared casebook (one with users) this read is in the audit log, as the casebook commands' are."""
     import datetime as dt
-    import getpass
     from casebook import audit, users
-    from casebook.access import Access
+    from casebook.access import command_line
     if users.has_users(engine):
-        audit.record(engine, Access(f"cli:{getpass.getuser()}"[:100], via="regelruimte whatif --casebook"), "whatif",
-                     dt.datetime.now(dt.timezone.utc), [(d["case_id"], d["municipality"]) for d in documents])
+        audit.record(engine, command_line("regelruimte whatif --casebook"), "whatif", dt.datetime.now(dt.timezone.utc),
+                     [(d["case_id"], d["municipality"]) for d in documents])
 
 
 def outcomes(scenario: Scenario, source: Source, label: str) -> Outcomes:
