@@ -13,8 +13,9 @@ from decimal import Decimal
 from engine.templates import date, money, number
 
 from . import amounts as amount_words
+from .citation import cite
+from .lines import days, route_order
 from .phrases import phrases
-from .tree import route_order, cite, days
 
 PLAIN = {
     "nl": {

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import textwrap
 
+from .fragments import Fragment
+
 _WHITESPACE = str.maketrans("\n\x0b\x0c\r", "    ")  # what textwrap turns into spaces (tabs aside)
 
 
@@ -48,32 +50,45 @@ def _body(text: str, depth: int, bullet: str, width: int) -> str:
     return fill(glued, width, indent + bullet, indent + " " * len(bullet))
 
 
-# Wrapped paragraphs by (text, depth, bullet, width): titles, routes, evidence and most reasons
-# recur from case to case. Bounded: cleared when full.
-_BODIES: dict[tuple[str, int, str, int], str] = {}
-_BODIES_MAX = 50_000
+def _paragraph(kind: str, text: str, depth: int, width: int) -> str:
+    """One line of the explanation as it is written: wrapped and indented, a blank line before an option
+    or a section, the title underlined."""
+    body = _body(text, depth, _BULLET.get(kind, ""), width)
+    if kind == "title":
+        return body + "\n" + "=" * min(len(text), width)
+    return "\n" + body if kind in ("option", "section") else body
 
 
-def render(tree: list[dict], width: int = 100) -> str:
-    lines: list[str] = []
-    bodies = _BODIES
-    stack = [(n, 0) for n in reversed(tree)]  # depth first, children in order (a loop: no call per node)
-    while stack:
-        n, depth = stack.pop()
-        kind = n["kind"]
-        if kind in ("option", "section"):
-            lines.append("")
-        key = (n["text"], depth, _BULLET.get(kind, ""), width)
-        body = bodies.get(key)
-        if body is None:
-            if len(bodies) >= _BODIES_MAX:
-                bodies.clear()
-            body = bodies[key] = _body(*key)
-        lines.append(body)
-        if kind == "title":
-            lines.append("=" * min(len(n["text"]), width))
-        children = n["children"]
-        if children:
-            below = depth if kind == "section" else depth + 1
-            stack.extend((child, below) for child in reversed(children))
-    return "\n".join(lines).replace("\u00a0", " ").strip() + "\n"
+def _fragment_text(piece: Fragment, depth: int, width: int) -> tuple[str, tuple]:
+    """A fragment's paragraphs at `depth`, and the depth each of its lines gives the lines below it."""
+    below = {piece.level: depth}
+    paragraphs, updates = [], []
+    for level, kind, text in piece.entries:
+        at = below[level]
+        paragraphs.append(_paragraph(kind, text, at, width))
+        below[level + 1] = at if kind == "section" else at + 1
+        updates.append((level + 1, below[level + 1]))
+    return "\n".join(paragraphs), tuple(updates)
+
+
+def render(stream: list, width: int = 100) -> str:
+    """The text of an explanation stream (explain.lines): fragments come prewrapped, per-case lines are
+    wrapped here. A section does not indent what is under it."""
+    out: list[str] = []
+    below = [0] * 8  # the depth of the lines under the last line of each level
+    for piece in stream:
+        if type(piece) is tuple:
+            level, kind, text = piece
+            depth = below[level]
+            out.append(_paragraph(kind, text, depth, width))
+            below[level + 1] = depth if kind == "section" else depth + 1
+        else:
+            depth = below[piece.level]
+            key = (depth, width)
+            hit = piece.text.get(key)
+            if hit is None:
+                hit = piece.text[key] = _fragment_text(piece, depth, width)
+            out.append(hit[0])
+            for level, at in hit[1]:
+                below[level] = at
+    return "\n".join(out).replace("\u00a0", " ").strip() + "\n"

@@ -1,0 +1,303 @@
+"""The explanation of a public decision as one stream of lines in reading order: the one place that says
+which lines an explanation has and how each is worded (from explain.phrases and explain.amounts).
+
+A line is `(level, kind, text)`, level being its depth in the explanation tree. Kinds: title, warning,
+intro, advice, option, block, threshold, route, detail, ground, question, presumption, kassabon, ruleset,
+section, amount, step. Lines that recur from case to case (option titles, block, route and ground lines,
+argue and evidence, case law, questions, presumptions, rule sets, headings) come as shared fragments
+(explain.fragments), keyed on every input they depend on; only what belongs to the case (reasons,
+thresholds, amounts, missing facts) is worded per case. explain.text writes the stream as it comes;
+explain.tree nests it into nodes for JSON and Markdown.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from engine.sources import case_law_url
+from engine.templates import date, money, number
+
+from . import amounts as amount_words
+from .citation import cite
+from .fragments import UNCACHED, Fragment, exact, fragment, line
+from .phrases import phrases
+
+Line = tuple[int, str, str]
+Stream = list  # of Line | Fragment
+
+
+def _flags(item: dict, p: dict) -> str:
+    flags = []
+    if item.get("confidence") == "assessment":
+        flags.append(p["assessment"])
+    if item.get("verified") is False:
+        flags.append(p["unverified"])
+    return f" [{'; '.join(flags)}]" if flags else ""
+
+
+def _flag_key(item: dict) -> tuple[bool, bool]:
+    return item.get("confidence") == "assessment", item.get("verified") is False
+
+
+def days(n: int, p: dict) -> str:
+    return f"{n} {p['day'] if n == 1 else p['days']}"
+
+
+def _lead(route: dict, p: dict) -> str:
+    if route.get("lead_time_days") is None:
+        return p["lead_unknown"].format(basis=route["lead_time_basis"])
+    # a figure from practice is shown as practice, never as a fact
+    wording = p["lead_days"] if route.get("lead_time_verified", True) else p["lead_practice"]
+    return wording.format(days=days(route["lead_time_days"], p), basis=route["lead_time_basis"])
+
+
+def _value(v: str, money_like: bool, lang: str) -> str:
+    return money(Decimal(v), lang) if money_like else v
+
+
+def _missing(level: int, facts: list, labels: dict, p: dict) -> Line:
+    return (level, "detail", p["missing"].format(facts=", ".join(labels.get(f, f) for f in facts)))
+
+
+def _open(level: int, names: list, terms: dict, p: dict) -> Line:
+    return (level, "detail", p["open_term"].format(terms=", ".join(terms.get(t, t) for t in names)))
+
+
+def _case_law(item: dict, level: int, lang: str) -> Fragment | None:
+    """The judgments a rule or route rests on, each with its link on rechtspraak.nl."""
+    eclis = (item.get("source") or {}).get("case_law")
+    if not eclis:
+        return None
+    return fragment(("case_law", level, lang, tuple(eclis)), _case_law_lines, eclis, level, lang)
+
+
+def _case_law_lines(eclis: list, level: int, lang: str) -> list[Line]:
+    shown = [f"{e} ({case_law_url(e)})" if case_law_url(e) else e for e in eclis]
+    return [(level, "detail", f"{phrases(lang)['case_law']}: " + "; ".join(shown) + ".")]
+
+
+def _item_line(level: int, kind: str, head: str, item: dict, lang: str) -> Fragment:
+    """'Geblokkeerd door: <title> (<citation>) [flags].' (and the like for grounds and possible blocks)."""
+    source = cite(item["source"], lang)
+    return fragment((kind, lang, head, item["title"], source, *_flag_key(item)), _item_lines, level, kind, head,
+                    item, source, lang)
+
+
+def _item_lines(level: int, kind: str, head: str, item: dict, source: str, lang: str) -> list[Line]:
+    return [(level, kind, f"{head}: {item['title']} ({source}){_flags(item, phrases(lang))}.")]
+
+
+def _route(out: Stream, route: dict, within, labels: dict, terms: dict, p: dict, lang: str) -> None:
+    source = cite(route["source"], lang)
+    in_time = route.get("in_time")
+    lead, shown_within = exact(route.get("lead_time_days")), exact(within) if in_time is not None else None
+    if lead is UNCACHED or shown_within is UNCACHED:
+        out.append(Fragment(_route_lines(route, source, within, p)))
+    else:  # (in_time and discretionary are only tested for truth; the lead time and `within` are written out)
+        key = ("route", lang, route["title"], source, route["status"], route["decided_by"], bool(route["discretionary"]),
+               lead, route["lead_time_basis"], bool(route.get("lead_time_verified", True)), in_time is None,
+               bool(in_time), shown_within, *_flag_key(route))
+        out.append(fragment(key, _route_lines, route, source, within, p))
+    if route.get("reason"):
+        out.append((3, "detail", route["reason"]))
+    evidence = route.get("evidence")
+    out.append(fragment(("argue", lang, route["argue"], tuple(evidence) if evidence else ()),
+                        _argue_lines, route["argue"], evidence, p))
+    if route.get("missing_facts"):
+        out.append(_missing(3, route["missing_facts"], labels, p))
+    if route.get("open_terms"):
+        out.append(_open(3, route["open_terms"], terms, p))
+    law = _case_law(route, 3, lang)
+    if law:
+        out.append(law)
+
+
+def _route_lines(route: dict, source: str, within, p: dict) -> list[Line]:
+    text = p["route_line"].format(
+        title=route["title"], source=source, status=p["route_status"][route["status"]],
+        who=p["decided_by"].get(route["decided_by"], route["decided_by"]),
+        discretion=p["discretionary"] if route["discretionary"] else p["not_discretionary"], lead=_lead(route, p))
+    if route.get("in_time") is not None:
+        text += " " + (p["in_time"] if route["in_time"] else p["too_late"]).format(within=within).capitalize() + "."
+    return [(2, "route", text + _flags(route, p))]
+
+
+def _argue_lines(argue: str, evidence: list | None, p: dict) -> list[Line]:
+    lines = [(3, "detail", f"{p['argue']}: {argue}")]
+    if evidence:
+        lines.append((3, "detail", f"{p['evidence']}: " + "; ".join(evidence) + "."))
+    return lines
+
+
+def route_order(route: dict) -> tuple:
+    # usable and fast first: available before conditional before unavailable, in time before late
+    rank = {"available": 0, "conditional": 1, "unavailable": 2}[route["status"]]
+    late = 1 if route.get("in_time") is False else 0
+    days = route["lead_time_days"] if route.get("lead_time_days") is not None else 10**6
+    return (rank, late, days, route["route"])
+
+
+def _option(out: Stream, option: dict, decision: dict, labels: dict, p: dict, lang: str) -> None:
+    out.append(fragment(("option", lang, option["title"], option["status"], bool(option.get("provisional"))),
+                        _option_lines, option, p))
+    within = (decision.get("need") or {}).get("needed_within_days")
+    terms = {t["parameter"]: t["title"] for t in decision.get("open_terms", ())}
+    for b in option["blocked_by"]:
+        out.append(_item_line(1, "block", p["power"] if b.get("discretionary") else p["blocked_by"], b, lang))
+        if b.get("reason"):
+            out.append((2, "detail", b["reason"]))
+        for t in b.get("thresholds", ()):
+            out.append((2, "threshold", p["threshold"].format(
+                label=t["label"], op=p["ops"][t["operator"]], limit=_value(t["limit"], t["money"], lang),
+                value=_value(t["value"], t["money"], lang))))
+        law = _case_law(b, 2, lang)
+        if law:
+            out.append(law)
+    for b in option.get("possible_blocks", ()):
+        out.append(_item_line(1, "block", p["may_block"], b, lang))
+        if b["missing_facts"]:
+            out.append(_missing(2, b["missing_facts"], labels, p))
+        if b.get("open_terms"):
+            out.append(_open(2, b["open_terms"], terms, p))
+    for g in option["grounds"]:
+        out.append(_item_line(1, "ground", p["ground"], g, lang))
+        if g.get("reason"):
+            out.append((2, "detail", g["reason"]))
+        for a in (g.get("amounts") or {}).values():
+            if a["value"] is not None:
+                shown = money(Decimal(a["value"]), lang) if a["unit"].startswith("EUR") else a["value"]
+                if g.get("provisional"):
+                    shown += f" ({p['provisional_amount']})"
+                out.append((2, "detail", p["amount"].format(title=a["title"], value=shown)))
+        if g.get("conditions"):
+            out.append((2, "detail", f"{p['conditions']}: " + " ".join(g["conditions"])))
+        law = _case_law(g, 2, lang)
+        if law:
+            out.append(law)
+    if option["routes"]:
+        out.append(line(1, "section", p["routes"]))
+        for r in sorted(option["routes"], key=route_order):
+            _route(out, r, within, labels, terms, p, lang)
+    if option["missing_facts"]:
+        out.append(_missing(1, option["missing_facts"], labels, p))
+
+
+def _option_lines(option: dict, p: dict) -> list[Line]:
+    status = p["status"][option["status"]]
+    if option.get("provisional"):
+        status += f" ({p['provisional']})"
+    return [(0, "option", f"{option['title']}: {status}.")]
+
+
+def _amounts(out: Stream, decision: dict, lang: str) -> None:
+    """Each amount, then its steps (dependencies first) with the inputs they used, or why it is not known."""
+    titles = {o["option"]: o["title"] for o in decision["options"]}
+    out.append(line(0, "section", amount_words.words(lang)["section"]))
+    for a in decision["amounts"]:
+        out.append((1, "amount", amount_words.heading(a, lang, titles)))
+        out.extend((2, "detail", r) for r in amount_words.reasons(a))
+        for step in a["steps"]:  # with the figures it used; the case's own facts are in the JSON and on the page
+            out.append(_step(step, lang))
+            out.extend(_input(i, lang) for i in step["inputs"] if i["kind"] == "parameter")
+
+
+def _step(step: dict, lang: str) -> Line | Fragment:
+    value = exact(step["value"])
+    if value is UNCACHED:
+        return (2, "step", amount_words.step_text(step, lang))
+    key = ("step", lang, step["title"], value, cite(step["source"], lang), *_flag_key(step), step.get("formula"))
+    return fragment(key, _step_lines, step, lang)
+
+
+def _step_lines(step: dict, lang: str) -> list[Line]:
+    return [(2, "step", amount_words.step_text(step, lang))]
+
+
+def _input(item: dict, lang: str) -> Line | Fragment:
+    value = exact(item["value"])
+    if value is UNCACHED:
+        return (3, "detail", amount_words.input_text(item, lang))
+    source = cite(item["source"], lang) if item.get("source") else None
+    key = ("input", lang, item["title"], value, item.get("unit"), item.get("value_label"), source)
+    return fragment(key, _input_lines, item, lang)
+
+
+def _input_lines(item: dict, lang: str) -> list[Line]:
+    return [(3, "detail", amount_words.input_text(item, lang))]
+
+
+def _advice(decision: dict, p: dict, lang: str) -> Fragment | None:
+    best = None
+    for o in decision["options"]:
+        for r in o["routes"]:
+            if r["status"] == "available" and r.get("in_time") is not False and r.get("lead_time_days") is not None \
+                    and r.get("lead_time_verified", True):
+                if best is None or r["lead_time_days"] < best["lead_time_days"]:
+                    best = r
+    if best is None:
+        return None
+    lead = exact(best["lead_time_days"])
+    if lead is UNCACHED:
+        return Fragment(_advice_lines(best, p))
+    return fragment(("advice", lang, best["title"], best["decided_by"], lead), _advice_lines, best, p)
+
+
+def _advice_lines(best: dict, p: dict) -> list[Line]:
+    return [(0, "advice", p["advice_fast"].format(title=best["title"], who=p["decided_by"].get(best["decided_by"]),
+                                                  days=days(best["lead_time_days"], p)))]
+
+
+def _intro_lines(day: str, municipality: str, outcome: str, p: dict, lang: str) -> list[Line]:
+    return [(0, "intro", p["intro"].format(date=date(dt.date.fromisoformat(day), lang), municipality=municipality,
+                                           outcome=p["status"][outcome]))]
+
+
+def _kassabon(k: dict, p: dict, lang: str) -> list[Line]:
+    text = p["kassabon_line"].format(cost=money(Decimal(k["cost_once"]), lang),
+                                     per_year=money(Decimal(k["avoided_per_year"]), lang),
+                                     ratio=number(Decimal(k["ratio_per_year"]), lang), days=k.get("payback_days", "?"))
+    lines = [(1, "kassabon", text)]
+    if Decimal(k["avoided_once"]) > 0:
+        lines.append((2, "detail", p["kassabon_once"].format(once=money(Decimal(k["avoided_once"]), lang))))
+    return lines
+
+
+def _ruleset_lines(r: dict) -> list[Line]:
+    return [(1, "ruleset", f"{r['id']} {r['version']} ({r['digest'][:19]}…)" + (f": {r['url']}" if r.get("url") else ""))]
+
+
+def stream(decision: dict, lang: str = "nl", labels: dict | None = None) -> Stream:
+    """The lines of the explanation of `decision`; `labels` maps fact names to their Dutch/English label."""
+    p = phrases(lang)
+    labels = labels or {}
+    out: Stream = [(0, "title", p["title"].format(case_id=decision["case_id"]))]
+    out.extend((0, "warning", p["warning"].format(ruleset=w["ruleset"], message=w["message"]))
+               for w in decision.get("warnings", ()))
+    municipality = decision.get("municipality_name") or decision.get("municipality", "")
+    day, outcome = decision["reference_date"], decision["outcome"]
+    out.append(fragment(("intro", lang, day, municipality, outcome), _intro_lines, day, municipality, outcome, p, lang))
+    advice = _advice(decision, p, lang)
+    if advice:
+        out.append(advice)
+    for o in decision["options"]:
+        _option(out, o, decision, labels, p, lang)
+    if decision.get("amounts"):
+        _amounts(out, decision, lang)
+    if decision["missing_facts"]:
+        q_labels = {q["fact"]: q["question"] for q in decision.get("questions", ())}
+        out.append(line(0, "section", p["questions"]))
+        out.extend(line(1, "question", q_labels.get(f, labels.get(f, f))) for f in decision["missing_facts"])
+    if decision.get("open_terms"):
+        out.append(line(0, "section", p["open_terms"]))
+        out.extend((1, "question", f"{t['title']} ({t['ruleset']}).") for t in decision["open_terms"])
+    if decision.get("presumptions"):
+        out.append(line(0, "section", p["presumptions"]))
+        out.extend(line(1, "presumption", f"{x['title']} ({cite(x['source'], lang)}).") for x in decision["presumptions"])
+    k = decision.get("kassabon")
+    if k:
+        out.append(line(0, "section", p["kassabon"]))
+        out.extend(_kassabon(k, p, lang))
+    out.append(line(0, "section", p["rulesets"]))
+    for r in decision["rulesets"]:
+        out.append(fragment(("ruleset", r["id"], r["version"], r["digest"], r.get("url")), _ruleset_lines, r))
+    return out
