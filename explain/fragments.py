@@ -15,7 +15,8 @@ class Fragment:
     def __init__(self, entries: list[tuple[int, str, str]]):
         self.entries = tuple(entries)
         self.level = self.entries[0][0]
-        self.text: dict[tuple[int, int], tuple[str, tuple]] = {}  # (depth, width) -> (wrapped, depth updates)
+        # (depth, width, wrapped text, depth updates), set by explain.text: a fragment sits at one depth
+        self.text: tuple | None = None
 
 
 _FRAGMENTS: dict[tuple, Fragment] = {}

@@ -247,11 +247,6 @@ def _advice_lines(best: dict, p: dict) -> list[Line]:
                                                   days=days(best["lead_time_days"], p)))]
 
 
-def _intro_lines(day: str, municipality: str, outcome: str, p: dict, lang: str) -> list[Line]:
-    return [(0, "intro", p["intro"].format(date=date(dt.date.fromisoformat(day), lang), municipality=municipality,
-                                           outcome=p["status"][outcome]))]
-
-
 def _kassabon(k: dict, p: dict, lang: str) -> list[Line]:
     text = p["kassabon_line"].format(cost=money(Decimal(k["cost_once"]), lang),
                                      per_year=money(Decimal(k["avoided_per_year"]), lang),
@@ -262,10 +257,6 @@ def _kassabon(k: dict, p: dict, lang: str) -> list[Line]:
     return lines
 
 
-def _ruleset_lines(r: dict) -> list[Line]:
-    return [(1, "ruleset", f"{r['id']} {r['version']} ({r['digest'][:19]}…)" + (f": {r['url']}" if r.get("url") else ""))]
-
-
 def stream(decision: dict, lang: str = "nl", labels: dict | None = None) -> Stream:
     """The lines of the explanation of `decision`; `labels` maps fact names to their Dutch/English label."""
     p = phrases(lang)
@@ -274,8 +265,8 @@ def stream(decision: dict, lang: str = "nl", labels: dict | None = None) -> Stre
     out.extend((0, "warning", p["warning"].format(ruleset=w["ruleset"], message=w["message"]))
                for w in decision.get("warnings", ()))
     municipality = decision.get("municipality_name") or decision.get("municipality", "")
-    day, outcome = decision["reference_date"], decision["outcome"]
-    out.append(fragment(("intro", lang, day, municipality, outcome), _intro_lines, day, municipality, outcome, p, lang))
+    out.append((0, "intro", p["intro"].format(date=date(dt.date.fromisoformat(decision["reference_date"]), lang),
+                                              municipality=municipality, outcome=p["status"][decision["outcome"]])))
     advice = _advice(decision, p, lang)
     if advice:
         out.append(advice)
@@ -298,6 +289,7 @@ def stream(decision: dict, lang: str = "nl", labels: dict | None = None) -> Stre
         out.append(line(0, "section", p["kassabon"]))
         out.extend(_kassabon(k, p, lang))
     out.append(line(0, "section", p["rulesets"]))
-    for r in decision["rulesets"]:
-        out.append(fragment(("ruleset", r["id"], r["version"], r["digest"], r.get("url")), _ruleset_lines, r))
+    # (per case: a rule set's link is dated to the reference date)
+    out.extend((1, "ruleset", f"{r['id']} {r['version']} ({r['digest'][:19]}…)" + (f": {r['url']}" if r.get("url") else ""))
+               for r in decision["rulesets"])
     return out

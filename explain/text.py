@@ -71,24 +71,36 @@ def _fragment_text(piece: Fragment, depth: int, width: int) -> tuple[str, tuple]
     return "\n".join(paragraphs), tuple(updates)
 
 
+# Per-case lines by (kind, text, depth, width): many reasons and missing-fact lists recur too.
+# Bounded: cleared when full.
+_BODIES: dict[tuple[str, str, int, int], str] = {}
+_BODIES_MAX = 50_000
+
+
 def render(stream: list, width: int = 100) -> str:
     """The text of an explanation stream (explain.lines): fragments come prewrapped, per-case lines are
     wrapped here. A section does not indent what is under it."""
     out: list[str] = []
+    bodies = _BODIES
     below = [0] * 8  # the depth of the lines under the last line of each level
     for piece in stream:
         if type(piece) is tuple:
             level, kind, text = piece
             depth = below[level]
-            out.append(_paragraph(kind, text, depth, width))
+            key = (kind, text, depth, width)
+            body = bodies.get(key)
+            if body is None:
+                if len(bodies) >= _BODIES_MAX:
+                    bodies.clear()
+                body = bodies[key] = _paragraph(*key)
+            out.append(body)
             below[level + 1] = depth if kind == "section" else depth + 1
         else:
             depth = below[piece.level]
-            key = (depth, width)
-            hit = piece.text.get(key)
-            if hit is None:
-                hit = piece.text[key] = _fragment_text(piece, depth, width)
-            out.append(hit[0])
-            for level, at in hit[1]:
+            hit = piece.text
+            if hit is None or hit[0] != depth or hit[1] != width:
+                hit = piece.text = (depth, width, *_fragment_text(piece, depth, width))
+            out.append(hit[2])
+            for level, at in hit[3]:
                 below[level] = at
     return "\n".join(out).replace("\u00a0", " ").strip() + "\n"
