@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 
 from engine.sources import case_law_url
 from engine.templates import date, money, number
@@ -52,7 +53,16 @@ def _lead(route: dict, p: dict) -> str:
 
 
 def _value(v: str, money_like: bool, lang: str) -> str:
-    return money(Decimal(v), lang) if money_like else v
+    return _euros(v, lang) if money_like else v
+
+
+def _euros(value, lang: str) -> str:
+    return _euros_of(value, lang) if type(value) is str else money(Decimal(value), lang)
+
+
+@lru_cache(maxsize=8192)  # limits, incomes and receipts recur from case to case; a string is an exact key
+def _euros_of(value: str, lang: str) -> str:
+    return money(Decimal(value), lang)
 
 
 def _missing(level: int, facts: list, labels: dict, p: dict) -> Line:
@@ -129,9 +139,12 @@ def _argue_lines(argue: str, evidence: list | None, p: dict) -> list[Line]:
     return lines
 
 
+_RANK = {"available": 0, "conditional": 1, "unavailable": 2}
+
+
 def route_order(route: dict) -> tuple:
     # usable and fast first: available before conditional before unavailable, in time before late
-    rank = {"available": 0, "conditional": 1, "unavailable": 2}[route["status"]]
+    rank = _RANK[route["status"]]
     late = 1 if route.get("in_time") is False else 0
     days = route["lead_time_days"] if route.get("lead_time_days") is not None else 10**6
     return (rank, late, days, route["route"])
@@ -165,7 +178,7 @@ def _option(out: Stream, option: dict, decision: dict, labels: dict, p: dict, la
             out.append((2, "detail", g["reason"]))
         for a in (g.get("amounts") or {}).values():
             if a["value"] is not None:
-                shown = money(Decimal(a["value"]), lang) if a["unit"].startswith("EUR") else a["value"]
+                shown = _euros(a["value"], lang) if a["unit"].startswith("EUR") else a["value"]
                 if g.get("provisional"):
                     shown += f" ({p['provisional_amount']})"
                 out.append((2, "detail", p["amount"].format(title=a["title"], value=shown)))
@@ -248,12 +261,11 @@ def _advice_lines(best: dict, p: dict) -> list[Line]:
 
 
 def _kassabon(k: dict, p: dict, lang: str) -> list[Line]:
-    text = p["kassabon_line"].format(cost=money(Decimal(k["cost_once"]), lang),
-                                     per_year=money(Decimal(k["avoided_per_year"]), lang),
+    text = p["kassabon_line"].format(cost=_euros(k["cost_once"], lang), per_year=_euros(k["avoided_per_year"], lang),
                                      ratio=number(Decimal(k["ratio_per_year"]), lang), days=k.get("payback_days", "?"))
     lines = [(1, "kassabon", text)]
     if Decimal(k["avoided_once"]) > 0:
-        lines.append((2, "detail", p["kassabon_once"].format(once=money(Decimal(k["avoided_once"]), lang))))
+        lines.append((2, "detail", p["kassabon_once"].format(once=_euros(k["avoided_once"], lang))))
     return lines
 
 

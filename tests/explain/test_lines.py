@@ -1,0 +1,100 @@
+"""The line stream and its shared fragments: an explanation written from warm caches is the one written from
+empty caches, whatever changed in the decision; the tree is nested from the same stream, fresh per call."""
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+
+import pytest
+
+from engine.decide import decide, fact_labels
+from explain import explain, fragments, lines, text
+from explain.tree import build, nest
+
+
+def _cold(decision: dict, lang: str, labels: dict) -> str:
+    fragments._FRAGMENTS.clear()
+    text._BODIES.clear()
+    lines._euros_of.cache_clear()
+    return explain(decision, lang, "text", labels)
+
+
+def _route(d, name):
+    return next(r for o in d["options"] for r in o["routes"] if r["route"] == name)
+
+
+BUDGET, ART16 = "zaanstad.maatwerkbudget", "pw.16.1.zeer_dringende_redenen"
+CHANGES = {
+    "route title": lambda d: _route(d, BUDGET).update(title="Budget Maatwerk (nieuw)"),
+    "route argue": lambda d: _route(d, BUDGET).update(argue="Anders onderbouwen."),
+    "route evidence": lambda d: _route(d, BUDGET).update(evidence=["Alleen een offerte"]),
+    "route case law": lambda d: _route(d, BUDGET).update(
+        source=dict(_route(d, BUDGET)["source"], case_law=["ECLI:NL:CRVB:2020:1"])),
+    "route article": lambda d: _route(d, BUDGET).update(source=dict(_route(d, BUDGET)["source"], article="99")),
+    "lead time": lambda d: _route(d, BUDGET).update(lead_time_days=2),
+    "lead time from practice": lambda d: _route(d, BUDGET).update(lead_time_verified=False),
+    "needed within": lambda d: d["need"].update(needed_within_days=15),
+    "too late": lambda d: _route(d, BUDGET).update(in_time=False),
+    "route flags": lambda d: _route(d, ART16).update(confidence="assessment", verified=False),
+    "decided by": lambda d: _route(d, ART16).update(decided_by="uwv"),
+    "not discretionary": lambda d: _route(d, ART16).update(discretionary=False),
+    "route status": lambda d: _route(d, ART16).update(status="conditional", missing_facts=["income.net_monthly"]),
+    "route reason": lambda d: _route(d, ART16).update(reason="Een andere reden."),
+    "block title": lambda d: d["options"][0]["blocked_by"][0].update(title="Een andere blokkade"),
+    "block is a power": lambda d: d["options"][0]["blocked_by"][0].update(discretionary=True),
+    "block verified": lambda d: d["options"][0]["blocked_by"][0].update(confidence="law"),
+    "option status": lambda d: d["options"][0].update(status="allowed"),
+    "option provisional": lambda d: d["options"][0].update(provisional=True),
+    "ground title": lambda d: d["options"][1]["grounds"][0].update(title="Een andere grond"),
+    "threshold": lambda d: d["options"][1]["blocked_by"][0]["thresholds"][0].update(limit="1505.98"),
+    "step value": lambda d: d["amounts"][0]["steps"][0].update(value="1310.01"),
+    "step formula": lambda d: d["amounts"][0]["steps"][-1].update(formula="Een andere formule."),
+    "input value": lambda d: d["amounts"][0]["steps"][1]["inputs"][2].update(value="1369.07"),
+    "input unit": lambda d: d["amounts"][0]["steps"][1]["inputs"][3].update(unit="maanden"),
+    "presumption": lambda d: d["presumptions"][0].update(title="Iets anders wordt aangenomen"),
+    "receipt": lambda d: d["kassabon"].update(cost_once="1100.01"),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_change_to_any_input_shows_in_the_text(registry, welding_case, change, lang):
+    labels = fact_labels(registry, lang)
+    original = decide(welding_case, registry, lang)
+    changed = copy.deepcopy(original)
+    CHANGES[change](changed)
+    warm = explain(changed, lang, "text", labels)  # the caches hold the original's fragments
+    assert warm != original["explanation"]
+    assert warm == _cold(changed, lang, labels)
+
+
+def test_decimals_equal_in_value_but_written_differently_stay_apart(registry, welding_case):
+    labels = fact_labels(registry, "nl")
+    d = decide(welding_case, registry)
+    written = []
+    for value in (Decimal("1310.0"), Decimal("1310.00"), 1, True):
+        d["amounts"][0]["steps"][0]["value"] = value
+        written.append(explain(d, "nl", "text", labels))
+        assert written[-1] == _cold(d, "nl", labels)
+    assert len(set(written)) == 4
+
+
+def test_the_same_fragment_at_two_depths():
+    heading = fragments.line(0, "section", "Kop")
+    stream = [(0, "title", "T"), heading, (1, "detail", "onder de kop"),
+              (0, "option", "Optie"), fragments.line(1, "section", "Kop"), (2, "detail", "onder de kop in de optie")]
+    shared = fragments.fragment(("test-depth", 1), lambda: [(1, "section", "Kop")])
+    assert text.render(stream) == "T\n=\n\nKop\n  onder de kop\n\nOptie\n\n  Kop\n    onder de kop in de optie\n"
+    assert text.render([(0, "option", "Optie"), shared, (2, "detail", "x")]) == "Optie\n\n  Kop\n    x\n"
+    assert text.render([shared, (2, "detail", "x")], width=100) == "Kop\n  x\n"
+
+
+def test_the_tree_nests_the_stream_and_is_fresh_each_time(registry, welding_case):
+    d = decide(welding_case, registry)
+    tree = build(d)
+    assert tree == nest(lines.stream(d)) and [n["kind"] for n in tree[:3]] == ["title", "intro", "advice"]
+    routes = next(n for n in tree[3]["children"] if n["kind"] == "section")
+    assert [n["kind"] for n in routes["children"]] == ["route", "route"]
+    assert [n["kind"] for n in routes["children"][0]["children"]] == ["detail", "detail"]  # argue, evidence
+    tree[3]["children"].clear()  # the caller's own
+    assert build(d) == nest(lines.stream(d)) != tree
