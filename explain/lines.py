@@ -150,11 +150,9 @@ def route_order(route: dict) -> tuple:
     return (rank, late, days, route["route"])
 
 
-def _option(out: Stream, option: dict, decision: dict, labels: dict, p: dict, lang: str) -> None:
+def _option(out: Stream, option: dict, within, terms: dict, labels: dict, p: dict, lang: str) -> None:
     out.append(fragment(("option", lang, option["title"], option["status"], bool(option.get("provisional"))),
                         _option_lines, option, p))
-    within = (decision.get("need") or {}).get("needed_within_days")
-    terms = {t["parameter"]: t["title"] for t in decision.get("open_terms", ())}
     for b in option["blocked_by"]:
         out.append(_item_line(1, "block", p["power"] if b.get("discretionary") else p["blocked_by"], b, lang))
         if b.get("reason"):
@@ -282,8 +280,10 @@ def stream(decision: dict, lang: str = "nl", labels: dict | None = None) -> Stre
     advice = _advice(decision, p, lang)
     if advice:
         out.append(advice)
+    within = (decision.get("need") or {}).get("needed_within_days")
+    terms = {t["parameter"]: t["title"] for t in decision.get("open_terms", ())}
     for o in decision["options"]:
-        _option(out, o, decision, labels, p, lang)
+        _option(out, o, within, terms, labels, p, lang)
     if decision.get("amounts"):
         _amounts(out, decision, lang)
     if decision["missing_facts"]:
