@@ -1,5 +1,5 @@
 """The line stream and its shared fragments: an explanation written from warm caches is the one written from
-empty caches, whatever changed in the decision; the tree is nested from the same stream, fresh per call."""
+empty caches, whatever changed in the decision."""
 from __future__ import annotations
 
 import copy
@@ -9,7 +9,6 @@ import pytest
 
 from engine.decide import decide, fact_labels
 from explain import explain, fragments, lines, text
-from explain.tree import build, nest
 
 
 def _cold(decision: dict, lang: str, labels: dict) -> str:
@@ -77,24 +76,3 @@ def test_decimals_equal_in_value_but_written_differently_stay_apart(registry, we
         written.append(explain(d, "nl", "text", labels))
         assert written[-1] == _cold(d, "nl", labels)
     assert len(set(written)) == 4
-
-
-def test_the_same_fragment_at_two_depths():
-    heading = fragments.line(0, "section", "Kop")
-    stream = [(0, "title", "T"), heading, (1, "detail", "onder de kop"),
-              (0, "option", "Optie"), fragments.line(1, "section", "Kop"), (2, "detail", "onder de kop in de optie")]
-    shared = fragments.fragment(("test-depth", 1), lambda: [(1, "section", "Kop")])
-    assert text.render(stream) == "T\n=\n\nKop\n  onder de kop\n\nOptie\n\n  Kop\n    onder de kop in de optie\n"
-    assert text.render([(0, "option", "Optie"), shared, (2, "detail", "x")]) == "Optie\n\n  Kop\n    x\n"
-    assert text.render([shared, (2, "detail", "x")], width=100) == "Kop\n  x\n"
-
-
-def test_the_tree_nests_the_stream_and_is_fresh_each_time(registry, welding_case):
-    d = decide(welding_case, registry)
-    tree = build(d)
-    assert tree == nest(lines.stream(d)) and [n["kind"] for n in tree[:3]] == ["title", "intro", "advice"]
-    routes = next(n for n in tree[3]["children"] if n["kind"] == "section")
-    assert [n["kind"] for n in routes["children"]] == ["route", "route"]
-    assert [n["kind"] for n in routes["children"][0]["children"]] == ["detail", "detail"]  # argue, evidence
-    tree[3]["children"].clear()  # the caller's own
-    assert build(d) == nest(lines.stream(d)) != tree

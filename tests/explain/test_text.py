@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.decide import decide
-from explain import explain
+from explain import explain, fragments, text
 from explain.text import fill
 
 
@@ -50,3 +50,13 @@ def test_fill_is_textwrap_fill_byte_for_byte(words, joiner, indents, width):
     text = joiner.join(words)
     assert fill(text, width, *indents) == textwrap.fill(text, width=width, initial_indent=indents[0],
                                                         subsequent_indent=indents[1], break_on_hyphens=False)
+
+
+def test_the_same_fragment_at_two_depths():
+    heading = fragments.line(0, "section", "Kop")
+    stream = [(0, "title", "T"), heading, (1, "detail", "onder de kop"),
+              (0, "option", "Optie"), fragments.line(1, "section", "Kop"), (2, "detail", "onder de kop in de optie")]
+    shared = fragments.fragment(("test-depth", 1), lambda: [(1, "section", "Kop")])
+    assert text.render(stream) == "T\n=\n\nKop\n  onder de kop\n\nOptie\n\n  Kop\n    onder de kop in de optie\n"
+    assert text.render([(0, "option", "Optie"), shared, (2, "detail", "x")]) == "Optie\n\n  Kop\n    x\n"
+    assert text.render([shared, (2, "detail", "x")], width=100) == "Kop\n  x\n"
