@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             with Pool(workers, "fork", registry=registry) as forked:
                 runs["pool, fork"].append(rate(forked, cases, registry, None))
             runs["pool, forkserver (warm)"].append(rate(server, cases, registry, files))
-        even = break_even(server, cases, registry, files, (1, 2, 4, 8, 16), repeat=15)
+        even = break_even(server, cases, registry, files, (1, 2, 4, 8, 16, 32, 64), repeat=15)
     load_after = os.getloadavg()
 
     print(f"Regelruimte batch benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}: {args.cases:,} generated cases "

@@ -37,9 +37,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sized
 
 WORKERS_ENV = "REGELRUIMTE_WORKERS"
-# Below this many items a batch is decided in the calling process. Measured break-even on 2 cores
-# (benchmarks/bench_batch.py --break-even): a pool of warm workers wins from about 4 explained cases.
-THRESHOLD = 8
+# Below this many items a batch is decided in the calling process: the measured break-even with warm
+# workers on this 2-core machine under load (make bench-batch: 16 explained cases took as long either way,
+# 32 were faster in workers; docs/decisions/0028-process-pool-for-batches.md).
+THRESHOLD = 16
 CHUNK = 16  # items per trip to a worker: some 20 ms of work, against well under 1 ms per trip
 IN_FLIGHT_PER_WORKER = 2  # one chunk being decided, one waiting: no worker idles between trips
 

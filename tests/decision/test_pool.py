@@ -90,10 +90,11 @@ def test_an_exception_is_raised_at_its_position_with_its_problems(workers, files
 
 
 def test_a_batch_below_the_threshold_is_decided_in_process(files, registry, cases):
-    with Pool(workers=2, method="forkserver", threshold=8) as p:  # not even started
-        small = list(p.map(functools.partial(_entry, "nl"), enumerate(cases[:7]), registry, files))
+    task, few = functools.partial(_entry, "nl"), cases[:pool_module.THRESHOLD - 1]
+    with Pool(workers=2, method="forkserver") as p:  # not even started
+        small = list(p.map(task, enumerate(few), registry, files))
         assert not p.started
-    assert small == loop(functools.partial(_entry, "nl"), enumerate(cases[:7]), registry)
+    assert small == loop(task, enumerate(few), registry)
 
 
 def test_one_worker_or_no_source_decides_in_process(files, registry, cases, monkeypatch):
@@ -193,7 +194,7 @@ def test_check_on_many_files_prints_what_each_file_alone_prints(tmp_path, capsys
     broken = tmp_path / "kapot.yaml"
     broken.write_text("case_id: kapot\nmunicipality: zaanstad\n")
     names = [str(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
-    names = names[:3] + [str(broken)] + names[3:] + names
+    names = names[:3] + [str(broken)] + names[3:] + names + names  # more than the pool's threshold
     alone_out, alone_err, codes = [], [], []
     for name in names:
         codes.append(main(["check", name, "--lang", "en"]))
