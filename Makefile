@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 UV := uv==0.13.9
 
-.PHONY: all setup run test lint lock bench bench-service bench-scale bench-casebook clean
+.PHONY: all setup run test lint lock bench bench-batch bench-service bench-scale bench-casebook clean
 
 all: setup
 
@@ -49,6 +49,9 @@ lint: setup
 
 bench: setup
 	$(BIN)/python benchmarks/bench_engine.py
+
+bench-batch: setup
+	$(BIN)/python benchmarks/bench_batch.py
 
 bench-service: setup
 	$(BIN)/python benchmarks/bench_service.py

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import hmac
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +18,7 @@ import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from decision.pool import Files, Pool
 from engine import diff as versions_diff
 from engine.decide import decide
 from engine.errors import CaseError, NoRulesetInForce, Problem
@@ -163,15 +165,26 @@ BATCH_BODY = {"requestBody": {"required": True, "content": {"application/json": 
     "examples": {"een": {"summary": "Eén casus in een batch", "value": {"cases": [WELDING_MASK]}}}}}}}
 
 
-def _decide_each(cases: list, registry, lang: str) -> dict:
-    results = []
-    for i, data in enumerate(cases):
-        try:
-            results.append({"index": i, "status": "ok", "decision": decide(data, registry, lang)})
-        except (CaseError, NoRulesetInForce) as exc:
-            results.append({"index": i, "status": "invalid", "problems": [p.as_dict(lang) for p in exc.problems]})
-    ok = sum(r["status"] == "ok" for r in results)
-    return {"count": len(results), "ok": ok, "invalid": len(results) - ok, "results": results}
+def _entry(lang: str, registry, indexed: tuple[int, Any]) -> tuple[bool, bytes]:
+    """One case of a batch as its JSON entry (in a worker process when the batch is large)."""
+    i, data = indexed
+    try:
+        entry = {"index": i, "status": "ok", "decision": decide(data, registry, lang)}
+    except (CaseError, NoRulesetInForce) as exc:
+        entry = {"index": i, "status": "invalid", "problems": [p.as_dict(lang) for p in exc.problems]}
+    return entry["status"] == "ok", orjson.dumps(entry, default=str, option=orjson.OPT_NON_STR_KEYS)
+
+
+def _decide_each(cases: list, registry, lang: str, pool: Pool | None, files: Files | None) -> Response:
+    """The body json_response would give, put together from the entries (in worker processes when a
+    large batch pays for them: docs/decisions/0028-process-pool-for-batches.md)."""
+    entries = (pool or Pool(workers=1)).map(functools.partial(_entry, lang), list(enumerate(cases)), registry, files)
+    ok, parts = 0, []
+    for good, part in entries:
+        ok += good
+        parts.append(part)
+    head = b'{"count":%d,"ok":%d,"invalid":%d,"results":[' % (len(parts), ok, len(parts) - ok)
+    return Response(head + b",".join(parts) + b"]}", media_type="application/json")
 
 
 @router.post("/decisions:batch", summary="Toets tot 1.000 casussen", response_model=None, openapi_extra=BATCH_BODY,
@@ -193,7 +206,8 @@ async def post_batch(request: Request, lang: Lang = LANG) -> Response:
         raise ApiError("invalid_request", [Problem(f"geef 1 tot {BATCH_LIMIT} casussen (nu {len(cases)})",
                                                    f"give 1 to {BATCH_LIMIT} cases (got {len(cases)})", field="cases")])
     registry = live_registry(request)  # one generation for the whole batch
-    return await off_loop(lambda: json_response(_decide_each(cases, registry, lang)))
+    pool, files = getattr(request.app.state, "pool", None), request.app.state.live.sources.get(registry)
+    return await off_loop(_decide_each, cases, registry, lang, pool, files)
 
 
 @router.get("/rulesets", summary="Alle regelsets met hun versies", response_model=None,

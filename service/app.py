@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
+from decision.pool import Pool
 from engine.decide import decide
 from engine.errors import CaseError, NoRulesetInForce, RegelruimteError
 from engine.registry import Registry
@@ -95,7 +96,10 @@ def create_app(rulesets_dir: str | Path | None = None, *, registry: Registry | N
         for module in modules.values():  # an optional part's own background work (the casebook's retention)
             if hasattr(module, "start"):
                 tasks += module.start(app)
+        # batches across worker processes, started clean (this process has threads and connections)
+        app.state.pool = Pool(method="forkserver", preload=("service.api",))
         yield
+        await asyncio.to_thread(app.state.pool.close)
         if reload_signal:
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.remove_signal_handler(signal.SIGHUP)

@@ -50,8 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="Regelruimte: welke regel blokkeert welke hulp, en welke maatwerkroute kan dat opheffen.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("check", help="toets één casus (YAML of JSON)")
-    p.add_argument("case", help="casusbestand (.yaml, .yml of .json); '-' leest van stdin")
+    p = sub.add_parser("check", help="toets één casus of meer (YAML of JSON)")
+    p.add_argument("case", nargs="+", help="casusbestand (.yaml, .yml of .json); '-' leest van stdin; "
+                   "meer bestanden: na elkaar, in werkprocessen als dat loont (REGELRUIMTE_WORKERS)")
     p.add_argument("--json", action="store_true", help="het besluit als JSON (publiek formaat)")
     p.add_argument("--format", choices=("text", "markdown", "json-tree", "onderbouwing"), default="text",
                    help="vorm van de toelichting zonder --json")

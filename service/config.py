@@ -11,6 +11,7 @@ listed here so a deployer finds them in one place:
 | `REGELRUIMTE_DATABASE_URL` | casebook/db.py | the casebook database (default: SQLite `casebook.sqlite`) |
 | `REGELRUIMTE_CASEBOOK_RETENTION_MONTHS` | casebook/retention.py | delete cases older than this, daily |
 | `REGELRUIMTE_IDENTITY_MODULE` | service/identity.py | the module that turns a request into a casebook user |
+| `REGELRUIMTE_WORKERS` | decision/pool.py | worker processes for batches (default: the cores; 1: none) |
 """
 from __future__ import annotations
 

@@ -15,7 +15,10 @@ import hashlib
 import logging
 import sys
 import threading
+import weakref
 from pathlib import Path
+
+from decision.pool import Files
 
 from engine.errors import Problem, RegelruimteError
 from engine.registry import Registry
@@ -86,11 +89,23 @@ def content_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
+def load_checked(root: Path) -> tuple[Registry, str | None]:
+    """The rule sets for a worker process (decision.pool.Files), with the digest of the content they
+    were loaded from; None if the files changed meanwhile."""
+    digest = content_digest(root)
+    registry = Registry.load(root)
+    return registry, digest if content_digest(root) == digest else None
+
+
 class LiveRegistry:
     def __init__(self, root: Path, registry: Registry | None = None):
         self.root = Path(root)
         self.digest = content_digest(self.root)  # read before loading: a later edit always reloads
         self.current: Registry = registry if registry is not None else Registry.load(self.root)
+        # registry -> the files worker processes load it from (not for a registry given from elsewhere)
+        self.sources: weakref.WeakKeyDictionary[Registry, Files] = weakref.WeakKeyDictionary()
+        if registry is None:
+            self._sourced(self.current, self.digest)
         self.generation = 1
         self.loaded_at = dt.datetime.now(dt.timezone.utc)
         self.last_error: list[Problem] | None = None
@@ -142,6 +157,7 @@ class LiveRegistry:
         except SourceError as exc:
             self._refuse([exc.problem])
             return False
+        self._sourced(fresh, digest)
         self.current = fresh
         self.digest = digest
         self.generation += 1
@@ -155,6 +171,10 @@ class LiveRegistry:
         log.info("regelsets herladen (generatie %d): %s", self.generation,
                  ", ".join(f"{rid} {rs.versions[-1].version}" for rid, rs in fresh.rulesets.items()))
         return True
+
+    def _sourced(self, registry: Registry, digest: str) -> None:
+        if content_digest(self.root) == digest:  # the files still hold what `registry` was loaded from
+            self.sources[registry] = Files(self.root, digest, load_checked)
 
     def _refuse(self, problems: list[Problem]) -> None:
         self.last_error = problems

@@ -1,0 +1,1 @@
+"""Deciding cases: from raw case data to explained decisions, one case or many (above engine and explain)."""
