@@ -109,10 +109,13 @@ class Part(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _no_numbers_as_dates(v: Any) -> Any:
     # a date is a date: not a Unix timestamp (pydantic reads "1700000000" as one), not a date and time
     if isinstance(v, (int, float, Decimal, dt.datetime)) or (
-            isinstance(v, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)):
+            isinstance(v, str) and not _DATE.fullmatch(v)):
         raise ValueError("geen geldige datum; schrijf JJJJ-MM-DD")
     return v
 
