@@ -130,15 +130,17 @@ def _bad_number(value: Any) -> bool:
     return isinstance(value, Decimal) and value != value.quantize(Decimal("0.01"))
 
 
-# Circumstance values as nearly every case gives them: no depth and no number to check.
+# Circumstance values as nearly every case gives them: no depth and no number to check (a list of them
+# is two levels deep).
 _PLAIN = frozenset({type(None), bool, str})
 # Every key at once: the keys joined by a newline, which no key holds where there is one fewer than keys.
 _CIRCUMSTANCE_KEYS = re.compile(r"(?:[a-z][a-z0-9_]{0,59}\n)*[a-z][a-z0-9_]{0,59}")
 
 
 def _plain(v: dict[str, Any]) -> bool:
-    """Whether every key is a good name and every value None, true/false, text or a list of those: what
-    `_circumstance_problem` accepts without its walks (tests/engine/test_case_circumstances.py)."""
+    """Whether every key is a good name and every value None, true/false, text, a list of those or a
+    count within bounds: what `_circumstance_problem` accepts without its walks
+    (tests/engine/test_case_circumstances.py)."""
     if not v:
         return True
     try:
@@ -151,6 +153,9 @@ def _plain(v: dict[str, Any]) -> bool:
         kind = type(value)
         if kind is list:
             if not _PLAIN.issuperset(map(type, value)):
+                return False
+        elif kind is int:  # a count: only its size to check
+            if not -MAX_CIRCUMSTANCE_NUMBER < value < MAX_CIRCUMSTANCE_NUMBER:
                 return False
         elif kind not in _PLAIN:
             return False

@@ -22,9 +22,10 @@ def test_what_the_quick_look_accepts_the_full_walk_accepts(v):
 
 def test_the_quick_look_takes_what_cases_send():
     assert _plain({}) and _plain({"duty_breached": False, "blameworthy": None, "skills": ["welding", "lassen"]})
+    assert _plain({"low_income_years": 3, "months_before_report": 9_999_999_999})
 
 
 def test_the_quick_look_leaves_numbers_nesting_and_odd_keys_to_the_walk():
-    for v in ({"months": 3}, {"n": [1.5]}, {"d": {"x": True}}, {"a\nb": True}, {"a": True, "b\n": None},
+    for v in ({"months": 10**10}, {"months": -10**10}, {"n": 1.0}, {"n": [1]}, {"d": {"x": True}}, {"a\nb": True}, {"a": True, "b\n": None},
               {"a" * 61: True}, {5: True}, {"x": [[None]]}):
         assert not _plain(v)
