@@ -221,9 +221,10 @@ class Household(Part):
         if self.cost_sharers is not None and self.housemates is not None:
             # two answers to one question could disagree; the list lets the rule count
             raise ValueError("geef de medebewoners (housemates) of het aantal kostendelers (cost_sharers), niet allebei")
-        if self.members is not None and sum(m.role == "applicant" for m in self.members) > 1:
+        roles = [m.role for m in self.members or ()]
+        if roles.count("applicant") > 1:
             raise ValueError("er kan maar één lid met role: applicant zijn")
-        if self.members is not None and sum(m.role == "partner" for m in self.members) > 1:
+        if roles.count("partner") > 1:
             raise ValueError("er kan maar één lid met role: partner zijn")
         return self
 
