@@ -99,11 +99,13 @@ def contains_bsn(data: Any, written: bytes | None = None) -> bool:
         if written is None:
             return contains_bsn_exactly(data)
     # a tab is a separator: JSON writes it as a backslash and a "t", which would break a run
-    for run in _DIGIT_RUN.findall(written.replace(b"\\t", b" ").translate(_DIGIT_BYTES)):
-        if b"00000000" in run:
-            return contains_bsn_exactly(data)
-        first, last = run.find(b"000"), run.rfind(b"000")
-        if first >= 0 and b"s" in run[first + 3:last]:
+    mapped = written.replace(b"\\t", b" ").translate(_DIGIT_BYTES)
+    if b"00000000" in mapped:
+        return contains_bsn_exactly(data)
+    # each match is a run from its first 3 digits on (a literal start: the regex skips to it in C, where
+    # a scan for whole runs tries every position); a separator before its last 3 digits makes groups
+    for tail in _RUN_FROM_DIGITS.findall(mapped):
+        if b"s" in tail[3:tail.rfind(b"000")]:
             return contains_bsn_exactly(data)
     return False
 
@@ -144,7 +146,8 @@ _RUN = re.compile(rb"0{8,}")
 _RUN_BYTES = bytes(ord("0") if chr(b) in "0123456789. ,-_\t?" else ord("x") for b in range(256))
 # For the pre-filter, over UTF-8: digits and every byte of a non-ASCII character (\d matches other
 # scripts' digits; spaces and invisibles of other scripts are non-ASCII) are "0", the separators a
-# group can have "s", the comma of a zero fraction ("111222333,00") "c". A candidate has 8 or more.
+# group can have "s", the comma of a zero fraction ("111222333,00") "c". A candidate has 8 or more
+# and starts with 3 digits.
 _DIGIT_BYTES = bytes(ord("0") if b >= 128 or chr(b).isdigit() else ord("s") if chr(b) in ". -_\t"
                      else ord("c") if chr(b) == "," else ord("x") for b in range(256))
-_DIGIT_RUN = re.compile(rb"[0sc]{8,}")
+_RUN_FROM_DIGITS = re.compile(rb"000[0sc]*")

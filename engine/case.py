@@ -10,7 +10,10 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Iterator, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from pydantic._internal._validators import (decimal_places_validator, forbid_inf_nan_check,
+                                            greater_than_or_equal_validator, max_digits_validator)
 
 from .bsn import as_json, bsn_paths, contains_bsn
 from .errors import CaseError, Problem
@@ -34,8 +37,29 @@ def _no_bool(v: Any) -> Any:
     return v
 
 
-Money = Annotated[Decimal, BeforeValidator(_plain_amount), Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False)]
-SignedMoney = Annotated[Decimal, BeforeValidator(_plain_amount), Field(max_digits=12, decimal_places=2, allow_inf_nan=False)]
+def _amount_in_bounds(signed: bool):
+    """The checks of Field([ge=0,] max_digits=12, decimal_places=2, allow_inf_nan=False) behind a
+    BeforeValidator, which pydantic then runs as four Python calls, two of them taking the digits
+    apart: here one call, and pydantic's own four, in its order, only where an amount is not plainly
+    within bounds, so a refusal is word for word the same (tests/engine/test_case_amounts.py)."""
+    def check(x: Decimal) -> Decimal:
+        _, digits, exponent = x.as_tuple()
+        # finite, at most 2 decimals and 10 digits before the point (so at most 12 in all)
+        if type(exponent) is int and -2 <= exponent <= 0 and len(digits) + exponent <= 10 and (signed or x >= 0):
+            return x
+        if not signed:
+            x = greater_than_or_equal_validator(x, 0)
+        x = max_digits_validator(forbid_inf_nan_check(x), 12)
+        return decimal_places_validator(x, 2, 12)
+    return check
+
+
+# what the Field constraints wrote into the JSON schema of the case format (GET /v1/schema/case)
+_AMOUNT_SCHEMA = {"max_digits": 12, "decimal_places": 2}
+Money = Annotated[Decimal, BeforeValidator(_plain_amount), AfterValidator(_amount_in_bounds(signed=False)),
+                  Field(json_schema_extra={"ge": 0, **_AMOUNT_SCHEMA})]
+SignedMoney = Annotated[Decimal, BeforeValidator(_plain_amount), AfterValidator(_amount_in_bounds(signed=True)),
+                        Field(json_schema_extra=_AMOUNT_SCHEMA)]
 Count = Annotated[int, BeforeValidator(_no_bool)]
 
 Composition = Literal["single", "single_parent", "couple"]
@@ -85,10 +109,13 @@ class Part(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _no_numbers_as_dates(v: Any) -> Any:
     # a date is a date: not a Unix timestamp (pydantic reads "1700000000" as one), not a date and time
     if isinstance(v, (int, float, Decimal, dt.datetime)) or (
-            isinstance(v, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v)):
+            isinstance(v, str) and not _DATE.fullmatch(v)):
         raise ValueError("geen geldige datum; schrijf JJJJ-MM-DD")
     return v
 
@@ -103,9 +130,45 @@ def _bad_number(value: Any) -> bool:
     return isinstance(value, Decimal) and value != value.quantize(Decimal("0.01"))
 
 
+# Circumstance values as nearly every case gives them: no depth and no number to check (a list of them
+# is two levels deep).
+_PLAIN = frozenset({type(None), bool, str})
+# Every key at once: the keys joined by a newline, which no key holds where there is one fewer than keys.
+_CIRCUMSTANCE_KEYS = re.compile(r"(?:[a-z][a-z0-9_]{0,59}\n)*[a-z][a-z0-9_]{0,59}")
+
+
+def _plain(v: dict[str, Any]) -> bool:
+    """Whether every key is a good name and every value None, true/false, text, a list of those or a
+    count within bounds: what `_circumstance_problem` accepts without its walks
+    (tests/engine/test_case_circumstances.py)."""
+    if not v:
+        return True
+    try:
+        joined = "\n".join(v)
+    except TypeError:  # a key that is not text
+        return False
+    if joined.count("\n") != len(v) - 1 or not _CIRCUMSTANCE_KEYS.fullmatch(joined):
+        return False
+    for value in v.values():
+        kind = type(value)
+        if kind is list:
+            if not _PLAIN.issuperset(map(type, value)):
+                return False
+        elif kind is int:  # a count: only its size to check
+            if not -MAX_CIRCUMSTANCE_NUMBER < value < MAX_CIRCUMSTANCE_NUMBER:
+                return False
+        elif kind not in _PLAIN:
+            return False
+    return True
+
+
 def _circumstance_problem(v: dict[str, Any]) -> str | None:
     if len(v) > MAX_CIRCUMSTANCES:
         return f"te veel omstandigheden (ten hoogste {MAX_CIRCUMSTANCES})"
+    return None if _plain(v) else _walked_problem(v)
+
+
+def _walked_problem(v: dict[str, Any]) -> str | None:
     for i, key in enumerate(v, 1):
         if not isinstance(key, str) or not CIRCUMSTANCE_KEY.fullmatch(key):
             # the key is not repeated: it may be anything the sender typed
@@ -158,9 +221,10 @@ class Household(Part):
         if self.cost_sharers is not None and self.housemates is not None:
             # two answers to one question could disagree; the list lets the rule count
             raise ValueError("geef de medebewoners (housemates) of het aantal kostendelers (cost_sharers), niet allebei")
-        if self.members is not None and sum(m.role == "applicant" for m in self.members) > 1:
+        roles = [m.role for m in self.members or ()]
+        if roles.count("applicant") > 1:
             raise ValueError("er kan maar één lid met role: applicant zijn")
-        if self.members is not None and sum(m.role == "partner" for m in self.members) > 1:
+        if roles.count("partner") > 1:
             raise ValueError("er kan maar één lid met role: partner zijn")
         return self
 

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .case import HOUSEMATE_FIELDS, Case
+from .case import HOUSEMATE_FIELDS, MAX_HOUSEMATES, Case, Need
 from .errors import CaseError, Problem, RulesetError
 from .yamlsource import SourceError, load_file
 
@@ -155,6 +155,12 @@ def _date(value: Any) -> Any:
 
 _ZERO = Decimal("0.00")
 _INCOME_SOURCES = ("wages", "self_employment", "bijstand", "other_benefit", "alimony", "other")
+# Fact names built once, not per case: (field, fact) in the order the facts are written
+_INCOME_FACTS = tuple((source, f"income.{source}") for source in _INCOME_SOURCES)
+_HOUSEMATE_FACTS = tuple(tuple((key, f"household.housemate_{i}.{key}") for key in HOUSEMATE_FIELDS)
+                         for i in range(1, MAX_HOUSEMATES + 1))
+_DEBT_FACTS = tuple((key, f"debts.{key}") for key in ("regime", "since", "free_allowance_monthly"))
+_NEED_FACTS = tuple((key, f"need.{key}") for key in Need.model_fields if key != "description")
 
 
 def _money_sum(values) -> Decimal:
@@ -184,11 +190,11 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
             facts["household.cost_sharers"] = h.cost_sharers
         if h.housemates is not None:  # one fact per field and place; art. 19a is applied by the rule set
             facts["household.housemates.count"] = len(h.housemates)
-            for i, mate in enumerate(h.housemates, 1):
-                for key in HOUSEMATE_FIELDS:
+            for mate, names in zip(h.housemates, _HOUSEMATE_FACTS):
+                for key, name in names:
                     value = getattr(mate, key)
                     if value is not None:
-                        facts[f"household.housemate_{i}.{key}"] = value
+                        facts[name] = value
         for m in h.members or ():
             if m.role in ("applicant", "partner"):
                 facts[f"{m.role}.age"] = m.age
@@ -201,23 +207,22 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
             total += item.net_monthly
             per_source[item.source] += item.net_monthly
         facts["income.net_monthly"] = total
-        for source, amount in per_source.items():
-            facts[f"income.{source}"] = amount
+        for source, name in _INCOME_FACTS:
+            facts[name] = per_source[source]
 
     for name, value in (("assets", case.assets), ("benefit", case.benefit), ("work", case.work)):
         if value is not None:
             facts[name] = value
     if case.debts is not None:
-        for key in ("regime", "since", "free_allowance_monthly"):
+        for key, name in _DEBT_FACTS:
             value = getattr(case.debts, key)
             if value is not None:
-                facts[f"debts.{key}"] = value
+                facts[name] = value
     if case.need is not None:
-        need = case.need
-        for key in type(need).model_fields:  # as model_dump(exclude_none=True), without its cost
-            value = getattr(need, key)
-            if value is not None and key != "description":
-                facts[f"need.{key}"] = value
+        for key, name in _NEED_FACTS:  # as model_dump(exclude_none=True), without its cost
+            value = getattr(case.need, key)
+            if value is not None:
+                facts[name] = value
     if case.avoided_costs is not None:
         facts["avoided_costs.per_year"] = _money_sum(a.per_year for a in case.avoided_costs if a.per_year is not None)
         facts["avoided_costs.once"] = _money_sum(a.once for a in case.avoided_costs if a.once is not None)
@@ -237,6 +242,9 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
             continue
         if value is None:
             continue  # explicitly unknown
+        if value.__class__ is bool and spec.type == "boolean":  # most circumstances: nothing to read or check
+            facts[name] = value
+            continue
         if spec.type == "money":
             value = _money(value)
         elif spec.type == "date":

@@ -39,6 +39,8 @@ def test_bsn_anywhere_is_refused_without_echoing_it(welding_case):
     (lambda c: c.update(options=[]), "options", "ten minste"),
     (lambda c: c.update(unknown_field=1), "unknown_field", "onbekend veld"),
     (lambda c: c.pop("case_id"), "case_id", "verplicht"),
+    (lambda c: c.update(household={"members": [{"role": "applicant", "age": 30}] * 2}), "household", "één lid met role: applicant"),
+    (lambda c: c.update(household={"members": [{"role": "partner", "age": 30}] * 2}), "household", "één lid met role: partner"),
 ])
 def test_invalid_fields_are_named_in_dutch(welding_case, mutate, field, fragment):
     mutate(welding_case)
