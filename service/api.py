@@ -1,7 +1,7 @@
 """The HTTP API, version 1: decisions, rule sets and the case schema.
 
 Case bodies are read as JSON with exact decimals and handed to the engine as raw data, exactly as
-the command line does (`engine.decide.decide`): one validation, one set of messages. Each request
+the command line does (`decision.decide.decide`): one validation, one set of messages. Each request
 reads the live registry once, so a reload never mixes two rule-set generations in one answer.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from engine import diff as versions_diff
-from engine.decide import decide
+from decision.decide import decide
 from engine.errors import CaseError, NoRulesetInForce, Problem
 from engine.yamlsource import SourceError, parse_text
 

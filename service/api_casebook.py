@@ -46,7 +46,7 @@ from casebook.importers import MAX_TAGS, TAG, RawRecord, to_prepared
 from casebook.report import PERIODS, TABLES, build_report
 from casebook.store import Filters, Store
 from engine.case import MUNICIPALITY_MAX, MUNICIPALITY_MIN, is_municipality
-from engine.decide import fact_labels
+from decision.decide import fact_labels
 from engine.errors import Problem, RegelruimteError
 from engine.registry import Registry
 from explain import explain

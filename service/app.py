@@ -22,7 +22,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from engine.decide import decide
+from decision.decide import decide
 from engine.errors import CaseError, NoRulesetInForce, RegelruimteError
 from engine.registry import Registry
 from engine.yamlsource import SourceError

@@ -27,7 +27,7 @@ from casebook.evaluation import evaluate, evaluation_label
 from casebook.importers import RawRecord, to_prepared
 from casebook.report import PERIODS, build_report
 from casebook.store import Store
-from engine.decide import fact_labels
+from decision.decide import fact_labels
 from engine.errors import CaseError, Problem, RegelruimteError
 from explain import onderbouwing
 from explain.phrases import PHRASES

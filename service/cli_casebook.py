@@ -30,7 +30,7 @@ from casebook.importers import ImportReport, import_path, load_column_mapping
 from casebook.records import Meta
 from casebook.report import PERIODS, Report, build_report
 from casebook.store import Filters, Store
-from engine.decide import fact_labels
+from decision.decide import fact_labels
 from engine.errors import Problem, RegelruimteError
 from engine.templates import money
 from explain import explain

@@ -1,7 +1,7 @@
 """`regelruimte check CASE`: one case, one explained decision."""
 from __future__ import annotations
 
-from engine.decide import decide
+from decision.decide import decide
 
 from .cli import command, read_case
 from .config import load_registry
@@ -14,7 +14,7 @@ def check(args) -> int:
     data = read_case(args.case)
     name = args.case if args.case != "-" else "<stdin>"
     if args.backend == "durable":
-        from engine.backends.durable import decide_durable
+        from decision.durable import decide_durable
         decision = decide_durable(data, registry, args.lang, file=name)
     else:
         decision = decide(data, registry, args.lang, file=name)

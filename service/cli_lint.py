@@ -12,6 +12,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from decision.decide import decide
 from engine.errors import Problem
 from engine.lint import CATALOGUE, LintInputError, counts, find_root, lint
 from engine.registry import Registry
@@ -111,7 +112,7 @@ def test_command(args) -> int:
             problems += exc.problems
     if problems:
         return fail(problems, lang)
-    results = [run_test(t, registry) for t in tests]
+    results = [run_test(t, registry, decide) for t in tests]
     failed = [r for r in results if not r.passed]
     per_set = _per_ruleset(results, registry, root)
     # the golden renderings belong to the whole rule-set folder: checked when the test runs on all of it

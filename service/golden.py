@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from engine.decide import decide
+from decision.decide import decide
 from engine.errors import RegelruimteError
 from engine.registry import Registry
 from engine.yamlsource import load_file

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from engine.decide import fact_labels
+from decision.decide import fact_labels
 from engine.registry import Registry
 from explain import explain
 

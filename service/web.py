@@ -27,7 +27,7 @@ from starlette.datastructures import UploadFile
 from engine import diff as versions_diff
 from engine.bsn import looks_like_bsn
 from engine.case import parse_case
-from engine.decide import decide, fact_labels
+from decision.decide import decide, fact_labels
 from engine.errors import CaseError, NoRulesetInForce, Problem
 from engine.templates import date as write_date
 from engine.templates import money as write_money

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.decide import decide
+from decision.decide import decide
 from engine.errors import NoRulesetInForce, RegelruimteError
 from engine.registry import Registry
 from service.cli import dumps
@@ -65,7 +65,7 @@ def test_decisions_do_not_depend_on_what_was_decided_before():
 _DIGEST = """
 import hashlib, sys
 sys.path.insert(0, {root!r})
-from engine.decide import decide
+from decision.decide import decide
 from engine.registry import Registry
 from service.cli import dumps
 from tests.strategies import Universe, random_cases

@@ -10,7 +10,7 @@ import jsonschema_rs
 import pytest
 from pydantic import BaseModel
 
-from engine.decide import decide
+from decision.decide import decide
 from service import schemas
 from service.examples import WELDING_MASK
 from tests.conftest import shared_case

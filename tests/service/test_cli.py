@@ -59,7 +59,7 @@ def test_rulesets_list_and_show(capsys):
 
 def test_check_prints_the_onderbouwing_the_page_gives(capsys, registry, welding_case):
     """`--format onderbouwing`: the client-file paragraphs, the same text as the web page's copy button."""
-    from engine.decide import decide
+    from decision.decide import decide
     from service.questions import client_file
     assert main(["check", str(CASES / "zaanstad-lasmasker.yaml"), "--format", "onderbouwing"]) == 0
     printed = capsys.readouterr().out

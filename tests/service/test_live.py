@@ -13,7 +13,7 @@ import weakref
 
 import pytest
 
-from engine.decide import decide
+from decision.decide import decide
 from service.examples import WELDING_MASK
 from service.live import LiveRegistry, fingerprint, settle_heap
 from tests.conftest import RULESETS

@@ -5,12 +5,12 @@ from typing import Any
 
 from explain import explain
 
-from .case import Case, parse_case
-from .errors import RegelruimteError
-from .evaluator import Conditions, core_conditions, evaluate
-from .registry import Registry
-from .sources import date_links, dated_url
-from .yamlsource import line_of
+from engine.case import Case, parse_case
+from engine.errors import RegelruimteError
+from engine.evaluator import Conditions, core_conditions, evaluate
+from engine.registry import Registry
+from engine.sources import date_links, dated_url
+from engine.yamlsource import line_of
 
 
 def fact_labels(registry: Registry, lang: str) -> dict[str, str]:

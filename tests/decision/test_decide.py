@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from engine.decide import decide
+from decision.decide import decide
 from tests.conftest import lasmasker
 from tests.strategies import Universe, random_cases
 
