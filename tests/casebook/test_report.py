@@ -11,7 +11,7 @@ from casebook.report import build_report
 from casebook.store import Filters
 from casebook.synthetic import generate
 from decision.decide import fact_labels
-from service.casebook_html import render_report
+from service.web.casebook_html import render_report
 from tests.casebook.conftest import add_records
 
 

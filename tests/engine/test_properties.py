@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from decision.decide import decide
 from engine.errors import NoRulesetInForce, RegelruimteError
 from engine.registry import Registry
-from service.cli import dumps
+from service.cli.main import dumps
 from tests.conftest import RULESETS, ROOT
 from tests.strategies import ONE_DAY, Universe, cases, random_cases
 
@@ -67,7 +67,7 @@ import hashlib, sys
 sys.path.insert(0, {root!r})
 from decision.decide import decide
 from engine.registry import Registry
-from service.cli import dumps
+from service.cli.main import dumps
 from tests.strategies import Universe, random_cases
 registry = Registry.load({rulesets!r})
 h = hashlib.sha256()

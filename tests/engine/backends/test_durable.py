@@ -16,7 +16,7 @@ from decision.decide import decide
 from decision.durable import decide_durable
 from engine.errors import RegelruimteError
 from engine.registry import Registry
-from service.cli import dumps
+from service.cli.main import dumps
 from tests.conftest import CASES, ROOT, RULESETS, case_names, lasmasker, shared_case
 from tests.strategies import Universe, cases, random_cases
 
@@ -150,7 +150,7 @@ def test_concurrent_cases_get_their_own_decisions():
 
 
 def run_cli(*args: str, prelude: str = "") -> subprocess.CompletedProcess:
-    code = f"import sys; {prelude}from service.cli import main; sys.exit(main({list(args)!r}))"
+    code = f"import sys; {prelude}from service.cli.main import main; sys.exit(main({list(args)!r}))"
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
 
 
