@@ -1,6 +1,6 @@
 """Batch benchmark (`make bench-batch`): explained cases per second in one process against worker processes.
 
-The batch API's work per case (`service.api._entry`: validation, decision, Dutch explanation text and the
+The batch API's work per case (`service.http.api.batch_entry`: validation, decision, Dutch explanation text and the
 case's JSON entry) over generated cases (tests/strategies.py), three ways, each `--runs` times:
 
 - one process: a loop in this process (what a batch did before decision/pool.py);
@@ -29,11 +29,11 @@ sys.path.insert(0, str(ROOT))
 
 from decision.pool import Files, Pool, worker_count  # noqa: E402
 from engine.registry import Registry  # noqa: E402
-from service.api import _entry  # noqa: E402
-from service.live import content_digest, load_checked  # noqa: E402
+from service.http.api import batch_entry  # noqa: E402
+from service.http.live import content_digest, load_checked  # noqa: E402
 from tests.strategies import Universe, random_cases  # noqa: E402
 
-TASK = functools.partial(_entry, "nl")
+TASK = functools.partial(batch_entry, "nl")
 TARGET_PER_MACHINE = 18_000
 
 
@@ -54,7 +54,7 @@ def start_cost(method: str, cases: list, registry, files: Files, workers: int) -
     """Seconds from no workers to a first batch of 2 × workers cases done by them (clean workers:
     started, rule sets loaded, then the batch; the service decides batches itself meanwhile)."""
     t0 = time.perf_counter()
-    with Pool(workers, method, registry=registry, threshold=1, preload=("service.api",)) as pool:
+    with Pool(workers, method, registry=registry, threshold=1, preload=("service.http.api",)) as pool:
         if method != "fork":
             pool.start(files, wait=True)
         list(pool.map(TASK, enumerate(cases[: 2 * workers]), registry, files))
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     starts = {method: [start_cost(method, cases, registry, files, workers) for _ in range(args.runs)]
               for method in ("fork", "forkserver")}
     runs: dict[str, list[float]] = {"one process": [], "pool, fork": [], "pool, forkserver (warm)": []}
-    with Pool(workers, "forkserver", threshold=1, preload=("service.api",)) as server:
+    with Pool(workers, "forkserver", threshold=1, preload=("service.http.api",)) as server:
         server.start(files, wait=True)
         for _ in range(args.runs):
             runs["one process"].append(rate(None, cases, registry, None))

@@ -33,9 +33,9 @@ from casebook.importers import import_path  # noqa: E402
 from casebook.report import build_report  # noqa: E402
 from casebook.store import Filters, Store  # noqa: E402
 from casebook.synthetic import write_jsonl  # noqa: E402
-from engine.decide import fact_labels  # noqa: E402
+from decision.decide import fact_labels  # noqa: E402
 from engine.registry import Registry  # noqa: E402
-from service.casebook_html import render_report  # noqa: E402
+from service.web.casebook_html import render_report  # noqa: E402
 
 RULESETS = ROOT / "rulesets"
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

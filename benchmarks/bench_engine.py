@@ -2,7 +2,7 @@
 
 What is measured, for the core backend and the durable-rules backend side by side:
 
-- single case: `engine.decide.decide` (validation, evaluation and the Dutch explanation text) on a
+- single case: `decision.decide.decide` (validation, evaluation and the Dutch explanation text) on a
   sample of generated cases and on the welding-mask acceptance case; median and p99 in µs, wall
   clock and CPU time of this thread (the CPU time is what the case costs when other processes
   compete for the two cores); also without the explanation, and per phase, to show where time goes;
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from engine.case import parse_case  # noqa: E402
-from engine.decide import decide, fact_labels  # noqa: E402
+from decision.decide import decide, fact_labels  # noqa: E402
 from engine.errors import RegelruimteError  # noqa: E402
 from engine.evaluator import evaluate  # noqa: E402
 from engine.registry import Registry  # noqa: E402
@@ -111,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     welding = [lasmasker()]
 
     try:
-        from engine.backends.durable import IMPORT_ERROR, STATS, decide_durable
+        from decision.durable import decide_durable
+        from engine.backends.durable import IMPORT_ERROR, STATS
     except ImportError as exc:  # pragma: no cover - the module itself imports without durable
         IMPORT_ERROR, decide_durable, STATS = str(exc), None, {}
     durable_ok = IMPORT_ERROR is None

@@ -1,7 +1,7 @@
 """Old and new side by side, case by case: two worker processes (one per tree) decide the same case in
 turn, so the load of other processes falls on both alike (`python benchmarks/lockstep.py OLD NEW`).
 
-Per case the worker's CPU time (thread time) of `engine.decide.decide` (validation, decision, Dutch
+Per case the worker's CPU time (thread time) of `decision.decide.decide` (validation, decision, Dutch
 text); reported: medians and p99 per tree for the generated cases and the welding mask, and the median of
 the per-case ratios new/old. Nothing is asserted.
 """
@@ -20,7 +20,10 @@ import json, sys, time
 root = sys.argv[1]
 sys.path.insert(0, root)
 from pathlib import Path
-from engine.decide import decide
+try:
+    from decision.decide import decide
+except ModuleNotFoundError:  # a tree from before decision/ (docs/decisions/0027-package-layout.md)
+    from engine.decide import decide
 from engine.registry import Registry
 from tests.conftest import lasmasker
 from tests.strategies import Universe, random_cases

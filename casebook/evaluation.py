@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from engine.case import Case, parse_case
-from engine.decide import decide_case
+from decision.decide import decide_case
 from engine.errors import Problem, RegelruimteError
 from engine.registry import Registry
 

@@ -154,7 +154,7 @@ def tags(conn: Connection, scope: Select) -> list[dict]:
     return _rows(conn, q)
 
 
-# -- drill-down: the cases behind a count (the analysts' page, service.casebook_pages) ----------------
+# -- drill-down: the cases behind a count (the analysts' page, service.web.casebook) ----------------
 
 def case_documents(conn: Connection, scope: Select, limit: int = 10_000) -> list[dict]:
     """The case documents of the decisions in scope (for a what-if over the casebook), by case id."""

@@ -5,7 +5,7 @@ A case's age is counted from the last time any version of it was stored or chang
 period. Deleting goes through `Store.delete_cases` (every version and decision, secure_delete and
 a WAL checkpoint on SQLite), so an expired case is gone from the database, its write-ahead log
 and every later export. `REGELRUIMTE_CASEBOOK_RETENTION_MONTHS` makes the service run it at start
-and daily (service/api_casebook.py).
+and daily (service/http/casebook.py).
 """
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ listed here so a deployer finds them in one place:
 | `REGELRUIMTE_CORS_ORIGINS` | here | comma-separated origins allowed to call the API from a browser |
 | `REGELRUIMTE_DATABASE_URL` | casebook/db.py | the casebook database (default: SQLite `casebook.sqlite`) |
 | `REGELRUIMTE_CASEBOOK_RETENTION_MONTHS` | casebook/retention.py | delete cases older than this, daily |
-| `REGELRUIMTE_IDENTITY_MODULE` | service/identity.py | the module that turns a request into a casebook user |
+| `REGELRUIMTE_IDENTITY_MODULE` | service/http/identity.py | the module that turns a request into a casebook user |
 | `REGELRUIMTE_WORKERS` | decision/pool.py | worker processes for batches (default: the cores; 1: none) |
 """
 from __future__ import annotations

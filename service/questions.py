@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
-from engine.decide import fact_labels
+from decision.decide import fact_labels
 from explain import onderbouwing
 
 

@@ -13,7 +13,7 @@ import shutil
 import yaml
 
 from engine.registry import Registry
-from service.golden import GENERATED, folder
+from service.cli.golden import GENERATED, folder
 from tests.conftest import CASES, RULESETS, case_names
 from tests.strategies import Universe, random_cases
 

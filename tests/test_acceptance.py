@@ -11,7 +11,7 @@ import json
 import pytest
 import yaml
 
-from service.cli import main
+from service.cli.main import main
 from tests.conftest import CASES, case_names
 
 EXPECTED = yaml.safe_load((CASES / "expected.yaml").read_text(encoding="utf-8"))

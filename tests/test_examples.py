@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from service.cli import main
+from service.cli.main import main
 from tests.conftest import EXAMPLES, case_names
 
 

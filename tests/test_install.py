@@ -23,7 +23,7 @@ from packaging.utils import canonicalize_name
 from tests.conftest import EXAMPLES, ROOT
 
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-SOURCES = ("engine", "explain", "service", "casebook", "whatif", "rulesets", "pyproject.toml", "README.md")
+SOURCES = ("engine", "explain", "decision", "service", "casebook", "whatif", "rulesets", "pyproject.toml", "README.md")
 
 
 def wanted(req: Requirement, extras: set[str]) -> bool:

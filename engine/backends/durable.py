@@ -26,7 +26,6 @@ import threading
 from collections import Counter
 from typing import Any, Sequence
 
-from engine.decide import decide
 from engine.errors import Problem, RegelruimteError
 from engine.evaluator import Oracle, core_conditions
 from engine.loader import CompiledRoute, CompiledRule, RulesetVersion
@@ -246,9 +245,3 @@ def durable_conditions(bundle: Bundle, env: dict, options: Sequence[str]) -> Ora
             return fallback(item)  # the core raises its own error, with file and line
     return oracle
 
-
-def decide_durable(data: Any, registry: Registry, lang: str = "nl", file: str | None = None) -> dict:
-    """`engine.decide.decide` with rule conditions decided by durable-rules (fenced)."""
-    if _durable is None:
-        raise unavailable()
-    return decide(data, registry, lang, file, conditions=durable_conditions)

@@ -16,7 +16,7 @@ from casebook.models import Batch, CaseTag
 from casebook.records import case_document
 from casebook.synthetic import generate
 from engine.case import parse_case
-from engine.decide import decide_case
+from decision.decide import decide_case
 
 
 def stdlib(value) -> str:

@@ -12,7 +12,7 @@ from casebook.records import (Meta, canonical_json, cents, content_digest, detai
                               summarise)
 from casebook.synthetic import generate
 from engine.case import parse_case
-from engine.decide import decide_case
+from decision.decide import decide_case
 
 
 def test_equal_content_gives_equal_digest_whatever_its_spelling(welding_case):

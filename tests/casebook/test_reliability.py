@@ -23,7 +23,7 @@ from starlette.testclient import TestClient
 
 from casebook.store import Store
 from casebook.synthetic import generate
-from service import api_casebook
+from service.http import casebook as api_casebook
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

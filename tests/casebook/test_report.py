@@ -10,8 +10,8 @@ from casebook.exports import table_csv, table_parquet, write_tables
 from casebook.report import build_report
 from casebook.store import Filters
 from casebook.synthetic import generate
-from engine.decide import fact_labels
-from service.casebook_html import render_report
+from decision.decide import fact_labels
+from service.web.casebook_html import render_report
 from tests.casebook.conftest import add_records
 
 

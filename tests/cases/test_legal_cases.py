@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.decide import decide
+from decision.decide import decide
 from engine.errors import RegelruimteError
 from engine.yamlsource import load_file
 

@@ -14,12 +14,12 @@ from starlette.testclient import TestClient
 
 from decision import pool as pool_module
 from decision.pool import Files, Pool, worker_count
-from engine.decide import decide
+from decision.decide import decide
 from engine.errors import CaseError, NoRulesetInForce, Problem, RegelruimteError
-from service.api import _entry
+from service.http.api import batch_entry
 from service.app import create_app
 from service.cli import main
-from service.live import content_digest, load_checked
+from service.http.live import content_digest, load_checked
 from tests.conftest import EXAMPLES, RULESETS
 from tests.strategies import Universe, random_cases
 
@@ -61,14 +61,14 @@ def test_ready_workers_decide_in_other_processes(workers, files, registry):
 
 
 def test_workers_give_the_loops_results_byte_for_byte_in_order(workers, files, registry, cases):
-    task = functools.partial(_entry, "nl")
+    task = functools.partial(batch_entry, "nl")
     pooled = list(workers.map(task, enumerate(cases), registry, files))
     assert pooled == loop(task, enumerate(cases), registry)
     assert [orjson.loads(part)["index"] for _, part in pooled] == list(range(len(cases)))
 
 
 def test_an_invalid_case_in_the_middle_keeps_its_place(workers, files, registry, cases):
-    pooled = list(workers.map(functools.partial(_entry, "en"), enumerate(cases), registry, files))
+    pooled = list(workers.map(functools.partial(batch_entry, "en"), enumerate(cases), registry, files))
     entry = orjson.loads(pooled[23][1])
     assert pooled[23][0] is False and entry["status"] == "invalid" and entry["index"] == 23
     assert entry["problems"] and all(ok for ok, _ in pooled[:23])
@@ -90,7 +90,7 @@ def test_an_exception_is_raised_at_its_position_with_its_problems(workers, files
 
 
 def test_a_batch_below_the_threshold_is_decided_in_process(files, registry, cases):
-    task, few = functools.partial(_entry, "nl"), cases[:pool_module.THRESHOLD - 1]
+    task, few = functools.partial(batch_entry, "nl"), cases[:pool_module.THRESHOLD - 1]
     with Pool(workers=2, method="forkserver") as p:  # not even started
         small = list(p.map(task, enumerate(few), registry, files))
         assert not p.started
@@ -100,7 +100,7 @@ def test_a_batch_below_the_threshold_is_decided_in_process(files, registry, case
 def test_one_worker_or_no_source_decides_in_process(files, registry, cases, monkeypatch):
     monkeypatch.setenv("REGELRUIMTE_WORKERS", "1")
     assert worker_count() == 1
-    task = functools.partial(_entry, "nl")
+    task = functools.partial(batch_entry, "nl")
     with Pool() as single, Pool(workers=2, method="forkserver") as sourceless:
         assert list(single.map(task, enumerate(cases), registry, files)) == loop(task, enumerate(cases), registry)
         assert list(sourceless.map(task, enumerate(cases), registry, None)) == loop(task, enumerate(cases), registry)

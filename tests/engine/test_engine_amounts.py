@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.decide import decide
+from decision.decide import decide
 from engine.yamlsource import load_file
 from tests.conftest import CASES, lasmasker
 

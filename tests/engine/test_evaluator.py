@@ -148,7 +148,7 @@ def test_an_open_term_a_route_reads_is_named_apart_and_never_asked(registry):
             "household": {"composition": "single", "members": [{"role": "applicant", "age": 40}], "children": []},
             "income": [{"source": "wages", "net_monthly": "1900.00"}], "options": ["raise_seizure_free_amount"],
             "circumstances": {"seizure_running": True, "housing_costs": "1200.00"}}
-    from engine.decide import decide as decide_case  # with the explanation text
+    from decision.decide import decide as decide_case  # with the explanation text
     decision = decide_case(case, registry)
     [route] = [r for r in decision["options"][0]["routes"] if r["route"] == "bvv.475da.5.woonkosten"]
     assert route["status"] == "conditional" and route["missing_facts"] == []

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from engine.decide import decide
+from decision.decide import decide
 from engine.errors import RulesetError
 from engine.horizon import next_indexation
 from engine.loader import load_rulesets

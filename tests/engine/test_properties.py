@@ -20,10 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.decide import decide
+from decision.decide import decide
 from engine.errors import NoRulesetInForce, RegelruimteError
 from engine.registry import Registry
-from service.cli import dumps
+from service.cli.main import dumps
 from tests.conftest import RULESETS, ROOT
 from tests.strategies import ONE_DAY, Universe, cases, random_cases
 
@@ -65,9 +65,9 @@ def test_decisions_do_not_depend_on_what_was_decided_before():
 _DIGEST = """
 import hashlib, sys
 sys.path.insert(0, {root!r})
-from engine.decide import decide
+from decision.decide import decide
 from engine.registry import Registry
-from service.cli import dumps
+from service.cli.main import dumps
 from tests.strategies import Universe, random_cases
 registry = Registry.load({rulesets!r})
 h = hashlib.sha256()

@@ -1,7 +1,7 @@
 """Links in a decision open the law as it read on the reference date, and case law on rechtspraak.nl."""
 import datetime as dt
 
-from engine.decide import decide
+from decision.decide import decide
 from engine.sources import case_law_url, dated_url
 from tests.engine.test_horizon import household_case
 

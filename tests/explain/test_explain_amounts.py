@@ -2,7 +2,7 @@
 and articles (Dutch by default, English on request), and say why an amount is not known."""
 from __future__ import annotations
 
-from engine.decide import decide
+from decision.decide import decide
 from engine.yamlsource import load_file
 from explain import explain, onderbouwing
 from tests.conftest import CASES

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from engine.decide import decide, fact_labels
+from decision.decide import decide, fact_labels
 from explain import explain, fragments, lines, text
 
 

@@ -1,7 +1,7 @@
 """The onderbouwing for the client file: pastes cleanly, each route once, plain words."""
 from __future__ import annotations
 
-from engine.decide import decide, fact_labels
+from decision.decide import decide, fact_labels
 from explain import onderbouwing
 
 

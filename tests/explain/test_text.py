@@ -3,7 +3,7 @@ import textwrap
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.decide import decide
+from decision.decide import decide
 from explain import explain, fragments, text
 from explain.text import fill
 

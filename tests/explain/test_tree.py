@@ -1,7 +1,7 @@
 """The tree is the line stream nested by level, fresh for each call."""
 from __future__ import annotations
 
-from engine.decide import decide
+from decision.decide import decide
 from explain import lines
 from explain.tree import build, nest
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from decision.decide import decide
 from engine.lint import lint
 from engine.ruletests import RuleTestFileError, discover, load_test_file, run_test
 from tests.conftest import RULESETS
@@ -23,7 +24,7 @@ TESTS, BROKEN = _collect()
 
 @pytest.mark.parametrize("test", TESTS, ids=[t.nodeid for t in TESTS])
 def test_ruleset(test, registry):
-    result = run_test(test, registry)
+    result = run_test(test, registry, decide)
     assert result.passed, f"{test.where} {test.id}:\n" + "\n".join(f"  - {f.message}" for f in result.failures)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient  # on httpx2 (the dev extra)
 
-from service.app import create_app
+from service.http.app import create_app
 
 
 @pytest.fixture(scope="session")

@@ -16,8 +16,8 @@ from casebook import store as store_module
 from casebook.evaluation import evaluate
 from casebook.importers import RawRecord, to_prepared
 from casebook.store import Store
-from service import api_casebook
-from service.app import create_app
+from service.http import casebook as api_casebook
+from service.http.app import create_app
 from tests.casebook.conftest import database_url
 from tests.conftest import ROOT
 from tests.casebook.two_municipalities import CASES as CASES_ALL, MARKER, add_users, fill, of, record
@@ -234,7 +234,7 @@ def test_a_replaced_lookup_that_forgets_the_team_does_not_open_the_municipality(
 def test_a_guessed_user_token_without_a_casebook_creates_none(tmp_path, monkeypatch):
     """A service with tokens and no casebook yet: a token shaped like a user's is refused without
     opening, and so creating, casebook.sqlite in the working directory."""
-    from service.app import create_app
+    from service.http.app import create_app
     from starlette.testclient import TestClient
 
     monkeypatch.chdir(tmp_path)
@@ -361,7 +361,7 @@ def test_the_report_page_refuses_as_a_page(client, tokens):
 
 
 def whatif_client(store, registry):
-    from service.whatif_jobs import Jobs
+    from service.web.whatif_jobs import Jobs
     app = create_app(registry=registry, tokens=(), cors_origins=())
     app.state.whatif_jobs = Jobs()
     app.dependency_overrides[api_casebook.get_store] = lambda: store
@@ -485,7 +485,7 @@ def test_the_access_log_names_the_route_not_the_case(store, registry, tokens, ca
 
 
 def test_a_whatif_started_with_the_services_token_is_that_tokens_alone(store, registry, tokens):
-    from service.whatif_jobs import Jobs
+    from service.web.whatif_jobs import Jobs
     app = create_app(registry=registry, tokens=["dienst-token"], cors_origins=())
     app.state.whatif_jobs = Jobs()
     app.dependency_overrides[api_casebook.get_store] = lambda: store
@@ -501,7 +501,7 @@ def test_a_whatif_started_with_the_services_token_is_that_tokens_alone(store, re
 
 def test_the_command_line_imports_and_manages_users_in_a_shared_casebook(store, registry, tokens, tmp_path):
     import json
-    from service.cli import main
+    from service.cli.main import main
     db = store.engine.url.render_as_string(hide_password=False)  # --db takes a URL, SQLite's or PostgreSQL's
     jsonl = tmp_path / "cases.jsonl"
     jsonl.write_text(json.dumps(record("zaanstad-cli-1", "zaanstad", "wijkteam-oost")) + "\n", encoding="utf-8")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine.decide import decide
+from decision.decide import decide
 from service.questions import field_of, figures, named_unknowns, questions
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from service.cli import main
+from service.cli.main import main
 from tests.engine.test_horizon import NOTICE_2027, household_case
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from engine.errors import RegelruimteError
-from service.cli import main
+from service.cli.main import main
 from tests.conftest import CASES, RULESETS, case_names, shared_case
 from whatif import run
 from whatif.scenario import Ref, baseline

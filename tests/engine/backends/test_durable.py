@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.backends import durable
-from engine.decide import decide
+from decision.decide import decide
+from decision.durable import decide_durable
 from engine.errors import RegelruimteError
 from engine.registry import Registry
-from service.cli import dumps
+from service.cli.main import dumps
 from tests.conftest import CASES, ROOT, RULESETS, case_names, lasmasker, shared_case
 from tests.strategies import Universe, cases, random_cases
 
@@ -28,7 +29,7 @@ ACCEPTANCE = case_names()
 
 def both(case: dict, lang: str = "nl") -> tuple[str, str]:
     out = []
-    for run in (decide, durable.decide_durable):
+    for run in (decide, decide_durable):
         try:
             out.append(dumps(run(copy.deepcopy(case), REGISTRY, lang)))
         except RegelruimteError as exc:
@@ -52,7 +53,7 @@ def test_the_two_backends_agree_on_generated_cases(case, lang):
 
 def test_durable_really_decides_the_leaves():
     before = durable.STATS["durable"]
-    durable.decide_durable(lasmasker(), REGISTRY)
+    decide_durable(lasmasker(), REGISTRY)
     assert durable.STATS["durable"] > before
 
 
@@ -100,7 +101,7 @@ def test_only_known_facts_reach_durable_and_only_as_integers(monkeypatch):
     case = lasmasker()
     del case["income"]  # the Zaanstad income limit is now unknown
     spy = spy_on(monkeypatch, case, "zaanstad")
-    decision = durable.decide_durable(case, REGISTRY)
+    decision = decide_durable(case, REGISTRY)
     assert spy.sent, "nothing was sent for zaanstad"
     for fact in spy.sent:
         assert all(type(v) is int for k, v in fact.items() if k != "sid")
@@ -114,7 +115,7 @@ def test_only_known_facts_reach_durable_and_only_as_integers(monkeypatch):
 def test_every_case_gets_a_fresh_session_that_is_deleted(monkeypatch):
     spy = spy_on(monkeypatch, lasmasker(), "wsnp")
     for _ in range(3):
-        durable.decide_durable(lasmasker(), REGISTRY)
+        decide_durable(lasmasker(), REGISTRY)
     sids = [fact["sid"] for fact in spy.sent]
     assert len(set(sids)) == 3 and spy.deleted == sids
 
@@ -123,13 +124,13 @@ def test_a_leaf_durable_leaves_undecided_fails_the_case_loudly(monkeypatch):
     # a missing attribute fails every durable condition: without the fence that reads as "no block"
     spy_on(monkeypatch, lasmasker(), "wsnp", drop="a0")
     with pytest.raises(durable.BackendFailure, match="geen oordeel"):
-        durable.decide_durable(lasmasker(), REGISTRY)
+        decide_durable(lasmasker(), REGISTRY)
 
 
 def test_more_cases_than_durables_limit_of_live_states():
     # durable-rules allows 1024 live states per rule set; deleted sessions do not count
     for case in random_cases(UNIVERSE, 1500, seed=5):
-        durable.decide_durable(case, REGISTRY)
+        decide_durable(case, REGISTRY)
 
 
 def test_concurrent_cases_get_their_own_decisions():
@@ -139,7 +140,7 @@ def test_concurrent_cases_get_their_own_decisions():
 
     def work(offset: int) -> None:
         for i in range(offset, len(batch), 4):
-            got[i] = dumps(durable.decide_durable(batch[i], REGISTRY))
+            got[i] = dumps(decide_durable(batch[i], REGISTRY))
     threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
     for t in threads:
         t.start()
@@ -149,7 +150,7 @@ def test_concurrent_cases_get_their_own_decisions():
 
 
 def run_cli(*args: str, prelude: str = "") -> subprocess.CompletedProcess:
-    code = f"import sys; {prelude}from service.cli import main; sys.exit(main({list(args)!r}))"
+    code = f"import sys; {prelude}from service.cli.main import main; sys.exit(main({list(args)!r}))"
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
 
 
