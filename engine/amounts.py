@@ -20,7 +20,7 @@ from .expressions import run_for
 from .facts import Vocabulary
 from .loader import CompiledRule
 from .model import Parameter
-from .sources import public
+from .sources import dated, public
 from .unknown import Unknown
 
 CENT = Decimal("0.01")
@@ -103,14 +103,17 @@ def _input_words(name: str, vocab: Vocabulary, parameters: dict[str, tuple[Param
     return {"name": name, "kind": "parameter", "title": _title(p, lang), "unit": p.unit, "source": p.source.public()}
 
 
-def _input(rule: CompiledRule, name: str, env: dict, vocab: Vocabulary, parameters: dict, lang: str) -> dict:
+def _input(rule: CompiledRule, name: str, env: dict, vocab: Vocabulary, parameters: dict, lang: str,
+           day: dt.date | None) -> dict:
     key = (name, lang, id(parameters.get(name)))  # the figure of this bundle (alive as long as the registry)
     words = rule.words.get(key)
     if words is None:
         words = rule.words[key] = _input_words(name, vocab, parameters, lang)
     value = env.get(name, _ABSENT)
     out = dict(words, value=None if value is _ABSENT else plain(value))
-    if "source" not in out and isinstance(value, str):
+    if "source" in out:
+        out["source"] = dated(out["source"], day)
+    elif isinstance(value, str):
         label = vocab.value_labels.get(lang, {}).get(value)
         if label:
             out["value_label"] = label
@@ -149,18 +152,22 @@ def _step_words(rule: CompiledRule, lang: str) -> dict:
     return words
 
 
-def _step(rule: CompiledRule, value: Any, inputs: list[dict], lang: str) -> dict:
+def _step(rule: CompiledRule, value: Any, inputs: list[dict], lang: str, day: dt.date | None) -> dict:
     words = rule.words.get(lang)
     if words is None:
         words = rule.words[lang] = _step_words(rule, lang)
     step = dict(words, value=plain(value))
+    if day is not None:
+        step["source"] = dated(step["source"], day)
     step["inputs"] = inputs
     return step
 
 
 def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], vocab: Vocabulary,
-            parameters: dict[str, tuple[Parameter, str]], stale: frozenset[str], lang: str) -> list[dict]:
-    """The amounts that belong to this case, each with its steps (dependencies first)."""
+            parameters: dict[str, tuple[Parameter, str]], stale: frozenset[str], lang: str,
+            day: dt.date | None = None) -> list[dict]:
+    """The amounts that belong to this case, each with its steps (dependencies first); `day`: law links
+    dated to it (engine.sources.dated)."""
     out = []
     read_by: dict[str, list[str]] = {}  # derived fact -> the names it read (shared by the amounts)
     for plan in plans_:
@@ -202,7 +209,7 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
         item = {
             "amount": rule.rule.fact, "rule": rule.id, "ruleset": rule.ruleset, "title": _title(rule.rule, lang),
             "unit": a.unit, "value": plain(value), "options": asked,
-            "source": public(rule.rule.source), "confidence": rule.rule.confidence,
+            "source": dated(public(rule.rule.source), day), "confidence": rule.rule.confidence,
         }
         if isinstance(value, Unknown):
             item["unknown_because"] = _unknown_because(value, vocab, parameters, lang)
@@ -211,7 +218,8 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
         if any(not plan.chain[f].rule.verified for f in needed):
             item["verified"] = False
         item["steps"] = [_step(plan.chain[f], env.get(f, _ABSENT),
-                               [_input(plan.chain[f], n, env, vocab, parameters, lang) for n in inputs[f]], lang)
+                               [_input(plan.chain[f], n, env, vocab, parameters, lang, day) for n in inputs[f]],
+                               lang, day)
                          for f in needed]
         out.append(item)
     return out

@@ -9,7 +9,7 @@ from .case import Case, parse_case
 from .errors import RegelruimteError
 from .evaluator import Conditions, core_conditions, evaluate
 from .registry import Registry
-from .sources import date_links, dated_url
+from .sources import dated_url
 from .yamlsource import line_of
 
 
@@ -44,7 +44,7 @@ def decide_case(case: Case, registry: Registry, lang: str = "nl", data: Any = No
     render the text on demand (it is a pure function of the decision).
     """
     try:
-        decision = evaluate(case, registry, lang, conditions)
+        decision = evaluate(case, registry, lang, conditions, dated=True)
     except RegelruimteError as exc:
         for p in exc.problems:  # name the file and line of case problems found after parsing
             if p.field and p.file is None:
@@ -52,7 +52,6 @@ def decide_case(case: Case, registry: Registry, lang: str = "nl", data: Any = No
                 if data is not None:
                     p.line = line_of(data, [int(k) if k.isdigit() else k for k in p.field.split(".")])
         raise
-    date_links(decision)
     for used in decision["rulesets"]:  # the regulation itself: the law as of the reference date, or the CVDR text
         url = registry.rulesets[used["id"]].meta.source.url
         if url:

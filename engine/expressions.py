@@ -382,6 +382,11 @@ def run_for(owner, expression: Expression, env: dict) -> Any:
     try:
         return expression.fn(env, None)
     except ExpressionError as exc:
-        o = owner.origin
-        raise RulesetError([Problem(f"fout bij evalueren: {exc}", f"evaluation error: {exc}",
-                                    file=o.file, line=o.line, rule=owner.id)]) from None
+        raise evaluation_error(owner, exc) from None
+
+
+def evaluation_error(owner, exc: ExpressionError) -> RulesetError:
+    """The error of evaluating an expression of `owner` (a compiled rule or route), naming its file, line and id."""
+    o = owner.origin
+    return RulesetError([Problem(f"fout bij evalueren: {exc}", f"evaluation error: {exc}",
+                                 file=o.file, line=o.line, rule=owner.id)])
