@@ -195,8 +195,10 @@ def _ground_item(rule: CompiledRule, status: str, missing: list[str], env: dict,
 
 def _possible_item(rule: CompiledRule, held: Unknown, env: dict, vocab: Vocabulary, lang: str, day) -> dict:
     names = sorted(held.facts)
-    return dict(_rule_item(rule, env, lang, day), missing_facts=[f for f in names if f in vocab.facts],
-                open_terms=[f for f in names if f not in vocab.facts])
+    item = _rule_item(rule, env, lang, day)
+    item["missing_facts"] = [f for f in names if f in vocab.facts]
+    item["open_terms"] = [f for f in names if f not in vocab.facts]
+    return item
 
 
 def _option(option: str, bundle: Bundle, env: dict, holds: _Holds, vocab: Vocabulary, lang: str, day) -> dict:
@@ -255,7 +257,7 @@ def _environment(case: Case, registry: Registry, lang: str, every: bool = False,
     env = dict(bundle.params)
     env.update(facts)
     env[_WORDS] = vocab.value_labels.get(lang, {})
-    reads = frozenset().union(*(bundle.reads.get(o, frozenset()) for o in case.options))
+    reads, derives = _asked(bundle, tuple(case.options))
     presumptions = []
     for p, ruleset in bundle.presumptions:
         if p.fact in facts:
@@ -267,13 +269,24 @@ def _environment(case: Case, registry: Registry, lang: str, every: bool = False,
     if every:
         for rule in bundle.derive:
             env[rule.rule.fact] = run_for(rule, rule.value, env)
-    else:  # only those the asked options read (in the bundle's order: dependencies first)
-        empty = bundle.derived_for[""]
-        wanted = frozenset().union(*(bundle.derived_for.get(o, empty) for o in case.options))
-        for rule in bundle.core_derive:
-            if rule.rule.fact in wanted:
-                env[rule.rule.fact] = run_for(rule, rule.value, env)
+    else:  # only those the asked options read
+        for rule in derives:
+            env[rule.rule.fact] = run_for(rule, rule.value, env)
     return bundle, env, presumptions
+
+
+def _asked(bundle: Bundle, options: tuple[str, ...]) -> tuple[frozenset[str], tuple[CompiledRule, ...]]:
+    """For the asked `options`: the names their conditions read (transitively), and the derives a decision on
+    them needs, in the bundle's order (dependencies first). Kept per bundle: cases repeat a few combinations."""
+    hit = bundle.asked.get(options)
+    if hit is None:
+        reads = frozenset().union(*(bundle.reads.get(o, frozenset()) for o in options))
+        empty = bundle.derived_for[""]
+        wanted = frozenset().union(*(bundle.derived_for.get(o, empty) for o in options))
+        if len(bundle.asked) >= 10_000:
+            bundle.asked.clear()
+        hit = bundle.asked[options] = (reads, tuple(r for r in bundle.core_derive if r.rule.fact in wanted))
+    return hit
 
 
 def environment(case: Case, registry: Registry) -> dict:
@@ -295,10 +308,11 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
     holds = _Holds(None if conditions is core_conditions else conditions(bundle, env, case.options), env)
     options = [_option(o, bundle, env, holds, vocab, lang, day) for o in case.options]
     warnings = horizon.warnings(bundle.versions, case.reference_date, lang)
-    if warnings:
-        _mark_provisional(options, bundle, case.reference_date)
+    parts = horizon.stale(bundle, case.reference_date) if warnings else None
+    if parts is not None:
+        _mark_provisional(options, parts)
     amounts = compute_amounts(bundle.amounts, env, case.options, vocab, bundle.parameters,
-                              horizon.stale_figures(bundle.versions, case.reference_date) if warnings else frozenset(),
+                              parts.figures if parts is not None else frozenset(),
                               lang, day) if bundle.amounts else []
     for o in options:
         o["amounts"] = [a["amount"] for a in amounts if o["option"] in a["options"]]
@@ -332,19 +346,14 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
     }
 
 
-def _mark_provisional(options: list[dict], bundle: Bundle, day) -> None:
+def _mark_provisional(options: list[dict], parts: horizon.Stale) -> None:
     """`provisional: true` on each option whose status rests on a condition that reads a figure past
     its horizon, and on each ground whose amounts do."""
-    stale = horizon.stale_figures(bundle.versions, day)
-    if not stale:
-        return
-    derived = {r.rule.fact: r for r in bundle.derive}
     for o in options:
-        if horizon.reads_any(bundle.reads.get(o["option"], ()), stale, derived):
+        if o["option"] in parts.options:
             o["provisional"] = True
         for g in o["grounds"]:
-            rule = bundle.rules.get(g["rule"])
-            if rule and any(horizon.reads_any(e.names, stale, derived) for _, e in rule.amounts.values()):
+            if g["rule"] in parts.grounds:
                 g["provisional"] = True
 
 

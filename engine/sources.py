@@ -50,14 +50,14 @@ def dated(source: dict, day: dt.date | None) -> dict:
     """The public `source` with its link pointing at the text valid on `day` (None: as it is): one shared
     dict per (source, day), never a change to `source` (which other decisions share). The evaluator dates
     each item as it builds it (`engine.evaluator.evaluate(..., dated=True)`)."""
-    if day is None or not source.get("url"):
+    if day is None:
         return source
-    key = (id(source), day)
-    hit = _DATED.get(key)
+    hit = _DATED.get((id(source), day))
     if hit is None or hit[0] is not source:
         if len(_DATED) >= 100_000:
             _DATED.clear()
-        hit = _DATED[key] = (source, dict(source, url=dated_url(source["url"], day)))
+        url = source.get("url")
+        hit = _DATED[(id(source), day)] = (source, dict(source, url=dated_url(url, day)) if url else source)
     return hit[1]
 
 
