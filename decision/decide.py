@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from explain import explain
-
 from engine.case import Case, parse_case
 from engine.errors import RegelruimteError
 from engine.evaluator import Conditions, core_conditions, evaluate
 from engine.registry import Registry
-from engine.sources import date_links, dated_url
+from engine.sources import dated_url
 from engine.yamlsource import line_of
+from explain import explain
 
 
 def fact_labels(registry: Registry, lang: str) -> dict[str, str]:
@@ -44,7 +43,7 @@ def decide_case(case: Case, registry: Registry, lang: str = "nl", data: Any = No
     render the text on demand (it is a pure function of the decision).
     """
     try:
-        decision = evaluate(case, registry, lang, conditions)
+        decision = evaluate(case, registry, lang, conditions, dated=True)
     except RegelruimteError as exc:
         for p in exc.problems:  # name the file and line of case problems found after parsing
             if p.field and p.file is None:
@@ -52,7 +51,6 @@ def decide_case(case: Case, registry: Registry, lang: str = "nl", data: Any = No
                 if data is not None:
                     p.line = line_of(data, [int(k) if k.isdigit() else k for k in p.field.split(".")])
         raise
-    date_links(decision)
     for used in decision["rulesets"]:  # the regulation itself: the law as of the reference date, or the CVDR text
         url = registry.rulesets[used["id"]].meta.source.url
         if url:

@@ -12,7 +12,7 @@ is `value: null` with `unknown_because`, in words, never a guess.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
@@ -20,7 +20,7 @@ from .expressions import run_for
 from .facts import Vocabulary
 from .loader import CompiledRule
 from .model import Parameter
-from .sources import public
+from .sources import dated, public
 from .unknown import Unknown
 
 CENT = Decimal("0.01")
@@ -34,10 +34,14 @@ class AmountPlan:
     options: frozenset[str]
     chain: dict[str, CompiledRule]  # derived fact -> its rule, for every derive the amount may read
     rank: dict[str, int]  # derived fact -> its place in the bundle's derive order (dependencies first)
-    order: tuple[CompiledRule, ...]  # the chain in derive order, to evaluate what the decision did not need
+    order: tuple[tuple[str, CompiledRule], ...]  # (fact, rule) of the chain in derive order, to evaluate what
+    # the decision did not need
+    unverified: frozenset[str]  # the derived facts of the chain whose rule is not verified
     # derived fact -> the names that choose what it reads (engine.reads), in a fixed order for the memo key:
     # cases repeat household types and ages, so most derives are traced once per value, not once per case
     choosers: dict[str, tuple[str, ...]]
+    # language -> input name -> the words of the input (what the case does not change); filled on first use
+    inputs: dict[str, dict[str, dict]] = field(default_factory=dict, compare=False)
 
 
 _ABSENT = object()
@@ -62,7 +66,8 @@ def plans(derive: Sequence[CompiledRule]) -> tuple[AmountPlan, ...]:
             todo.extend(r.value.names)
         out.append(AmountPlan(rule=rule, options=frozenset(rule.rule.amount.applies_to), chain=chain,
                               rank={f: rank[f] for f in chain},
-                              order=tuple(r for r in derive if r.rule.fact in chain),
+                              order=tuple((r.rule.fact, r) for r in derive if r.rule.fact in chain),
+                              unverified=frozenset(f for f, r in chain.items() if not r.rule.verified),
                               choosers={f: tuple(sorted(r.reads.choosers)) for f, r in chain.items()}))
     return tuple(out)
 
@@ -103,17 +108,24 @@ def _input_words(name: str, vocab: Vocabulary, parameters: dict[str, tuple[Param
     return {"name": name, "kind": "parameter", "title": _title(p, lang), "unit": p.unit, "source": p.source.public()}
 
 
-def _input(rule: CompiledRule, name: str, env: dict, vocab: Vocabulary, parameters: dict, lang: str) -> dict:
-    key = (name, lang, id(parameters.get(name)))  # the figure of this bundle (alive as long as the registry)
-    words = rule.words.get(key)
-    if words is None:
-        words = rule.words[key] = _input_words(name, vocab, parameters, lang)
-    value = env.get(name, _ABSENT)
-    out = dict(words, value=None if value is _ABSENT else plain(value))
-    if "source" not in out and isinstance(value, str):
-        label = vocab.value_labels.get(lang, {}).get(value)
-        if label:
-            out["value_label"] = label
+def _inputs(names: list[str], words: dict[str, dict], env: dict, vocab: Vocabulary, parameters: dict,
+            lang: str, day: dt.date | None) -> list[dict]:
+    """The inputs of one step: their words (kept per bundle and language in `words`) and their values."""
+    out = []
+    for name in names:
+        input_ = words.get(name)
+        if input_ is None:
+            input_ = words[name] = _input_words(name, vocab, parameters, lang)
+        value = env.get(name, _ABSENT)
+        input_ = dict(input_)
+        input_["value"] = None if value is _ABSENT else plain(value)
+        if "source" in input_:
+            input_["source"] = dated(input_["source"], day)
+        elif isinstance(value, str):
+            label = vocab.value_labels.get(lang, {}).get(value)
+            if label:
+                input_["value_label"] = label
+        out.append(input_)
     return out
 
 
@@ -149,18 +161,22 @@ def _step_words(rule: CompiledRule, lang: str) -> dict:
     return words
 
 
-def _step(rule: CompiledRule, value: Any, inputs: list[dict], lang: str) -> dict:
+def _step(rule: CompiledRule, value: Any, inputs: list[dict], lang: str, day: dt.date | None) -> dict:
     words = rule.words.get(lang)
     if words is None:
         words = rule.words[lang] = _step_words(rule, lang)
     step = dict(words, value=plain(value))
+    if day is not None:
+        step["source"] = dated(step["source"], day)
     step["inputs"] = inputs
     return step
 
 
 def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], vocab: Vocabulary,
-            parameters: dict[str, tuple[Parameter, str]], stale: frozenset[str], lang: str) -> list[dict]:
-    """The amounts that belong to this case, each with its steps (dependencies first)."""
+            parameters: dict[str, tuple[Parameter, str]], stale: frozenset[str], lang: str,
+            day: dt.date | None = None) -> list[dict]:
+    """The amounts that belong to this case, each with its steps (dependencies first); `day`: law links
+    dated to it (engine.sources.dated)."""
     out = []
     read_by: dict[str, list[str]] = {}  # derived fact -> the names it read (shared by the amounts)
     for plan in plans_:
@@ -168,9 +184,9 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
         asked = [o for o in options if o in plan.options]
         if not asked and (rule.amount_when is None or run_for(rule, rule.amount_when, env) is not True):
             continue
-        for r in plan.order:  # derives only amounts read are left to here (Bundle.core_derive)
-            if r.rule.fact not in env:
-                env[r.rule.fact] = run_for(r, r.value, env)
+        for fact, r in plan.order:  # derives only amounts read are left to here (Bundle.core_derive)
+            if fact not in env:
+                env[fact] = run_for(r, r.value, env)
         needed, inputs, seen = [plan.rule.rule.fact], {}, {plan.rule.rule.fact}
         i = 0
         while i < len(needed):
@@ -202,16 +218,19 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
         item = {
             "amount": rule.rule.fact, "rule": rule.id, "ruleset": rule.ruleset, "title": _title(rule.rule, lang),
             "unit": a.unit, "value": plain(value), "options": asked,
-            "source": public(rule.rule.source), "confidence": rule.rule.confidence,
+            "source": dated(public(rule.rule.source), day), "confidence": rule.rule.confidence,
         }
         if isinstance(value, Unknown):
             item["unknown_because"] = _unknown_because(value, vocab, parameters, lang)
-        if any(n in stale for f in needed for n in inputs[f]):
+        if stale and any(n in stale for f in needed for n in inputs[f]):
             item["provisional"] = True
-        if any(not plan.chain[f].rule.verified for f in needed):
+        if plan.unverified and not plan.unverified.isdisjoint(needed):
             item["verified"] = False
+        words = plan.inputs.get(lang)
+        if words is None:
+            words = plan.inputs[lang] = {}
         item["steps"] = [_step(plan.chain[f], env.get(f, _ABSENT),
-                               [_input(plan.chain[f], n, env, vocab, parameters, lang) for n in inputs[f]], lang)
+                               _inputs(inputs[f], words, env, vocab, parameters, lang, day), lang, day)
                          for f in needed]
         out.append(item)
     return out

@@ -6,6 +6,7 @@ plain data; the same input gives the same output, byte for byte.
 """
 from __future__ import annotations
 
+import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Sequence
 
@@ -13,11 +14,11 @@ from . import horizon
 from .amounts import compute as compute_amounts
 from .case import Case
 from .errors import Problem, RulesetError
-from .expressions import run_for
+from .expressions import ExpressionError, evaluation_error, run_for
 from .facts import Vocabulary, case_facts
 from .loader import CompiledRoute, CompiledRule
 from .registry import Bundle, Registry
-from .sources import public
+from .sources import dated as dated_source, public
 from .status import Truth, outcome, plan
 from .unknown import Unknown
 
@@ -37,20 +38,31 @@ def core_conditions(bundle: Bundle, env: dict, options: Sequence[str]) -> Oracle
 
 
 class _Holds:
-    """Whether a rule's or route's condition holds: True, False or Unknown (asked once per case)."""
+    """Whether a rule's or route's condition holds: True, False or Unknown (asked once per case; the answers
+    are kept in `memo` by id, which engine.status reads directly)."""
 
-    __slots__ = ("oracle", "memo")
+    __slots__ = ("oracle", "env", "memo")
 
-    def __init__(self, oracle: Oracle):
-        self.oracle = oracle
+    def __init__(self, oracle: Oracle | None, env: dict):
+        self.oracle = oracle  # None: the core's own closures, called here without a wrapper
+        self.env = env
         self.memo: dict[str, Truth] = {}
 
     def __call__(self, item) -> Truth:
         key = item.id
         if key in self.memo:
             return self.memo[key]
-        result = True if item.when is None else self.oracle(item)
-        if not (result is True or result is False or isinstance(result, Unknown)):
+        when = item.when
+        if when is None:
+            result = True
+        elif self.oracle is None:
+            try:
+                result = when.fn(self.env, None)
+            except ExpressionError as exc:
+                raise evaluation_error(item, exc) from None
+        else:
+            result = self.oracle(item)
+        if not (result is True or result is False or type(result) is Unknown):
             o = item.origin
             raise RulesetError([Problem(f"de voorwaarde levert geen ja/nee op maar {result!r}",
                                         "the condition does not give true/false", file=o.file, line=o.line, rule=key)])
@@ -115,9 +127,11 @@ def _rule_prototype(rule: CompiledRule, lang: str) -> dict:
     return item
 
 
-def _rule_item(rule: CompiledRule, env: dict, lang: str) -> dict:
+def _rule_item(rule: CompiledRule, env: dict, lang: str, day) -> dict:
     item = dict(_prototype(rule, lang, _rule_prototype))
     item["reason"] = _text(rule.reason, env, lang)
+    if day is not None:
+        item["source"] = dated_source(item["source"], day)
     return item
 
 
@@ -137,11 +151,13 @@ def _route_prototype(route: CompiledRoute, lang: str) -> dict:
 
 
 def _route_item(route: CompiledRoute, status: str, lifts: list[str], missing: list[str], env: dict,
-                lang: str, open_terms: list[str] = ()) -> dict:
+                lang: str, day, open_terms: list[str] = ()) -> dict:
     r = route.route
     within = env.get("need.needed_within_days")
     days = r.lead_time.days
     item = dict(_prototype(route, lang, _route_prototype))
+    if day is not None:
+        item["source"] = dated_source(item["source"], day)
     item["lifts"] = lifts
     item["status"] = status
     # a lead time from practice is no fact: only a verified one says whether help comes in time
@@ -157,8 +173,8 @@ def _route_item(route: CompiledRoute, status: str, lifts: list[str], missing: li
     return item
 
 
-def _ground_item(rule: CompiledRule, status: str, missing: list[str], env: dict, lang: str) -> dict:
-    item = _rule_item(rule, env, lang)
+def _ground_item(rule: CompiledRule, status: str, missing: list[str], env: dict, lang: str, day) -> dict:
+    item = _rule_item(rule, env, lang, day)
     conditions = rule.conditions.get(lang) or rule.conditions.get("nl") or ()
     item["conditions"] = [c.render(env, lang, env.get(_WORDS)) for c in conditions]
     amounts = {}
@@ -177,18 +193,20 @@ def _ground_item(rule: CompiledRule, status: str, missing: list[str], env: dict,
     return item
 
 
-def _possible_item(rule: CompiledRule, held: Unknown, env: dict, vocab: Vocabulary, lang: str) -> dict:
+def _possible_item(rule: CompiledRule, held: Unknown, env: dict, vocab: Vocabulary, lang: str, day) -> dict:
     names = sorted(held.facts)
-    return dict(_rule_item(rule, env, lang), missing_facts=[f for f in names if f in vocab.facts],
-                open_terms=[f for f in names if f not in vocab.facts])
+    item = _rule_item(rule, env, lang, day)
+    item["missing_facts"] = [f for f in names if f in vocab.facts]
+    item["open_terms"] = [f for f in names if f not in vocab.facts]
+    return item
 
 
-def _option(option: str, bundle: Bundle, env: dict, holds: _Holds, vocab: Vocabulary, lang: str) -> dict:
+def _option(option: str, bundle: Bundle, env: dict, holds: _Holds, vocab: Vocabulary, lang: str, day) -> dict:
     """The public form of one option: its status (engine.status) and the items it rests on."""
     result = outcome(plan(bundle, option), holds)
     blocked_by = []
     for b in result.active:
-        item = _rule_item(b, env, lang)
+        item = _rule_item(b, env, lang, day)
         limits = _thresholds(b, env, vocab, lang)
         if limits:
             item["thresholds"] = limits
@@ -198,10 +216,10 @@ def _option(option: str, bundle: Bundle, env: dict, holds: _Holds, vocab: Vocabu
         "title": vocab.option_title(option, lang),
         "status": result.status,
         "blocked_by": blocked_by,
-        "possible_blocks": [_possible_item(b, u, env, vocab, lang) for b, u in result.possible],
-        "routes": [_route_item(route, st, lifts, [f for f in facts if f in vocab.facts], env, lang,
+        "possible_blocks": [_possible_item(b, u, env, vocab, lang, day) for b, u in result.possible],
+        "routes": [_route_item(route, st, lifts, [f for f in facts if f in vocab.facts], env, lang, day,
                                [f for f in facts if f not in vocab.facts]) for route, st, lifts, facts in result.routes],
-        "grounds": [_ground_item(g, "applies" if held is True else "conditional", gmissing, env, lang)
+        "grounds": [_ground_item(g, "applies" if held is True else "conditional", gmissing, env, lang, day)
                     for g, held, gmissing in result.grounds],
         # what the household can tell, apart from the rule set's own figures that are not known (open terms)
         "missing_facts": [f for f in result.missing if f in vocab.facts],
@@ -228,7 +246,8 @@ def _kassabon(env: dict) -> dict | None:
     return out
 
 
-def _environment(case: Case, registry: Registry, lang: str, every: bool = False) -> tuple[Bundle, dict, list[dict]]:
+def _environment(case: Case, registry: Registry, lang: str, every: bool = False,
+                 day: dt.date | None = None) -> tuple[Bundle, dict, list[dict]]:
     """The bundle for `case`, every name the conditions and texts of its options can read, and the presumptions
     relied on; `every`: every derived fact, also those of other options and those only amounts read
     (engine.amounts evaluates those it shows)."""
@@ -238,7 +257,7 @@ def _environment(case: Case, registry: Registry, lang: str, every: bool = False)
     env = dict(bundle.params)
     env.update(facts)
     env[_WORDS] = vocab.value_labels.get(lang, {})
-    reads = frozenset().union(*(bundle.reads.get(o, frozenset()) for o in case.options))
+    reads, derives = _asked(bundle, tuple(case.options))
     presumptions = []
     for p, ruleset in bundle.presumptions:
         if p.fact in facts:
@@ -246,17 +265,28 @@ def _environment(case: Case, registry: Registry, lang: str, every: bool = False)
         env[p.fact] = p.value
         if p.fact in reads:
             presumptions.append({"fact": p.fact, "value": p.value, "ruleset": ruleset,
-                                 "title": _title(p, lang), "source": public(p.source)})
+                                 "title": _title(p, lang), "source": dated_source(public(p.source), day)})
     if every:
         for rule in bundle.derive:
             env[rule.rule.fact] = run_for(rule, rule.value, env)
-    else:  # only those the asked options read (in the bundle's order: dependencies first)
-        empty = bundle.derived_for[""]
-        wanted = frozenset().union(*(bundle.derived_for.get(o, empty) for o in case.options))
-        for rule in bundle.core_derive:
-            if rule.rule.fact in wanted:
-                env[rule.rule.fact] = run_for(rule, rule.value, env)
+    else:  # only those the asked options read
+        for rule in derives:
+            env[rule.rule.fact] = run_for(rule, rule.value, env)
     return bundle, env, presumptions
+
+
+def _asked(bundle: Bundle, options: tuple[str, ...]) -> tuple[frozenset[str], tuple[CompiledRule, ...]]:
+    """For the asked `options`: the names their conditions read (transitively), and the derives a decision on
+    them needs, in the bundle's order (dependencies first). Kept per bundle: cases repeat a few combinations."""
+    hit = bundle.asked.get(options)
+    if hit is None:
+        reads = frozenset().union(*(bundle.reads.get(o, frozenset()) for o in options))
+        empty = bundle.derived_for[""]
+        wanted = frozenset().union(*(bundle.derived_for.get(o, empty) for o in options))
+        if len(bundle.asked) >= 10_000:
+            bundle.asked.clear()
+        hit = bundle.asked[options] = (reads, tuple(r for r in bundle.core_derive if r.rule.fact in wanted))
+    return hit
 
 
 def environment(case: Case, registry: Registry) -> dict:
@@ -266,19 +296,24 @@ def environment(case: Case, registry: Registry) -> dict:
     return env
 
 
-def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Conditions = core_conditions) -> dict:
+def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Conditions = core_conditions,
+             dated: bool = False) -> dict:
     """The public decision for `case` (without the explanation text); `conditions` decides the
-    truth of each rule's and route's condition (the core's closures unless said otherwise)."""
+    truth of each rule's and route's condition (the core's closures unless said otherwise); `dated`: every
+    law link points at the text valid on the reference date (engine.sources.dated; as engine.decide shows it)."""
     vocab = registry.vocabulary
-    bundle, env, presumptions = _environment(case, registry, lang)
-    holds = _Holds(conditions(bundle, env, case.options))
-    options = [_option(o, bundle, env, holds, vocab, lang) for o in case.options]
+    day = case.reference_date if dated else None
+    bundle, env, presumptions = _environment(case, registry, lang, day=day)
+    # the core's conditions are its closures: called directly, not through an oracle per condition
+    holds = _Holds(None if conditions is core_conditions else conditions(bundle, env, case.options), env)
+    options = [_option(o, bundle, env, holds, vocab, lang, day) for o in case.options]
     warnings = horizon.warnings(bundle.versions, case.reference_date, lang)
-    if warnings:
-        _mark_provisional(options, bundle, case.reference_date)
+    parts = horizon.stale(bundle, case.reference_date) if warnings else None
+    if parts is not None:
+        _mark_provisional(options, parts)
     amounts = compute_amounts(bundle.amounts, env, case.options, vocab, bundle.parameters,
-                              horizon.stale_figures(bundle.versions, case.reference_date) if warnings else frozenset(),
-                              lang) if bundle.amounts else []
+                              parts.figures if parts is not None else frozenset(),
+                              lang, day) if bundle.amounts else []
     for o in options:
         o["amounts"] = [a["amount"] for a in amounts if o["option"] in a["options"]]
     missing = list(dict.fromkeys(f for o in options for f in o["missing_facts"]))
@@ -311,19 +346,14 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
     }
 
 
-def _mark_provisional(options: list[dict], bundle: Bundle, day) -> None:
+def _mark_provisional(options: list[dict], parts: horizon.Stale) -> None:
     """`provisional: true` on each option whose status rests on a condition that reads a figure past
     its horizon, and on each ground whose amounts do."""
-    stale = horizon.stale_figures(bundle.versions, day)
-    if not stale:
-        return
-    derived = {r.rule.fact: r for r in bundle.derive}
     for o in options:
-        if horizon.reads_any(bundle.reads.get(o["option"], ()), stale, derived):
+        if o["option"] in parts.options:
             o["provisional"] = True
         for g in o["grounds"]:
-            rule = bundle.rules.get(g["rule"])
-            if rule and any(horizon.reads_any(e.names, stale, derived) for _, e in rule.amounts.values()):
+            if g["rule"] in parts.grounds:
                 g["provisional"] = True
 
 

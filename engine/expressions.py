@@ -174,6 +174,12 @@ class _Closures:
 
         def arith(env, loc):
             a, b = left(env, loc), right(env, loc)
+            ta, tb = type(a), type(b)
+            if (ta is Decimal or ta is int) and (tb is Decimal or tb is int):  # the common case, checked first
+                try:
+                    return op(a, b)
+                except ArithmeticError as exc:
+                    raise ExpressionError(f"rekenfout in '{src}': {exc}") from None
             unknown = unknown_of(a, b)
             if unknown is not None:
                 return unknown
@@ -222,11 +228,12 @@ class _Closures:
         src = self.source
 
         def choose(env, loc):
-            t = _truth(test(env, loc), src)
+            t = test(env, loc)
             if t is True:
                 return body(env, loc)
             if t is False:
                 return orelse(env, loc)
+            t = _truth(t, src)
             a, b = body(env, loc), orelse(env, loc)
             return a if a == b and not isinstance(a, Unknown) else unknown_of(t, a, b)
         return choose
@@ -382,6 +389,11 @@ def run_for(owner, expression: Expression, env: dict) -> Any:
     try:
         return expression.fn(env, None)
     except ExpressionError as exc:
-        o = owner.origin
-        raise RulesetError([Problem(f"fout bij evalueren: {exc}", f"evaluation error: {exc}",
-                                    file=o.file, line=o.line, rule=owner.id)]) from None
+        raise evaluation_error(owner, exc) from None
+
+
+def evaluation_error(owner, exc: ExpressionError) -> RulesetError:
+    """The error of evaluating an expression of `owner` (a compiled rule or route), naming its file, line and id."""
+    o = owner.origin
+    return RulesetError([Problem(f"fout bij evalueren: {exc}", f"evaluation error: {exc}",
+                                 file=o.file, line=o.line, rule=owner.id)])

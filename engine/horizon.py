@@ -104,3 +104,27 @@ def reads_any(names: Iterable[str], targets: frozenset[str], derived: dict) -> b
         if rule is not None and rule.value is not None:
             todo.extend(rule.value.names)
     return False
+
+
+@dataclass(frozen=True)
+class Stale:
+    """What the figures past their horizon touch in one bundle: the same on every day on which the same
+    versions are past it, so worked out once per bundle and set of past versions (`stale`)."""
+    figures: frozenset[str]  # the amounts of the versions past their horizon (`stale_figures`)
+    options: frozenset[str]  # options whose conditions read one of them (transitively)
+    grounds: frozenset[str]  # rules whose amounts read one of them
+
+
+def stale(bundle, day: dt.date) -> Stale:
+    """The `Stale` parts of `bundle` (an engine.registry.Bundle) on `day`, kept on the bundle."""
+    key = tuple(is_past(v.horizon, day) for v in bundle.versions)
+    hit = bundle.stale.get(key)
+    if hit is None:
+        figures = stale_figures(bundle.versions, day)
+        derived = {r.rule.fact: r for r in bundle.derive}
+        hit = bundle.stale[key] = Stale(
+            figures,
+            frozenset(o for o, names in bundle.reads.items() if figures and reads_any(names, figures, derived)),
+            frozenset(rid for rid, rule in bundle.rules.items()
+                      if figures and any(reads_any(e.names, figures, derived) for _, e in rule.amounts.values())))
+    return hit

@@ -42,6 +42,10 @@ class Bundle:
     derived_for: dict[str, frozenset[str]] = field(default_factory=dict)
     # option -> its engine.status.OptionPlan, compiled on first use (what the bundle says whatever the case)
     plans: dict = field(default_factory=dict)
+    # which versions are past their horizon -> engine.horizon.Stale (what their figures touch), on first use
+    stale: dict = field(default_factory=dict)
+    # asked options (a tuple) -> the names they read and the derives they need (engine.evaluator._asked)
+    asked: dict = field(default_factory=dict)
 
 
 def _layer_order(rulesets: dict[str, Ruleset]) -> list[str]:

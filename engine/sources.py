@@ -46,42 +46,21 @@ def public(source) -> dict:
     return hit[1]
 
 
-def dated(source: dict, day: dt.date) -> dict:
-    """The public `source` with its link pointing at the text valid on `day`: one shared dict per
-    (source, day), never a change to `source` (which other decisions share)."""
-    key = (id(source), day)
-    hit = _DATED.get(key)
+def dated(source: dict, day: dt.date | None) -> dict:
+    """The public `source` with its link pointing at the text valid on `day` (None: as it is): one shared
+    dict per (source, day), never a change to `source` (which other decisions share). The evaluator dates
+    each item as it builds it (`engine.evaluator.evaluate(..., dated=True)`)."""
+    if day is None:
+        return source
+    hit = _DATED.get((id(source), day))
     if hit is None or hit[0] is not source:
         if len(_DATED) >= 100_000:
             _DATED.clear()
-        hit = _DATED[key] = (source, dict(source, url=dated_url(source["url"], day)))
+        url = source.get("url")
+        hit = _DATED[(id(source), day)] = (source, dict(source, url=dated_url(url, day)) if url else source)
     return hit[1]
 
 
 # (the source is kept with its entry, so its id cannot be reused while the entry lives)
 _PUBLIC: dict[int, tuple[object, dict]] = {}
 _DATED: dict[tuple[int, dt.date], tuple[dict, dict]] = {}
-
-
-def _date_item(item: dict, day: dt.date) -> None:
-    source = item.get("source")
-    if isinstance(source, dict) and source.get("url"):
-        item["source"] = dated(source, day)
-
-
-def date_links(decision: dict) -> None:
-    """Every law link in `decision` dated to its reference date (items get a dated source in place: the
-    decision is the caller's; the sources themselves are shared and never changed)."""
-    day = dt.date.fromisoformat(decision["reference_date"])
-    for o in decision["options"]:
-        for key in ("blocked_by", "possible_blocks", "grounds", "routes"):
-            for item in o.get(key, ()):
-                _date_item(item, day)
-    for p in decision.get("presumptions", ()):
-        _date_item(p, day)
-    for a in decision.get("amounts", ()):
-        _date_item(a, day)
-        for step in a["steps"]:
-            _date_item(step, day)
-            for i in step["inputs"]:
-                _date_item(i, day)

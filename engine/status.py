@@ -15,14 +15,14 @@ truth of conditions and applies the rules above. The columnar path (whatif/colum
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from .loader import CompiledRoute, CompiledRule
 from .unknown import Unknown
 
 Truth = bool | Unknown
-Holds = Callable[[CompiledRule | CompiledRoute], Truth]  # the truth of one rule's or route's condition
+Holds = Callable[[CompiledRule | CompiledRoute], Truth]  # the truth of one rule's or route's condition (+ `memo`)
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,10 @@ class OptionPlan:
     rules: tuple[CompiledRule, ...]  # its blocks and grounds, in the bundle's order
     exceptions: dict[str, tuple[CompiledRule, ...]]  # block id -> the grounds of this option that set it aside
     routes: dict[str, tuple[CompiledRoute, ...]]  # block id -> the routes that can lift it for this option
+    # the same, flat for `outcome` (ids and kinds read once here, not per case):
+    steps: tuple[tuple[str, CompiledRule, bool], ...] = ()  # (id, rule, is a ground) per rule
+    exception_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)  # block id -> ids of its exceptions
+    route_steps: dict[str, tuple[tuple[str, CompiledRoute], ...]] = field(default_factory=dict)  # (id, route)
 
 
 def plan(bundle, option: str) -> OptionPlan:
@@ -40,11 +44,15 @@ def plan(bundle, option: str) -> OptionPlan:
     if hit is None:
         rules = bundle.by_option.get(option, ())
         blocks = [r.id for r in rules if r.rule.kind != "ground"]
+        exceptions = {b: tuple(g for g in bundle.overridden_by.get(b, ()) if option in g.rule.applies_to)
+                      for b in blocks}
+        routes = {b: tuple(r for r in bundle.routes_for_block.get(b, ())
+                           if not r.route.applies_to or option in r.route.applies_to) for b in blocks}
         hit = bundle.plans[option] = OptionPlan(
-            option, rules,
-            {b: tuple(g for g in bundle.overridden_by.get(b, ()) if option in g.rule.applies_to) for b in blocks},
-            {b: tuple(r for r in bundle.routes_for_block.get(b, ())
-                      if not r.route.applies_to or option in r.route.applies_to) for b in blocks})
+            option, rules, exceptions, routes,
+            steps=tuple((r.id, r, r.rule.kind == "ground") for r in rules),
+            exception_ids={b: tuple(g.id for g in gs) for b, gs in exceptions.items()},
+            route_steps={b: tuple((r.id, r) for r in rs) for b, rs in routes.items()})
     return hit
 
 
@@ -84,72 +92,104 @@ def _facts_of(value) -> list[str]:
     return sorted(value.facts) if isinstance(value, Unknown) else []
 
 
+_ASK = object()  # not asked yet
+
+
+def _exception(ids: tuple[str, ...], truth: dict) -> Truth:
+    """Whether a statutory exception sets a block aside: True if one holds, else the union of the unknown
+    ones, else False (every exception is a ground of the option, so `outcome` has asked it already)."""
+    unknown = None
+    for gid in ids:
+        v = truth[gid]
+        if v is True:
+            return True
+        if v is not False:
+            unknown = v.facts if unknown is None else unknown | v.facts
+    return False if unknown is None else Unknown(unknown)
+
+
 def outcome(p: OptionPlan, holds: Holds) -> Outcome:
+    """The status of the option of `p`; `holds` answers a condition once per case and keeps the answer in
+    `holds.memo` (by id), which is read here directly."""
+    truth = holds.memo
+    ask = truth.get
     blocks_true, blocks_unknown, grounds = [], [], []
-    for rule in p.rules:
-        held = holds(rule)
-        if rule.rule.kind == "ground":
+    for rid, rule, is_ground in p.steps:
+        held = ask(rid, _ASK)
+        if held is _ASK:
+            held = holds(rule)
+        if is_ground:
             if held is not False:
                 grounds.append((rule, held))
         elif held is True:
-            blocks_true.append(rule)
+            blocks_true.append((rid, rule))
         elif held is not False:
-            blocks_unknown.append((rule, held))
+            blocks_unknown.append((rid, rule, held))
 
     # statutory exceptions (grounds with `overrides`) set blocks aside, or may do so
-    def exception(block: CompiledRule) -> bool | Unknown:
-        verdicts = [holds(g) for g in p.exceptions[block.id]]
-        if any(v is True for v in verdicts):
-            return True
-        unknown = [v for v in verdicts if isinstance(v, Unknown)]
-        return Unknown(frozenset().union(*(u.facts for u in unknown))) if unknown else False
-
+    exceptions = p.exception_ids
     active, possible = [], []
-    for b in blocks_true:
-        ex = exception(b)
+    lifted = []  # (block id, holds for certain) of each block that holds or may hold: what routes may lift
+    for rid, b in blocks_true:
+        ids = exceptions[rid]
+        ex = _exception(ids, truth) if ids else False
         if ex is False:
             active.append(b)
-        elif isinstance(ex, Unknown):
+            lifted.append((rid, True))
+        elif ex is not True:
             possible.append((b, ex))
-    for b, held in blocks_unknown:
-        if exception(b) is not True:
+    for rid, b, held in blocks_unknown:
+        ids = exceptions[rid]
+        if not ids or _exception(ids, truth) is not True:
             possible.append((b, held))
     missing: set[str] = set()  # facts that decide whether a block holds
-    for _, u in possible:
+    possible_ids = set()
+    for b, u in possible:
         missing |= u.facts
+        possible_ids.add(b.id)
+    lifted += [(b.id, False) for b, _ in possible]
 
     # routes for every block that holds or may hold
     routes: dict[str, list] = {}
-    lift_state: dict[str, str] = {}
-    for b in active + [b for b, _ in possible]:
+    blocked = active_unlifted = possible_unlifted = False
+    conditional_blocks = set()
+    for bid, certain in lifted:
         best = "none"
-        for route in p.routes[b.id]:
-            held = holds(route)
+        for route_id, route in p.route_steps[bid]:
+            held = ask(route_id, _ASK)
+            if held is _ASK:
+                held = holds(route)
             status = "available" if held is True else "unavailable" if held is False else "conditional"
-            entry = routes.setdefault(route.id, [route, status, [], _facts_of(held)])
-            entry[2].append(b.id)
+            entry = routes.get(route_id)
+            if entry is None:
+                entry = routes[route_id] = [route, status, [], _facts_of(held)]
+            entry[2].append(bid)
             if status == "available" or (status == "conditional" and best == "none"):
                 best = status
-        lift_state[b.id] = best
+        if best == "conditional":
+            conditional_blocks.add(bid)
+        if certain:
+            blocked = blocked or best == "none"
+            active_unlifted = active_unlifted or best != "available"
+        else:
+            possible_unlifted = possible_unlifted or best != "available"
 
+    status = status_rule(blocked, bool(active), active_unlifted, bool(possible), possible_unlifted)
     route_missing: set[str] = set()  # facts that decide whether a route is open
-    status = status_rule(blocked=any(lift_state[b.id] == "none" for b in active), active=bool(active),
-                         active_unlifted=any(lift_state[b.id] != "available" for b in active),
-                         possible=bool(possible),
-                         possible_unlifted=any(lift_state[b.id] != "available" for b, _ in possible))
     if status == "needs_information":
         for _, rstatus, lifts, facts in routes.values():
-            if rstatus == "conditional" and any(lift_state[b] == "conditional" for b in lifts):
-                route_missing |= set(facts)
+            if rstatus == "conditional" and any(b in conditional_blocks for b in lifts):
+                route_missing.update(facts)
 
     kept = []
-    possible_ids = {b.id for b, _ in possible}
     for g, held in grounds:
-        gmissing = _facts_of(held)
-        if held is not True:
-            if not any(t in possible_ids for t in g.rule.overrides):
-                continue  # a ground that may apply matters only where it could set a block aside
-            missing.update(gmissing)
+        if held is True:
+            kept.append((g, held, []))
+            continue
+        if not any(t in possible_ids for t in g.rule.overrides):
+            continue  # a ground that may apply matters only where it could set a block aside
+        gmissing = sorted(held.facts)
+        missing.update(gmissing)
         kept.append((g, held, gmissing))
 
     # a block that holds for certain with no route at all decides the option: no fact can change it, so none is asked

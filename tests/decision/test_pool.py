@@ -17,8 +17,8 @@ from decision.pool import Files, Pool, worker_count
 from decision.decide import decide
 from engine.errors import CaseError, NoRulesetInForce, Problem, RegelruimteError
 from service.http.api import batch_entry
-from service.app import create_app
-from service.cli import main
+from service.http.app import create_app
+from service.cli.main import main
 from service.http.live import content_digest, load_checked
 from tests.conftest import EXAMPLES, RULESETS
 from tests.strategies import Universe, random_cases

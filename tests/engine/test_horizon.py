@@ -6,6 +6,7 @@ import pytest
 
 from decision.decide import decide
 from engine.errors import RulesetError
+from engine import horizon
 from engine.horizon import next_indexation
 from engine.loader import load_rulesets
 from engine.model import Indexation, Source
@@ -147,3 +148,19 @@ def test_the_maximum_beslagvrije_voet_after_its_horizon_is_provisional(registry)
     ground = next(g for g in option["grounds"] if g["rule"] == "bvv.475c.beslagvrije_voet")
     # the maximum of 1 July 2026 (law-facts-2 §4.1), computed on, and marked as such
     assert ground["amounts"]["maximum"]["value"] == "2208.48" and ground.get("provisional") is True
+
+
+def test_what_stale_figures_touch_is_worked_out_once_per_bundle_and_past_versions(registry):
+    day = dt.date(2027, 2, 1)
+    bundle = registry.bundle("amsterdam", day)
+    parts = horizon.stale(bundle, day)
+    assert horizon.stale(bundle, dt.date(2027, 2, 2)) is parts  # the same versions past their horizon
+    assert parts.figures == horizon.stale_figures(bundle.versions, day) and parts.figures
+    derived = {r.rule.fact: r for r in bundle.derive}
+    assert parts.options == {o for o, names in bundle.reads.items()
+                             if horizon.reads_any(names, parts.figures, derived)}
+    assert "bijstand" in parts.options and "buffer_budget" not in parts.options
+    assert "pw.34a.1.c.pensioengerechtigde" in parts.grounds
+    assert "pw.34a.1.a.vrijlating_arbeidsinschakeling" not in parts.grounds
+    early = horizon.stale(bundle, min(v.horizon.known_until for v in bundle.versions if v.horizon))  # none past
+    assert not early.figures and not early.options and not early.grounds

@@ -2,7 +2,9 @@
 import datetime as dt
 
 from decision.decide import decide
-from engine.sources import case_law_url, dated_url
+from engine.case import parse_case
+from engine.evaluator import evaluate
+from engine.sources import case_law_url, dated, dated_url
 from tests.engine.test_horizon import household_case
 
 DAY = dt.date(2026, 9, 1)
@@ -40,3 +42,26 @@ def test_the_case_law_a_route_rests_on_is_in_the_explanation(registry, welding_c
     decision = decide(welding_case, registry)
     text = " ".join(decision["explanation"].split())
     assert "Rechtspraak: ECLI:NL:CRVB:2017:501 (https://uitspraken.rechtspraak.nl/details?id=ECLI:NL:CRVB:2017:501)" in text
+
+
+def test_a_dated_source_is_one_shared_dict_per_source_and_day():
+    source = {"title": "Participatiewet art. 31", "url": "https://wetten.overheid.nl/jci1.3:c:BWBR0015703&artikel=31"}
+    first = dated(source, DAY)
+    assert first["url"].endswith("&g=2026-09-01") and source["url"].endswith("artikel=31")  # the source unchanged
+    assert dated(source, DAY) is first and dated(source, dt.date(2026, 9, 2)) is not first
+    # undated (None) or without a link: the source itself
+    assert dated(source, None) is source
+    plain = {"title": "Beleidsregel"}
+    assert dated(plain, DAY) is plain
+
+
+def test_only_the_decision_with_links_dated_differs_from_the_plain_evaluation(registry):
+    case = parse_case(household_case("2026-09-01"))
+    plain, linked = evaluate(case, registry), evaluate(case, registry, dated=True)
+    sources = [(i["source"], j["source"]) for o, p in zip(plain["options"], linked["options"])
+               for k in ("blocked_by", "possible_blocks", "grounds", "routes") for i, j in zip(o[k], p[k])]
+    sources += [(s["source"], t["source"]) for a, b in zip(plain["amounts"], linked["amounts"])
+                for s, t in zip(a["steps"], b["steps"])]
+    assert any(x["url"] != y["url"] for x, y in sources)
+    assert all(y == dated(x, case.reference_date) for x, y in sources)
+    assert not any("&g=" in x.get("url", "") for x, _ in sources)

@@ -2,10 +2,13 @@
 columnar path as a table; tests/whatif compares the two paths case by case)."""
 from __future__ import annotations
 
-from hypothesis import given
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.status import status_rule
+from engine.status import Outcome, outcome, plan, status_rule
+from engine.unknown import Unknown
 
 # five facts about an option's blocks that can occur together: a block that is blocked or unlifted holds
 facts = st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans(), st.booleans()).filter(
@@ -31,3 +34,104 @@ def test_a_route_is_certain_only_when_every_block_that_holds_has_one_and_no_poss
     if possible and not active:  # only a block that may hold: never more than "needs information"
         assert status_rule(*f) == "needs_information"
 
+
+
+def test_the_flat_steps_of_a_plan_say_what_its_rules_say(registry):
+    bundle = registry.bundle("amsterdam", dt.date(2026, 9, 1))
+    for option in bundle.by_option:
+        p = plan(bundle, option)
+        assert [(rid, r, g) for rid, r, g in p.steps] == [(r.id, r, r.rule.kind == "ground") for r in p.rules]
+        assert p.exception_ids == {b: tuple(g.id for g in gs) for b, gs in p.exceptions.items()}
+        assert p.route_steps == {b: tuple((r.id, r) for r in rs) for b, rs in p.routes.items()}
+
+
+def _reference_outcome(p, holds):
+    """The status algorithm as first written (ADR 0019), item by item: what the flat `outcome` must equal."""
+    blocks_true, blocks_unknown, grounds = [], [], []
+    for rule in p.rules:
+        held = holds(rule)
+        if rule.rule.kind == "ground":
+            if held is not False:
+                grounds.append((rule, held))
+        elif held is True:
+            blocks_true.append(rule)
+        elif held is not False:
+            blocks_unknown.append((rule, held))
+
+    def exception(block):
+        verdicts = [holds(g) for g in p.exceptions[block.id]]
+        if any(v is True for v in verdicts):
+            return True
+        unknown = [v for v in verdicts if isinstance(v, Unknown)]
+        return Unknown(frozenset().union(*(u.facts for u in unknown))) if unknown else False
+
+    active, possible = [], []
+    for b in blocks_true:
+        ex = exception(b)
+        if ex is False:
+            active.append(b)
+        elif isinstance(ex, Unknown):
+            possible.append((b, ex))
+    for b, held in blocks_unknown:
+        if exception(b) is not True:
+            possible.append((b, held))
+    missing = set()
+    for _, u in possible:
+        missing |= u.facts
+    routes, lift_state = {}, {}
+    for b in active + [b for b, _ in possible]:
+        best = "none"
+        for route in p.routes[b.id]:
+            held = holds(route)
+            status = "available" if held is True else "unavailable" if held is False else "conditional"
+            entry = routes.setdefault(route.id, [route, status, [], sorted(held.facts) if isinstance(held, Unknown) else []])
+            entry[2].append(b.id)
+            if status == "available" or (status == "conditional" and best == "none"):
+                best = status
+        lift_state[b.id] = best
+    route_missing = set()
+    status = status_rule(any(lift_state[b.id] == "none" for b in active), bool(active),
+                         any(lift_state[b.id] != "available" for b in active), bool(possible),
+                         any(lift_state[b.id] != "available" for b, _ in possible))
+    if status == "needs_information":
+        for _, rstatus, lifts, facts in routes.values():
+            if rstatus == "conditional" and any(lift_state[b] == "conditional" for b in lifts):
+                route_missing |= set(facts)
+    kept = []
+    possible_ids = {b.id for b, _ in possible}
+    for g, held in grounds:
+        gmissing = sorted(held.facts) if isinstance(held, Unknown) else []
+        if held is not True:
+            if not any(t in possible_ids for t in g.rule.overrides):
+                continue
+            missing.update(gmissing)
+        kept.append((g, held, gmissing))
+    ordered = [] if status == "blocked" else sorted(missing) + sorted(route_missing - missing)
+    return Outcome(status, active, possible, [tuple(r) for r in routes.values()], kept, ordered)
+
+
+class _Given:
+    """Holds with fixed answers per id, kept in `memo` as the evaluator's are."""
+
+    def __init__(self, answers):
+        self.answers, self.memo = answers, {}
+
+    def __call__(self, item):
+        return self.memo.setdefault(item.id, self.answers(item.id))
+
+
+TRUTHS = st.sampled_from([True, False, Unknown(frozenset({"a.x"})), Unknown(frozenset({"b.y", "pw.norm"}))])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_outcome_equals_the_algorithm_as_first_written(registry, data):
+    bundle = registry.bundle(data.draw(st.sampled_from(sorted(registry.municipalities))), dt.date(2026, 9, 1))
+    p = plan(bundle, data.draw(st.sampled_from(sorted(bundle.by_option))))
+    answers = {}
+
+    def answer(rid):
+        if rid not in answers:
+            answers[rid] = data.draw(TRUTHS, label=rid)
+        return answers[rid]
+    assert outcome(p, _Given(answer)) == _reference_outcome(p, _Given(answers.__getitem__))
