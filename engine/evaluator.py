@@ -300,7 +300,7 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
              dated: bool = False) -> dict:
     """The public decision for `case` (without the explanation text); `conditions` decides the
     truth of each rule's and route's condition (the core's closures unless said otherwise); `dated`: every
-    law link points at the text valid on the reference date (engine.sources.dated; as engine.decide shows it)."""
+    law link points at the text valid on the reference date (engine.sources.dated; as decision.decide shows it)."""
     vocab = registry.vocabulary
     day = case.reference_date if dated else None
     bundle, env, presumptions = _environment(case, registry, lang, day=day)
