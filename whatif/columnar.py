@@ -33,6 +33,7 @@ from engine.language import ir
 from engine.facts import Vocabulary
 from engine.loader import CompiledRoute, CompiledRule
 from engine.registry import Bundle, Registry
+from engine.relevance import unknowable
 from engine.status import STATUS_TABLE, plan
 from engine.unknown import Unknown
 
@@ -657,16 +658,6 @@ class Plan:
         return lf
 
 
-def _unknowable(bundle: Bundle, options: Iterable[str]) -> list[str]:
-    """The names an unknown can depend on: case facts read (not presumed) and absent parameters."""
-    reads: set[str] = set()
-    for o in options:
-        reads |= bundle.reads.get(o, frozenset())
-    derived = {r.rule.fact for r in bundle.derive}
-    presumed = {p.fact for p, _ in bundle.presumptions}
-    return sorted(n for n in reads if n not in derived and n not in bundle.params and n not in presumed)
-
-
 def _option_items(bundle: Bundle, option: str):
     """The option's blocks, grounds and routes, from the plan the core decides with (engine.status)."""
     p = plan(bundle, option)
@@ -684,7 +675,7 @@ def widths(bundles: Iterable[Bundle], options: Iterable[str]) -> tuple[int, int]
     options = tuple(options)
     facts, items = 1, 1
     for bundle in bundles:
-        facts = max(facts, math.ceil(len(_unknowable(bundle, options)) / 64))
+        facts = max(facts, math.ceil(len(unknowable(bundle, options)) / 64))
         for o in options:
             blocks, grounds, routes = _option_items(bundle, o)
             items = max(items, math.ceil(max(len(blocks), len(grounds), len(routes)) / 64))
@@ -699,7 +690,7 @@ def compile_plan(bundle: Bundle, vocabulary: Vocabulary, options: Iterable[str],
         raise ValueError("at most 64 options per plan (one bit each)")
     width = width or widths([bundle], options)
     presumptions = {p.fact: p.value for p, _ in bundle.presumptions}
-    masks = Masks(_unknowable(bundle, options))
+    masks = Masks(unknowable(bundle, options))
     comp = _Compiler(bundle, vocabulary, masks, frozenset(presumptions))
     first = [pl.col(f).fill_null(pl.lit(v)) for f, v in presumptions.items() if f in vocabulary.facts]
 
