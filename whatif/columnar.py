@@ -34,7 +34,9 @@ from engine.facts import Vocabulary
 from engine.loader import CompiledRoute, CompiledRule
 from engine.registry import Bundle, Registry
 from engine.relevance import unknowable
-from engine.status import STATUS_TABLE, plan
+from engine.status import (BLOCK_STANDING, FACTS_ASKED, FALSE, GROUND_MISSING, GROUND_STANDING, LIFTS, POSSIBLE,
+                           ROUTE_DECIDES, ROUTE_FACTS_ASKED, ROUTE_STATUS, STATUS_FACTS, STATUS_TABLE, TRUE, TRUTHS,
+                           UNKNOWN, plan)
 from engine.unknown import Unknown
 
 from .frame import CASE_ID, OPTIONS, conform
@@ -745,92 +747,126 @@ def compile_plan(bundle: Bundle, vocabulary: Vocabulary, options: Iterable[str],
                 codebook=codebook, options=options)
 
 
+def truth_in(e: pl.Expr, truths) -> pl.Expr:
+    """Whether the truth of `e` (null: unknown) is one of `truths` (engine.status.TRUTHS)."""
+    truths = frozenset(truths)
+    if len(truths) == len(TRUTHS) or not truths:
+        return pl.lit(bool(truths))
+    if truths == {UNKNOWN}:
+        return e.is_null()
+    if truths == {TRUE, FALSE}:
+        return e.is_not_null()
+    return (e if TRUE in truths else ~e).fill_null(UNKNOWN in truths)
+
+
+def _anyof(xs: list[pl.Expr]) -> pl.Expr:
+    return reduce(or_, xs) if xs else pl.lit(False)
+
+
+def _by_truth(h: pl.Expr, other: pl.Expr, table: dict, wanted: Iterable, others: tuple) -> pl.Expr:
+    """Where table[(truth of h, value of other)] is one of `wanted`: per truth of `h`, the values of `other`
+    that give it (`others` lists them; a value of `other` is a truth, or a bool for a boolean column)."""
+    terms = []
+    for held in TRUTHS:
+        hits = [o for o in others if table[held, o] in wanted]
+        if not hits:
+            continue
+        term = truth_in(h, {held})
+        if len(hits) < len(others):
+            term &= truth_in(other, hits) if others == TRUTHS else (other if hits == [True] else ~other)
+        terms.append(term)
+    return _anyof(terms)
+
+
 def _option_outputs(option, blocks, grounds, routes, bundle: Bundle, held, masks: Masks,
                     width: tuple[int, int], asked_bit: int) -> tuple[list[pl.Expr], list[pl.Expr]]:
     """The engine's status algorithm for one option, in two stages over the held conditions.
 
-    Stage 1 materialises per block whether it is active, possibly active (split by why, for the
-    facts it names) and whether a route is available or conditional for it; stage 2 derives the
-    status, the first block and the bit sets from those columns.
+    Every step is compiled from engine.status's tables (a block's standing, a route's status and a block's
+    lift, the five facts of the status rule, which grounds are kept, which facts are asked). Stage 1
+    materialises per block its standing and its lift; stage 2 derives the status, the first block and the
+    bit sets from those columns.
     """
-    def true(e):
-        return e.fill_null(False)
-
-    def unknown(e):
-        return e.is_null()
-
-    def anyof(xs):
-        return reduce(or_, xs) if xs else pl.lit(False)
-
     exceptions_of = plan(bundle, option).exceptions  # the grounds of this option that set a block aside
     one, two = [], []
-    name = {k: [f"_{k}:{option}:{i}" for i in range(len(blocks))] for k in ("a", "pe", "pu", "av", "cd")}
+    standings = ("active", *POSSIBLE)
+    name = {k: [f"_{k}:{option}:{i}" for i in range(len(blocks))] for k in (*standings, *LIFTS)}
     lifted = []
     for i, b in enumerate(blocks):
         h, _ = held[b.id]
         # statutory exceptions: Kleene `or` over the grounds that set this block aside for this option
         exceptions = [held[g.id][0] for g in exceptions_of[b.id]]
         ex = reduce(or_, exceptions) if exceptions else pl.lit(False)
+        one += [_by_truth(h, ex, BLOCK_STANDING, (s,), TRUTHS).alias(name[s][i]) for s in standings]
         rs = [r for r in routes if b.id in bundle.lifted_by_route.get(r, ())]
         lifted.append(rs)
-        available = anyof([true(held[r][0]) for r in rs])
-        one += [(true(h) & (~ex).fill_null(False)).alias(name["a"][i]),
-                (true(h) & unknown(ex)).alias(name["pe"][i]),
-                (unknown(h) & ~true(ex)).alias(name["pu"][i]),
-                available.alias(name["av"][i]),
-                (~available & anyof([unknown(held[r][0]) for r in rs])).alias(name["cd"][i])]
+        earlier = pl.lit(False)  # a block's lift is the first of LIFTS one of its routes has
+        for lift in LIFTS:
+            has = _anyof([truth_in(held[r][0], [t for t, s in ROUTE_STATUS.items() if s == lift]) for r in rs])
+            one.append((has & ~earlier).alias(name[lift][i]))
+            earlier = earlier | has
 
     c = {k: [pl.col(n) for n in names] for k, names in name.items()}
-    possible = [pe | pu for pe, pu in zip(c["pe"], c["pu"])]
-    relevant = [a | p for a, p in zip(c["a"], possible)]
+    c["none"] = [~_anyof([c[lift][i] for lift in LIFTS]) for i in range(len(blocks))]
+    possible = [_anyof([c[s][i] for s in POSSIBLE]) for i in range(len(blocks))]
+    relevant = [_anyof([c[s][i] for s in standings]) for i in range(len(blocks))]
+
+    def some(kinds: tuple, lifts: tuple) -> pl.Expr:  # some block of one of these standings and lifts
+        others = [lift for lift in (*LIFTS, "none") if lift not in lifts]
+        return _anyof([_anyof([c[k][i] for k in kinds]) & ~_anyof([c[o][i] for o in others]) if others
+                       else _anyof([c[k][i] for k in kinds]) for i in range(len(blocks))])
     # the status by the core's own rule (engine.status.status_rule), as a table indexed by its five facts
-    facts = (anyof([a & ~av & ~cd for a, av, cd in zip(c["a"], c["av"], c["cd"])]), anyof(c["a"]),
-             anyof([a & ~av for a, av in zip(c["a"], c["av"])]), anyof(possible),
-             anyof([p & ~av for p, av in zip(possible, c["av"])]))
-    index = reduce(add, (f.cast(pl.UInt32) * (1 << bit) for bit, f in enumerate(facts)))
+    index = reduce(add, (some(kinds, lifts).cast(pl.UInt32) * (1 << bit)
+                         for bit, (kinds, lifts) in enumerate(STATUS_FACTS)))
     code = pl.lit(pl.Series(STATUS_CODES, dtype=pl.UInt32)).gather(index)
     asked = (pl.col(ASKED) & pl.lit(asked_bit, dtype=U64)) != 0
     status = pl.when(asked).then(pl.lit(pl.Series(STATUSES, dtype=STATUS)).gather(code))
-    needs_info = code == 2
 
-    # routes: shown for every block that holds or may hold
+    def code_in(statuses: tuple) -> pl.Expr:
+        return code.is_in([STATUSES.index(s) for s in statuses])
+
+    # routes: shown for every block that holds or may hold, with their status
     route_ids = list(routes)
-    appears = [anyof([relevant[i] for i, rs in enumerate(lifted) if r in rs]) for r in route_ids]
-    r_avail = [ap & true(held[r][0]) for ap, r in zip(appears, route_ids)]
-    r_cond = [ap & unknown(held[r][0]) for ap, r in zip(appears, route_ids)]
-    r_unav = [ap & (~held[r][0]).fill_null(False) for ap, r in zip(appears, route_ids)]
+    appears = [_anyof([relevant[i] for i, rs in enumerate(lifted) if r in rs]) for r in route_ids]
+    route_bits = {s: [ap & truth_in(held[r][0], [t]) for ap, r in zip(appears, route_ids)]
+                  for t, s in ROUTE_STATUS.items()}
+    decides, lift = ROUTE_DECIDES
     route_missing = masks.union(*(Masks.where(
-        unknown(held[r][0]) & anyof([relevant[i] & c["cd"][i] for i, rs in enumerate(lifted) if r in rs]),
+        truth_in(held[r][0], [t for t, s in ROUTE_STATUS.items() if s == decides])
+        & _anyof([relevant[i] & c[lift][i] for i, rs in enumerate(lifted) if r in rs]),
         held[r][1]) for r in route_ids))
-    route_missing = Masks.where(needs_info, route_missing)
+    route_missing = Masks.where(code_in(ROUTE_FACTS_ASKED), route_missing)
 
-    # the facts that decide a block: why it may hold, or whether an exception sets it aside
+    # the facts that decide a possible block: its own, or those of the exceptions that may set it aside
     block_masks = []
     for i, b in enumerate(blocks):
-        exm = masks.union(*(held[g.id][1] for g in exceptions_of[b.id]))
-        block_masks.append(Masks.choose([(c["pu"][i], held[b.id][1]), (c["pe"][i], exm)], masks.width))
+        facts = {"condition": held[b.id][1],
+                 "exceptions": masks.union(*(held[g.id][1] for g in exceptions_of[b.id]))}
+        block_masks.append(Masks.choose([(c[s][i], facts[why]) for s, why in POSSIBLE.items()], masks.width))
 
-    # grounds: those that apply, and those that may apply where they could set a possible block aside
+    # grounds: kept by their truth and whether they could set a possible block aside
     index = {b.id: i for i, b in enumerate(blocks)}
-    g_applies, g_cond, g_masks = [], [], []
+    g_kept = {k: [] for k in ("applies", "conditional")}
+    g_masks = []
     for g in grounds:
         h, hm = held[g.id]
-        counted = unknown(h) & anyof([possible[index[t]] for t in g.rule.overrides if t in index])
-        g_applies.append(true(h))
-        g_cond.append(counted)
-        g_masks.append(Masks.where(counted, hm))
-    # as the core: nothing is asked where a block without any route decides the option
-    missing = Masks.where(code != 3, masks.union(*block_masks, *g_masks))
+        sets_aside = _anyof([possible[index[t]] for t in g.rule.overrides if t in index])
+        for k, bits in g_kept.items():
+            bits.append(_by_truth(h, sets_aside, GROUND_STANDING, (k,), (True, False)))
+        g_masks.append(Masks.where(_by_truth(h, sets_aside, GROUND_STANDING, GROUND_MISSING, (True, False)), hm))
+    missing = Masks.where(code_in(FACTS_ASKED), masks.union(*block_masks, *g_masks))
 
     first = pl.lit(None, dtype=pl.UInt32)
     for i in reversed(range(len(blocks))):
-        first = pl.when(c["a"][i]).then(pl.lit(i, dtype=pl.UInt32)).otherwise(first)
+        first = pl.when(c["active"][i]).then(pl.lit(i, dtype=pl.UInt32)).otherwise(first)
     ids = pl.Series([b.id for b in blocks] or [""], dtype=pl.String)
     fact_width, item_width = width
     two += [status.alias(col("status", option)), pl.lit(ids).gather(first).alias(col("first_block", option))]
-    for kind, bits in (("blocks", flags(c["a"])), ("possible", flags(possible)), ("routes_available", flags(r_avail)),
-                       ("routes_conditional", flags(r_cond)), ("routes_unavailable", flags(r_unav)),
-                       ("grounds", flags(g_applies)), ("grounds_conditional", flags(g_cond))):
+    for kind, bits in (("blocks", flags(c["active"])), ("possible", flags(possible)),
+                       ("routes_available", flags(route_bits["available"])),
+                       ("routes_conditional", flags(route_bits["conditional"])),
+                       ("routes_unavailable", flags(route_bits["unavailable"])),
+                       ("grounds", flags(g_kept["applies"])), ("grounds_conditional", flags(g_kept["conditional"]))):
         two.append(Masks.struct(bits, item_width).alias(col(kind, option)))
     two.append(Masks.struct(missing, fact_width).alias(col("missing", option)))
     two.append(Masks.struct(_minus(route_missing, missing), fact_width).alias(col("route_missing", option)))
