@@ -158,16 +158,17 @@ class Masks:
     @staticmethod
     def choose(cases: list[tuple[pl.Expr, tuple | None]], width: int) -> tuple | None:
         """when(c1).then(m1).when(c2).then(m2)… otherwise zero, per word."""
-        if all(m is None for _, m in cases):
-            return None
         words = []
         for w in range(width):
             chain = None
-            for cond, m in cases:
-                word = ZERO if m is None or m[w] is None else m[w]
+            word_cases = [(cond, None if m is None else m[w]) for cond, m in cases]
+            while word_cases and word_cases[-1][1] is None:  # a last case giving zero is the otherwise
+                word_cases.pop()
+            for cond, word in word_cases:
+                word = ZERO if word is None else word
                 chain = pl.when(cond).then(word) if chain is None else chain.when(cond).then(word)
-            words.append(chain.otherwise(ZERO))
-        return tuple(words)
+            words.append(None if chain is None else chain.otherwise(ZERO))
+        return tuple(words) if any(w is not None for w in words) else None
 
     @staticmethod
     def struct(mask: tuple | None, width: int) -> pl.Expr:
@@ -726,24 +727,21 @@ def compile_plan(bundle: Bundle, vocabulary: Vocabulary, options: Iterable[str],
     bits = {o: 1 << i for i, o in enumerate(options)}
     held_columns.append(pl.col(OPTIONS).list.eval(pl.element().replace_strict(bits, default=0, return_dtype=U64))
                         .list.sum().fill_null(0).alias(ASKED))
-    per_block, outputs = [], []
+    per_block, codes, outputs = [], [], []
     for option, *items in per_option:
-        one, two = _option_outputs(option, *items, bundle, held, masks, width, bits[option])
+        one, code, two = _option_outputs(option, *items, bundle, held, masks, width, bits[option])
         per_block += one
+        codes.append(code)
         outputs += two
 
-    def some(status: str) -> pl.Expr:
-        hits = [(pl.col(col("status", o)) == status).fill_null(False) for o in options]
-        return reduce(or_, hits) if hits else pl.lit(False)
-    outcome = pl.when(some("allowed")).then(pl.lit("allowed"))
-    for status in STATUSES[1:3]:
-        outcome = outcome.when(some(status)).then(pl.lit(status))
-    asked = reduce(or_, [pl.col(col("status", o)).is_not_null() for o in options]) if options else pl.lit(False)
-    outcome = pl.when(asked).then(outcome.otherwise(pl.lit("blocked"))).otherwise(None).cast(STATUS)
+    # the best status of the asked options: STATUSES is ordered best first, so the least code (null: none asked)
+    asked = [pl.when(_asked(bits[o])).then(pl.col(_code(o))) for o in options]
+    best = pl.min_horizontal(asked) if asked else pl.lit(None, dtype=pl.UInt32)
+    outcome = _STATUS_SERIES.gather(best)
 
     codebook = Codebook(facts=masks, blocks=books["blocks"], routes=books["routes"], grounds=books["grounds"],
                         versions=tuple(v.key for v in bundle.versions))
-    return Plan(stages=[first, *comp.stages, held_columns, per_block, outputs, [outcome.alias(OUTCOME)]],
+    return Plan(stages=[first, *comp.stages, held_columns, per_block, codes, outputs, [outcome.alias(OUTCOME)]],
                 codebook=codebook, options=options)
 
 
@@ -779,13 +777,13 @@ def _by_truth(h: pl.Expr, other: pl.Expr, table: dict, wanted: Iterable, others:
 
 
 def _option_outputs(option, blocks, grounds, routes, bundle: Bundle, held, masks: Masks,
-                    width: tuple[int, int], asked_bit: int) -> tuple[list[pl.Expr], list[pl.Expr]]:
+                    width: tuple[int, int], asked_bit: int) -> tuple[list[pl.Expr], pl.Expr, list[pl.Expr]]:
     """The engine's status algorithm for one option, in two stages over the held conditions.
 
     Every step is compiled from engine.status's tables (a block's standing, a route's status and a block's
     lift, the five facts of the status rule, which grounds are kept, which facts are asked). Stage 1
-    materialises per block its standing and its lift; stage 2 derives the status, the first block and the
-    bit sets from those columns.
+    materialises per block its standing and its lift, then the status code; stage 2 derives the status, the
+    first block and the bit sets from those columns.
     """
     exceptions_of = plan(bundle, option).exceptions  # the grounds of this option that set a block aside
     one, two = [], []
@@ -818,9 +816,9 @@ def _option_outputs(option, blocks, grounds, routes, bundle: Bundle, held, masks
     # the status by the core's own rule (engine.status.status_rule), as a table indexed by its five facts
     index = reduce(add, (some(kinds, lifts).cast(pl.UInt32) * (1 << bit)
                          for bit, (kinds, lifts) in enumerate(STATUS_FACTS)))
-    code = pl.lit(pl.Series(STATUS_CODES, dtype=pl.UInt32)).gather(index)
-    asked = (pl.col(ASKED) & pl.lit(asked_bit, dtype=U64)) != 0
-    status = pl.when(asked).then(pl.lit(pl.Series(STATUSES, dtype=STATUS)).gather(code))
+    code_column = pl.lit(pl.Series(STATUS_CODES, dtype=pl.UInt32)).gather(index).alias(_code(option))
+    code = pl.col(_code(option))  # materialised once: the status, the facts asked and the outcome read it
+    status = pl.when(_asked(asked_bit)).then(_STATUS_SERIES.gather(code))
 
     def code_in(statuses: tuple) -> pl.Expr:
         return code.is_in([STATUSES.index(s) for s in statuses])
@@ -870,7 +868,18 @@ def _option_outputs(option, blocks, grounds, routes, bundle: Bundle, held, masks
         two.append(Masks.struct(bits, item_width).alias(col(kind, option)))
     two.append(Masks.struct(missing, fact_width).alias(col("missing", option)))
     two.append(Masks.struct(_minus(route_missing, missing), fact_width).alias(col("route_missing", option)))
-    return one, two
+    return one, code_column, two
+
+
+_STATUS_SERIES = pl.lit(pl.Series(STATUSES, dtype=STATUS))
+
+
+def _code(option: str) -> str:
+    return f"_code:{option}"
+
+
+def _asked(bit: int) -> pl.Expr:
+    return (pl.col(ASKED) & pl.lit(bit, dtype=U64)) != 0
 
 
 def _minus(a: tuple | None, b: tuple | None) -> tuple | None:
@@ -910,8 +919,7 @@ def options_in(lf: pl.LazyFrame) -> tuple[str, ...]:
 
 def plans_for(lf: pl.LazyFrame, registry: Registry, options: tuple[str, ...]) -> tuple[pl.DataFrame, dict[int, Plan]]:
     """Which bundle each (municipality, date) uses, and a compiled plan per bundle."""
-    keys = lf.select("case.municipality", "case.reference_date").unique().collect().sort(
-        "case.municipality", "case.reference_date")
+    keys = _keys(lf)
     by_key: dict[tuple, int] = {}
     rows, bundles = [], {}
     for m, d in keys.iter_rows():
@@ -926,6 +934,21 @@ def plans_for(lf: pl.LazyFrame, registry: Registry, options: tuple[str, ...]) ->
     table = pl.DataFrame(rows, schema={"case.municipality": pl.String, "case.reference_date": pl.Date,
                                        BUNDLE: pl.Int32}, orient="row")
     return table, plans
+
+
+KEYS = ("case.municipality", "case.reference_date")
+
+
+def _keys(lf: pl.LazyFrame) -> pl.DataFrame:
+    """The distinct (municipality, reference date) pairs, sorted. A table is often one town on one day: a pass
+    of min, max and null count (no hashing) recognises that, and the general unique runs only otherwise."""
+    ends = lf.select(*(getattr(pl.col(k), f)().alias(f"{f}:{k}") for k in KEYS for f in ("min", "max", "null_count"))
+                     ).collect().row(0, named=True)
+    if all(ends[f"min:{k}"] is not None and ends[f"min:{k}"] == ends[f"max:{k}"] and ends[f"null_count:{k}"] == 0
+           for k in KEYS):
+        schema = lf.collect_schema()
+        return pl.DataFrame({k: [ends[f"min:{k}"]] for k in KEYS}, schema={k: schema[k] for k in KEYS})
+    return lf.select(*KEYS).unique().collect().sort(*KEYS)
 
 
 def run_plans(lf: pl.LazyFrame, keys: pl.DataFrame, plans: dict[int, Plan], keep: Iterable[str],

@@ -163,3 +163,14 @@ def test_division_by_a_case_value_matches_the_core_after_rounding(registry):
         for option in core["options"]:
             row = long.filter((pl.col("case_id") == case.case_id) & (pl.col("option") == option["option"])).row(0, named=True)
             assert row["status"] == option["status"], (case.case_id, option["option"])
+
+
+@pytest.mark.parametrize("towns", [["zaanstad"] * 3, ["zaanstad", "amsterdam", "zaanstad"], []])
+def test_each_town_and_day_is_one_key_whether_the_table_has_one_or_many(towns):
+    # one town on one day takes a pass without hashing (whatif.columnar._keys); the result is the same
+    day = dt.date(2025, 9, 15)
+    lf = pl.DataFrame({"case.municipality": towns, "case.reference_date": [day] * len(towns)},
+                      schema={"case.municipality": pl.String, "case.reference_date": pl.Date}).lazy()
+    keys, plans = columnar.plans_for(lf, REGISTRY, ())
+    assert keys.select("case.municipality", "case.reference_date").rows() == [(t, day) for t in sorted(set(towns))]
+    assert keys.schema["case.reference_date"] == pl.Date and len(plans) == len(set(keys[columnar.BUNDLE]))
