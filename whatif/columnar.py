@@ -215,11 +215,11 @@ _FACT_KIND = {"integer": ("num", 0, None), "money": ("num", 2, None), "date": ("
 class _Compiler:
     """Compiles the conditions of one bundle; derived facts become columns the first time they are read."""
 
-    def __init__(self, bundle: Bundle, vocabulary: Vocabulary, masks: Masks, presumed: frozenset[str]):
+    def __init__(self, bundle: Bundle, vocabulary: Vocabulary, masks: Masks, never_unknown: frozenset[str]):
         self.bundle = bundle
         self.vocab = vocabulary
         self.masks = masks
-        self.presumed = presumed
+        self.never_unknown = never_unknown  # facts a presumption fills, or known in every row of the table
         self.const_env: dict[str, Any] = dict(bundle.params)
         self.derived = {r.rule.fact: r for r in bundle.derive}
         self.derived_nodes: dict[str, Node] = {}
@@ -323,7 +323,7 @@ class _Compiler:
             return self.fold(node)
         kind, scale, elem = _FACT_KIND[spec.type]
         column = pl.col(name)
-        mask = None if name in self.presumed else self.masks.where_null(column, name)
+        mask = None if name in self.never_unknown else self.masks.where_null(column, name)
         return Node(kind, column, scale=scale, mask=mask, elem=elem)
 
     def c_BoolOp(self, node, loop):
@@ -686,15 +686,16 @@ def widths(bundles: Iterable[Bundle], options: Iterable[str]) -> tuple[int, int]
 
 
 def compile_plan(bundle: Bundle, vocabulary: Vocabulary, options: Iterable[str],
-                 width: tuple[int, int] | None = None) -> Plan:
-    """Compile every rule and route the options read into one plan for `bundle`."""
+                 width: tuple[int, int] | None = None, known: frozenset[str] = frozenset()) -> Plan:
+    """Compile every rule and route the options read into one plan for `bundle`; the facts in `known` have a
+    value in every row of the table it will run on, so no unknown can depend on them (their masks are left out)."""
     options = tuple(options)
     if len(options) > 64:
         raise ValueError("at most 64 options per plan (one bit each)")
     width = width or widths([bundle], options)
     presumptions = {p.fact: p.value for p, _ in bundle.presumptions}
     masks = Masks(unknowable(bundle, options))
-    comp = _Compiler(bundle, vocabulary, masks, frozenset(presumptions))
+    comp = _Compiler(bundle, vocabulary, masks, frozenset(presumptions) | known)
     first = [pl.col(f).fill_null(pl.lit(v)) for f, v in presumptions.items() if f in vocabulary.facts]
 
     held: dict[str, tuple[pl.Expr, tuple | None]] = {}
@@ -917,8 +918,9 @@ def options_in(lf: pl.LazyFrame) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def plans_for(lf: pl.LazyFrame, registry: Registry, options: tuple[str, ...]) -> tuple[pl.DataFrame, dict[int, Plan]]:
-    """Which bundle each (municipality, date) uses, and a compiled plan per bundle."""
+def plans_for(lf: pl.LazyFrame, registry: Registry, options: tuple[str, ...],
+              known: frozenset[str] = frozenset()) -> tuple[pl.DataFrame, dict[int, Plan]]:
+    """Which bundle each (municipality, date) uses, and a compiled plan per bundle (see compile_plan: `known`)."""
     keys = _keys(lf)
     by_key: dict[tuple, int] = {}
     rows, bundles = [], {}
@@ -930,7 +932,7 @@ def plans_for(lf: pl.LazyFrame, registry: Registry, options: tuple[str, ...]) ->
             bundles[by_key[key]] = bundle
         rows.append((m, d, by_key[key]))
     width = widths(bundles.values(), options)
-    plans = {i: compile_plan(b, registry.vocabulary, options, width) for i, b in bundles.items()}
+    plans = {i: compile_plan(b, registry.vocabulary, options, width, known) for i, b in bundles.items()}
     table = pl.DataFrame(rows, schema={"case.municipality": pl.String, "case.reference_date": pl.Date,
                                        BUNDLE: pl.Int32}, orient="row")
     return table, plans
@@ -968,12 +970,20 @@ def run_plans(lf: pl.LazyFrame, keys: pl.DataFrame, plans: dict[int, Plan], keep
     return pl.concat(parts).sort(ROW).drop(ROW)
 
 
+def known_everywhere(frame: pl.DataFrame | pl.LazyFrame, vocabulary: Vocabulary) -> frozenset[str]:
+    """The facts with a value in every row of an in-memory table (a null count is kept with each column, so
+    this reads no values); none for a lazy one, which would have to be read for it."""
+    if not isinstance(frame, pl.DataFrame):
+        return frozenset()
+    return frozenset(c for c in frame.columns if c in vocabulary.facts and frame.get_column(c).null_count() == 0)
+
+
 def evaluate(frame: pl.DataFrame | pl.LazyFrame, registry: Registry, options: Iterable[str] | None = None,
              keep: Iterable[str] = DEFAULT_KEEP, kinds: Iterable[str] = LISTS) -> ColumnarResult:
     """Evaluate every case of `frame` (see whatif.frame) under the rule sets of `registry`."""
     lf = conform(frame, registry.vocabulary)
     options = tuple(options) if options is not None else options_in(lf)
-    keys, plans = plans_for(lf, registry, options)
+    keys, plans = plans_for(lf, registry, options, known_everywhere(frame, registry.vocabulary))
     table = run_plans(lf, keys, plans, keep, kinds).collect()
     return ColumnarResult(table=table, codebooks={i: p.codebook for i, p in plans.items()}, options=options,
                           keep=tuple(keep), kinds=tuple(kinds), facts=frozenset(registry.vocabulary.facts))
