@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem, RegelruimteError, RulesetError
-from .expressions import Expression
 from .loader import SERIES_DIR, CompiledRoute, CompiledRule, Ruleset, RulesetVersion
 from .registry import Registry
+from .relevance import through_derived
 from .ruletests import RuleTest, RuleTestFileError, assertions, discover, load_test_file, overlaid
 from .versions import in_force, overlaps_and_gaps
 from .yamlsource import SourceError, load_file
@@ -236,23 +236,11 @@ def _check_unverified(d: _Def) -> list[Diagnostic]:
     return []
 
 
-def _reads(expr: Expression | None, derived: dict[str, CompiledRule]) -> set[str]:
-    """Every name an expression reads, directly or through the derived facts it uses."""
-    names, todo = set(), list(expr.names if expr else ())
-    while todo:
-        n = todo.pop()
-        if n not in names:
-            names.add(n)
-            if n in derived and derived[n].value is not None:
-                todo.extend(derived[n].value.names)
-    return names
-
-
 def _check_condition(d: _Def, derived: dict[str, CompiledRule], params: set[str]) -> list[Diagnostic]:
     if d.kind == "parameter":
         return []
     expr = d.item.when if d.kind == "route" or d.item.rule.kind != "derive" else d.item.value
-    if expr is None or _reads(expr, derived) - params - set(derived):
+    if expr is None or through_derived(expr.names, derived) - params - set(derived):
         return []
     return [_diag("RR020", d, f"de voorwaarde '{expr.source}' leest geen feit van de casus en heeft dus altijd dezelfde uitkomst",
                   f"the condition '{expr.source}' reads no case fact, so it always has the same outcome")]
@@ -493,7 +481,7 @@ def _rests_on_open_term(d: _Def, derived: dict[str, CompiledRule]) -> bool:
     """Whether the condition reads a parameter that is an open term in every version carrying it: such a
     rule can only be shown to fire (as a possible block), never not to fire, until the term is filled in."""
     own = {v.id for v in d.versions}
-    params = {n for n in _reads(d.item.when, derived) if n.split(".", 1)[0] in own and "." in n}
+    params = {n for n in through_derived(d.item.when.names if d.item.when else (), derived) if n.split(".", 1)[0] in own and "." in n}
     return any(all(p not in v.param_env and p.split(".", 1)[1] in v.parameters for v in d.versions) for p in params)
 
 

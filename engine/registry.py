@@ -17,6 +17,7 @@ from .amounts import AmountPlan, plans
 from .errors import CaseError, NoRulesetInForce, Problem
 from .loader import CompiledRoute, CompiledRule, LoadedRulesets, Ruleset, RulesetVersion, load_rulesets
 from .model import Parameter, Presumption
+from .relevance import condition_names, option_items, shown_names, through_derived
 from .versions import in_force
 
 
@@ -97,51 +98,18 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
         for target in r.rule.overrides:
             overridden_by.setdefault(target, []).append(r)
     derived = {r.rule.fact: r for r in derive}
-
-    def closure(names: set[str]) -> set[str]:
-        out, todo = set(), list(names)
-        while todo:
-            n = todo.pop()
-            if n in out:
-                continue
-            out.add(n)
-            if n in derived:
-                todo.extend(derived[n].value.names)
-        return out
-
-    def read_by(items) -> set[str]:  # every name the conditions, texts and ground amounts of `items` read
-        used: set[str] = set()
-        for item in items:
-            if item.when is not None:
-                used |= item.when.names
-            for t in item.reason.values():
-                used.update(name for name, _ in t.parts)
-            for ts in getattr(item, "conditions", {}).values():
-                for t in ts:
-                    used.update(name for name, _ in t.parts)
-            for _, e in getattr(item, "amounts", {}).values():
-                used |= e.names
-        return used
-
+    derived_facts = frozenset(derived)
     shown = set()  # what decides whether an amount is shown apart from the options asked
     for r in derive:
         if r.amount_when is not None:
             shown |= r.amount_when.names
-    core = closure(read_by([*rules.values(), *routes]) | shown)
-    derived_for = {option: frozenset(closure(read_by([*option_rules, *(route for r in option_rules
-                                                                       for route in routes_for_block.get(r.id, ()))])
-                                             | shown) & derived.keys())
+    core = through_derived(shown_names([*rules.values(), *routes]) | shown, derived)
+    derived_for = {option: through_derived(shown_names(option_items(option_rules, routes_for_block)) | shown,
+                                           derived) & derived_facts
                    for option, option_rules in by_option.items()}
-    derived_for[""] = frozenset(closure(shown) & derived.keys())  # an option without rules
-
-    reads = {}
-    for option, option_rules in by_option.items():
-        names: set[str] = set()
-        for r in option_rules:
-            names |= set(r.when.names) if r.when else set()
-            for route in routes_for_block.get(r.id, ()):
-                names |= set(route.when.names) if route.when else set()
-        reads[option] = frozenset(closure(names))
+    derived_for[""] = through_derived(shown, derived) & derived_facts  # an option without rules
+    reads = {option: through_derived(condition_names(option_items(option_rules, routes_for_block)), derived)
+             for option, option_rules in by_option.items()}
     return Bundle(versions=versions, params=params, presumptions=tuple(presumptions), derive=tuple(derive),
                   rules=rules, by_option={k: tuple(v) for k, v in by_option.items()},
                   routes_for_block={k: tuple(v) for k, v in routes_for_block.items()},

@@ -10,8 +10,10 @@ that may hold (their outcome depends on unknown facts):
 
 The plan holds what the bundle says about the option whatever the case (its blocks and grounds, the
 grounds that set each block aside, the routes that can lift each block); `outcome` only asks the
-truth of conditions and applies the rules above. The columnar path (whatif/columnar.py:
-`_option_outputs`) states the same rules over columns and is differential-tested against this one.
+truth of conditions and applies the rules above. The parts of these rules are also stated as small
+tables at the end of this module; the columnar path (whatif/columnar.py: `_option_outputs`) compiles
+those tables to Polars, a property test holds `outcome` to the same tables, and the two paths are
+differential-tested case by case (decision record 0029).
 """
 from __future__ import annotations
 
@@ -38,21 +40,25 @@ class OptionPlan:
     route_steps: dict[str, tuple[tuple[str, CompiledRoute], ...]] = field(default_factory=dict)  # (id, route)
 
 
+def compile_plan(option: str, rules: tuple, exceptions: dict, routes: dict) -> OptionPlan:
+    """An option's plan from its rules, exceptions and routes, with the flat steps `outcome` walks."""
+    return OptionPlan(option, rules, exceptions, routes,
+                      steps=tuple((r.id, r, r.rule.kind == "ground") for r in rules),
+                      exception_ids={b: tuple(g.id for g in gs) for b, gs in exceptions.items()},
+                      route_steps={b: tuple((r.id, r) for r in rs) for b, rs in routes.items()})
+
+
 def plan(bundle, option: str) -> OptionPlan:
     """The plan of `option` in `bundle` (an engine.registry.Bundle), compiled on first use and kept."""
     hit = bundle.plans.get(option)
     if hit is None:
         rules = bundle.by_option.get(option, ())
         blocks = [r.id for r in rules if r.rule.kind != "ground"]
-        exceptions = {b: tuple(g for g in bundle.overridden_by.get(b, ()) if option in g.rule.applies_to)
-                      for b in blocks}
-        routes = {b: tuple(r for r in bundle.routes_for_block.get(b, ())
-                           if not r.route.applies_to or option in r.route.applies_to) for b in blocks}
-        hit = bundle.plans[option] = OptionPlan(
-            option, rules, exceptions, routes,
-            steps=tuple((r.id, r, r.rule.kind == "ground") for r in rules),
-            exception_ids={b: tuple(g.id for g in gs) for b, gs in exceptions.items()},
-            route_steps={b: tuple((r.id, r) for r in rs) for b, rs in routes.items()})
+        hit = bundle.plans[option] = compile_plan(
+            option, rules,
+            {b: tuple(g for g in bundle.overridden_by.get(b, ()) if option in g.rule.applies_to) for b in blocks},
+            {b: tuple(r for r in bundle.routes_for_block.get(b, ())
+                      if not r.route.applies_to or option in r.route.applies_to) for b in blocks})
     return hit
 
 
@@ -195,3 +201,71 @@ def outcome(p: OptionPlan, holds: Holds) -> Outcome:
     # a block that holds for certain with no route at all decides the option: no fact can change it, so none is asked
     ordered = [] if status == "blocked" else sorted(missing) + sorted(route_missing - missing)
     return Outcome(status, active, possible, [tuple(r) for r in routes.values()], kept, ordered)
+
+
+# ---------------------------------------------------------------------------------------------
+# The parts of `outcome` as tables over three-valued truth, for the columnar path (whatif/columnar.py
+# compiles each to Polars from these definitions); tests/engine/test_status.py checks `outcome` against
+# them. Truth here is its kind only: a condition holds, may hold (its facts unknown), or does not hold.
+
+TRUE, UNKNOWN, FALSE = "true", "unknown", "false"
+TRUTHS = (TRUE, UNKNOWN, FALSE)
+
+
+def truth_of(value: Truth) -> str:
+    return TRUE if value is True else FALSE if value is False else UNKNOWN
+
+
+def block_standing(held: str, exception: str) -> str | None:
+    """A block's standing from the truth of its condition and of the statutory exceptions that set it aside
+    (Kleene `or` over them): "active", possible because an exception may set it aside ("possible_exception",
+    decided by the exceptions' facts), possible because it may hold ("possible_condition", decided by its own
+    facts), or None (it does not count)."""
+    if held == TRUE:
+        return {FALSE: "active", UNKNOWN: "possible_exception", TRUE: None}[exception]
+    if held == UNKNOWN and exception != TRUE:
+        return "possible_condition"
+    return None
+
+
+BLOCK_STANDING = {(h, e): block_standing(h, e) for h in TRUTHS for e in TRUTHS}
+# the facts that decide a possible block: those of the exceptions that may set it aside, or its own
+POSSIBLE = {"possible_exception": "exceptions", "possible_condition": "condition"}
+
+ROUTE_STATUS = {TRUE: "available", UNKNOWN: "conditional", FALSE: "unavailable"}
+# a block's lift is the first of these that one of its routes has, else "none"
+LIFTS = ("available", "conditional")
+
+
+def lift_of(route_statuses) -> str:
+    """How well the routes of one block (their statuses) lift it: "available", "conditional" or "none"."""
+    return next((s for s in LIFTS if s in route_statuses), "none")
+
+
+# `status_rule`'s five facts, each "some block of this standing whose lift is one of these"
+STATUS_FACTS = ((("active",), ("none",)), (("active",), (*LIFTS, "none")), (("active",), ("conditional", "none")),
+                (tuple(POSSIBLE), (*LIFTS, "none")), (tuple(POSSIBLE), ("conditional", "none")))
+
+
+def status_of(blocks) -> str:
+    """The status from the (standing, lift) of the blocks that count."""
+    return status_rule(*(any(s in standings and lift in lifts for s, lift in blocks) for standings, lifts in STATUS_FACTS))
+
+
+def ground_standing(held: str, sets_aside_possible: bool) -> str | None:
+    """Whether a ground is kept: it "applies", or it may apply ("conditional") where it could set a possible
+    block aside; otherwise None. The facts of a conditional ground are missing facts."""
+    if held == TRUE:
+        return "applies"
+    return "conditional" if held == UNKNOWN and sets_aside_possible else None
+
+
+GROUND_STANDING = {(h, s): ground_standing(h, s) for h in TRUTHS for s in (True, False)}
+GROUND_MISSING = ("conditional",)  # the kept grounds whose facts are missing facts
+
+# a route's facts decide the status when it is conditional and lifts a block whose lift is conditional
+ROUTE_DECIDES = ("conditional", "conditional")
+# the statuses for which facts are asked: none where a block without any route decides the option; those that
+# only decide a route only where the status needs information
+FACTS_ASKED = ("allowed", "route_available", "needs_information")
+ROUTE_FACTS_ASKED = ("needs_information",)

@@ -33,7 +33,10 @@ from engine.language import ir
 from engine.facts import Vocabulary
 from engine.loader import CompiledRoute, CompiledRule
 from engine.registry import Bundle, Registry
-from engine.status import STATUS_TABLE, plan
+from engine.relevance import unknowable
+from engine.status import (BLOCK_STANDING, FACTS_ASKED, FALSE, GROUND_MISSING, GROUND_STANDING, LIFTS, POSSIBLE,
+                           ROUTE_DECIDES, ROUTE_FACTS_ASKED, ROUTE_STATUS, STATUS_FACTS, STATUS_TABLE, TRUE, TRUTHS,
+                           UNKNOWN, plan)
 from engine.unknown import Unknown
 
 from .frame import CASE_ID, OPTIONS, conform
@@ -155,16 +158,17 @@ class Masks:
     @staticmethod
     def choose(cases: list[tuple[pl.Expr, tuple | None]], width: int) -> tuple | None:
         """when(c1).then(m1).when(c2).then(m2)… otherwise zero, per word."""
-        if all(m is None for _, m in cases):
-            return None
         words = []
         for w in range(width):
             chain = None
-            for cond, m in cases:
-                word = ZERO if m is None or m[w] is None else m[w]
+            word_cases = [(cond, None if m is None else m[w]) for cond, m in cases]
+            while word_cases and word_cases[-1][1] is None:  # a last case giving zero is the otherwise
+                word_cases.pop()
+            for cond, word in word_cases:
+                word = ZERO if word is None else word
                 chain = pl.when(cond).then(word) if chain is None else chain.when(cond).then(word)
-            words.append(chain.otherwise(ZERO))
-        return tuple(words)
+            words.append(None if chain is None else chain.otherwise(ZERO))
+        return tuple(words) if any(w is not None for w in words) else None
 
     @staticmethod
     def struct(mask: tuple | None, width: int) -> pl.Expr:
@@ -211,11 +215,11 @@ _FACT_KIND = {"integer": ("num", 0, None), "money": ("num", 2, None), "date": ("
 class _Compiler:
     """Compiles the conditions of one bundle; derived facts become columns the first time they are read."""
 
-    def __init__(self, bundle: Bundle, vocabulary: Vocabulary, masks: Masks, presumed: frozenset[str]):
+    def __init__(self, bundle: Bundle, vocabulary: Vocabulary, masks: Masks, never_unknown: frozenset[str]):
         self.bundle = bundle
         self.vocab = vocabulary
         self.masks = masks
-        self.presumed = presumed
+        self.never_unknown = never_unknown  # facts a presumption fills, or known in every row of the table
         self.const_env: dict[str, Any] = dict(bundle.params)
         self.derived = {r.rule.fact: r for r in bundle.derive}
         self.derived_nodes: dict[str, Node] = {}
@@ -319,7 +323,7 @@ class _Compiler:
             return self.fold(node)
         kind, scale, elem = _FACT_KIND[spec.type]
         column = pl.col(name)
-        mask = None if name in self.presumed else self.masks.where_null(column, name)
+        mask = None if name in self.never_unknown else self.masks.where_null(column, name)
         return Node(kind, column, scale=scale, mask=mask, elem=elem)
 
     def c_BoolOp(self, node, loop):
@@ -657,16 +661,6 @@ class Plan:
         return lf
 
 
-def _unknowable(bundle: Bundle, options: Iterable[str]) -> list[str]:
-    """The names an unknown can depend on: case facts read (not presumed) and absent parameters."""
-    reads: set[str] = set()
-    for o in options:
-        reads |= bundle.reads.get(o, frozenset())
-    derived = {r.rule.fact for r in bundle.derive}
-    presumed = {p.fact for p, _ in bundle.presumptions}
-    return sorted(n for n in reads if n not in derived and n not in bundle.params and n not in presumed)
-
-
 def _option_items(bundle: Bundle, option: str):
     """The option's blocks, grounds and routes, from the plan the core decides with (engine.status)."""
     p = plan(bundle, option)
@@ -684,7 +678,7 @@ def widths(bundles: Iterable[Bundle], options: Iterable[str]) -> tuple[int, int]
     options = tuple(options)
     facts, items = 1, 1
     for bundle in bundles:
-        facts = max(facts, math.ceil(len(_unknowable(bundle, options)) / 64))
+        facts = max(facts, math.ceil(len(unknowable(bundle, options)) / 64))
         for o in options:
             blocks, grounds, routes = _option_items(bundle, o)
             items = max(items, math.ceil(max(len(blocks), len(grounds), len(routes)) / 64))
@@ -692,15 +686,16 @@ def widths(bundles: Iterable[Bundle], options: Iterable[str]) -> tuple[int, int]
 
 
 def compile_plan(bundle: Bundle, vocabulary: Vocabulary, options: Iterable[str],
-                 width: tuple[int, int] | None = None) -> Plan:
-    """Compile every rule and route the options read into one plan for `bundle`."""
+                 width: tuple[int, int] | None = None, known: frozenset[str] = frozenset()) -> Plan:
+    """Compile every rule and route the options read into one plan for `bundle`; the facts in `known` have a
+    value in every row of the table it will run on, so no unknown can depend on them (their masks are left out)."""
     options = tuple(options)
     if len(options) > 64:
         raise ValueError("at most 64 options per plan (one bit each)")
     width = width or widths([bundle], options)
     presumptions = {p.fact: p.value for p, _ in bundle.presumptions}
-    masks = Masks(_unknowable(bundle, options))
-    comp = _Compiler(bundle, vocabulary, masks, frozenset(presumptions))
+    masks = Masks(unknowable(bundle, options))
+    comp = _Compiler(bundle, vocabulary, masks, frozenset(presumptions) | known)
     first = [pl.col(f).fill_null(pl.lit(v)) for f, v in presumptions.items() if f in vocabulary.facts]
 
     held: dict[str, tuple[pl.Expr, tuple | None]] = {}
@@ -733,117 +728,159 @@ def compile_plan(bundle: Bundle, vocabulary: Vocabulary, options: Iterable[str],
     bits = {o: 1 << i for i, o in enumerate(options)}
     held_columns.append(pl.col(OPTIONS).list.eval(pl.element().replace_strict(bits, default=0, return_dtype=U64))
                         .list.sum().fill_null(0).alias(ASKED))
-    per_block, outputs = [], []
+    per_block, codes, outputs = [], [], []
     for option, *items in per_option:
-        one, two = _option_outputs(option, *items, bundle, held, masks, width, bits[option])
+        one, code, two = _option_outputs(option, *items, bundle, held, masks, width, bits[option])
         per_block += one
+        codes.append(code)
         outputs += two
 
-    def some(status: str) -> pl.Expr:
-        hits = [(pl.col(col("status", o)) == status).fill_null(False) for o in options]
-        return reduce(or_, hits) if hits else pl.lit(False)
-    outcome = pl.when(some("allowed")).then(pl.lit("allowed"))
-    for status in STATUSES[1:3]:
-        outcome = outcome.when(some(status)).then(pl.lit(status))
-    asked = reduce(or_, [pl.col(col("status", o)).is_not_null() for o in options]) if options else pl.lit(False)
-    outcome = pl.when(asked).then(outcome.otherwise(pl.lit("blocked"))).otherwise(None).cast(STATUS)
+    # the best status of the asked options: STATUSES is ordered best first, so the least code (null: none asked)
+    asked = [pl.when(_asked(bits[o])).then(pl.col(_code(o))) for o in options]
+    best = pl.min_horizontal(asked) if asked else pl.lit(None, dtype=pl.UInt32)
+    outcome = _STATUS_SERIES.gather(best)
 
     codebook = Codebook(facts=masks, blocks=books["blocks"], routes=books["routes"], grounds=books["grounds"],
                         versions=tuple(v.key for v in bundle.versions))
-    return Plan(stages=[first, *comp.stages, held_columns, per_block, outputs, [outcome.alias(OUTCOME)]],
+    return Plan(stages=[first, *comp.stages, held_columns, per_block, codes, outputs, [outcome.alias(OUTCOME)]],
                 codebook=codebook, options=options)
 
 
+def truth_in(e: pl.Expr, truths) -> pl.Expr:
+    """Whether the truth of `e` (null: unknown) is one of `truths` (engine.status.TRUTHS)."""
+    truths = frozenset(truths)
+    if len(truths) == len(TRUTHS) or not truths:
+        return pl.lit(bool(truths))
+    if truths == {UNKNOWN}:
+        return e.is_null()
+    if truths == {TRUE, FALSE}:
+        return e.is_not_null()
+    return (e if TRUE in truths else ~e).fill_null(UNKNOWN in truths)
+
+
+def _anyof(xs: list[pl.Expr]) -> pl.Expr:
+    return reduce(or_, xs) if xs else pl.lit(False)
+
+
+def _by_truth(h: pl.Expr, other: pl.Expr, table: dict, wanted: Iterable, others: tuple) -> pl.Expr:
+    """Where table[(truth of h, value of other)] is one of `wanted`: per truth of `h`, the values of `other`
+    that give it (`others` lists them; a value of `other` is a truth, or a bool for a boolean column)."""
+    terms = []
+    for held in TRUTHS:
+        hits = [o for o in others if table[held, o] in wanted]
+        if not hits:
+            continue
+        term = truth_in(h, {held})
+        if len(hits) < len(others):
+            term &= truth_in(other, hits) if others == TRUTHS else (other if hits == [True] else ~other)
+        terms.append(term)
+    return _anyof(terms)
+
+
 def _option_outputs(option, blocks, grounds, routes, bundle: Bundle, held, masks: Masks,
-                    width: tuple[int, int], asked_bit: int) -> tuple[list[pl.Expr], list[pl.Expr]]:
+                    width: tuple[int, int], asked_bit: int) -> tuple[list[pl.Expr], pl.Expr, list[pl.Expr]]:
     """The engine's status algorithm for one option, in two stages over the held conditions.
 
-    Stage 1 materialises per block whether it is active, possibly active (split by why, for the
-    facts it names) and whether a route is available or conditional for it; stage 2 derives the
-    status, the first block and the bit sets from those columns.
+    Every step is compiled from engine.status's tables (a block's standing, a route's status and a block's
+    lift, the five facts of the status rule, which grounds are kept, which facts are asked). Stage 1
+    materialises per block its standing and its lift, then the status code; stage 2 derives the status, the
+    first block and the bit sets from those columns.
     """
-    def true(e):
-        return e.fill_null(False)
-
-    def unknown(e):
-        return e.is_null()
-
-    def anyof(xs):
-        return reduce(or_, xs) if xs else pl.lit(False)
-
     exceptions_of = plan(bundle, option).exceptions  # the grounds of this option that set a block aside
     one, two = [], []
-    name = {k: [f"_{k}:{option}:{i}" for i in range(len(blocks))] for k in ("a", "pe", "pu", "av", "cd")}
+    standings = ("active", *POSSIBLE)
+    name = {k: [f"_{k}:{option}:{i}" for i in range(len(blocks))] for k in (*standings, *LIFTS)}
     lifted = []
     for i, b in enumerate(blocks):
         h, _ = held[b.id]
         # statutory exceptions: Kleene `or` over the grounds that set this block aside for this option
         exceptions = [held[g.id][0] for g in exceptions_of[b.id]]
         ex = reduce(or_, exceptions) if exceptions else pl.lit(False)
+        one += [_by_truth(h, ex, BLOCK_STANDING, (s,), TRUTHS).alias(name[s][i]) for s in standings]
         rs = [r for r in routes if b.id in bundle.lifted_by_route.get(r, ())]
         lifted.append(rs)
-        available = anyof([true(held[r][0]) for r in rs])
-        one += [(true(h) & (~ex).fill_null(False)).alias(name["a"][i]),
-                (true(h) & unknown(ex)).alias(name["pe"][i]),
-                (unknown(h) & ~true(ex)).alias(name["pu"][i]),
-                available.alias(name["av"][i]),
-                (~available & anyof([unknown(held[r][0]) for r in rs])).alias(name["cd"][i])]
+        earlier = pl.lit(False)  # a block's lift is the first of LIFTS one of its routes has
+        for lift in LIFTS:
+            has = _anyof([truth_in(held[r][0], [t for t, s in ROUTE_STATUS.items() if s == lift]) for r in rs])
+            one.append((has & ~earlier).alias(name[lift][i]))
+            earlier = earlier | has
 
     c = {k: [pl.col(n) for n in names] for k, names in name.items()}
-    possible = [pe | pu for pe, pu in zip(c["pe"], c["pu"])]
-    relevant = [a | p for a, p in zip(c["a"], possible)]
+    c["none"] = [~_anyof([c[lift][i] for lift in LIFTS]) for i in range(len(blocks))]
+    possible = [_anyof([c[s][i] for s in POSSIBLE]) for i in range(len(blocks))]
+    relevant = [_anyof([c[s][i] for s in standings]) for i in range(len(blocks))]
+
+    def some(kinds: tuple, lifts: tuple) -> pl.Expr:  # some block of one of these standings and lifts
+        others = [lift for lift in (*LIFTS, "none") if lift not in lifts]
+        return _anyof([_anyof([c[k][i] for k in kinds]) & ~_anyof([c[o][i] for o in others]) if others
+                       else _anyof([c[k][i] for k in kinds]) for i in range(len(blocks))])
     # the status by the core's own rule (engine.status.status_rule), as a table indexed by its five facts
-    facts = (anyof([a & ~av & ~cd for a, av, cd in zip(c["a"], c["av"], c["cd"])]), anyof(c["a"]),
-             anyof([a & ~av for a, av in zip(c["a"], c["av"])]), anyof(possible),
-             anyof([p & ~av for p, av in zip(possible, c["av"])]))
-    index = reduce(add, (f.cast(pl.UInt32) * (1 << bit) for bit, f in enumerate(facts)))
-    code = pl.lit(pl.Series(STATUS_CODES, dtype=pl.UInt32)).gather(index)
-    asked = (pl.col(ASKED) & pl.lit(asked_bit, dtype=U64)) != 0
-    status = pl.when(asked).then(pl.lit(pl.Series(STATUSES, dtype=STATUS)).gather(code))
-    needs_info = code == 2
+    index = reduce(add, (some(kinds, lifts).cast(pl.UInt32) * (1 << bit)
+                         for bit, (kinds, lifts) in enumerate(STATUS_FACTS)))
+    code_column = pl.lit(pl.Series(STATUS_CODES, dtype=pl.UInt32)).gather(index).alias(_code(option))
+    code = pl.col(_code(option))  # materialised once: the status, the facts asked and the outcome read it
+    status = pl.when(_asked(asked_bit)).then(_STATUS_SERIES.gather(code))
 
-    # routes: shown for every block that holds or may hold
+    def code_in(statuses: tuple) -> pl.Expr:
+        return code.is_in([STATUSES.index(s) for s in statuses])
+
+    # routes: shown for every block that holds or may hold, with their status
     route_ids = list(routes)
-    appears = [anyof([relevant[i] for i, rs in enumerate(lifted) if r in rs]) for r in route_ids]
-    r_avail = [ap & true(held[r][0]) for ap, r in zip(appears, route_ids)]
-    r_cond = [ap & unknown(held[r][0]) for ap, r in zip(appears, route_ids)]
-    r_unav = [ap & (~held[r][0]).fill_null(False) for ap, r in zip(appears, route_ids)]
+    appears = [_anyof([relevant[i] for i, rs in enumerate(lifted) if r in rs]) for r in route_ids]
+    route_bits = {s: [ap & truth_in(held[r][0], [t]) for ap, r in zip(appears, route_ids)]
+                  for t, s in ROUTE_STATUS.items()}
+    decides, lift = ROUTE_DECIDES
     route_missing = masks.union(*(Masks.where(
-        unknown(held[r][0]) & anyof([relevant[i] & c["cd"][i] for i, rs in enumerate(lifted) if r in rs]),
+        truth_in(held[r][0], [t for t, s in ROUTE_STATUS.items() if s == decides])
+        & _anyof([relevant[i] & c[lift][i] for i, rs in enumerate(lifted) if r in rs]),
         held[r][1]) for r in route_ids))
-    route_missing = Masks.where(needs_info, route_missing)
+    route_missing = Masks.where(code_in(ROUTE_FACTS_ASKED), route_missing)
 
-    # the facts that decide a block: why it may hold, or whether an exception sets it aside
+    # the facts that decide a possible block: its own, or those of the exceptions that may set it aside
     block_masks = []
     for i, b in enumerate(blocks):
-        exm = masks.union(*(held[g.id][1] for g in exceptions_of[b.id]))
-        block_masks.append(Masks.choose([(c["pu"][i], held[b.id][1]), (c["pe"][i], exm)], masks.width))
+        facts = {"condition": held[b.id][1],
+                 "exceptions": masks.union(*(held[g.id][1] for g in exceptions_of[b.id]))}
+        block_masks.append(Masks.choose([(c[s][i], facts[why]) for s, why in POSSIBLE.items()], masks.width))
 
-    # grounds: those that apply, and those that may apply where they could set a possible block aside
+    # grounds: kept by their truth and whether they could set a possible block aside
     index = {b.id: i for i, b in enumerate(blocks)}
-    g_applies, g_cond, g_masks = [], [], []
+    g_kept = {k: [] for k in ("applies", "conditional")}
+    g_masks = []
     for g in grounds:
         h, hm = held[g.id]
-        counted = unknown(h) & anyof([possible[index[t]] for t in g.rule.overrides if t in index])
-        g_applies.append(true(h))
-        g_cond.append(counted)
-        g_masks.append(Masks.where(counted, hm))
-    # as the core: nothing is asked where a block without any route decides the option
-    missing = Masks.where(code != 3, masks.union(*block_masks, *g_masks))
+        sets_aside = _anyof([possible[index[t]] for t in g.rule.overrides if t in index])
+        for k, bits in g_kept.items():
+            bits.append(_by_truth(h, sets_aside, GROUND_STANDING, (k,), (True, False)))
+        g_masks.append(Masks.where(_by_truth(h, sets_aside, GROUND_STANDING, GROUND_MISSING, (True, False)), hm))
+    missing = Masks.where(code_in(FACTS_ASKED), masks.union(*block_masks, *g_masks))
 
     first = pl.lit(None, dtype=pl.UInt32)
     for i in reversed(range(len(blocks))):
-        first = pl.when(c["a"][i]).then(pl.lit(i, dtype=pl.UInt32)).otherwise(first)
+        first = pl.when(c["active"][i]).then(pl.lit(i, dtype=pl.UInt32)).otherwise(first)
     ids = pl.Series([b.id for b in blocks] or [""], dtype=pl.String)
     fact_width, item_width = width
     two += [status.alias(col("status", option)), pl.lit(ids).gather(first).alias(col("first_block", option))]
-    for kind, bits in (("blocks", flags(c["a"])), ("possible", flags(possible)), ("routes_available", flags(r_avail)),
-                       ("routes_conditional", flags(r_cond)), ("routes_unavailable", flags(r_unav)),
-                       ("grounds", flags(g_applies)), ("grounds_conditional", flags(g_cond))):
+    for kind, bits in (("blocks", flags(c["active"])), ("possible", flags(possible)),
+                       ("routes_available", flags(route_bits["available"])),
+                       ("routes_conditional", flags(route_bits["conditional"])),
+                       ("routes_unavailable", flags(route_bits["unavailable"])),
+                       ("grounds", flags(g_kept["applies"])), ("grounds_conditional", flags(g_kept["conditional"]))):
         two.append(Masks.struct(bits, item_width).alias(col(kind, option)))
     two.append(Masks.struct(missing, fact_width).alias(col("missing", option)))
     two.append(Masks.struct(_minus(route_missing, missing), fact_width).alias(col("route_missing", option)))
-    return one, two
+    return one, code_column, two
+
+
+_STATUS_SERIES = pl.lit(pl.Series(STATUSES, dtype=STATUS))
+
+
+def _code(option: str) -> str:
+    return f"_code:{option}"
+
+
+def _asked(bit: int) -> pl.Expr:
+    return (pl.col(ASKED) & pl.lit(bit, dtype=U64)) != 0
 
 
 def _minus(a: tuple | None, b: tuple | None) -> tuple | None:
@@ -881,10 +918,10 @@ def options_in(lf: pl.LazyFrame) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def plans_for(lf: pl.LazyFrame, registry: Registry, options: tuple[str, ...]) -> tuple[pl.DataFrame, dict[int, Plan]]:
-    """Which bundle each (municipality, date) uses, and a compiled plan per bundle."""
-    keys = lf.select("case.municipality", "case.reference_date").unique().collect().sort(
-        "case.municipality", "case.reference_date")
+def plans_for(lf: pl.LazyFrame, registry: Registry, options: tuple[str, ...],
+              known: frozenset[str] = frozenset()) -> tuple[pl.DataFrame, dict[int, Plan]]:
+    """Which bundle each (municipality, date) uses, and a compiled plan per bundle (see compile_plan: `known`)."""
+    keys = _keys(lf)
     by_key: dict[tuple, int] = {}
     rows, bundles = [], {}
     for m, d in keys.iter_rows():
@@ -895,10 +932,25 @@ def plans_for(lf: pl.LazyFrame, registry: Registry, options: tuple[str, ...]) ->
             bundles[by_key[key]] = bundle
         rows.append((m, d, by_key[key]))
     width = widths(bundles.values(), options)
-    plans = {i: compile_plan(b, registry.vocabulary, options, width) for i, b in bundles.items()}
+    plans = {i: compile_plan(b, registry.vocabulary, options, width, known) for i, b in bundles.items()}
     table = pl.DataFrame(rows, schema={"case.municipality": pl.String, "case.reference_date": pl.Date,
                                        BUNDLE: pl.Int32}, orient="row")
     return table, plans
+
+
+KEYS = ("case.municipality", "case.reference_date")
+
+
+def _keys(lf: pl.LazyFrame) -> pl.DataFrame:
+    """The distinct (municipality, reference date) pairs, sorted. A table is often one town on one day: a pass
+    of min, max and null count (no hashing) recognises that, and the general unique runs only otherwise."""
+    ends = lf.select(*(getattr(pl.col(k), f)().alias(f"{f}:{k}") for k in KEYS for f in ("min", "max", "null_count"))
+                     ).collect().row(0, named=True)
+    if all(ends[f"min:{k}"] is not None and ends[f"min:{k}"] == ends[f"max:{k}"] and ends[f"null_count:{k}"] == 0
+           for k in KEYS):
+        schema = lf.collect_schema()
+        return pl.DataFrame({k: [ends[f"min:{k}"]] for k in KEYS}, schema={k: schema[k] for k in KEYS})
+    return lf.select(*KEYS).unique().collect().sort(*KEYS)
 
 
 def run_plans(lf: pl.LazyFrame, keys: pl.DataFrame, plans: dict[int, Plan], keep: Iterable[str],
@@ -918,12 +970,20 @@ def run_plans(lf: pl.LazyFrame, keys: pl.DataFrame, plans: dict[int, Plan], keep
     return pl.concat(parts).sort(ROW).drop(ROW)
 
 
+def known_everywhere(frame: pl.DataFrame | pl.LazyFrame, vocabulary: Vocabulary) -> frozenset[str]:
+    """The facts with a value in every row of an in-memory table (a null count is kept with each column, so
+    this reads no values); none for a lazy one, which would have to be read for it."""
+    if not isinstance(frame, pl.DataFrame):
+        return frozenset()
+    return frozenset(c for c in frame.columns if c in vocabulary.facts and frame.get_column(c).null_count() == 0)
+
+
 def evaluate(frame: pl.DataFrame | pl.LazyFrame, registry: Registry, options: Iterable[str] | None = None,
              keep: Iterable[str] = DEFAULT_KEEP, kinds: Iterable[str] = LISTS) -> ColumnarResult:
     """Evaluate every case of `frame` (see whatif.frame) under the rule sets of `registry`."""
     lf = conform(frame, registry.vocabulary)
     options = tuple(options) if options is not None else options_in(lf)
-    keys, plans = plans_for(lf, registry, options)
+    keys, plans = plans_for(lf, registry, options, known_everywhere(frame, registry.vocabulary))
     table = run_plans(lf, keys, plans, keep, kinds).collect()
     return ColumnarResult(table=table, codebooks={i: p.codebook for i, p in plans.items()}, options=options,
                           keep=tuple(keep), kinds=tuple(kinds), facts=frozenset(registry.vocabulary.facts))

@@ -163,3 +163,24 @@ def test_division_by_a_case_value_matches_the_core_after_rounding(registry):
         for option in core["options"]:
             row = long.filter((pl.col("case_id") == case.case_id) & (pl.col("option") == option["option"])).row(0, named=True)
             assert row["status"] == option["status"], (case.case_id, option["option"])
+
+
+@pytest.mark.parametrize("towns", [["zaanstad"] * 3, ["zaanstad", "amsterdam", "zaanstad"], []])
+def test_each_town_and_day_is_one_key_whether_the_table_has_one_or_many(towns):
+    # one town on one day takes a pass without hashing (whatif.columnar._keys); the result is the same
+    day = dt.date(2025, 9, 15)
+    lf = pl.DataFrame({"case.municipality": towns, "case.reference_date": [day] * len(towns)},
+                      schema={"case.municipality": pl.String, "case.reference_date": pl.Date}).lazy()
+    keys, plans = columnar.plans_for(lf, REGISTRY, ())
+    assert keys.select("case.municipality", "case.reference_date").rows() == [(t, day) for t in sorted(set(towns))]
+    assert keys.schema["case.reference_date"] == pl.Date and len(plans) == len(set(keys[columnar.BUNDLE]))
+
+
+def test_a_table_in_memory_gives_what_the_same_table_read_lazily_gives():
+    # in memory, facts known in every row leave out their fact masks (columnar.known_everywhere); lazily none do
+    frame = case_table([parse_case(c) for c in many(REGISTRY, 300, seed=11)], REGISTRY.vocabulary)
+    frame = frame.with_columns(pl.col("income.net_monthly").fill_null(0))  # one fact surely known everywhere
+    assert "income.net_monthly" in columnar.known_everywhere(frame, REGISTRY.vocabulary)
+    assert columnar.known_everywhere(frame.lazy(), REGISTRY.vocabulary) == frozenset()
+    eager, lazy = columnar.evaluate(frame, REGISTRY), columnar.evaluate(frame.lazy(), REGISTRY)
+    assert eager.table.equals(lazy.table) and eager.decode().equals(lazy.decode())
