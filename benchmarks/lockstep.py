@@ -20,9 +20,9 @@ import json, sys, time
 root = sys.argv[1]
 sys.path.insert(0, root)
 from pathlib import Path
-try:
+if (Path(root) / "decision").is_dir():
     from decision.decide import decide
-except ModuleNotFoundError:  # a tree from before decision/ (docs/decisions/0027-package-layout.md)
+else:  # a tree from before decision/ (docs/decisions/0027-package-layout.md)
     from engine.decide import decide
 from engine.registry import Registry
 from tests.conftest import lasmasker
