@@ -15,6 +15,7 @@ from typing import Iterable, Sequence
 
 from .errors import Problem
 from .model import Figures, Indexation
+from .relevance import through_derived
 from .templates import date as long_date
 
 ONE_DAY = dt.timedelta(days=1)
@@ -91,19 +92,7 @@ def stale_figures(versions: Iterable, day: dt.date) -> frozenset[str]:
 
 def reads_any(names: Iterable[str], targets: frozenset[str], derived: dict) -> bool:
     """Whether `names`, or the derived facts they read (transitively), include one of `targets`."""
-    seen: set[str] = set()
-    todo = list(names)
-    while todo:
-        n = todo.pop()
-        if n in seen:
-            continue
-        if n in targets:
-            return True
-        seen.add(n)
-        rule = derived.get(n)
-        if rule is not None and rule.value is not None:
-            todo.extend(rule.value.names)
-    return False
+    return not through_derived(names, derived).isdisjoint(targets)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ facts an unknown can depend on (`unknowable`). Decision record 0029.
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping, Union
 
-from .loader import CompiledRoute, CompiledRule
+if TYPE_CHECKING:  # the loader imports engine.horizon, which uses this module
+    from .loader import CompiledRoute, CompiledRule
 
-Item = CompiledRule | CompiledRoute
+Item = Union["CompiledRule", "CompiledRoute"]
 
 
 def through_derived(names: Iterable[str], derived: Mapping[str, CompiledRule]) -> frozenset[str]:

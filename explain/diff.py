@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from engine.templates import date as long_date
 from engine.templates import money, percent
 
-from .tree import cite
+from .citation import cite
 
 WORDS = {
     "nl": {"title": "Wijzigingen {id} {a} → {b}", "parameters": "Parameters", "rules": "Regels", "routes": "Routes",

@@ -5,9 +5,8 @@ A node is `{"kind": ..., "text": ..., "children": [...]}`, fresh for each call (
 """
 from __future__ import annotations
 
-from .citation import cite  # noqa: F401 (service/web.py cites through here)
 from .fragments import Fragment
-from .lines import route_order, stream  # noqa: F401 (route_order: service/web.py orders routes as the text does)
+from .lines import stream
 
 
 def nest(lines: list) -> list[dict]:

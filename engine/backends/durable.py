@@ -29,7 +29,7 @@ from typing import Any, Sequence
 from engine.errors import Problem, RegelruimteError
 from engine.evaluator import Oracle, core_conditions
 from engine.loader import CompiledRoute, CompiledRule, RulesetVersion
-from engine.registry import Bundle, Registry
+from engine.registry import Bundle
 from engine.unknown import Unknown
 
 from .leaves import Condition, CoreDecides, Leaf, combine, constant, core_value, prepare, split, texts

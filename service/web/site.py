@@ -29,16 +29,16 @@ from engine.bsn import looks_like_bsn
 from engine.case import parse_case
 from decision.decide import decide, fact_labels
 from engine.errors import CaseError, NoRulesetInForce, Problem
+from engine.sources import case_law_url, dated_url
 from engine.templates import date as write_date
 from engine.templates import money as write_money
 from engine.templates import number as write_number
-from engine.sources import case_law_url, dated_url
 from engine.yamlsource import SourceError, parse_text
-from explain import diff as diff_render
-from explain.tree import route_order
-from explain.tree import build as explanation_tree
 from explain import amounts as amount_words
-from explain.tree import cite
+from explain import diff as diff_render
+from explain.citation import cite
+from explain.lines import route_order
+from explain.tree import build as explanation_tree
 
 from .. import catalogue
 from .. import questions as open_questions
