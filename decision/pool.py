@@ -29,12 +29,15 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 import traceback
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sized
+
+from engine.errors import Problem, RegelruimteError
 
 WORKERS_ENV = "REGELRUIMTE_WORKERS"
 # Below this many items a batch is decided in the calling process: the measured break-even with warm
@@ -43,23 +46,29 @@ WORKERS_ENV = "REGELRUIMTE_WORKERS"
 THRESHOLD = 16
 CHUNK = 16  # items per trip to a worker: some 20 ms of work, against well under 1 ms per trip
 IN_FLIGHT_PER_WORKER = 2  # one chunk being decided, one waiting: no worker idles between trips
+# How long a chunk may take in a worker before its workers count as stuck (a chunk is some 20 ms of
+# work; each case's work is bounded to about a second, docs/decisions/0010-input-limits.md): a worker
+# killed while writing a large result can leave the pool waiting for ever.
+CHUNK_TIMEOUT = 60.0
 
 Task = Callable[[Any, Any], Any]  # (registry, item) -> the item's result; a module-level function or a partial of one
 
 
 def worker_count(environ=os.environ) -> int:
     """How many worker processes a batch may use: REGELRUIMTE_WORKERS if set (1: decide in the calling
-    process), else the cores this process may run on."""
-    value = environ.get(WORKERS_ENV, "").strip()
-    if value:
-        try:
-            return max(1, int(value))
-        except ValueError:
-            raise ValueError(f"{WORKERS_ENV} moet een geheel getal zijn (nu {value!r})") from None
+    process), never more than the cores this process may run on (more would only wait for a core)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    value = environ.get(WORKERS_ENV, "").strip()
+    if not value:
+        return cores
+    if not (value.isascii() and value.isdigit() and 0 < len(value) <= 4 and int(value) > 0):
+        raise RegelruimteError([Problem("het aantal werkprocessen moet een geheel getal van 1 of meer zijn",
+                                        "the number of worker processes must be a whole number of 1 or more",
+                                        field=WORKERS_ENV)])
+    return min(int(value), cores)
 
 
 @dataclass(frozen=True)
@@ -76,15 +85,18 @@ class Pool:
     """Worker processes for batches, started at the first batch that pays and stopped by `close()`."""
 
     def __init__(self, workers: int | None = None, method: str = "forkserver", registry: Any = None,
-                 threshold: int = THRESHOLD, chunk: int = CHUNK, preload: tuple[str, ...] = ()):
+                 threshold: int = THRESHOLD, chunk: int = CHUNK, preload: tuple[str, ...] = (),
+                 timeout: float = CHUNK_TIMEOUT):
         """`registry`: with `method="fork"`, the registry the workers inherit (the only one they serve).
-        `preload`: with `"forkserver"`, modules the server imports once for every worker (the tasks')."""
+        `preload`: with `"forkserver"`, modules the server imports once for every worker (the tasks').
+        `timeout`: seconds a chunk may take before its workers are stopped and it is decided here."""
         self.workers = worker_count() if workers is None else max(1, workers)
         self.method = method
         self.inherited = registry if method == "fork" else None
         self.threshold = max(1, threshold)
         self.chunk = max(1, chunk)
         self.preload = preload
+        self.timeout = timeout
         self._executor: ProcessPoolExecutor | None = None
         self._loading: list[Future] = []
         self._lock = threading.Lock()
@@ -135,6 +147,8 @@ class Pool:
                 future = None if stopped else self._submit(executor, task, spec, part)
                 if future is None:
                     stopped = True
+                    while window:  # the chunks already out come first: results stay in input order
+                        yield from self._results(executor, *window.popleft(), task, registry)
                     yield from (task(registry, item) for item in part)
                     continue
                 window.append((part, future))
@@ -149,8 +163,9 @@ class Pool:
     def _results(self, executor: ProcessPoolExecutor, part: list, future: Future, task: Task, registry: Any):
         """The results of one chunk, decided here if its worker declined or died; returns whether it did."""
         try:
-            done = future.result()
-        except (BrokenProcessPool, CancelledError):  # a worker was killed, or the pool is closing
+            done = future.result(timeout=self.timeout)
+        except (BrokenProcessPool, CancelledError, concurrent.futures.TimeoutError):
+            # a worker was killed, the pool is closing, or its workers are stuck
             self._discard(executor)  # the next batch starts new workers
             done = None
         if done is None:
@@ -162,11 +177,13 @@ class Pool:
             raise raised.rebuild()
         return False
 
-    def _discard(self, executor: ProcessPoolExecutor) -> None:
+    def _discard(self, executor: ProcessPoolExecutor | None) -> None:
+        if executor is None:
+            return
         with self._lock:
             if self._executor is executor:
                 self._executor, self._loading = None, []
-        executor.shutdown(wait=False, cancel_futures=True)
+        _stop(executor, grace=0)
 
     def _running(self) -> ProcessPoolExecutor | None:
         with self._lock:
@@ -195,18 +212,37 @@ class Pool:
         return self._executor is not None
 
     def close(self) -> None:
-        """Stop the workers: chunks not started are dropped, running ones finish first."""
+        """Stop the workers: chunks not started are dropped, running ones get `timeout` to finish."""
         with self._lock:
             self._closed = True
             executor, self._executor = self._executor, None
         if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+            _stop(executor, grace=self.timeout)
 
     def __enter__(self) -> "Pool":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _stop(executor: ProcessPoolExecutor, grace: float) -> None:
+    """Stop `executor`'s workers, killing those still running after `grace` seconds, and let its
+    manager thread end even if a killed worker left half a result in the shared pipe (it would wait for
+    the rest for ever, and keep the process from exiting). The standard library has no public handle
+    on the workers before Python 3.14 (`kill_workers`)."""
+    processes = list((executor._processes or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(5)
+    if any(p.exitcode is not None and p.exitcode < 0 for p in processes):
+        queue = executor._result_queue  # its reader gets end-of-file once this process's writer is closed too
+        if queue is not None:
+            queue._writer.close()
 
 
 def _chunks(items: Iterator, size: int) -> Iterator[list]:
