@@ -59,7 +59,7 @@ class CompiledRule:
     amount_when: Expression | None = None  # derive with `amount`: when it is shown apart from its options
     reads: Reads | None = None  # derive: what its value reads in a case (the steps of an amount)
     # derive: caches of engine.amounts that live as long as the rule (shared by every bundle with this version):
-    # (values of its choosers) -> names read, and (key, lang) -> the words of its step and inputs
+    # (values of its choosers) -> names read, and lang -> the words of its step (inputs: on the amount plan)
     memo: dict = field(default_factory=dict, repr=False)
     words: dict = field(default_factory=dict, repr=False)
 
