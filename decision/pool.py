@@ -177,9 +177,7 @@ class Pool:
             raise raised.rebuild()
         return False
 
-    def _discard(self, executor: ProcessPoolExecutor | None) -> None:
-        if executor is None:
-            return
+    def _discard(self, executor: ProcessPoolExecutor) -> None:
         with self._lock:
             if self._executor is executor:
                 self._executor, self._loading = None, []
