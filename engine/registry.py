@@ -45,8 +45,10 @@ class Bundle:
     plans: dict = field(default_factory=dict)
     # which versions are past their horizon -> engine.horizon.Stale (what their figures touch), on first use
     stale: dict = field(default_factory=dict)
-    # asked options (a tuple) -> the names they read and the derives they need (engine.evaluator._asked)
+    # asked options (a tuple) -> the presumed facts they read and the derives they need (engine.evaluator._asked);
+    # option -> the places in core_derive of the derives it needs, and the presumed facts it reads
     asked: dict = field(default_factory=dict)
+    asked_places: dict = field(default_factory=dict)
 
 
 def _layer_order(rulesets: dict[str, Ruleset]) -> list[str]:
