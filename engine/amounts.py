@@ -76,9 +76,12 @@ def plain(value: Any) -> Any:
     """A value as the public decision writes it: money exact (at least cents), nothing rounded away."""
     kind = type(value)
     if kind is Decimal:
+        text = str(value)
+        # two digits after the point: the exponent is -2, written as it is (a number in scientific notation
+        # ends in its exponent, "E-7", never in ".dd"; as_tuple() costs more than str())
+        if len(text) > 3 and text[-3] == ".":
+            return text
         exponent = value.as_tuple().exponent
-        if exponent == -2:
-            return str(value)
         if exponent > -2 or value == value.quantize(CENT):
             return str(value.quantize(CENT))
         return str(value.normalize())
