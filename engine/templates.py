@@ -54,7 +54,7 @@ def write(value: Any, fmt: str | None, lang: str = "nl", words: dict[str, str] |
     """`value` as a reader sees it; `words` translates coded values (job_loss -> baanverlies)."""
     words = words or {}
     if isinstance(value, Unknown):
-        return "unknown" if lang == "en" else "onbekend"
+        return _UNKNOWN[lang == "en"]
     if fmt == "percent":
         return percent(value, lang)
     if fmt == "date" or (fmt is None and isinstance(value, dt.date)):
@@ -80,14 +80,15 @@ class Template:
         seg = self.segments
         out = [seg[0]]
         for i in range(1, len(seg), 3):
-            name = seg[i]
-            value = env.get(name, _ABSENT)
-            out.append(write(Unknown(frozenset((name,))) if value is _ABSENT else value, seg[i + 1], lang, words))
+            value = env.get(seg[i], _ABSENT)
+            # an absent name is unknown, whatever its format (as `write` writes an Unknown)
+            out.append(_UNKNOWN[lang == "en"] if value is _ABSENT else write(value, seg[i + 1], lang, words))
             out.append(seg[i + 2])
         return "".join(out)
 
 
 _ABSENT = object()
+_UNKNOWN = ("onbekend", "unknown")  # (Dutch, English)
 
 
 def compile_template(text: str, is_known_name: Callable[[str], bool]) -> Template:
