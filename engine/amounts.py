@@ -76,9 +76,12 @@ def plain(value: Any) -> Any:
     """A value as the public decision writes it: money exact (at least cents), nothing rounded away."""
     kind = type(value)
     if kind is Decimal:
+        text = str(value)
+        # two digits after the point: the exponent is -2, written as it is (a number in scientific notation
+        # ends in its exponent, "E-7", never in ".dd"; as_tuple() costs more than str())
+        if len(text) > 3 and text[-3] == ".":
+            return text
         exponent = value.as_tuple().exponent
-        if exponent == -2:
-            return str(value)
         if exponent > -2 or value == value.quantize(CENT):
             return str(value.quantize(CENT))
         return str(value.normalize())
@@ -109,8 +112,9 @@ def _input_words(name: str, vocab: Vocabulary, parameters: dict[str, tuple[Param
 
 
 def _inputs(names: list[str], words: dict[str, dict], env: dict, vocab: Vocabulary, parameters: dict,
-            lang: str, day: dt.date | None) -> list[dict]:
-    """The inputs of one step: their words (kept per bundle and language in `words`) and their values."""
+            labels: dict[str, str], lang: str, day: dt.date | None) -> list[dict]:
+    """The inputs of one step: their words (kept per bundle and language in `words`) and their values;
+    `labels`: the value labels of the language."""
     out = []
     for name in names:
         input_ = words.get(name)
@@ -122,7 +126,7 @@ def _inputs(names: list[str], words: dict[str, dict], env: dict, vocab: Vocabula
         if "source" in input_:
             input_["source"] = dated(input_["source"], day)
         elif isinstance(value, str):
-            label = vocab.value_labels.get(lang, {}).get(value)
+            label = labels.get(value)
             if label:
                 input_["value_label"] = label
         out.append(input_)
@@ -178,6 +182,7 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
     """The amounts that belong to this case, each with its steps (dependencies first); `day`: law links
     dated to it (engine.sources.dated)."""
     out = []
+    labels = vocab.value_labels.get(lang, {})
     read_by: dict[str, list[str]] = {}  # derived fact -> the names it read (shared by the amounts)
     for plan in plans_:
         rule = plan.rule
@@ -230,7 +235,7 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
         if words is None:
             words = plan.inputs[lang] = {}
         item["steps"] = [_step(plan.chain[f], env.get(f, _ABSENT),
-                               _inputs(inputs[f], words, env, vocab, parameters, lang, day), lang, day)
+                               _inputs(inputs[f], words, env, vocab, parameters, labels, lang, day), lang, day)
                          for f in needed]
         out.append(item)
     return out

@@ -257,13 +257,13 @@ def _environment(case: Case, registry: Registry, lang: str, every: bool = False,
     env = dict(bundle.params)
     env.update(facts)
     env[_WORDS] = vocab.value_labels.get(lang, {})
-    reads, derives = _asked(bundle, tuple(case.options))
+    presumed, derives = _asked(bundle, tuple(case.options))
     presumptions = []
     for p, ruleset in bundle.presumptions:
         if p.fact in facts:
             continue
         env[p.fact] = p.value
-        if p.fact in reads:
+        if p.fact in presumed:
             presumptions.append({"fact": p.fact, "value": p.value, "ruleset": ruleset,
                                  "title": _title(p, lang), "source": dated_source(public(p.source), day)})
     if every:
@@ -276,16 +276,29 @@ def _environment(case: Case, registry: Registry, lang: str, every: bool = False,
 
 
 def _asked(bundle: Bundle, options: tuple[str, ...]) -> tuple[frozenset[str], tuple[CompiledRule, ...]]:
-    """For the asked `options`: the names their conditions read (transitively), and the derives a decision on
-    them needs, in the bundle's order (dependencies first). Kept per bundle: cases repeat a few combinations."""
+    """For the asked `options`: the presumed facts their conditions read (transitively), and the derives a
+    decision on them needs, in the bundle's order (dependencies first). Kept per bundle and tuple of options;
+    cases combine options in many ways (1,967 tuples in 3,000 generated cases), so a new combination merges what
+    is kept per option (`Bundle.asked_places`) instead of uniting the names every option reads and filtering
+    every derive."""
     hit = bundle.asked.get(options)
     if hit is None:
-        reads = frozenset().union(*(bundle.reads.get(o, frozenset()) for o in options))
-        empty = bundle.derived_for[""]
-        wanted = frozenset().union(*(bundle.derived_for.get(o, empty) for o in options))
+        places = bundle.asked_places
+        presumed: set[str] = set()
+        merged: set[int] = set()
+        for o in options:
+            mine = places.get(o)
+            if mine is None:
+                wanted = bundle.derived_for.get(o, bundle.derived_for[""])
+                reads = bundle.reads.get(o, frozenset())
+                mine = places[o] = (tuple(i for i, r in enumerate(bundle.core_derive) if r.rule.fact in wanted),
+                                    frozenset(p.fact for p, _ in bundle.presumptions if p.fact in reads))
+            merged.update(mine[0])
+            presumed |= mine[1]
+        core = bundle.core_derive
         if len(bundle.asked) >= 10_000:
             bundle.asked.clear()
-        hit = bundle.asked[options] = (reads, tuple(r for r in bundle.core_derive if r.rule.fact in wanted))
+        hit = bundle.asked[options] = (frozenset(presumed), tuple([core[i] for i in sorted(merged)]))
     return hit
 
 

@@ -205,6 +205,36 @@ class _Closures:
             except TypeError as exc:
                 raise ExpressionError(f"vergelijking kan niet in '{src}': {exc}") from None
 
+        if len(ops) == 1 and type(node.operands[0]) is ir.Name and type(node.operands[1]) in (ir.Name, ir.Literal):
+            # `name OP literal` and `name OP name` (most comparisons in the rule sets): the values read here,
+            # not through a closure each; the same answers and errors as the general case below
+            op, name, get = ops[0], node.operands[0].name, dict.get
+            missing = Unknown(frozenset((name,)))
+            if type(node.operands[1]) is ir.Literal:
+                b = node.operands[1].value
+
+                def compare_literal(env, loc):
+                    a = get(env, name, missing)
+                    if isinstance(a, Unknown):
+                        return Unknown(a.facts)
+                    try:
+                        return op(a, b)
+                    except TypeError as exc:
+                        raise ExpressionError(f"vergelijking kan niet in '{src}': {exc}") from None
+                return compare_literal
+            other = node.operands[1].name
+            other_missing = Unknown(frozenset((other,)))
+
+            def compare_names(env, loc):
+                a, b = get(env, name, missing), get(env, other, other_missing)
+                if isinstance(a, Unknown) or isinstance(b, Unknown):
+                    return unknown_of(a, b)
+                try:
+                    return op(a, b)
+                except TypeError as exc:
+                    raise ExpressionError(f"vergelijking kan niet in '{src}': {exc}") from None
+            return compare_names
+
         if len(ops) == 1:
             op, left, right = ops[0], operands[0], operands[1]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from .errors import CaseError, NoRulesetInForce, Problem
 from .loader import CompiledRoute, CompiledRule, LoadedRulesets, Ruleset, RulesetVersion, load_rulesets
 from .model import Parameter, Presumption
 from .relevance import condition_names, option_items, shown_names, through_derived
-from .versions import in_force
+from .versions import ONE_DAY, in_force
 
 
 @dataclass
@@ -45,8 +46,10 @@ class Bundle:
     plans: dict = field(default_factory=dict)
     # which versions are past their horizon -> engine.horizon.Stale (what their figures touch), on first use
     stale: dict = field(default_factory=dict)
-    # asked options (a tuple) -> the names they read and the derives they need (engine.evaluator._asked)
+    # asked options (a tuple) -> the presumed facts they read and the derives they need (engine.evaluator._asked);
+    # option -> the places in core_derive of the derives it needs, and the presumed facts it reads
     asked: dict = field(default_factory=dict)
+    asked_places: dict = field(default_factory=dict)
 
 
 def _layer_order(rulesets: dict[str, Ruleset]) -> list[str]:
@@ -127,7 +130,10 @@ class Registry:
         self.rulesets = loaded.rulesets
         self.order = _layer_order(self.rulesets)
         self._bundles: dict[tuple[str, ...], Bundle] = {}
-        self._by_day: dict[tuple[str, dt.date], Bundle] = {}  # (municipality, reference date) -> bundle
+        # municipality -> the days on which a version of one of its rule sets starts or stops being in force;
+        # (municipality, place of a day among those) -> its bundle: the same on every day between two of them
+        self._changes: dict[str, list[dt.date]] = {}
+        self._by_span: dict[tuple[str, int], Bundle] = {}
         self._municipalities = {rs.meta.jurisdiction: rs for rs in self.rulesets.values() if not rs.national}
 
     @classmethod
@@ -168,18 +174,38 @@ class Registry:
         return tuple(chosen)
 
     def bundle(self, municipality: str, day: dt.date) -> Bundle:
-        found = self._by_day.get((municipality, day))
-        if found is not None:
-            return found
-        versions = self.select(municipality, day)
-        key = tuple(v.key for v in versions)
-        cached = self._bundles.get(key)
-        if cached is None:
-            cached = self._bundles[key] = build_bundle(versions)
-        if len(self._by_day) >= 100_000:  # bounded: a batch over many years stays small
-            self._by_day.clear()
-        self._by_day[(municipality, day)] = cached
-        return cached
+        """The bundle in force on `day`. Kept per span of days between two days on which a version of one of
+        the municipality's rule sets starts or stops (most cases bring a day no case before had)."""
+        changes = self._changes.get(municipality)
+        if changes is None:
+            if municipality not in self.municipalities:
+                self.select(municipality, day)  # raises: no such municipality (not kept: the name is the sender's)
+            changes = self._changes[municipality] = self._change_days(municipality)
+        span = (municipality, bisect_right(changes, day))
+        found = self._by_span.get(span)
+        if found is None:
+            versions = self.select(municipality, day)  # raises, naming the day, where a rule set has no version
+            key = tuple(v.key for v in versions)
+            found = self._bundles.get(key)
+            if found is None:
+                found = self._bundles[key] = build_bundle(versions)
+            self._by_span[span] = found
+        return found
+
+    def _change_days(self, municipality: str) -> list[dt.date]:
+        """The first day of every version of the rule sets `select` reads for `municipality`, and the day after
+        each explicit end: between two of them, `versions.in_force` answers alike for every rule set."""
+        local = self.municipalities[municipality]
+        days = set()
+        for rid in self.order:
+            rs = self.rulesets[rid]
+            if not rs.national and rs is not local:
+                continue
+            for v in rs.versions:
+                days.add(v.valid_from)
+                if v.valid_to is not None:
+                    days.add(v.valid_to + ONE_DAY)
+        return sorted(days)
 
     def version(self, ruleset_id: str, version: str) -> RulesetVersion | None:
         rs = self.rulesets.get(ruleset_id)

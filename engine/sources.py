@@ -9,25 +9,38 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 
 JCI = re.compile(r"^(https://wetten\.overheid\.nl/jci1\.3:c:BWBR\d+(?:&[a-z]+=[^&]+)*?)(?:&g=\d{4}-\d{2}-\d{2})?$")
 UNDATED = re.compile(r"^(https://wetten\.overheid\.nl/BWBR\d+)/?$")
 ECLI = re.compile(r"^ECLI:[A-Z]{2}:[A-Z0-9]{1,7}:\d{4}:[A-Z0-9.]{1,25}$")
 
 
-@lru_cache(maxsize=65_536)  # every item of every decision is dated: a few hundred links, a few thousand days
 def dated_url(url: str | None, day: dt.date) -> str | None:
     """`url` pointing at the text valid on `day` (links to other sites, or already dated, stay as they are)."""
     if not url:
         return url
+    head = _HEADS.get(url)
+    if head is None:
+        head = _head(url)
+    return url if head is False else head + day.isoformat()
+
+
+def _head(url: str) -> str | bool:
+    """What a dated `url` begins with (the date follows), or False for a link that stays as it is; kept per
+    link (a few hundred): the regular expressions run once per link, not once per link and day."""
     m = JCI.match(url)
-    if m:
-        return f"{m.group(1)}&g={day.isoformat()}"
-    m = UNDATED.match(url)
-    if m:
-        return f"{m.group(1)}/{day.isoformat()}"
-    return url
+    head = f"{m.group(1)}&g=" if m else False
+    if not m:
+        m = UNDATED.match(url)
+        if m:
+            head = f"{m.group(1)}/"
+    if len(_HEADS) >= 65_536:
+        _HEADS.clear()
+    _HEADS[url] = head
+    return head
+
+
+_HEADS: dict[str, str | bool] = {}
 
 
 def case_law_url(ecli: str) -> str | None:

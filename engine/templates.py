@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable
 
@@ -54,7 +54,7 @@ def write(value: Any, fmt: str | None, lang: str = "nl", words: dict[str, str] |
     """`value` as a reader sees it; `words` translates coded values (job_loss -> baanverlies)."""
     words = words or {}
     if isinstance(value, Unknown):
-        return "unknown" if lang == "en" else "onbekend"
+        return _UNKNOWN[lang == "en"]
     if fmt == "percent":
         return percent(value, lang)
     if fmt == "date" or (fmt is None and isinstance(value, dt.date)):
@@ -73,21 +73,54 @@ class Template:
     text: str
     parts: tuple[tuple[str, str | None], ...]  # (name, format) in order of appearance
     segments: tuple = ()  # PLACEHOLDER.split(text): literal, name, format, literal, …
+    # (lang, words, each value keyed exactly) -> (words, text): reasons recur from case to case (the same
+    # figures, unknowns, household types); see `render`
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def render(self, env: dict, lang: str = "nl", words: dict[str, str] | None = None) -> str:
         if not self.parts:
             return self.text
         seg = self.segments
+        # The text is a function of the language, the value labels and each value, so it is kept under a key
+        # that tells apart every value written differently: the type with the value (1 and True are equal in
+        # Python, "1" and "ja" on paper), a Decimal by its text (1.0 and 1.00 differ under :plain), every
+        # unknown alike (all are written "onbekend"). Other values (lists) are not kept.
+        key = [lang, id(words)]
+        for i in range(1, len(seg), 3):
+            value = env.get(seg[i], _ABSENT)
+            kind = type(value)
+            if kind is Decimal:
+                key.append(str(value))
+            elif kind is str or kind is int or kind is bool or kind is dt.date:
+                key.append((kind, value))
+            elif value is _ABSENT or kind is Unknown:
+                key.append(_ABSENT)
+            else:
+                return self._render(env, lang, words)
+        key = tuple(key)
+        hit = self.memo.get(key)
+        if hit is not None and hit[0] is words:
+            return hit[1]
+        text = self._render(env, lang, words)
+        if len(self.memo) >= _MEMO_MAX:
+            self.memo.clear()
+        self.memo[key] = (words, text)  # (the words kept, so their id is not reused while the entry lives)
+        return text
+
+    def _render(self, env: dict, lang: str, words: dict[str, str] | None) -> str:
+        seg = self.segments
         out = [seg[0]]
         for i in range(1, len(seg), 3):
-            name = seg[i]
-            value = env.get(name, _ABSENT)
-            out.append(write(Unknown(frozenset((name,))) if value is _ABSENT else value, seg[i + 1], lang, words))
+            value = env.get(seg[i], _ABSENT)
+            # an absent name is unknown, whatever its format (as `write` writes an Unknown)
+            out.append(_UNKNOWN[lang == "en"] if value is _ABSENT else write(value, seg[i + 1], lang, words))
             out.append(seg[i + 2])
         return "".join(out)
 
 
 _ABSENT = object()
+_UNKNOWN = ("onbekend", "unknown")  # (Dutch, English)
+_MEMO_MAX = 4_096  # texts kept per template: bounded, cleared when full
 
 
 def compile_template(text: str, is_known_name: Callable[[str], bool]) -> Template:

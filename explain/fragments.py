@@ -53,7 +53,7 @@ def exact(value):
         return value
     if t is int or t is bool:
         return (t, value)
-    if t is Decimal:
-        return (t, value.as_tuple())
+    if t is Decimal:  # its text is exact: digits, exponent and sign (Decimal(str(d)) is d, to the last zero)
+        return (t, str(value))
     return UNCACHED
 

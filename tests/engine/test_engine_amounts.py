@@ -258,3 +258,22 @@ def test_kwijtschelding_costs_of_living_as_an_amount(registry):
     assert a["value"] == "1210.91"
     assert _steps(a)["participatiewet.bijstandsnorm"] == "1345.45"
     assert a["verified"] is False  # URI art. 16 is known only as a gist
+
+
+def _plain_as_first_written(value: Decimal) -> str:
+    exponent = value.as_tuple().exponent
+    if exponent == -2:
+        return str(value)
+    if exponent > -2 or value == value.quantize(Decimal("0.01")):
+        return str(value.quantize(Decimal("0.01")))
+    return str(value.normalize())
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**9, max_value=10**9, places=None)
+       | st.builds(lambda d, e: Decimal(d).scaleb(e), st.integers(-10**6, 10**6), st.integers(-12, 6)))
+@settings(max_examples=500)
+def test_a_value_in_the_decision_is_written_as_the_exponent_says(value):
+    # plain() reads the exponent from the text (no as_tuple() per value): "1.50" stays, "1.5" gets its cent,
+    # "1.505" stays exact, "1.5E-7" and "1E+2" are not mistaken for cents
+    from engine.amounts import plain
+    assert plain(value) == _plain_as_first_written(value)

@@ -97,3 +97,27 @@ def test_unknown_operands_give_unknown_never_an_error(src, env, unknown):
 
 def test_equal_branches_decide_an_unknown_test():
     assert ev("2 if b else 2", {}) == 2
+
+
+@pytest.mark.parametrize("env", [{}, {"a": 5}, {"b": 5}, {"a": Decimal("5.00"), "b": 5}, {"a": 1, "b": True},
+                                 {"a": "x", "b": 5}, {"a": Unknown(frozenset({"kids"})), "b": 2}])
+@pytest.mark.parametrize("src", ["a > b", "a == b", "a != 5", "a <= 5", "a in [5, 6]", "a > 5 - 0"])
+def test_a_comparison_of_names_and_literals_answers_as_the_general_one(src, env):
+    # `name OP literal` and `name OP name` read their values directly (the common case); `(a) OP (b + 0)`
+    # goes through the general closure: the same value, the same unknown facts, the same error
+    general = src.replace("a ", "(a + 0) ", 1) if isinstance(env.get("a"), (int, Decimal)) else None
+
+    def outcome(text):
+        try:
+            return ev(text, env)
+        except ExpressionError as exc:
+            return ("error", str(exc).split("'")[0])
+    got = outcome(src)
+    if general is not None:
+        assert got == outcome(general)
+    if "a" not in env or isinstance(env["a"], Unknown) or ("b" in src and ("b" not in env)):
+        facts = (env["a"].facts if isinstance(env.get("a"), Unknown) else {"a"} if "a" not in env else set()) \
+            | ({"b"} if "b" in src and "b" not in env else set())
+        assert got == Unknown(frozenset(facts))
+    elif src == "a > b" and env.get("a") == "x":
+        assert got == ("error", "vergelijking kan niet in ")

@@ -18,3 +18,34 @@ def test_every_municipality_leaves_its_remission_percentage_open_within_the_lega
         term = version.parameters["percentage_kwijtschelding_kosten_van_bestaan"]
         # NOT FOUND for every municipality: open, never guessed, bounded by Gemeentewet art. 255 lid 4
         assert term.value is None and str(term.minimum) == "0.90" and str(term.maximum) == "1.00"
+
+
+@pytest.mark.parametrize("backwards", [False, True])
+def test_the_bundle_of_a_day_holds_the_versions_in_force_on_that_day(backwards):
+    # bundles are kept per span of days between two version boundaries; every day, the first and last of each
+    # version included, must get the versions `select` finds for it (a span one day too wide would apply a
+    # repealed rule or a figure not yet in force), whichever day of a span is asked first
+    from engine.errors import NoRulesetInForce
+    from engine.registry import Registry
+    from tests.conftest import RULESETS
+    registry = Registry.load(RULESETS)  # its own: the spans are kept as days are asked
+    boundaries = {v.valid_from for rs in registry.rulesets.values() for v in rs.versions} | \
+        {v.valid_to for rs in registry.rulesets.values() for v in rs.versions if v.valid_to}
+    days = sorted({d + dt.timedelta(k) for d in boundaries for k in (-1, 0, 1)}, reverse=backwards)
+    for municipality in registry.municipalities:
+        for day in days:
+            try:
+                expected = registry.select(municipality, day)
+            except NoRulesetInForce as exc:
+                with pytest.raises(NoRulesetInForce) as raised:
+                    registry.bundle(municipality, day)
+                assert str(raised.value) == str(exc) and day.isoformat() in str(exc)  # it names the day asked
+                continue
+            assert registry.bundle(municipality, day).versions == expected, (municipality, day)
+
+
+def test_an_unknown_municipality_is_refused_and_not_kept(registry):
+    from engine.errors import CaseError
+    with pytest.raises(CaseError):
+        registry.bundle("atlantis", dt.date(2026, 1, 1))
+    assert "atlantis" not in registry._changes

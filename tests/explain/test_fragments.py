@@ -29,7 +29,9 @@ def test_the_store_is_bounded(monkeypatch):
     assert len(fragments._FRAGMENTS) <= 10
 
 
-@pytest.mark.parametrize("a, b", [(1, True), (0, False), (Decimal("1.0"), Decimal("1.00")), (1, Decimal(1))])
+@pytest.mark.parametrize("a, b", [(1, True), (0, False), (Decimal("1.0"), Decimal("1.00")), (1, Decimal(1)),
+                                  (Decimal("1E+1"), Decimal("10")), (Decimal("0"), Decimal("-0")),
+                                  (Decimal("0.00"), Decimal("0E-7"))])
 def test_values_equal_in_python_but_written_differently_are_different_keys(a, b):
     assert a == b and hash(a) == hash(b)  # one dict key, were they keys as they are
     assert exact(a) != exact(b)
