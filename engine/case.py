@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic._internal._validators import (decimal_places_validator, forbid_inf_nan_check,
                                             greater_than_or_equal_validator, max_digits_validator)
 
-from .bsn import as_json, bsn_paths, contains_bsn
+from .bsn import MESSAGE as BSN_MESSAGE, as_json, bsn_paths, contains_bsn
 from .errors import CaseError, Problem
 from .messages import problems_from_validation
 from .yamlsource import line_of
@@ -334,10 +334,7 @@ def parse_case(data: Any, file: str | None = None) -> Case:
     written = as_json(data)
     bsn = sorted(set(bsn_paths(data))) if contains_bsn(data, written) else ()
     if bsn:
-        raise CaseError([Problem(
-            "bevat een nummer dat op een BSN lijkt; gebruik alleen pseudoniemen (het nummer wordt niet getoond)",
-            "contains a number that looks like a BSN; use pseudonyms only (the number is not shown)",
-            field=path, file=file) for path in bsn])
+        raise CaseError([Problem(*BSN_MESSAGE, field=path, file=file) for path in bsn])
     # JSON writes a NUL as \u0000: where the written data has none, no string holds one
     nul = sorted(set(nul_paths(data))) if written is None or b"\\u0000" in written else ()
     if nul:
