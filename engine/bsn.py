@@ -69,17 +69,20 @@ def _run_has_bsn(run: str) -> bool:
 
 
 def _any_window_passes(run: str) -> bool:
-    # Every 9 in a row, with running sums (a hostile text is one run of 200,000 digits): the window at i
-    # weighs d[i..i+7] by 9..2 and d[i+8] by -1, i.e. 9·A − B − d[i+8] with A = Σ d and B = Σ k·d[i+k].
-    d = list(map(int, run))
+    return next(_passing_windows(list(map(int, run))), None) is not None
+
+
+def _passing_windows(d: list[int]) -> Iterator[int]:
+    """Where 9 digits in a row of `d` pass the elfproef, with running sums (a hostile text has 200,000
+    digits): the window at i weighs d[i..i+7] by 9..2 and d[i+8] by −1, i.e. 9·A − B − d[i+8] with
+    A = Σ d[i+k] and B = Σ k·d[i+k] over k < 8."""
     a = sum(d[0:8])
     b = sum(k * d[k] for k in range(8))
     for i in range(len(d) - 8):
         last = d[i + 8]
         if (9 * a - b - last) % 11 == 0 and (a or last):  # all zeros is no BSN
-            return True
+            yield i
         a, b = a - d[i] + last, b - (a - d[i]) + 7 * last
-    return False
 
 
 def _is_date(groups: list[str]) -> bool:
@@ -97,34 +100,41 @@ def _chain_has_bsn(chain: str) -> bool:
     parts = _GROUPS.split(chain)
     groups, seps = parts[0::2], parts[1::2]
     del parts  # a hostile text has 100,000 groups: only one list of them at a time
-    if any(len(g) >= 8 and _run_has_bsn(g) for g in groups):
+    lengths = list(map(len, groups))
+    if max(lengths) >= 8 and any(_run_has_bsn(g) for g in groups if len(g) >= 8):
         return True
-    if len(groups) == 1:
+    count = len(groups)
+    if count == 1 or sum(lengths) < 9:
         return False
-    kept = bytearray(b"\x01") * len(groups)
-    i = 0
-    while i + 2 < len(groups):  # dates first: "2026.12.05" ends in what looks like cents
-        if seps[i] == seps[i + 1] and seps[i] in "-/." and _is_date(groups[i:i + 3]):
-            kept[i] = kept[i + 1] = kept[i + 2] = 0
-            i += 3
-        else:
-            i += 1
-    for i in range(1, len(groups)):  # cents: 2 digits after "." or ",", not followed by another "." or ","
-        if len(groups[i]) == 2 and seps[i - 1] in ".," and (i == len(groups) - 1 or seps[i] not in ".,"):
-            kept[i] = 0
-    # any whole groups in a row, none of them a date or cents, with 9 digits in all
-    start, total = 0, 0
-    for end, group in enumerate(groups):
-        if not kept[end]:
-            start, total = end + 1, 0
-            continue
-        total += len(group)
-        while total > 9:
-            total -= len(groups[start])
-            start += 1
-        if total == 9 and end > start and passes_elfproef("".join(groups[start:end + 1])):
-            return True
-    return False
+    kept = bytearray(b"\x01") * count
+    if 4 in lengths:  # a date: a year with month and day after it, or day and month before it
+        for i, n in enumerate(lengths):
+            if n == 4:
+                for a in (i, i - 2):
+                    if 0 <= a < count - 2 and seps[a] == seps[a + 1] in "-/." and _is_date(groups[a:a + 3]):
+                        kept[a:a + 3] = b"\x00\x00\x00"
+    if 2 in lengths:  # cents: 2 digits after "." or ",", not followed by another "." or ","
+        for i, n in enumerate(lengths):
+            if n == 2 and i and seps[i - 1] in ".," and (i == count - 1 or seps[i] not in ".,"):
+                kept[i] = 0
+    return _whole_groups_pass(groups, lengths, kept)
+
+
+def _whole_groups_pass(groups: list[str], lengths: list[int], kept: bytearray) -> bool:
+    """Whether 2 or more whole groups in a row, all kept, with 9 digits in all pass the elfproef: of the
+    9 digits in a row that pass (1 in 11), the ones that start and end where groups do."""
+    digits = list(map(int, "".join(groups)))
+    edge = bytearray(len(digits) + 1)  # 1 where a group starts, and at the end
+    left_out = bytearray(len(digits))  # 1 for each digit of a date or cents
+    at = 0
+    for n, keep in zip(lengths, kept):
+        edge[at] = 1
+        if not keep:
+            left_out[at:at + n] = b"\x01" * n
+        at += n
+    edge[at] = 1
+    return any(edge[i] and edge[i + 9] and edge.find(1, i + 1, i + 9) >= 0 and left_out.find(1, i, i + 9) < 0
+               for i in _passing_windows(digits))
 
 
 def _in_text(text: str) -> bool:

@@ -198,8 +198,8 @@ class _TooLarge(ValueError):
 
 class Unreadable:
     """A JSON number the reader does not build (more than MAX_INT_DIGITS digits, an exponent beyond
-    MAX_EXPONENT), left in its place by `parse_text(..., keep_unreadable=True)`: a batch of cases then
-    refuses only the case that holds it (service.http.api), naming its field."""
+    MAX_EXPONENT), left in its place by `parse_json_leaving_unreadable`: a batch of cases then refuses
+    only the case that holds it (service.http.api), naming its field."""
     __slots__ = ("message", "message_en")
 
     def __init__(self, message: str, message_en: str):

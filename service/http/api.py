@@ -98,8 +98,17 @@ def json_response(data: Any, status: int = 200, media_type: str = "application/j
                     media_type=media_type)
 
 
-def parse_body(raw: bytes, read=lambda text: parse_text(text, "body", "json")) -> Any:
-    """A body read by `read_body` as JSON with exact decimals (in a worker: it may be large)."""
+def _json(text: str) -> Any:
+    return parse_text(text, "body", "json")
+
+
+def _json_of_a_batch(text: str) -> tuple[Any, list]:
+    return parse_json_leaving_unreadable(text, "body")
+
+
+def parse_body(raw: bytes, read=_json) -> Any:
+    """A body read by `read_body` as JSON with exact decimals (in a worker: it may be large); `read`
+    may leave numbers it does not read in place (`_json_of_a_batch`)."""
     try:
         return read(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -207,8 +216,7 @@ async def post_batch(request: Request, lang: Lang = LANG) -> Response:
     Een ongeldige casus maakt de rest niet ongeldig: per casus staat er `status: ok` met het besluit,
     of `status: invalid` met de problemen. Alle casussen worden met dezelfde regelsets getoetst.
     """
-    data, unread = await off_loop(parse_body, await read_body(request),
-                                  lambda text: parse_json_leaving_unreadable(text, "body"))
+    data, unread = await off_loop(parse_body, await read_body(request), _json_of_a_batch)
     for place, what in unread:
         if not (len(place) > 1 and place[0] == "cases" and isinstance(place[1], int)):  # not in a case: in the request
             raise ApiError("invalid_request", [Problem(f"ongeldige JSON: {what.message}", f"invalid JSON: {what.message_en}",
