@@ -53,7 +53,7 @@ def test_numbers_in_two_values_are_not_joined_into_a_bsn(client):
 @pytest.mark.parametrize("amount, code", [("9999999999.99", 200), ("10000000000.00", 422), ("12345678901", 422),
                                           ('"10000000000.00"', 422)])
 def test_an_amount_of_more_than_10_digits_is_refused_in_dutch_naming_the_field(client, amount, code):
-    body = orjson.dumps(with_need(amount="X")).decode().replace('"X"', amount if amount.startswith('"') else amount)
+    body = orjson.dumps(with_need(amount="X")).decode().replace('"X"', amount)
     r = post(client, "/v1/decisions", body)
     assert r.status_code == code, r.text
     if code == 422:
@@ -99,13 +99,13 @@ def test_a_money_circumstance_of_minus_zero_is_refused(client):
 DIGITS_31 = "1" * 31
 
 
-@pytest.mark.parametrize("digits, code", [("1" * 30, 422), (DIGITS_31, 422)])
-def test_one_case_with_a_long_number_is_refused_naming_its_field(client, digits, code):
+@pytest.mark.parametrize("digits", ["1" * 30, DIGITS_31])
+def test_one_case_with_a_long_number_is_refused_naming_its_field(client, digits):
     # 30 digits is read (and refused as too large an amount), 31 is not read at all: both name the field
     body = orjson.dumps(with_need(amount="X")).decode().replace('"X"', digits)
     for lang in (None, "en"):
         r = post(client, "/v1/decisions", body, lang)
-        assert r.status_code == code and r.json()["problems"][0]["field"] == "need.amount"
+        assert r.status_code == 422 and r.json()["problems"][0]["field"] == "need.amount"
         assert digits not in r.text
 
 
