@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from engine.bsn import bsn_paths, contains_bsn
+from engine.bsn import MESSAGE as BSN_MESSAGE, bsn_paths, contains_bsn
 from engine.case import NUL_MESSAGE, Case, nul_paths, parse_case
 from engine.errors import CaseError, Problem, RegelruimteError
 from engine.facts import Vocabulary
@@ -133,9 +133,7 @@ def check_meta(meta: Meta, file: str | None, line: int | None) -> None:
         raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=p, file=file, line=line) for p in nul])
     paths = sorted(set(bsn_paths(fields))) if contains_bsn(fields) else []  # the fast scan first
     if paths:
-        raise CaseError([Problem("bevat een nummer dat op een BSN lijkt; gebruik alleen pseudoniemen",
-                                 "contains a number that looks like a BSN; use pseudonyms only",
-                                 field=p.split(".")[0], file=file, line=line) for p in paths])
+        raise CaseError([Problem(*BSN_MESSAGE, field=p.split(".")[0], file=file, line=line) for p in paths])
 
 
 # -- readers ------------------------------------------------------------------------------------------

@@ -3,43 +3,152 @@
 A BSN is 9 digits (older ones 8, read with a leading zero) that pass the "elfproef":
 9·d1 + 8·d2 + … + 2·d8 − 1·d9 is divisible by 11. We never echo the number back.
 
-People write a number in many ways, so before looking, text is normalised: dashes, underscores and
-every kind of space become a space, invisible characters (zero-width space, soft hyphen) go, and
-a zero fraction (`111222333.0`, `111222333,00`) is dropped. An amount of whole euros that passes
-the elfproef is therefore refused too: privacy before convenience (docs/decisions/0010-input-limits.md).
+People write a number in many ways (docs/decisions/0031-bsn-in-any-spelling.md). Within one text:
+- every run of digits in a row: 8 digits (the leading zero dropped), 9, or any 9 in a row of a longer
+  run ("tel 0111222333");
+- any 9 digits in whole groups joined by single separators: every kind of space and line break,
+  dashes, underscore, dot, comma, slash ("111-22-2333", "1 1 1 2 2 2 3 3 3", "111222\n333").
+  Invisible characters (zero-width space, soft hyphen) are not there. A date ("2026-12-05",
+  "05-12-2026") and cents (the 2 digits after the point or comma that ends an amount: "1.234.567,89",
+  "1100.00 250.00") are not part of such a number: they end it.
+Texts are never joined: digits in two values (or a key and its value) are two numbers.
+A JSON number is its digits: a whole amount of 8 to 10 digits that holds a BSN is refused too
+(privacy before convenience, docs/decisions/0010-input-limits.md).
 """
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from decimal import Decimal
 from typing import Any, Iterator
 
 import orjson
 
-# 8 or 9 digits not part of a longer number; also the grouped form 1234.56.789 or 111 222 333.
-_CANDIDATE = re.compile(r"(?<![\d.,])(\d{8,9}|\d{4}[. ]\d{2}[. ]\d{3}|\d{3}[. ]\d{3}[. ]\d{3})(?![\d]|[.,]\d)")
-_SPACES = "-_\t\u00a0\u2007\u2009\u200a\u202f\u2010\u2011\u2012\u2013\u2014\u2212\u3000"
+# Separators a number may be written with. Spaces and line breaks that JSON writes as \uXXXX (vertical
+# tab, form feed, \x1c-\x1f) are left out: the pre-filter, which reads the JSON, could not see them.
+_SPACES = " \t\n\r\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_DASHES = "-_\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+_DOTS = ".\u00b7\u2024\uff0e"
+_COMMAS = ",\uff0c"
+_SLASHES = "/\u2044\u2215\uff0f"
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_NORMAL = {**{ord(c): " " for c in _SPACES}, **{ord(c): None for c in _INVISIBLE}}
-_ZERO_FRACTION = re.compile(r"(?<=\d)[.,]0+(?![\d.,])")
+_NORMAL = {**{ord(c): " " for c in _SPACES}, **{ord(c): "-" for c in _DASHES}, **{ord(c): "." for c in _DOTS},
+           **{ord(c): "," for c in _COMMAS}, **{ord(c): "/" for c in _SLASHES}, **{ord(c): None for c in _INVISIBLE}}
+# digits and separators; two separators in a row end a number. (Not one pattern for a number: a repeated
+# group keeps a backtracking mark per repeat, 13 MB for a text of 200 kB.)
+_RUN_OF_NUMBERS = re.compile(r"[\d \-.,/]{8,}")
+_SEPARATORS_IN_A_ROW = re.compile(r"[ \-.,/]{2,}")
+_GROUPS = re.compile(r"(\D)")
+_WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+# The refusal, wherever the guard refuses (a case, the casebook's own fields): it names the field, never the number.
+MESSAGE = ("bevat een nummer dat op een BSN lijkt, ook als het in stukken of in een langer nummer staat; "
+           "gebruik alleen pseudoniemen (het nummer wordt niet getoond)",
+           "contains a number that looks like a BSN, also when written in pieces or inside a longer number; "
+           "use pseudonyms only (the number is not shown)")
 
 
 def normalise(text: str) -> str:
-    """`text` with the ways of writing a number that hide it undone (see the module docstring)."""
-    return _ZERO_FRACTION.sub("", text.translate(_NORMAL))
+    """`text` with every separator written as one of " -.,/" and invisible characters gone; a Windows
+    line break is one separator."""
+    return text.replace("\r\n", "\n").translate(_NORMAL)
 
 
 def passes_elfproef(digits: str) -> bool:
     digits = digits.zfill(9)
-    if len(digits) != 9 or not digits.isdigit() or digits == "000000000":
+    if len(digits) != 9 or not digits.isdecimal() or digits == "000000000":
         return False
-    weights = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-    return sum(int(d) * w for d, w in zip(digits, weights)) % 11 == 0
+    return sum(map(operator.mul, map(int, digits), _WEIGHTS)) % 11 == 0
+
+
+def _run_has_bsn(run: str) -> bool:
+    """Digits in a row: 8 read with a leading zero, 9, or any 9 in a row of a longer run."""
+    if len(run) <= 9:
+        return len(run) >= 8 and passes_elfproef(run)
+    return _any_window_passes(run)
+
+
+def _any_window_passes(run: str) -> bool:
+    return next(_passing_windows(list(map(int, run))), None) is not None
+
+
+def _passing_windows(d: list[int]) -> Iterator[int]:
+    """Where 9 digits in a row of `d` pass the elfproef, with running sums (a hostile text has 200,000
+    digits): the window at i weighs d[i..i+7] by 9..2 and d[i+8] by −1, i.e. 9·A − B − d[i+8] with
+    A = Σ d[i+k] and B = Σ k·d[i+k] over k < 8."""
+    a = sum(d[0:8])
+    b = sum(k * d[k] for k in range(8))
+    for i in range(len(d) - 8):
+        last = d[i + 8]
+        if (9 * a - b - last) % 11 == 0 and (a or last):  # all zeros is no BSN
+            yield i
+        a, b = a - d[i] + last, b - (a - d[i]) + 7 * last
+
+
+def _is_date(groups: list[str]) -> bool:
+    """Three groups that make a date: year-month-day or day-month-year."""
+    if len(groups[0]) == 4:
+        year, month, day = groups
+    elif len(groups[2]) == 4:
+        day, month, year = groups
+    else:
+        return False
+    return len(month) <= 2 and len(day) <= 2 and 1900 <= int(year) <= 2199 and 1 <= int(month) <= 12 and 1 <= int(day) <= 31
+
+
+def _chain_has_bsn(chain: str) -> bool:
+    parts = _GROUPS.split(chain)
+    groups, seps = parts[0::2], parts[1::2]
+    del parts  # a hostile text has 100,000 groups: only one list of them at a time
+    lengths = list(map(len, groups))
+    if max(lengths) >= 8 and any(_run_has_bsn(g) for g in groups if len(g) >= 8):
+        return True
+    count = len(groups)
+    if count == 1 or sum(lengths) < 9:
+        return False
+    kept = bytearray(b"\x01") * count
+    if 4 in lengths:  # a date: a year with month and day after it, or day and month before it
+        for i, n in enumerate(lengths):
+            if n == 4:
+                for a in (i, i - 2):
+                    if 0 <= a < count - 2 and seps[a] == seps[a + 1] in "-/." and _is_date(groups[a:a + 3]):
+                        kept[a:a + 3] = b"\x00\x00\x00"
+    if 2 in lengths:  # cents: 2 digits after "." or ",", not followed by another "." or ","
+        for i, n in enumerate(lengths):
+            if n == 2 and i and seps[i - 1] in ".," and (i == count - 1 or seps[i] not in ".,"):
+                kept[i] = 0
+    return _whole_groups_pass(groups, lengths, kept)
+
+
+def _whole_groups_pass(groups: list[str], lengths: list[int], kept: bytearray) -> bool:
+    """Whether 2 or more whole groups in a row, all kept, with 9 digits in all pass the elfproef: of the
+    9 digits in a row that pass (1 in 11), the ones that start and end where groups do."""
+    digits = list(map(int, "".join(groups)))
+    edge = bytearray(len(digits) + 1)  # 1 where a group starts, and at the end
+    left_out = bytearray(len(digits))  # 1 for each digit of a date or cents
+    at = 0
+    for n, keep in zip(lengths, kept):
+        edge[at] = 1
+        if not keep:
+            left_out[at:at + n] = b"\x01" * n
+        at += n
+    edge[at] = 1
+    return any(edge[i] and edge[i + 9] and edge.find(1, i + 1, i + 9) >= 0 and left_out.find(1, i, i + 9) < 0
+               for i in _passing_windows(digits))
 
 
 def _in_text(text: str) -> bool:
-    return any(passes_elfproef(re.sub(r"\D", "", m)) for m in _CANDIDATE.findall(normalise(text)))
+    for run in _RUN_OF_NUMBERS.findall(normalise(text)):
+        for chain in _SEPARATORS_IN_A_ROW.split(run):
+            chain = chain.strip(" -.,/")  # digits in whole groups, each joined to the next by one separator
+            if len(chain) >= 8 and _chain_has_bsn(chain):
+                return True
+    return False
+
+
+# A number is its digits, with or without a minus: 8 (read with a leading zero) to 10 (the most an amount
+# may have before the point, so every 9 in a row of a number the case format accepts).
+_NUMBER_RANGE = (10_000_000, 10_000_000_000)
 
 
 def looks_like_bsn(value: Any) -> bool:
@@ -47,14 +156,14 @@ def looks_like_bsn(value: Any) -> bool:
         return False
     if isinstance(value, (Decimal, float)):  # 111222333.0 is the number 111222333
         try:  # the range first: int(Decimal("1e999999999")) would build a billion digits
-            if not 10_000_000 <= value <= 999_999_999:
+            if not _NUMBER_RANGE[0] <= abs(value) < _NUMBER_RANGE[1]:
                 return False
             whole = value == value.to_integral_value() if isinstance(value, Decimal) else value.is_integer()
         except ArithmeticError:  # NaN
             return False
         return bool(whole) and looks_like_bsn(int(value))
     if isinstance(value, int):
-        return 10_000_000 <= value <= 999_999_999 and passes_elfproef(str(value))
+        return _NUMBER_RANGE[0] <= abs(value) < _NUMBER_RANGE[1] and _run_has_bsn(str(abs(value)))
     if isinstance(value, str):
         return _in_text(value)
     return False
@@ -89,24 +198,24 @@ def contains_bsn(data: Any, written: bytes | None = None) -> bool:
     """Whether `bsn_paths(data)` finds anything: the hot path of every case (`written`: `as_json(data)`
     where the caller has it).
 
-    A pre-filter first, over the data written as JSON: every candidate lies in one run of digits and
-    separators and holds 8 digits in a row or three groups with the first and last of 3 digits or more
-    and a separator between; every number that could be a BSN is written as 8 or 9 digits in a row.
-    A date ("2025-09-15") or an amount ("16428.72") is neither. Only where the pre-filter cannot rule a
-    BSN out, or for data JSON cannot write, the exact scan runs: the answer is always the exact scan's."""
+    A pre-filter first, over the data written as JSON: every candidate is 8 digits in a row, or 9 digits
+    with at most one separator between two of them. A date ("2025-09-15") or an amount ("16428.72") has
+    fewer. Only where the pre-filter cannot rule a BSN out, or for data JSON cannot write, the exact scan
+    runs: the answer is always the exact scan's."""
     if written is None:
         written = as_json(data)
         if written is None:
             return contains_bsn_exactly(data)
-    # a tab is a separator: JSON writes it as a backslash and a "t", which would break a run
-    mapped = written.replace(b"\\t", b" ").translate(_DIGIT_BYTES)
+    # JSON writes a line break or tab as a backslash and a letter, which would break a run
+    if b"\\" in written:
+        for escaped in (b"\\r\\n", b"\\n", b"\\r", b"\\t"):
+            written = written.replace(escaped, b" ")
+    mapped = written.translate(_DIGIT_BYTES)
     if b"00000000" in mapped:
         return contains_bsn_exactly(data)
-    # each match is a run from its first 3 digits on (a literal start: the regex skips to it in C, where
-    # a scan for whole runs tries every position); a separator before its last 3 digits makes groups
-    for tail in _RUN_FROM_DIGITS.findall(mapped):
-        if b"s" in tail[3:tail.rfind(b"000")]:
-            return contains_bsn_exactly(data)
+    # two separators in a row end a number; then one between digits joins them
+    if b"000000000" in mapped.replace(b"ss", b"xx").translate(None, b"s"):
+        return contains_bsn_exactly(data)
     return False
 
 
@@ -114,8 +223,8 @@ def contains_bsn_exactly(data: Any) -> bool:
     """The exact scan: `bsn_paths(data)` finds anything, in one pass over the data.
 
     Strings are joined with NUL, which no candidate can contain. A candidate lies inside a run of 8 or
-    more digits, separators and invisible characters; the slow candidate pattern runs only on such runs,
-    with the characters around them that its look-arounds read. Only a case with a hit pays for `bsn_paths`."""
+    more digits, separators and invisible characters; the candidate search runs only on such runs.
+    Only a case with a hit pays for `bsn_paths`."""
     strings, stack = [], [data]
     while stack:
         value = stack.pop()
@@ -135,19 +244,14 @@ def contains_bsn_exactly(data: Any) -> bool:
     mapped = text.encode("ascii", "replace").translate(_RUN_BYTES)
     if b"00000000" not in mapped:
         return False
-    for run in _RUN.finditer(mapped):
-        start, end = run.span()
-        if _in_text(text[max(start - 1, 0):end + 2]):
-            return True
-    return False
+    return any(_in_text(text[run.start():run.end()]) for run in _RUN.finditer(mapped))
 
 
+_ASCII_SEPARATORS = "".join(c for c in _SPACES + _DASHES + _DOTS + _COMMAS + _SLASHES if c < "\x80")
 _RUN = re.compile(rb"0{8,}")
-_RUN_BYTES = bytes(ord("0") if chr(b) in "0123456789. ,-_\t?" else ord("x") for b in range(256))
+_RUN_BYTES = bytes(ord("0") if chr(b) in "0123456789?" + _ASCII_SEPARATORS else ord("x") for b in range(256))
 # For the pre-filter, over UTF-8: digits and every byte of a non-ASCII character (\d matches other
-# scripts' digits; spaces and invisibles of other scripts are non-ASCII) are "0", the separators a
-# group can have "s", the comma of a zero fraction ("111222333,00") "c". A candidate has 8 or more
-# and starts with 3 digits.
-_DIGIT_BYTES = bytes(ord("0") if b >= 128 or chr(b).isdigit() else ord("s") if chr(b) in ". -_\t"
-                     else ord("c") if chr(b) == "," else ord("x") for b in range(256))
-_RUN_FROM_DIGITS = re.compile(rb"000[0sc]*")
+# scripts' digits; spaces, dashes and invisibles of other scripts are non-ASCII) are "0", the ASCII
+# separators "s".
+_DIGIT_BYTES = bytes(ord("0") if b >= 128 or chr(b).isdigit() else ord("s") if chr(b) in _ASCII_SEPARATORS
+                     else ord("x") for b in range(256))

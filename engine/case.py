@@ -14,8 +14,9 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from pydantic._internal._validators import (decimal_places_validator, forbid_inf_nan_check,
                                             greater_than_or_equal_validator, max_digits_validator)
+from pydantic_core import PydanticKnownError
 
-from .bsn import as_json, bsn_paths, contains_bsn
+from .bsn import MESSAGE as BSN_MESSAGE, as_json, bsn_paths, contains_bsn
 from .errors import CaseError, Problem
 from .messages import problems_from_validation
 from .yamlsource import line_of
@@ -41,16 +42,22 @@ def _amount_in_bounds(signed: bool):
     """The checks of Field([ge=0,] max_digits=12, decimal_places=2, allow_inf_nan=False) behind a
     BeforeValidator, which pydantic then runs as four Python calls, two of them taking the digits
     apart: here one call, and pydantic's own four, in its order, only where an amount is not plainly
-    within bounds, so a refusal is word for word the same (tests/engine/test_case_amounts.py)."""
+    within bounds, so a refusal is word for word the same (tests/engine/test_case_amounts.py).
+
+    One difference: a zero with a minus ("-0", "-0.00") is refused where a negative amount is, as a
+    negative amount (the minus is a typing or export error there, and ge=0 let it through), and is zero
+    without a sign where negatives are allowed, so "-0.00" is never shown (docs/decisions/0031-bsn-in-any-spelling.md)."""
     def check(x: Decimal) -> Decimal:
-        _, digits, exponent = x.as_tuple()
+        sign, digits, exponent = x.as_tuple()
         # finite, at most 2 decimals and 10 digits before the point (so at most 12 in all)
-        if type(exponent) is int and -2 <= exponent <= 0 and len(digits) + exponent <= 10 and (signed or x >= 0):
-            return x
+        if type(exponent) is int and -2 <= exponent <= 0 and len(digits) + exponent <= 10 and (signed or not sign):
+            return x.copy_abs() if sign and not x else x
         if not signed:
             x = greater_than_or_equal_validator(x, 0)
-        x = max_digits_validator(forbid_inf_nan_check(x), 12)
-        return decimal_places_validator(x, 2, 12)
+            if sign and not x.is_nan():  # -0: what greater_than_or_equal_validator says of -1
+                raise PydanticKnownError("greater_than_equal", {"ge": 0})
+        x = decimal_places_validator(max_digits_validator(forbid_inf_nan_check(x), 12), 2, 12)
+        return x.copy_abs() if sign and not x else x
     return check
 
 
@@ -326,6 +333,11 @@ def nul_paths(data: Any) -> Iterator[str]:
             yield path or "(root)"
 
 
+def _line(data: Any, path: str) -> int | None:
+    """The line of a dotted path in a file that was read (`income.0.net_monthly`)."""
+    return line_of(data, (int(part) if part.isdigit() else part for part in path.split(".")))
+
+
 def parse_case(data: Any, file: str | None = None) -> Case:
     """Validate raw case data; raise CaseError naming every wrong field (and its line)."""
     if not isinstance(data, dict):
@@ -334,14 +346,12 @@ def parse_case(data: Any, file: str | None = None) -> Case:
     written = as_json(data)
     bsn = sorted(set(bsn_paths(data))) if contains_bsn(data, written) else ()
     if bsn:
-        raise CaseError([Problem(
-            "bevat een nummer dat op een BSN lijkt; gebruik alleen pseudoniemen (het nummer wordt niet getoond)",
-            "contains a number that looks like a BSN; use pseudonyms only (the number is not shown)",
-            field=path, file=file) for path in bsn])
+        raise CaseError([Problem(*BSN_MESSAGE, field=path, file=file, line=_line(data, path)) for path in bsn])
     # JSON writes a NUL as \u0000: where the written data has none, no string holds one
     nul = sorted(set(nul_paths(data))) if written is None or b"\\u0000" in written else ()
     if nul:
-        raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=path, file=file) for path in nul])
+        raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=path, file=file, line=_line(data, path))
+                         for path in nul])
     try:
         return Case.model_validate(data)
     except ValidationError as exc:

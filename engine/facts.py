@@ -106,7 +106,7 @@ def _check_value(spec: FactSpec, value: Any) -> str | None:
             else f"moet een geheel getal van 0 tot {MAX_COUNT:,} zijn".replace(",", ".")
     if t == "money":  # as the case's own amounts (engine.case.Money)
         ok = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and 0 <= value < MAX_AMOUNT \
-            and value == Decimal(value).quantize(Decimal("0.01"))
+            and value == Decimal(value).quantize(Decimal("0.01")) and not Decimal(value).is_signed()  # no "-0.00"
         return None if ok else "moet een bedrag ≥ 0 zijn, met ten hoogste 10 cijfers voor en 2 na de komma"
     if t == "date":
         return None if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else "moet een datum JJJJ-MM-DD zijn"

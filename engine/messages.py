@@ -18,6 +18,7 @@ _NL = {
     "decimal_type": "geen geldig bedrag; schrijf bv. \"1100.00\"",
     "decimal_max_places": "ten hoogste {decimal_places} cijfers achter de komma",
     "decimal_max_digits": "te groot bedrag",
+    "decimal_whole_digits": "te groot bedrag (ten hoogste {whole_digits} cijfers voor de komma)",
     "finite_number": "moet een eindig getal zijn",
     "int_parsing": "moet een geheel getal zijn",
     "int_type": "moet een geheel getal zijn",

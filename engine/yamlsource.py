@@ -12,10 +12,12 @@ that case data never has (sets, ordered maps, binary).
 """
 from __future__ import annotations
 
+import functools
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import yaml
 import yaml.composer
@@ -194,6 +196,24 @@ class _TooLarge(ValueError):
         self.message_en = message_en
 
 
+class Unreadable:
+    """A JSON number the reader does not build (more than MAX_INT_DIGITS digits, an exponent beyond
+    MAX_EXPONENT), left in its place by `parse_json_leaving_unreadable`: a batch of cases then refuses
+    only the case that holds it (service.http.api), naming its field."""
+    __slots__ = ("message", "message_en")
+
+    def __init__(self, message: str, message_en: str):
+        self.message, self.message_en = message, message_en
+
+    def __reduce__(self):  # it travels to the worker processes of a batch
+        return Unreadable, (self.message, self.message_en)
+
+
+_TOO_LARGE = Unreadable(f"getal te groot of te lang (ten hoogste {MAX_INT_DIGITS} cijfers)",
+                        f"number too large or too long (at most {MAX_INT_DIGITS} digits)")
+_TOO_MANY_DIGITS = Unreadable(f"getal met meer dan {MAX_INT_DIGITS} cijfers", f"a number with more than {MAX_INT_DIGITS} digits")
+
+
 def _number(text: str) -> Decimal:
     """A number with a fraction or exponent, exact; one beyond any amount or percentage is refused
     (1e999999999 overflows the arithmetic after it, and a longer exponent does not even read)."""
@@ -202,15 +222,35 @@ def _number(text: str) -> Decimal:
     except InvalidOperation:
         number = None
     if number is None or len(text) > 100 or (number.is_finite() and abs(number.as_tuple().exponent) > MAX_EXPONENT):
-        raise _TooLarge(f"getal te groot of te lang (ten hoogste {MAX_INT_DIGITS} cijfers)",
-                        f"number too large or too long (at most {MAX_INT_DIGITS} digits)")
+        raise _TooLarge(_TOO_LARGE.message, _TOO_LARGE.message_en)
     return number
 
 
-def _json_int(text: str) -> int:
+def _json_number(found: list, text: str) -> Decimal | Unreadable:
+    try:
+        return _number(text)
+    except _TooLarge:
+        found.append(_TOO_LARGE)
+        return _TOO_LARGE
+
+
+def _json_int(found: list, text: str) -> int | Unreadable:
     if len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise _TooLarge(f"getal met meer dan {MAX_INT_DIGITS} cijfers", f"a number with more than {MAX_INT_DIGITS} digits")
+        found.append(_TOO_MANY_DIGITS)
+        return _TOO_MANY_DIGITS
     return int(text)
+
+
+def unreadable(data: Any) -> Iterator[tuple[tuple, Unreadable]]:
+    """The place (keys and indexes) and kind of every number the JSON reader left unread in `data`."""
+    stack = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, Unreadable):
+            yield path, value
+        elif isinstance(value, (dict, list)):
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            stack.extend((child, path + (k,)) for k, child in reversed(list(items)))
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict:
@@ -233,9 +273,14 @@ def too_deep(value: Any, limit: int) -> tuple | None:
     return None
 
 
-def _parse_json(text: str, name: str) -> Any:
+def parse_json_leaving_unreadable(text: str, name: str) -> tuple[Any, list[tuple[tuple, Unreadable]]]:
+    """JSON text read as `parse_text` reads it, but a number too long or too large is left in its place
+    as an `Unreadable` and listed with its place (keys and indexes): for a batch, which refuses only the
+    case that holds it."""
+    found: list[Unreadable] = []  # filled by the hooks: the data is walked for them only if there are any
     try:
-        data = json.loads(text, parse_float=_number, parse_int=_json_int, object_pairs_hook=_json_object)
+        data = json.loads(text, parse_float=functools.partial(_json_number, found),
+                          parse_int=functools.partial(_json_int, found), object_pairs_hook=_json_object)
     except json.JSONDecodeError as exc:
         raise SourceError(Problem(f"ongeldige JSON: {exc.msg}", f"invalid JSON: {exc.msg}",
                                   file=name, line=exc.lineno)) from None
@@ -249,14 +294,28 @@ def _parse_json(text: str, name: str) -> Any:
         raise SourceError(Problem(f"ongeldige JSON: te diep genest (meer dan {MAX_DEPTH} niveaus)",
                                   f"invalid JSON: nested deeper than {MAX_DEPTH} levels", file=name,
                                   field=str(place[0]) if place and isinstance(place[0], str) else None))
-    return data
+    return data, list(unreadable(data)) if found else []
+
+
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,59}")
+
+
+def field_path(place: Iterable[Any]) -> str | None:
+    """A place (keys and indexes) as a dotted field path; a key that is no field name (it may be
+    anything the sender typed) is written "…"."""
+    return ".".join(str(k) if isinstance(k, int) or _NAME.fullmatch(k) else "…" for k in place) or None
 
 
 def parse_text(text: str, name: str, fmt: str | None = None) -> Any:
     """Parse YAML or JSON text; raise SourceError with the file and line of a syntax error or a limit."""
     fmt = fmt or ("json" if name.endswith(".json") else "yaml")
     if fmt == "json":
-        return _parse_json(text, name)
+        data, unread = parse_json_leaving_unreadable(text, name)
+        if unread:
+            place, what = unread[0]
+            raise SourceError(Problem(f"ongeldige JSON: {what.message}", f"invalid JSON: {what.message_en}",
+                                      file=name, field=field_path(place)))
+        return data
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:

@@ -22,7 +22,7 @@ from decision.pool import Files, Pool
 from engine import diff as versions_diff
 from decision.decide import decide
 from engine.errors import CaseError, NoRulesetInForce, Problem
-from engine.yamlsource import SourceError, parse_text
+from engine.yamlsource import SourceError, field_path, parse_json_leaving_unreadable, parse_text
 
 from .. import catalogue
 from ..config import DEFAULT_RULESETS
@@ -98,10 +98,19 @@ def json_response(data: Any, status: int = 200, media_type: str = "application/j
                     media_type=media_type)
 
 
-def parse_body(raw: bytes) -> Any:
-    """A body read by `read_body` as JSON with exact decimals (in a worker: it may be large)."""
+def _json(text: str) -> Any:
+    return parse_text(text, "body", "json")
+
+
+def _json_of_a_batch(text: str) -> tuple[Any, list]:
+    return parse_json_leaving_unreadable(text, "body")
+
+
+def parse_body(raw: bytes, read=_json) -> Any:
+    """A body read by `read_body` as JSON with exact decimals (in a worker: it may be large); `read`
+    may leave numbers it does not read in place (`_json_of_a_batch`)."""
     try:
-        return parse_text(raw.decode("utf-8"), "body", "json")
+        return read(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ApiError("invalid_request", [Problem("de inhoud is geen UTF-8-tekst", "the body is not UTF-8 text")]) from None
     except SourceError as exc:
@@ -166,10 +175,20 @@ BATCH_BODY = {"requestBody": {"required": True, "content": {"application/json": 
     "examples": {"een": {"summary": "Eén casus in een batch", "value": {"cases": [WELDING_MASK]}}}}}}}
 
 
+class Unread:
+    """A case of a batch with a number the reader left unread (engine.yamlsource.Unreadable), in its
+    place: refused with the field of each such number, and no other case with it."""
+
+    def __init__(self, problems_: list[Problem]):
+        self.problems = problems_
+
+
 def batch_entry(lang: str, registry, indexed: tuple[int, Any]) -> tuple[bool, bytes]:
     """One case of a batch as its JSON entry (in a worker process when the batch is large)."""
     i, data = indexed
     try:
+        if isinstance(data, Unread):
+            raise CaseError(data.problems)
         entry = {"index": i, "status": "ok", "decision": decide(data, registry, lang)}
     except (CaseError, NoRulesetInForce) as exc:
         entry = {"index": i, "status": "invalid", "problems": [p.as_dict(lang) for p in exc.problems]}
@@ -197,7 +216,11 @@ async def post_batch(request: Request, lang: Lang = LANG) -> Response:
     Een ongeldige casus maakt de rest niet ongeldig: per casus staat er `status: ok` met het besluit,
     of `status: invalid` met de problemen. Alle casussen worden met dezelfde regelsets getoetst.
     """
-    data = await read_json(request)
+    data, unread = await off_loop(parse_body, await read_body(request), _json_of_a_batch)
+    for place, what in unread:
+        if not (len(place) > 1 and place[0] == "cases" and isinstance(place[1], int)):  # not in a case: in the request
+            raise ApiError("invalid_request", [Problem(f"ongeldige JSON: {what.message}", f"invalid JSON: {what.message_en}",
+                                                       field=field_path(place))])
     if not isinstance(data, dict) or set(data) != {"cases"} or not isinstance(data["cases"], list):
         raise ApiError("invalid_request", [Problem('verwacht een object met alleen het veld "cases" (een lijst)',
                                                    'expected an object with only the field "cases" (a list)',
@@ -206,6 +229,11 @@ async def post_batch(request: Request, lang: Lang = LANG) -> Response:
     if not 1 <= len(cases) <= BATCH_LIMIT:
         raise ApiError("invalid_request", [Problem(f"geef 1 tot {BATCH_LIMIT} casussen (nu {len(cases)})",
                                                    f"give 1 to {BATCH_LIMIT} cases (got {len(cases)})", field="cases")])
+    refused: dict[int, list[Problem]] = {}
+    for (_, i, *place), what in unread:  # each in a case now
+        refused.setdefault(i, []).append(Problem(what.message, what.message_en, field=field_path(place)))
+    for i, found in refused.items():
+        cases[i] = Unread(found)
     registry = live_registry(request)  # one generation for the whole batch
     pool, files = getattr(request.app.state, "pool", None), request.app.state.live.sources.get(registry)
     return await off_loop(_decide_each, cases, registry, lang, pool, files)

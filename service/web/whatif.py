@@ -31,7 +31,7 @@ from explain import diff as diff_render
 from ..http.api import presented_token, rulesets_root
 from ..http.guard import SINGLE_LIMIT
 from ..http.offload import off_loop
-from ..http.whatif_limits import MAX_EVALUATIONS
+from ..http.whatif_limits import MAX_CASES, MAX_EVALUATIONS
 from . import amounts
 from .policy_text import words
 from .whatif_jobs import ID_PATTERN, Busy, Job, Jobs
@@ -39,7 +39,6 @@ from .whatif_jobs import ID_PATTERN, Busy, Job, Jobs
 router = APIRouter(include_in_schema=False)
 MAX_FILES = 50  # uploaded case files per run (together within the page's 1 MB, service.http.guard.SINGLE_LIMIT)
 REFRESH_SECONDS = 2
-MAX_CASES_FROM_CASEBOOK = 10_000  # as the API's MAX_CASES
 _jobs = Jobs()
 
 # each field the form reports a problem for, and the key of its label (service.web.policy_text)
@@ -442,11 +441,13 @@ def _store_cases(request: Request, spec: Spec):
 
     def read() -> list[dict]:
         with store.engine.connect() as conn:
-            documents = case_documents(conn, scope, limit=MAX_CASES_FROM_CASEBOOK + 1)
-        if len(documents) > MAX_CASES_FROM_CASEBOOK:  # never a silent sample
+            documents = case_documents(conn, scope, limit=MAX_CASES + 1)
+        if len(documents) > MAX_CASES:  # never a silent sample
             raise RegelruimteError([Problem(
-                f"meer dan {MAX_CASES_FROM_CASEBOOK:,} casussen in het casusboek; kies één gemeente of gebruik "
-                "regelruimte whatif --casebook".replace(",", "."), "too many cases in the casebook", field="casebook")])
+                f"meer dan {MAX_CASES:,} casussen in het casusboek; kies één gemeente of gebruik "
+                "regelruimte whatif --casebook".replace(",", "."),
+                f"more than {MAX_CASES:,} cases in the casebook; choose one municipality or use regelruimte whatif "
+                "--casebook", field="casebook")])
         store.log_access(access, "whatif", [(d["case_id"], d["municipality"]) for d in documents])
         return documents
     return read

@@ -254,3 +254,24 @@ def test_check_on_many_files_prints_what_each_file_alone_prints(tmp_path, capsys
                           text=True, env={**os.environ, "REGELRUIMTE_WORKERS": "2"}, check=False)
     assert many.returncode == 2 == max(codes)
     assert many.stdout == "".join(alone_out) and many.stderr == "".join(alone_err)
+
+
+def test_a_31_digit_number_refuses_only_its_case_from_workers_as_in_process(registry, cases, monkeypatch):
+    """The case with the number travels to a worker as its problems (service.http.api.Unread): the
+    answer is byte for byte the in-process one, with that case invalid in its place."""
+    # the first case gets a field "x" with the number: only the number is named (the case is not validated)
+    body = orjson.dumps({"cases": cases[:30]}, default=str).replace(b'"case_id"', b'"x":%s,"case_id"' % (b"9" * 31), 1)
+    answers = []
+    for workers in ("2", "1"):
+        monkeypatch.setenv("REGELRUIMTE_WORKERS", workers)
+        app = create_app(RULESETS, tokens=(), cors_origins=(), web=False)
+        with TestClient(app) as client:
+            if workers == "2":
+                assert app.state.pool.start(app.state.live.sources[app.state.live.current], wait=True)
+            answers.append(client.post("/v1/decisions:batch", content=body, headers={"content-type": "application/json"}))
+    pooled, in_process = answers
+    assert pooled.status_code == in_process.status_code == 200 and pooled.content == in_process.content
+    result = pooled.json()
+    assert result["results"][0] == {"index": 0, "status": "invalid", "problems": [
+        {"field": "x", "message": "getal met meer dan 30 cijfers"}]}
+    assert result["count"] == 30 and all(e["index"] == i for i, e in enumerate(result["results"]))

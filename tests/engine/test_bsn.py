@@ -9,7 +9,7 @@ from engine.case import nul_paths
 
 # pieces that make (or nearly make) BSN-like numbers, with the separators and scripts around them
 PIECES = ["1", "12", "123", "1234", "111222333", "123456782", "11222333", "10000008", "1112.22.333", "111 222 333", "0",
-          ".", ",", " ", "-", "a", "\x00", "\n", "€", "?", "\u0663", "\uff11"]
+          ".", ",", " ", "-", "a", "\x00", "\n", "€", "?", "\u0663", "\uff11", "/", "0111222333", "22"]
 text = st.lists(st.sampled_from(PIECES), max_size=10).map("".join)
 scalar = text | st.sampled_from([111222333, 123456782, 12345678, 10000008, 5, -111222333, True, None, Decimal("111222333")])
 data = st.recursive(scalar, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text | st.just(111222333),
@@ -27,9 +27,12 @@ def test_contains_bsn_is_true_exactly_when_bsn_paths_finds_one(value):
 # falling back: tabs and backslashes (escaped in JSON), spaces and invisibles of other scripts, whole floats.
 JSON_PIECES = PIECES + ["\t", "\\", '"', "\u00a0", "\u2009", "\u200b", "\u00ad", "\u2212", "_", ".0", ",00",
                         "1112\t22\t333", "111\u200b222\u200b333", "111222333.0", "2025-09-15", "16428.72",
-                        "123,0 456 789", "1234.00 56 789", "111,222,333", "0\u00a0", "\u2007"]
+                        "123,0 456 789", "1234.00 56 789", "111,222,333", "0\u00a0", "\u2007", "\n", "\r\n", "\r", "/",
+                        "111/222/333", "111222\n333", "1 1 1 2 2 2 3 3 3", "0111222333", "1.234.515,89", "2026-12-05",
+                        "\u2044", "\\n", "\x0b", "-,"]
 json_text = st.lists(st.sampled_from(JSON_PIECES), max_size=10).map("".join)
 json_scalar = json_text | st.sampled_from([111222333, 123456782, 12345678, 5, 111222333.0, 12345678.0, 1e8, 1.5,
+                                           1111222333, -111222333, 1111222333.0, 11112223334,
                                            float("nan"), True, None])
 json_data = st.recursive(json_scalar, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(json_text, inner, max_size=4),
                          max_leaves=20)

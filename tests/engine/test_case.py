@@ -17,7 +17,7 @@ def test_bsn_like_values_are_found(value):
     assert looks_like_bsn(value)
 
 
-@pytest.mark.parametrize("value", ["123456789", "1720.00", "16428.72", 41, "2025-09-15", "NL91ABNA0417164300"])
+@pytest.mark.parametrize("value", ["123456789", "1720.00", "16428.72", 41, "2025-09-15", "NL91ABNA0417164301"])
 def test_ordinary_values_are_not_bsn(value):
     assert not looks_like_bsn(value)
 

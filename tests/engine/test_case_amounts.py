@@ -3,6 +3,7 @@
 from decimal import Decimal
 from typing import Annotated
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError
@@ -18,7 +19,7 @@ written = st.builds(lambda sign, whole, point, frac, exp: f"{sign}{whole}{point}
                     st.sampled_from(["", "-", "+"]), digits, st.sampled_from(["", "."]), st.text("0123456789", max_size=5),
                     st.sampled_from(["", "e3", "E-2", "e-5", "e+12"]))
 amount = (written | written.map(Decimal) | st.decimals(allow_nan=True, allow_infinity=True)
-          | st.integers(-10**13, 10**13) | st.floats() | st.sampled_from(["nan", "-inf", "1_0", " ", "abc", True, None, "-0.00"]))
+          | st.integers(-10**13, 10**13) | st.floats() | st.sampled_from(["nan", "-inf", "1_0", " ", "abc", True, None, "-0.00", "-0", "-0e5", "-0.000"]))
 
 
 def _outcome(adapter: TypeAdapter, value):
@@ -29,11 +30,36 @@ def _outcome(adapter: TypeAdapter, value):
     return ("accepted", result, result.as_tuple())
 
 
+def _signed_zero(outcome) -> bool:
+    return outcome[0] == "accepted" and not outcome[1] and outcome[1].is_signed()
+
+
 @settings(max_examples=1500)
 @given(amount)
 def test_money_accepts_and_refuses_as_the_field_constraints(value):
-    assert _outcome(TypeAdapter(Money), value) == _outcome(TypeAdapter(FIELD_MONEY), value)
-    assert _outcome(TypeAdapter(SignedMoney), value) == _outcome(TypeAdapter(FIELD_SIGNED), value)
+    # but for a zero with a minus: refused as a negative amount, or zero without the sign where negatives may be
+    reference = _outcome(TypeAdapter(FIELD_MONEY), value)
+    if _signed_zero(reference):
+        reference = _outcome(TypeAdapter(FIELD_MONEY), Decimal(-1))
+    assert _outcome(TypeAdapter(Money), value) == reference
+    reference = _outcome(TypeAdapter(FIELD_SIGNED), value)
+    if _signed_zero(reference):
+        reference = _outcome(TypeAdapter(FIELD_SIGNED), reference[1].copy_abs())
+    assert _outcome(TypeAdapter(SignedMoney), value) == reference
+
+
+@pytest.mark.parametrize("written", ["-0", "-0.00", "-0.0", "-0e3", Decimal("-0.00"), "-00.00"])
+def test_a_zero_with_a_minus_is_a_negative_amount_where_negatives_are_refused(written):
+    with pytest.raises(ValidationError) as info:
+        TypeAdapter(Money).validate_python(written)
+    assert [e["type"] for e in info.value.errors()] == ["greater_than_equal"]
+    # ... and zero without the minus where they are allowed: never "-0.00" in a decision
+    assert str(TypeAdapter(SignedMoney).validate_python(written)).startswith("0")
+
+
+@pytest.mark.parametrize("written", ["0", "0.00", "+0.00", Decimal("0")])
+def test_zero_itself_is_an_amount(written):
+    assert TypeAdapter(Money).validate_python(written) == 0
 
 
 def test_the_json_schema_of_an_amount_is_unchanged():

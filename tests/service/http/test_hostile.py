@@ -171,13 +171,19 @@ BIG = "9" * 5000
 @pytest.mark.parametrize("path, body", [
     ("/v1/decisions", '{"case_id": "x", "reference_date": "2025-09-15", "municipality": "zaanstad", '
                       '"options": ["loan"], "assets": ' + BIG + "}"),
-    ("/v1/decisions:batch", '{"cases": [' + BIG + "]}"),
+    ("/v1/decisions:batch", '{"cases": ' + BIG + "}"),
     ("/v1/casebook/cases", '{"case": ' + BIG + "}"),
     ("/v1/whatif", '{"base": "zaanstad@2025-09-15", "flips": ' + BIG + "}"),
 ])
 def test_json_integers_of_thousands_of_digits_are_422_on_every_route(client, path, body):
     r = client.post(path, content=body, headers=JSON)
-    assert r.status_code == 422 and "cijfers" in r.text
+    assert r.status_code == 422 and "cijfers" in r.text and BIG not in r.text
+
+
+def test_in_a_batch_such_an_integer_refuses_only_its_case(client):
+    # docs/decisions/0031-bsn-in-any-spelling.md: the batch answers each case in its place
+    r = client.post("/v1/decisions:batch", content='{"cases": [' + BIG + "]}", headers=JSON)
+    assert r.status_code == 200 and r.json()["results"][0]["status"] == "invalid" and "cijfers" in r.text
 
 
 @pytest.mark.parametrize("field", ['{"income": "abc"}', '{"need": [1]}', "[" * 5000 + "]" * 5000,

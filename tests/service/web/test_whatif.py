@@ -259,6 +259,34 @@ def test_the_cases_of_the_casebook(registry, tmp_path):
     store.close()
 
 
+def test_the_casebook_gives_at_most_the_apis_number_of_cases_never_a_sample(registry, tmp_path, monkeypatch):
+    from casebook.evaluation import evaluation_label
+    from casebook.importers import RawRecord, import_records
+    from casebook.store import Store
+    from engine.yamlsource import load_file
+    from service.http import casebook as api_casebook
+    from service.web import whatif as page
+    from service.http.whatif import WhatIfRequest
+    # one bound for the page and the API (the API's request model says how many cases it takes)
+    assert WhatIfRequest.model_json_schema()["properties"]["cases"]["anyOf"][0]["maxItems"] == page.MAX_CASES
+    store = Store.open(f"sqlite:///{tmp_path / 'casebook.sqlite'}")
+    records = [RawRecord(name, None, load_file(EXAMPLES / name))
+               for name in ("zaanstad-lasmasker.yaml", "zaanstad-onvolledig.yaml", "utrecht-jongere-zoektermijn.yaml")]
+    import_records(store, registry, iter(records), evaluation_label(registry, "rulesets"), kind="test", source="test")
+    app = create_app(registry=registry, tokens=(), cors_origins=())
+    app.state.whatif_jobs = Jobs()
+    app.dependency_overrides[api_casebook.get_store] = lambda: store
+    with TestClient(app) as client:
+        for bound, refused in ((2, False), (1, True)):  # 2 cases of Zaanstad: the bound itself is read
+            monkeypatch.setattr(page, "MAX_CASES", bound)
+            answer = client.post("/wat-als", data={**BASE, "source": "casebook", "casebook.municipality": "zaanstad",
+                                                   "param.percentage_inkomensgrens": "120"}, follow_redirects=False)
+            said = words(finished(client, answer.headers["location"]))
+            assert ("meer dan 1 casussen in het casusboek" in said) == refused
+            assert ("2 casussen uit het casusboek" in said) != refused
+    store.close()
+
+
 def test_in_english_on_request(client):
     page = client.get("/wat-als?ruleset=zaanstad&date=15-9-2025&lang=en")
     assert "What changes" in page.text and "Wat verandert" not in page.text

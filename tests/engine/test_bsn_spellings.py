@@ -1,0 +1,124 @@
+"""Every spelling of a BSN a person or a hostile sender may use, and the numbers that must still pass
+(docs/decisions/0031-bsn-in-any-spelling.md). Each refused example holds 9 digits that pass the elfproef."""
+from __future__ import annotations
+
+import re
+import time
+import tracemalloc
+
+import pytest
+
+from engine.bsn import bsn_paths, contains_bsn, contains_bsn_exactly, looks_like_bsn, passes_elfproef
+from engine.case import parse_case
+from engine.errors import CaseError
+from service.examples import WELDING_MASK
+
+REFUSED = ["111-22-2333", "111,222,333", "111/222/333", "1 1 1 2 2 2 3 3 3", "tel 0111222333", "111222\n333",
+           "111222\r\n333", "111222\t333", "111_222_333", "1-1-1-2-2-2-3-3-3", "111.222.333", "1112.22.333",
+           "bsn: 11 12 22 333.", "06 111 222 333", "111\u2044222\u2044333", "111\uff0c222\uff0c333",
+           "0111222333", "1111222333", "111222333.50", "111222333,00"]
+
+
+def _digits_pass(text: str) -> bool:
+    digits = re.sub(r"\D", "", text)
+    return any(passes_elfproef(digits[i:i + 9]) for i in range(len(digits) - 8))
+
+
+@pytest.mark.parametrize("written", REFUSED)
+def test_a_bsn_in_any_spelling_is_found(written):
+    assert _digits_pass(written)  # the example is a BSN by the project's own test
+    assert looks_like_bsn(written)
+    assert contains_bsn({"note": written}) and contains_bsn_exactly({"note": written})
+    assert list(bsn_paths({"need": {"purpose": written}})) == ["need.purpose"]
+
+
+@pytest.mark.parametrize("written", ["111-22-2334", "111,222,334", "111/222/334", "1 1 1 2 2 2 3 3 4", "tel 0111222334",
+                                     "111222\n334", "1111222334"])
+def test_the_same_spellings_of_a_number_that_fails_the_elfproef_pass(written):
+    assert not looks_like_bsn(written) and not contains_bsn({"note": written})
+
+
+@pytest.mark.parametrize("written", [
+    "111  222 333",        # two separators in a row end a number
+    "111 - 222 - 333",
+    "111222\n\n333",       # a blank line too
+    "111a222b333",         # letters are not separators
+    "111:222:333",         # nor is a colon (a time, 14:30)
+])
+def test_two_separators_or_another_character_end_the_number(written):
+    assert _digits_pass(written) and not looks_like_bsn(written) and not contains_bsn({"note": written})
+
+
+@pytest.mark.parametrize("written", [
+    "1.234.515,89",            # an amount: its digits with the cents, 123451589, pass the elfproef
+    "1100,00 109,00",          # two amounts one space apart: 110000109 would pass
+    "01-12-2026 0",            # a date and a count: 011220260 would pass
+    "4 2026-12-05", "2026-12-01/6",
+])
+def test_dates_and_cents_end_a_number_even_where_the_digits_would_pass(written):
+    assert _digits_pass(written) and not looks_like_bsn(written) and not contains_bsn({"note": written})
+
+
+@pytest.mark.parametrize("written", [
+    "€ 16428.72", "1720.00", "1.234.567,89", "12345678.50", "2026-12-05", "05-12-2026", "05.12.2026", "2026/12/05",
+    "1234 AB", "1234AB 56",    # a postcode and house number
+    "06-12345678",             # a mobile number whose 8 and 9 digits in a row fail the elfproef
+    "0612345670",              # ... written in one run: neither 9 in a row passes
+    "020 123 4567",            # groups 3, 3, 4: no whole groups make 9
+    "NL91 ABNA 0417 1643 00",  # an IBAN as printed, in groups of 4
+    "NL91ABNA0417164301",      # an IBAN whose 10-digit account holds no BSN
+    "gen-1234", "zaak 2025-000123-45",
+])
+def test_amounts_dates_postcodes_and_ids_still_pass(written):
+    assert not looks_like_bsn(written) and not contains_bsn({"note": written})
+
+
+@pytest.mark.parametrize("written", ["0612345671", "NL91ABNA0417164300"])
+def test_a_phone_number_or_iban_with_9_digits_in_a_row_that_pass_is_refused(written):
+    # personal data too: refused when it holds a BSN, never looked for otherwise (ADR 0031)
+    assert looks_like_bsn(written) and contains_bsn({"note": written})
+
+
+@pytest.mark.parametrize("data", [{"a": "111222", "b": "333"}, ["111222", "333"], {"111222": "333"}, ["111-222", "-333"],
+                                  {"a": "111 222", "b": [" 333"]}, ["111", 222333], [111222, 333]])
+def test_numbers_in_different_values_are_never_joined(data):
+    assert not contains_bsn(data) and not contains_bsn_exactly(data) and not list(bsn_paths(data))
+
+
+@pytest.mark.parametrize("number, refused", [(111222333, True), (-111222333, True), (1111222333, True),
+                                             (11222333, False), (10000008, True), (1111222334, False), (11112223334, False),
+                                             (111222333.0, True), (9999999999, False)])
+def test_a_json_number_is_its_digits(number, refused):
+    # up to 10 digits (the most an amount has before the point); a longer number is refused as too large
+    assert looks_like_bsn(number) == refused == contains_bsn({"n": number})
+
+
+HOSTILE = ["1 " * 100_000, "1" * 200_000, "1-" * 100_000, "12.12.2026 " * 18_000, "1.234.567,89 " * 15_000,
+           "0111222334 " * 18_000, "1,2," * 50_000, "1\u200b" * 100_000, "\u00a01" * 100_000]
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:12]))
+def test_a_hostile_200_kb_text_is_scanned_in_under_a_second(text):
+    start = time.process_time()
+    found = contains_bsn({"note": text}), contains_bsn_exactly({"note": text}), looks_like_bsn(text)
+    assert time.process_time() - start < 1.0 and len(set(found)) == 1
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:12]))
+def test_a_hostile_200_kb_text_is_scanned_in_a_few_mb(text):
+    tracemalloc.start()
+    try:
+        contains_bsn_exactly({"note": text})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8_000_000
+
+
+@pytest.mark.parametrize("written", ["111-22-2333", "111222\n333", "tel 0111222333"])
+def test_a_case_with_such_a_spelling_is_refused_naming_the_field_never_the_number(written):
+    case = dict(WELDING_MASK, need=dict(WELDING_MASK["need"], description=f"klant {written}"))
+    with pytest.raises(CaseError) as info:
+        parse_case(case)
+    assert [p.field for p in info.value.problems] == ["need.description"]
+    assert "BSN" in info.value.problems[0].message and "333" not in str(info.value.render())

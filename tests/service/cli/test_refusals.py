@@ -1,0 +1,65 @@
+"""`regelruimte check` on what a user may type in a case file: exit 2, a Dutch message naming the file
+and line and field, never the value (docs/decisions/0031-bsn-in-any-spelling.md)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from service.cli.main import main
+from service.examples import WELDING_MASK
+
+HEAD = "case_id: x\nreference_date: 2025-09-15\nmunicipality: zaanstad\noptions: [in_kind]\nneed:\n  kind: one_off_cost\n"
+
+
+def check(tmp_path, capsys, content: str, name: str = "case.yaml", *args: str) -> tuple[int, str]:
+    path = tmp_path / name
+    path.write_text(content)
+    code = main(["check", str(path), *args])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+@pytest.mark.parametrize("spelling", ['"111-22-2333"', '"111,222,333"', '"111/222/333"', '"1 1 1 2 2 2 3 3 3"',
+                                      '"tel 0111222333"', '"111222\\n333"', "|\n    klant 111222\n    333"])
+def test_a_bsn_in_any_spelling_exits_2_naming_file_line_and_field(tmp_path, capsys, spelling):
+    code, said = check(tmp_path, capsys, HEAD + f"  description: {spelling}\n")
+    assert code == 2
+    assert "case.yaml:7 need.description: bevat een nummer dat op een BSN lijkt" in said
+    assert "333" not in said and "Traceback" not in said
+
+
+@pytest.mark.parametrize("harmless", ['"16428.72"', '"1.234.567,89"', '"2026-12-05"', '"1234 AB"', '"06-12345678"',
+                                      '"111  222 333"'])
+def test_amounts_dates_and_a_number_with_two_spaces_in_text_are_decided(tmp_path, capsys, harmless):
+    assert check(tmp_path, capsys, HEAD + f"  description: {harmless}\n")[0] == 0
+
+
+@pytest.mark.parametrize("amount, expected", [
+    ('"12345678901.00"', "case.yaml:7 need.amount: te groot bedrag (ten hoogste 10 cijfers voor de komma)"),
+    ("12345678901", "case.yaml:7 need.amount: te groot bedrag (ten hoogste 10 cijfers voor de komma)"),
+    ('"-0.00"', "case.yaml:7 need.amount: moet ten minste 0 zijn"),
+    ('"-0"', "case.yaml:7 need.amount: moet ten minste 0 zijn"),
+    ("-0.00", "case.yaml:7 need.amount: moet ten minste 0 zijn"),
+    ('"-1.00"', "case.yaml:7 need.amount: moet ten minste 0 zijn"),
+])
+def test_an_amount_too_long_or_below_zero_exits_2_in_dutch(tmp_path, capsys, amount, expected):
+    code, said = check(tmp_path, capsys, HEAD + f"  amount: {amount}\n")
+    assert code == 2 and expected in said and "Decimal input" not in said
+
+
+@pytest.mark.parametrize("amount", ['"9999999999.99"', '"0.00"', "0"])
+def test_the_largest_amount_and_zero_are_accepted(tmp_path, capsys, amount):
+    assert check(tmp_path, capsys, HEAD + f"  amount: {amount}\n")[0] == 0
+
+
+def test_english_on_request(tmp_path, capsys):
+    code, said = check(tmp_path, capsys, HEAD + '  amount: "12345678901.00"\n', "case.yaml", "--lang", "en")
+    assert code == 2 and "need.amount: Decimal input should have no more than 10 digits before the decimal point" in said
+
+
+def test_a_json_case_file_with_a_31_digit_number_names_the_field(tmp_path, capsys):
+    text = json.dumps(dict(WELDING_MASK, need=dict(WELDING_MASK["need"], amount="X"))).replace('"X"', "9" * 31)
+    code, said = check(tmp_path, capsys, text, "case.json")
+    assert code == 2 and "case.json need.amount: ongeldige JSON: getal met meer dan 30 cijfers" in said
+    assert "9" * 31 not in said
