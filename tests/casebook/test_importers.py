@@ -178,9 +178,9 @@ def test_each_batch_is_written_whole_or_not_at_all(sqlite_store, registry, weldi
     original = store_module._insert_decisions
     calls = []
 
-    def failing(conn, rows, decisions):
+    def failing(conn, rows):
         calls.append(len(rows))
-        original(conn, rows, decisions)  # the rows are written ...
+        original(conn, rows)  # the rows are written ...
         if len(calls) == 2:
             raise RuntimeError("stroomstoring")  # ... and then the second batch fails before commit
 

@@ -251,5 +251,8 @@ def test_a_deleted_case_leaves_no_text_in_the_sqlite_file_or_its_log(sqlite_stor
 
 def test_the_bulk_inserts_write_every_column_of_their_tables():
     """A column added to a model but not to the bulk insert's tuple would silently stay empty."""
-    assert sorted(store_module.CASE_COLUMNS) == sorted(c.name for c in store_module.cases_t.c)
-    assert sorted(store_module.DECISION_COLUMNS) == sorted(c.name for c in store_module.decisions_t.c)
+    assert sorted(store_module.CASE_ADDED + store_module.CASE_ENCODED) == sorted(c.name for c in store_module.cases_t.c)
+    assert sorted(store_module.DECISION_ADDED + store_module.DECISION_ENCODED) == sorted(
+        c.name for c in store_module.decisions_t.c)
+    for table in store_module.DETAIL_TABLES:
+        assert sorted(("decision_id",) + store_module.DETAIL_ENCODED[table.name]) == sorted(c.name for c in table.c)
