@@ -226,7 +226,15 @@ class Codec:
             else:
                 statement = f"COPY {table.name} ({names}) FROM STDIN"
                 tab = b"\t" if static else b""
-                data = b"".join([b"\t".join(map(_copy_field, values)) + tab + part + b"\n" for values, part in rows])
+                prefixes: dict = {}  # the detail rows of a decision share theirs: encoded once
+
+                def prefix(values: tuple) -> bytes:
+                    encoded = prefixes.get(values)
+                    if encoded is None:
+                        encoded = prefixes[values] = b"\t".join(map(_copy_field, values)) + tab
+                    return encoded
+
+                data = b"\n".join([prefix(values) + part for values, part in rows]) + b"\n"
                 with cursor.copy(statement) as copy:
                     copy.write(data)
         except conn.dialect.loaded_dbapi.Error as exc:
