@@ -5,8 +5,8 @@ SQLite runs in WAL mode with a busy timeout, and every write transaction starts 
 `BEGIN IMMEDIATE`, so concurrent writers queue instead of failing half-way. A write that still
 conflicts (a unique key another writer took first, a deadlock, a locked database) is rolled back
 whole and retried; the retry sees the other writer's rows, so nothing is lost or duplicated.
-Bulk inserts hand pre-encoded rows to the driver (executemany, COPY) with ids reserved in the
-transaction (docs/decisions/0021-casebook-import-bulk-writes.md).
+Bulk inserts hand rows encoded in advance (`Codec`: in the import's worker processes) to the driver
+(executemany, COPY) with ids reserved in the transaction (docs/decisions/0021 and 0030).
 """
 from __future__ import annotations
 
@@ -165,7 +165,7 @@ class Codec:
     """A dialect's encoding of rows for `insert`, split in two: `part` encodes the columns that do not
     depend on what is stored (in the process that evaluated the case: a worker), `insert` adds the ones
     that do (ids, versions, the batch) and hands the rows to the driver in one call per table, without
-    SQLAlchemy's per-row parameter processing (docs/decisions/0030-import-pipeline.md).
+    SQLAlchemy's per-row parameter processing (docs/decisions/0030-import-pipeline-workers-encode-one-writer.md).
 
     SQLite: a part is a tuple of driver values, dates and times as the text SQLAlchemy stores and JSON as
     its UTF-8 bytes, which the statement casts to TEXT (stored as text, as before, but never decoded to a

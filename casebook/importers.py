@@ -29,12 +29,12 @@ from engine.facts import Vocabulary
 from engine.registry import Registry
 from engine.yamlsource import LineList, SourceError, line_of, load_file, parse_text
 
+from . import db
 from .access import LOCAL, Access
 from .evaluation import evaluate
-from . import db
 from .preparing import Outcome, Steps, outcomes
 from .records import Meta, Prepared, prepare
-from .store import Store, ready
+from .store import Ready, Store, ready
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 CASE_KEYS = frozenset(Case.model_fields)
@@ -557,7 +557,7 @@ def import_records(store: Store, registry: Registry, records: Iterable[RawRecord
                 raws.append(raw)
                 items.append(o.ready)
 
-        def complete(i: int):  # stored when asked, gone when written (deleted meanwhile): evaluated here
+        def complete(i: int) -> Ready:  # stored when asked, gone when written (deleted meanwhile): evaluated here
             p = prepare_record(raws[i].parsed())
             p.decision = evaluate_record(p)
             return ready(p, codec)

@@ -3,7 +3,7 @@
 Everything an import does per record happens here, before the write: parsing a JSONL line, validating
 the case and its digest, asking which of a chunk's cases are stored already, evaluating the others and
 encoding their rows (store.ready: the row tuples and JSON text the write hands to the driver). The one
-process that imports only reads lines and writes, one transaction per batch (docs/decisions/0030).
+process that imports only reads lines and writes, one transaction per batch (decision record 0030).
 With `workers` > 1 the chunks go to forked processes (each inherits the loaded rule sets and opens its
 own database connection to ask what is stored), and the next records are prepared while a batch is
 written. Either way a record's outcome is the same: the problems that kept it from being read or
