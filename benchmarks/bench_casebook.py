@@ -166,7 +166,8 @@ def print_result(r: dict) -> None:
           f"(CPU of this process {r['import_cpu_s']:.1f} s = {r['import_cases_per_cpu_s']:.0f} cases per CPU-second"
           f"{', workers not counted' if r['workers'] > 1 else ''})")
     if r["workers"] > 1:
-        print(f"  CPU of the workers {r['workers_cpu_s']:7.1f} s   ({r['workers_cpu_s'] * 1e6 / r['cases']:.0f} µs per case)")
+        per_case = r["workers_cpu_s"] * 1e6 / r["cases"]
+        print(f"  CPU of the workers {r['workers_cpu_s']:7.1f} s   ({per_case:.0f} µs per case)")
     print(f"  re-run (nothing new) {r['rerun_s']:5.1f} s   {r['rerun_cases_per_s']:8.0f} cases/s")
     print(f"  report (all)      {r['report_s']:8.2f} s   one municipality {r['report_one_municipality_s']:.2f} s")
     print(f"  HTML              {r['html_s']:8.2f} s   ({r['html_kb']} KiB)")

@@ -108,7 +108,8 @@ def test_encoded_rows_land_as_sqlalchemys_own_insert_stores_them(db_url):
             conn.execute(cases_t.insert(), {**values, "id": 1, "digest": "core", "version": 1, "latest": True,
                                             "batch_id": batch, "created_at": t, "updated_at": t})
             codec = db.codec(conn.dialect)
-            part = codec.part(cases_t, CASE_ENCODED, [{**values, "case_id": "b", "digest": "codec"}[c] for c in CASE_ENCODED])
+            other = {**values, "case_id": "b", "digest": "codec"}
+            part = codec.part(cases_t, CASE_ENCODED, [other[c] for c in CASE_ENCODED])
             codec.insert(conn, cases_t, CASE_ADDED, CASE_ENCODED, [((2, 1, True, batch, t, t), part)])
 
         db.write_transaction(engine, work)

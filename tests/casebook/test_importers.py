@@ -257,5 +257,3 @@ def test_a_case_stored_when_asked_but_gone_when_written_is_evaluated_by_the_writ
         assert (report.added, report.unchanged) == (12, 0)
         assert stored_content(store) == expected
         assert store.check() == []
-
-
