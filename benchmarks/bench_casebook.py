@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import sqlite3
 import sys
 import tempfile
@@ -47,12 +48,18 @@ def timed(fn):
     return result, time.perf_counter() - start
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed_cpu(fn):
-    """(result, wall seconds, CPU seconds of this process). The machine is shared: wall time includes
-    waiting for other processes (and, for PostgreSQL, the server's own work), CPU time does not."""
-    start, cpu = time.perf_counter(), time.process_time()
+    """(result, wall seconds, CPU seconds of this process, CPU seconds of the worker processes it ended).
+    The machine is shared: wall time includes waiting for other processes (and, for PostgreSQL, the
+    server's own work), CPU time does not."""
+    start, cpu, workers = time.perf_counter(), time.process_time(), children_cpu()
     result = fn()
-    return result, time.perf_counter() - start, time.process_time() - cpu
+    return result, time.perf_counter() - start, time.process_time() - cpu, children_cpu() - workers
 
 
 def bench_store(name: str, url: str, source: Path, n: int, batch_size: int, registry: Registry,
@@ -62,9 +69,9 @@ def bench_store(name: str, url: str, source: Path, n: int, batch_size: int, regi
     options = {"batch_size": batch_size, "workers": workers} if workers > 1 else {"batch_size": batch_size}
     with Store.open(url) as store:
         out["load_before"] = os.getloadavg()[0]
-        report, seconds, cpu = timed_cpu(lambda: import_path(store, registry, source, label, **options))
+        report, seconds, cpu, workers_cpu = timed_cpu(lambda: import_path(store, registry, source, label, **options))
         assert report.added == n and not report.rejected, report.as_dict()
-        out["import_s"], out["import_cpu_s"] = seconds, cpu
+        out["import_s"], out["import_cpu_s"], out["workers_cpu_s"] = seconds, cpu, workers_cpu
         out["import_cases_per_s"] = n / seconds
         out["import_cases_per_cpu_s"] = n / cpu
         again, seconds = timed(lambda: import_path(store, registry, source, label, **options))
@@ -158,6 +165,9 @@ def print_result(r: dict) -> None:
     print(f"  import            {r['import_s']:8.1f} s   {r['import_cases_per_s']:8.0f} cases/s "
           f"(CPU of this process {r['import_cpu_s']:.1f} s = {r['import_cases_per_cpu_s']:.0f} cases per CPU-second"
           f"{', workers not counted' if r['workers'] > 1 else ''})")
+    if r["workers"] > 1:
+        per_case = r["workers_cpu_s"] * 1e6 / r["cases"]
+        print(f"  CPU of the workers {r['workers_cpu_s']:7.1f} s   ({per_case:.0f} µs per case)")
     print(f"  re-run (nothing new) {r['rerun_s']:5.1f} s   {r['rerun_cases_per_s']:8.0f} cases/s")
     print(f"  report (all)      {r['report_s']:8.2f} s   one municipality {r['report_one_municipality_s']:.2f} s")
     print(f"  HTML              {r['html_s']:8.2f} s   ({r['html_kb']} KiB)")

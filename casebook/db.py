@@ -5,11 +5,12 @@ SQLite runs in WAL mode with a busy timeout, and every write transaction starts 
 `BEGIN IMMEDIATE`, so concurrent writers queue instead of failing half-way. A write that still
 conflicts (a unique key another writer took first, a deadlock, a locked database) is rolled back
 whole and retried; the retry sees the other writer's rows, so nothing is lost or duplicated.
-Bulk inserts hand pre-encoded rows to the driver (executemany, COPY) with ids reserved in the
-transaction (docs/decisions/0021-casebook-import-bulk-writes.md).
+Bulk inserts hand rows encoded in advance (`Codec`: in the import's worker processes) to the driver
+(executemany, COPY) with ids reserved in the transaction (docs/decisions/0021 and 0030).
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -25,7 +26,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Date, DateTime, Engine, Table, create_engine, event, text
+from sqlalchemy import JSON, Connection, Date, DateTime, Engine, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -152,55 +153,136 @@ def reserve_ids(conn: Connection, table: Table, n: int) -> list[int]:
                              {"t": table.name, "n": n}).scalars())
 
 
+def dumps_bytes(value: Any) -> bytes:
+    """`dumps(value)` as UTF-8."""
+    try:
+        return orjson.dumps(value, default=str, option=_ORJSON)
+    except orjson.JSONEncodeError:
+        return dumps(value).encode()
+
+
+class Codec:
+    """A dialect's encoding of rows for `insert`, split in two: `part` encodes the columns that do not
+    depend on what is stored (in the process that evaluated the case: a worker), `insert` adds the ones
+    that do (ids, versions, the batch) and hands the rows to the driver in one call per table, without
+    SQLAlchemy's per-row parameter processing (docs/decisions/0030-import-pipeline-workers-encode-one-writer.md).
+
+    SQLite: a part is a tuple of driver values, dates and times as the text SQLAlchemy stores and JSON as
+    its UTF-8 bytes, which the statement casts to TEXT (stored as text, as before, but never decoded to a
+    Python string and encoded again). PostgreSQL: a part is the columns in COPY's text format."""
+
+    def __init__(self, dialect):
+        self.dialect = dialect
+        self.sqlite = dialect.name == "sqlite"
+        self._plans: dict = {}
+
+    def _plan(self, table: Table, columns: tuple[str, ...]) -> tuple:
+        """Per column how its value is encoded: None (as it is), "json", or a date/time bind processor."""
+        key = (table.name, columns)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = []
+            for name in columns:
+                col_type = table.c[name].type
+                if isinstance(col_type, JSON):
+                    plan.append("json")
+                elif isinstance(col_type, (Date, DateTime)) and self.sqlite:
+                    plan.append(col_type.dialect_impl(self.dialect).bind_processor(self.dialect))
+                else:
+                    plan.append(None)
+            plan = self._plans[key] = tuple(plan)
+        return plan
+
+    def part(self, table: Table, columns: Sequence[str], values: Sequence) -> Any:
+        """`values` of `columns` of one row, encoded."""
+        plan = self._plan(table, tuple(columns))
+        if self.sqlite:
+            if not any(plan):
+                return tuple(values)
+            return tuple(dumps_bytes(v) if how == "json" else v if how is None or v is None else how(v)
+                         for how, v in zip(plan, values))
+        return b"\t".join([_copy_json(v) if how == "json" else _copy_field(v) for how, v in zip(plan, values)])
+
+    def insert(self, conn: Connection, table: Table, dynamic: Sequence[str], static: Sequence[str],
+               rows: Sequence[tuple[tuple, Any]]) -> None:
+        """Insert `rows`, each (the values of `dynamic`, the `part` of `static`), in this transaction: one
+        `executemany` (SQLite) or one `COPY` (PostgreSQL). A driver error is raised as SQLAlchemy's, so
+        `write_transaction` retries a conflict as it does for any other statement."""
+        if not rows:
+            return
+        columns = (*dynamic, *static)
+        names = ", ".join(columns)
+        cursor = conn.connection.cursor()
+        try:
+            if self.sqlite:
+                plan = self._plan(table, tuple(dynamic))
+                marks = ", ".join("CAST(? AS TEXT)" if how == "json" else "?" for how in self._plan(table, columns))
+                statement = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"
+                if any(plan):  # dates and times among the values added here: each distinct one converted once
+                    seen: dict = {}
+                    rows = [(tuple(v if how is None or v is None else seen.get(v) or seen.setdefault(v, how(v))
+                                   for how, v in zip(plan, values)), part) for values, part in rows]
+                cursor.executemany(statement, [values + part for values, part in rows])
+            else:
+                statement = f"COPY {table.name} ({names}) FROM STDIN"
+                tab = b"\t" if static else b""
+                prefixes: dict = {}  # the detail rows of a decision share theirs: encoded once
+
+                def prefix(values: tuple) -> bytes:
+                    encoded = prefixes.get(values)
+                    if encoded is None:
+                        encoded = prefixes[values] = b"\t".join(map(_copy_field, values)) + tab
+                    return encoded
+
+                data = b"\n".join([prefix(values) + part for values, part in rows]) + b"\n"
+                with cursor.copy(statement) as copy:
+                    copy.write(data)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(statement, None, exc, conn.dialect.loaded_dbapi.Error,
+                                      dialect=conn.dialect) from exc
+        finally:
+            cursor.close()
+
+
 @lru_cache(maxsize=None)
-def _converters(dialect, table: Table, columns: tuple[str, ...]) -> tuple[tuple[int, Callable], ...]:
-    """Per column the conversion SQLAlchemy would apply to a date or time on this dialect (on SQLite the
-    text it stores); JSON columns come encoded already, other values go to the driver as they are."""
-    out = []
-    for i, name in enumerate(columns):
-        col_type = table.c[name].type
-        if isinstance(col_type, (Date, DateTime)):
-            process = col_type.dialect_impl(dialect).bind_processor(dialect)
-            if process is not None:
-                out.append((i, process))
-    return tuple(out)
+def codec(dialect) -> Codec:
+    return Codec(dialect)
 
 
 def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
-    """Insert `rows` (tuples in `columns` order; JSON columns encoded with `dumps`) in this transaction,
-    handing them to the driver without SQLAlchemy's per-row parameter processing: one `executemany` on
-    SQLite, `COPY` on PostgreSQL. A driver error is raised as SQLAlchemy's, so `write_transaction`
-    retries a conflict as it does for any other statement."""
-    if not rows:
-        return
-    columns = tuple(columns)
-    converters = _converters(conn.dialect, table, columns)
-    if converters:
-        rows = [_converted(r, converters) for r in rows]
-    names = ", ".join(columns)
-    cursor = conn.connection.cursor()
-    try:
-        if is_sqlite(conn.engine):
-            statement = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})"
-            cursor.executemany(statement, rows)
-        else:
-            statement = f"COPY {table.name} ({names}) FROM STDIN"
-            with cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
-    except conn.dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(statement, None, exc, conn.dialect.loaded_dbapi.Error,
-                                  dialect=conn.dialect) from exc
-    finally:
-        cursor.close()
+    """Insert `rows` (tuples in `columns` order, no JSON columns) in this transaction (`Codec.insert`)."""
+    c = codec(conn.dialect)
+    c.insert(conn, table, columns, (), [(tuple(r), c.part(table, (), ())) for r in rows])
 
 
-def _converted(row: tuple, converters: tuple[tuple[int, Callable], ...]) -> tuple:
-    row = list(row)
-    for i, process in converters:
-        if row[i] is not None:
-            row[i] = process(row[i])
-    return tuple(row)
+def _copy_text(data: bytes) -> bytes:
+    """UTF-8 text as a field of COPY's text format: backslash, tab, newline and carriage return escaped."""
+    if b"\\" in data:
+        data = data.replace(b"\\", b"\\\\")
+    if b"\t" in data or b"\n" in data or b"\r" in data:
+        data = data.replace(b"\t", b"\\t").replace(b"\n", b"\\n").replace(b"\r", b"\\r")
+    return data
+
+
+def _copy_json(value: Any) -> bytes:
+    return _copy_text(dumps_bytes(value))
+
+
+def _copy_field(value: Any) -> bytes:
+    """A value as a field of COPY's text format (what psycopg's `write_row` would send)."""
+    if value is None:
+        return b"\\N"
+    if value is True:
+        return b"t"
+    if value is False:
+        return b"f"
+    if isinstance(value, int):
+        return b"%d" % value
+    if isinstance(value, str):
+        return _copy_text(value.encode())
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat().encode()
+    raise TypeError(f"no COPY text for {type(value).__name__}")
 
 
 # -- retrying a write transaction -----------------------------------------------------------------

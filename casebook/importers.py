@@ -29,11 +29,12 @@ from engine.facts import Vocabulary
 from engine.registry import Registry
 from engine.yamlsource import LineList, SourceError, line_of, load_file, parse_text
 
+from . import db
 from .access import LOCAL, Access
 from .evaluation import evaluate
-from .preparing import Outcome, outcomes
+from .preparing import Outcome, Steps, outcomes
 from .records import Meta, Prepared, prepare
-from .store import Store
+from .store import Ready, Store, ready
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 CASE_KEYS = frozenset(Case.model_fields)
@@ -54,6 +55,16 @@ class RawRecord:
     data: Any = None
     problems: list[Problem] | None = None
     not_a_case: bool = False  # a file in a folder that holds no case (expected.yaml, a README): skipped
+    text: str | None = None  # a JSONL line not parsed yet: parsed where it is validated (a worker process)
+
+    def parsed(self) -> "RawRecord":
+        """The record with its data (or its problem) when it is a JSONL line not parsed yet."""
+        if self.text is None:
+            return self
+        try:
+            return RawRecord(self.file, self.line, parse_text(self.text, self.file, "json"))
+        except SourceError as exc:
+            return RawRecord(self.file, self.line, problems=[dataclasses.replace(exc.problem, line=self.line)])
 
 
 @dataclass
@@ -192,7 +203,8 @@ def read_folder(folder: Path) -> Iterator[RawRecord]:
 
 def read_jsonl(path: Path) -> Iterator[RawRecord]:
     """One JSON record per line; empty lines are skipped. Each line is read with the one bounded
-    reader (engine.yamlsource), and a line that is not UTF-8 is a problem of that line."""
+    reader (engine.yamlsource) when it is validated (`RawRecord.parsed`: in a worker process with
+    `--workers`), and a line that is not UTF-8 is a problem of that line."""
     name = path.name
     with path.open("rb") as f:
         for number, raw in enumerate(f, start=1):
@@ -202,14 +214,8 @@ def read_jsonl(path: Path) -> Iterator[RawRecord]:
                 yield RawRecord(name, number, problems=[Problem("deze regel is geen UTF-8-tekst",
                                                                 "this line is not UTF-8 text", file=name, line=number)])
                 continue
-            if not text.strip():
-                continue
-            try:
-                data = parse_text(text, name, "json")
-            except SourceError as exc:
-                yield RawRecord(name, number, problems=[dataclasses.replace(exc.problem, line=number)])
-                continue
-            yield RawRecord(name, number, data)
+            if text.strip():
+                yield RawRecord(name, number, text=text)
 
 
 # -- CSV ----------------------------------------------------------------------------------------------
@@ -518,11 +524,18 @@ def import_records(store: Store, registry: Registry, records: Iterable[RawRecord
                    workers: int = 1, access: Access = LOCAL) -> ImportReport:
     """Validate, evaluate and store `records` in batches of `batch_size` (each batch one transaction), as
     `access` (in a shared casebook: within its scope, and in the audit log); with `workers` > 1 they are
-    validated and evaluated in that many worker processes (casebook/preparing.py)."""
+    parsed, validated, evaluated and encoded in that many worker processes (casebook/preparing.py)."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     report = ImportReport()
-    pending: list[Outcome] = []
+    pending: list[tuple[RawRecord, Outcome]] = []
+    codec = db.codec(store.engine.dialect)
+
+    def prepare_record(raw: RawRecord) -> Prepared:
+        p = to_prepared(raw, defaults)
+        if access.team and not p.meta.team:  # a professional's records are their team's (as Store.add does)
+            p = dataclasses.replace(p, meta=dataclasses.replace(p.meta, team=access.team))
+        return p
 
     def evaluate_record(p: Prepared) -> dict:
         try:
@@ -531,21 +544,30 @@ def import_records(store: Store, registry: Registry, records: Iterable[RawRecord
             _name_columns(exc.problems, p.raw)
             raise
 
+    steps = Steps(prepare_record, evaluate_record, lambda p: ready(p, codec), store.known,
+                  lambda: store.engine.dispose(close=False))  # a forked worker opens its own connections
+
     def flush() -> None:
-        ready = []
-        for o in pending:
+        raws, items = [], []
+        for raw, o in pending:
             report.rejected += o.rejected
             if not o.rejected:
-                ready.append(o.prepared)
-        written = store.add(ready, evaluate_record, evaluation, kind=kind, source=source, access=access)
+                raws.append(raw)
+                items.append(o.ready)
+
+        def complete(i: int) -> Ready:  # stored when asked, gone when written (deleted meanwhile): evaluated here
+            p = prepare_record(raws[i].parsed())
+            p.decision = evaluate_record(p)
+            return ready(p, codec)
+
+        written = store.write(items, complete, evaluation, kind=kind, source=source, access=access)
         for name in ("added", "new_versions", "unchanged", "updated", "batches"):
             setattr(report, name, getattr(report, name) + getattr(written, name))
         pending.clear()
         if progress:
             progress(report)
 
-    for o in outcomes(records, lambda raw: to_prepared(raw, defaults), evaluate_record, store.known, batch_size,
-                      workers):
+    for raw, o in outcomes(records, steps, batch_size, workers):
         if o.not_a_case:
             report.skipped.append(o.file)
             continue
@@ -553,7 +575,7 @@ def import_records(store: Store, registry: Registry, records: Iterable[RawRecord
         if o.problems:
             report.rejected += o.problems
             continue
-        pending.append(o)
+        pending.append((raw, o))
         if len(pending) >= batch_size:
             flush()
     if pending:

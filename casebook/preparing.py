@@ -1,25 +1,35 @@
-"""Validating and evaluating import records, in this process or in a pool of worker processes.
+"""Reading, validating, evaluating and encoding import records, in this process or in worker processes.
 
-Validating and evaluating take most of an import's CPU; writing takes the rest and stays in the one
-process that imports, one transaction per batch. With `workers` > 1 the records are validated and
-evaluated in forked processes (each inherits the loaded rule sets), and the next records are
-evaluated while a batch is written. Either way a record's outcome is the same: the problems that
-kept it from being read or validated, or the prepared case with its decision (none when the case is
-stored already, which is asked per chunk before evaluating) or the problems of its evaluation.
+Everything an import does per record happens here, before the write: parsing a JSONL line, validating
+the case and its digest, asking which of a chunk's cases are stored already, evaluating the others and
+encoding their rows (store.ready: the row tuples and JSON text the write hands to the driver). The one
+process that imports only reads lines and writes, one transaction per batch (decision record 0030).
+With `workers` > 1 the chunks go to forked processes (each inherits the loaded rule sets and opens its
+own database connection to ask what is stored), and the next records are prepared while a batch is
+written. Either way a record's outcome is the same: the problems that kept it from being read or
+validated, or the case encoded for the write (without rows when it was stored already when asked), or
+the problems of its evaluation.
 """
 from __future__ import annotations
 
 import multiprocessing
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from engine.errors import CaseError, Problem, RegelruimteError
 
 from .records import Prepared
 
-Known = Callable[[list[str]], set[tuple[str, str]]]  # case ids -> the (case id, digest) pairs stored
-Prepare = Callable[[Any], Prepared]  # a raw record validated; raises CaseError
-Evaluate = Callable[[Prepared], dict]  # its decision; raises RegelruimteError
+
+@dataclass
+class Steps:
+    """What is done with each record, the same in this process and in a worker."""
+
+    prepare: Callable[[Any], Prepared]  # a raw record validated; raises CaseError
+    evaluate: Callable[[Prepared], dict]  # its decision; raises RegelruimteError
+    encode: Callable[[Prepared], Any]  # encoded for the write (store.ready)
+    known: Callable[[list[str]], set[tuple[str, str]]]  # case ids -> the (case id, digest) pairs stored
+    after_fork: Callable[[], None] = lambda: None  # in a new worker: leave the parent's connections alone
 
 
 @dataclass
@@ -27,25 +37,24 @@ class Outcome:
     file: str
     not_a_case: bool = False
     problems: list[Problem] = field(default_factory=list)  # reading or validating: not prepared
-    prepared: Prepared | None = None
-    rejected: list[Problem] = field(default_factory=list)  # evaluating: prepared, but not to be stored
+    ready: Any = None  # the case encoded for the write
+    rejected: list[Problem] = field(default_factory=list)  # evaluating: not to be stored
 
 
-def outcome(raw, prepare: Prepare, evaluate: Evaluate, known: set[tuple[str, str]]) -> Outcome:
-    """One record validated and, unless its case is stored already, evaluated."""
+def outcome(raw, steps: Steps, known: set[tuple[str, str]]) -> Outcome:
+    """One (parsed) record validated and, unless its case is stored already, evaluated; then encoded."""
     if raw.not_a_case:
         return Outcome(raw.file, not_a_case=True)
     try:
-        p = prepare(raw)
+        p = steps.prepare(raw)
     except CaseError as exc:
         return Outcome(raw.file, problems=exc.problems)
-    if (p.case_id, p.digest) in known:
-        return Outcome(raw.file, prepared=p)
-    try:
-        p.decision = evaluate(p)
-    except RegelruimteError as exc:
-        return Outcome(raw.file, prepared=p, rejected=exc.problems)
-    return Outcome(raw.file, prepared=p)
+    if (p.case_id, p.digest) not in known:
+        try:
+            p.decision = steps.evaluate(p)
+        except RegelruimteError as exc:
+            return Outcome(raw.file, rejected=exc.problems)
+    return Outcome(raw.file, ready=steps.encode(p))
 
 
 def case_id_of(data: Any) -> str | None:
@@ -54,6 +63,13 @@ def case_id_of(data: Any) -> str | None:
         data = data["case"]
     cid = data.get("case_id") if isinstance(data, dict) else None
     return cid if isinstance(cid, str) else None
+
+
+def chunk_outcomes(chunk: list, steps: Steps) -> list[Outcome]:
+    """The outcomes of a chunk of records; what is stored is asked once for the chunk, before evaluating."""
+    records = [r.parsed() for r in chunk]
+    stored = steps.known(sorted({cid for r in records if (cid := case_id_of(r.data)) is not None}))
+    return [outcome(r, steps, stored) for r in records]
 
 
 def _chunks(records: Iterable, size: int) -> Iterator[list]:
@@ -67,43 +83,37 @@ def _chunks(records: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _known_of(chunk: list, known: Known) -> set[tuple[str, str]]:
-    return known(sorted({cid for r in chunk if (cid := case_id_of(r.data)) is not None}))
-
-
-def outcomes(records: Iterable, prepare: Prepare, evaluate: Evaluate, known: Known, chunk_size: int,
-             workers: int = 1) -> Iterator[Outcome]:
-    """The outcome of every record, in the records' order."""
+def outcomes(records: Iterable, steps: Steps, chunk_size: int, workers: int = 1) -> Iterator[tuple[Any, Outcome]]:
+    """Every record with its outcome, in the records' order."""
     if workers <= 1:
         for chunk in _chunks(records, chunk_size):
-            stored = _known_of(chunk, known)
-            yield from (outcome(r, prepare, evaluate, stored) for r in chunk)
+            yield from zip(chunk, chunk_outcomes(chunk, steps))
         return
-    # fork: the workers inherit `prepare` and `evaluate` with the loaded rule sets, nothing is pickled
-    with multiprocessing.get_context("fork").Pool(workers, _start, (prepare, evaluate)) as pool:
+    # fork: the workers inherit `steps` with the loaded rule sets, nothing of them is pickled
+    with multiprocessing.get_context("fork").Pool(workers, _start, (steps,)) as pool:
         part = max(1, chunk_size // (4 * workers))
         running = None
         for chunk in _chunks(records, chunk_size):
-            stored = _known_of(chunk, known)
-            submitted = pool.map_async(_work, [(chunk[i:i + part], stored) for i in range(0, len(chunk), part)])
-            if running is not None:  # the previous chunk is handed out while this one is evaluated
-                yield from (o for done in running.get() for o in done)
+            submitted = chunk, pool.map_async(_work, [chunk[i:i + part] for i in range(0, len(chunk), part)])
+            if running is not None:  # the previous chunk is written while this one is prepared
+                yield from _zipped(running)
             running = submitted
         if running is not None:
-            yield from (o for done in running.get() for o in done)
+            yield from _zipped(running)
+
+
+def _zipped(running) -> Iterator[tuple[Any, Outcome]]:
+    chunk, result = running
+    return zip(chunk, (o for done in result.get() for o in done))
 
 
 _worker: dict = {}
 
 
-def _start(prepare: Prepare, evaluate: Evaluate) -> None:
-    _worker.update(prepare=prepare, evaluate=evaluate)
+def _start(steps: Steps) -> None:
+    steps.after_fork()
+    _worker["steps"] = steps
 
 
-def _work(task) -> list[Outcome]:
-    chunk, stored = task
-    out = [outcome(r, _worker["prepare"], _worker["evaluate"], stored) for r in chunk]
-    for o in out:  # what the writer does not need stays behind (it only costs pickling)
-        if o.prepared is not None and o.prepared.decision is not None:
-            o.prepared = replace(o.prepared, case=None, raw=None)
-    return out
+def _work(chunk: list) -> list[Outcome]:
+    return chunk_outcomes(chunk, _worker["steps"])

@@ -18,7 +18,7 @@ import sys
 import time
 from dataclasses import dataclass, replace
 from operator import itemgetter
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, tuple_, union, update
 
@@ -127,30 +127,45 @@ class Store:
         team, signal and tags updated when given and different); changed content is a new version.
         `evaluate` gives the decision of an item that has none yet. A professional's records get their
         team; a record, or a stored case with the same id, outside the caller's scope refuses them all."""
-        if not items:
-            return WriteResult()
-        items = self._may_save(items, access)
-        result = db.write_transaction(self.engine, lambda conn: _write_cases(conn, items, evaluate, evaluation,
-                                                                             kind, source))
-        self.log_access(access, "save", [(p.case_id, p.municipality) for p in items])
-        return result
-
-    def _may_save(self, items: Sequence[Prepared], access: Access) -> list[Prepared]:
-        self._require(access, SAVE, [p.municipality for p in items])
-        if access.municipalities is None and access.team is None:
-            return list(items)  # everything is in scope: no need to look at what is stored
         if access.team:
             items = [replace(p, meta=replace(p.meta, team=p.meta.team or access.team)) for p in items]
-        ids = sorted({p.case_id for p in items})
+        codec = db.codec(self.engine.dialect)
+
+        def complete(i: int) -> Ready:
+            p = items[i]
+            if p.decision is None:
+                p.decision = evaluate(p)
+            return ready(p, codec)
+
+        # encoded only when written: a case stored already is neither evaluated nor encoded
+        return self.write([Ready(p.case_id, p.digest, p.municipality, p.meta) for p in items], complete, evaluation,
+                          kind, source, access)
+
+    def write(self, items: Sequence[Ready], complete: Callable[[int], Ready], evaluation: str,
+              kind: str = "import", source: str | None = None, access: Access = LOCAL) -> WriteResult:
+        """`add` for cases encoded already (`ready`, in the import's worker processes); `complete(i)` gives
+        item i with its rows when it has none but must be written. A professional's items carry their team."""
+        if not items:
+            return WriteResult()
+        self._may_save(items, access)
+        result = db.write_transaction(self.engine, lambda conn: _write_cases(conn, items, complete, evaluation,
+                                                                             kind, source))
+        self.log_access(access, "save", [(r.case_id, r.municipality) for r in items])
+        return result
+
+    def _may_save(self, items: Sequence[Ready], access: Access) -> None:
+        self._require(access, SAVE, [r.municipality for r in items])
+        if access.municipalities is None and access.team is None:
+            return  # everything is in scope: no need to look at what is stored
+        ids = sorted({r.case_id for r in items})
         with self.engine.connect() as conn:
             stored = [r for chunk in _chunks(ids, 500) for r in conn.execute(
                 select(cases_t.c.case_id, cases_t.c.municipality, cases_t.c.team)
                 .where(cases_t.c.case_id.in_(list(chunk))))]
         taken = [(r.case_id, r.municipality) for r in stored if not access.sees(r.municipality, r.team)]
-        if taken or not all(access.sees(p.municipality, p.meta.team) for p in items):
+        if taken or not all(access.sees(r.municipality, r.meta.team) for r in items):
             # the stored case whose id was used is named, so its own municipality's administrator sees the try
-            self._deny(access, SAVE, [p.municipality for p in items], taken, outside=True)
-        return list(items)
+            self._deny(access, SAVE, [r.municipality for r in items], taken, outside=True)
 
     # -- the caller's scope and the audit log ---------------------------------------------------------
 
@@ -516,10 +531,62 @@ def _meta_changed(row, meta: Meta) -> bool:
     return (row.team, row.signal, tuple(row.tags or ())) != (meta.team, meta.signal, tuple(meta.tags))
 
 
-def _write_cases(conn: Connection, items: Sequence[Prepared], evaluate: Evaluate, evaluation: str, kind: str,
-                 source: str | None) -> WriteResult:
+# The columns of the bulk inserts: first those the write fills in (ids, what depends on what is stored,
+# the batch), then those `ready` encodes where the case was evaluated.
+CASE_ADDED = ("id", "version", "latest", "batch_id", "created_at", "updated_at")
+CASE_ENCODED = ("case_id", "digest", "municipality", "reference_date", "team", "signal", "tags", "case_json", "origin")
+DECISION_ADDED = ("id", "case_row_id", "current", "evaluation", "as_of", "batch_id", "evaluated_at")
+DECISION_ENCODED = ("case_id", "municipality", "reference_date", "rulesets", "rulesets_digest", "outcome",
+                    "cost_once_cents", "avoided_per_year_cents", "avoided_once_cents", "primary_route",
+                    "usable_routes", "sole_route", "discretionary_only", "decision_json")
+DETAIL_ENCODED = {t.name: tuple(c.name for c in t.c if c.name != "decision_id") for t in DETAIL_TABLES}
+_DETAIL_OF = {name: itemgetter(*columns) for name, columns in DETAIL_ENCODED.items()}
+
+
+class Ready(NamedTuple):
+    """A case version on its way to the write, encoded (db.Codec.part) in the process that validated and
+    evaluated it: what the write compares, and every column of its rows that does not depend on what is
+    stored. Without a decision (its content was stored already when asked) it carries no rows."""
+
+    case_id: str
+    digest: str
+    municipality: str
+    meta: Meta
+    case_row: Any = None  # CASE_ENCODED
+    decision_row: Any = None  # DECISION_ENCODED
+    details: tuple = ()  # per detail table (DETAIL_TABLES' order) the DETAIL_ENCODED part of each row
+
+
+def ready(p: Prepared, codec: db.Codec) -> Ready:
+    """`p` encoded for the write; its rows only when it has a decision."""
+    if p.decision is None:
+        return Ready(p.case_id, p.digest, p.municipality, p.meta)
+    m = p.meta
+    case_row = codec.part(cases_t, CASE_ENCODED, (p.case_id, p.digest, p.municipality, p.reference_date, m.team,
+                                                  m.signal, list(m.tags), p.case_json, p.origin))
+    decision_row, details = _decision_parts(codec, p.case_id, p.municipality, p.reference_date, p.decision)
+    return Ready(p.case_id, p.digest, p.municipality, m, case_row, decision_row, details)
+
+
+def _decision_parts(codec: db.Codec, case_id: str, municipality: str, reference_date: dt.date,
+                    decision: dict) -> tuple[Any, tuple]:
+    """The encoded columns of a decision row and of its detail rows."""
+    s = summarise(decision)
+    row = codec.part(decisions_t, DECISION_ENCODED, (
+        case_id, municipality, reference_date, s.rulesets, s.rulesets_digest, s.outcome, s.cost_once_cents,
+        s.avoided_per_year_cents, s.avoided_once_cents, s.primary_route, s.usable_routes, s.sole_route,
+        s.discretionary_only, decision))
+    tables = dict(detail_rows(None, decision).tables())
+    details = tuple([codec.part(table, DETAIL_ENCODED[table.name], _DETAIL_OF[table.name](r))
+                     for r in tables[table.name]] for table in DETAIL_TABLES)
+    return row, details
+
+
+def _write_cases(conn: Connection, items: Sequence[Ready], complete: Callable[[int], Ready], evaluation: str,
+                 kind: str, source: str | None) -> WriteResult:
+    """Write `items` (`complete(i)`: item i with its rows, for one stored when it was asked but not now)."""
     result = WriteResult()
-    ids = sorted({p.case_id for p in items})
+    ids = sorted({r.case_id for r in items})
     stored = {}
     top: dict[str, int] = {}
     for chunk in _chunks(ids, 500):
@@ -528,25 +595,26 @@ def _write_cases(conn: Connection, items: Sequence[Prepared], evaluate: Evaluate
                               .where(cases_t.c.case_id.in_(list(chunk)))):
             stored[(r.case_id, r.digest)] = r
             top[r.case_id] = max(top.get(r.case_id, 0), r.version)
-    new: list[tuple[Prepared, int]] = []
+    new: list[tuple[int, int]] = []  # (index in items, version)
     updates: list[tuple[Any, Meta]] = []
     seen: set[tuple[str, str]] = set()
     # one order for every writer (by case id): concurrent PostgreSQL writers cannot deadlock
-    for p in sorted(items, key=lambda p: p.case_id):
-        key = (p.case_id, p.digest)
+    for i in sorted(range(len(items)), key=lambda i: items[i].case_id):
+        r = items[i]
+        key = (r.case_id, r.digest)
         if key in seen:
             result.unchanged += 1
             continue
         seen.add(key)
         if key in stored:
-            if _meta_changed(stored[key], p.meta):
-                updates.append((stored[key], p.meta))
+            if _meta_changed(stored[key], r.meta):
+                updates.append((stored[key], r.meta))
                 result.updated += 1
             else:
                 result.unchanged += 1
             continue
-        top[p.case_id] = top.get(p.case_id, 0) + 1
-        new.append((p, top[p.case_id]))
+        top[r.case_id] = top.get(r.case_id, 0) + 1
+        new.append((i, top[r.case_id]))
     t = now()
     for row, meta in updates:
         conn.execute(update(cases_t).where(cases_t.c.id == row.id)
@@ -560,31 +628,26 @@ def _write_cases(conn: Connection, items: Sequence[Prepared], evaluate: Evaluate
     batch_id = conn.execute(insert(batches_t).returning(batches_t.c.id),
                             {"kind": kind, "source": source, "evaluation": evaluation, "cases": len(new),
                              "decisions": len(new), "created_at": t}).scalar_one()
-    renewed = sorted({p.case_id for p, v in new if v > 1})
+    rows = [items[i] if items[i].decision_row is not None else complete(i) for i, _ in new]
+    renewed = sorted({r.case_id for r, (_, v) in zip(rows, new) if v > 1})
     for chunk in _chunks(renewed, 500):
         conn.execute(update(cases_t).where(cases_t.c.case_id.in_(list(chunk)), cases_t.c.latest.is_(True))
                      .values(latest=False))
         conn.execute(update(decisions_t).where(decisions_t.c.case_id.in_(list(chunk)),
                                                decisions_t.c.current.is_(True)).values(current=False))
-    newest = {p.case_id: v for p, v in new}  # within this batch the last version is the latest
+    newest = {r.case_id: v for r, (_, v) in zip(rows, new)}  # within this batch the last version is the latest
     row_ids = db.reserve_ids(conn, cases_t, len(new))
-    latest = [newest[p.case_id] == v for p, v in new]
-    db.insert_rows(conn, cases_t, CASE_COLUMNS, [
-        (rid, p.case_id, v, last, p.digest, p.municipality, p.reference_date, p.meta.team, p.meta.signal,
-         db.dumps(list(p.meta.tags)), db.dumps(p.case_json), p.origin, batch_id, t, t)
-        for rid, (p, v), last in zip(row_ids, new, latest)])
+    latest = [newest[r.case_id] == v for r, (_, v) in zip(rows, new)]
+    codec = db.codec(conn.dialect)
+    codec.insert(conn, cases_t, CASE_ADDED, CASE_ENCODED, [
+        ((rid, v, last, batch_id, t, t), r.case_row) for rid, r, (_, v), last in zip(row_ids, rows, new, latest)])
     db.insert_rows(conn, tags_t, ("case_row_id", "tag"),
-                   [(rid, tag) for rid, (p, _) in zip(row_ids, new) for tag in p.meta.tags])
-    decisions = []
-    for rid, (p, v), last in zip(row_ids, new, latest):
-        if p.decision is None:
-            p.decision = evaluate(p)
-        decisions.append(_decision_row(rid, p.case_id, p.municipality, p.reference_date, last, evaluation,
-                                       None, p.decision, batch_id, t))
-    _insert_decisions(conn, decisions, [p.decision for p, _ in new])
+                   [(rid, tag) for rid, r in zip(row_ids, rows) for tag in r.meta.tags])
+    _insert_decisions(conn, [((rid, last, evaluation, None, batch_id, t), r.decision_row, r.details)
+                             for rid, r, last in zip(row_ids, rows, latest)])
     result.decisions = len(new)
     result.batches = 1
-    for p, v in new:
+    for _, v in new:
         if v == 1:
             result.added += 1
         else:
@@ -592,35 +655,16 @@ def _write_cases(conn: Connection, items: Sequence[Prepared], evaluate: Evaluate
     return result
 
 
-# the columns of a bulk insert, in the order of the tuples below
-CASE_COLUMNS = ("id", "case_id", "version", "latest", "digest", "municipality", "reference_date", "team", "signal",
-                "tags", "case_json", "origin", "batch_id", "created_at", "updated_at")
-DECISION_COLUMNS = ("id", "case_row_id", "case_id", "municipality", "reference_date", "current", "evaluation",
-                    "as_of", "rulesets", "rulesets_digest", "outcome", "cost_once_cents", "avoided_per_year_cents",
-                    "avoided_once_cents", "primary_route", "usable_routes", "sole_route", "discretionary_only",
-                    "decision_json", "batch_id", "evaluated_at")
-DETAIL_COLUMNS = {t.name: tuple(c.name for c in t.c) for t in DETAIL_TABLES}
-
-
-def _decision_row(case_row_id: int, case_id: str, municipality: str, reference_date: dt.date, current: bool,
-                  evaluation: str, as_of: dt.date | None, decision: dict, batch_id: int, t: dt.datetime) -> tuple:
-    """A decision row in DECISION_COLUMNS order, without its id."""
-    s = summarise(decision)
-    return (case_row_id, case_id, municipality, reference_date, current, evaluation, as_of, db.dumps(s.rulesets),
-            s.rulesets_digest, s.outcome, s.cost_once_cents, s.avoided_per_year_cents, s.avoided_once_cents,
-            s.primary_route, s.usable_routes, s.sole_route, s.discretionary_only, db.dumps(decision), batch_id, t)
-
-
-def _insert_decisions(conn: Connection, rows: list[tuple], decisions: list[dict]) -> None:
+def _insert_decisions(conn: Connection, rows: list[tuple[tuple, Any, tuple]]) -> None:
+    """Decision rows, each (its DECISION_ADDED values without the id, its encoded part, its detail parts),
+    with their detail rows."""
+    codec = db.codec(conn.dialect)
     ids = db.reserve_ids(conn, decisions_t, len(rows))
-    db.insert_rows(conn, decisions_t, DECISION_COLUMNS, [(did, *row) for did, row in zip(ids, rows)])
-    details: dict[str, list[dict]] = {}
-    for did, decision in zip(ids, decisions):
-        for name, table_rows in detail_rows(did, decision).tables():
-            details.setdefault(name, []).extend(table_rows)
-    for name, table_rows in details.items():
-        row_of = itemgetter(*DETAIL_COLUMNS[name])
-        db.insert_rows(conn, TABLES[name], DETAIL_COLUMNS[name], [row_of(r) for r in table_rows])
+    codec.insert(conn, decisions_t, DECISION_ADDED, DECISION_ENCODED,
+                 [((did, *added), part) for did, (added, part, _) in zip(ids, rows)])
+    for n, table in enumerate(DETAIL_TABLES):
+        codec.insert(conn, table, ("decision_id",), DETAIL_ENCODED[table.name],
+                     [((did,), part) for did, (_, _, details) in zip(ids, rows) for part in details[n]])
     _fault_point(len(rows))
 
 
@@ -647,9 +691,10 @@ def _write_decisions(conn: Connection, items: Sequence[Evaluated], evaluation: s
     for chunk in _chunks(current_rows, 500):
         conn.execute(update(decisions_t).where(decisions_t.c.case_row_id.in_(list(chunk)),
                                                decisions_t.c.current.is_(True)).values(current=False))
-    _insert_decisions(conn, [_decision_row(e.case_row_id, e.case_id, e.municipality, e.reference_date,
-                                           live[e.case_row_id], evaluation, as_of, e.decision, batch_id, t)
-                             for e in todo], [e.decision for e in todo])
+    codec = db.codec(conn.dialect)
+    _insert_decisions(conn, [((e.case_row_id, live[e.case_row_id], evaluation, as_of, batch_id, t),
+                              *_decision_parts(codec, e.case_id, e.municipality, e.reference_date, e.decision))
+                             for e in todo])
     result.decisions = len(todo)
     result.batches = 1
     return result

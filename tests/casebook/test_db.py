@@ -86,3 +86,38 @@ def test_a_bulk_row_that_breaks_a_key_is_a_retryable_conflict(db_url):
                 conn, CaseTag.__table__, ("case_row_id", "tag"), [(1, "a"), (1, "a")]), attempts=2)
     finally:
         engine.dispose()
+
+
+def test_encoded_rows_land_as_sqlalchemys_own_insert_stores_them(db_url):
+    """A case row encoded in a worker (Codec.part) and inserted by the writer (Codec.insert) is stored as
+    SQLAlchemy's insert stores it: every column, its text and (SQLite) its type, with the characters COPY
+    must escape."""
+    from casebook.store import CASE_ADDED, CASE_ENCODED, cases_t
+    engine = db.make_engine(db_url)
+    try:
+        db.migrate(engine)
+        t = dt.datetime(2026, 12, 4, 23, 30, 1, 250, tzinfo=dt.timezone.utc)
+        values = {"case_id": "a", "municipality": "zaanstad", "reference_date": dt.date(2026, 1, 2),
+                  "team": "wijk\tteam", "signal": "r1\nr2 \\N \\t \r € \"x\"", "tags": ["a:b", "c"],
+                  "case_json": {"x": "é\t\\", "n": [1, None, True], "a": "1100.00"}, "origin": None}
+
+        def work(conn):
+            batch = conn.execute(Batch.__table__.insert().returning(Batch.__table__.c.id), {
+                "kind": "import", "source": None, "evaluation": "e", "cases": 2, "decisions": 0,
+                "created_at": t}).scalar_one()
+            conn.execute(cases_t.insert(), {**values, "id": 1, "digest": "core", "version": 1, "latest": True,
+                                            "batch_id": batch, "created_at": t, "updated_at": t})
+            codec = db.codec(conn.dialect)
+            other = {**values, "case_id": "b", "digest": "codec"}
+            part = codec.part(cases_t, CASE_ENCODED, [other[c] for c in CASE_ENCODED])
+            codec.insert(conn, cases_t, CASE_ADDED, CASE_ENCODED, [((2, 1, True, batch, t, t), part)])
+
+        db.write_transaction(engine, work)
+        columns = [c.name for c in cases_t.c if c.name not in ("id", "case_id", "digest")]
+        shown = (", ".join(f"{c}, typeof({c})" for c in columns) if db.is_sqlite(engine)
+                 else ", ".join(f"{c}::text" for c in columns))
+        with engine.connect() as conn:
+            core, encoded = conn.exec_driver_sql(f"SELECT {shown} FROM cases ORDER BY id").all()
+        assert encoded == core
+    finally:
+        engine.dispose()

@@ -12,6 +12,7 @@ from casebook.store import Filters, Store
 from casebook.synthetic import generate
 from engine.errors import RegelruimteError
 from engine.yamlsource import SourceError
+from tests.casebook.conftest import database_url
 from tests.conftest import CASES
 
 
@@ -178,9 +179,9 @@ def test_each_batch_is_written_whole_or_not_at_all(sqlite_store, registry, weldi
     original = store_module._insert_decisions
     calls = []
 
-    def failing(conn, rows, decisions):
+    def failing(conn, rows):
         calls.append(len(rows))
-        original(conn, rows, decisions)  # the rows are written ...
+        original(conn, rows)  # the rows are written ...
         if len(calls) == 2:
             raise RuntimeError("stroomstoring")  # ... and then the second batch fails before commit
 
@@ -204,23 +205,55 @@ def stored_content(store):
     return cases, decisions
 
 
-def test_worker_processes_import_exactly_what_one_process_imports(registry, tmp_path):
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_worker_processes_import_exactly_what_one_process_imports(kind, registry, tmp_path):
     records = list(generate(60, seed=21, registry=registry))
     changed = copy.deepcopy(records[3])
     changed["case"]["circumstances"]["necessary_cost"] = not changed["case"]["circumstances"]["necessary_cost"]
+    # text the encoders must escape (COPY) or pass through (SQLite) as the driver would: tab, newline, backslash
+    odd = dict(copy.deepcopy(records[9]), team="wijk\tteam", signal="regel 1\nregel 2 \\N \\t \r € é \"x\"",
+               tags=["a:b", "c"])
+    odd["case"]["case_id"] += "-apart"
     lines = [json.dumps(r) for r in records[:30]] + ["{kapot", json.dumps(records[5]), json.dumps(changed),
-                                                     json.dumps(dict(records[7], team="team 111222333"))]
+                                                     json.dumps(dict(records[7], team="team 111222333")),
+                                                     json.dumps(odd, ensure_ascii=False), " \u00a0"]
     lines += [json.dumps(r) for r in records[30:]] + ['{"case_id": "leeg"}']
     path = tmp_path / "cases.jsonl"
     path.write_text("\n".join(lines) + "\n")
     reports, contents = [], []
     for workers in (1, 2):
-        with Store.open(f"sqlite:///{tmp_path / f'w{workers}.sqlite'}") as store:
-            reports.append(run(store, registry, path, batch_size=7, workers=workers).as_dict())
-            contents.append(stored_content(store))
-            again = run(store, registry, path, batch_size=7, workers=workers)
-            assert (again.added, again.new_versions, again.unchanged) == (0, 0, 62)
+        (tmp_path / f"w{workers}").mkdir()
+        url, cleanup = database_url(kind, tmp_path / f"w{workers}")
+        try:
+            with Store.open(url) as store:
+                reports.append(run(store, registry, path, batch_size=7, workers=workers).as_dict())
+                contents.append(stored_content(store))
+                stored = store.case(odd["case"]["case_id"])["versions"][0]
+                assert (stored["team"], stored["signal"], stored["tags"]) == (odd["team"], odd["signal"].strip(),
+                                                                                odd["tags"])
+                again = run(store, registry, path, batch_size=7, workers=workers)
+                assert (again.added, again.new_versions, again.unchanged) == (0, 0, 63)
+        finally:
+            cleanup()
     assert reports[0] == reports[1]
-    assert (reports[0]["added"], reports[0]["new_versions"], reports[0]["unchanged"]) == (60, 1, 1)
-    assert {p["line"] for p in reports[0]["rejected"]} == {31, 34, 65}
+    assert (reports[0]["added"], reports[0]["new_versions"], reports[0]["unchanged"]) == (61, 1, 1)
+    assert {p["line"] for p in reports[0]["rejected"]} == {31, 34, 67}  # bad JSON, a BSN, a case without fields
     assert contents[0] == contents[1]
+
+
+def test_a_case_stored_when_asked_but_gone_when_written_is_evaluated_by_the_writer(registry, tmp_path, monkeypatch):
+    """The workers skip evaluating a case whose content is stored; if it is deleted before the batch is
+    written, the writer evaluates it itself and stores the very rows an ordinary import stores."""
+    records = list(generate(12, seed=4, registry=registry))
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    with Store.open(f"sqlite:///{tmp_path / 'plain.sqlite'}") as store:
+        run(store, registry, path, batch_size=5)
+        expected = stored_content(store)
+        stored_then = store.known([r["case"]["case_id"] for r in records])
+    monkeypatch.setattr(Store, "known", lambda self, ids: stored_then)  # as asked: all stored
+    with Store.open(f"sqlite:///{tmp_path / 'gone.sqlite'}") as store:  # as written: none is
+        report = run(store, registry, path, batch_size=5, workers=2)
+        assert (report.added, report.unchanged) == (12, 0)
+        assert stored_content(store) == expected
+        assert store.check() == []

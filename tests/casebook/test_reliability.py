@@ -39,13 +39,13 @@ def records(registry):
     return list(generate(450, seed=5, registry=registry))
 
 
-def start_import(url: str, path: Path, batch_size: int, fault: bool = False) -> subprocess.Popen:
+def start_import(url: str, path: Path, batch_size: int, fault: bool = False, workers: int = 1) -> subprocess.Popen:
     env = dict(os.environ)
     env.pop("REGELRUIMTE_CASEBOOK_FAULT", None)
     if fault:
         env["REGELRUIMTE_CASEBOOK_FAULT"] = "pause"
     return subprocess.Popen([sys.executable, "-m", "service.cli", "casebook", "--db", url, "import", str(path),
-                             "--batch-size", str(batch_size), "--json"],
+                             "--batch-size", str(batch_size), "--workers", str(workers), "--json"],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -68,19 +68,34 @@ def wait_for_line(stream, fragment: str, timeout: float = 120) -> str:
     return result[0]
 
 
-def test_kill_9_inside_a_batch_leaves_it_absent_and_the_rest_whole(db_url, records, tmp_path):
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_kill_9_inside_a_batch_leaves_it_absent_and_the_rest_whole(db_url, records, tmp_path, workers):
+    """With worker processes too; they end with the importing process (their queue's other end is gone)."""
     path = write_jsonl(tmp_path / "cases.jsonl", records[:400])
-    proc = start_import(db_url, path, batch_size=100, fault=True)
+    proc = start_import(db_url, path, batch_size=100, fault=True, workers=workers)
     try:
         wait_for_line(proc.stderr, "casebook-fault: paused")
         with Store.open(db_url) as outside:  # the second batch is written but not committed: invisible
             assert outside.stats()["cases"] == 100
+        children = [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
+        assert len(children) == (workers if workers > 1 else 0)
         proc.send_signal(signal.SIGKILL)
         proc.wait(30)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 10
+    while any(alive(c) for c in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(alive(c) for c in children)
     with Store.open(db_url) as store:
         s = store.stats()
         assert (s["cases"], s["decisions"], s["batches"]) == (100, 100, 1)

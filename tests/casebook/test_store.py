@@ -251,5 +251,20 @@ def test_a_deleted_case_leaves_no_text_in_the_sqlite_file_or_its_log(sqlite_stor
 
 def test_the_bulk_inserts_write_every_column_of_their_tables():
     """A column added to a model but not to the bulk insert's tuple would silently stay empty."""
-    assert sorted(store_module.CASE_COLUMNS) == sorted(c.name for c in store_module.cases_t.c)
-    assert sorted(store_module.DECISION_COLUMNS) == sorted(c.name for c in store_module.decisions_t.c)
+    assert sorted(store_module.CASE_ADDED + store_module.CASE_ENCODED) == sorted(c.name for c in store_module.cases_t.c)
+    assert sorted(store_module.DECISION_ADDED + store_module.DECISION_ENCODED) == sorted(
+        c.name for c in store_module.decisions_t.c)
+    for table in store_module.DETAIL_TABLES:
+        assert sorted(("decision_id",) + store_module.DETAIL_ENCODED[table.name]) == sorted(c.name for c in table.c)
+
+
+def test_postgresql_compresses_decisions_and_cases_with_lz4(store):
+    """Migration 0003: the server compresses a decision's JSON for less CPU (decision record 0030)."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL storage setting")
+    with store.engine.connect() as conn:
+        methods = dict(conn.exec_driver_sql(
+            "SELECT attrelid::regclass::text || '.' || attname, attcompression FROM pg_attribute "
+            "WHERE (attrelid, attname) IN (('decisions'::regclass, 'decision_json'), ('cases'::regclass, 'case_json'))"
+        ).all())
+    assert methods == {"decisions.decision_json": "l", "cases.case_json": "l"}
