@@ -78,6 +78,16 @@ def store(db_url):
 
 
 @pytest.fixture
+def postgres_store(tmp_path):
+    """A store on PostgreSQL only: for what SQLite does not have (skipped outside CI without a server)."""
+    url, cleanup = database_url("postgresql", tmp_path)
+    s = Store.open(url)
+    yield s
+    s.close()
+    cleanup()
+
+
+@pytest.fixture
 def sqlite_store(tmp_path):
     s = Store.open(f"sqlite:///{tmp_path / 'casebook.sqlite'}")
     yield s

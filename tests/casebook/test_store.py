@@ -258,11 +258,9 @@ def test_the_bulk_inserts_write_every_column_of_their_tables():
         assert sorted(("decision_id",) + store_module.DETAIL_ENCODED[table.name]) == sorted(c.name for c in table.c)
 
 
-def test_postgresql_compresses_decisions_and_cases_with_lz4(store):
+def test_postgresql_compresses_decisions_and_cases_with_lz4(postgres_store):
     """Migration 0003: the server compresses a decision's JSON for less CPU (decision record 0030)."""
-    if store.engine.dialect.name != "postgresql":
-        pytest.skip("a PostgreSQL storage setting")
-    with store.engine.connect() as conn:
+    with postgres_store.engine.connect() as conn:
         methods = dict(conn.exec_driver_sql(
             "SELECT attrelid::regclass::text || '.' || attname, attcompression FROM pg_attribute "
             "WHERE (attrelid, attname) IN (('decisions'::regclass, 'decision_json'), ('cases'::regclass, 'case_json'))"
