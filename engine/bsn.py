@@ -7,8 +7,10 @@ People write a number in many ways (docs/decisions/0031-bsn-in-any-spelling.md).
 - every run of digits in a row: 8 digits (the leading zero dropped), 9, or any 9 in a row of a longer
   run ("tel 0111222333");
 - any 9 digits in whole groups joined by single separators: every kind of space and line break,
-  dashes, underscore, dot, comma, slash ("111-22-2333", "1 1 1 2 2 2 3 3 3", "111222\n333").
-  Invisible characters (zero-width space, soft hyphen) are not there. A date ("2026-12-05",
+  dashes, plus, underscore, dot, apostrophe, comma, slash, bar ("111-22-2333", "1 1 1 2 2 2 3 3 3",
+  "111222\n333"), written as one number: 3 or more groups with one kind of separator, or 2 groups of
+  which the first is not a year ("2026-10007" is a year and a serial, "2026 10.007,00" a year and an
+  amount). Invisible characters (zero-width space, soft hyphen) are not there. A date ("2026-12-05",
   "05-12-2026") and cents (the 2 digits after the point or comma that ends an amount: "1.234.567,89",
   "1100.00 250.00") are not part of such a number: they end it.
 Texts are never joined: digits in two values (or a key and its value) are two numbers.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
+from array import array
 from decimal import Decimal
 from typing import Any, Iterator
 
@@ -28,15 +31,17 @@ import orjson
 # Separators a number may be written with. Spaces and line breaks that JSON writes as \uXXXX (vertical
 # tab, form feed, \x1c-\x1f) are left out: the pre-filter, which reads the JSON, could not see them.
 _SPACES = " \t\n\r\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-_DASHES = "-_\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
-_DOTS = ".\u00b7\u2024\uff0e"
+_DASHES = "-_+\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+_DOTS = ".'\u00b7\u2024\uff0e"
 _COMMAS = ",\uff0c"
-_SLASHES = "/\u2044\u2215\uff0f"
-_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_SLASHES = "/|\u2044\u2215\uff0f"
+_INVISIBLE = "\u00ad\u034f\u180e\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff"
 _NORMAL = {**{ord(c): " " for c in _SPACES}, **{ord(c): "-" for c in _DASHES}, **{ord(c): "." for c in _DOTS},
            **{ord(c): "," for c in _COMMAS}, **{ord(c): "/" for c in _SLASHES}, **{ord(c): None for c in _INVISIBLE}}
 # digits and separators; two separators in a row end a number. (Not one pattern for a number: a repeated
 # group keeps a backtracking mark per repeat, 13 MB for a text of 200 kB.)
+_HYPHEN_AT_LINE_END = re.compile(r"-[ \t]*\n[ \t]*")  # "123-" and "456782" on the next line: one number
+_HYPHEN_AT_LINE_END_JSON = re.compile(rb"-(?: |\\t)*(?:\\r)?\\n(?: |\\t)*")  # the same, as JSON writes it
 _RUN_OF_NUMBERS = re.compile(r"[\d \-.,/]{8,}")
 _SEPARATORS_IN_A_ROW = re.compile(r"[ \-.,/]{2,}")
 _GROUPS = re.compile(r"(\D)")
@@ -51,7 +56,7 @@ MESSAGE = ("bevat een nummer dat op een BSN lijkt, ook als het in stukken of in 
 def normalise(text: str) -> str:
     """`text` with every separator written as one of " -.,/" and invisible characters gone; a Windows
     line break is one separator."""
-    return text.replace("\r\n", "\n").translate(_NORMAL)
+    return _HYPHEN_AT_LINE_END.sub(" ", text.replace("\r\n", "\n")).translate(_NORMAL)
 
 
 def passes_elfproef(digits: str) -> bool:
@@ -117,24 +122,34 @@ def _chain_has_bsn(chain: str) -> bool:
         for i, n in enumerate(lengths):
             if n == 2 and i and seps[i - 1] in ".," and (i == count - 1 or seps[i] not in ".,"):
                 kept[i] = 0
-    return _whole_groups_pass(groups, lengths, kept)
+    return _whole_groups_pass(groups, seps, lengths, kept)
 
 
-def _whole_groups_pass(groups: list[str], lengths: list[int], kept: bytearray) -> bool:
-    """Whether 2 or more whole groups in a row, all kept, with 9 digits in all pass the elfproef: of the
-    9 digits in a row that pass (1 in 11), the ones that start and end where groups do."""
+def _whole_groups_pass(groups: list[str], seps: list[str], lengths: list[int], kept: bytearray) -> bool:
+    """Whether whole groups in a row, all kept, with 9 digits in all pass the elfproef and are written as
+    one number is: 3 or more groups with one kind of separator between them ("2026 10.007,00", a year and
+    an amount, is not), or 2 groups of which the first is not a year ("2026-10007", a year and a serial).
+    Of the 9 digits in a row that pass (1 in 11), the ones that start and end where groups do."""
     digits = list(map(int, "".join(groups)))
-    edge = bytearray(len(digits) + 1)  # 1 where a group starts, and at the end
+    group_at = array("i", [-1]) * (len(digits) + 1)  # where a group starts: its place; the end: the count
     left_out = bytearray(len(digits))  # 1 for each digit of a date or cents
     at = 0
-    for n, keep in zip(lengths, kept):
-        edge[at] = 1
+    for g, (n, keep) in enumerate(zip(lengths, kept)):
+        group_at[at] = g
         if not keep:
             left_out[at:at + n] = b"\x01" * n
         at += n
-    edge[at] = 1
-    return any(edge[i] and edge[i + 9] and edge.find(1, i + 1, i + 9) >= 0 and left_out.find(1, i, i + 9) < 0
-               for i in _passing_windows(digits))
+    group_at[at] = len(groups)
+    for i in _passing_windows(digits):
+        first, end = group_at[i], group_at[i + 9]
+        if first < 0 or end < 0 or end - first < 2 or left_out.find(1, i, i + 9) >= 0:
+            continue
+        if end - first > 2:
+            if len(set(seps[first:end - 1])) == 1:
+                return True
+        elif not (lengths[first] == 4 and 1900 <= int(groups[first]) <= 2199):
+            return True
+    return False
 
 
 def _in_text(text: str) -> bool:
@@ -208,6 +223,7 @@ def contains_bsn(data: Any, written: bytes | None = None) -> bool:
             return contains_bsn_exactly(data)
     # JSON writes a line break or tab as a backslash and a letter, which would break a run
     if b"\\" in written:
+        written = _HYPHEN_AT_LINE_END_JSON.sub(b" ", written)  # as normalise() does
         for escaped in (b"\\r\\n", b"\\n", b"\\r", b"\\t"):
             written = written.replace(escaped, b" ")
     mapped = written.translate(_DIGIT_BYTES)

@@ -153,7 +153,7 @@ def random_case(c, registry: Registry, edges: list[Decimal], case_id: str) -> di
 
 def many(registry: Registry, n: int, seed: int) -> list[dict]:
     chooser, edges = RandomChooser(random.Random(seed)), edge_amounts(registry)
-    # "c2026n10007", not "c2026-10007": a year and a serial of 9 digits in all may pass the elfproef (ADR 0031)
+    # "c7n10007", not "c7-10007": a seed and a serial in two groups of 9 digits may pass the elfproef (ADR 0031)
     return [random_case(chooser, registry, edges, f"c{seed}n{i}") for i in range(n)]
 
 
