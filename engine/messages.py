@@ -29,6 +29,7 @@ _NL = {
     "date_from_datetime_parsing": "geen geldige datum; schrijf JJJJ-MM-DD",
     "date_type": "geen geldige datum; schrijf JJJJ-MM-DD",
     "string_type": "moet tekst zijn",
+    "string_unicode": "bevat tekens die geen geldige tekst zijn",
     "string_too_short": "mag niet leeg zijn",
     "string_too_long": "te lang (ten hoogste {max_length} tekens)",
     "string_pattern_mismatch": "ongeldige opmaak",

@@ -63,3 +63,18 @@ def test_a_json_case_file_with_a_31_digit_number_names_the_field(tmp_path, capsy
     code, said = check(tmp_path, capsys, text, "case.json")
     assert code == 2 and "case.json need.amount: ongeldige JSON: getal met meer dan 30 cijfers" in said
     assert "9" * 31 not in said
+
+
+def test_a_json_case_file_with_a_byte_order_mark_is_decided(tmp_path, capsys):
+    # Windows tools (Notepad, Excel's "UTF-8" export) write one; a second review found it refused in English
+    path = tmp_path / "case.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(WELDING_MASK).encode())
+    assert main(["check", str(path)]) == 0
+    assert "Onderbouwing casus" in capsys.readouterr().out
+
+
+def test_text_that_is_no_valid_unicode_is_refused_in_dutch_naming_the_field(tmp_path, capsys):
+    # a lone surrogate, as a broken export writes it ("\ud800" in JSON)
+    code, said = check(tmp_path, capsys, json.dumps({**WELDING_MASK, "case_id": "x\ud800"}), "case.json")
+    assert code == 2
+    assert "case.json case_id: bevat tekens die geen geldige tekst zijn" in said and "Traceback" not in said
