@@ -279,7 +279,8 @@ def parse_json_leaving_unreadable(text: str, name: str) -> tuple[Any, list[tuple
     case that holds it."""
     found: list[Unreadable] = []  # filled by the hooks: the data is walked for them only if there are any
     try:
-        data = json.loads(text.removeprefix("\ufeff"),  # a byte-order mark, as Windows tools write one parse_float=functools.partial(_json_number, found),
+        # a byte-order mark first is read past, as Windows tools write one
+        data = json.loads(text.removeprefix("\ufeff"), parse_float=functools.partial(_json_number, found),
                           parse_int=functools.partial(_json_int, found), object_pairs_hook=_json_object)
     except json.JSONDecodeError as exc:
         raise SourceError(Problem(f"ongeldige JSON: {exc.msg}", f"invalid JSON: {exc.msg}",

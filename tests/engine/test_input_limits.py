@@ -254,3 +254,9 @@ def test_both_readers_refuse_a_bomb_and_a_set(loader):
     for text in (bomb, "options: !!set {a, b}\n"):
         with pytest.raises(yaml.YAMLError):
             yaml.load(text, Loader=cls)  # noqa: S506
+
+
+@pytest.mark.parametrize("text", ['{"a": 1100.10}', '\ufeff{"a": 1100.10}'])
+def test_json_numbers_are_read_as_exact_decimals_with_or_without_a_byte_order_mark(text):
+    assert parse_text(text, "case.json") == {"a": Decimal("1100.10")}  # never a binary float: money is exact
+    assert type(parse_text(text, "case.json")["a"]) is Decimal

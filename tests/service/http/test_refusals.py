@@ -4,6 +4,7 @@ number of 31 digits (docs/decisions/0031-bsn-in-any-spelling.md)."""
 from __future__ import annotations
 
 import copy
+import json
 
 import orjson
 import pytest
@@ -140,3 +141,16 @@ def test_a_long_number_outside_the_cases_still_refuses_the_batch(client):
 def test_a_key_that_is_no_field_name_is_not_repeated(client):
     r = post(client, "/v1/decisions", '{"Jan Jansen": %s}' % DIGITS_31)
     assert r.status_code == 422 and "Jansen" not in r.text and r.json()["problems"][0]["field"] == "…"
+
+
+@pytest.mark.parametrize("path, body", [("/v1/decisions", WELDING_MASK), ("/v1/decisions:batch", {"cases": [WELDING_MASK]})])
+def test_a_body_with_a_byte_order_mark_is_read(client, path, body):
+    r = client.post(path, content=b"\xef\xbb\xbf" + orjson.dumps(body), headers=JSON)
+    assert r.status_code == 200, r.text
+
+
+def test_text_that_is_no_valid_unicode_is_422_naming_the_field(client):
+    r = post(client, "/v1/decisions", json.dumps({**WELDING_MASK, "case_id": "x\ud800"}))  # written "x\\ud800"
+    assert r.status_code == 422
+    problem = r.json()["problems"][0]
+    assert (problem.get("field"), problem["message"]) == ("case_id", "bevat tekens die geen geldige tekst zijn"), problem
