@@ -198,8 +198,9 @@ class _TooLarge(ValueError):
 
 class Unreadable:
     """A JSON number the reader does not build (more than MAX_INT_DIGITS digits, an exponent beyond
-    MAX_EXPONENT), left in its place by `parse_json_leaving_unreadable`: a batch of cases then refuses
-    only the case that holds it (service.http.api), naming its field."""
+    MAX_EXPONENT), or an object with a key given twice, left in its place by
+    `parse_json_leaving_unreadable`: a batch of cases then refuses only the case that holds it
+    (service.http.api), naming its field."""
     __slots__ = ("message", "message_en")
 
     def __init__(self, message: str, message_en: str):
@@ -211,6 +212,7 @@ class Unreadable:
 
 _TOO_LARGE = Unreadable(f"getal te groot of te lang (ten hoogste {MAX_INT_DIGITS} cijfers)",
                         f"number too large or too long (at most {MAX_INT_DIGITS} digits)")
+_KEY_TWICE = Unreadable("een sleutel staat er twee keer in", "a key is given twice")
 _TOO_MANY_DIGITS = Unreadable(f"getal met meer dan {MAX_INT_DIGITS} cijfers", f"a number with more than {MAX_INT_DIGITS} digits")
 
 
@@ -253,10 +255,11 @@ def unreadable(data: Any) -> Iterator[tuple[tuple, Unreadable]]:
             stack.extend((child, path + (k,)) for k, child in reversed(list(items)))
 
 
-def _json_object(pairs: list[tuple[str, Any]]) -> dict:
+def _json_object(found: list, pairs: list[tuple[str, Any]]) -> dict | Unreadable:
     data = dict(pairs)
-    if len(data) != len(pairs):
-        raise _TooLarge("een sleutel staat er twee keer in", "a key is given twice")
+    if len(data) != len(pairs):  # the object is left unread in its place: a batch refuses only its case
+        found.append(_KEY_TWICE)
+        return _KEY_TWICE
     return data
 
 
@@ -281,7 +284,8 @@ def parse_json_leaving_unreadable(text: str, name: str) -> tuple[Any, list[tuple
     try:
         # a byte-order mark first is read past, as Windows tools write one
         data = json.loads(text.removeprefix("\ufeff"), parse_float=functools.partial(_json_number, found),
-                          parse_int=functools.partial(_json_int, found), object_pairs_hook=_json_object)
+                          parse_int=functools.partial(_json_int, found),
+                          object_pairs_hook=functools.partial(_json_object, found))
     except json.JSONDecodeError as exc:
         raise SourceError(Problem(f"ongeldige JSON: {exc.msg}", f"invalid JSON: {exc.msg}",
                                   file=name, line=exc.lineno)) from None

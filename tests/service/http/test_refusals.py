@@ -125,6 +125,20 @@ def test_a_number_not_read_refuses_only_its_own_case_of_a_batch(client, number):
         assert [e["status"] for e in result["results"]] == ["ok", "invalid", "ok"]
 
 
+def test_a_key_given_twice_refuses_only_its_own_case_of_a_batch(client):
+    # found by a second review: the whole batch was refused without naming the case
+    cases = [WELDING_MASK, with_need(amount="X"), dict(WELDING_MASK, case_id="c3")]
+    body = orjson.dumps({"cases": cases}).decode().replace('"amount":"X"', '"amount":"5.00","amount":"6.00"')
+    r = post(client, "/v1/decisions:batch", body)
+    assert r.status_code == 200, r.text
+    assert [e["status"] for e in r.json()["results"]] == ["ok", "invalid", "ok"]
+    assert r.json()["results"][1]["problems"] == [{"field": "need", "message": "een sleutel staat er twee keer in"}]
+    refused = post(client, "/v1/decisions", orjson.dumps(cases[1]).decode().replace('"amount":"X"', '"amount":"5.00","amount":"6.00"'))
+    assert refused.status_code == 422 and refused.json()["problems"][0]["field"] == "need"
+    whole = post(client, "/v1/decisions:batch", '{"cases": [], "cases": []}')  # the request itself: refused whole
+    assert whole.status_code == 422 and "twee keer" in whole.text
+
+
 def test_two_long_numbers_in_one_case_are_both_named(client):
     case = with_need(amount="X", needed_within_days="X")
     body = orjson.dumps({"cases": [case]}).decode().replace('"X"', DIGITS_31)
