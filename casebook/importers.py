@@ -17,13 +17,14 @@ import dataclasses
 import difflib
 import io
 import re
+from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from engine.bsn import MESSAGE as BSN_MESSAGE, bsn_paths, contains_bsn
-from engine.case import NUL_MESSAGE, Case, nul_paths, parse_case
+from engine.case import NUL_MESSAGE, SURROGATE_MESSAGE, Case, nul_paths, parse_case, surrogate_paths
 from engine.errors import CaseError, Problem, RegelruimteError
 from engine.facts import Vocabulary
 from engine.registry import Registry
@@ -139,9 +140,10 @@ def split_record(data: Any, defaults: Meta = Meta(), file: str | None = None,
 def check_meta(meta: Meta, file: str | None, line: int | None) -> None:
     """The casebook fields are free text: hold them to the same pseudonymity rule as the case."""
     fields = {"team": meta.team, "signal": meta.signal, "tags": list(meta.tags)}
-    nul = sorted({p.split(".")[0] for p in nul_paths(fields)})
-    if nul:
-        raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=p, file=file, line=line) for p in nul])
+    for paths, message in ((nul_paths, NUL_MESSAGE), (surrogate_paths, SURROGATE_MESSAGE)):
+        bad = sorted({p.split(".")[0] for p in paths(fields)})
+        if bad:
+            raise CaseError([Problem(*message, field=p, file=file, line=line) for p in bad])
     paths = sorted(set(bsn_paths(fields))) if contains_bsn(fields) else []  # the fast scan first
     if paths:
         raise CaseError([Problem(*BSN_MESSAGE, field=p.split(".")[0], file=file, line=line) for p in paths])
@@ -567,17 +569,18 @@ def import_records(store: Store, registry: Registry, records: Iterable[RawRecord
         if progress:
             progress(report)
 
-    for raw, o in outcomes(records, steps, batch_size, workers):
-        if o.not_a_case:
-            report.skipped.append(o.file)
-            continue
-        report.read += 1
-        if o.problems:
-            report.rejected += o.problems
-            continue
-        pending.append((raw, o))
-        if len(pending) >= batch_size:
-            flush()
+    with closing(outcomes(records, steps, batch_size, workers)) as results:  # a failed write stops the workers now
+        for raw, o in results:
+            if o.not_a_case:
+                report.skipped.append(o.file)
+                continue
+            report.read += 1
+            if o.problems:
+                report.rejected += o.problems
+                continue
+            pending.append((raw, o))
+            if len(pending) >= batch_size:
+                flush()
     if pending:
         flush()
     return report
