@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Callable, Iterator, Literal
+from typing import Annotated, Any, Iterator, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -313,36 +313,23 @@ class Case(Part):
 
 
 NUL_MESSAGE = ("bevat een NUL-teken (\\0); dat hoort niet in tekst", "contains a NUL character (\\0), which text cannot hold")
-SURROGATE_MESSAGE = ("bevat een ongeldig teken (een losse helft van een tekenpaar, \\ud800 tot \\udfff); dat hoort niet "
-                     "in tekst", "contains an invalid character (a lone surrogate, \\ud800 to \\udfff), which text cannot hold")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def nul_paths(data: Any) -> Iterator[str]:
     """Dotted paths of the strings (values or keys) in `data` with a NUL character, which PostgreSQL
-    cannot store in text and no one types."""
-    return _text_paths(data, lambda text: "\x00" in text)
-
-
-def surrogate_paths(data: Any) -> Iterator[str]:
-    """Dotted paths of the strings (values or keys) in `data` with a lone surrogate (JSON's "\\ud800"), which
-    no database can store as UTF-8: refused here rather than failing the whole batch when it is written."""
-    return _text_paths(data, lambda text: _SURROGATE.search(text) is not None)
-
-
-def _text_paths(data: Any, bad: Callable[[str], bool]) -> Iterator[str]:
-    stack = [(data, "")]  # without recursion: the data may be deep
+    cannot store in text and no one types (without recursion: the data may be deep)."""
+    stack = [(data, "")]
     while stack:
         value, path = stack.pop()
         if isinstance(value, dict):
             for key, child in value.items():
-                if isinstance(key, str) and bad(key):
+                if isinstance(key, str) and "\x00" in key:
                     yield path or "(root)"
                     continue
                 stack.append((child, f"{path}.{key}" if path else str(key)))
         elif isinstance(value, list):
             stack.extend((child, f"{path}.{i}" if path else str(i)) for i, child in enumerate(value))
-        elif isinstance(value, str) and bad(value):
+        elif isinstance(value, str) and "\x00" in value:
             yield path or "(root)"
 
 
@@ -365,10 +352,6 @@ def parse_case(data: Any, file: str | None = None) -> Case:
     if nul:
         raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=path, file=file, line=_line(data, path))
                          for path in nul])
-    # orjson cannot write a lone surrogate either: where it wrote the data, no string holds one
-    odd = sorted(set(surrogate_paths(data))) if written is None else ()
-    if odd:
-        raise CaseError([Problem(*SURROGATE_MESSAGE, field=path, file=file, line=_line(data, path)) for path in odd])
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
