@@ -17,6 +17,7 @@ import dataclasses
 import difflib
 import io
 import re
+from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -136,12 +137,21 @@ def split_record(data: Any, defaults: Meta = Meta(), file: str | None = None,
     return data["case"], meta
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+INVALID_TEXT = ("bevat tekens die geen geldige tekst zijn", "contains characters that are not valid text")
+
+
 def check_meta(meta: Meta, file: str | None, line: int | None) -> None:
     """The casebook fields are free text: hold them to the same pseudonymity rule as the case."""
     fields = {"team": meta.team, "signal": meta.signal, "tags": list(meta.tags)}
     nul = sorted({p.split(".")[0] for p in nul_paths(fields)})
     if nul:
         raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=p, file=file, line=line) for p in nul])
+    # a lone surrogate (JSON's "\ud800"): no UTF-8 database stores it, and the write would fail the whole
+    # batch; the tags are held to TAG already, the case's text by its model
+    odd = [k for k in ("team", "signal") if _SURROGATE.search(fields[k] or "")]
+    if odd:
+        raise CaseError([Problem(*INVALID_TEXT, field=k, file=file, line=line) for k in odd])
     paths = sorted(set(bsn_paths(fields))) if contains_bsn(fields) else []  # the fast scan first
     if paths:
         raise CaseError([Problem(*BSN_MESSAGE, field=p.split(".")[0], file=file, line=line) for p in paths])
@@ -567,17 +577,18 @@ def import_records(store: Store, registry: Registry, records: Iterable[RawRecord
         if progress:
             progress(report)
 
-    for raw, o in outcomes(records, steps, batch_size, workers):
-        if o.not_a_case:
-            report.skipped.append(o.file)
-            continue
-        report.read += 1
-        if o.problems:
-            report.rejected += o.problems
-            continue
-        pending.append((raw, o))
-        if len(pending) >= batch_size:
-            flush()
+    with closing(outcomes(records, steps, batch_size, workers)) as results:  # a failed write stops the workers now
+        for raw, o in results:
+            if o.not_a_case:
+                report.skipped.append(o.file)
+                continue
+            report.read += 1
+            if o.problems:
+                report.rejected += o.problems
+                continue
+            pending.append((raw, o))
+            if len(pending) >= batch_size:
+                flush()
     if pending:
         flush()
     return report

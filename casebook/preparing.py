@@ -13,6 +13,11 @@ the problems of its evaluation.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
@@ -84,27 +89,46 @@ def _chunks(records: Iterable, size: int) -> Iterator[list]:
 
 
 def outcomes(records: Iterable, steps: Steps, chunk_size: int, workers: int = 1) -> Iterator[tuple[Any, Outcome]]:
-    """Every record with its outcome, in the records' order."""
+    """Every record with its outcome, in the records' order. With workers, a worker that dies (killed, out
+    of memory) ends the import with WorkerStopped: multiprocessing.Pool would replace it and wait for the
+    lost result for ever; the executor fails every pending result at once (decision record 0030)."""
     if workers <= 1:
         for chunk in _chunks(records, chunk_size):
             yield from zip(chunk, chunk_outcomes(chunk, steps))
         return
     # fork: the workers inherit `steps` with the loaded rule sets, nothing of them is pickled
-    with multiprocessing.get_context("fork").Pool(workers, _start, (steps,)) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start,
+                               initargs=(steps,))
+    try:
         part = max(1, chunk_size // (4 * workers))
         running = None
         for chunk in _chunks(records, chunk_size):
-            submitted = chunk, pool.map_async(_work, [chunk[i:i + part] for i in range(0, len(chunk), part)])
+            submitted = chunk, [pool.submit(_work, chunk[i:i + part]) for i in range(0, len(chunk), part)]
             if running is not None:  # the previous chunk is written while this one is prepared
                 yield from _zipped(running)
             running = submitted
         if running is not None:
             yield from _zipped(running)
+    except BrokenProcessPool:
+        raise WorkerStopped() from None
+    finally:  # also when the import stops early: nothing more is started, no worker is left behind
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _zipped(running) -> Iterator[tuple[Any, Outcome]]:
-    chunk, result = running
-    return zip(chunk, (o for done in result.get() for o in done))
+    chunk, parts = running
+    return zip(chunk, [o for f in parts for o in f.result()])
+
+
+class WorkerStopped(RegelruimteError):
+    def __init__(self):
+        super().__init__([Problem(
+            "een werkproces is onverwacht gestopt (bijvoorbeeld door te weinig geheugen); de import is afgebroken. "
+            "De batches die al geschreven waren, zijn heel opgeslagen; de batch die bezig was niet. "
+            "Start dezelfde import opnieuw: hij gaat verder waar hij stopte",
+            "a worker process stopped unexpectedly (for example out of memory); the import was stopped. "
+            "The batches already written are stored whole; the batch in progress is not. "
+            "Run the same import again: it continues where it stopped")])
 
 
 _worker: dict = {}
@@ -113,6 +137,15 @@ _worker: dict = {}
 def _start(steps: Steps) -> None:
     steps.after_fork()
     _worker["steps"] = steps
+    threading.Thread(target=_orphaned, args=(os.getppid(),), daemon=True).start()
+
+
+def _orphaned(parent: int) -> None:
+    """Leave quietly once the importing process is gone (killed): a worker waiting for work would wait for
+    ever, as the workers hold the task queue open for one another."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
 
 
 def _work(chunk: list) -> list[Outcome]:

@@ -21,6 +21,8 @@ def case(i: int, **fields) -> dict:
     case(2, circumstances={"gifts_this_year": Decimal("1e999999999")}),      # was stored, then crashed
     {"case": case(2), "signal": "bel 111-222-333"},
     {"case": case(2), "tags": ["Jan Jansen, Dorpsstraat 1"]},
+    {"case": case(2), "team": "t\ud800"},                                   # JSON's "\ud800": no UTF-8 holds it
+    {"case": case(2), "signal": "s\udfff x"},                               # was: the whole import aborted
 ])
 def test_a_bad_record_is_named_and_the_rest_of_its_batch_stored(store, registry, bad):
     report = add_records(store, registry, [case(1), bad, case(3)], batch_size=10)
@@ -28,4 +30,5 @@ def test_a_bad_record_is_named_and_the_rest_of_its_batch_stored(store, registry,
     assert {p.line for p in report.rejected} == {2}
     text = " ".join(p.render() for p in report.rejected)
     assert "111-222-333" not in text and "Jansen" not in text and "\x00" not in text
+    assert not any("\ud800" <= c <= "\udfff" for c in text)
     assert store.case("h-2") is None and store.case("h-1") is not None

@@ -1,11 +1,14 @@
 import copy
 import json
+import multiprocessing
+import os
+import signal
 
 import pytest
 import yaml
 from sqlalchemy import select
 
-from casebook import store as store_module
+from casebook import importers, store as store_module
 from casebook.importers import import_path, load_column_mapping, parse_amount, read_csv
 from casebook.models import CaseRow, DecisionRow
 from casebook.store import Filters, Store
@@ -257,3 +260,38 @@ def test_a_case_stored_when_asked_but_gone_when_written_is_evaluated_by_the_writ
         assert (report.added, report.unchanged) == (12, 0)
         assert stored_content(store) == expected
         assert store.check() == []
+
+
+def test_a_worker_that_dies_ends_the_import_with_a_message_and_a_rerun_completes(registry, tmp_path, monkeypatch):
+    """A worker killed mid-import (kill -9, out of memory): multiprocessing.Pool waited for its lost result for
+    ever. Now the import stops at once, whole batches stay stored, no worker is left, and a re-run completes."""
+    records = list(generate(40, seed=6, registry=registry))
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    importer, victim = os.getpid(), records[25]["case"]["case_id"]
+    to_prepared = importers.to_prepared
+
+    def dying(raw, defaults):  # in a worker (forked after this is set), the record of the 6th batch kills it
+        if os.getpid() != importer and raw.data["case"]["case_id"] == victim:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return to_prepared(raw, defaults)
+
+    def hung(*_):
+        raise TimeoutError("the import waits for a result that never comes")
+
+    with Store.open(f"sqlite:///{tmp_path / 'c.sqlite'}") as store:
+        monkeypatch.setattr(importers, "to_prepared", dying)
+        signal.signal(signal.SIGALRM, hung)
+        signal.alarm(60)  # a hang fails the test instead of the test run
+        try:
+            with pytest.raises(RegelruimteError) as stopped:
+                run(store, registry, path, batch_size=5, workers=2)
+        finally:
+            signal.alarm(0)
+        assert "werkproces" in stopped.value.problems[0].message
+        assert multiprocessing.active_children() == []
+        assert store.stats()["cases"] in (20, 25)  # whole batches only: the 4 or 5 written before the 6th
+        assert store.check() == []
+        monkeypatch.setattr(importers, "to_prepared", to_prepared)
+        again = run(store, registry, path, batch_size=5, workers=2)
+        assert store.stats()["cases"] == 40 and again.added == 40 - again.unchanged

@@ -72,6 +72,14 @@ def test_a_bad_record_in_a_list_stores_nothing(client, store, welding_case):
     assert english["error"] == "invalid_request" and "unknown option" in english["problems"][0]["message"]
 
 
+@pytest.mark.parametrize("field", ["team", "signal"])
+def test_a_lone_surrogate_in_the_casebook_fields_is_422_and_stores_nothing(client, store, welding_case, field):
+    r = post(client, [copy.deepcopy(welding_case), {"case": dict(welding_case, case_id="b"), field: "t\ud800"}])
+    assert r.status_code == 422  # was 500: the write could not encode it
+    assert [(p["field"], p["file"]) for p in r.json()["problems"]] == [(field, "body[1]")]
+    assert store.stats()["cases"] == 0
+
+
 def test_delete_and_404(client, welding_case):
     post(client, welding_case)
     assert client.delete("/v1/casebook/cases/zaanstad-lasmasker").json() == {"deleted": "zaanstad-lasmasker"}
