@@ -235,13 +235,15 @@ def test_an_ambiguous_amount_is_asked_back():
     assert "1.100,00" in exc.value.problems[0].message and exc.value.problems[0].field == "param.x"
 
 
-def test_the_cases_of_the_casebook(registry, tmp_path):
+@pytest.fixture
+def casebook_client(registry, tmp_path):
+    """The what-if page over a casebook holding three example cases (two of Zaanstad)."""
     from casebook.evaluation import evaluation_label
     from casebook.importers import RawRecord, import_records
     from casebook.store import Store
+    from engine.yamlsource import load_file
     from service.http import casebook as api_casebook
     store = Store.open(f"sqlite:///{tmp_path / 'casebook.sqlite'}")
-    from engine.yamlsource import load_file
     records = [RawRecord(name, None, load_file(EXAMPLES / name))
                for name in ("zaanstad-lasmasker.yaml", "zaanstad-onvolledig.yaml", "utrecht-jongere-zoektermijn.yaml")]
     import_records(store, registry, iter(records), evaluation_label(registry, "rulesets"), kind="test", source="test")
@@ -249,42 +251,34 @@ def test_the_cases_of_the_casebook(registry, tmp_path):
     app.state.whatif_jobs = Jobs()
     app.dependency_overrides[api_casebook.get_store] = lambda: store
     with TestClient(app) as client:
-        answer = client.post("/wat-als", data={**BASE, "source": "casebook", "casebook.municipality": "zaanstad",
-                                               "param.percentage_inkomensgrens": "120"}, follow_redirects=False)
-        assert "2 casussen uit het casusboek" in words(finished(client, answer.headers["location"]))
-        # the casebook's filters: a period before any of these cases leaves nothing to compare
-        answer = client.post("/wat-als", data={**BASE, "source": "casebook", "casebook.to": "1-1-2020",
-                                               "param.percentage_inkomensgrens": "120"}, follow_redirects=False)
-        assert "geen casussen in deze selectie" in words(finished(client, answer.headers["location"]))
+        yield client
     store.close()
 
 
-def test_the_casebook_gives_at_most_the_apis_number_of_cases_never_a_sample(registry, tmp_path, monkeypatch):
-    from casebook.evaluation import evaluation_label
-    from casebook.importers import RawRecord, import_records
-    from casebook.store import Store
-    from engine.yamlsource import load_file
-    from service.http import casebook as api_casebook
-    from service.web import whatif as page
+def test_the_cases_of_the_casebook(casebook_client):
+    client = casebook_client
+    answer = client.post("/wat-als", data={**BASE, "source": "casebook", "casebook.municipality": "zaanstad",
+                                           "param.percentage_inkomensgrens": "120"}, follow_redirects=False)
+    assert "2 casussen uit het casusboek" in words(finished(client, answer.headers["location"]))
+    # the casebook's filters: a period before any of these cases leaves nothing to compare
+    answer = client.post("/wat-als", data={**BASE, "source": "casebook", "casebook.to": "1-1-2020",
+                                           "param.percentage_inkomensgrens": "120"}, follow_redirects=False)
+    assert "geen casussen in deze selectie" in words(finished(client, answer.headers["location"]))
+
+
+def test_the_casebook_gives_at_most_the_apis_number_of_cases_never_a_sample(casebook_client, monkeypatch):
     from service.http.whatif import WhatIfRequest
+    from service.web import whatif as page
+    client = casebook_client
     # one bound for the page and the API (the API's request model says how many cases it takes)
     assert WhatIfRequest.model_json_schema()["properties"]["cases"]["anyOf"][0]["maxItems"] == page.MAX_CASES
-    store = Store.open(f"sqlite:///{tmp_path / 'casebook.sqlite'}")
-    records = [RawRecord(name, None, load_file(EXAMPLES / name))
-               for name in ("zaanstad-lasmasker.yaml", "zaanstad-onvolledig.yaml", "utrecht-jongere-zoektermijn.yaml")]
-    import_records(store, registry, iter(records), evaluation_label(registry, "rulesets"), kind="test", source="test")
-    app = create_app(registry=registry, tokens=(), cors_origins=())
-    app.state.whatif_jobs = Jobs()
-    app.dependency_overrides[api_casebook.get_store] = lambda: store
-    with TestClient(app) as client:
-        for bound, refused in ((2, False), (1, True)):  # 2 cases of Zaanstad: the bound itself is read
-            monkeypatch.setattr(page, "MAX_CASES", bound)
-            answer = client.post("/wat-als", data={**BASE, "source": "casebook", "casebook.municipality": "zaanstad",
-                                                   "param.percentage_inkomensgrens": "120"}, follow_redirects=False)
-            said = words(finished(client, answer.headers["location"]))
-            assert ("meer dan 1 casussen in het casusboek" in said) == refused
-            assert ("2 casussen uit het casusboek" in said) != refused
-    store.close()
+    for bound, refused in ((2, False), (1, True)):  # 2 cases of Zaanstad: the bound itself is read
+        monkeypatch.setattr(page, "MAX_CASES", bound)
+        answer = client.post("/wat-als", data={**BASE, "source": "casebook", "casebook.municipality": "zaanstad",
+                                               "param.percentage_inkomensgrens": "120"}, follow_redirects=False)
+        said = words(finished(client, answer.headers["location"]))
+        assert ("meer dan 1 casussen in het casusboek" in said) == refused
+        assert ("2 casussen uit het casusboek" in said) != refused
 
 
 def test_in_english_on_request(client):
