@@ -57,34 +57,29 @@ def _workers(text: str) -> int:
     return value
 
 
-def _positive(text: str) -> int:
+def _whole(text: str, low: int, high: int, chars: int, message: str) -> int:
+    """`text` as a whole number from `low` to `high`; else `message` (the text is not repeated). A text of
+    more than `chars` characters is refused before int() reads it."""
     try:
-        value = int(text) if len(text) <= 12 else 0
+        value = int(text) if len(text) <= chars else low - 1
     except ValueError:
-        value = 0
-    if not 1 <= value <= MAX_COUNT:  # the text is not repeated
-        raise argparse.ArgumentTypeError(f"moet een geheel getal van 1 tot {MAX_COUNT:,} zijn".replace(",", "."))
+        value = low - 1
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(message)
     return value
+
+
+def _positive(text: str) -> int:
+    return _whole(text, 1, MAX_COUNT, 12, f"moet een geheel getal van 1 tot {MAX_COUNT:,} zijn".replace(",", "."))
 
 
 def _months(text: str) -> int:
-    try:
-        value = int(text) if len(text) <= 6 else 0
-    except ValueError:
-        value = 0
-    if not 1 <= value <= retention.MAX_MONTHS:
-        raise argparse.ArgumentTypeError(f"moet een geheel aantal maanden van 1 tot {retention.MAX_MONTHS} zijn")
-    return value
+    return _whole(text, 1, retention.MAX_MONTHS, 6,
+                  f"moet een geheel aantal maanden van 1 tot {retention.MAX_MONTHS} zijn")
 
 
 def _offset(text: str) -> int:
-    try:
-        value = int(text) if len(text) <= 12 else -1
-    except ValueError:
-        value = -1
-    if not 0 <= value <= 10**12:
-        raise argparse.ArgumentTypeError("moet een geheel getal ≥ 0 zijn")
-    return value
+    return _whole(text, 0, 10**12, 12, "moet een geheel getal ≥ 0 zijn")
 
 
 def _filters(p: argparse.ArgumentParser, evaluation: bool = True) -> None:
