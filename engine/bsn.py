@@ -242,15 +242,31 @@ def contains_bsn_exactly(data: Any) -> bool:
     more digits, separators and invisible characters; the candidate search runs only on such runs.
     Only a case with a hit pays for `bsn_paths`."""
     strings, stack = [], [data]
+    keep, push, pop = strings.append, stack.extend, stack.pop
     while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(value)
-            stack.extend(value.values())
+        value = pop()
+        kind = type(value)  # the exact types of parsed JSON first: the walk is most of this scan's time
+        if kind is str:
+            keep(value)
+        elif kind is dict:
+            push(value)
+            push(value.values())
+        elif kind is list:
+            push(value)
+        elif kind is bool or value is None:
+            continue
+        elif kind is int:
+            if not _NUMBER_RANGE[0] <= abs(value) < _NUMBER_RANGE[1]:
+                continue
+            if _run_has_bsn(str(abs(value))):
+                return True
+        elif isinstance(value, dict):
+            push(value)
+            push(value.values())
         elif isinstance(value, (list, tuple, set, frozenset)):
-            stack.extend(value)
+            push(value)
         elif isinstance(value, str):
-            strings.append(value)
+            keep(value)
         elif isinstance(value, (int, Decimal, float)) and not isinstance(value, bool) and looks_like_bsn(value):
             return True
     text = "\x00".join(strings)
