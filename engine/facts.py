@@ -91,38 +91,47 @@ def load_vocabulary(path: Path) -> Vocabulary:
     return Vocabulary(facts=facts, options=options, value_labels=labels)
 
 
-def _suggest(name: str, names) -> str:
+def _suggest(name: str, names) -> tuple[str, str]:
+    """A likely meant name, as a hint in Dutch and in English ("" and "" when none is close)."""
     hint = difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
-    return f"; bedoelde u '{hint[0]}'?" if hint else ""
+    return (f"; bedoelde u '{hint[0]}'?", f"; did you mean '{hint[0]}'?") if hint else ("", "")
 
 
-def _check_value(spec: FactSpec, value: Any) -> str | None:
-    """A Dutch description of what is wrong with `value` for this fact, or None."""
+def _check_value(spec: FactSpec, value: Any) -> tuple[str, str] | None:
+    """What is wrong with `value` for this fact, in Dutch and in English, or None."""
     t = spec.type
     if t == "boolean":
-        return None if isinstance(value, bool) else "moet true of false zijn"
+        return None if isinstance(value, bool) else ("moet true of false zijn", "must be true or false")
     if t == "integer":
         return None if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT \
-            else f"moet een geheel getal van 0 tot {MAX_COUNT:,} zijn".replace(",", ".")
+            else (f"moet een geheel getal van 0 tot {MAX_COUNT:,} zijn".replace(",", "."),
+                  f"must be a whole number from 0 to {MAX_COUNT:,}")
     if t == "money":  # as the case's own amounts (engine.case.Money)
         ok = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and 0 <= value < MAX_AMOUNT \
             and value == Decimal(value).quantize(Decimal("0.01")) and not Decimal(value).is_signed()  # no "-0.00"
-        return None if ok else "moet een bedrag ≥ 0 zijn, met ten hoogste 10 cijfers voor en 2 na de komma"
+        return None if ok else ("moet een bedrag ≥ 0 zijn, met ten hoogste 10 cijfers voor en 2 na de komma",
+                                "must be an amount ≥ 0, with at most 10 digits before and 2 after the decimal point")
     if t == "date":
-        return None if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else "moet een datum JJJJ-MM-DD zijn"
+        return None if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else \
+            ("moet een datum JJJJ-MM-DD zijn", "must be a date YYYY-MM-DD")
     if t in ("text", "enum"):
         if not isinstance(value, str):
-            return "moet tekst zijn"
+            return "moet tekst zijn", "must be text"
         if spec.values and value not in spec.values:
-            return f"ongeldige waarde; toegestaan: {', '.join(spec.values)}"
+            allowed = ", ".join(spec.values)
+            return f"ongeldige waarde; toegestaan: {allowed}", f"invalid value; allowed: {allowed}"
         return None
     if t in ("list_text", "list_integer"):
         item_type = str if t == "list_text" else int
         if not isinstance(value, list) or not all(isinstance(v, item_type) and not isinstance(v, bool) for v in value):
-            return "moet een lijst zijn"
+            return "moet een lijst zijn", "must be a list"
         bad = [str(i) for i, v in enumerate(value, 1) if spec.values and v not in spec.values]
+        if not bad:
+            return None
         # the places, not the values: a free text there may be anything
-        return f"ongeldige waarde op plaats {', '.join(bad[:10])}; toegestaan: {', '.join(spec.values)}" if bad else None
+        places, allowed = ", ".join(bad[:10]), ", ".join(spec.values)
+        return (f"ongeldige waarde op plaats {places}; toegestaan: {allowed}",
+                f"invalid value at place {places}; allowed: {allowed}")
     return None
 
 
@@ -175,9 +184,8 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
     for i, option in enumerate(case.options):
         if option not in vocabulary.options:
             # the sent value is not repeated (it may be a name); what is allowed is
-            allowed, hint = ", ".join(vocabulary.options), _suggest(option, vocabulary.options)
-            problems.append(Problem(f"onbekende optie{hint}; toegestaan: {allowed}",
-                                    f"unknown option{hint.replace('bedoelde u', 'did you mean')}; allowed: {allowed}",
+            allowed, (nl, en) = ", ".join(vocabulary.options), _suggest(option, vocabulary.options)
+            problems.append(Problem(f"onbekende optie{nl}; toegestaan: {allowed}", f"unknown option{en}; allowed: {allowed}",
                                     field=f"options.{i}"))
 
     h = case.household
@@ -235,9 +243,11 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
         spec = vocabulary.facts.get(name)
         if spec is None:  # the key is not repeated (it may be anything); its place and a likely one are
             known = [n.split(".", 1)[1] for n in vocabulary.facts if n.startswith("circumstances.")]
-            problems.append(Problem(f"onbekende omstandigheid (sleutel nr. {i}){_suggest(key, known)}; "
+            nl, en = _suggest(key, known)
+            problems.append(Problem(f"onbekende omstandigheid (sleutel nr. {i}){nl}; "
                                     "de toegestane staan in het casusschema (GET /v1/schema/case)",
-                                    f"unknown circumstance (key no. {i}); the allowed ones are in the case schema",
+                                    f"unknown circumstance (key no. {i}){en}; the allowed ones are in the case schema "
+                                    "(GET /v1/schema/case)",
                                     field="circumstances"))
             continue
         if value is None:
@@ -251,7 +261,7 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
             value = _date(value)
         wrong = _check_value(spec, value)
         if wrong:
-            problems.append(Problem(wrong, wrong, field=name))
+            problems.append(Problem(*wrong, field=name))
             continue
         facts[name] = tuple(value) if isinstance(value, list) else value
 

@@ -111,6 +111,19 @@ def test_invalid_case_in_english(client):
     assert "in_knd" not in problem["message"] and "special_assistance" in problem["message"]
 
 
+@pytest.mark.parametrize("circumstances, field, nl, en", [
+    ({"gifts_this_year": "-1"}, "circumstances.gifts_this_year", "moet een bedrag", "must be an amount"),
+    ({"overpaid_costs_date": "gisteren"}, "circumstances.overpaid_costs_date", "moet een datum", "must be a date"),
+    ({"necessary_cost": "ja"}, "circumstances.necessary_cost", "moet true of false zijn", "must be true or false"),
+    ({"necesary_cost": True}, "circumstances", "bedoelde u 'necessary_cost'", "did you mean 'necessary_cost'"),
+])
+def test_a_wrong_circumstance_is_explained_in_the_language_asked(client, circumstances, field, nl, en):
+    for lang, words, other in (("nl", nl, en), ("en", en, nl)):
+        body = client.post(f"/v1/decisions?lang={lang}", json=dict(WELDING_MASK, circumstances=circumstances)).json()
+        [problem] = body["problems"]
+        assert problem["field"] == field and words in problem["message"] and other not in problem["message"]
+
+
 @pytest.mark.parametrize("where", ["case_id", "need.description", "circumstances"])
 def test_bsn_like_number_is_refused_and_never_echoed(client, caplog, where):
     case = json.loads(json.dumps(WELDING_MASK))
