@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from decision.heap import for_many_cases  # noqa: E402
 from decision.pool import Files, Pool, worker_count  # noqa: E402
 from engine.registry import Registry  # noqa: E402
 from service.http.api import batch_entry  # noqa: E402
@@ -86,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = p.parse_args(argv)
+    for_many_cases()  # the collector as in the command line, the service and its workers (ADR 0033)
 
     workers = worker_count()
     registry = Registry.load(ROOT / "rulesets")

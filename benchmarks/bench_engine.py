@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from engine.case import parse_case  # noqa: E402
+from decision.heap import for_many_cases  # noqa: E402
 from decision.decide import decide, fact_labels  # noqa: E402
 from engine.errors import RegelruimteError  # noqa: E402
 from engine.evaluator import evaluate  # noqa: E402
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=2026)
     p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = p.parse_args(argv)
+    for_many_cases()  # the collector as in the command line, the service and its workers (ADR 0033)
 
     load_before = os.getloadavg()
     registry = Registry.load(ROOT / "rulesets")

@@ -39,6 +39,8 @@ from typing import Any, Callable, Iterable, Iterator, Sized
 
 from engine.errors import Problem, RegelruimteError
 
+from .heap import for_many_cases
+
 WORKERS_ENV = "REGELRUIMTE_WORKERS"
 # Below this many items a batch is decided in the calling process: the measured break-even with warm
 # workers on this 2-core machine under load (make bench-batch: 16 explained cases took as long either way,
@@ -254,6 +256,7 @@ _held: dict[str, Any] = {"registry": None, "key": None}
 
 
 def _inherit(registry: Any) -> None:
+    for_many_cases()  # a forkserver's worker starts with Python's defaults
     if registry is not None:
         _held.update(registry=registry, key=None)
         gc.freeze()  # the registry is never garbage: keep the collector's sweeps (and their page copies) off it

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from decision.heap import for_many_cases
 from engine.errors import CaseError, NoRulesetInForce, Problem, RegelruimteError, RulesetError
 from engine.yamlsource import SourceError, load_file
 
@@ -114,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         extend(parser)
     args = parser.parse_args(argv)
     lang = getattr(args, "lang", "nl")
+    for_many_cases()  # every command may decide many cases (check, casebook import, serve)
     try:
         return COMMANDS[args.command](args)
     except ModuleNotFoundError as exc:  # a library a command loads when it runs (the what-if's Polars)

@@ -60,6 +60,16 @@ def test_ready_workers_decide_in_other_processes(workers, files, registry):
     assert os.getpid() not in set(workers.map(_pid, range(40), registry, files))
 
 
+def _thresholds(registry, item):
+    import gc
+    return gc.get_threshold()
+
+
+def test_clean_workers_collect_garbage_as_a_process_that_decides_many_cases(workers, files, registry):
+    from decision.heap import THRESHOLDS
+    assert set(workers.map(_thresholds, range(40), registry, files)) == {THRESHOLDS}
+
+
 def test_workers_give_the_loops_results_byte_for_byte_in_order(workers, files, registry, cases):
     task = functools.partial(batch_entry, "nl")
     pooled = list(workers.map(task, enumerate(cases), registry, files))
