@@ -34,6 +34,7 @@ from casebook.importers import import_path  # noqa: E402
 from casebook.report import build_report  # noqa: E402
 from casebook.store import Filters, Store  # noqa: E402
 from casebook.synthetic import write_jsonl  # noqa: E402
+from decision.heap import for_many_cases  # noqa: E402
 from decision.decide import fact_labels  # noqa: E402
 from engine.registry import Registry  # noqa: E402
 from service.web.casebook_html import render_report  # noqa: E402
@@ -112,6 +113,7 @@ def main() -> int:
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args()
+    for_many_cases()  # the collector as `regelruimte casebook import` sets it (ADR 0033)
 
     registry = Registry.load(RULESETS)
     results = []
