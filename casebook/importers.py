@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from engine.bsn import MESSAGE as BSN_MESSAGE, bsn_paths, contains_bsn
-from engine.case import NUL_MESSAGE, Case, nul_paths, parse_case
+from engine.case import HOUSEMATE_FIELDS, MAX_HOUSEMATES, NUL_MESSAGE, Case, nul_paths, parse_case
 from engine.errors import CaseError, Problem, RegelruimteError
 from engine.facts import Vocabulary
 from engine.registry import Registry
@@ -238,6 +238,9 @@ CSV_COLUMNS: dict[str, str] = {
     "case_id": "text", "reference_date": "date", "municipality": "text",
     "household.composition": "text", "household.children": "int_list", "household.cost_sharers": "int",
     "applicant.age": "int", "partner.age": "int", "applicant.student_finance_possible": "bool",
+    "partner.student_finance_possible": "bool",
+    # art. 19a Pw: who else lives in the home, one group of columns per housemate (or household.cost_sharers)
+    **{f"housemate_{n}.{k}": "int" if k == "age" else "bool" for n in range(1, MAX_HOUSEMATES + 1) for k in HOUSEMATE_FIELDS},
     **{f"income.{s}": "money" for s in INCOME_SOURCES},
     "assets": "money", "debts.regime": "text", "debts.since": "date", "debts.free_allowance_monthly": "money",
     "benefit": "text", "work": "text",
@@ -257,6 +260,14 @@ _FALSE = {"nee", "n", "false", "onwaar", "no", "0"}
 _DUTCH_DATE = re.compile(r"^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$")
 
 
+class CellError(ValueError):
+    """A cell that cannot be read, said in Dutch and in English (the value is not repeated)."""
+
+    def __init__(self, nl: str, en: str):
+        super().__init__(nl)
+        self.en = en
+
+
 def parse_amount(text: str) -> str:
     """A money cell as a decimal string: accepts 1100.00, 1100,00, 1.100,00 and 1,100.00, € and spaces."""
     t = text.replace("€", "").replace("\u00a0", "").replace(" ", "")
@@ -266,12 +277,12 @@ def parse_amount(text: str) -> str:
     elif "," in t or "." in t:
         sep = "," if "," in t else "."
         if t.count(sep) > 1 or len(t.rpartition(sep)[2]) == 3:
-            raise ValueError("dubbelzinnig bedrag; schrijf het als 1100.00")
+            raise CellError("dubbelzinnig bedrag; schrijf het als 1100.00", "ambiguous amount; write it as 1100.00")
         t = t.replace(",", ".")
     try:
         Decimal(t)
     except InvalidOperation:
-        raise ValueError("geen geldig bedrag; schrijf bv. 1100.00") from None
+        raise CellError("geen geldig bedrag; schrijf bv. 1100.00", "not a valid amount; write e.g. 1100.00") from None
     return t
 
 
@@ -284,12 +295,12 @@ def _cell(kind: str, text: str, list_sep: str) -> Any:
         try:
             return int(text)
         except ValueError:
-            raise ValueError("moet een geheel getal zijn") from None
+            raise CellError("moet een geheel getal zijn", "must be a whole number") from None
     if kind == "bool":
         low = text.lower()
         if low in _TRUE or low in _FALSE:
             return low in _TRUE
-        raise ValueError("moet ja of nee zijn")
+        raise CellError("moet ja of nee zijn", "must be yes or no (ja/nee)")
     if kind == "date":
         m = _DUTCH_DATE.match(text)
         return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}" if m else text
@@ -298,7 +309,8 @@ def _cell(kind: str, text: str, list_sep: str) -> Any:
         try:
             return [int(p) for p in parts]
         except ValueError:
-            raise ValueError("moet een lijst gehele getallen zijn, gescheiden door |") from None
+            raise CellError("moet een lijst gehele getallen zijn, gescheiden door |",
+                            "must be a list of whole numbers, separated by |") from None
     return parts
 
 
@@ -316,6 +328,16 @@ def _row_record(cells: dict[str, Any]) -> dict:
         if f"household.{key}" in cells:
             household[key] = cells[f"household.{key}"]
             where[f"household.{key}"] = f"household.{key}"
+    housemates = []
+    for n in range(1, MAX_HOUSEMATES + 1):  # in the order of their numbers; a number left empty is no one
+        mate = {k: cells[f"housemate_{n}.{k}"] for k in HOUSEMATE_FIELDS if f"housemate_{n}.{k}" in cells}
+        if mate:
+            where.update({f"household.housemates.{len(housemates)}.{k}": f"housemate_{n}.{k}" for k in mate})
+            where[f"household.housemates.{len(housemates)}"] = f"housemate_{n}.age"
+            housemates.append(mate)
+    if housemates:
+        household["housemates"] = housemates
+        where["household"] = "household.cost_sharers"  # both given: the case names the household
     members = []
     for role in ("applicant", "partner"):
         member = {k: cells[f"{role}.{k}"] for k in ("age", "student_finance_possible") if f"{role}.{k}" in cells}
@@ -386,7 +408,8 @@ def _header(raw: list[str], mapping: dict[str, str | None], columns: dict[str, s
         if target not in columns:
             hint = difflib.get_close_matches(target, list(columns), n=1)
             problems.append(Problem(f"onbekende kolom '{h}' (kolom {i})" + (f"; bedoelde u '{hint[0]}'?" if hint else ""),
-                                    f"unknown column '{h}' (column {i})", file=name, line=1))
+                                    f"unknown column '{h}' (column {i})" + (f"; did you mean '{hint[0]}'?" if hint else ""),
+                                    file=name, line=1))
         elif target in out:
             problems.append(Problem(f"kolom '{target}' komt twee keer voor", f"column '{target}' occurs twice",
                                     file=name, line=1))
@@ -461,8 +484,8 @@ def _csv_rows(reader, header, columns, list_sep: str, name: str) -> Iterator[Raw
                 continue
             try:
                 cells[column] = _cell(columns[column], text, list_sep)
-            except ValueError as exc:
-                problems.append(Problem(str(exc), str(exc), field=column, file=name, line=start))
+            except CellError as exc:
+                problems.append(Problem(str(exc), exc.en, field=column, file=name, line=start))
         if problems:
             yield RawRecord(name, start, problems=problems)
             continue

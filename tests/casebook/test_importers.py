@@ -154,6 +154,37 @@ def test_a_csv_value_problem_found_by_the_case_format_names_the_column(sqlite_st
     assert messages(run(sqlite_store, registry, path)) == ["cases.csv:2 applicant.age: mag ten hoogste 130 zijn"]
 
 
+def test_a_csv_names_housemates_one_group_of_columns_each(sqlite_store, registry, tmp_path):
+    """Art. 19a Pw: who else lives in the home decides the kostendelersnorm; a spreadsheet says it per housemate."""
+    path = tmp_path / "cases.csv"
+    path.write_text("case_id,reference_date,municipality,options,household.composition,applicant.age,"
+                    "partner.age,partner.student_finance_possible,housemate_1.age,housemate_1.close_family,"
+                    "housemate_3.age,housemate_3.student_finance,housemate_3.commercial_contract\n"
+                    "huis,2026-01-01,zaanstad,special_assistance,couple,45,44,nee,29,ja,19,ja,nee\n"
+                    "kapot,2026-01-01,zaanstad,special_assistance,couple,45,44,nee,,ja,,,\n")
+    report = run(sqlite_store, registry, path)
+    assert report.added == 1
+    household = sqlite_store.case("huis")["versions"][0]["case"]["household"]
+    # in the order of their numbers; a number left empty is no one
+    assert household["housemates"] == [{"age": 29, "close_family": True},
+                                       {"age": 19, "commercial_contract": False, "student_finance": True}]
+    assert household["members"][1] == {"role": "partner", "age": 44, "student_finance_possible": False}
+    # a housemate without an age: the problem names the column of the age
+    assert [(p.line, p.field) for p in report.rejected] == [(3, "housemate_1.age")]
+
+
+def test_a_csv_cell_problem_is_said_in_english_when_asked(sqlite_store, registry, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text("case_id,reference_date,municipality,options,applicant.age,income.wages\n"
+                    "a,2025-01-01,zaanstad,in_kind,veertig,\"1,100\"\n")
+    problems = run(sqlite_store, registry, path).rejected
+    assert sorted(p.render("en") for p in problems) == [
+        "cases.csv:2 applicant.age: must be a whole number", "cases.csv:2 income.wages: ambiguous amount; write it as 1100.00"]
+    assert sorted(p.render() for p in problems) == [
+        "cases.csv:2 applicant.age: moet een geheel getal zijn",
+        "cases.csv:2 income.wages: dubbelzinnig bedrag; schrijf het als 1100.00"]
+
+
 @pytest.mark.parametrize("cell, amount", [("1100", "1100"), ("1100.50", "1100.50"), ("1100,50", "1100.50"),
                                           ("1.100,50", "1100.50"), ("1,100.50", "1100.50"), ("€ 1.100,00", "1100.00"),
                                           ("0,5", "0.5")])
