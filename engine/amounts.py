@@ -8,19 +8,23 @@ period where no income exceeds the norm) is no step; the test that chose the bra
 
 An amount whose value rests on a missing fact or an open term (NOT FOUND, a figure the college sets)
 is `value: null` with `unknown_because`, in words, never a guess.
+
+Shared, read-only parts (decision record 0019): the input of a figure whose link names no reference date
+is one dict per parameter, value and language (`_figure`), and a step two amounts of a case show is one dict.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from .expressions import run_for
 from .facts import Vocabulary
 from .loader import CompiledRule
 from .model import Parameter
-from .sources import dated, public
+from .sources import dated, dated_url, public
 from .unknown import Unknown
 
 CENT = Decimal("0.01")
@@ -40,8 +44,9 @@ class AmountPlan:
     # derived fact -> the names that choose what it reads (engine.reads), in a fixed order for the memo key:
     # cases repeat household types and ages, so most derives are traced once per value, not once per case
     choosers: dict[str, tuple[str, ...]]
-    # language -> input name -> the words of the input (what the case does not change); filled on first use
-    inputs: dict[str, dict[str, dict]] = field(default_factory=dict, compare=False)
+    # language -> input name -> (the words of the input: what the case does not change, and for a figure
+    # whose source does not change with the day, the value it has in the bundle and its input: `_figure`)
+    inputs: dict[str, dict[str, tuple[dict, Any, dict | None]]] = field(default_factory=dict, compare=False)
 
 
 _ABSENT = object()
@@ -111,16 +116,20 @@ def _input_words(name: str, vocab: Vocabulary, parameters: dict[str, tuple[Param
     return {"name": name, "kind": "parameter", "title": _title(p, lang), "unit": p.unit, "source": p.source.public()}
 
 
-def _inputs(names: list[str], words: dict[str, dict], env: dict, vocab: Vocabulary, parameters: dict,
+def _inputs(names: list[str], words: dict[str, tuple], env: dict, vocab: Vocabulary, parameters: dict,
             labels: dict[str, str], lang: str, day: dt.date | None) -> list[dict]:
     """The inputs of one step: their words (kept per bundle and language in `words`) and their values;
-    `labels`: the value labels of the language."""
+    `labels`: the value labels of the language. A figure the case holds as the bundle does is its shared input."""
     out = []
     for name in names:
-        input_ = words.get(name)
-        if input_ is None:
-            input_ = words[name] = _input_words(name, vocab, parameters, lang)
+        known = words.get(name)
+        if known is None:
+            known = words[name] = _words(name, env, vocab, parameters, lang)
+        input_, fixed, shared = known
         value = env.get(name, _ABSENT)
+        if value is fixed:
+            out.append(shared)
+            continue
         input_ = dict(input_)
         input_["value"] = None if value is _ABSENT else plain(value)
         if "source" in input_:
@@ -131,6 +140,48 @@ def _inputs(names: list[str], words: dict[str, dict], env: dict, vocab: Vocabula
                 input_["value_label"] = label
         out.append(input_)
     return out
+
+
+_NEVER = object()  # a value no environment holds: the input is built per case
+
+
+def _words(name: str, env: dict, vocab: Vocabulary, parameters: dict, lang: str) -> tuple[dict, Any, dict | None]:
+    """The words of an input; for a figure whose source no day changes, also its value in the bundle (the
+    object, compared by identity: a case that holds another is written as it is) and its shared input."""
+    input_ = _input_words(name, vocab, parameters, lang)
+    if input_["kind"] != "parameter" or not _timeless(input_["source"].get("url")):
+        return input_, _NEVER, None
+    value = env.get(name, _ABSENT)
+    return input_, value, _figure(input_, parameters[name][0], value, lang)
+
+
+_DAYS = (dt.date(2000, 1, 1), dt.date(2000, 1, 2))
+
+
+@lru_cache(maxsize=4_096)  # a few hundred links
+def _timeless(url: str | None) -> bool:
+    """True if a source with this link is dated alike on every day (`dated`): no link, or one dated_url keeps
+    as it is (a link it dates ends in the day asked, so two days cannot both leave it alone)."""
+    return not url or all(dated_url(url, day) == url for day in _DAYS)
+
+
+def _figure(words: dict, parameter: Parameter, value: Any, lang: str) -> dict:
+    """The input of a figure whose source does not change with the day: one dict per parameter, value object
+    and language, shared by every bundle with that parameter's version and every decision that shows it
+    (read-only, ADR 0019), so the explanation finds its line by identity (explain.lines._input)."""
+    key = (words["name"], id(parameter), id(value), lang)
+    hit = _FIGURES.get(key)
+    if hit is None or hit[0] is not parameter or hit[1] is not value:
+        if len(_FIGURES) >= _FIGURES_MAX:
+            _FIGURES.clear()
+        shared = dict(words, value=None if value is _ABSENT else plain(value))
+        # (the parameter and value are kept with the entry, so their ids are not reused)
+        hit = _FIGURES[key] = (parameter, value, shared)
+    return hit[2]
+
+
+_FIGURES: dict[tuple[str, int, int, str], tuple[Parameter, Any, dict]] = {}
+_FIGURES_MAX = 20_000
 
 
 def _unknown_because(value: Unknown, vocab: Vocabulary, parameters: dict, lang: str) -> list[dict]:
@@ -184,11 +235,15 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
     out = []
     labels = vocab.value_labels.get(lang, {})
     read_by: dict[str, list[str]] = {}  # derived fact -> the names it read (shared by the amounts)
+    made: dict[str, dict] = {}  # derived fact -> its step: alike in every amount of the case that shows it
     for plan in plans_:
         rule = plan.rule
-        asked = [o for o in options if o in plan.options]
-        if not asked and (rule.amount_when is None or run_for(rule, rule.amount_when, env) is not True):
-            continue
+        if plan.options.isdisjoint(options):
+            if rule.amount_when is None or run_for(rule, rule.amount_when, env) is not True:
+                continue
+            asked = []
+        else:
+            asked = [o for o in options if o in plan.options]
         for fact, r in plan.order:  # derives only amounts read are left to here (Bundle.core_derive)
             if fact not in env:
                 env[fact] = run_for(r, r.value, env)
@@ -234,8 +289,13 @@ def compute(plans_: Iterable[AmountPlan], env: dict, options: Sequence[str], voc
         words = plan.inputs.get(lang)
         if words is None:
             words = plan.inputs[lang] = {}
-        item["steps"] = [_step(plan.chain[f], env.get(f, _ABSENT),
-                               _inputs(inputs[f], words, env, vocab, parameters, labels, lang, day), lang, day)
-                         for f in needed]
+        steps = []
+        for f in needed:
+            step = made.get(f)
+            if step is None:
+                step = made[f] = _step(plan.chain[f], env.get(f, _ABSENT),
+                                       _inputs(inputs[f], words, env, vocab, parameters, labels, lang, day), lang, day)
+            steps.append(step)
+        item["steps"] = steps
         out.append(item)
     return out

@@ -225,12 +225,27 @@ def _step_lines(step: dict, lang: str) -> list[Line]:
 
 
 def _input(item: dict, lang: str) -> Line | Fragment:
+    """The line of a figure a step used. Kept by the identity of the input too (with the input, so its id is
+    not reused): the engine shares a figure's input between the decisions that read it (engine.amounts;
+    read-only, decision record 0019), so a case finds the line with one lookup. Bounded: cleared when full."""
+    mine = (id(item), lang)
+    hit = _SHOWN.get(mine)
+    if hit is not None and hit[0] is item:
+        return hit[1]
     value = exact(item["value"])
     if value is UNCACHED:
         return (3, "detail", amount_words.input_text(item, lang))
     source = cite(item["source"], lang) if item.get("source") else None
     key = ("input", lang, item["title"], value, item.get("unit"), item.get("value_label"), source)
-    return fragment(key, _input_lines, item, lang)
+    shown = fragment(key, _input_lines, item, lang)
+    if len(_SHOWN) >= _SHOWN_MAX:
+        _SHOWN.clear()
+    _SHOWN[mine] = (item, shown)
+    return shown
+
+
+_SHOWN: dict[tuple[int, str], tuple[dict, Fragment]] = {}
+_SHOWN_MAX = 8_192
 
 
 def _input_lines(item: dict, lang: str) -> list[Line]:

@@ -14,6 +14,7 @@ from explain import explain, fragments, lines, text
 def _cold(decision: dict, lang: str, labels: dict) -> str:
     fragments._FRAGMENTS.clear()
     text._BODIES.clear()
+    lines._SHOWN.clear()
     lines._euros_of.cache_clear()
     return explain(decision, lang, "text", labels)
 
@@ -76,3 +77,21 @@ def test_decimals_equal_in_value_but_written_differently_stay_apart(registry, we
         written.append(explain(d, "nl", "text", labels))
         assert written[-1] == _cold(d, "nl", labels)
     assert len(set(written)) == 4
+
+
+def test_a_figure_shared_by_decisions_is_written_per_language_and_as_it_reads(registry, welding_case):
+    # the line of a figure is kept by the identity of its input (engine.amounts shares it): English after
+    # Dutch gets its own line, and a copy with another value is written anew
+    nl, en = decide(welding_case, registry), decide(welding_case, registry, "en")
+    pairs = ((nl, "nl"), (en, "en"), (nl, "en"), (en, "nl"))
+    warm = [explain(d, lang, "text", fact_labels(registry, lang)) for d, lang in pairs]
+    assert warm == [_cold(d, lang, fact_labels(registry, lang)) for d, lang in pairs]
+    step = next(s for s in nl["amounts"][0]["steps"] if any(i["kind"] == "parameter" for i in s["inputs"]))
+    figure = next(i for i in step["inputs"] if i["kind"] == "parameter")
+    changed = copy.deepcopy(nl)
+    for s in changed["amounts"][0]["steps"]:
+        if s["fact"] == step["fact"]:
+            s["inputs"] = [dict(i, value="4.04") if i["name"] == figure["name"] else i for i in s["inputs"]]
+    labels = fact_labels(registry, "nl")
+    written = explain(changed, "nl", "text", labels)
+    assert written != nl["explanation"] and written == _cold(changed, "nl", labels)
