@@ -19,7 +19,7 @@ from .facts import Vocabulary, case_facts
 from .loader import CompiledRoute, CompiledRule
 from .registry import Bundle, Registry
 from .sources import dated as dated_source, public
-from .status import Truth, outcome, plan
+from .status import OptionPlan, Truth, outcome, plan
 from .unknown import Unknown
 
 _NEGATE = {">": "<=", ">=": "<", "<": ">=", "<=": ">"}
@@ -85,11 +85,6 @@ def _prototype(item, lang: str, build: Callable) -> dict:
 _PROTOTYPES: dict[tuple[int, str], tuple[object, dict]] = {}
 
 
-def _text(templates: dict, env: dict, lang: str) -> str | None:
-    t = templates.get(lang) or templates.get("nl")
-    return t.render(env, lang, env.get(_WORDS)) if t else None
-
-
 _WORDS = "\x00words"  # where the evaluator keeps the value labels of the case's language in `env`
 
 
@@ -127,14 +122,6 @@ def _rule_prototype(rule: CompiledRule, lang: str) -> dict:
     return item
 
 
-def _rule_item(rule: CompiledRule, env: dict, lang: str, day) -> dict:
-    item = dict(_prototype(rule, lang, _rule_prototype))
-    item["reason"] = _text(rule.reason, env, lang)
-    if day is not None:
-        item["source"] = dated_source(item["source"], day)
-    return item
-
-
 def _route_prototype(route: CompiledRoute, lang: str) -> dict:
     r = route.route
     en = lang == "en"
@@ -150,80 +137,139 @@ def _route_prototype(route: CompiledRoute, lang: str) -> dict:
     }
 
 
-def _route_item(route: CompiledRoute, status: str, lifts: list[str], missing: list[str], env: dict,
-                lang: str, day, open_terms: list[str] = ()) -> dict:
-    r = route.route
+def _template(templates: dict, lang: str):
+    return templates.get(lang) or templates.get("nl")
+
+
+class _Kit:
+    """What the items of one option are built from in one language, whatever the case; built once per plan and
+    language and kept with the plan (`OptionPlan.kits`), so a case only fills in what it decides.
+
+    Keyed by the id() of the plan's compiled rules and routes (which the plan keeps alive): rules -> (item
+    prototype, reason template or None); routes -> (item prototype, reason template or None, lead time in days
+    when it is verified (else None), whether the route is unverified); grounds -> (condition templates,
+    (name, title, unit, expression) per amount, overrides or None)."""
+
+    __slots__ = ("rules", "routes", "grounds")
+
+    def __init__(self, p: OptionPlan, lang: str):
+        en = lang == "en"
+        self.rules = {id(rule): (_prototype(rule, lang, _rule_prototype), _template(rule.reason, lang))
+                      for _, rule, _ in p.steps}
+        self.routes = {}
+        for steps in p.route_steps.values():
+            for _, route in steps:
+                r = route.route
+                # a lead time from practice is no fact: only a verified one says whether help comes in time
+                days = r.lead_time.days if r.lead_time.verified else None
+                self.routes[id(route)] = (_prototype(route, lang, _route_prototype), _template(route.reason, lang),
+                                          days, not r.verified)
+        self.grounds = {id(rule): (rule.conditions.get(lang) or rule.conditions.get("nl") or (),
+                                   tuple((name, amount.title_en if en and amount.title_en else amount.title,
+                                          amount.unit, expression) for name, (amount, expression) in rule.amounts.items()),
+                                   rule.rule.overrides or None)
+                        for _, rule, is_ground in p.steps if is_ground}
+
+
+def _kit(p: OptionPlan, lang: str) -> _Kit:
+    kit = p.kits.get(lang)
+    if kit is None:
+        kit = p.kits[lang] = _Kit(p, lang)
+    return kit
+
+
+def _rule_item(entry: tuple, env: dict, lang: str, words, day) -> dict:
+    """A rule's item from its kit `entry`: the prototype with the case's reason and dated source."""
+    proto, template = entry
+    item = proto.copy()
+    if template is not None:
+        item["reason"] = template.render(env, lang, words)
+    if day is not None:
+        item["source"] = dated_source(item["source"], day)
+    return item
+
+
+def _route_item(entry: tuple, status: str, lifts: list[str], facts: list[str], env: dict, vocab: Vocabulary,
+                lang: str, words, day) -> dict:
+    proto, template, days, unverified = entry
     within = env.get("need.needed_within_days")
-    days = r.lead_time.days
-    item = dict(_prototype(route, lang, _route_prototype))
+    item = proto.copy()
     if day is not None:
         item["source"] = dated_source(item["source"], day)
     item["lifts"] = lifts
     item["status"] = status
-    # a lead time from practice is no fact: only a verified one says whether help comes in time
-    item["in_time"] = None if days is None or not r.lead_time.verified or not isinstance(within, int) else days <= within
-    item["missing_facts"] = missing
-    reason = _text(route.reason, env, lang) if status == "available" else None
-    if reason:
-        item["reason"] = reason
-    if open_terms:  # the rule set's unknown figures the route depends on: not questions for the household
-        item["open_terms"] = list(open_terms)
-    if not r.verified:
+    item["in_time"] = None if days is None or not isinstance(within, int) else days <= within
+    known = vocab.facts
+    item["missing_facts"] = [f for f in facts if f in known]
+    if status == "available" and template is not None:
+        reason = template.render(env, lang, words)
+        if reason:
+            item["reason"] = reason
+    # the rule set's unknown figures the route depends on: not questions for the household
+    open_terms = [f for f in facts if f not in known]
+    if open_terms:
+        item["open_terms"] = open_terms
+    if unverified:
         item["verified"] = False
     return item
 
 
-def _ground_item(rule: CompiledRule, status: str, missing: list[str], env: dict, lang: str, day) -> dict:
-    item = _rule_item(rule, env, lang, day)
-    conditions = rule.conditions.get(lang) or rule.conditions.get("nl") or ()
-    item["conditions"] = [c.render(env, lang, env.get(_WORDS)) for c in conditions]
+def _ground_item(rule: CompiledRule, entry: tuple, ground: tuple, status: str, missing: list[str], env: dict,
+                 lang: str, words, day) -> dict:
+    item = _rule_item(entry, env, lang, words, day)
+    conditions, amount_parts, overrides = ground
+    item["conditions"] = [c.render(env, lang, words) for c in conditions]
     amounts = {}
-    for name, (amount, expression) in rule.amounts.items():
+    for name, title, unit, expression in amount_parts:
         value = run_for(rule, expression, env)
-        amounts[name] = {"title": amount.title_en if lang == "en" and amount.title_en else amount.title,
-                         "unit": amount.unit,
+        amounts[name] = {"title": title, "unit": unit,
                          "value": None if isinstance(value, Unknown) else str(
                              value.quantize(Decimal("0.01"), ROUND_HALF_UP) if isinstance(value, Decimal) else value)}
     if amounts:
         item["amounts"] = amounts
-    if rule.rule.overrides:
-        item["overrides"] = list(rule.rule.overrides)
+    if overrides:
+        item["overrides"] = list(overrides)
     item["status"] = status
     item["missing_facts"] = missing
-    return item
-
-
-def _possible_item(rule: CompiledRule, held: Unknown, env: dict, vocab: Vocabulary, lang: str, day) -> dict:
-    names = sorted(held.facts)
-    item = _rule_item(rule, env, lang, day)
-    item["missing_facts"] = [f for f in names if f in vocab.facts]
-    item["open_terms"] = [f for f in names if f not in vocab.facts]
     return item
 
 
 def _option(option: str, bundle: Bundle, env: dict, holds: _Holds, vocab: Vocabulary, lang: str, day) -> dict:
     """The public form of one option: its status (engine.status) and the items it rests on."""
-    result = outcome(plan(bundle, option), holds)
+    p = plan(bundle, option)
+    result = outcome(p, holds)
+    kit = _kit(p, lang)
+    rules, words, known = kit.rules, env.get(_WORDS), vocab.facts
     blocked_by = []
     for b in result.active:
-        item = _rule_item(b, env, lang, day)
+        item = _rule_item(rules[id(b)], env, lang, words, day)
         limits = _thresholds(b, env, vocab, lang)
         if limits:
             item["thresholds"] = limits
         blocked_by.append(item)
+    possible = []
+    for b, held in result.possible:
+        item = _rule_item(rules[id(b)], env, lang, words, day)
+        names = sorted(held.facts)
+        item["missing_facts"] = [f for f in names if f in known]
+        item["open_terms"] = [f for f in names if f not in known]
+        possible.append(item)
+    routes = kit.routes
+    grounds = kit.grounds
     return {
         "option": option,
         "title": vocab.option_title(option, lang),
         "status": result.status,
         "blocked_by": blocked_by,
-        "possible_blocks": [_possible_item(b, u, env, vocab, lang, day) for b, u in result.possible],
-        "routes": [_route_item(route, st, lifts, [f for f in facts if f in vocab.facts], env, lang, day,
-                               [f for f in facts if f not in vocab.facts]) for route, st, lifts, facts in result.routes],
-        "grounds": [_ground_item(g, "applies" if held is True else "conditional", gmissing, env, lang, day)
+        "possible_blocks": possible,
+        "routes": [_route_item(routes[id(route)], st, lifts, facts, env, vocab, lang, words, day)
+                   for route, st, lifts, facts in result.routes],
+        "grounds": [_ground_item(g, rules[id(g)], grounds[id(g)], "applies" if held is True else "conditional",
+                                 gmissing, env, lang, words, day)
                     for g, held, gmissing in result.grounds],
         # what the household can tell, apart from the rule set's own figures that are not known (open terms)
-        "missing_facts": [f for f in result.missing if f in vocab.facts],
-        "open_terms": [f for f in result.missing if f not in vocab.facts],
+        "missing_facts": [f for f in result.missing if f in known],
+        "open_terms": [f for f in result.missing if f not in known],
     }
 
 
@@ -254,18 +300,12 @@ def _environment(case: Case, registry: Registry, lang: str, every: bool = False,
     vocab = registry.vocabulary
     facts = case_facts(case, vocab)
     bundle = registry.bundle(case.municipality, case.reference_date)
-    env = dict(bundle.params)
+    env = dict(bundle.presumed_params)  # a fact of the case is known: it sets its presumption aside
     env.update(facts)
     env[_WORDS] = vocab.value_labels.get(lang, {})
     presumed, derives = _asked(bundle, tuple(case.options))
-    presumptions = []
-    for p, ruleset in bundle.presumptions:
-        if p.fact in facts:
-            continue
-        env[p.fact] = p.value
-        if p.fact in presumed:
-            presumptions.append({"fact": p.fact, "value": p.value, "ruleset": ruleset,
-                                 "title": _title(p, lang), "source": dated_source(public(p.source), day)})
+    presumptions = [{"fact": p.fact, "value": p.value, "ruleset": ruleset, "title": _title(p, lang),
+                     "source": dated_source(public(p.source), day)} for p, ruleset in presumed if p.fact not in facts]
     if every:
         for rule in bundle.derive:
             env[rule.rule.fact] = run_for(rule, rule.value, env)
@@ -275,8 +315,9 @@ def _environment(case: Case, registry: Registry, lang: str, every: bool = False,
     return bundle, env, presumptions
 
 
-def _asked(bundle: Bundle, options: tuple[str, ...]) -> tuple[frozenset[str], tuple[CompiledRule, ...]]:
-    """For the asked `options`: the presumed facts their conditions read (transitively), and the derives a
+def _asked(bundle: Bundle, options: tuple[str, ...]) -> tuple[tuple, tuple[CompiledRule, ...]]:
+    """For the asked `options`: the presumptions whose facts their conditions read (transitively; (presumption,
+    rule set) in the bundle's order), and the derives a
     decision on them needs, in the bundle's order (dependencies first). Kept per bundle and tuple of options;
     cases combine options in many ways (1,967 tuples in 3,000 generated cases), so a new combination merges what
     is kept per option (`Bundle.asked_places`) instead of uniting the names every option reads and filtering
@@ -298,7 +339,8 @@ def _asked(bundle: Bundle, options: tuple[str, ...]) -> tuple[frozenset[str], tu
         core = bundle.core_derive
         if len(bundle.asked) >= 10_000:
             bundle.asked.clear()
-        hit = bundle.asked[options] = (frozenset(presumed), tuple([core[i] for i in sorted(merged)]))
+        hit = bundle.asked[options] = (tuple(entry for entry in bundle.presumptions if entry[0].fact in presumed),
+                                       tuple([core[i] for i in sorted(merged)]))
     return hit
 
 
@@ -320,7 +362,10 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
     # the core's conditions are its closures: called directly, not through an oracle per condition
     holds = _Holds(None if conditions is core_conditions else conditions(bundle, env, case.options), env)
     options = [_option(o, bundle, env, holds, vocab, lang, day) for o in case.options]
-    warnings = horizon.warnings(bundle.versions, case.reference_date, lang)
+    # most days are within every version's horizon: then no version needs asking
+    until = bundle.figures_until
+    warnings = horizon.warnings(bundle.versions, case.reference_date, lang) \
+        if until is not None and case.reference_date > until else []
     parts = horizon.stale(bundle, case.reference_date) if warnings else None
     if parts is not None:
         _mark_provisional(options, parts)
@@ -334,7 +379,7 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
     for f in missing:
         spec = vocab.facts.get(f)
         if spec is not None:
-            questions.append({"fact": f, "question": spec.text(lang)[1]})
+            questions.append({"fact": f, "question": spec.question_en if lang == "en" else spec.question})
     open_terms = []
     route_terms = (t for o in options for r in o["routes"] for t in r.get("open_terms", ()))
     for name in dict.fromkeys([*(t for o in options for t in o["open_terms"]), *route_terms]):
@@ -352,7 +397,7 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
         "questions": questions,
         "open_terms": open_terms,
         "presumptions": presumptions,
-        "rulesets": [{"id": v.id, "version": v.version, "digest": v.digest} for v in bundle.versions],
+        "rulesets": [{"id": i, "version": v, "digest": d} for i, v, d in bundle.listed],
         "kassabon": _kassabon(env),
         "need": _need_summary(env, lang),
         "amounts": amounts,

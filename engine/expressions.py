@@ -215,8 +215,8 @@ class _Closures:
 
                 def compare_literal(env, loc):
                     a = get(env, name, missing)
-                    if isinstance(a, Unknown):
-                        return Unknown(a.facts)
+                    if type(a) is Unknown:  # unknowns are never changed: the operand's own is the answer
+                        return a
                     try:
                         return op(a, b)
                     except TypeError as exc:

@@ -26,6 +26,7 @@ from .versions import ONE_DAY, in_force
 class Bundle:
     versions: tuple[RulesetVersion, ...]
     params: dict[str, Any]
+    presumed_params: dict[str, Any]  # `params` with the value of every presumption (what a case's facts overlay)
     presumptions: tuple[tuple[Presumption, str], ...]
     derive: tuple[CompiledRule, ...]
     rules: dict[str, CompiledRule]
@@ -50,6 +51,10 @@ class Bundle:
     # option -> the places in core_derive of the derives it needs, and the presumed facts it reads
     asked: dict = field(default_factory=dict)
     asked_places: dict = field(default_factory=dict)
+    # each version as a decision lists it, (id, version, digest), and the last day on which the figures of every
+    # version are known (None: no version has a horizon); both what a case would otherwise work out per version
+    listed: tuple[tuple[str, str, str], ...] = ()
+    figures_until: dt.date | None = None
 
 
 def _layer_order(rulesets: dict[str, Ruleset]) -> list[str]:
@@ -113,12 +118,17 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
     derived_for[""] = through_derived(shown, derived) & derived_facts  # an option without rules
     reads = {option: through_derived(condition_names(option_items(option_rules, routes_for_block)), derived)
              for option, option_rules in by_option.items()}
-    return Bundle(versions=versions, params=params, presumptions=tuple(presumptions), derive=tuple(derive),
+    presumed_params = dict(params)
+    presumed_params.update((p.fact, p.value) for p, _ in presumptions)
+    return Bundle(versions=versions, params=params, presumed_params=presumed_params,
+                  presumptions=tuple(presumptions), derive=tuple(derive),
                   rules=rules, by_option={k: tuple(v) for k, v in by_option.items()},
                   routes_for_block={k: tuple(v) for k, v in routes_for_block.items()},
                   lifted_by_route=lifted_by_route, overridden_by={k: tuple(v) for k, v in overridden_by.items()},
                   reads=reads, parameters=parameters, amounts=plans(derive),
-                  core_derive=tuple(r for r in derive if r.rule.fact in core), derived_for=derived_for)
+                  core_derive=tuple(r for r in derive if r.rule.fact in core), derived_for=derived_for,
+                  listed=tuple((v.id, v.version, v.digest) for v in versions),
+                  figures_until=min((v.horizon.known_until for v in versions if v.horizon is not None), default=None))
 
 
 class Registry:

@@ -65,15 +65,29 @@ def dated(source: dict, day: dt.date | None) -> dict:
     each item as it builds it (`engine.evaluator.evaluate(..., dated=True)`)."""
     if day is None:
         return source
-    hit = _DATED.get((id(source), day))
-    if hit is None or hit[0] is not source:
-        if len(_DATED) >= 100_000:
+    # kept per day, then per source: a case dates ~25 sources on one day, mostly a day no case had before, so
+    # a new entry must be cheap (the date written once per day; no store of every (source, day) ever seen)
+    kept = _DATED.get(day)
+    if kept is None:
+        if len(_DATED) >= 8:
             _DATED.clear()
+        kept = _DATED[day] = {_DAY: day.isoformat()}
+    hit = kept.get(id(source))
+    if hit is None or hit[0] is not source:
         url = source.get("url")
-        hit = _DATED[(id(source), day)] = (source, dict(source, url=dated_url(url, day)) if url else source)
+        head = _HEADS.get(url, None) if url else False
+        if head is None:
+            head = _head(url)
+        if len(kept) > 4_096:  # more sources than any registry cites: start the day afresh
+            kept.clear()
+            kept[_DAY] = day.isoformat()
+        hit = kept[id(source)] = (source, source if head is False else dict(source, url=head + kept[_DAY]))
     return hit[1]
 
 
+_DAY = "day"  # where a day's entry keeps the date as written (every other key is a source's id, an int)
 # (the source is kept with its entry, so its id cannot be reused while the entry lives)
 _PUBLIC: dict[int, tuple[object, dict]] = {}
-_DATED: dict[tuple[int, dt.date], tuple[dict, dict]] = {}
+# day -> {_DAY: its text, id(source) -> (source, dated source)}; 8 days and 4,096 sources a day at most (a store of
+# every (source, day) ever seen held 100,000 entries of which most were never read again)
+_DATED: dict[dt.date, dict] = {}

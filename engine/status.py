@@ -38,6 +38,8 @@ class OptionPlan:
     steps: tuple[tuple[str, CompiledRule, bool], ...] = ()  # (id, rule, is a ground) per rule
     exception_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)  # block id -> ids of its exceptions
     route_steps: dict[str, tuple[tuple[str, CompiledRoute], ...]] = field(default_factory=dict)  # (id, route)
+    # language -> what engine.evaluator builds the option's items from (its `_Kit`), built on first use
+    kits: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def compile_plan(option: str, rules: tuple, exceptions: dict, routes: dict) -> OptionPlan:
@@ -134,7 +136,7 @@ def outcome(p: OptionPlan, holds: Holds) -> Outcome:
 
     # statutory exceptions (grounds with `overrides`) set blocks aside, or may do so
     exceptions = p.exception_ids
-    active, possible = [], []
+    active, possible, possible_ids = [], [], []
     lifted = []  # (block id, holds for certain) of each block that holds or may hold: what routes may lift
     for rid, b in blocks_true:
         ids = exceptions[rid]
@@ -144,16 +146,16 @@ def outcome(p: OptionPlan, holds: Holds) -> Outcome:
             lifted.append((rid, True))
         elif ex is not True:
             possible.append((b, ex))
+            possible_ids.append(rid)
     for rid, b, held in blocks_unknown:
         ids = exceptions[rid]
         if not ids or _exception(ids, truth) is not True:
             possible.append((b, held))
+            possible_ids.append(rid)
     missing: set[str] = set()  # facts that decide whether a block holds
-    possible_ids = set()
-    for b, u in possible:
+    for _, u in possible:
         missing |= u.facts
-        possible_ids.add(b.id)
-    lifted += [(b.id, False) for b, _ in possible]
+    lifted += [(rid, False) for rid in possible_ids]
 
     # routes for every block that holds or may hold
     routes: dict[str, list] = {}

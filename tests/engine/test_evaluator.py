@@ -157,3 +157,20 @@ def test_an_open_term_a_route_reads_is_named_apart_and_never_asked(registry):
     assert {t["parameter"]: t["title"] for t in decision["open_terms"]}["beslagvrije_voet.rekenhuur_lid_5"] \
         .startswith("De rekenhuur")
     assert "Niet bekend in deze regelset: De rekenhuur" in " ".join(decision["explanation"].split())
+
+
+def test_items_built_from_kits_kept_per_plan_and_language_equal_those_of_a_fresh_registry(registry):
+    # the kits (engine.evaluator._Kit) are built on first use per plan and language: a decision in English after
+    # Dutch ones, and a day later, must equal the decision of a registry that never decided anything
+    from engine.registry import Registry
+    from tests.conftest import RULESETS
+    from tests.engine.test_horizon import household_case
+    cases = [parse_case(household_case(day, municipality, options=options)) for day, municipality, options in (
+        ("2026-09-01", "amsterdam", ["earnings_exemption", "bijstand", "buffer_budget"]),
+        ("2026-09-02", "amsterdam", ["bijstand", "buffer_budget"]),
+        ("2026-09-02", "zaanstad", ["earnings_exemption", "bijstand"]))]
+    warm = [evaluate(c, registry, lang, dated=True) for lang in ("nl", "en", "nl") for c in cases]
+    for i, (lang, c) in enumerate((lang, c) for lang in ("nl", "en", "nl") for c in cases):
+        cold = evaluate(c, Registry.load(RULESETS), lang, dated=True)
+        assert json.dumps(warm[i], sort_keys=True, default=str) == json.dumps(cold, sort_keys=True, default=str)
+    assert warm[0] != warm[3]  # the languages differ (so the comparison says something)

@@ -164,3 +164,16 @@ def test_what_stale_figures_touch_is_worked_out_once_per_bundle_and_past_version
     assert "pw.34a.1.a.vrijlating_arbeidsinschakeling" not in parts.grounds
     early = horizon.stale(bundle, min(v.horizon.known_until for v in bundle.versions if v.horizon))  # none past
     assert not early.figures and not early.options and not early.grounds
+
+
+@pytest.mark.parametrize("municipality", ["amsterdam", "zaanstad"])
+def test_the_bundles_last_day_of_known_figures_says_whether_any_version_warns(registry, municipality):
+    # evaluate asks the versions for warnings only past `figures_until`: on every day around each horizon
+    # the answer is the one asking every version gives
+    bundle = registry.bundle(municipality, dt.date(2026, 9, 1))
+    edges = [v.horizon.known_until for v in bundle.versions if v.horizon is not None]
+    assert edges and bundle.figures_until == min(edges)
+    for edge in edges:
+        for day in (edge - dt.timedelta(days=1), edge, edge + dt.timedelta(days=1)):
+            assert (day > bundle.figures_until) == bool(horizon.warnings(bundle.versions, day))
+    assert bundle.listed == tuple((v.id, v.version, v.digest) for v in bundle.versions)

@@ -65,3 +65,14 @@ def test_only_the_decision_with_links_dated_differs_from_the_plain_evaluation(re
     assert any(x["url"] != y["url"] for x, y in sources)
     assert all(y == dated(x, case.reference_date) for x, y in sources)
     assert not any("&g=" in x.get("url", "") for x, _ in sources)
+
+
+def test_dated_sources_are_kept_for_a_few_days_and_a_new_day_dates_afresh():
+    source = {"title": "Participatiewet art. 31", "url": "https://wetten.overheid.nl/jci1.3:c:BWBR0015703&artikel=31"}
+    first = dated(source, DAY)
+    days = [DAY + dt.timedelta(days=i) for i in range(1, 40)]
+    for day in days:  # more days than are kept: the first day's entry is gone, its answer is not
+        assert dated(source, day)["url"].endswith(f"&g={day.isoformat()}")
+    again = dated(source, DAY)
+    assert again == first and again["url"].endswith("&g=2026-09-01")
+    assert dated(dict(source), DAY) == first  # an equal source of another identity: dated alike
