@@ -23,9 +23,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from engine.bsn import MESSAGE as BSN_MESSAGE, bsn_paths, contains_bsn
+from engine.bsn import MESSAGE as BSN_MESSAGE, bsn_paths, contains_bsn, looks_like_bsn
 from engine.case import HOUSEMATE_FIELDS, MAX_HOUSEMATES, NUL_MESSAGE, Case, nul_paths, parse_case
-from engine.errors import CaseError, Problem, RegelruimteError
+from engine.errors import CaseError, InvalidValue, Problem, RegelruimteError
 from engine.facts import Vocabulary
 from engine.registry import Registry
 from engine.yamlsource import LineList, SourceError, line_of, load_file, parse_text
@@ -258,14 +258,7 @@ _FACT_KIND = {"boolean": "bool", "integer": "int", "money": "money", "date": "da
 _TRUE = {"ja", "j", "true", "waar", "yes", "y", "1"}
 _FALSE = {"nee", "n", "false", "onwaar", "no", "0"}
 _DUTCH_DATE = re.compile(r"^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$")
-
-
-class CellError(ValueError):
-    """A cell that cannot be read, said in Dutch and in English (the value is not repeated)."""
-
-    def __init__(self, nl: str, en: str):
-        super().__init__(nl)
-        self.en = en
+_WHOLE = re.compile(r"[+-]?[0-9]{1,30}")  # longer is no count; the case format says which are too large
 
 
 def parse_amount(text: str) -> str:
@@ -277,12 +270,12 @@ def parse_amount(text: str) -> str:
     elif "," in t or "." in t:
         sep = "," if "," in t else "."
         if t.count(sep) > 1 or len(t.rpartition(sep)[2]) == 3:
-            raise CellError("dubbelzinnig bedrag; schrijf het als 1100.00", "ambiguous amount; write it as 1100.00")
+            raise InvalidValue("dubbelzinnig bedrag; schrijf het als 1100.00", "ambiguous amount; write it as 1100.00")
         t = t.replace(",", ".")
     try:
         Decimal(t)
     except InvalidOperation:
-        raise CellError("geen geldig bedrag; schrijf bv. 1100.00", "not a valid amount; write e.g. 1100.00") from None
+        raise InvalidValue("geen geldig bedrag; schrijf bv. 1100.00", "not a valid amount; write e.g. 1100.00") from None
     return t
 
 
@@ -292,25 +285,23 @@ def _cell(kind: str, text: str, list_sep: str) -> Any:
     if kind == "money":
         return parse_amount(text)
     if kind == "int":
-        try:
-            return int(text)
-        except ValueError:
-            raise CellError("moet een geheel getal zijn", "must be a whole number") from None
+        if not _WHOLE.fullmatch(text):  # int() would also read "2_9" and other scripts' digits
+            raise InvalidValue("moet een geheel getal zijn", "must be a whole number")
+        return int(text)
     if kind == "bool":
         low = text.lower()
         if low in _TRUE or low in _FALSE:
             return low in _TRUE
-        raise CellError("moet ja of nee zijn", "must be yes or no (ja/nee)")
+        raise InvalidValue("moet ja of nee zijn", "must be yes or no (ja/nee)")
     if kind == "date":
         m = _DUTCH_DATE.match(text)
         return f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}" if m else text
     parts = [p.strip() for p in re.split(list_sep, text) if p.strip()]
     if kind == "int_list":
-        try:
+        if all(_WHOLE.fullmatch(p) for p in parts):
             return [int(p) for p in parts]
-        except ValueError:
-            raise CellError("moet een lijst gehele getallen zijn, gescheiden door |",
-                            "must be a list of whole numbers, separated by |") from None
+        raise InvalidValue("moet een lijst gehele getallen zijn, gescheiden door |",
+                            "must be a list of whole numbers, separated by |")
     return parts
 
 
@@ -407,8 +398,9 @@ def _header(raw: list[str], mapping: dict[str, str | None], columns: dict[str, s
             continue
         if target not in columns:
             hint = difflib.get_close_matches(target, list(columns), n=1)
-            problems.append(Problem(f"onbekende kolom '{h}' (kolom {i})" + (f"; bedoelde u '{hint[0]}'?" if hint else ""),
-                                    f"unknown column '{h}' (column {i})" + (f"; did you mean '{hint[0]}'?" if hint else ""),
+            shown = "" if looks_like_bsn(h) else f" '{h}'"  # a header is repeated, never a number like a BSN
+            problems.append(Problem(f"onbekende kolom{shown} (kolom {i})" + (f"; bedoelde u '{hint[0]}'?" if hint else ""),
+                                    f"unknown column{shown} (column {i})" + (f"; did you mean '{hint[0]}'?" if hint else ""),
                                     file=name, line=1))
         elif target in out:
             problems.append(Problem(f"kolom '{target}' komt twee keer voor", f"column '{target}' occurs twice",
@@ -484,7 +476,7 @@ def _csv_rows(reader, header, columns, list_sep: str, name: str) -> Iterator[Raw
                 continue
             try:
                 cells[column] = _cell(columns[column], text, list_sep)
-            except CellError as exc:
+            except InvalidValue as exc:
                 problems.append(Problem(str(exc), exc.en, field=column, file=name, line=start))
         if problems:
             yield RawRecord(name, start, problems=problems)

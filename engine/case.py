@@ -17,7 +17,7 @@ from pydantic._internal._validators import (decimal_places_validator, forbid_inf
 from pydantic_core import PydanticKnownError
 
 from .bsn import MESSAGE as BSN_MESSAGE, as_json, bsn_paths, contains_bsn
-from .errors import CaseError, Problem
+from .errors import CaseError, InvalidValue, Problem
 from .messages import problems_from_validation
 from .yamlsource import line_of
 
@@ -26,15 +26,16 @@ from .yamlsource import line_of
 def _plain_amount(v: Any) -> Any:
     # "1_100.00" would be read as 1100.00 by Decimal: an amount is written 1100.00, nothing else
     if isinstance(v, str) and ("_" in v or not v.strip()):
-        raise ValueError('geen geldig bedrag; schrijf bv. "1100.00" (zonder _ of spaties)')
+        raise InvalidValue('geen geldig bedrag; schrijf bv. "1100.00" (zonder _ of spaties)',
+                           'not a valid amount; write e.g. "1100.00" (without _ or spaces)')
     if isinstance(v, bool):
-        raise ValueError('geen geldig bedrag; schrijf bv. "1100.00"')
+        raise InvalidValue('geen geldig bedrag; schrijf bv. "1100.00"', 'not a valid amount; write e.g. "1100.00"')
     return v
 
 
 def _no_bool(v: Any) -> Any:
     if isinstance(v, bool):  # true is not 1
-        raise ValueError("moet een geheel getal zijn")
+        raise InvalidValue("moet een geheel getal zijn", "must be a whole number")
     return v
 
 
@@ -123,7 +124,7 @@ def _no_numbers_as_dates(v: Any) -> Any:
     # a date is a date: not a Unix timestamp (pydantic reads "1700000000" as one), not a date and time
     if isinstance(v, (int, float, Decimal, dt.datetime)) or (
             isinstance(v, str) and not _DATE.fullmatch(v)):
-        raise ValueError("geen geldige datum; schrijf JJJJ-MM-DD")
+        raise InvalidValue("geen geldige datum; schrijf JJJJ-MM-DD", "not a valid date; write YYYY-MM-DD")
     return v
 
 
@@ -169,27 +170,32 @@ def _plain(v: dict[str, Any]) -> bool:
     return True
 
 
-def _circumstance_problem(v: dict[str, Any]) -> str | None:
+def _circumstance_problem(v: dict[str, Any]) -> InvalidValue | None:
     if len(v) > MAX_CIRCUMSTANCES:
-        return f"te veel omstandigheden (ten hoogste {MAX_CIRCUMSTANCES})"
+        return InvalidValue(f"te veel omstandigheden (ten hoogste {MAX_CIRCUMSTANCES})",
+                            f"too many circumstances (at most {MAX_CIRCUMSTANCES})")
     return None if _plain(v) else _walked_problem(v)
 
 
-def _walked_problem(v: dict[str, Any]) -> str | None:
+def _walked_problem(v: dict[str, Any]) -> InvalidValue | None:
     for i, key in enumerate(v, 1):
         if not isinstance(key, str) or not CIRCUMSTANCE_KEY.fullmatch(key):
             # the key is not repeated: it may be anything the sender typed
-            return (f"sleutel nr. {i} is geen naam van een omstandigheid "
-                    "(kleine letters, cijfers en _, ten hoogste 60 tekens; zie het casusschema)")
+            return InvalidValue(f"sleutel nr. {i} is geen naam van een omstandigheid "
+                                "(kleine letters, cijfers en _, ten hoogste 60 tekens; zie het casusschema)",
+                                f"key no. {i} is not the name of a circumstance "
+                                "(lower-case letters, digits and _, at most 60 characters; see the case schema)")
     if _deeper_than(v, MAX_CIRCUMSTANCE_DEPTH):
-        return f"te diep genest (ten hoogste {MAX_CIRCUMSTANCE_DEPTH} niveaus)"
+        return InvalidValue(f"te diep genest (ten hoogste {MAX_CIRCUMSTANCE_DEPTH} niveaus)",
+                            f"nested too deeply (at most {MAX_CIRCUMSTANCE_DEPTH} levels)")
     stack = list(v.values())
     while stack:
         value = stack.pop()
         if isinstance(value, (dict, list)):
             stack.extend(value.values() if isinstance(value, dict) else value)
         elif _bad_number(value):
-            return "een getal is te groot of te precies (ten hoogste 10 cijfers voor en 2 na de komma)"
+            return InvalidValue("een getal is te groot of te precies (ten hoogste 10 cijfers voor en 2 na de komma)",
+                                "a number is too large or too precise (at most 10 digits before and 2 after the point)")
     return None
 
 
@@ -227,12 +233,13 @@ class Household(Part):
     def _one_applicant(self):
         if self.cost_sharers is not None and self.housemates is not None:
             # two answers to one question could disagree; the list lets the rule count
-            raise ValueError("geef de medebewoners (housemates) of het aantal kostendelers (cost_sharers), niet allebei")
+            raise InvalidValue("geef de medebewoners (housemates) of het aantal kostendelers (cost_sharers), niet allebei",
+                               "give the housemates or the number of cost sharers (cost_sharers), not both")
         roles = [m.role for m in self.members or ()]
         if roles.count("applicant") > 1:
-            raise ValueError("er kan maar één lid met role: applicant zijn")
+            raise InvalidValue("er kan maar één lid met role: applicant zijn", "there can be only one member with role: applicant")
         if roles.count("partner") > 1:
-            raise ValueError("er kan maar één lid met role: partner zijn")
+            raise InvalidValue("er kan maar één lid met role: partner zijn", "there can be only one member with role: partner")
         return self
 
 
@@ -269,7 +276,7 @@ class AvoidedCost(Part):
     @model_validator(mode="after")
     def _some_amount(self):
         if self.per_year is None and self.once is None:
-            raise ValueError("geef per_year of once")
+            raise InvalidValue("geef per_year of once", "give per_year or once")
         return self
 
 
@@ -301,14 +308,14 @@ class Case(Part):
     def _bounded(cls, v: dict[str, Any]) -> dict[str, Any]:
         problem = _circumstance_problem(v)
         if problem:
-            raise ValueError(problem)
+            raise problem
         return v
 
     @field_validator("options")
     @classmethod
     def _unique(cls, v: list[str]) -> list[str]:
         if len(set(v)) != len(v):
-            raise ValueError("een optie staat er meer dan eens in")
+            raise InvalidValue("een optie staat er meer dan eens in", "an option is given more than once")
         return v
 
 

@@ -44,6 +44,15 @@ class Problem:
         return out
 
 
+class InvalidValue(ValueError):
+    """A value a validator refuses, said in Dutch and in English (engine.messages reads both from pydantic's
+    error; a plain ValueError would be Dutch in both)."""
+
+    def __init__(self, nl: str, en: str):
+        super().__init__(nl)
+        self.en = en
+
+
 @dataclass
 class RegelruimteError(Exception):
     """Base of the errors that carry problems for the user."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from .errors import Problem
+from .errors import InvalidValue, Problem
 
 _NL = {
     "missing": "dit veld is verplicht",
@@ -52,8 +52,9 @@ def _fill(template: str, ctx: dict) -> str:
 
 
 def _value_error_text(err: dict) -> tuple[str, str]:
-    raw = str(err.get("ctx", {}).get("error", err.get("msg", "")))
-    return raw, raw
+    error = err.get("ctx", {}).get("error", err.get("msg", ""))
+    raw = str(error)
+    return raw, error.en if isinstance(error, InvalidValue) else raw
 
 
 def problems_from_validation(errors: Iterable[dict], prefix: str = "", file: str | None = None,

@@ -67,27 +67,26 @@ def dated(source: dict, day: dt.date | None) -> dict:
         return source
     # kept per day, then per source: a case dates ~25 sources on one day, mostly a day no case had before, so
     # a new entry must be cheap (the date written once per day; no store of every (source, day) ever seen)
-    kept = _DATED.get(day)
-    if kept is None:
+    entry = _DATED.get(day)
+    if entry is None:
         if len(_DATED) >= 8:
             _DATED.clear()
-        kept = _DATED[day] = {_DAY: day.isoformat()}
+        entry = _DATED[day] = (day.isoformat(), {})
+    text, kept = entry  # (the date apart from the sources: a clear by another thread leaves it alone)
     hit = kept.get(id(source))
     if hit is None or hit[0] is not source:
         url = source.get("url")
         head = _HEADS.get(url, None) if url else False
         if head is None:
             head = _head(url)
-        if len(kept) > 4_096:  # more sources than any registry cites: start the day afresh
+        if len(kept) >= 4_096:  # more sources than any registry cites: start the day afresh
             kept.clear()
-            kept[_DAY] = day.isoformat()
-        hit = kept[id(source)] = (source, source if head is False else dict(source, url=head + kept[_DAY]))
+        hit = kept[id(source)] = (source, source if head is False else dict(source, url=head + text))
     return hit[1]
 
 
-_DAY = "day"  # where a day's entry keeps the date as written (every other key is a source's id, an int)
 # (the source is kept with its entry, so its id cannot be reused while the entry lives)
 _PUBLIC: dict[int, tuple[object, dict]] = {}
-# day -> {_DAY: its text, id(source) -> (source, dated source)}; 8 days and 4,096 sources a day at most (a store of
-# every (source, day) ever seen held 100,000 entries of which most were never read again)
-_DATED: dict[dt.date, dict] = {}
+# day -> (the date as written, {id(source) -> (source, dated source)}); 8 days and 4,096 sources a day at most (a
+# store of every (source, day) ever seen held 100,000 entries of which most were never read again)
+_DATED: dict[dt.date, tuple[str, dict]] = {}

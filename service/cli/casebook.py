@@ -256,9 +256,14 @@ def _import(store: Store, args) -> int:
     else:
         if progress:
             print(file=sys.stderr)
-        print(f"{report.read} gelezen: {report.added} nieuw, {report.new_versions} nieuwe versie, "
-              f"{report.unchanged} al aanwezig, {report.updated} bijgewerkt, {len(report.rejected)} problemen "
-              f"({report.batches} batches, evaluatie {label})")
+        if args.lang == "en":
+            print(f"{report.read} read: {report.added} new, {report.new_versions} new version, "
+                  f"{report.unchanged} already there, {report.updated} updated, {len(report.rejected)} problems "
+                  f"({report.batches} batches, evaluation {label})")
+        else:
+            print(f"{report.read} gelezen: {report.added} nieuw, {report.new_versions} nieuwe versie, "
+                  f"{report.unchanged} al aanwezig, {report.updated} bijgewerkt, {len(report.rejected)} problemen "
+                  f"({report.batches} batches, evaluatie {label})")
         if report.skipped:
             head = "skipped, not a case" if args.lang == "en" else "overgeslagen, geen casus"
             print(f"{head}: {', '.join(report.skipped)}")

@@ -173,6 +173,32 @@ def test_a_csv_names_housemates_one_group_of_columns_each(sqlite_store, registry
     assert [(p.line, p.field) for p in report.rejected] == [(3, "housemate_1.age")]
 
 
+@pytest.mark.parametrize("cell", ["2_9", "\u0662\u0669", "29.0", "+-29"])
+def test_a_whole_number_cell_is_written_in_ascii_digits(sqlite_store, registry, tmp_path, cell):
+    path = tmp_path / "cases.csv"
+    path.write_text(f"case_id,reference_date,municipality,options,applicant.age\na,2025-01-01,zaanstad,in_kind,{cell}\n",
+                    encoding="utf-8")
+    assert messages(run(sqlite_store, registry, path)) == ["cases.csv:2 applicant.age: moet een geheel getal zijn"]
+
+
+def test_an_unknown_column_that_looks_like_a_bsn_is_not_repeated(registry, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text("case_id,reference_date,municipality,options,housemate_111222333.age\nx,2025-01-01,zaanstad,in_kind,5\n")
+    with pytest.raises(RegelruimteError) as exc:
+        list(read_csv(path, registry.vocabulary))
+    assert "111222333" not in exc.value.render() + exc.value.render("en")
+    assert "onbekende kolom (kolom 5)" in exc.value.render()
+
+
+def test_both_housemates_and_cost_sharers_is_refused_in_the_language_asked(sqlite_store, registry, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text("case_id,reference_date,municipality,options,household.cost_sharers,housemate_1.age\n"
+                    "a,2026-01-01,zaanstad,special_assistance,1,30\n")
+    [problem] = run(sqlite_store, registry, path).rejected
+    assert problem.field == "household.cost_sharers" and "niet allebei" in problem.render()
+    assert "not both" in problem.render("en")
+
+
 def test_a_csv_cell_problem_is_said_in_english_when_asked(sqlite_store, registry, tmp_path):
     path = tmp_path / "cases.csv"
     path.write_text("case_id,reference_date,municipality,options,applicant.age,income.wages\n"

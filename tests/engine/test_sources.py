@@ -76,3 +76,29 @@ def test_dated_sources_are_kept_for_a_few_days_and_a_new_day_dates_afresh():
     again = dated(source, DAY)
     assert again == first and again["url"].endswith("&g=2026-09-01")
     assert dated(dict(source), DAY) == first  # an equal source of another identity: dated alike
+
+
+def test_more_sources_on_one_day_than_are_kept_are_dated_alike_also_from_threads():
+    """A day's sources are cleared when there are more than any registry cites (live reloads make new source
+    dicts); threads dating sources of that day meanwhile still get the day's links (the date is not in the
+    cleared store)."""
+    import threading
+
+    sources = [{"title": f"art. {i}", "url": f"https://wetten.overheid.nl/jci1.3:c:BWBR0015703&artikel={i}"}
+               for i in range(10_000)]
+    wrong = []
+
+    def date_all(part):
+        for s in part:
+            try:
+                if dated(s, DAY)["url"] != s["url"] + "&g=2026-09-01":
+                    wrong.append(s["title"])
+            except Exception as exc:  # a thread's exception would otherwise pass unseen
+                wrong.append(repr(exc))
+
+    threads = [threading.Thread(target=date_all, args=(sources[i::4],)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []

@@ -46,6 +46,12 @@ def test_import_with_worker_processes_reports_what_one_process_reports(tmp_path,
     assert run("--db", str(tmp_path / "x.sqlite"), "import", str(path), "--workers", "65").returncode == 2
 
 
+def test_the_import_summary_in_english(db, capsys):
+    assert cli("init", db=db) == 0 and cli("--lang", "en", "import", str(CASES), db=db) == 0
+    out, _ = capsys.readouterr()
+    assert "6 read: 6 new" in out and "skipped, not a case: expected.yaml" in out and "gelezen" not in out
+
+
 def test_init_import_list_show(db, capsys):
     assert cli("init", db=db) == 0
     assert cli("import", str(CASES), db=db) == 0

@@ -111,6 +111,18 @@ def test_invalid_case_in_english(client):
     assert "in_knd" not in problem["message"] and "special_assistance" in problem["message"]
 
 
+@pytest.mark.parametrize("change, nl, en", [
+    ({"household": {"composition": "single", "cost_sharers": 1, "housemates": [{"age": 30}]}}, "niet allebei", "not both"),
+    ({"circumstances": {"Hoofdletter": True}}, "sleutel nr. 1 is geen naam", "key no. 1 is not the name"),
+    ({"circumstances": {"extra_costs": [1.001]}}, "te groot of te precies", "too large or too precise"),
+    ({"options": ["in_kind", "in_kind"]}, "meer dan eens", "more than once"),
+])
+def test_a_case_the_format_refuses_is_explained_in_the_language_asked(client, change, nl, en):
+    for lang, words in (("nl", nl), ("en", en)):
+        body = client.post(f"/v1/decisions?lang={lang}", json=dict(WELDING_MASK, **change)).json()
+        assert any(words in p["message"] for p in body["problems"]), body
+
+
 @pytest.mark.parametrize("circumstances, field, nl, en", [
     ({"gifts_this_year": "-1"}, "circumstances.gifts_this_year", "moet een bedrag", "must be an amount"),
     ({"overpaid_costs_date": "gisteren"}, "circumstances.overpaid_costs_date", "moet een datum", "must be a date"),
