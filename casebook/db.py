@@ -252,7 +252,8 @@ def codec(dialect) -> Codec:
 def insert_rows(conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
     """Insert `rows` (tuples in `columns` order, no JSON columns) in this transaction (`Codec.insert`)."""
     c = codec(conn.dialect)
-    c.insert(conn, table, columns, (), [(tuple(r), c.part(table, (), ())) for r in rows])
+    nothing = c.part(table, (), ())  # no encoded part: every column is given here
+    c.insert(conn, table, columns, (), [(tuple(r), nothing) for r in rows])
 
 
 def _copy_text(data: bytes) -> bytes:

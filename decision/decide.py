@@ -8,7 +8,7 @@ from engine.errors import RegelruimteError
 from engine.evaluator import Conditions, core_conditions, evaluate
 from engine.registry import Registry
 from engine.sources import dated_url
-from engine.yamlsource import line_of
+from engine.yamlsource import line_of_field
 from explain import explain
 
 
@@ -49,7 +49,7 @@ def decide_case(case: Case, registry: Registry, lang: str = "nl", data: Any = No
             if p.field and p.file is None:
                 p.file = file
                 if data is not None:
-                    p.line = line_of(data, [int(k) if k.isdigit() else k for k in p.field.split(".")])
+                    p.line = line_of_field(data, p.field)
         raise
     for used in decision["rulesets"]:  # the regulation itself: the law as of the reference date, or the CVDR text
         url = registry.rulesets[used["id"]].meta.source.url

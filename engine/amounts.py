@@ -17,14 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
 from .expressions import run_for
 from .facts import Vocabulary
 from .loader import CompiledRule
 from .model import Parameter
-from .sources import dated, dated_url, public
+from .sources import dated, link_head, public
 from .unknown import Unknown
 
 CENT = Decimal("0.01")
@@ -155,14 +154,9 @@ def _words(name: str, env: dict, vocab: Vocabulary, parameters: dict, lang: str)
     return input_, value, _figure(input_, parameters[name][0], value, lang)
 
 
-_DAYS = (dt.date(2000, 1, 1), dt.date(2000, 1, 2))
-
-
-@lru_cache(maxsize=4_096)  # a few hundred links
 def _timeless(url: str | None) -> bool:
-    """True if a source with this link is dated alike on every day (`dated`): no link, or one dated_url keeps
-    as it is (a link it dates ends in the day asked, so two days cannot both leave it alone)."""
-    return not url or all(dated_url(url, day) == url for day in _DAYS)
+    """True if a source with this link is dated alike on every day (`dated`)."""
+    return link_head(url) is False
 
 
 def _figure(words: dict, parameter: Parameter, value: Any, lang: str) -> dict:

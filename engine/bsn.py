@@ -166,6 +166,10 @@ def _in_text(text: str) -> bool:
 _NUMBER_RANGE = (10_000_000, 10_000_000_000)
 
 
+def _whole_number_has_bsn(value: int) -> bool:
+    return _NUMBER_RANGE[0] <= abs(value) < _NUMBER_RANGE[1] and _run_has_bsn(str(abs(value)))
+
+
 def looks_like_bsn(value: Any) -> bool:
     if isinstance(value, bool) or isinstance(value, dt.date):
         return False
@@ -178,7 +182,7 @@ def looks_like_bsn(value: Any) -> bool:
             return False
         return bool(whole) and looks_like_bsn(int(value))
     if isinstance(value, int):
-        return _NUMBER_RANGE[0] <= abs(value) < _NUMBER_RANGE[1] and _run_has_bsn(str(abs(value)))
+        return _whole_number_has_bsn(value)
     if isinstance(value, str):
         return _in_text(value)
     return False
@@ -256,9 +260,7 @@ def contains_bsn_exactly(data: Any) -> bool:
         elif kind is bool or value is None:
             continue
         elif kind is int:
-            if not _NUMBER_RANGE[0] <= abs(value) < _NUMBER_RANGE[1]:
-                continue
-            if _run_has_bsn(str(abs(value))):
+            if _whole_number_has_bsn(value):
                 return True
         elif isinstance(value, dict):
             push(value)

@@ -19,7 +19,7 @@ from pydantic_core import PydanticKnownError
 from .bsn import MESSAGE as BSN_MESSAGE, as_json, bsn_paths, contains_bsn
 from .errors import CaseError, InvalidValue, Problem
 from .messages import problems_from_validation
-from .yamlsource import line_of
+from .yamlsource import line_of, line_of_field
 
 
 
@@ -340,11 +340,6 @@ def nul_paths(data: Any) -> Iterator[str]:
             yield path or "(root)"
 
 
-def _line(data: Any, path: str) -> int | None:
-    """The line of a dotted path in a file that was read (`income.0.net_monthly`)."""
-    return line_of(data, (int(part) if part.isdigit() else part for part in path.split(".")))
-
-
 def parse_case(data: Any, file: str | None = None) -> Case:
     """Validate raw case data; raise CaseError naming every wrong field (and its line)."""
     if not isinstance(data, dict):
@@ -353,11 +348,11 @@ def parse_case(data: Any, file: str | None = None) -> Case:
     written = as_json(data)
     bsn = sorted(set(bsn_paths(data))) if contains_bsn(data, written) else ()
     if bsn:
-        raise CaseError([Problem(*BSN_MESSAGE, field=path, file=file, line=_line(data, path)) for path in bsn])
+        raise CaseError([Problem(*BSN_MESSAGE, field=path, file=file, line=line_of_field(data, path)) for path in bsn])
     # JSON writes a NUL as \u0000: where the written data has none, no string holds one
     nul = sorted(set(nul_paths(data))) if written is None or b"\\u0000" in written else ()
     if nul:
-        raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=path, file=file, line=_line(data, path))
+        raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=path, file=file, line=line_of_field(data, path))
                          for path in nul])
     try:
         return Case.model_validate(data)

@@ -17,12 +17,17 @@ ECLI = re.compile(r"^ECLI:[A-Z]{2}:[A-Z0-9]{1,7}:\d{4}:[A-Z0-9.]{1,25}$")
 
 def dated_url(url: str | None, day: dt.date) -> str | None:
     """`url` pointing at the text valid on `day` (links to other sites, or already dated, stay as they are)."""
-    if not url:
-        return url
-    head = _HEADS.get(url)
-    if head is None:
-        head = _head(url)
+    head = link_head(url)
     return url if head is False else head + day.isoformat()
+
+
+def link_head(url: str | None) -> str | bool:
+    """What `url` dated to a day begins with (the date follows), or False for a link no day changes: none, a
+    link to another site, or one with its own date in its path."""
+    if not url:
+        return False
+    head = _HEADS.get(url)
+    return _head(url) if head is None else head
 
 
 def _head(url: str) -> str | bool:
@@ -75,10 +80,7 @@ def dated(source: dict, day: dt.date | None) -> dict:
     text, kept = entry  # (the date apart from the sources: a clear by another thread leaves it alone)
     hit = kept.get(id(source))
     if hit is None or hit[0] is not source:
-        url = source.get("url")
-        head = _HEADS.get(url, None) if url else False
-        if head is None:
-            head = _head(url)
+        head = link_head(source.get("url"))
         if len(kept) >= 4_096:  # more sources than any registry cites: start the day afresh
             kept.clear()
         hit = kept[id(source)] = (source, source if head is False else dict(source, url=head + text))

@@ -346,6 +346,11 @@ def load_file(path: Path) -> Any:
     return parse_text(text, str(path))
 
 
+def line_of_field(data: Any, field: str | None) -> int | None:
+    """The line of a dotted field path (`income.0.net_monthly`) in data that was read."""
+    return line_of(data, [int(part) if part.isdigit() else part for part in (field or "").split(".")])
+
+
 def line_of(data: Any, loc: Iterable[Any]) -> int | None:
     """The line of the deepest element of `loc` (a pydantic error location) that has one."""
     line = getattr(data, "line", None) or None

@@ -20,7 +20,7 @@ from engine.errors import CaseError, Problem, RegelruimteError
 from engine.evaluator import evaluate as evaluate_one
 from engine.facts import Vocabulary, case_facts
 from engine.registry import Registry
-from engine.yamlsource import SourceError, line_of, load_file
+from engine.yamlsource import SourceError, line_of_field, load_file
 
 from . import columnar, population
 from .compare import Comparison, compare
@@ -56,7 +56,7 @@ def _checked(data: Any, vocabulary: Vocabulary | None, file: str | None = None) 
         except CaseError as exc:
             for p in exc.problems:
                 p.file = file
-                p.line = line_of(data, [int(k) if k.isdigit() else k for k in (p.field or "").split(".")]) if file else None
+                p.line = line_of_field(data, p.field) if file else None
             raise
     return case
 

@@ -256,14 +256,7 @@ def _import(store: Store, args) -> int:
     else:
         if progress:
             print(file=sys.stderr)
-        if args.lang == "en":
-            print(f"{report.read} read: {report.added} new, {report.new_versions} new version, "
-                  f"{report.unchanged} already there, {report.updated} updated, {len(report.rejected)} problems "
-                  f"({report.batches} batches, evaluation {label})")
-        else:
-            print(f"{report.read} gelezen: {report.added} nieuw, {report.new_versions} nieuwe versie, "
-                  f"{report.unchanged} al aanwezig, {report.updated} bijgewerkt, {len(report.rejected)} problemen "
-                  f"({report.batches} batches, evaluatie {label})")
+        print(_SUMMARY[args.lang].format(r=report, problems=len(report.rejected), label=label))
         if report.skipped:
             head = "skipped, not a case" if args.lang == "en" else "overgeslagen, geen casus"
             print(f"{head}: {', '.join(report.skipped)}")
@@ -273,6 +266,14 @@ def _import(store: Store, args) -> int:
             print(f"regelruimte: {head}: {p.render(args.lang)}", file=sys.stderr)
         return EXIT_INPUT
     return 0
+
+
+_SUMMARY = {
+    "nl": "{r.read} gelezen: {r.added} nieuw, {r.new_versions} nieuwe versie, {r.unchanged} al aanwezig, "
+          "{r.updated} bijgewerkt, {problems} problemen ({r.batches} batches, evaluatie {label})",
+    "en": "{r.read} read: {r.added} new, {r.new_versions} new version, {r.unchanged} already there, "
+          "{r.updated} updated, {problems} problems ({r.batches} batches, evaluation {label})",
+}
 
 
 def _progress(report: ImportReport) -> None:

@@ -24,7 +24,6 @@ def _cold(registry, data: dict, lang: str) -> dict:
     for plan in registry.bundle(case.municipality, case.reference_date).amounts:
         plan.inputs.clear()
     amounts._FIGURES.clear()
-    amounts._timeless.cache_clear()
     return decide(data, registry, lang)
 
 
