@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import time
 from contextlib import contextmanager
 from functools import lru_cache
@@ -201,7 +202,9 @@ class Codec:
                 return tuple(values)
             return tuple(dumps_bytes(v) if how == "json" else v if how is None or v is None else how(v)
                          for how, v in zip(plan, values))
-        return b"\t".join([_copy_json(v) if how == "json" else _copy_field(v) for how, v in zip(plan, values)])
+        if "json" not in plan:  # the detail rows: most of a case's fields
+            return _copy_fields(values)
+        return b"\t".join([_copy_json(v) if how == "json" else _copy_fields((v,)) for how, v in zip(plan, values)])
 
     def insert(self, conn: Connection, table: Table, dynamic: Sequence[str], static: Sequence[str],
                rows: Sequence[tuple[tuple, Any]]) -> None:
@@ -231,7 +234,7 @@ class Codec:
                 def prefix(values: tuple) -> bytes:
                     encoded = prefixes.get(values)
                     if encoded is None:
-                        encoded = prefixes[values] = b"\t".join(map(_copy_field, values)) + tab
+                        encoded = prefixes[values] = _copy_fields(values) + tab
                     return encoded
 
                 data = b"\n".join([prefix(values) + part for values, part in rows]) + b"\n"
@@ -269,20 +272,43 @@ def _copy_json(value: Any) -> bytes:
     return _copy_text(dumps_bytes(value))
 
 
-def _copy_field(value: Any) -> bytes:
-    """A value as a field of COPY's text format (what psycopg's `write_row` would send)."""
-    if value is None:
-        return b"\\N"
-    if value is True:
-        return b"t"
-    if value is False:
-        return b"f"
+def _copy_fields(values: Sequence) -> bytes:
+    """Values as fields of COPY's text format, tab-separated (what psycopg's `write_row` would send). One
+    test for the characters to escape over all the row's texts, and one encode: a row is mostly short texts,
+    and calls per field were most of a worker's encoding."""
+    texts, strings = [], []
+    for value in values:
+        kind = type(value)
+        if kind is str:
+            texts.append(value)
+            strings.append(value)
+        elif value is None:
+            texts.append("\\N")
+        elif kind is bool:
+            texts.append("t" if value else "f")
+        elif kind is int:
+            texts.append(str(value))
+        else:
+            texts.append(_copy_other(value))
+    if strings and _COPY_ESCAPED.search("".join(strings)):
+        texts = [t.translate(_COPY_ESCAPES) if type(v) is str else t for t, v in zip(texts, values)]
+    return "\t".join(texts).encode()
+
+
+_COPY_ESCAPED = re.compile("[\\\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_other(value: Any) -> str:
+    """A field that is not an exact str, int, bool or None, as COPY's text (escaped where it is text)."""
+    if isinstance(value, bool):
+        return "t" if value else "f"
     if isinstance(value, int):
-        return b"%d" % value
+        return "%d" % value
     if isinstance(value, str):
-        return _copy_text(value.encode())
+        return str(value).translate(_COPY_ESCAPES)
     if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat().encode()
+        return value.isoformat()
     raise TypeError(f"no COPY text for {type(value).__name__}")
 
 

@@ -21,6 +21,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # JSON documents: JSONB on PostgreSQL (queryable), JSON text elsewhere.
 Document = JSON().with_variant(JSONB(), "postgresql")
+# A document written once and read whole: its text everywhere (PostgreSQL's json checks it, does not parse it
+# into jsonb; docs/decisions/0034-decision-json-as-text.md).
+WholeDocument = JSON()
 
 SHORT = 100  # ids: case, rule, route, option, fact, team, tag
 LAW = 200  # the name of a law or municipal regulation
@@ -109,7 +112,7 @@ class DecisionRow(Base):
     usable_routes: Mapped[int] = mapped_column(Integer)
     sole_route: Mapped[str | None] = mapped_column(String(SHORT))  # set when exactly one route is usable
     discretionary_only: Mapped[bool] = mapped_column(Boolean)  # every usable route is discretionary
-    decision_json: Mapped[dict] = mapped_column(Document)
+    decision_json: Mapped[dict] = mapped_column(WholeDocument)
     batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id"), index=True)
     evaluated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 

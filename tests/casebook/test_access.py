@@ -179,6 +179,7 @@ def test_an_existing_casebook_upgrades_and_keeps_its_cases(db_url, registry, wel
     engine = make_engine(db_url)
     migrate(engine)
     add_records(Store(engine), registry, [welding_case])
+    before = Store(engine).case("zaanstad-lasmasker")
     with engine.connect() as conn:  # back to the casebook as it was before users existed, its case kept
         conn.execution_options(casebook_write=True)
         with conn.begin():
@@ -186,5 +187,5 @@ def test_an_existing_casebook_upgrades_and_keeps_its_cases(db_url, registry, wel
     assert "users" not in inspect(engine).get_table_names()
     migrate(engine)
     assert {"users", "api_tokens", "audit_log"} <= set(inspect(engine).get_table_names())
-    assert Store(engine).case("zaanstad-lasmasker") is not None
+    assert Store(engine).case("zaanstad-lasmasker") == before  # also through jsonb and back (0004)
     engine.dispose()

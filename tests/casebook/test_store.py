@@ -266,3 +266,19 @@ def test_postgresql_compresses_decisions_and_cases_with_lz4(postgres_store):
             "WHERE (attrelid, attname) IN (('decisions'::regclass, 'decision_json'), ('cases'::regclass, 'case_json'))"
         ).all())
     assert methods == {"decisions.decision_json": "l", "cases.case_json": "l"}
+
+
+def test_postgresql_keeps_a_decision_as_written(postgres_store, registry, welding_case):
+    """Migration 0004: the decision is json, not jsonb (decision record 0034): what is read back is what was
+    written, keys in their order, still compressed with lz4."""
+    add_records(postgres_store, registry, [welding_case])
+    with postgres_store.engine.connect() as conn:
+        kind, method = conn.exec_driver_sql(
+            "SELECT format_type(atttypid, atttypmod), attcompression FROM pg_attribute "
+            "WHERE attrelid = 'decisions'::regclass AND attname = 'decision_json'").one()
+        stored = conn.exec_driver_sql("SELECT decision_json::text FROM decisions").scalar_one()
+    assert (kind, method) == ("json", "l")
+    decision = json.loads(stored)
+    assert stored == json.dumps(decision, ensure_ascii=False, separators=(",", ":"))  # as the writer wrote it
+    read = postgres_store.case(welding_case["case_id"])["versions"][0]["decisions"][0]["decision"]
+    assert json.dumps(read, ensure_ascii=False, separators=(",", ":")) == stored  # jsonb sorted the keys
