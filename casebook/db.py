@@ -213,8 +213,8 @@ class Codec:
                          for how, v in zip(plan, values))
         if "json" not in plan:  # the detail rows: most of a case's fields
             return _copy_fields(values)
-        return b"\t".join([_copy_json(values[start]) if json else _copy_fields(values[start:end])
-                           for json, start, end in _runs(plan)])
+        return b"\t".join([_copy_json(values[start]) if whole else _copy_fields(values[start:end])
+                           for whole, start, end in _runs(plan)])
 
     def insert(self, conn: Connection, table: Table, dynamic: Sequence[str], static: Sequence[str],
                rows: Sequence[tuple[tuple, Any]]) -> None:
@@ -262,11 +262,11 @@ def _runs(plan: tuple) -> tuple[tuple[bool, int, int], ...]:
     """A plan's columns in runs: each JSON column alone, the others together (encoded with one call)."""
     runs: list[tuple[bool, int, int]] = []
     for i, how in enumerate(plan):
-        json = how == "json"
-        if runs and not json and not runs[-1][0]:
+        whole = how == "json"
+        if runs and not whole and not runs[-1][0]:
             runs[-1] = (False, runs[-1][1], i + 1)
         else:
-            runs.append((json, i, i + 1))
+            runs.append((whole, i, i + 1))
     return tuple(runs)
 
 
