@@ -328,8 +328,8 @@ def _copy_other(value: Any) -> str:
         return "t" if value else "f"
     if isinstance(value, int):
         return "%d" % value
-    if isinstance(value, str):
-        return str(value).translate(_COPY_ESCAPES)
+    if isinstance(value, str):  # its text, not what a subclass's __str__ makes of it (an Enum: "E.A")
+        return str.__str__(value).translate(_COPY_ESCAPES)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     raise TypeError(f"no COPY text for {type(value).__name__}")

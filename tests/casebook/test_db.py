@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import json
 from decimal import Decimal
 
@@ -126,9 +127,19 @@ def test_encoded_rows_land_as_sqlalchemys_own_insert_stores_them(db_url):
         engine.dispose()
 
 
+class _Status(str, enum.Enum):  # a str subclass whose str() is not its text
+    AVAILABLE = "route_available"
+    ODD = "a\tb\\"
+
+
+class _Level(enum.IntEnum):
+    HIGH = 3
+
+
 _FIELD = st.one_of(st.none(), st.booleans(), st.integers(min_value=-2 ** 63, max_value=2 ** 63 - 1),
                    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12),
-                   st.sampled_from(["\\", "\t", "\n", "\r", "\\N", "a\\tb", "€\r\n"]), st.dates())
+                   st.sampled_from(["\\", "\t", "\n", "\r", "\\N", "a\\tb", "€\r\n", *_Status, _Level.HIGH]),
+                   st.dates())
 
 
 _UNESCAPE = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}

@@ -4,10 +4,12 @@ import json
 import shutil
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+from casebook import db
 from casebook import store as store_module
 from casebook.db import VERSION_TABLE
 from casebook.evaluation import evaluation_label, reevaluate
@@ -15,7 +17,7 @@ from casebook.importers import RawRecord, import_records
 from casebook.models import Base
 from casebook.store import Filters, Store
 from engine.registry import Registry
-from tests.casebook.conftest import add_records
+from tests.casebook.conftest import add_records, database_url
 from tests.conftest import RULESETS
 
 
@@ -266,6 +268,30 @@ def test_postgresql_compresses_decisions_and_cases_with_lz4(postgres_store):
             "WHERE (attrelid, attname) IN (('decisions'::regclass, 'decision_json'), ('cases'::regclass, 'case_json'))"
         ).all())
     assert methods == {"decisions.decision_json": "l", "cases.case_json": "l"}
+
+
+def test_postgresql_migration_0004_keeps_stored_decisions_lz4_compressed(tmp_path, registry, welding_case):
+    """A casebook at 0003 with decisions: after 0004 they read the same and are still stored with lz4 (the
+    type change rewrites every row; a compression reset in between would store them with pglz)."""
+    url, drop = database_url("postgresql", tmp_path)
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execution_options(casebook_write=True)
+            with conn.begin():
+                command.upgrade(db._alembic_config(conn), "0003")
+        big = dict(welding_case, need=dict(welding_case["need"], description="x" * 3000))  # stored out of line
+        add_records(Store(engine), registry, [welding_case, dict(big, case_id="groot")])
+        before = [Store(engine).case(c) for c in (welding_case["case_id"], "groot")]
+        db.migrate(engine)
+        with engine.connect() as conn:
+            kinds = conn.exec_driver_sql("SELECT DISTINCT pg_column_compression(decision_json) FROM decisions "
+                                         "WHERE pg_column_compression(decision_json) IS NOT NULL").scalars().all()
+        assert kinds == ["lz4"]
+        assert [Store(engine).case(c) for c in (welding_case["case_id"], "groot")] == before
+    finally:
+        engine.dispose()
+        drop()
 
 
 def test_postgresql_keeps_a_decision_as_written(postgres_store, registry, welding_case):
