@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from engine.bsn import MESSAGE as BSN_MESSAGE, bsn_paths, contains_bsn, looks_like_bsn
+from engine.bsn import MESSAGE as BSN_MESSAGE, as_json, bsn_paths, contains_bsn, looks_like_bsn
 from engine.case import HOUSEMATE_FIELDS, MAX_HOUSEMATES, NUL_MESSAGE, Case, nul_paths, parse_case
 from engine.errors import CaseError, InvalidValue, Problem, RegelruimteError
 from engine.facts import Vocabulary
@@ -144,15 +144,19 @@ INVALID_TEXT = ("bevat tekens die geen geldige tekst zijn", "contains characters
 def check_meta(meta: Meta, file: str | None, line: int | None) -> None:
     """The casebook fields are free text: hold them to the same pseudonymity rule as the case."""
     fields = {"team": meta.team, "signal": meta.signal, "tags": list(meta.tags)}
-    nul = sorted({p.split(".")[0] for p in nul_paths(fields)})
+    # as JSON, for the checks below: JSON writes a NUL as \u0000 and cannot write a lone surrogate, so
+    # where the fields are written without \u0000, none holds either (as engine.case.parse_case reads it)
+    written = as_json(fields)
+    unsure = written is None or b"\\u0000" in written
+    nul = sorted({p.split(".")[0] for p in nul_paths(fields)}) if unsure else []
     if nul:
         raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=p, file=file, line=line) for p in nul])
     # a lone surrogate (JSON's "\ud800"): no UTF-8 database stores it, and the write would fail the whole
     # batch; the tags are held to TAG already, the case's text by its model
-    odd = [k for k in ("team", "signal") if _SURROGATE.search(fields[k] or "")]
+    odd = [k for k in ("team", "signal") if _SURROGATE.search(fields[k] or "")] if unsure else []
     if odd:
         raise CaseError([Problem(*INVALID_TEXT, field=k, file=file, line=line) for k in odd])
-    paths = sorted(set(bsn_paths(fields))) if contains_bsn(fields) else []  # the fast scan first
+    paths = sorted(set(bsn_paths(fields))) if contains_bsn(fields, written) else []  # the fast scan first
     if paths:
         raise CaseError([Problem(*BSN_MESSAGE, field=p.split(".")[0], file=file, line=line) for p in paths])
 

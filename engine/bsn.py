@@ -109,7 +109,7 @@ def _chain_has_bsn(chain: str) -> bool:
     if max(lengths) >= 8 and any(_run_has_bsn(g) for g in groups if len(g) >= 8):
         return True
     count = len(groups)
-    if count == 1 or sum(lengths) < 9:
+    if count == 1 or sum(lengths) < 9 or (count <= _FEW_GROUPS and not _whole_groups_hold_nine(lengths)):
         return False
     kept = bytearray(b"\x01") * count
     if 4 in lengths:  # a date: a year with month and day after it, or day and month before it
@@ -123,6 +123,25 @@ def _chain_has_bsn(chain: str) -> bool:
             if n == 2 and i and seps[i - 1] in ".," and (i == count - 1 or seps[i] not in ".,"):
                 kept[i] = 0
     return _whole_groups_pass(groups, seps, lengths, kept)
+
+
+# A chain of a few groups ("2025-001234") is ruled out by their lengths alone; a long one goes to the
+# windows, which take it in one pass.
+_FEW_GROUPS = 16
+
+
+def _whole_groups_hold_nine(lengths: list[int]) -> bool:
+    """Whether 2 or more groups in a row hold 9 digits in all: only there can `_whole_groups_pass` find
+    any (a window it weighs starts and ends where groups do)."""
+    for first in range(len(lengths) - 1):
+        total = lengths[first]
+        for n in lengths[first + 1:]:
+            total += n
+            if total >= 9:
+                break
+        if total == 9:
+            return True
+    return False
 
 
 def _whole_groups_pass(groups: list[str], seps: list[str], lengths: list[int], kept: bytearray) -> bool:
@@ -219,23 +238,54 @@ def contains_bsn(data: Any, written: bytes | None = None) -> bool:
 
     A pre-filter first, over the data written as JSON: every candidate is 8 digits in a row, or 9 digits
     with at most one separator between two of them. A date ("2025-09-15") or an amount ("16428.72") has
-    fewer. Only where the pre-filter cannot rule a BSN out, or for data JSON cannot write, the exact scan
-    runs: the answer is always the exact scan's."""
+    fewer. Where it cannot rule a BSN out, only the strings and numbers that hold such a candidate are
+    scanned as the exact scan scans them (a case id "syn025-0000000" or "2025-001234" costs one string,
+    not a walk over the case). Where one of them holds a BSN, where the pre-filter's candidates are many,
+    or for data JSON cannot write, the exact scan runs: the answer is always the exact scan's."""
     if written is None:
         written = as_json(data)
         if written is None:
             return contains_bsn_exactly(data)
+    # escaped backslashes and quotes blanked (one byte each still): every quote left opens or closes a string
+    plain = written.replace(b"\\\\", b"xx").replace(b'\\"', b"xx") if b"\\" in written else written
+    seen = plain
     # JSON writes a line break or tab as a backslash and a letter, which would break a run
-    if b"\\" in written:
-        written = _HYPHEN_AT_LINE_END_JSON.sub(b" ", written)  # as normalise() does
+    if b"\\" in plain:
+        seen = _HYPHEN_AT_LINE_END_JSON.sub(b" ", seen)  # as normalise() does
         for escaped in (b"\\r\\n", b"\\n", b"\\r", b"\\t"):
-            written = written.replace(escaped, b" ")
-    mapped = written.translate(_DIGIT_BYTES)
-    if b"00000000" in mapped:
+            seen = seen.replace(escaped, b" ")
+    # two separators in a row end a number; then one between digits joins them: a candidate is a run of
+    # "0" and single "s" with 8 "0" in a row or 9 in all
+    mapped = seen.translate(_DIGIT_BYTES).replace(b"ss", b"xx")
+    candidates = [run for run in _RUN_OF_DIGITS.finditer(mapped) if b"00000000" in run.group() or run.group().count(b"0") >= 9]
+    if len(candidates) > _MOST_CANDIDATES or any(_may_hold_bsn(seen, plain, written, run) for run in candidates):
         return contains_bsn_exactly(data)
-    # two separators in a row end a number; then one between digits joins them
-    if b"000000000" in mapped.replace(b"ss", b"xx").translate(None, b"s"):
-        return contains_bsn_exactly(data)
+    return False
+
+
+# Digits (and non-ASCII) joined by single separators, led by a digit (the search then skips from "0" to
+# "0"). A quote is neither, so a run lies within one string, or among numbers. Each candidate costs a
+# search from the start of the text: beyond a few, the exact scan's one walk is cheaper.
+_RUN_OF_DIGITS = re.compile(rb"0[0s]{7,}")
+_MOST_CANDIDATES = 8
+
+
+def _may_hold_bsn(seen: bytes, plain: bytes, written: bytes, run: re.Match) -> bool:
+    """Whether the string or numbers of `written` where the pre-filter found `run` (in `seen`, the text it
+    read) may hold a BSN, by the exact scan's own test."""
+    quotes = seen.count(b'"', 0, run.start())
+    if quotes % 2:  # in the string the quotes-th quote opens (counted in `plain`: `seen` has other lengths)
+        start = len(plain) - len(plain.split(b'"', quotes)[-1])
+        return _text_has_bsn(orjson.loads(written[start - 1:plain.index(b'"', start) + 1]))
+    # among numbers, which JSON writes with digits, "-", "." and an exponent: a whole number is read here; a
+    # float with its point is not (one in exponent form is beyond 10 digits, and its exponent is small)
+    for number in seen[run.start():run.end()].split(b","):
+        digits = number.lstrip(b"-")
+        if not digits.isdigit():
+            if digits:
+                return True
+        elif _whole_number_has_bsn(int(digits)):
+            return True
     return False
 
 
@@ -271,7 +321,11 @@ def contains_bsn_exactly(data: Any) -> bool:
             keep(value)
         elif isinstance(value, (int, Decimal, float)) and not isinstance(value, bool) and looks_like_bsn(value):
             return True
-    text = "\x00".join(strings)
+    return _text_has_bsn("\x00".join(strings))
+
+
+def _text_has_bsn(text: str) -> bool:
+    """`_in_text` on each run of 8 or more characters that may be part of a number."""
     # one byte per character, with digits, separators and any non-ASCII character (which becomes
     # "?": \d also matches other scripts' digits, and spaces and invisibles are non-ASCII) as "0":
     # no 8 in a row, no BSN

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+import orjson
 import yaml
 import yaml.composer
 import yaml.constructor
@@ -280,10 +281,16 @@ def parse_json_leaving_unreadable(text: str, name: str) -> tuple[Any, list[tuple
     """JSON text read as `parse_text` reads it, but a number too long or too large is left in its place
     as an `Unreadable` and listed with its place (keys and indexes): for a batch, which refuses only the
     case that holds it."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark first is read past, as Windows tools write one
+    data = _read_plainly(text)
+    return (data, []) if data is not _NOT_PLAIN else _read_with_hooks(text, name)
+
+
+def _read_with_hooks(text: str, name: str) -> tuple[Any, list[tuple[tuple, Unreadable]]]:
+    """`parse_json_leaving_unreadable` by Python's reader, with a hook for every object and number."""
     found: list[Unreadable] = []  # filled by the hooks: the data is walked for them only if there are any
     try:
-        # a byte-order mark first is read past, as Windows tools write one
-        data = json.loads(text.removeprefix("\ufeff"), parse_float=functools.partial(_json_number, found),
+        data = json.loads(text, parse_float=functools.partial(_json_number, found),
                           parse_int=functools.partial(_json_int, found),
                           object_pairs_hook=functools.partial(_json_object, found))
     except json.JSONDecodeError as exc:
@@ -294,12 +301,46 @@ def parse_json_leaving_unreadable(text: str, name: str) -> tuple[Any, list[tuple
     except RecursionError:
         raise SourceError(Problem(f"ongeldige JSON: te diep genest (meer dan {MAX_DEPTH} niveaus)",
                                   f"invalid JSON: nested deeper than {MAX_DEPTH} levels", file=name)) from None
-    place = too_deep(data, MAX_DEPTH)
+    place = _too_deep_json(text, data)
     if place is not None:  # named by its top-level field only: deeper keys are the sender's own words
         raise SourceError(Problem(f"ongeldige JSON: te diep genest (meer dan {MAX_DEPTH} niveaus)",
                                   f"invalid JSON: nested deeper than {MAX_DEPTH} levels", file=name,
                                   field=str(place[0]) if place and isinstance(place[0], str) else None))
     return data, list(unreadable(data)) if found else []
+
+
+def _too_deep_json(text: str, data: Any) -> tuple | None:
+    """`too_deep(data, MAX_DEPTH)` of `data` read from `text`, walked only where the text has the brackets
+    for it: every list or object read opens with one, and nesting beyond MAX_DEPTH takes more."""
+    return too_deep(data, MAX_DEPTH) if text.count("[") + text.count("{") > MAX_DEPTH else None
+
+
+_NOT_PLAIN = object()
+
+
+def _read_plainly(text: str) -> Any:
+    """`text` read by orjson (a fifth of the hooks' time), or _NOT_PLAIN where its data might differ from
+    theirs or they would refuse it (tests/engine/test_json_reading.py holds the two equal):
+    - any backslash: without one no character is escaped, in the text or in the data written again
+      (which then has no quote but those that open and close a string);
+    - text orjson refuses (the hooks' reader then says why, or reads NaN), or nested beyond MAX_DEPTH;
+    - a float: a number with a point or exponent, or beyond 64 bits (shorter integers are exact), which
+      orjson writes with a point or an exponent ("e", otherwise only in true and false);
+    - a key given twice: orjson keeps the last. The text holds every colon of the data's strings and
+      one per key; the data written again has fewer where a key (and its value) went."""
+    if "\\" in text:
+        return _NOT_PLAIN
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return _NOT_PLAIN
+    if _too_deep_json(text, data) is not None:  # (before writing it: orjson writes 255 levels at most)
+        return _NOT_PLAIN
+    written = orjson.dumps(data)
+    outside = b"".join(written.split(b'"')[::2])  # all but the strings
+    if b"." in outside or outside.count(b"e") != outside.count(b"true") + outside.count(b"false"):
+        return _NOT_PLAIN
+    return data if text.count(":") == written.count(b":") else _NOT_PLAIN
 
 
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,59}")

@@ -119,6 +119,14 @@ def test_a_hostile_200_kb_text_is_scanned_in_under_a_second(text):
     assert time.process_time() - start < 1.0 and len(set(found)) == 1
 
 
+@pytest.mark.parametrize("data", [["1234567890"] * 20_000, [1234567890] * 20_000, {str(i): "1234567890" for i in range(20_000)}],
+                         ids=["strings", "numbers", "keys"])
+def test_a_case_with_many_candidates_is_scanned_in_under_a_second(data):
+    start = time.process_time()
+    assert not contains_bsn(data) and not contains_bsn_exactly(data)  # 1234567890 holds no BSN
+    assert time.process_time() - start < 1.0
+
+
 @pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:12]))
 def test_a_hostile_200_kb_text_is_scanned_in_a_few_mb(text):
     tracemalloc.start()
