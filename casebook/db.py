@@ -69,7 +69,11 @@ def dumps(value: Any) -> str:
     try:
         return _orjson(value).decode()
     except orjson.JSONEncodeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+        return _stdlib(value)
+
+
+def _stdlib(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def make_engine(url: str) -> Engine:
@@ -168,7 +172,7 @@ def dumps_bytes(value: Any) -> bytes:
     try:
         return _orjson(value)
     except orjson.JSONEncodeError:
-        return dumps(value).encode()
+        return _stdlib(value).encode()
 
 
 class Codec:
@@ -211,8 +215,6 @@ class Codec:
                 return tuple(values)
             return tuple(dumps_bytes(v) if how == "json" else v if how is None or v is None else how(v)
                          for how, v in zip(plan, values))
-        if "json" not in plan:  # the detail rows: most of a case's fields
-            return _copy_fields(values)
         return b"\t".join([_copy_json(values[start]) if whole else _copy_fields(values[start:end])
                            for whole, start, end in _runs(plan)])
 
@@ -324,9 +326,7 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 def _copy_other(value: Any) -> str:
     """A field that is not an exact str, int, bool or None, as COPY's text (escaped where it is text)."""
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, int):
+    if isinstance(value, int):  # an IntEnum (bool has no subclasses)
         return "%d" % value
     if isinstance(value, str):  # its text, not what a subclass's __str__ makes of it (an Enum: "E.A")
         return str.__str__(value).translate(_COPY_ESCAPES)

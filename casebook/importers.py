@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import difflib
 import io
 import re
 from contextlib import closing
@@ -26,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 from engine.bsn import MESSAGE as BSN_MESSAGE, as_json, bsn_paths, contains_bsn, looks_like_bsn
 from engine.case import HOUSEMATE_FIELDS, MAX_HOUSEMATES, NUL_MESSAGE, Case, nul_paths, parse_case
 from engine.errors import CaseError, InvalidValue, Problem, RegelruimteError
-from engine.facts import Vocabulary
+from engine.facts import Vocabulary, suggest
 from engine.registry import Registry
 from engine.yamlsource import LineList, SourceError, line_of, load_file, parse_text
 
@@ -401,10 +400,9 @@ def _header(raw: list[str], mapping: dict[str, str | None], columns: dict[str, s
             out.append(None)
             continue
         if target not in columns:
-            hint = difflib.get_close_matches(target, list(columns), n=1)
+            nl, en = suggest(target, columns)
             shown = "" if looks_like_bsn(h) else f" '{h}'"  # a header is repeated, never a number like a BSN
-            problems.append(Problem(f"onbekende kolom{shown} (kolom {i})" + (f"; bedoelde u '{hint[0]}'?" if hint else ""),
-                                    f"unknown column{shown} (column {i})" + (f"; did you mean '{hint[0]}'?" if hint else ""),
+            problems.append(Problem(f"onbekende kolom{shown} (kolom {i}){nl}", f"unknown column{shown} (column {i}){en}",
                                     file=name, line=1))
         elif target in out:
             problems.append(Problem(f"kolom '{target}' komt twee keer voor", f"column '{target}' occurs twice",

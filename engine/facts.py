@@ -91,7 +91,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
     return Vocabulary(facts=facts, options=options, value_labels=labels)
 
 
-def _suggest(name: str, names) -> tuple[str, str]:
+def suggest(name: str, names) -> tuple[str, str]:
     """A likely meant name, as a hint in Dutch and in English ("" and "" when none is close)."""
     hint = difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
     return (f"; bedoelde u '{hint[0]}'?", f"; did you mean '{hint[0]}'?") if hint else ("", "")
@@ -184,7 +184,7 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
     for i, option in enumerate(case.options):
         if option not in vocabulary.options:
             # the sent value is not repeated (it may be a name); what is allowed is
-            allowed, (nl, en) = ", ".join(vocabulary.options), _suggest(option, vocabulary.options)
+            allowed, (nl, en) = ", ".join(vocabulary.options), suggest(option, vocabulary.options)
             problems.append(Problem(f"onbekende optie{nl}; toegestaan: {allowed}", f"unknown option{en}; allowed: {allowed}",
                                     field=f"options.{i}"))
 
@@ -243,7 +243,7 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
         spec = vocabulary.facts.get(name)
         if spec is None:  # the key is not repeated (it may be anything); its place and a likely one are
             known = [n.split(".", 1)[1] for n in vocabulary.facts if n.startswith("circumstances.")]
-            nl, en = _suggest(key, known)
+            nl, en = suggest(key, known)
             problems.append(Problem(f"onbekende omstandigheid (sleutel nr. {i}){nl}; "
                                     "de toegestane staan in het casusschema (GET /v1/schema/case)",
                                     f"unknown circumstance (key no. {i}){en}; the allowed ones are in the case schema "
