@@ -11,13 +11,16 @@ What is measured, for the core backend and the durable-rules backend side by sid
   and the report says how many.
 
 Cases come from tests/strategies.py (all municipalities, options, debt regimes, ages, incomes
-around every threshold, randomly absent fields). Results are printed as a table and written as
+around every threshold, randomly absent fields). Each row decides cases no earlier row has seen: the
+engine keeps parts keyed by the case's values (reasons, wrapped lines, dated links), and a case decided a
+second time finds them made (some 70 µs cheaper), which a new case at the kitchen table does not. Results are printed as a table and written as
 JSON to benchmarks/results/. Nothing is asserted: speed is reported, not tested.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import platform
@@ -39,8 +42,10 @@ from explain import explain  # noqa: E402
 from tests.conftest import lasmasker  # noqa: E402
 from tests.strategies import Universe, random_cases  # noqa: E402
 
+# issue 17: one explained decision ≤ 100 µs median, the welding mask ≤ 150 µs, ≥ 10,000 explained cases/s per core
 TARGET_MEDIAN_US = 100
-TARGET_RATE = 20_000
+TARGET_WELDING_US = 150
+TARGET_RATE = 10_000
 
 
 def _cpu_model() -> str:
@@ -109,7 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     batch = list(random_cases(universe, args.cases, args.seed))
     generated_s = time.perf_counter() - t0
-    sample = batch[: args.sample]
+    unseen = random_cases(universe, 10**12, args.seed + 1)  # cases no row has decided before (see above)
+
+    def fresh(n: int) -> list:
+        return list(itertools.islice(unseen, n))
+
+    sample = fresh(args.sample)
     welding = [lasmasker()]
 
     try:
@@ -120,28 +130,30 @@ def main(argv: list[str] | None = None) -> int:
     durable_ok = IMPORT_ERROR is None
 
     labels = fact_labels(registry, "nl")
-    parsed = [parse_case(c) for c in sample]
-    decisions = [evaluate(c, registry) for c in parsed]
+    # the phases as decide() runs them (dated law links), each on cases of its own: parsing and evaluating
+    # ahead of a phase fills no cache the phase itself uses
+    parsed = [parse_case(c) for c in fresh(args.sample)]
+    decisions = [evaluate(parse_case(c), registry, dated=True) for c in fresh(args.sample)]
     core = guarded(lambda c: decide(c, registry))
-    core_bare = guarded(lambda c: evaluate(parse_case(c), registry))
+    core_bare = guarded(lambda c: evaluate(parse_case(c), registry, dated=True))
     rows = {
         "core, explained": latency(core, sample),
-        "core, no explanation": latency(core_bare, sample),
-        "  phase: validate (parse_case)": latency(parse_case, sample),
-        "  phase: evaluate": latency(lambda c: evaluate(c, registry), parsed),
+        "core, no explanation": latency(core_bare, fresh(args.sample)),
+        "  phase: validate (parse_case)": latency(parse_case, fresh(args.sample)),
+        "  phase: evaluate": latency(lambda c: evaluate(c, registry, dated=True), parsed),
         "  phase: explain (text)": latency(lambda d: explain(d, "nl", "text", labels), decisions),
         "core, explained, welding mask": latency(core, welding * 2000),
     }
     if durable_ok:
         durable = guarded(lambda c: decide_durable(c, registry))
-        rows["durable, explained"] = latency(durable, sample)
+        rows["durable, explained"] = latency(durable, fresh(args.sample))
         rows["durable, explained, welding mask"] = latency(durable, welding * 1000)
     batches = {
         "core, explained": throughput(core, batch),
-        "core, no explanation": throughput(core_bare, batch),
+        "core, no explanation": throughput(core_bare, fresh(args.cases)),
     }
     if durable_ok:
-        batches["durable, explained"] = throughput(durable, batch[: args.durable_cases])
+        batches["durable, explained"] = throughput(durable, fresh(args.durable_cases))
 
     load_after = os.getloadavg()
     machine = {"python": platform.python_version(), "cpu": _cpu_model(), "cores": os.cpu_count(),
@@ -150,8 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Regelruimte engine benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}")
     print(f"Python {machine['python']}, {machine['cpu']}, {machine['cores']} cores, one process and thread; "
           f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after")
-    print(f"{len(batch):,} generated cases (seed {args.seed}) in {generated_s:.1f} s; single-case sample: "
-          f"the first {len(sample):,}\n")
+    print(f"{len(batch):,} generated cases (seed {args.seed}) in {generated_s:.1f} s; every other row: "
+          f"{len(sample):,} cases of its own (seed {args.seed + 1})\n")
     print(f"{'single case (µs)':42s} {'median':>8s} {'p99':>8s} {'CPU med':>8s} {'CPU p99':>8s} {'n':>7s}")
     for name, r in rows.items():
         print(f"{name:42s} {r['median_us']:8.1f} {r['p99_us']:8.1f} {r['cpu_median_us']:8.1f} {r['cpu_p99_us']:8.1f} {r['n']:7,d}")
@@ -164,11 +176,16 @@ def main(argv: list[str] | None = None) -> int:
         print("\ndurable-rules: leaves decided by durable {durable:,}, unknown (decided by us) {unknown:,}, "
               "left to the core {core:,} ({share:.1%} of all)".format(share=stats.get("core", 0) / total,
                                                                        **{k: stats.get(k, 0) for k in ("durable", "unknown", "core")}))
-    explained = rows["core, explained"]
+    explained = rows["core, explained"]["median_us"]
+    welding_us = rows["core, explained, welding mask"]["median_us"]
     rate = batches["core, explained"]["cases_per_s"]
-    print(f"\ntargets: median ≤ {TARGET_MEDIAN_US} µs per explained case: {explained['median_us']:.1f} µs "
-          f"({'met' if explained['median_us'] <= TARGET_MEDIAN_US else 'not met'}); ≥ {TARGET_RATE:,} explained "
-          f"cases/s: {rate:,.0f} ({'met' if rate >= TARGET_RATE else 'not met'})")
+
+    def verdict(met: bool) -> str:
+        return "met" if met else "not met"
+    print(f"\ntargets: median ≤ {TARGET_MEDIAN_US} µs per explained case: {explained:.1f} µs "
+          f"({verdict(explained <= TARGET_MEDIAN_US)}); welding mask ≤ {TARGET_WELDING_US} µs: {welding_us:.1f} µs "
+          f"({verdict(welding_us <= TARGET_WELDING_US)}); ≥ {TARGET_RATE:,} explained cases/s on one core: "
+          f"{rate:,.0f} ({verdict(rate >= TARGET_RATE)})")
 
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"bench_engine-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
