@@ -103,7 +103,7 @@ def _thresholds(rule: CompiledRule, env: dict, vocab: Vocabulary, lang: str) -> 
         value, limit = env.get(t.fact), t.limit(env, None)
         if not isinstance(value, (int, Decimal)) or not isinstance(limit, (int, Decimal)) or isinstance(value, bool):
             continue
-        money = spec.type == "money" or isinstance(limit, Decimal)
+        money = spec.type == "money"  # a count compared with a figure in years or months stays a count
         out.append({"fact": t.fact, "label": spec.text(lang)[0] if spec else t.fact,
                     "value": str(value), "operator": _NEGATE[t.op],
                     "limit": str(limit.quantize(Decimal("0.01"), ROUND_HALF_UP)) if money else str(limit),

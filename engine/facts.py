@@ -55,6 +55,9 @@ class Vocabulary:
         return tuple(out)
 
 
+_OPTION_KEYS = ("title", "title_en", "form_of")
+
+
 def load_vocabulary(path: Path) -> Vocabulary:
     try:
         raw = load_file(path)
@@ -76,6 +79,14 @@ def load_vocabulary(path: Path) -> Vocabulary:
     for name, spec in (raw.get("options") or {}).items():
         if not isinstance(spec, dict) or "title" not in spec:
             problems.append(Problem(f"optie '{name}' heeft een 'title' nodig", f"option '{name}' needs a 'title'",
+                                    file=str(path), line=raw["options"].lines.get(name)))
+            continue
+        unknown = sorted(str(k) for k in spec if k not in _OPTION_KEYS)
+        if unknown:  # e.g. a comma in an unquoted title inside {…}, which YAML reads as the start of a second key
+            problems.append(Problem(f"optie '{name}' heeft onbekende velden: {', '.join(unknown)} (een komma in een "
+                                    f"titel tussen {{…}}? zet de titel dan tussen aanhalingstekens)",
+                                    f"option '{name}' has unknown fields: {', '.join(unknown)} (a comma in a title "
+                                    f"inside {{…}}? then quote the title)",
                                     file=str(path), line=raw["options"].lines.get(name)))
             continue
         options[name] = dict(spec)

@@ -212,7 +212,8 @@ class Route(Strict):
     lifts: tuple[str, ...] = Field(min_length=1)  # rule ids, or "tag:<tag>"
     applies_to: tuple[str, ...] = ()  # options; empty = every option with a block it lifts
     when: str | None = None  # conditions of the route itself
-    decided_by: Literal["college", "wijkteam", "bewindvoerder", "rechter-commissaris", "rechter", "uwv", "beslaglegger"]
+    decided_by: Literal["college", "wijkteam", "bewindvoerder", "rechter-commissaris", "rechter", "uwv", "beslaglegger",
+                        "invorderingsambtenaar"]
     discretionary: bool
     lead_time: LeadTime
     argue: str  # what must be argued (Dutch)

@@ -171,9 +171,14 @@ def _option(out: Stream, option: dict, within, terms: dict, labels: dict, p: dic
         if b.get("open_terms"):
             out.append(_open(2, b["open_terms"], terms, p))
     for g in option["grounds"]:
-        out.append(_item_line(1, "ground", p["ground"], g, lang))
-        if g.get("reason"):
+        # a ground that may apply is shown as a possible block is: its reason is written for a ground that applies
+        # and would state the unknown facts as "onbekend"
+        conditional = g.get("status") == "conditional"
+        out.append(_item_line(1, "ground", p["may_apply"] if conditional else p["ground"], g, lang))
+        if g.get("reason") and not conditional:
             out.append((2, "detail", g["reason"]))
+        if conditional and g.get("missing_facts"):
+            out.append(_missing(2, g["missing_facts"], labels, p))
         for a in (g.get("amounts") or {}).values():
             if a["value"] is not None:
                 shown = _euros(a["value"], lang) if a["unit"].startswith("EUR") else a["value"]

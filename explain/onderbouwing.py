@@ -25,6 +25,7 @@ PLAIN = {
         "blocked": "Wat in de weg staat: {items}.",
         "may_block": "Wat in de weg kan staan, afhankelijk van wat nog uitgezocht moet worden: {items}.",
         "grounds": "Waarop het rust: {items}.",
+        "may_apply": "Wat ook kan gelden, afhankelijk van wat nog uitgezocht moet worden: {items}.",
         "routes": "Routes die een blokkade kunnen opheffen:",
         "route": "{title} ({source}), voor {options}: {status}.",
         "discretionary": "{who} mag dit toestaan, maar hoeft het niet; deze toets kent niets toe, het verzoek moet "
@@ -46,6 +47,7 @@ PLAIN = {
         "blocked": "What stands in the way: {items}.",
         "may_block": "What may stand in the way, depending on what is still to be found out: {items}.",
         "grounds": "What it rests on: {items}.",
+        "may_apply": "What may also apply, depending on what is still to be found out: {items}.",
         "routes": "Routes that can lift a block:",
         "route": "{title} ({source}), for {options}: {status}.",
         "discretionary": "{who} may allow this but does not have to; this check grants nothing, the request must be "
@@ -90,13 +92,16 @@ def _option(o: dict, p: dict, w: dict, lang: str) -> str:
     possible = [f"{b['title']} ({cite(b['source'], lang)})" for b in o.get("possible_blocks", ())]
     if possible:
         parts.append(w["may_block"].format(items="; ".join(possible)))
-    grounds = []
+    grounds, conditional = [], []
     for g in o["grounds"]:
         shown = [f"{a['title']} {money(Decimal(a['value']), lang) if a['unit'].startswith('EUR') else a['value']}"
                  for a in (g.get("amounts") or {}).values() if a["value"] is not None]
-        grounds.append(f"{g['title']} ({cite(g['source'], lang)})" + (f": {', '.join(shown)}" if shown else ""))
+        item = f"{g['title']} ({cite(g['source'], lang)})" + (f": {', '.join(shown)}" if shown else "")
+        (conditional if g.get("status") == "conditional" else grounds).append(item)
     if grounds:
         parts.append(w["grounds"].format(items="; ".join(grounds)))
+    if conditional:  # it rests on them only if the missing facts allow
+        parts.append(w["may_apply"].format(items="; ".join(conditional)))
     for b in o["blocked_by"]:
         for t in b.get("thresholds", ()):
             value = (lambda v: money(Decimal(v), lang) if t["money"] else v)

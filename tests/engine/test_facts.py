@@ -55,3 +55,23 @@ def test_housemates_become_one_fact_per_place_and_field(registry):
     assert "household.housemate_2.commercial_contract" not in facts
     assert "household.cost_sharers" not in facts
     assert all(name in registry.vocabulary.facts for name in facts if name.startswith("household."))
+
+
+def test_an_option_with_a_comma_in_an_unquoted_title_is_refused_with_its_line(tmp_path):
+    """YAML reads `{title: A, b c, title_en: D}` as a title "A" and a key "b c": the title would be cut short."""
+    from engine.errors import RulesetError
+    from engine.facts import load_vocabulary
+    path = tmp_path / "facts.yaml"
+    path.write_text("facts: {}\noptions:\n  good: {title: \"Goed, met komma\", title_en: Good}\n"
+                    "  cut: {title: Bbz-bijstand, om niet, title_en: Bbz}\n")
+    with pytest.raises(RulesetError) as exc:
+        load_vocabulary(path)
+    [problem] = exc.value.problems
+    assert "optie 'cut'" in problem.message and "om niet" in problem.message and problem.line == 4
+    path.write_text("facts: {}\noptions:\n  good: {title: \"Goed, met komma\", title_en: Good, form_of: null}\n")
+    assert load_vocabulary(path).options["good"]["title"] == "Goed, met komma"
+
+
+def test_the_shipped_option_titles_are_whole(registry):
+    assert registry.vocabulary.option_title("bbz_income", "nl") == \
+        "Bbz-bijstand voor levensonderhoud, om niet na vaststelling van het inkomen"

@@ -9,6 +9,7 @@ import pytest
 
 from decision.decide import decide, fact_labels
 from explain import explain, fragments, lines, text
+from explain.phrases import phrases
 
 
 def _cold(decision: dict, lang: str, labels: dict) -> str:
@@ -95,3 +96,29 @@ def test_a_figure_shared_by_decisions_is_written_per_language_and_as_it_reads(re
     labels = fact_labels(registry, "nl")
     written = explain(changed, "nl", "text", labels)
     assert written != nl["explanation"] and written == _cold(changed, "nl", labels)
+
+
+# A wage seizure, nothing said about debts or recovered bijstand: the Wsnp ground of art. 299 Fw may apply.
+SEIZURE = {"case_id": "beslag-op-loon", "reference_date": "2026-01-15", "municipality": "zaanstad",
+           "household": {"composition": "single", "members": [{"role": "applicant", "age": 41}], "children": [],
+                         "cost_sharers": 0},
+           "income": [{"source": "wages", "net_monthly": "1500.00"}], "assets": "0.00", "benefit": "none",
+           "work": "employed", "options": ["seizure_protection"],
+           "circumstances": {"seizure_running": True, "seizure_on_wages": True, "seizure_on_benefit": False}}
+
+
+@pytest.mark.parametrize("lang, head, applies", [("nl", "Kan gelden (hangt af van ontbrekende feiten)", "Grond"),
+                                                 ("en", "May apply (depends on missing facts)", "Ground")])
+def test_a_ground_that_may_apply_is_not_stated_as_fact(registry, lang, head, applies):
+    """Its reason is written for a ground that applies: with unknown facts it would read "sinds onbekend ... dus
+    vóór de schuldsanering". It is shown as a possible block is: its title, then what is still missing."""
+    decision = decide(SEIZURE, registry, lang)
+    grounds = decision["options"][0]["grounds"]
+    conditional = next(g for g in grounds if g["status"] == "conditional")
+    applying = next(g for g in grounds if g["status"] == "applies")
+    written = " ".join(decision["explanation"].split())
+    assert f"{head}: {conditional['title']}" in written
+    assert " ".join(conditional["reason"].split()) not in written
+    assert phrases(lang)["missing"].format(facts="")[:12] in written.split(conditional["title"], 1)[1]
+    assert f"{applies}: {applying['title']}" in written
+    assert " ".join(applying["reason"].split()) in written

@@ -67,3 +67,15 @@ def test_only_the_rule_sets_it_cites_are_named(registry, welding_case):
     assert last.startswith("Gebruikte regelsets: participatiewet ")
     assert "wsnp" in last and "zaanstad" in last
     assert "schuldhulpverlening" not in last and "kwijtschelding" not in last
+
+
+def test_a_ground_that_may_apply_is_not_what_it_rests_on(registry):
+    from tests.explain.test_lines import SEIZURE
+    decision, text = render(registry, SEIZURE)
+    grounds = decision["options"][0]["grounds"]
+    conditional = next(g["title"] for g in grounds if g["status"] == "conditional")
+    applying = next(g["title"] for g in grounds if g["status"] == "applies")
+    rests_on, may_apply = text.split("Waarop het rust:", 1)[1].split(
+        "Wat ook kan gelden, afhankelijk van wat nog uitgezocht moet worden:", 1)
+    assert applying in rests_on and conditional not in rests_on
+    assert conditional in may_apply.split("\n", 1)[0]

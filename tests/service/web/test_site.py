@@ -378,3 +378,13 @@ def test_a_brother_as_tenant_typed_in_the_form_gets_the_cost_sharing_norm(client
     r = client.post("/toets", data=data)
     assert r.status_code == 200
     assert "kostendelersnorm (€ 1.001,07)" in r.text
+
+
+def test_a_ground_that_may_apply_is_marked_and_its_reason_not_stated(client):
+    from tests.explain.test_lines import SEIZURE
+    r = client.post("/toets/bestand", files={"file": ("casus.json", json.dumps(SEIZURE), "application/json")})
+    assert r.status_code == 200
+    grounds = r.text.split('<ul class="grounds">', 1)[1].split("</ul>", 1)[0]
+    art299 = grounds.split("Faillissementswet")[0].rsplit("<li>", 1)[1]
+    assert "(kan gelden; hangt af van ontbrekende feiten)" in art299
+    assert "zit sinds onbekend" not in grounds and "Ontbreekt nog" in grounds.split("Faillissementswet", 1)[1]
