@@ -337,6 +337,7 @@ GLOSSARY = {
         ("bewindvoerder", "wie in de schuldsanering het geld beheert en de schuldeisers betaalt"),
         ("draagkracht", "het deel van inkomen en vermogen dat iemand zelf aan de kosten moet besteden"),
         ("college van B&W", "burgemeester en wethouders: het bestuur van de gemeente, dat over bijstand beslist"),
+        ("invorderingsambtenaar", "de ambtenaar van de gemeente die over kwijtschelding van gemeentelijke belastingen beslist"),
         ("in natura", "de gemeente betaalt de leverancier rechtstreeks; het geld komt niet op de rekening van de aanvrager"),
     ),
     "en": (
@@ -344,6 +345,7 @@ GLOSSARY = {
         ("free allowance", "the part of the income someone in debt rescheduling may keep (VTLB)"),
         ("supervisory judge", "the judge who supervises the debt rescheduling"),
         ("administrator", "who manages the money in debt rescheduling and pays the creditors"),
+        ("municipal tax collector", "the municipal official who decides on remission of municipal taxes"),
     ),
 }
 
