@@ -216,7 +216,7 @@ class Housemate(Part):
     art. 19a Pw asks to tell a cost sharer from a tenant, lodger or student. The rule decides; an absent
     field is unknown."""
 
-    age: Count = Field(ge=0, le=130)
+    age: Count | None = Field(default=None, ge=0, le=130)  # absent: unknown, asked (not a refusal of the case)
     close_family: bool | None = None  # blood relative or in-law in the first or second degree
     commercial_contract: bool | None = None  # written contract at a commercial price (rent, sublet, board)
     student_finance: bool | None = None  # in education with a right to student finance (WSF 2000, WTOS, BBL)
