@@ -145,6 +145,19 @@ class _Bounded(yaml.constructor.SafeConstructor):
                                                     node.start_mark)
         return super().construct_yaml_int(node)
 
+    def construct_yaml_timestamp(self, node):
+        # PyYAML builds the date with datetime, whose ValueError (2025-02-30, month 13, year 0, hour 99, a
+        # timezone of +99:99) is no YAMLError: every caller would have crashed on it. The value is not
+        # repeated: it may be anything the sender typed.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError, AttributeError):  # AttributeError: `!!timestamp` on text that is none
+            error = yaml.constructor.ConstructorError(
+                None, None, "geen bestaande datum of tijd; schrijf een datum als JJJJ-MM-DD, bv. 2025-02-28",
+                node.start_mark)
+            error.problem_en = "not an existing date or time; write a date as YYYY-MM-DD, e.g. 2025-02-28"
+            raise error from None
+
     def construct_unsupported(self, node):
         raise yaml.constructor.ConstructorError(
             None, None, "dit YAML-type (set, omap, pairs, binary) komt in een casus of regelset niet voor",
@@ -183,6 +196,7 @@ _Bounded.add_constructor("tag:yaml.org,2002:int", _Bounded.construct_yaml_int)
 _Bounded.add_constructor("tag:yaml.org,2002:map", _Bounded.construct_mapping)
 _Bounded.add_constructor("tag:yaml.org,2002:seq", _Bounded.construct_sequence)
 _Bounded.add_constructor("tag:yaml.org,2002:float", _Bounded.construct_yaml_float)
+_Bounded.add_constructor("tag:yaml.org,2002:timestamp", _Bounded.construct_yaml_timestamp)
 
 
 class SourceError(Exception):

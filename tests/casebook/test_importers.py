@@ -352,3 +352,16 @@ def test_a_worker_that_dies_ends_the_import_with_a_message_and_a_rerun_completes
         monkeypatch.setattr(importers, "to_prepared", to_prepared)
         again = run(store, registry, path, batch_size=5, workers=2)
         assert store.stats()["cases"] == 40 and again.added == 40 - again.unchanged
+
+
+def test_a_file_with_a_date_that_does_not_exist_is_a_problem_of_that_file_and_the_rest_is_stored(
+        sqlite_store, registry, tmp_path, welding_case):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "a.json").write_text(json.dumps(dict(welding_case, case_id="goed")))
+    (folder / "b.yaml").write_text("case_id: fout\nreference_date: 2025-02-30\nmunicipality: zaanstad\n"
+                                   "options: [in_kind]\n")
+    report = run(sqlite_store, registry, folder)
+    assert (report.read, report.added) == (2, 1)
+    assert messages(report) == ["b.yaml:2: ongeldige YAML: geen bestaande datum of tijd; schrijf een datum als "
+                                "JJJJ-MM-DD, bv. 2025-02-28"]

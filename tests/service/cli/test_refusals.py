@@ -78,3 +78,11 @@ def test_text_that_is_no_valid_unicode_is_refused_in_dutch_naming_the_field(tmp_
     code, said = check(tmp_path, capsys, json.dumps({**WELDING_MASK, "case_id": "x\ud800"}), "case.json")
     assert code == 2
     assert "case.json case_id: bevat tekens die geen geldige tekst zijn" in said and "Traceback" not in said
+
+
+@pytest.mark.parametrize("written", ["reference_date: 2025-02-30", "reference_date: 0000-01-01",
+                                     "circumstances: {x: 2025-13-45}", "debts: {since: 2025-09-15t10:00:00+99:99}"])
+def test_a_date_that_does_not_exist_exits_2_naming_the_line(tmp_path, capsys, written):
+    content = "case_id: x\nmunicipality: zaanstad\noptions: [in_kind]\n" + written + "\n"
+    code, said = check(tmp_path, capsys, content)
+    assert code == 2 and "case.yaml:4: ongeldige YAML: geen bestaande datum" in said
