@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from engine.bsn import MESSAGE as BSN_MESSAGE, as_json, bsn_paths, contains_bsn, looks_like_bsn
-from engine.case import HOUSEMATE_FIELDS, MAX_HOUSEMATES, NUL_MESSAGE, Case, nul_paths, parse_case
+from engine.case import HOUSEMATE_FIELDS, MAX_HOUSEMATES, NUL_MESSAGE, Case, nul_paths, parse_case, written_with_exponent
 from engine.errors import CaseError, InvalidValue, Problem, RegelruimteError
 from engine.facts import Vocabulary, suggest
 from engine.registry import Registry
@@ -279,6 +279,9 @@ def parse_amount(text: str) -> str:
         Decimal(t)
     except InvalidOperation:
         raise InvalidValue("geen geldig bedrag; schrijf bv. 1100.00", "not a valid amount; write e.g. 1100.00") from None
+    if written_with_exponent(t):  # "1 112 223,33e2" would be 111222333 behind the guard's back (engine.case)
+        raise InvalidValue("schrijf het bedrag zonder e-notatie, bijvoorbeeld 1100,00",
+                           "write the amount without an exponent (e-notation), e.g. 1100.00")
     return t
 
 

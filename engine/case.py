@@ -23,11 +23,27 @@ from .yamlsource import line_of, line_of_field
 
 
 
+# An amount typed with an exponent ("1112223.33e2"): Decimal reads 111222333, while the BSN guard reads the
+# text, where the cents end the number (7 digits). Nobody types an amount that way, so money given as text
+# is refused with one (docs/decisions/0031-bsn-in-any-spelling.md); a JSON or YAML *number* is a value, which
+# the guard weighs as such.
+_EXPONENT = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+\s*")
+EXPONENT_MESSAGE = ('schrijf het bedrag zonder e-notatie, bijvoorbeeld "1100.00"',
+                    'write the amount without an exponent (e-notation), e.g. "1100.00"')
+
+
+def written_with_exponent(text: str) -> bool:
+    """Whether `text` is a number in exponent notation ("1e5", "1112223.33e2", "11122233.30E1")."""
+    return ("e" in text or "E" in text) and _EXPONENT.fullmatch(text) is not None
+
+
 def _plain_amount(v: Any) -> Any:
     # "1_100.00" would be read as 1100.00 by Decimal: an amount is written 1100.00, nothing else
     if isinstance(v, str) and ("_" in v or not v.strip()):
         raise InvalidValue('geen geldig bedrag; schrijf bv. "1100.00" (zonder _ of spaties)',
                            'not a valid amount; write e.g. "1100.00" (without _ or spaces)')
+    if isinstance(v, str) and written_with_exponent(v):
+        raise InvalidValue(*EXPONENT_MESSAGE)
     if isinstance(v, bool):
         raise InvalidValue('geen geldig bedrag; schrijf bv. "1100.00"', 'not a valid amount; write e.g. "1100.00"')
     return v
@@ -58,10 +74,13 @@ def _amount_in_bounds(signed: bool):
             if sign and not x.is_nan():  # -0: what greater_than_or_equal_validator says of -1
                 raise PydanticKnownError("greater_than_equal", {"ge": 0})
         x = decimal_places_validator(max_digits_validator(forbid_inf_nan_check(x), 12), 2, 12)
+        if type(exponent) is int and exponent > 0:  # a JSON number 1e3 is the amount 1000, not shown as "1E+3"
+            x = x.quantize(_WHOLE_EUROS)
         return x.copy_abs() if sign and not x else x
     return check
 
 
+_WHOLE_EUROS = Decimal(1)
 # what the Field constraints wrote into the JSON schema of the case format (GET /v1/schema/case)
 _AMOUNT_SCHEMA = {"max_digits": 12, "decimal_places": 2}
 Money = Annotated[Decimal, BeforeValidator(_plain_amount), AfterValidator(_amount_in_bounds(signed=False)),

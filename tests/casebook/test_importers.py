@@ -224,6 +224,22 @@ def test_ambiguous_or_wrong_amounts_are_refused(cell):
         parse_amount(cell)
 
 
+@pytest.mark.parametrize("cell", ["1 112 223,33e2", "11122233.30E1", "1e3", "€ 1,5E+2"])
+def test_an_amount_cell_with_an_exponent_is_refused_with_a_clear_message(cell):
+    # "1 112 223,33e2" became 1112223.33e2: 111222333 to Decimal, 7 digits and cents to the BSN guard
+    with pytest.raises(ValueError, match="schrijf het bedrag zonder e-notatie, bijvoorbeeld 1100,00"):
+        parse_amount(cell)
+
+
+def test_a_csv_row_with_an_amount_in_e_notation_is_refused_naming_the_column(sqlite_store, registry, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text('case_id;reference_date;municipality;options;need.kind;need.amount\n'
+                    'a;2025-09-15;zaanstad;in_kind;one_off_cost;1 112 223,33e2\n', encoding="utf-8")
+    report = run(sqlite_store, registry, path)
+    assert report.stored == 0
+    assert messages(report) == ["cases.csv:2 need.amount: schrijf het bedrag zonder e-notatie, bijvoorbeeld 1100,00"]
+
+
 def test_an_unknown_format_and_a_missing_path(sqlite_store, registry, tmp_path):
     (tmp_path / "cases.xlsx").write_text("x")
     with pytest.raises(SourceError):

@@ -86,3 +86,12 @@ def test_a_date_that_does_not_exist_exits_2_naming_the_line(tmp_path, capsys, wr
     content = "case_id: x\nmunicipality: zaanstad\noptions: [in_kind]\n" + written + "\n"
     code, said = check(tmp_path, capsys, content)
     assert code == 2 and "case.yaml:4: ongeldige YAML: geen bestaande datum" in said
+
+
+@pytest.mark.parametrize("amount", ['"1112223.33e2"', "1112223.33e2", '"11122233.30E1"'])
+def test_an_amount_in_e_notation_exits_2_and_is_never_decided(tmp_path, capsys, amount):
+    # unquoted, YAML 1.1 reads 1112223.33e2 as text (an exponent without a sign is no float there)
+    code, said = check(tmp_path, capsys, HEAD + f"  amount: {amount}\n", "case.yaml", "--json")
+    assert code == 2
+    assert 'case.yaml:7 need.amount: schrijf het bedrag zonder e-notatie, bijvoorbeeld "1100.00"' in said
+    assert "111222333" not in said

@@ -51,6 +51,20 @@ def test_numbers_in_two_values_are_not_joined_into_a_bsn(client):
 
 # -- amounts ------------------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("amount, message", [
+    ('"1112223.33e2"', "schrijf het bedrag zonder e-notatie, bijvoorbeeld"),
+    ('"11122233.30E1"', "schrijf het bedrag zonder e-notatie, bijvoorbeeld"),
+    ("1112223.33e2", "bevat een nummer dat op een BSN lijkt"),  # a JSON number: its value, 111222333, is weighed
+])
+def test_a_bsn_as_an_amount_in_e_notation_is_refused_as_text_or_as_a_number(client, amount, message):
+    body = orjson.dumps(with_need(amount="X")).decode().replace('"X"', amount)
+    for path in ("/v1/decisions", "/v1/decisions:batch"):
+        r = post(client, path, body if path == "/v1/decisions" else '{"cases": [%s]}' % body)
+        assert r.status_code == 422 or r.json()["results"][0]["problems"], r.text
+        assert message in r.text and "111222333" not in r.text
+
+
+
 @pytest.mark.parametrize("amount, code", [("9999999999.99", 200), ("10000000000.00", 422), ("12345678901", 422),
                                           ('"10000000000.00"', 422)])
 def test_an_amount_of_more_than_10_digits_is_refused_in_dutch_naming_the_field(client, amount, code):
@@ -65,7 +79,7 @@ def test_an_amount_of_more_than_10_digits_is_refused_in_dutch_naming_the_field(c
         assert "1000000" not in r.text and "12345678901" not in r.text
 
 
-@pytest.mark.parametrize("amount", ['"-0"', '"-0.00"', "-0.00", '"-0.0"', "-0e2", '"-0e2"'])
+@pytest.mark.parametrize("amount", ['"-0"', '"-0.00"', "-0.00", '"-0.0"', "-0e2"])  # (the text "-0e2": no e-notation in text)
 def test_a_zero_with_a_minus_is_refused_as_a_negative_amount(client, amount):
     body = orjson.dumps(with_need(amount="X")).decode().replace('"X"', amount)
     negative = orjson.dumps(with_need(amount="-1.00")).decode()
