@@ -12,6 +12,7 @@ that case data never has (sets, ordered maps, binary).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -366,16 +367,37 @@ def field_path(place: Iterable[Any]) -> str | None:
     return ".".join(str(k) if isinstance(k, int) or _NAME.fullmatch(k) else "…" for k in place) or None
 
 
+def looks_like_json(text: str) -> bool:
+    """Whether `text` opens as a JSON object or list does: `{` or `[` first, after blanks and a byte-order mark."""
+    return text.lstrip(" \t\r\n\ufeff")[:1] in ("{", "[")
+
+
 def parse_text(text: str, name: str, fmt: str | None = None) -> Any:
-    """Parse YAML or JSON text; raise SourceError with the file and line of a syntax error or a limit."""
+    """Parse YAML or JSON text; raise SourceError with the file and line of a syntax error or a limit.
+
+    Text that opens as JSON does (`looks_like_json`) is JSON, whatever the name or `fmt` says (standard
+    input, a pasted case, a .yaml file that holds JSON): YAML reads some JSON numbers otherwise (`1e5` is
+    text there), so one case was decided, and guarded, two ways (docs/decisions/0031-bsn-in-any-spelling.md)."""
     fmt = fmt or ("json" if name.endswith(".json") else "yaml")
-    if fmt == "json":
-        data, unread = parse_json_leaving_unreadable(text, name)
+    if fmt == "json" or looks_like_json(text):
+        try:
+            data, unread = parse_json_leaving_unreadable(text, name)
+        except SourceError as exc:
+            if fmt == "json":
+                raise
+            problem = exc.problem  # the sender may have meant YAML: say why it was read as JSON
+            raise SourceError(dataclasses.replace(
+                problem, message=problem.message + " (tekst die met { of [ begint, wordt als JSON gelezen)",
+                message_en=problem.message_en + " (text that starts with { or [ is read as JSON)")) from None
         if unread:
             place, what = unread[0]
             raise SourceError(Problem(f"ongeldige JSON: {what.message}", f"invalid JSON: {what.message_en}",
                                       file=name, field=field_path(place)))
         return data
+    return _parse_yaml(text, name)
+
+
+def _parse_yaml(text: str, name: str) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:

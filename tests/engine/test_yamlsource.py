@@ -33,3 +33,26 @@ def test_both_readers_refuse_it_as_yaml_does_any_other_error(loader, written):
     with pytest.raises(yaml.YAMLError):
         yaml.load(f"x: [{written}]\n", Loader=loader)  # noqa: S506 - bounded safe loaders
 
+
+
+JSON_TEXTS = ['{"amount": 1e5}', '{"amount": 1112223.33e2, "x": [1.5E-1, -0]}', ' \n[{"a": 11.5e2}]',
+              '\ufeff{"a": {"b": 1e0}}']
+
+
+@pytest.mark.parametrize("text", JSON_TEXTS)
+@pytest.mark.parametrize("name, fmt", [("<stdin>", None), ("geplakte casus", "yaml"), ("case.yaml", None)])
+def test_text_that_is_json_is_read_by_the_json_reader_whatever_its_name(text, name, fmt):
+    # YAML read the JSON number 1e5 as the text "1e5": `check -` and the paste decided and guarded otherwise
+    data = parse_text(text, name, fmt)
+    assert data == parse_text(text, "case.json")
+    assert repr(data) == repr(parse_text(text, "case.json"))  # Decimal where JSON has a number, never a str
+
+
+@pytest.mark.parametrize("text, what", [('{"a": 1, "a": 2}', "twee keer"), ('{"a": 1e999999999}', "te groot"),
+                                        ('{case_id: a}', "ongeldige JSON")])
+def test_text_that_opens_as_json_is_refused_as_json_is(text, what):
+    with pytest.raises(SourceError) as info:
+        parse_text(text, "<stdin>")
+    assert what in info.value.problem.message
+    if what == "ongeldige JSON":  # a YAML flow mapping: the sender is told why it was read as JSON
+        assert "met { of [ begint, wordt als JSON gelezen" in info.value.problem.message

@@ -2,6 +2,7 @@
 and line and field, never the value (docs/decisions/0031-bsn-in-any-spelling.md)."""
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -95,3 +96,18 @@ def test_an_amount_in_e_notation_exits_2_and_is_never_decided(tmp_path, capsys, 
     assert code == 2
     assert 'case.yaml:7 need.amount: schrijf het bedrag zonder e-notatie, bijvoorbeeld "1100.00"' in said
     assert "111222333" not in said
+
+
+@pytest.mark.parametrize("amount, refused", [("1112223.33e2", True), ("1e3", False)])
+def test_a_json_case_on_standard_input_is_read_as_the_same_file_is(tmp_path, capsys, monkeypatch, amount, refused):
+    # stdin was read as YAML, where the JSON number 1112223.33e2 is text and the guard saw 7 digits
+    case = json.dumps(dict(WELDING_MASK, need=dict(WELDING_MASK["need"], amount="X"))).replace('"X"', amount)
+    from_file = check(tmp_path, capsys, case, "case.json", "--json")
+    monkeypatch.setattr("sys.stdin", io.StringIO(case))
+    code = main(["check", "-", "--json"])
+    out, err = capsys.readouterr()
+    assert code == from_file[0] == (2 if refused else 0)
+    if refused:
+        assert "need.amount: bevat een nummer dat op een BSN lijkt" in err and "111222333" not in out + err
+    else:
+        assert json.loads(out) == json.loads(from_file[1])
