@@ -425,7 +425,8 @@ def load_file(path: Path) -> Any:
 
 def line_of_field(data: Any, field: str | None) -> int | None:
     """The line of a dotted field path (`income.0.net_monthly`) in data that was read."""
-    return line_of(data, [int(part) if part.isdigit() else part for part in (field or "").split(".")])
+    # (an index is ASCII digits: "²" is a digit to isdigit() but no number to int(), and may be a key)
+    return line_of(data, [int(part) if part.isascii() and part.isdigit() else part for part in (field or "").split(".")])
 
 
 def line_of(data: Any, loc: Iterable[Any]) -> int | None:

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from engine import yamlsource
-from engine.yamlsource import SourceError, parse_text
+from engine.yamlsource import SourceError, line_of_field, parse_text
 
 NOT_A_DATE = ["2025-02-30", "2025-13-45", "0000-01-01", "2025-09-15 99:99:99", "2025-09-15t10:00:00+99:99",
               "!!timestamp geen-datum"]
@@ -56,3 +56,9 @@ def test_text_that_opens_as_json_is_refused_as_json_is(text, what):
     assert what in info.value.problem.message
     if what == "ongeldige JSON":  # a YAML flow mapping: the sender is told why it was read as JSON
         assert "met { of [ begint, wordt als JSON gelezen" in info.value.problem.message
+
+
+def test_the_line_of_a_field_under_a_key_of_other_digits_is_looked_up_not_a_value_error():
+    # "²" is a digit to str.isdigit(), and int("²") raised: parse_case of {"²": "\x00"} (a NUL refused) crashed
+    data = parse_text("circumstances:\n  x: 1\n  '²': 2\n", "case.yaml")
+    assert line_of_field(data, "circumstances.²") == 3
