@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from engine.bsn import MESSAGE as BSN_MESSAGE, as_json, bsn_paths, contains_bsn, looks_like_bsn
-from engine.case import HOUSEMATE_FIELDS, MAX_HOUSEMATES, NUL_MESSAGE, Case, nul_paths, parse_case, written_with_exponent
+from engine.case import (HOUSEMATE_FIELDS, INVALID_TEXT, MAX_HOUSEMATES, NUL_MESSAGE, Case, nul_paths, parse_case,
+                         written_with_exponent)
 from engine.errors import CaseError, InvalidValue, Problem, RegelruimteError
 from engine.facts import Vocabulary, suggest
 from engine.registry import Registry
@@ -137,7 +138,6 @@ def split_record(data: Any, defaults: Meta = Meta(), file: str | None = None,
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-INVALID_TEXT = ("bevat tekens die geen geldige tekst zijn", "contains characters that are not valid text")
 
 
 def check_meta(meta: Meta, file: str | None, line: int | None) -> None:

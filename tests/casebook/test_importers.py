@@ -381,3 +381,14 @@ def test_a_file_with_a_date_that_does_not_exist_is_a_problem_of_that_file_and_th
     assert (report.read, report.added) == (2, 1)
     assert messages(report) == ["b.yaml:2: ongeldige YAML: geen bestaande datum of tijd; schrijf een datum als "
                                 "JJJJ-MM-DD, bv. 2025-02-28"]
+
+
+def test_a_jsonl_line_with_a_lone_surrogate_is_a_problem_of_its_line_and_the_rest_is_stored(
+        store, registry, tmp_path, welding_case):
+    lines = [json.dumps(dict(welding_case, case_id=f"c{i}")) for i in range(3)]
+    lines[1] = json.dumps(dict(welding_case, case_id="c1", circumstances={"home_equity": "\ud800"}))
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    report = run(store, registry, path, batch_size=1)  # the import stopped here, with c0 stored
+    assert (report.read, report.added) == (3, 2)
+    assert messages(report) == ["cases.jsonl:2 circumstances.home_equity: bevat tekens die geen geldige tekst zijn"]

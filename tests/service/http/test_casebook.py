@@ -250,3 +250,13 @@ def test_the_pages_style_is_allowed_by_its_hash_and_nothing_else(store, registry
             assert f"style-src 'self' 'sha256-{digest}';" in policies[0]
             assert "unsafe-inline" not in policies[0] and "script-src 'self';" in policies[0]
         assert "sha256" not in c.get("/").headers["content-security-policy"]  # other pages keep the strict policy
+
+
+@pytest.mark.parametrize("circumstances", [{"home_equity": "\ud800"}, {"urgent_reasons": ["\ud800"]}])
+def test_a_lone_surrogate_in_a_circumstance_is_422_and_nothing_is_stored(client, store, welding_case, circumstances):
+    # was a 500: the content digest (orjson) failed on it before the case was evaluated
+    r = post(client, dict(welding_case, circumstances=circumstances))  # json.dumps writes it "\ud800"
+    assert r.status_code == 422, r.text
+    assert r.json()["problems"][0]["message"] == "bevat tekens die geen geldige tekst zijn"
+    assert r.json()["problems"][0]["field"].startswith("circumstances.")
+    assert client.get("/v1/casebook/cases").json()["total"] == 0
