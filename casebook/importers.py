@@ -112,7 +112,11 @@ def split_record(data: Any, defaults: Meta = Meta(), file: str | None = None,
         problems.append(_meta_problem("signal: tekst van ten hoogste 4000 tekens",
                                       "signal: text of at most 4000 characters", "signal", data, file, line))
     if isinstance(tags, str):
-        tags = re.split(r"[|,;]", tags)
+        if looks_like_bsn(tags):  # the text as sent, before it is split: "111|222|333" is three harmless tags after
+            problems.append(_meta_problem(*BSN_MESSAGE, "tags", data, file, line))
+            tags = None
+        else:
+            tags = re.split(r"[|,;]", tags)
     if tags is not None and not isinstance(tags, list):
         problems.append(_meta_problem("tags: een lijst van labels", "tags: a list of labels", "tags", data, file,
                                       line))
@@ -156,6 +160,9 @@ def check_meta(meta: Meta, file: str | None, line: int | None) -> None:
     if odd:
         raise CaseError([Problem(*INVALID_TEXT, field=k, file=file, line=line) for k in odd])
     paths = sorted(set(bsn_paths(fields))) if contains_bsn(fields, written) else []  # the fast scan first
+    # the tags as `casebook list` prints them, joined by commas: "111", "222" and "333" are "111,222,333" there
+    if len(meta.tags) > 1 and not any(p.startswith("tags") for p in paths) and looks_like_bsn(",".join(meta.tags)):
+        paths.append("tags")
     if paths:
         raise CaseError([Problem(*BSN_MESSAGE, field=p.split(".")[0], file=file, line=line) for p in paths])
 

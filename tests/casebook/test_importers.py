@@ -392,3 +392,26 @@ def test_a_jsonl_line_with_a_lone_surrogate_is_a_problem_of_its_line_and_the_res
     report = run(store, registry, path, batch_size=1)  # the import stopped here, with c0 stored
     assert (report.read, report.added) == (3, 2)
     assert messages(report) == ["cases.jsonl:2 circumstances.home_equity: bevat tekens die geen geldige tekst zijn"]
+
+
+@pytest.mark.parametrize("tags", ["111,222,333", "111;222;333", "111|222|333", ["111", "222", "333"]])
+def test_tags_that_spell_a_bsn_before_they_are_split_or_as_list_prints_them_are_refused(store, registry, tmp_path,
+                                                                                        welding_case, tags):
+    # each of 111, 222 and 333 passed the guard, and `casebook list` printed them joined: "111,222,333"
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps({"case": welding_case, "tags": tags}) + "\n")
+    report = run(store, registry, path)
+    assert report.stored == 0
+    assert messages(report) == ["cases.jsonl:1 tags: bevat een nummer dat op een BSN lijkt, ook als het in stukken "
+                                "of in een langer nummer staat; gebruik alleen pseudoniemen (het nummer wordt niet "
+                                "getoond)"]
+
+
+@pytest.mark.parametrize("delimiter, cell", [(",", "111;222;333"), (";", "111|222|333")])
+def test_a_csv_tags_cell_that_spells_a_bsn_is_refused(sqlite_store, registry, tmp_path, delimiter, cell):
+    path = tmp_path / "cases.csv"
+    path.write_text(delimiter.join(["case_id", "reference_date", "municipality", "options", "tags"]) + "\n"
+                    + delimiter.join(["a", "2025-09-15", "zaanstad", "in_kind", cell]) + "\n", encoding="utf-8")
+    report = run(sqlite_store, registry, path)
+    assert report.stored == 0 and [p.field for p in report.rejected] == ["tags"]
+    assert "op een BSN lijkt" in messages(report)[0] and "111" not in messages(report)[0]

@@ -260,3 +260,11 @@ def test_a_lone_surrogate_in_a_circumstance_is_422_and_nothing_is_stored(client,
     assert r.json()["problems"][0]["message"] == "bevat tekens die geen geldige tekst zijn"
     assert r.json()["problems"][0]["field"].startswith("circumstances.")
     assert client.get("/v1/casebook/cases").json()["total"] == 0
+
+
+@pytest.mark.parametrize("tags", ["111,222,333", "111;222;333", "111|222|333"])
+def test_tags_sent_as_one_text_that_spells_a_bsn_are_422_and_nothing_is_stored(client, welding_case, tags):
+    r = post(client, {"case": welding_case, "tags": tags})
+    assert r.status_code == 422, r.text
+    assert [p["field"] for p in r.json()["problems"]] == ["tags"] and "111" not in r.text
+    assert client.get("/v1/casebook/cases").json()["total"] == 0
