@@ -49,6 +49,15 @@ def test_numbers_in_two_values_are_not_joined_into_a_bsn(client):
     assert client.post("/v1/decisions", json=case).status_code == 200
 
 
+@pytest.mark.parametrize("amount", ["111222333.50", "1112223330.01", "-111222333.5"])
+def test_a_bsn_as_a_json_number_with_cents_is_refused_as_the_same_text_is(client, amount):
+    # the string "111222333.50" was refused, the number 111222333.50 decided and stored
+    for written in (amount, f'"{amount}"'):
+        body = orjson.dumps(with_need(amount="X")).decode().replace('"X"', written)
+        r = post(client, "/v1/decisions", body)
+        assert r.status_code == 422 and "op een BSN lijkt" in r.text and "111222333" not in r.text, r.text
+
+
 # -- amounts ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("amount, message", [
