@@ -34,6 +34,7 @@ try:
 except ImportError:  # PyYAML built without libyaml
     pass
 
+from .bsn import looks_like_bsn
 from .errors import Problem
 
 
@@ -320,7 +321,7 @@ def _read_with_hooks(text: str, name: str) -> tuple[Any, list[tuple[tuple, Unrea
     if place is not None:  # named by its top-level field only: deeper keys are the sender's own words
         raise SourceError(Problem(f"ongeldige JSON: te diep genest (meer dan {MAX_DEPTH} niveaus)",
                                   f"invalid JSON: nested deeper than {MAX_DEPTH} levels", file=name,
-                                  field=str(place[0]) if place and isinstance(place[0], str) else None))
+                                  field=field_path(place[:1])))
     return data, list(unreadable(data)) if found else []
 
 
@@ -363,8 +364,26 @@ _NAME = re.compile(r"[a-z][a-z0-9_]{0,59}")
 
 def field_path(place: Iterable[Any]) -> str | None:
     """A place (keys and indexes) as a dotted field path; a key that is no field name (it may be
-    anything the sender typed) is written "…"."""
-    return ".".join(str(k) if isinstance(k, int) or _NAME.fullmatch(k) else "…" for k in place) or None
+    anything the sender typed) is written "…", and the path ends before a key that looks like a BSN
+    ("a111222333" is a field name, but the number is never repeated): it names the field that holds it."""
+    parts = []
+    for k in place:
+        if not isinstance(k, int) and looks_like_bsn(k):
+            break
+        parts.append(str(k) if isinstance(k, int) or _NAME.fullmatch(k) else "…")
+    return ".".join(parts) or None
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def _without_bsn(message: str) -> str:
+    """A reader's message without what the sender typed where that looks like a BSN: PyYAML quotes tags and
+    aliases back ("the tag '!111222333'", "undefined alias 'bsn-111-22-2333'")."""
+    if not looks_like_bsn(message):
+        return message
+    message = _QUOTED.sub("'…'", message)
+    return message if not looks_like_bsn(message) else "syntaxfout"
 
 
 def looks_like_json(text: str) -> bool:
@@ -402,12 +421,13 @@ def _parse_yaml(text: str, name: str) -> Any:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "syntaxfout"
-        what_en = getattr(exc, "problem_en", what)
+        what = _without_bsn(exc.problem or exc.context or "syntaxfout")
+        what_en = _without_bsn(getattr(exc, "problem_en", what))
         raise SourceError(Problem(f"ongeldige YAML: {what}", f"invalid YAML: {what_en}",
                                   file=name, line=mark.line + 1 if mark else None)) from None
     except yaml.YAMLError as exc:
-        raise SourceError(Problem(f"ongeldige YAML: {exc}", f"invalid YAML: {exc}", file=name)) from None
+        what = _without_bsn(str(exc))
+        raise SourceError(Problem(f"ongeldige YAML: {what}", f"invalid YAML: {what}", file=name)) from None
     except RecursionError:  # below MAX_DEPTH this cannot happen; a last guard all the same
         raise SourceError(Problem("ongeldige YAML: te diep genest", "invalid YAML: nested too deeply", file=name)) from None
 

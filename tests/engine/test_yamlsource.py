@@ -62,3 +62,29 @@ def test_the_line_of_a_field_under_a_key_of_other_digits_is_looked_up_not_a_valu
     # "²" is a digit to str.isdigit(), and int("²") raised: parse_case of {"²": "\x00"} (a NUL refused) crashed
     data = parse_text("circumstances:\n  x: 1\n  '²': 2\n", "case.yaml")
     assert line_of_field(data, "circumstances.²") == 3
+
+
+BSN_KEYS = ["a111222333", "bsn_111_22_2333", "x111-22-2333"]
+
+
+@pytest.mark.parametrize("key", BSN_KEYS)
+@pytest.mark.parametrize("inner, what", [("1e999", "getal te groot"), ('{"x": 1, "x": 2}', "twee keer"),
+                                         ("[" * 70 + "]" * 70, "te diep genest")])
+def test_a_json_problem_under_a_key_that_looks_like_a_bsn_names_the_field_that_holds_it(key, inner, what):
+    # field_path showed every key that is a field name: "circumstances.a111222333"
+    for text, field in (('{"circumstances": {"%s": %s}}' % (key, inner), "circumstances"), ('{"%s": %s}' % (key, inner), None)):
+        with pytest.raises(SourceError) as info:
+            parse_text(text, "case.json")
+        problem = info.value.problem
+        assert what in problem.message and problem.field == field
+        assert "111" not in problem.render() and "333" not in problem.render("en")
+
+
+@pytest.mark.parametrize("text", ["case_id: !111222333 x\n", "case_id: *bsn-111-22-2333\n", "case_id: !<tag:111222333> x\n",
+                                  "a: &a 1\nb: *111222333\n"])
+def test_a_yaml_tag_or_alias_that_looks_like_a_bsn_is_not_quoted_back(text):
+    with pytest.raises(SourceError) as info:
+        parse_text(text, "case.yaml")
+    problem = info.value.problem
+    assert problem.message.startswith("ongeldige YAML: ") and problem.line
+    assert "111" not in problem.render() and "333" not in problem.render("en")

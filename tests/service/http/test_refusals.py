@@ -191,3 +191,13 @@ def test_text_that_is_no_valid_unicode_is_422_naming_the_field(client):
     assert r.status_code == 422
     problem = r.json()["problems"][0]
     assert (problem.get("field"), problem["message"]) == ("case_id", "bevat tekens die geen geldige tekst zijn"), problem
+
+
+@pytest.mark.parametrize("body", ['{"circumstances": {"a111222333": 1e999}}', '{"circumstances": {"bsn_111_22_2333": 1e999}}',
+                                  '{"circumstances": {"a111222333": {"x": 1, "x": 2}}}',
+                                  '{"x111222333": %s}' % ("[" * 70 + "]" * 70)])
+def test_a_problem_under_a_key_that_looks_like_a_bsn_never_repeats_the_key(client, body):
+    # the field was "circumstances.a111222333": the reader's field paths showed every key that is a field name
+    for path, sent in (("/v1/decisions", body), ("/v1/decisions:batch", '{"cases": [%s]}' % body)):
+        r = post(client, path, sent)
+        assert r.status_code in (200, 422) and "111" not in r.text and "2333" not in r.text, r.text
