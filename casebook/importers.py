@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from engine.bsn import MESSAGE as BSN_MESSAGE, as_json, bsn_paths, contains_bsn, looks_like_bsn
-from engine.case import HOUSEMATE_FIELDS, MAX_HOUSEMATES, NUL_MESSAGE, Case, nul_paths, parse_case
+from engine.case import (HOUSEMATE_FIELDS, INVALID_TEXT, MAX_HOUSEMATES, NUL_MESSAGE, Case, nul_paths, parse_case,
+                         written_with_exponent)
 from engine.errors import CaseError, InvalidValue, Problem, RegelruimteError
 from engine.facts import Vocabulary, suggest
 from engine.registry import Registry
@@ -111,7 +112,11 @@ def split_record(data: Any, defaults: Meta = Meta(), file: str | None = None,
         problems.append(_meta_problem("signal: tekst van ten hoogste 4000 tekens",
                                       "signal: text of at most 4000 characters", "signal", data, file, line))
     if isinstance(tags, str):
-        tags = re.split(r"[|,;]", tags)
+        if looks_like_bsn(tags):  # the text as sent, before it is split: "111|222|333" is three harmless tags after
+            problems.append(_meta_problem(*BSN_MESSAGE, "tags", data, file, line))
+            tags = None
+        else:
+            tags = re.split(r"[|,;]", tags)
     if tags is not None and not isinstance(tags, list):
         problems.append(_meta_problem("tags: een lijst van labels", "tags: a list of labels", "tags", data, file,
                                       line))
@@ -137,7 +142,6 @@ def split_record(data: Any, defaults: Meta = Meta(), file: str | None = None,
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-INVALID_TEXT = ("bevat tekens die geen geldige tekst zijn", "contains characters that are not valid text")
 
 
 def check_meta(meta: Meta, file: str | None, line: int | None) -> None:
@@ -156,6 +160,9 @@ def check_meta(meta: Meta, file: str | None, line: int | None) -> None:
     if odd:
         raise CaseError([Problem(*INVALID_TEXT, field=k, file=file, line=line) for k in odd])
     paths = sorted(set(bsn_paths(fields))) if contains_bsn(fields, written) else []  # the fast scan first
+    # the tags as `casebook list` prints them, joined by commas: "111", "222" and "333" are "111,222,333" there
+    if len(meta.tags) > 1 and not any(p.startswith("tags") for p in paths) and looks_like_bsn(",".join(meta.tags)):
+        paths.append("tags")
     if paths:
         raise CaseError([Problem(*BSN_MESSAGE, field=p.split(".")[0], file=file, line=line) for p in paths])
 
@@ -279,6 +286,9 @@ def parse_amount(text: str) -> str:
         Decimal(t)
     except InvalidOperation:
         raise InvalidValue("geen geldig bedrag; schrijf bv. 1100.00", "not a valid amount; write e.g. 1100.00") from None
+    if written_with_exponent(t):  # "1 112 223,33e2" would be 111222333 behind the guard's back (engine.case)
+        raise InvalidValue("schrijf het bedrag zonder e-notatie, bijvoorbeeld 1100,00",
+                           "write the amount without an exponent (e-notation), e.g. 1100.00")
     return t
 
 

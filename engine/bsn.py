@@ -15,7 +15,8 @@ People write a number in many ways (docs/decisions/0031-bsn-in-any-spelling.md).
   "1100.00 250.00") are not part of such a number: they end it.
 Texts are never joined: digits in two values (or a key and its value) are two numbers.
 A JSON number is its digits: a whole amount of 8 to 10 digits that holds a BSN is refused too
-(privacy before convenience, docs/decisions/0010-input-limits.md).
+(privacy before convenience, docs/decisions/0010-input-limits.md), and so is a number with cents whose
+whole-number part is one (111222333.50, as the text "111222333.50" is).
 """
 from __future__ import annotations
 
@@ -196,10 +197,11 @@ def looks_like_bsn(value: Any) -> bool:
         try:  # the range first: int(Decimal("1e999999999")) would build a billion digits
             if not _NUMBER_RANGE[0] <= abs(value) < _NUMBER_RANGE[1]:
                 return False
-            whole = value == value.to_integral_value() if isinstance(value, Decimal) else value.is_integer()
         except ArithmeticError:  # NaN
             return False
-        return bool(whole) and looks_like_bsn(int(value))
+        # its whole-number part, as the text "111222333.50" is read: the cents end the number, and the
+        # number before them is what is weighed (int() drops the fraction, of 111222333.5 as of -111222333.5)
+        return _whole_number_has_bsn(int(value))
     if isinstance(value, int):
         return _whole_number_has_bsn(value)
     if isinstance(value, str):

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .case import HOUSEMATE_FIELDS, MAX_HOUSEMATES, Case, Need
+from .case import EXPONENT_MESSAGE, HOUSEMATE_FIELDS, MAX_HOUSEMATES, Case, Need, written_with_exponent
 from .errors import CaseError, Problem, RulesetError
 from .yamlsource import SourceError, load_file
 
@@ -118,6 +118,8 @@ def _check_value(spec: FactSpec, value: Any) -> tuple[str, str] | None:
             else (f"moet een geheel getal van 0 tot {MAX_COUNT:,} zijn".replace(",", "."),
                   f"must be a whole number from 0 to {MAX_COUNT:,}")
     if t == "money":  # as the case's own amounts (engine.case.Money)
+        if isinstance(value, str) and written_with_exponent(value):  # left as text by _money
+            return EXPONENT_MESSAGE
         ok = isinstance(value, (int, Decimal)) and not isinstance(value, bool) and 0 <= value < MAX_AMOUNT \
             and value == Decimal(value).quantize(Decimal("0.01")) and not Decimal(value).is_signed()  # no "-0.00"
         return None if ok else ("moet een bedrag ≥ 0 zijn, met ten hoogste 10 cijfers voor en 2 na de komma",
@@ -153,7 +155,7 @@ MAX_AMOUNT = Decimal(10) ** 10  # as engine.case.Money: 12 digits, 2 after the p
 def _money(value: Any) -> Any:
     """A money circumstance written as a decimal string ("1200.00"), as the case format allows, read exactly."""
     if isinstance(value, str):
-        if "_" in value:  # Decimal reads "1_200" as 1200; an amount is written 1200.00
+        if "_" in value or written_with_exponent(value):  # Decimal reads "1_200" as 1200; an amount is written 1200.00
             return value
         try:
             amount = Decimal(value.strip())

@@ -12,6 +12,7 @@ that case data never has (sets, ordered maps, binary).
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -33,6 +34,7 @@ try:
 except ImportError:  # PyYAML built without libyaml
     pass
 
+from .bsn import looks_like_bsn
 from .errors import Problem
 
 
@@ -145,6 +147,19 @@ class _Bounded(yaml.constructor.SafeConstructor):
                                                     node.start_mark)
         return super().construct_yaml_int(node)
 
+    def construct_yaml_timestamp(self, node):
+        # PyYAML builds the date with datetime, whose ValueError (2025-02-30, month 13, year 0, hour 99, a
+        # timezone of +99:99) is no YAMLError: every caller would have crashed on it. The value is not
+        # repeated: it may be anything the sender typed.
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError, AttributeError):  # AttributeError: `!!timestamp` on text that is none
+            error = yaml.constructor.ConstructorError(
+                None, None, "geen bestaande datum of tijd; schrijf een datum als JJJJ-MM-DD, bv. 2025-02-28",
+                node.start_mark)
+            error.problem_en = "not an existing date or time; write a date as YYYY-MM-DD, e.g. 2025-02-28"
+            raise error from None
+
     def construct_unsupported(self, node):
         raise yaml.constructor.ConstructorError(
             None, None, "dit YAML-type (set, omap, pairs, binary) komt in een casus of regelset niet voor",
@@ -183,6 +198,7 @@ _Bounded.add_constructor("tag:yaml.org,2002:int", _Bounded.construct_yaml_int)
 _Bounded.add_constructor("tag:yaml.org,2002:map", _Bounded.construct_mapping)
 _Bounded.add_constructor("tag:yaml.org,2002:seq", _Bounded.construct_sequence)
 _Bounded.add_constructor("tag:yaml.org,2002:float", _Bounded.construct_yaml_float)
+_Bounded.add_constructor("tag:yaml.org,2002:timestamp", _Bounded.construct_yaml_timestamp)
 
 
 class SourceError(Exception):
@@ -305,7 +321,7 @@ def _read_with_hooks(text: str, name: str) -> tuple[Any, list[tuple[tuple, Unrea
     if place is not None:  # named by its top-level field only: deeper keys are the sender's own words
         raise SourceError(Problem(f"ongeldige JSON: te diep genest (meer dan {MAX_DEPTH} niveaus)",
                                   f"invalid JSON: nested deeper than {MAX_DEPTH} levels", file=name,
-                                  field=str(place[0]) if place and isinstance(place[0], str) else None))
+                                  field=field_path(place[:1])))
     return data, list(unreadable(data)) if found else []
 
 
@@ -348,30 +364,70 @@ _NAME = re.compile(r"[a-z][a-z0-9_]{0,59}")
 
 def field_path(place: Iterable[Any]) -> str | None:
     """A place (keys and indexes) as a dotted field path; a key that is no field name (it may be
-    anything the sender typed) is written "…"."""
-    return ".".join(str(k) if isinstance(k, int) or _NAME.fullmatch(k) else "…" for k in place) or None
+    anything the sender typed) is written "…", and the path ends before a key that looks like a BSN
+    ("a111222333" is a field name, but the number is never repeated): it names the field that holds it."""
+    parts = []
+    for k in place:
+        if not isinstance(k, int) and looks_like_bsn(k):
+            break
+        parts.append(str(k) if isinstance(k, int) or _NAME.fullmatch(k) else "…")
+    return ".".join(parts) or None
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+
+
+def _without_bsn(message: str) -> str:
+    """A reader's message without what the sender typed where that looks like a BSN: PyYAML quotes tags and
+    aliases back ("the tag '!111222333'", "undefined alias 'bsn-111-22-2333'")."""
+    if not looks_like_bsn(message):
+        return message
+    message = _QUOTED.sub("'…'", message)
+    return message if not looks_like_bsn(message) else "syntaxfout"
+
+
+def looks_like_json(text: str) -> bool:
+    """Whether `text` opens as a JSON object or list does: `{` or `[` first, after blanks and a byte-order mark."""
+    return text.lstrip(" \t\r\n\ufeff")[:1] in ("{", "[")
 
 
 def parse_text(text: str, name: str, fmt: str | None = None) -> Any:
-    """Parse YAML or JSON text; raise SourceError with the file and line of a syntax error or a limit."""
+    """Parse YAML or JSON text; raise SourceError with the file and line of a syntax error or a limit.
+
+    Text that opens as JSON does (`looks_like_json`) is JSON, whatever the name or `fmt` says (standard
+    input, a pasted case, a .yaml file that holds JSON): YAML reads some JSON numbers otherwise (`1e5` is
+    text there), so one case was decided, and guarded, two ways (docs/decisions/0031-bsn-in-any-spelling.md)."""
     fmt = fmt or ("json" if name.endswith(".json") else "yaml")
-    if fmt == "json":
-        data, unread = parse_json_leaving_unreadable(text, name)
+    if fmt == "json" or looks_like_json(text):
+        try:
+            data, unread = parse_json_leaving_unreadable(text, name)
+        except SourceError as exc:
+            if fmt == "json":
+                raise
+            problem = exc.problem  # the sender may have meant YAML: say why it was read as JSON
+            raise SourceError(dataclasses.replace(
+                problem, message=problem.message + " (tekst die met { of [ begint, wordt als JSON gelezen)",
+                message_en=problem.message_en + " (text that starts with { or [ is read as JSON)")) from None
         if unread:
             place, what = unread[0]
             raise SourceError(Problem(f"ongeldige JSON: {what.message}", f"invalid JSON: {what.message_en}",
                                       file=name, field=field_path(place)))
         return data
+    return _parse_yaml(text, name)
+
+
+def _parse_yaml(text: str, name: str) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        what = exc.problem or exc.context or "syntaxfout"
-        what_en = getattr(exc, "problem_en", what)
+        what = _without_bsn(exc.problem or exc.context or "syntaxfout")
+        what_en = _without_bsn(getattr(exc, "problem_en", what))
         raise SourceError(Problem(f"ongeldige YAML: {what}", f"invalid YAML: {what_en}",
                                   file=name, line=mark.line + 1 if mark else None)) from None
     except yaml.YAMLError as exc:
-        raise SourceError(Problem(f"ongeldige YAML: {exc}", f"invalid YAML: {exc}", file=name)) from None
+        what = _without_bsn(str(exc))
+        raise SourceError(Problem(f"ongeldige YAML: {what}", f"invalid YAML: {what}", file=name)) from None
     except RecursionError:  # below MAX_DEPTH this cannot happen; a last guard all the same
         raise SourceError(Problem("ongeldige YAML: te diep genest", "invalid YAML: nested too deeply", file=name)) from None
 
@@ -389,7 +445,8 @@ def load_file(path: Path) -> Any:
 
 def line_of_field(data: Any, field: str | None) -> int | None:
     """The line of a dotted field path (`income.0.net_monthly`) in data that was read."""
-    return line_of(data, [int(part) if part.isdigit() else part for part in (field or "").split(".")])
+    # (an index is ASCII digits: "²" is a digit to isdigit() but no number to int(), and may be a key)
+    return line_of(data, [int(part) if part.isascii() and part.isdigit() else part for part in (field or "").split(".")])
 
 
 def line_of(data: Any, loc: Iterable[Any]) -> int | None:

@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 
+from engine.bsn import looks_like_bsn
 from engine.errors import Problem, RulesetError
 from engine.expressions import ExpressionError, compile_expression
 from engine.loader import Origin, RawRulesets, RawVersion, load_rulesets
@@ -180,11 +181,19 @@ def parameter_overlay(ruleset: str, name: str, value: Decimal | int, valid_from:
                       title: str | None = None) -> Overlay:
     """An overlay that sets one parameter (what a sweep makes for each value)."""
     meta = OverlayMeta(title=title or f"{ruleset}.{name} = {value}", ruleset=ruleset, valid_from=valid_from)
-    return Overlay(OverlayFile(overlay=meta, parameters={name: ParameterChange(value=value)}), f"<{ruleset}.{name}>")
+    # (its file name, which problems show: not the parameter's name where that looks like a BSN)
+    return Overlay(OverlayFile(overlay=meta, parameters={name: ParameterChange(value=value)}),
+                   f"<{ruleset}.{name}>" if not looks_like_bsn(name) else f"<{ruleset}.sweep>")
 
 
 # ---------------------------------------------------------------------------------------------
 # Applying an overlay to the content as read
+
+
+def quoted(name: str) -> str:
+    """A name the sender gave, as a message quotes it (" 'p1'"), or nothing where it looks like a BSN: a
+    message never repeats one (engine/bsn.py), and the field or line says where it is."""
+    return "" if looks_like_bsn(name) else f" '{name}'"
 
 
 def _hint(name: str, known) -> str:
@@ -192,11 +201,16 @@ def _hint(name: str, known) -> str:
     return f"; bedoelde u '{match[0]}'?" if match else ""
 
 
+def _rule_id(merged: Any) -> str | None:
+    rid = merged.get("id") if isinstance(merged, dict) else None
+    return None if isinstance(rid, str) and looks_like_bsn(rid) else rid  # never repeated (quoted)
+
+
 def _validated(model, merged: dict, overlay: Overlay, loc: tuple, problems: list[Problem], what: str):
     absent = [name for name, f in model.model_fields.items() if f.is_required() and name not in merged]
     if absent:  # a new item, or a misspelt name of an existing one: say so once
         problems.append(Problem(f"{what}: ontbreekt {', '.join(absent)}", f"{what}: missing {', '.join(absent)}",
-                                file=overlay.file, line=overlay.line(*loc), rule=merged.get("id")))
+                                file=overlay.file, line=overlay.line(*loc), rule=_rule_id(merged)))
         return None
     try:
         return model.model_validate(merged)
@@ -204,7 +218,7 @@ def _validated(model, merged: dict, overlay: Overlay, loc: tuple, problems: list
         for p in problems_from_validation(exc.errors(), file=overlay.file,
                                           line_of=lambda sub: overlay.line(*loc, *sub) or overlay.line(*loc)):
             p.message = f"{what}: {p.message}"
-            p.rule = merged.get("id") if isinstance(merged, dict) else None
+            p.rule = _rule_id(merged)
             problems.append(p)
         return None
 
@@ -218,10 +232,10 @@ def _apply(overlay: Overlay, v: RawVersion, problems: list[Problem]) -> RawVersi
         given = change.model_dump(exclude_unset=True)
         if name in parameters:
             merged = dict(parameters[name][0].model_dump(), **given)
-            what = f"parameter '{name}'"
+            what = f"parameter{quoted(name)}"
         else:
             merged = given
-            what = f"nieuwe parameter '{name}'{_hint(name, parameters)}"
+            what = f"nieuwe parameter{quoted(name)}{_hint(name, parameters)}"
         p = _validated(Parameter, merged, overlay, loc, problems, what)
         if p is not None:
             parameters[name] = (p, overlay.origin(*loc))
@@ -231,10 +245,10 @@ def _apply(overlay: Overlay, v: RawVersion, problems: list[Problem]) -> RawVersi
             given = change.model_dump(exclude_unset=True)
             if change.id in target:
                 merged = dict(target[change.id][0].model_dump(exclude_unset=True), **given)
-                what = f"{'regel' if kind == 'rules' else 'route'} '{change.id}'"
+                what = f"{'regel' if kind == 'rules' else 'route'}{quoted(change.id)}"
             else:
                 merged = given
-                what = f"nieuwe {'regel' if kind == 'rules' else 'route'} '{change.id}'{_hint(change.id, target)}"
+                what = f"nieuwe {'regel' if kind == 'rules' else 'route'}{quoted(change.id)}{_hint(change.id, target)}"
             item = _validated(model, merged, overlay, loc, problems, what)
             if item is not None:
                 target[change.id] = (item, overlay.origin(*loc))
@@ -242,9 +256,11 @@ def _apply(overlay: Overlay, v: RawVersion, problems: list[Problem]) -> RawVersi
         hit = [d for d in (rules, routes, parameters, presumptions) if rid in d]
         if not hit:
             known = [*rules, *routes, *parameters]
-            problems.append(Problem(f"'removed' noemt '{rid}', dat niet bestaat in {overlay.ruleset}{_hint(rid, known)}",
-                                    f"'removed' names '{rid}', which {overlay.ruleset} lacks",
-                                    file=overlay.file, line=overlay.line("removed", i), rule=rid))
+            problems.append(Problem(f"'removed' noemt{quoted(rid) or ' een naam'}, die niet bestaat in {overlay.ruleset}"
+                                    f"{_hint(rid, known)}", f"'removed' names{quoted(rid) or ' a name'}, which "
+                                    f"{overlay.ruleset} lacks",
+                                    file=overlay.file, line=overlay.line("removed", i),
+                                    rule=None if looks_like_bsn(rid) else rid))
         for d in hit:
             del d[rid]
     return dataclasses.replace(v, parameters=parameters, rules=rules, routes=routes, presumptions=presumptions)
@@ -255,7 +271,7 @@ def amend(overlay: Overlay):
     def apply(raws: RawRulesets, problems: list[Problem]) -> None:
         rid, day = overlay.ruleset, overlay.valid_from
         if rid not in raws:
-            problems.append(Problem(f"onbekende regelset '{rid}'{_hint(rid, raws)}", f"unknown rule set '{rid}'",
+            problems.append(Problem(f"onbekende regelset{quoted(rid)}{_hint(rid, raws)}", f"unknown rule set{quoted(rid)}",
                                     file=overlay.file, line=overlay.line("overlay", "ruleset")))
             return
         folder, meta, versions = raws[rid]

@@ -20,7 +20,7 @@ from engine.loader import RulesetVersion
 from engine.registry import Registry
 from engine.versions import in_force
 
-from .overlay import Overlay, load_overlay, load_with
+from .overlay import Overlay, load_overlay, load_with, quoted
 
 REF = re.compile(r"^(?P<ruleset>[a-z][a-z0-9_-]*)(@(?P<day>\d{4}-\d{2}-\d{2}))?$")
 
@@ -37,12 +37,14 @@ class Ref:
 def parse_ref(text: str, field: str = "base") -> Ref:
     m = REF.match(text.strip())
     if not m:
-        raise RegelruimteError([Problem(f"'{text}' is geen regelset@datum (bv. zaanstad@2025-09-15)",
-                                        f"'{text}' is not ruleset@date (e.g. zaanstad@2025-09-15)", field=field)])
+        # the text is not repeated (it may hold anything, "zaanstad@111222333"): the field says where
+        raise RegelruimteError([Problem("geen regelset@datum; schrijf bv. zaanstad@2025-09-15",
+                                        "not ruleset@date; write e.g. zaanstad@2025-09-15", field=field)])
     try:
         day = dt.date.fromisoformat(m["day"]) if m["day"] else None
     except ValueError:
-        raise RegelruimteError([Problem(f"'{m['day']}' is geen geldige datum", f"'{m['day']}' is not a valid date",
+        raise RegelruimteError([Problem("de datum na @ bestaat niet; schrijf JJJJ-MM-DD, bv. zaanstad@2025-09-15",
+                                        "the date after @ does not exist; write YYYY-MM-DD, e.g. zaanstad@2025-09-15",
                                         field=field)]) from None
     return Ref(m["ruleset"], day)
 
@@ -64,8 +66,8 @@ class Scenario(Registry):
             if rid not in self.rulesets:
                 hint = difflib.get_close_matches(rid, list(self.rulesets), n=1)
                 raise RegelruimteError([Problem(
-                    f"onbekende regelset '{rid}'" + (f"; bedoelde u '{hint[0]}'?" if hint else "")
-                    + f" (bekend: {', '.join(self.order)})", f"unknown rule set '{rid}'", field="base")])
+                    f"onbekende regelset{quoted(rid)}" + (f"; bedoelde u '{hint[0]}'?" if hint else "")
+                    + f" (bekend: {', '.join(self.order)})", f"unknown rule set{quoted(rid)}", field="base")])
 
     def select(self, municipality: str, day: dt.date) -> tuple[RulesetVersion, ...]:
         versions = list(super().select(municipality, day))

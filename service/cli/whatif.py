@@ -64,7 +64,7 @@ def _population_day(args, base) -> dt.date:
         try:
             return dt.date.fromisoformat(args.date)
         except ValueError:
-            raise _problem(f"'{args.date}' is geen geldige datum; schrijf JJJJ-MM-DD", "invalid date", "date") from None
+            raise _problem("geen bestaande datum; schrijf JJJJ-MM-DD", "not an existing date; write YYYY-MM-DD", "date") from None
     if base.day:
         return base.day
     raise _problem("geef de peildatum van de populatie: --date, of een datum bij --base",

@@ -224,6 +224,22 @@ def test_ambiguous_or_wrong_amounts_are_refused(cell):
         parse_amount(cell)
 
 
+@pytest.mark.parametrize("cell", ["1 112 223,33e2", "11122233.30E1", "1e3", "€ 1,5E+2"])
+def test_an_amount_cell_with_an_exponent_is_refused_with_a_clear_message(cell):
+    # "1 112 223,33e2" became 1112223.33e2: 111222333 to Decimal, 7 digits and cents to the BSN guard
+    with pytest.raises(ValueError, match="schrijf het bedrag zonder e-notatie, bijvoorbeeld 1100,00"):
+        parse_amount(cell)
+
+
+def test_a_csv_row_with_an_amount_in_e_notation_is_refused_naming_the_column(sqlite_store, registry, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text('case_id;reference_date;municipality;options;need.kind;need.amount\n'
+                    'a;2025-09-15;zaanstad;in_kind;one_off_cost;1 112 223,33e2\n', encoding="utf-8")
+    report = run(sqlite_store, registry, path)
+    assert report.stored == 0
+    assert messages(report) == ["cases.csv:2 need.amount: schrijf het bedrag zonder e-notatie, bijvoorbeeld 1100,00"]
+
+
 def test_an_unknown_format_and_a_missing_path(sqlite_store, registry, tmp_path):
     (tmp_path / "cases.xlsx").write_text("x")
     with pytest.raises(SourceError):
@@ -352,3 +368,50 @@ def test_a_worker_that_dies_ends_the_import_with_a_message_and_a_rerun_completes
         monkeypatch.setattr(importers, "to_prepared", to_prepared)
         again = run(store, registry, path, batch_size=5, workers=2)
         assert store.stats()["cases"] == 40 and again.added == 40 - again.unchanged
+
+
+def test_a_file_with_a_date_that_does_not_exist_is_a_problem_of_that_file_and_the_rest_is_stored(
+        sqlite_store, registry, tmp_path, welding_case):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "a.json").write_text(json.dumps(dict(welding_case, case_id="goed")))
+    (folder / "b.yaml").write_text("case_id: fout\nreference_date: 2025-02-30\nmunicipality: zaanstad\n"
+                                   "options: [in_kind]\n")
+    report = run(sqlite_store, registry, folder)
+    assert (report.read, report.added) == (2, 1)
+    assert messages(report) == ["b.yaml:2: ongeldige YAML: geen bestaande datum of tijd; schrijf een datum als "
+                                "JJJJ-MM-DD, bv. 2025-02-28"]
+
+
+def test_a_jsonl_line_with_a_lone_surrogate_is_a_problem_of_its_line_and_the_rest_is_stored(
+        store, registry, tmp_path, welding_case):
+    lines = [json.dumps(dict(welding_case, case_id=f"c{i}")) for i in range(3)]
+    lines[1] = json.dumps(dict(welding_case, case_id="c1", circumstances={"home_equity": "\ud800"}))
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    report = run(store, registry, path, batch_size=1)  # the import stopped here, with c0 stored
+    assert (report.read, report.added) == (3, 2)
+    assert messages(report) == ["cases.jsonl:2 circumstances.home_equity: bevat tekens die geen geldige tekst zijn"]
+
+
+@pytest.mark.parametrize("tags", ["111,222,333", "111;222;333", "111|222|333", ["111", "222", "333"]])
+def test_tags_that_spell_a_bsn_before_they_are_split_or_as_list_prints_them_are_refused(store, registry, tmp_path,
+                                                                                        welding_case, tags):
+    # each of 111, 222 and 333 passed the guard, and `casebook list` printed them joined: "111,222,333"
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps({"case": welding_case, "tags": tags}) + "\n")
+    report = run(store, registry, path)
+    assert report.stored == 0
+    assert messages(report) == ["cases.jsonl:1 tags: bevat een nummer dat op een BSN lijkt, ook als het in stukken "
+                                "of in een langer nummer staat; gebruik alleen pseudoniemen (het nummer wordt niet "
+                                "getoond)"]
+
+
+@pytest.mark.parametrize("delimiter, cell", [(",", "111;222;333"), (";", "111|222|333")])
+def test_a_csv_tags_cell_that_spells_a_bsn_is_refused(sqlite_store, registry, tmp_path, delimiter, cell):
+    path = tmp_path / "cases.csv"
+    path.write_text(delimiter.join(["case_id", "reference_date", "municipality", "options", "tags"]) + "\n"
+                    + delimiter.join(["a", "2025-09-15", "zaanstad", "in_kind", cell]) + "\n", encoding="utf-8")
+    report = run(sqlite_store, registry, path)
+    assert report.stored == 0 and [p.field for p in report.rejected] == ["tags"]
+    assert "op een BSN lijkt" in messages(report)[0] and "111" not in messages(report)[0]

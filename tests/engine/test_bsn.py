@@ -5,14 +5,15 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from engine.bsn import (_whole_groups_hold_nine, _whole_groups_pass, as_json, bsn_paths, contains_bsn,
-                        contains_bsn_exactly)
+                        contains_bsn_exactly, looks_like_bsn)
 from engine.case import nul_paths
 
 # pieces that make (or nearly make) BSN-like numbers, with the separators and scripts around them
 PIECES = ["1", "12", "123", "1234", "111222333", "123456782", "11222333", "10000008", "1112.22.333", "111 222 333", "0",
           ".", ",", " ", "-", "a", "\x00", "\n", "€", "?", "\u0663", "\uff11", "/", "0111222333", "22"]
 text = st.lists(st.sampled_from(PIECES), max_size=10).map("".join)
-scalar = text | st.sampled_from([111222333, 123456782, 12345678, 10000008, 5, -111222333, True, None, Decimal("111222333")])
+scalar = text | st.sampled_from([111222333, 123456782, 12345678, 10000008, 5, -111222333, True, None, Decimal("111222333"),
+                                 Decimal("111222333.50"), Decimal("1112223330.01"), Decimal("111222334.50"), 111222333.5])
 data = st.recursive(scalar, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text | st.just(111222333),
                                                                                       inner, max_size=4),
                     max_leaves=20)
@@ -35,7 +36,8 @@ JSON_PIECES = PIECES + ["\t", "\\", '"', "\u00a0", "\u2009", "\u200b", "\u00ad",
 json_text = st.lists(st.sampled_from(JSON_PIECES), max_size=10).map("".join)
 json_scalar = json_text | st.sampled_from([111222333, 123456782, 12345678, 5, 111222333.0, 12345678.0, 1e8, 1.5,
                                            1111222333, -111222333, 1111222333.0, 11112223334,
-                                           float("nan"), True, None])
+                                           111222333.5, 111222333.25, -111222333.5, 11122233.5, 1112223330.01,
+                                           111222334.5, 1112223.33, float("nan"), True, None])
 json_data = st.recursive(json_scalar, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(json_text, inner, max_size=4),
                          max_leaves=20)
 
@@ -75,6 +77,7 @@ SEPARATORS = [" ", "-", ".", ",", "/", "_", "+", "|", "'", "\n", "\r\n", "\r", "
 candidate_text = st.lists(digit_run | st.sampled_from(SEPARATORS), max_size=12).map("".join)
 candidate_number = (st.integers(-10**10, 10**10) | st.integers(10**7, 10**10) | st.integers(-2**63, 2**64 - 1)
                     | st.floats(allow_nan=True, allow_infinity=True) | st.integers(10**7, 10**10).map(float)
+                    | st.integers(-10**12, 10**12).map(lambda cents: cents / 100)  # amounts with cents
                     | st.sampled_from([True, False, None]))
 candidate_data = st.recursive(candidate_text | candidate_number,
                               lambda inner: st.lists(inner, max_size=5) | st.tuples(inner, inner)
@@ -102,3 +105,11 @@ def test_groups_that_cannot_make_nine_digits_are_not_weighed(groups, seps):
     assume(sum(lengths) >= 9)  # as _chain_has_bsn asks
     kept = bytearray(b"\x01") * len(groups)
     assert _whole_groups_hold_nine(lengths) or not _whole_groups_pass(groups, seps, lengths, kept)
+
+
+@given(st.integers(10**7, 10**10 - 1), st.integers(1, 99))
+def test_a_number_with_cents_is_weighed_as_the_same_amount_written_as_text(whole, cents):
+    # the text "111222333.50" was refused and the JSON number 111222333.50 accepted: the cents end the number
+    # in both, and the whole-number part is what is weighed
+    text = f"{whole}.{cents:02d}"
+    assert looks_like_bsn(Decimal(text)) == looks_like_bsn(float(text)) == looks_like_bsn(text) == looks_like_bsn(whole)

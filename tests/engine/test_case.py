@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 
 from engine.bsn import looks_like_bsn, passes_elfproef
@@ -95,3 +97,18 @@ def test_a_case_may_ask_about_every_option_of_the_vocabulary(registry):
     with pytest.raises(CaseError):
         parse_case({"case_id": "te-veel", "reference_date": "2026-03-02", "municipality": "zaanstad",
                     "options": every * (MAX_OPTIONS // len(every) + 1)})
+
+
+@pytest.mark.parametrize("circumstances, field", [
+    ({"home_equity": "\ud800"}, "circumstances.home_equity"),
+    ({"urgent_reasons": ["ok", "x\udfff"]}, "circumstances.urgent_reasons.1"),
+    ({"a": {"\ud800": 1}}, "circumstances.a"),  # a key: named by its mapping
+])
+def test_a_lone_surrogate_in_a_circumstance_is_refused_as_in_the_case_own_text(welding_case, circumstances, field):
+    # the model refused it in case_id and need.purpose, not in a circumstance: the casebook's digest then failed
+    for amount in ("1720.00", Decimal("1720.00")):  # with a Decimal, orjson cannot write the data as it is
+        case = dict(welding_case, circumstances=circumstances, need=dict(welding_case["need"], amount=amount))
+        with pytest.raises(CaseError) as info:
+            parse_case(case)
+        assert [(p.field, p.message) for p in info.value.problems] == [(field, "bevat tekens die geen geldige tekst zijn")]
+

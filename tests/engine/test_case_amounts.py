@@ -34,21 +34,30 @@ def _signed_zero(outcome) -> bool:
     return outcome[0] == "accepted" and not outcome[1] and outcome[1].is_signed()
 
 
+def _whole(outcome):
+    """The reference's amount with an exponent above 0 (the number 1e3) as the case format now gives it:
+    whole euros (1000), never shown as "1E+3"."""
+    if outcome[0] == "accepted" and outcome[2].exponent > 0:
+        result = outcome[1].quantize(Decimal(1))
+        return ("accepted", result, result.as_tuple())
+    return outcome
+
+
 @settings(max_examples=1500)
 @given(amount)
 def test_money_accepts_and_refuses_as_the_field_constraints(value):
     # but for a zero with a minus: refused as a negative amount, or zero without the sign where negatives may be
-    reference = _outcome(TypeAdapter(FIELD_MONEY), value)
+    reference = _whole(_outcome(TypeAdapter(FIELD_MONEY), value))
     if _signed_zero(reference):
         reference = _outcome(TypeAdapter(FIELD_MONEY), Decimal(-1))
     assert _outcome(TypeAdapter(Money), value) == reference
-    reference = _outcome(TypeAdapter(FIELD_SIGNED), value)
+    reference = _whole(_outcome(TypeAdapter(FIELD_SIGNED), value))
     if _signed_zero(reference):
         reference = _outcome(TypeAdapter(FIELD_SIGNED), reference[1].copy_abs())
     assert _outcome(TypeAdapter(SignedMoney), value) == reference
 
 
-@pytest.mark.parametrize("written", ["-0", "-0.00", "-0.0", "-0e3", Decimal("-0.00"), "-00.00"])
+@pytest.mark.parametrize("written", ["-0", "-0.00", "-0.0", Decimal("-0e3"), Decimal("-0.00"), "-00.00"])
 def test_a_zero_with_a_minus_is_a_negative_amount_where_negatives_are_refused(written):
     with pytest.raises(ValidationError) as info:
         TypeAdapter(Money).validate_python(written)
@@ -66,3 +75,20 @@ def test_the_json_schema_of_an_amount_is_unchanged():
     for new, old in ((Money, FIELD_MONEY), (SignedMoney, FIELD_SIGNED)):
         assert TypeAdapter(new).json_schema() == TypeAdapter(old).json_schema()
         assert TypeAdapter(new | None).json_schema() == TypeAdapter(old | None).json_schema()
+
+
+@pytest.mark.parametrize("written", ["1112223.33e2", "11122233.30E1", "1e5", " 1E+2 ", "-1.5e-1", ".5e1"])
+def test_an_amount_typed_with_an_exponent_is_refused_with_a_clear_message(written):
+    # "1112223.33e2" is 111222333 to Decimal, while the BSN guard reads 1112223 and cents in the text
+    for money in (Money, SignedMoney):
+        with pytest.raises(ValidationError) as info:
+            TypeAdapter(money).validate_python(written)
+        assert [e["msg"] for e in info.value.errors()] == ['Value error, schrijf het bedrag zonder e-notatie, '
+                                                           'bijvoorbeeld "1100.00"']
+
+
+@pytest.mark.parametrize("number, shown", [(Decimal("1e3"), "1000"), (Decimal("1.5E+3"), "1500"),
+                                           (Decimal("-0e2"), "0")])
+def test_a_number_with_an_exponent_is_the_amount_it_stands_for_in_whole_euros(number, shown):
+    # a JSON or YAML number 1e3 is a value, not typed text: read as 1000, never written "1E+3" in a decision
+    assert str(TypeAdapter(SignedMoney).validate_python(number)) == shown

@@ -26,6 +26,16 @@ def test_bad_money_circumstances_name_the_field(registry, value):
     assert err.value.problems[0].field == "circumstances.gifts_this_year"
 
 
+@pytest.mark.parametrize("value", ["1112223.33e2", "11122233.30E1", "1e3"])
+def test_a_money_circumstance_typed_with_an_exponent_is_refused_with_a_clear_message(registry, value):
+    # Decimal reads "1112223.33e2" as 111222333, a BSN the guard did not see in the text
+    with pytest.raises(CaseError) as err:
+        case_facts(case({"home_equity": value}), registry.vocabulary)
+    [problem] = err.value.problems
+    assert (problem.field, problem.message) == ("circumstances.home_equity",
+                                                'schrijf het bedrag zonder e-notatie, bijvoorbeeld "1100.00"')
+
+
 def test_date_circumstances_sent_as_json_text_are_read_as_dates(registry):
     facts = case_facts(case({"overpaid_costs_date": "2023-01-31", "recovery_decision_date": "2025-02-01"}),
                        registry.vocabulary)

@@ -96,3 +96,10 @@ def test_each_bundled_value_date_is_a_version_start():
                 dated = p.source.url and p.source.url.rsplit("/", 1)[-1]
                 if dated and dated[:4].isdigit() and "/parameters/" in v.origins[k].file:
                     assert dt.date.fromisoformat(dated) in starts
+
+
+def test_a_rule_set_file_with_a_date_that_does_not_exist_is_refused_at_its_line(tmp_path):
+    problems = _problems(demo.write_series(tmp_path, {"demo/parameters/grenzen.yaml":
+                                                      demo.SERIES.replace("2025-01-01:", "2025-02-30:", 1)}))
+    assert [(p.file.endswith("grenzen.yaml"), p.line) for p in problems if "geen bestaande datum" in p.message] \
+        == [(True, demo.SERIES.splitlines().index("      2025-01-01:") + 1)], [p.render() for p in problems]

@@ -137,3 +137,10 @@ def test_bad_references_are_clear():
         baseline(RULESETS, parse_ref("zaanstat@2025-09-15"))
     with pytest.raises(RegelruimteError, match="geen versie"):
         reform(RULESETS, Ref("zaanstad", DAY), "zaanstad@2020-01-01").bundle("zaanstad", DAY)
+
+
+def test_an_overlay_from_a_date_that_does_not_exist_names_its_line():
+    with pytest.raises(RulesetError) as err:
+        overlay_from_text(HEADER.replace("2026-01-01", "2026-02-30"), "x.yaml")
+    [problem] = err.value.problems
+    assert (problem.file, problem.line) == ("x.yaml", 4) and "geen bestaande datum" in problem.message

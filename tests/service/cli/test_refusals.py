@@ -2,6 +2,7 @@
 and line and field, never the value (docs/decisions/0031-bsn-in-any-spelling.md)."""
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -78,3 +79,35 @@ def test_text_that_is_no_valid_unicode_is_refused_in_dutch_naming_the_field(tmp_
     code, said = check(tmp_path, capsys, json.dumps({**WELDING_MASK, "case_id": "x\ud800"}), "case.json")
     assert code == 2
     assert "case.json case_id: bevat tekens die geen geldige tekst zijn" in said and "Traceback" not in said
+
+
+@pytest.mark.parametrize("written", ["reference_date: 2025-02-30", "reference_date: 0000-01-01",
+                                     "circumstances: {x: 2025-13-45}", "debts: {since: 2025-09-15t10:00:00+99:99}"])
+def test_a_date_that_does_not_exist_exits_2_naming_the_line(tmp_path, capsys, written):
+    content = "case_id: x\nmunicipality: zaanstad\noptions: [in_kind]\n" + written + "\n"
+    code, said = check(tmp_path, capsys, content)
+    assert code == 2 and "case.yaml:4: ongeldige YAML: geen bestaande datum" in said
+
+
+@pytest.mark.parametrize("amount", ['"1112223.33e2"', "1112223.33e2", '"11122233.30E1"'])
+def test_an_amount_in_e_notation_exits_2_and_is_never_decided(tmp_path, capsys, amount):
+    # unquoted, YAML 1.1 reads 1112223.33e2 as text (an exponent without a sign is no float there)
+    code, said = check(tmp_path, capsys, HEAD + f"  amount: {amount}\n", "case.yaml", "--json")
+    assert code == 2
+    assert 'case.yaml:7 need.amount: schrijf het bedrag zonder e-notatie, bijvoorbeeld "1100.00"' in said
+    assert "111222333" not in said
+
+
+@pytest.mark.parametrize("amount, refused", [("1112223.33e2", True), ("1e3", False)])
+def test_a_json_case_on_standard_input_is_read_as_the_same_file_is(tmp_path, capsys, monkeypatch, amount, refused):
+    # stdin was read as YAML, where the JSON number 1112223.33e2 is text and the guard saw 7 digits
+    case = json.dumps(dict(WELDING_MASK, need=dict(WELDING_MASK["need"], amount="X"))).replace('"X"', amount)
+    from_file = check(tmp_path, capsys, case, "case.json", "--json")
+    monkeypatch.setattr("sys.stdin", io.StringIO(case))
+    code = main(["check", "-", "--json"])
+    out, err = capsys.readouterr()
+    assert code == from_file[0] == (2 if refused else 0)
+    if refused:
+        assert "need.amount: bevat een nummer dat op een BSN lijkt" in err and "111222333" not in out + err
+    else:
+        assert json.loads(out) == json.loads(from_file[1])

@@ -103,6 +103,8 @@ def test_dask_local_gives_the_same_answer(tmp_path, capsys):
     ([*BASE, "--sweep", "zaanstad.percentage_inkomensgrens=1.5:1.0:0.1", "--population", "10"], "van laag naar hoog"),
     ([*BASE, "--sweep", "", "--population", "10"], "geen geldige sweep"),  # an empty sweep is a bad one, not none
     (["--base", "zaanstad", "--change", OVERLAY, "--population", "10"], "peildatum"),
+    (["--base", "zaanstad", "--change", OVERLAY, "--population", "10", "--date", "2025-02-30"], "geen bestaande datum"),
+    (["--base", "zaanstad@111222333", "--change", OVERLAY, "--population", "10"], "geen regelset@datum;"),
     ([*BASE, "--change", OVERLAY, "--casebook", "/nergens/casebook.sqlite"], "geen casebook gevonden"),
     ([*BASE, "--change", OVERLAY, "--population", "10", "--municipality", "zaandam"], "geen lokale regelset"),
 ])

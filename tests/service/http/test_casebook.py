@@ -250,3 +250,21 @@ def test_the_pages_style_is_allowed_by_its_hash_and_nothing_else(store, registry
             assert f"style-src 'self' 'sha256-{digest}';" in policies[0]
             assert "unsafe-inline" not in policies[0] and "script-src 'self';" in policies[0]
         assert "sha256" not in c.get("/").headers["content-security-policy"]  # other pages keep the strict policy
+
+
+@pytest.mark.parametrize("circumstances", [{"home_equity": "\ud800"}, {"urgent_reasons": ["\ud800"]}])
+def test_a_lone_surrogate_in_a_circumstance_is_422_and_nothing_is_stored(client, store, welding_case, circumstances):
+    # was a 500: the content digest (orjson) failed on it before the case was evaluated
+    r = post(client, dict(welding_case, circumstances=circumstances))  # json.dumps writes it "\ud800"
+    assert r.status_code == 422, r.text
+    assert r.json()["problems"][0]["message"] == "bevat tekens die geen geldige tekst zijn"
+    assert r.json()["problems"][0]["field"].startswith("circumstances.")
+    assert client.get("/v1/casebook/cases").json()["total"] == 0
+
+
+@pytest.mark.parametrize("tags", ["111,222,333", "111;222;333", "111|222|333"])
+def test_tags_sent_as_one_text_that_spells_a_bsn_are_422_and_nothing_is_stored(client, welding_case, tags):
+    r = post(client, {"case": welding_case, "tags": tags})
+    assert r.status_code == 422, r.text
+    assert [p["field"] for p in r.json()["problems"]] == ["tags"] and "111" not in r.text
+    assert client.get("/v1/casebook/cases").json()["total"] == 0

@@ -49,7 +49,30 @@ def test_numbers_in_two_values_are_not_joined_into_a_bsn(client):
     assert client.post("/v1/decisions", json=case).status_code == 200
 
 
+@pytest.mark.parametrize("amount", ["111222333.50", "1112223330.01", "-111222333.5"])
+def test_a_bsn_as_a_json_number_with_cents_is_refused_as_the_same_text_is(client, amount):
+    # the string "111222333.50" was refused, the number 111222333.50 decided and stored
+    for written in (amount, f'"{amount}"'):
+        body = orjson.dumps(with_need(amount="X")).decode().replace('"X"', written)
+        r = post(client, "/v1/decisions", body)
+        assert r.status_code == 422 and "op een BSN lijkt" in r.text and "111222333" not in r.text, r.text
+
+
 # -- amounts ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("amount, message", [
+    ('"1112223.33e2"', "schrijf het bedrag zonder e-notatie, bijvoorbeeld"),
+    ('"11122233.30E1"', "schrijf het bedrag zonder e-notatie, bijvoorbeeld"),
+    ("1112223.33e2", "bevat een nummer dat op een BSN lijkt"),  # a JSON number: its value, 111222333, is weighed
+])
+def test_a_bsn_as_an_amount_in_e_notation_is_refused_as_text_or_as_a_number(client, amount, message):
+    body = orjson.dumps(with_need(amount="X")).decode().replace('"X"', amount)
+    for path in ("/v1/decisions", "/v1/decisions:batch"):
+        r = post(client, path, body if path == "/v1/decisions" else '{"cases": [%s]}' % body)
+        assert r.status_code == 422 or r.json()["results"][0]["problems"], r.text
+        assert message in r.text and "111222333" not in r.text
+
+
 
 @pytest.mark.parametrize("amount, code", [("9999999999.99", 200), ("10000000000.00", 422), ("12345678901", 422),
                                           ('"10000000000.00"', 422)])
@@ -65,7 +88,7 @@ def test_an_amount_of_more_than_10_digits_is_refused_in_dutch_naming_the_field(c
         assert "1000000" not in r.text and "12345678901" not in r.text
 
 
-@pytest.mark.parametrize("amount", ['"-0"', '"-0.00"', "-0.00", '"-0.0"', "-0e2", '"-0e2"'])
+@pytest.mark.parametrize("amount", ['"-0"', '"-0.00"', "-0.00", '"-0.0"', "-0e2"])  # (the text "-0e2": no e-notation in text)
 def test_a_zero_with_a_minus_is_refused_as_a_negative_amount(client, amount):
     body = orjson.dumps(with_need(amount="X")).decode().replace('"X"', amount)
     negative = orjson.dumps(with_need(amount="-1.00")).decode()
@@ -168,3 +191,13 @@ def test_text_that_is_no_valid_unicode_is_422_naming_the_field(client):
     assert r.status_code == 422
     problem = r.json()["problems"][0]
     assert (problem.get("field"), problem["message"]) == ("case_id", "bevat tekens die geen geldige tekst zijn"), problem
+
+
+@pytest.mark.parametrize("body", ['{"circumstances": {"a111222333": 1e999}}', '{"circumstances": {"bsn_111_22_2333": 1e999}}',
+                                  '{"circumstances": {"a111222333": {"x": 1, "x": 2}}}',
+                                  '{"x111222333": %s}' % ("[" * 70 + "]" * 70)])
+def test_a_problem_under_a_key_that_looks_like_a_bsn_never_repeats_the_key(client, body):
+    # the field was "circumstances.a111222333": the reader's field paths showed every key that is a field name
+    for path, sent in (("/v1/decisions", body), ("/v1/decisions:batch", '{"cases": [%s]}' % body)):
+        r = post(client, path, sent)
+        assert r.status_code in (200, 422) and "111" not in r.text and "2333" not in r.text, r.text

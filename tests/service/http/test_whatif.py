@@ -176,3 +176,18 @@ def test_a_whatif_whose_client_has_gone_is_stopped(monkeypatch):
     assert stopped["reason"] == "disconnected"
     assert stopped["after"] < 2.0  # the watcher looks every quarter second
     assert threading.active_count() < 50
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({"base": "zaanstad@111222333", "change": OVERLAY, "cases": [lasmasker()]}, "base"),
+    ({"base": "zaanstad@2025-02-30", "change": OVERLAY, "cases": [lasmasker()]}, "base"),
+    ({"base": "zaanstad@2025-09-15", "sweep": "zaanstad.p111222333=1:2:1", "cases": [lasmasker()]}, None),
+    ({"base": "zaanstad@2025-09-15", "change": {"overlay": {"title": "Fout", "ruleset": "zaanstad", "from": "2026-01-01"},
+      "parameters": {"p111222333": {"value": "1.2"}}, "removed": ["r111-22-2333"]}, "cases": [lasmasker()]}, None),
+])
+def test_a_value_sent_is_not_repeated_and_a_name_like_a_bsn_never(client, payload, field):
+    # "'zaanstad@111222333' is geen regelset@datum", "nieuwe parameter 'p111222333': ontbreekt title"
+    r = client.post("/v1/whatif", json=payload)
+    assert r.status_code == 422, r.text
+    assert "111" not in r.text and "2333" not in r.text and "2025-02-30" not in r.text
+    assert field is None or [p.get("field") for p in r.json()["problems"]] == [field]

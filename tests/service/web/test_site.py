@@ -188,6 +188,21 @@ def test_a_broken_file_names_its_line(client):
     assert "casus.yaml:2" in r.text and "ongeldige YAML" in r.text
 
 
+def test_a_date_that_does_not_exist_is_a_problem_with_its_line_not_a_server_error(client):
+    text = (CASES / "zaanstad-lasmasker.yaml").read_text().replace("reference_date: 2025-09-15", "reference_date: 2025-02-30")
+    for sent in ({"paste": (None, text)}, {"file": ("casus.yaml", text, "text/yaml")}):
+        r = client.post("/toets/bestand", files=sent)
+        assert r.status_code == 422 and "geen bestaande datum" in r.text and ":3:" in r.text
+
+
+def test_a_pasted_json_case_is_read_as_the_uploaded_json_file_is(client):
+    # the paste was read as YAML, where the JSON number 1112223.33e2 is text the guard saw 7 digits in
+    text = json.dumps(dict(WELDING_MASK, need=dict(WELDING_MASK["need"], amount="X"))).replace('"X"', "1112223.33e2")
+    for sent in ({"paste": (None, text)}, {"file": ("casus.json", text, "application/json")}):
+        r = client.post("/toets/bestand", files=sent)
+        assert r.status_code == 422 and "op een BSN lijkt" in r.text and "1112223" not in r.text
+
+
 def test_a_pasted_case_with_a_bsn_is_not_echoed(client):
     text = (CASES / "zaanstad-lasmasker.yaml").read_text().replace("case_id: zaanstad-lasmasker", "case_id: '111222333'")
     r = client.post("/toets/bestand", files={"paste": (None, text)})
