@@ -28,7 +28,7 @@ from engine.case import (HOUSEMATE_FIELDS, INVALID_TEXT, MAX_HOUSEMATES, NUL_MES
 from engine.errors import CaseError, InvalidValue, Problem, RegelruimteError
 from engine.facts import Vocabulary, suggest
 from engine.registry import Registry
-from engine.yamlsource import LineList, SourceError, line_of, load_file, parse_text
+from engine.yamlsource import LineList, SourceError, line_of, load_file, parse_text, shown_field
 
 from . import db
 from .access import LOCAL, Access
@@ -92,7 +92,10 @@ class ImportReport:
 # -- metadata and envelopes ---------------------------------------------------------------------------
 
 def _meta_problem(message: str, message_en: str, key: str, data: Any, file: str | None, line: int | None) -> Problem:
-    return Problem(message, message_en, field=key, file=file, line=line_of(data, [key]) or line)
+    # an unknown key is the sender's own text: named only if it is a field name, never if it looks like a BSN
+    shown = shown_field(key) if isinstance(key, str) else None
+    return Problem(message, message_en, field=shown if shown != "(root)" else None, file=file,
+                   line=line_of(data, [key]) or line)
 
 
 def split_record(data: Any, defaults: Meta = Meta(), file: str | None = None,

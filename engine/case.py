@@ -20,7 +20,7 @@ from pydantic_core import PydanticKnownError
 from .bsn import MESSAGE as BSN_MESSAGE, as_json, bsn_paths, contains_bsn
 from .errors import CaseError, InvalidValue, Problem
 from .messages import problems_from_validation
-from .yamlsource import line_of, line_of_field
+from .yamlsource import line_of, line_of_field, shown_field
 
 
 
@@ -410,13 +410,14 @@ def parse_case(data: Any, file: str | None = None) -> Case:
     texts = written if written is not None else _as_json_with_decimals(data)
     nul = sorted(set(nul_paths(data))) if texts is None or b"\\u0000" in texts else ()
     if nul:
-        raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=path, file=file, line=line_of_field(data, path))
-                         for path in nul])
+        raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=shown_field(path), file=file,
+                                 line=line_of_field(data, path)) for path in nul])
     # nor a lone surrogate, which the model refuses in its own text fields but not in a circumstance, and
     # which made the casebook's digest fail (a 500, an import stopped) before anything was evaluated
     odd = sorted(set(surrogate_paths(data))) if texts is None else ()
     if odd:
-        raise CaseError([Problem(*INVALID_TEXT, field=path, file=file, line=line_of_field(data, path)) for path in odd])
+        raise CaseError([Problem(*INVALID_TEXT, field=shown_field(path), file=file, line=line_of_field(data, path))
+                         for path in odd])
     try:
         return Case.model_validate(data)
     except ValidationError as exc:

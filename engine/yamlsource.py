@@ -374,6 +374,18 @@ def field_path(place: Iterable[Any]) -> str | None:
     return ".".join(parts) or None
 
 
+def shown_field(path: str) -> str:
+    """A dotted path found in the sender's data, as a problem may name it: list places and field names as
+    they are, any other key (the sender's own words: a name, an address) "…", and nothing from a key that
+    looks like a BSN on (the path names the field that holds it)."""
+    parts = []
+    for k in path.split("."):
+        if looks_like_bsn(k):
+            break
+        parts.append(k if (k.isascii() and k.isdigit()) or _NAME.fullmatch(k) else "…")
+    return ".".join(parts) or "(root)"
+
+
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
@@ -404,6 +416,8 @@ def parse_text(text: str, name: str, fmt: str | None = None) -> Any:
         except SourceError as exc:
             if fmt == "json":
                 raise
+            if not _json_syntax(text):  # no JSON at all: a YAML flow mapping ({case_id: a, …}), read as YAML
+                return _parse_yaml(text, name)
             problem = exc.problem  # the sender may have meant YAML: say why it was read as JSON
             raise SourceError(dataclasses.replace(
                 problem, message=problem.message + " (tekst die met { of [ begint, wordt als JSON gelezen)",
@@ -414,6 +428,22 @@ def parse_text(text: str, name: str, fmt: str | None = None) -> Any:
                                       file=name, field=field_path(place)))
         return data
     return _parse_yaml(text, name)
+
+
+def _ignore(*_: Any) -> None:
+    return None
+
+
+def _json_syntax(text: str) -> bool:
+    """Whether `text` is JSON by its syntax alone, whatever its values (numbers, duplicate keys, depth): such
+    text the JSON reader refuses stands refused; anything else that opens with { or [ is YAML's to read."""
+    try:
+        json.loads(text, parse_float=_ignore, parse_int=_ignore, parse_constant=_ignore, object_pairs_hook=_ignore)
+    except RecursionError:  # deeper than Python's stack: JSON, refused as too deep
+        return True
+    except ValueError:
+        return False
+    return True
 
 
 def _parse_yaml(text: str, name: str) -> Any:

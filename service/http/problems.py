@@ -44,7 +44,8 @@ def body(code: str, lang: str = "nl", problems: Iterable[Problem] = ()) -> dict:
 
 
 def encode(code: str, lang: str = "nl", problems: Iterable[Problem] = ()) -> bytes:
-    return json.dumps(body(code, lang, problems), ensure_ascii=False).encode()
+    # "replace": a lone surrogate a sender put in a name must not turn the refusal into a 500
+    return json.dumps(body(code, lang, problems), ensure_ascii=False).encode("utf-8", "replace")
 
 
 def response(code: str, lang: str = "nl", problems: Iterable[Problem] = (), headers=None) -> Response:

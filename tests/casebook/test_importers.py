@@ -161,16 +161,19 @@ def test_a_csv_names_housemates_one_group_of_columns_each(sqlite_store, registry
                     "partner.age,partner.student_finance_possible,housemate_1.age,housemate_1.close_family,"
                     "housemate_3.age,housemate_3.student_finance,housemate_3.commercial_contract\n"
                     "huis,2026-01-01,zaanstad,special_assistance,couple,45,44,nee,29,ja,19,ja,nee\n"
-                    "kapot,2026-01-01,zaanstad,special_assistance,couple,45,44,nee,,ja,,,\n")
+                    "onbekend,2026-01-01,zaanstad,special_assistance,couple,45,44,nee,,ja,,,\n"
+                    "kapot,2026-01-01,zaanstad,special_assistance,couple,45,44,nee,twee,ja,,,\n")
     report = run(sqlite_store, registry, path)
-    assert report.added == 1
+    assert report.added == 2
     household = sqlite_store.case("huis")["versions"][0]["case"]["household"]
     # in the order of their numbers; a number left empty is no one
     assert household["housemates"] == [{"age": 29, "close_family": True},
                                        {"age": 19, "commercial_contract": False, "student_finance": True}]
     assert household["members"][1] == {"role": "partner", "age": 44, "student_finance_possible": False}
-    # a housemate without an age: the problem names the column of the age
-    assert [(p.line, p.field) for p in report.rejected] == [(3, "housemate_1.age")]
+    # a housemate without an age is a housemate whose age is unknown (asked in the decision)
+    assert sqlite_store.case("onbekend")["versions"][0]["case"]["household"]["housemates"] == [{"close_family": True}]
+    # a wrong age: the problem names the column of the age
+    assert [(p.line, p.field) for p in report.rejected] == [(4, "housemate_1.age")]
 
 
 @pytest.mark.parametrize("cell", ["2_9", "\u0662\u0669", "29.0", "+-29"])
@@ -415,3 +418,12 @@ def test_a_csv_tags_cell_that_spells_a_bsn_is_refused(sqlite_store, registry, tm
     report = run(sqlite_store, registry, path)
     assert report.stored == 0 and [p.field for p in report.rejected] == ["tags"]
     assert "op een BSN lijkt" in messages(report)[0] and "111" not in messages(report)[0]
+
+
+def test_an_unknown_key_in_an_import_record_is_not_repeated_when_it_looks_like_a_bsn(sqlite_store, registry, tmp_path):
+    from tests.conftest import lasmasker
+    path = tmp_path / "cases.jsonl"
+    path.write_text(json.dumps({"case": lasmasker(), "111222333": 1}) + "\n")
+    report = run(sqlite_store, registry, path)
+    assert report.added == 0 and len(report.rejected) == 1
+    assert "111222333" not in repr(report.rejected[0])

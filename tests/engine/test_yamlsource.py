@@ -2,6 +2,8 @@
 Every refusal is a SourceError with a Dutch message and the line, never another exception."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import yaml
 
@@ -49,13 +51,21 @@ def test_text_that_is_json_is_read_by_the_json_reader_whatever_its_name(text, na
 
 
 @pytest.mark.parametrize("text, what", [('{"a": 1, "a": 2}', "twee keer"), ('{"a": 1e999999999}', "te groot"),
-                                        ('{case_id: a}', "ongeldige JSON")])
-def test_text_that_opens_as_json_is_refused_as_json_is(text, what):
+                                        ('[' * 3000 + ']' * 3000, "te diep")])
+def test_text_that_is_json_is_refused_as_json_is(text, what):
+    # YAML would read 1e999999999 as the text "1e999999999": JSON that the JSON reader refuses stays refused
     with pytest.raises(SourceError) as info:
         parse_text(text, "<stdin>")
     assert what in info.value.problem.message
-    if what == "ongeldige JSON":  # a YAML flow mapping: the sender is told why it was read as JSON
-        assert "met { of [ begint, wordt als JSON gelezen" in info.value.problem.message
+
+
+def test_a_yaml_flow_mapping_is_still_yaml():
+    # `{case_id: a, …}` is no JSON at all (keys without quotes): it was a valid YAML case before and stays one
+    text = "{case_id: flow-1, reference_date: 2025-09-15, municipality: zaanstad, options: [in_kind]}"
+    assert parse_text(text, "flow.yaml") == {"case_id": "flow-1", "reference_date": dt.date(2025, 9, 15),
+                                             "municipality": "zaanstad", "options": ["in_kind"]}
+    with pytest.raises(SourceError):
+        parse_text(text, "flow.json")  # a .json file is JSON, whatever it holds
 
 
 def test_the_line_of_a_field_under_a_key_of_other_digits_is_looked_up_not_a_value_error():
@@ -88,3 +98,21 @@ def test_a_yaml_tag_or_alias_that_looks_like_a_bsn_is_not_quoted_back(text):
     problem = info.value.problem
     assert problem.message.startswith("ongeldige YAML: ") and problem.line
     assert "111" not in problem.render() and "333" not in problem.render("en")
+
+
+@pytest.mark.parametrize("path, shown", [
+    ("circumstances.home_equity", "circumstances.home_equity"), ("circumstances.urgent_reasons.0", "circumstances.urgent_reasons.0"),
+    ("circumstances.Jan de Vries, Dorpsstraat 1", "circumstances.…"), ("circumstances.a111222333.x", "circumstances"),
+    ("111222333", "(root)")])
+def test_a_path_in_a_problem_repeats_field_names_only(path, shown):
+    assert yamlsource.shown_field(path) == shown
+
+
+def test_a_bad_text_under_a_key_of_the_senders_own_words_does_not_repeat_the_key():
+    from engine.case import parse_case
+    from engine.errors import CaseError
+    for bad in ("\ud800", "\x00"):
+        with pytest.raises(CaseError) as info:
+            parse_case({"case_id": "a", "reference_date": "2026-01-01", "municipality": "zaanstad",
+                        "options": ["in_kind"], "circumstances": {"Jan de Vries, Dorpsstraat 1": bad}})
+        assert [p.field for p in info.value.problems] == ["circumstances.…"]

@@ -268,3 +268,11 @@ def test_tags_sent_as_one_text_that_spells_a_bsn_are_422_and_nothing_is_stored(c
     assert r.status_code == 422, r.text
     assert [p["field"] for p in r.json()["problems"]] == ["tags"] and "111" not in r.text
     assert client.get("/v1/casebook/cases").json()["total"] == 0
+
+
+def test_a_lone_surrogate_in_an_unknown_envelope_key_is_422_not_500(client, welding_case):
+    # the "unknown field" problem names the key; writing that answer as UTF-8 failed (a 500)
+    r = client.post("/v1/casebook/cases", content='{"case": ' + json.dumps(welding_case) + ', "\\ud800": 1}',
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert client.get("/v1/casebook/cases").json()["total"] == 0
