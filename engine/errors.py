@@ -67,7 +67,18 @@ class RegelruimteError(Exception):
 
 
 class CaseError(RegelruimteError):
-    """The case is invalid: nothing is evaluated or stored."""
+    """The case is invalid: nothing is evaluated or stored. At most `MAX_PROBLEMS` problems are told, and how
+    many more there are: a case of 100,000 bad strings gave an answer of 10 MB."""
+
+    MAX_PROBLEMS = 100
+
+    def __post_init__(self) -> None:
+        rest = len(self.problems) - self.MAX_PROBLEMS
+        if rest > 0:
+            self.problems = [*self.problems[:self.MAX_PROBLEMS],
+                             Problem(f"en nog {rest} problemen van dezelfde soort of elders in de casus",
+                                     f"and {rest} more problems of the same kind or elsewhere in the case")]
+        super().__post_init__()
 
 
 class RulesetError(RegelruimteError):

@@ -112,3 +112,15 @@ def test_a_lone_surrogate_in_a_circumstance_is_refused_as_in_the_case_own_text(w
             parse_case(case)
         assert [(p.field, p.message) for p in info.value.problems] == [(field, "bevat tekens die geen geldige tekst zijn")]
 
+
+
+def test_a_case_with_very_many_bad_strings_tells_a_bounded_number_of_problems():
+    # 100,000 lone surrogates in a list gave 100,000 problems: an answer of 10 MB
+    from engine.errors import CaseError
+    with pytest.raises(CaseError) as info:
+        parse_case({"case_id": "a", "reference_date": "2026-01-01", "municipality": "zaanstad", "options": ["in_kind"],
+                    "circumstances": {"urgent_reasons": ["\ud800"] * 5000}})
+    problems = info.value.problems
+    assert len(problems) == CaseError.MAX_PROBLEMS + 1
+    assert problems[-1].message == f"en nog {5000 - CaseError.MAX_PROBLEMS} problemen van dezelfde soort of elders in de casus"
+    assert problems[-1].field is None
