@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from engine.bsn import MESSAGE as BSN_MESSAGE, as_json, bsn_paths, contains_bsn, looks_like_bsn
-from engine.case import (HOUSEMATE_FIELDS, INVALID_TEXT, MAX_HOUSEMATES, NUL_MESSAGE, Case, nul_paths, parse_case,
-                         written_with_exponent)
+from engine.case import (HOUSEMATE_FIELDS, INVALID_TEXT, MAX_HOUSEMATES, NUL_MESSAGE, Case, has_lone_surrogate,
+                         nul_paths, parse_case, written_with_exponent)
 from engine.errors import CaseError, InvalidValue, Problem, RegelruimteError
 from engine.facts import Vocabulary, suggest
 from engine.registry import Registry
@@ -144,8 +144,6 @@ def split_record(data: Any, defaults: Meta = Meta(), file: str | None = None,
     return data["case"], meta
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
 
 def check_meta(meta: Meta, file: str | None, line: int | None) -> None:
     """The casebook fields are free text: hold them to the same pseudonymity rule as the case."""
@@ -159,7 +157,7 @@ def check_meta(meta: Meta, file: str | None, line: int | None) -> None:
         raise CaseError([Problem(NUL_MESSAGE[0], NUL_MESSAGE[1], field=p, file=file, line=line) for p in nul])
     # a lone surrogate (JSON's "\ud800"): no UTF-8 database stores it, and the write would fail the whole
     # batch; the tags are held to TAG already, the case's text by its model
-    odd = [k for k in ("team", "signal") if _SURROGATE.search(fields[k] or "")] if unsure else []
+    odd = [k for k in ("team", "signal") if has_lone_surrogate(fields[k] or "")] if unsure else []
     if odd:
         raise CaseError([Problem(*INVALID_TEXT, field=k, file=file, line=line) for k in odd])
     paths = sorted(set(bsn_paths(fields))) if contains_bsn(fields, written) else []  # the fast scan first

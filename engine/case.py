@@ -350,7 +350,7 @@ def _has_nul(text: str) -> bool:
     return "\x00" in text
 
 
-def _has_surrogate(text: str) -> bool:
+def has_lone_surrogate(text: str) -> bool:
     # a lone surrogate (JSON's "\ud800") is no text: orjson, UTF-8 and so the casebook's digest and database
     # cannot hold it (ASCII, as nearly every string is, is told in C)
     return not text.isascii() and _SURROGATE.search(text) is not None
@@ -377,7 +377,7 @@ def nul_paths(data: Any, bad=_has_nul) -> Iterator[str]:
 
 def surrogate_paths(data: Any) -> Iterator[str]:
     """Dotted paths of the strings (values or keys) in `data` with a lone surrogate."""
-    return nul_paths(data, _has_surrogate)
+    return nul_paths(data, has_lone_surrogate)
 
 
 def _decimal_as_text(value: Any) -> str:

@@ -366,24 +366,24 @@ def field_path(place: Iterable[Any]) -> str | None:
     """A place (keys and indexes) as a dotted field path; a key that is no field name (it may be
     anything the sender typed) is written "…", and the path ends before a key that looks like a BSN
     ("a111222333" is a field name, but the number is never repeated): it names the field that holds it."""
+    return _shown(place, lambda k: isinstance(k, int)) or None
+
+
+def shown_field(path: str) -> str:
+    """A dotted path found in the sender's data (`nul_paths`), as a problem may name it: as `field_path`,
+    with parts of ASCII digits as list places."""
+    if path == "(root)":
+        return path
+    return _shown(path.split("."), lambda k: k.isascii() and k.isdigit()) or "(root)"
+
+
+def _shown(place: Iterable[Any], is_index) -> str:
     parts = []
     for k in place:
         if not isinstance(k, int) and looks_like_bsn(k):
             break
-        parts.append(str(k) if isinstance(k, int) or _NAME.fullmatch(k) else "…")
-    return ".".join(parts) or None
-
-
-def shown_field(path: str) -> str:
-    """A dotted path found in the sender's data, as a problem may name it: list places and field names as
-    they are, any other key (the sender's own words: a name, an address) "…", and nothing from a key that
-    looks like a BSN on (the path names the field that holds it)."""
-    parts = []
-    for k in path.split("."):
-        if looks_like_bsn(k):
-            break
-        parts.append(k if (k.isascii() and k.isdigit()) or _NAME.fullmatch(k) else "…")
-    return ".".join(parts) or "(root)"
+        parts.append(str(k) if is_index(k) or _NAME.fullmatch(k) else "…")
+    return ".".join(parts)
 
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
