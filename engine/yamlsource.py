@@ -36,6 +36,7 @@ except ImportError:  # PyYAML built without libyaml
 
 from .bsn import looks_like_bsn
 from .errors import Problem
+from .reader_messages import json_problem, yaml_problem
 
 
 class LineDict(dict):
@@ -310,7 +311,8 @@ def _read_with_hooks(text: str, name: str) -> tuple[Any, list[tuple[tuple, Unrea
                           parse_int=functools.partial(_json_int, found),
                           object_pairs_hook=functools.partial(_json_object, found))
     except json.JSONDecodeError as exc:
-        raise SourceError(Problem(f"ongeldige JSON: {exc.msg}", f"invalid JSON: {exc.msg}",
+        what, what_en = json_problem(exc.msg)
+        raise SourceError(Problem(f"ongeldige JSON: {what}", f"invalid JSON: {what_en}",
                                   file=name, line=exc.lineno)) from None
     except _TooLarge as exc:
         raise SourceError(Problem(f"ongeldige JSON: {exc}", f"invalid JSON: {exc.message_en}", file=name)) from None
@@ -386,18 +388,6 @@ def _shown(place: Iterable[Any], is_index) -> str:
     return ".".join(parts)
 
 
-_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
-
-
-def _without_bsn(message: str) -> str:
-    """A reader's message without what the sender typed where that looks like a BSN: PyYAML quotes tags and
-    aliases back ("the tag '!111222333'", "undefined alias 'bsn-111-22-2333'")."""
-    if not looks_like_bsn(message):
-        return message
-    message = _QUOTED.sub("'…'", message)
-    return message if not looks_like_bsn(message) else "syntaxfout"
-
-
 def looks_like_json(text: str) -> bool:
     """Whether `text` opens as a JSON object or list does: `{` or `[` first, after blanks and a byte-order mark."""
     return text.lstrip(" \t\r\n\ufeff")[:1] in ("{", "[")
@@ -451,13 +441,15 @@ def _parse_yaml(text: str, name: str) -> Any:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        what = _without_bsn(exc.problem or exc.context or "syntaxfout")
-        what_en = _without_bsn(getattr(exc, "problem_en", what))
+        if hasattr(exc, "problem_en"):  # one of ours (a limit, a date that does not exist): already in Dutch
+            what, what_en = exc.problem, exc.problem_en
+        else:  # the reader's English, which may repeat what the sender typed
+            what, what_en = yaml_problem(exc.problem or exc.context)
         raise SourceError(Problem(f"ongeldige YAML: {what}", f"invalid YAML: {what_en}",
                                   file=name, line=mark.line + 1 if mark else None)) from None
     except yaml.YAMLError as exc:
-        what = _without_bsn(str(exc))
-        raise SourceError(Problem(f"ongeldige YAML: {what}", f"invalid YAML: {what}", file=name)) from None
+        what, what_en = yaml_problem(getattr(exc, "reason", None) or str(exc))
+        raise SourceError(Problem(f"ongeldige YAML: {what}", f"invalid YAML: {what_en}", file=name)) from None
     except RecursionError:  # below MAX_DEPTH this cannot happen; a last guard all the same
         raise SourceError(Problem("ongeldige YAML: te diep genest", "invalid YAML: nested too deeply", file=name)) from None
 
