@@ -6,6 +6,9 @@ What is measured, for the core backend and the durable-rules backend side by sid
   sample of generated cases and on the welding-mask acceptance case; median and p99 in µs, wall
   clock and CPU time of this thread (the CPU time is what the case costs when other processes
   compete for the two cores); also without the explanation, and per phase, to show where time goes;
+- floor: what a decision of today's shape costs with no logic at all, on the same decisions: its dict
+  tree rebuilt in Python, and read from its JSON bytes by orjson (C); the lower bound for any evaluator
+  that returns the decision as Python data;
 - batch: every case of a generated set (100,000 by default) decided one after the other in this
   one process and thread, in cases per second; durable-rules on fewer cases (`--durable-cases`),
   and the report says how many.
@@ -28,6 +31,8 @@ import statistics
 import sys
 import time
 from pathlib import Path
+
+import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -77,6 +82,16 @@ def latency(fn, items: list, repeat: int = 1) -> dict:
     cpu.sort()
     return {"n": len(wall), "median_us": statistics.median(wall), "p99_us": _percentile(wall, 0.99),
             "cpu_median_us": statistics.median(cpu), "cpu_p99_us": _percentile(cpu, 0.99)}
+
+
+def _rebuilt(value):
+    """A copy of a decision's dicts and lists, as any evaluator that returns it as Python data must make them."""
+    kind = type(value)
+    if kind is dict:
+        return {k: _rebuilt(v) for k, v in value.items()}
+    if kind is list:
+        return [_rebuilt(v) for v in value]
+    return value
 
 
 def throughput(fn, items: list) -> dict:
@@ -144,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
         "  phase: explain (text)": latency(lambda d: explain(d, "nl", "text", labels), decisions),
         "core, explained, welding mask": latency(core, welding * 2000),
     }
+    made = [decide(c, registry) for c in fresh(args.sample)]
+    rows["  floor: the decision rebuilt, no logic"] = latency(_rebuilt, made)
+    rows["  floor: the decision from JSON (orjson)"] = latency(orjson.loads, [orjson.dumps(d) for d in made])
     if durable_ok:
         durable = guarded(lambda c: decide_durable(c, registry))
         rows["durable, explained"] = latency(durable, fresh(args.sample))
