@@ -17,6 +17,7 @@ from .errors import Problem, RulesetError
 from .expressions import ExpressionError, evaluation_error, run_for
 from .facts import Vocabulary, case_facts
 from .loader import CompiledRoute, CompiledRule
+from .presumed import relied_on
 from .registry import Bundle, Registry
 from .sources import dated as dated_source, public
 from .status import OptionPlan, Truth, outcome, plan
@@ -293,19 +294,19 @@ def _kassabon(env: dict) -> dict | None:
 
 
 def _environment(case: Case, registry: Registry, lang: str, every: bool = False,
-                 day: dt.date | None = None) -> tuple[Bundle, dict, list[dict]]:
+                 day: dt.date | None = None) -> tuple[Bundle, dict, list[tuple]]:
     """The bundle for `case`, every name the conditions and texts of its options can read, and the presumptions
-    relied on; `every`: every derived fact, also those of other options and those only amounts read
-    (engine.amounts evaluates those it shows)."""
+    its options may rely on ((presumption, rule set); engine.presumed tells which they did); `every`: every
+    derived fact, also those of other options and those only amounts read (engine.amounts evaluates those it
+    shows)."""
     vocab = registry.vocabulary
     facts = case_facts(case, vocab)
     bundle = registry.bundle(case.municipality, case.reference_date)
     env = dict(bundle.presumed_params)  # a fact of the case is known: it sets its presumption aside
     env.update(facts)
     env[_WORDS] = vocab.value_labels.get(lang, {})
-    presumed, derives = _asked(bundle, tuple(case.options))
-    presumptions = [{"fact": p.fact, "value": p.value, "ruleset": ruleset, "title": _title(p, lang),
-                     "source": dated_source(public(p.source), day)} for p, ruleset in presumed if p.fact not in facts]
+    derives = _asked(bundle, tuple(case.options))
+    presumptions = [entry for entry in bundle.presumptions if entry[0].fact not in facts]
     if every:
         for rule in bundle.derive:
             env[rule.rule.fact] = run_for(rule, rule.value, env)
@@ -315,32 +316,24 @@ def _environment(case: Case, registry: Registry, lang: str, every: bool = False,
     return bundle, env, presumptions
 
 
-def _asked(bundle: Bundle, options: tuple[str, ...]) -> tuple[tuple, tuple[CompiledRule, ...]]:
-    """For the asked `options`: the presumptions whose facts their conditions read (transitively; (presumption,
-    rule set) in the bundle's order), and the derives a
-    decision on them needs, in the bundle's order (dependencies first). Kept per bundle and tuple of options;
-    cases combine options in many ways (1,967 tuples in 3,000 generated cases), so a new combination merges what
-    is kept per option (`Bundle.asked_places`) instead of uniting the names every option reads and filtering
-    every derive."""
+def _asked(bundle: Bundle, options: tuple[str, ...]) -> tuple[CompiledRule, ...]:
+    """The derives a decision on the asked `options` needs, in the bundle's order (dependencies first). Kept per
+    bundle and tuple of options; cases combine options in many ways (1,967 tuples in 3,000 generated cases), so a
+    new combination merges what is kept per option (`Bundle.asked_places`) instead of filtering every derive."""
     hit = bundle.asked.get(options)
     if hit is None:
         places = bundle.asked_places
-        presumed: set[str] = set()
         merged: set[int] = set()
         for o in options:
             mine = places.get(o)
             if mine is None:
                 wanted = bundle.derived_for.get(o, bundle.derived_for[""])
-                reads = bundle.reads.get(o, frozenset())
-                mine = places[o] = (tuple(i for i, r in enumerate(bundle.core_derive) if r.rule.fact in wanted),
-                                    frozenset(p.fact for p, _ in bundle.presumptions if p.fact in reads))
-            merged.update(mine[0])
-            presumed |= mine[1]
+                mine = places[o] = tuple(i for i, r in enumerate(bundle.core_derive) if r.rule.fact in wanted)
+            merged.update(mine)
         core = bundle.core_derive
         if len(bundle.asked) >= 10_000:
             bundle.asked.clear()
-        hit = bundle.asked[options] = (tuple(entry for entry in bundle.presumptions if entry[0].fact in presumed),
-                                       tuple([core[i] for i in sorted(merged)]))
+        hit = bundle.asked[options] = tuple([core[i] for i in sorted(merged)])
     return hit
 
 
@@ -374,6 +367,11 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
                               lang, day) if bundle.amounts else []
     for o in options:
         o["amounts"] = [a["amount"] for a in amounts if o["option"] in a["options"]]
+    if presumptions:  # those a condition read, or an amount shown (its steps name what they read)
+        shown = {i["name"] for a in amounts for step in a["steps"] for i in step["inputs"]} if amounts else ()
+        presumptions = [{"fact": p.fact, "value": p.value, "ruleset": ruleset, "title": _title(p, lang),
+                         "source": dated_source(public(p.source), day)}
+                        for p, ruleset in relied_on(bundle, case.options, presumptions, env, holds.memo, shown)]
     missing = list(dict.fromkeys(f for o in options for f in o["missing_facts"]))
     questions = []
     for f in missing:

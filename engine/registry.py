@@ -47,10 +47,12 @@ class Bundle:
     plans: dict = field(default_factory=dict)
     # which versions are past their horizon -> engine.horizon.Stale (what their figures touch), on first use
     stale: dict = field(default_factory=dict)
-    # asked options (a tuple) -> the presumed facts they read and the derives they need (engine.evaluator._asked);
-    # option -> the places in core_derive of the derives it needs, and the presumed facts it reads
+    # asked options (a tuple) -> the derives they need (engine.evaluator._asked); option -> the places in
+    # core_derive of the derives it needs
     asked: dict = field(default_factory=dict)
     asked_places: dict = field(default_factory=dict)
+    # the conditions that may read a presumed fact, per option, and the derived facts that may: engine.presumed
+    presumed_readers: dict = field(default_factory=dict)
     # each version as a decision lists it, (id, version, digest), and the last day on which the figures of every
     # version are known (None: no version has a horizon); both what a case would otherwise work out per version
     listed: tuple[tuple[str, str, str], ...] = ()

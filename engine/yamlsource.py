@@ -60,8 +60,9 @@ MAX_INT_DIGITS = 30  # no count, age or amount has more; Python refuses to read 
 MAX_EXPONENT = 30  # 1e30 is already beyond any amount; 1e999999999 overflowed the arithmetic after it
 
 
-def _too_much(what: str, what_en: str, mark) -> yaml.MarkedYAMLError:
-    error = yaml.composer.ComposerError(None, None, what, mark)
+def _ours(what: str, what_en: str, mark) -> yaml.MarkedYAMLError:
+    """A refusal of our own while reading YAML, in Dutch and English (`problem_en` tells it from the reader's)."""
+    error = yaml.MarkedYAMLError(None, None, what, mark)
     error.problem_en = what_en
     return error
 
@@ -80,21 +81,21 @@ class _Bounded(yaml.constructor.SafeConstructor):
         if isinstance(event, yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
-                raise _too_much(f"meer dan {MAX_ALIASES} aliassen (*naam)", f"more than {MAX_ALIASES} aliases",
+                raise _ours(f"meer dan {MAX_ALIASES} aliassen (*naam)", f"more than {MAX_ALIASES} aliases",
                                 event.start_mark)
             node = super().compose_node(parent, index)
             size = self._sizes.get(id(node))
             if size is None:  # an alias inside its own anchor: a structure without end
-                raise _too_much("een alias verwijst naar zichzelf", "an alias refers to itself", event.start_mark)
+                raise _ours("een alias verwijst naar zichzelf", "an alias refers to itself", event.start_mark)
             self._via_alias += size
             if self._via_alias > MAX_ALIAS_VALUES:
-                raise _too_much(f"de aliassen staan samen voor meer dan {MAX_ALIAS_VALUES:,} waarden".replace(",", "."),
+                raise _ours(f"de aliassen staan samen voor meer dan {MAX_ALIAS_VALUES:,} waarden".replace(",", "."),
                                 f"the aliases stand for more than {MAX_ALIAS_VALUES:,} values", event.start_mark)
             self._count(size, event.start_mark)
             return node
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise _too_much(f"te diep genest (meer dan {MAX_DEPTH} niveaus)", f"nested deeper than {MAX_DEPTH} levels",
+            raise _ours(f"te diep genest (meer dan {MAX_DEPTH} niveaus)", f"nested deeper than {MAX_DEPTH} levels",
                             event.start_mark)
         before = self._expanded
         node = super().compose_node(parent, index)
@@ -107,7 +108,7 @@ class _Bounded(yaml.constructor.SafeConstructor):
     def _count(self, n: int, mark) -> None:
         self._expanded += n
         if self._expanded > MAX_NODES:
-            raise _too_much(f"te groot: meer dan {MAX_NODES:,} waarden (aliassen meegeteld)".replace(",", "."),
+            raise _ours(f"te groot: meer dan {MAX_NODES:,} waarden (aliassen meegeteld)".replace(",", "."),
                             f"too large: more than {MAX_NODES:,} values (aliases counted in full)", mark)
 
     def construct_mapping(self, node, deep=False):
@@ -116,8 +117,7 @@ class _Bounded(yaml.constructor.SafeConstructor):
             key = self.construct_object(key_node, deep=True)
             try:
                 if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, "deze sleutel staat er twee keer in", key_node.start_mark)
+                    raise _ours("deze sleutel staat er twee keer in", "this key is given twice", key_node.start_mark)
             except TypeError:  # an unhashable key: the base class says so
                 break
             seen[key] = True
@@ -135,17 +135,17 @@ class _Bounded(yaml.constructor.SafeConstructor):
     def construct_yaml_float(self, node):
         text = self.construct_scalar(node).replace("_", "")
         if text.lower() in (".inf", "-.inf", "+.inf", ".nan"):
-            raise yaml.constructor.ConstructorError(None, None, f"'{text}' is geen getal", node.start_mark)
+            raise _ours(f"'{text}' is geen getal", f"'{text}' is not a number", node.start_mark)  # one of four texts
         try:
             return _number(text)
         except _TooLarge as exc:
-            raise yaml.constructor.ConstructorError(None, None, str(exc), node.start_mark) from None
+            raise _ours(str(exc), exc.message_en, node.start_mark) from None
 
     def construct_yaml_int(self, node):
         text = self.construct_scalar(node)
         if sum(c.isdigit() for c in text) > MAX_INT_DIGITS:
-            raise yaml.constructor.ConstructorError(None, None, f"getal met meer dan {MAX_INT_DIGITS} cijfers",
-                                                    node.start_mark)
+            raise _ours(f"getal met meer dan {MAX_INT_DIGITS} cijfers", f"a number of more than {MAX_INT_DIGITS} digits",
+                        node.start_mark)
         return super().construct_yaml_int(node)
 
     def construct_yaml_timestamp(self, node):
@@ -155,16 +155,12 @@ class _Bounded(yaml.constructor.SafeConstructor):
         try:
             return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError, AttributeError):  # AttributeError: `!!timestamp` on text that is none
-            error = yaml.constructor.ConstructorError(
-                None, None, "geen bestaande datum of tijd; schrijf een datum als JJJJ-MM-DD, bv. 2025-02-28",
-                node.start_mark)
-            error.problem_en = "not an existing date or time; write a date as YYYY-MM-DD, e.g. 2025-02-28"
-            raise error from None
+            raise _ours("geen bestaande datum of tijd; schrijf een datum als JJJJ-MM-DD, bv. 2025-02-28",
+                        "not an existing date or time; write a date as YYYY-MM-DD, e.g. 2025-02-28", node.start_mark) from None
 
     def construct_unsupported(self, node):
-        raise yaml.constructor.ConstructorError(
-            None, None, "dit YAML-type (set, omap, pairs, binary) komt in een casus of regelset niet voor",
-            node.start_mark)
+        raise _ours("dit YAML-type (set, omap, pairs, binary) komt in een casus of regelset niet voor",
+                    "this YAML type (set, omap, pairs, binary) does not occur in a case or rule set", node.start_mark)
 
 
 class _PythonLoader(_Bounded, yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,

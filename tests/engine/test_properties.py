@@ -218,14 +218,39 @@ def test_forgetting_a_fact_never_makes_an_option_look_better(data):
             assert a["missing_facts"], (path, option)
 
 
+def what_it_decides(decision: dict) -> dict:
+    """Everything of a decision that a fact can change, apart from the texts that repeat the fact."""
+    def route(r):
+        return r["route"], r["status"], tuple(r["lifts"])
+    options = {o["option"]: (o["status"], sorted(rule_ids(o["blocked_by"])), sorted(rule_ids(o["possible_blocks"])),
+                             sorted(route(r) for r in o["routes"]), sorted((g["rule"], g["status"]) for g in o["grounds"]),
+                             o["missing_facts"])
+               for o in decision["options"]}
+    return {"outcome": decision["outcome"], "options": options,
+            "amounts": {a["amount"]: a["value"] for a in decision["amounts"]}}
+
+
 @PROPERTY
-@given(cases(UNIVERSE), st.sampled_from(sorted(PRESUMED)))
-def test_a_forgotten_circumstance_that_is_presumed_is_listed(case, fact):
+@given(cases(UNIVERSE), st.sampled_from(sorted(f for f, v in PRESUMED.items() if isinstance(v, bool))))
+def test_a_presumption_not_listed_did_not_matter(case, fact):
+    """A presumption the decision does not list was not relied on: the opposite value changes nothing it decides;
+    one the case gives is never listed."""
     key = fact.split(".", 1)[1]
-    given_case = dict(case, circumstances={**case.get("circumstances", {}), key: PRESUMED[fact]})
-    forgotten = without(given_case, ("circumstances", key))
-    decision = decide(forgotten, REGISTRY)
-    bundle = REGISTRY.bundle(case["municipality"], dt.date.fromisoformat(case["reference_date"]))
-    relied_on = any(fact in bundle.reads.get(o, ()) for o in case["options"])
-    assert (fact in [p["fact"] for p in decision["presumptions"]]) == relied_on
-    assert fact not in [p["fact"] for p in decide(given_case, REGISTRY)["presumptions"]]
+    circumstances = {k: v for k, v in case.get("circumstances", {}).items() if k != key}
+    forgotten = decide(dict(case, circumstances=circumstances), REGISTRY)
+    opposite = decide(dict(case, circumstances={**circumstances, key: not PRESUMED[fact]}), REGISTRY)
+    if fact not in [p["fact"] for p in forgotten["presumptions"]]:
+        assert what_it_decides(forgotten) == what_it_decides(opposite)
+    assert fact not in [p["fact"] for p in opposite["presumptions"]]
+
+
+@PROPERTY
+@given(cases(UNIVERSE), st.sampled_from(sorted(f for f, v in PRESUMED.items() if isinstance(v, bool))))
+def test_a_presumption_that_decides_is_listed(case, fact):
+    """The other way round: where the opposite value changes the decision, the presumption is listed."""
+    key = fact.split(".", 1)[1]
+    circumstances = {k: v for k, v in case.get("circumstances", {}).items() if k != key}
+    forgotten = decide(dict(case, circumstances=circumstances), REGISTRY)
+    opposite = decide(dict(case, circumstances={**circumstances, key: not PRESUMED[fact]}), REGISTRY)
+    if what_it_decides(forgotten) != what_it_decides(opposite):
+        assert fact in [p["fact"] for p in forgotten["presumptions"]]
