@@ -257,25 +257,40 @@ def _input_lines(item: dict, lang: str) -> list[Line]:
     return [(3, "detail", amount_words.input_text(item, lang))]
 
 
-def _advice(decision: dict, p: dict, lang: str) -> Fragment | None:
+def fastest_route(decision: dict) -> dict | None:
+    """The route to advise: available, lifting a block that certainly holds (not one that may hold: then the
+    facts come first), not too late, with a verified lead time; the fastest of those."""
     best = None
     for o in decision["options"]:
+        holding = {b["rule"] for b in o["blocked_by"]}
         for r in o["routes"]:
             if r["status"] == "available" and r.get("in_time") is not False and r.get("lead_time_days") is not None \
-                    and r.get("lead_time_verified", True):
+                    and r.get("lead_time_verified", True) and not holding.isdisjoint(r["lifts"]):
                 if best is None or r["lead_time_days"] < best["lead_time_days"]:
                     best = r
+    return best
+
+
+def advice_text(best: dict, p: dict) -> str:
+    """The advice line for the route `fastest_route` chose: "in time" only where a deadline says so."""
+    phrase = p["advice_fast"] if best.get("in_time") is True else p["advice_fast_no_deadline"]
+    return phrase.format(title=best["title"], who=p["decided_by"].get(best["decided_by"]),
+                         days=days(best["lead_time_days"], p))
+
+
+def _advice(decision: dict, p: dict, lang: str) -> Fragment | None:
+    best = fastest_route(decision)
     if best is None:
         return None
     lead = exact(best["lead_time_days"])
     if lead is UNCACHED:
         return Fragment(_advice_lines(best, p))
-    return fragment(("advice", lang, best["title"], best["decided_by"], lead), _advice_lines, best, p)
+    return fragment(("advice", lang, best["title"], best["decided_by"], lead, best.get("in_time") is True),
+                    _advice_lines, best, p)
 
 
 def _advice_lines(best: dict, p: dict) -> list[Line]:
-    return [(0, "advice", p["advice_fast"].format(title=best["title"], who=p["decided_by"].get(best["decided_by"]),
-                                                  days=days(best["lead_time_days"], p)))]
+    return [(0, "advice", advice_text(best, p))]
 
 
 def _kassabon(k: dict, p: dict, lang: str) -> list[Line]:

@@ -14,7 +14,7 @@ from engine.templates import date, money, number
 
 from . import amounts as amount_words
 from .citation import cite
-from .lines import days, route_order
+from .lines import advice_text, days, fastest_route, route_order
 from .phrases import phrases
 
 PLAIN = {
@@ -31,6 +31,7 @@ PLAIN = {
         "discretionary": "{who} mag dit toestaan, maar hoeft het niet; deze toets kent niets toe, het verzoek moet "
                          "worden onderbouwd.",
         "bound": "{who} moet dit toestaan als aan de voorwaarden is voldaan.",
+        "bound_reading": "{who} moet dit toestaan als aan de voorwaarden is voldaan, volgens een uitleg van de wet.",
         "lead": "Doorlooptijd ongeveer {days} ({basis}).",
         "lead_unknown": "Doorlooptijd onbekend ({basis}).",
         "missing": "Nog nodig voor deze route: {facts}.",
@@ -53,6 +54,7 @@ PLAIN = {
         "discretionary": "{who} may allow this but does not have to; this check grants nothing, the request must be "
                          "argued.",
         "bound": "{who} must allow this when the conditions are met.",
+        "bound_reading": "{who} must allow this when the conditions are met, on a reading of the law.",
         "lead": "Takes about {days} ({basis}).",
         "lead_unknown": "Lead time unknown ({basis}).",
         "missing": "Still needed for this route: {facts}.",
@@ -123,7 +125,8 @@ def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, 
     who = _upper(p["decided_by"].get(r["decided_by"], r["decided_by"]))
     parts = [w["route"].format(title=r["title"], source=cite(r["source"], lang), options=_join(options, lang),
                                status=p["route_status"][r["status"]])]
-    parts.append((w["discretionary"] if r["discretionary"] else w["bound"]).format(who=who))
+    bound = w["bound_reading"] if r.get("confidence") == "assessment" else w["bound"]
+    parts.append((w["discretionary"] if r["discretionary"] else bound).format(who=who))
     if r.get("lead_time_days") is None:
         parts.append(w["lead_unknown"].format(basis=r["lead_time_basis"]))
     else:
@@ -190,6 +193,9 @@ def render(decision: dict, lang: str = "nl", labels: dict | None = None, questio
     paragraphs = [p["title"].format(case_id=decision["case_id"]),
                   w["intro"].format(date=date(dt.date.fromisoformat(decision["reference_date"]), lang),
                                     municipality=decision.get("municipality_name") or decision.get("municipality", ""))]
+    best = fastest_route(decision)
+    if best is not None:  # what to do first, who decides, how fast (a verdict per option follows, never one for all)
+        paragraphs.append(advice_text(best, p))
     paragraphs.append(w["per_option"])
     paragraphs += [_option(o, p, w, lang) for o in decision["options"]]
     routes = _routes(decision)

@@ -40,6 +40,8 @@ PHRASES = {
         "assessment": "interpretatie, geen letterlijke wettekst",
         "unverified": "niet geverifieerd",
         "advice_fast": "Snelste route die op tijd kan: {title} ({who}, ca. {days}).",
+        "advice_fast_no_deadline": "Snelste route: {title} ({who}, ca. {days}). Of die op tijd is, hangt af van "
+                                   "wanneer de hulp nodig is; dat staat niet in de casus.",
         "day": "dag", "days": "dagen",
         "questions": "Nog uit te zoeken",
         "presumptions": "Aangenomen (meld het als dit niet klopt)",
@@ -91,6 +93,8 @@ PHRASES = {
         "assessment": "interpretation, not literal statute",
         "unverified": "not verified",
         "advice_fast": "Fastest route in time: {title} ({who}, about {days}).",
+        "advice_fast_no_deadline": "Fastest route: {title} ({who}, about {days}). Whether it is in time depends on "
+                                   "when the help is needed, which the case does not say.",
         "day": "day", "days": "days",
         "questions": "Still to find out",
         "presumptions": "Presumed (say so if this is wrong)",

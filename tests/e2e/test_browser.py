@@ -297,6 +297,9 @@ def test_incomplete_case_shows_the_questions_to_ask(page):
     assert "netto maandinkomen" in text and "schuldregeling" in text
     assert text.index("netto maandinkomen") < text.index("schuldregeling")  # the order of a conversation
     shot(page, "onvolledig")
+    page.set_viewport_size({"width": 390, "height": 900})  # on a phone a long status wraps, nothing scrolls sideways
+    assert page.evaluate(OVERFLOWING) == []
+    page.set_viewport_size({"width": 1366, "height": 900})
     # each question leads to its field, with the case still filled in
     questions.get_by_role("link", name=re.compile("netto maandinkomen")).click()
     page.get_by_role("heading", name="Stap 2 van 2: de vragen voor deze opties").wait_for()

@@ -10,6 +10,7 @@ import pytest
 from decision.decide import decide, fact_labels
 from explain import explain, fragments, lines, text
 from explain.phrases import phrases
+from explain.tree import build
 
 
 def _cold(decision: dict, lang: str, labels: dict) -> str:
@@ -122,3 +123,25 @@ def test_a_ground_that_may_apply_is_not_stated_as_fact(registry, lang, head, app
     assert phrases(lang)["missing"].format(facts="")[:12] in written.split(conditional["title"], 1)[1]
     assert f"{applies}: {applying['title']}" in written
     assert " ".join(applying["reason"].split()) in written
+
+
+def _advice(registry, case) -> list[str]:
+    return [n["text"] for n in build(decide(case, registry)) if n["kind"] == "advice"]
+
+
+def test_advice_says_in_time_only_when_the_case_gives_a_deadline(registry, welding_case):
+    assert _advice(registry, welding_case) == [
+        "Snelste route die op tijd kan: Budget Maatwerkondersteuning, rechtstreeks betaald aan de leverancier "
+        "(het sociaal wijkteam, ca. 1 dag)."]
+    del welding_case["need"]["needed_within_days"]
+    [advice] = _advice(registry, welding_case)
+    assert advice.startswith("Snelste route: Budget Maatwerkondersteuning") and "op tijd kan" not in advice
+    assert "dat staat niet in de casus" in advice
+
+
+def test_no_advice_for_a_route_that_lifts_only_a_block_that_may_hold(registry):
+    """With every fact still open, the facts come first: no route is advised for a block that may not hold."""
+    case = {"case_id": "intake", "reference_date": "2025-11-03", "municipality": "zaanstad", "options": ["debt_help"]}
+    decision = decide(case, registry)
+    assert any(r["status"] == "available" for o in decision["options"] for r in o["routes"])
+    assert _advice(registry, case) == []

@@ -16,12 +16,14 @@ def test_plain_paragraphs_without_hard_wraps_or_underlines(registry, welding_cas
     assert "===" not in text and "\n\n\n" not in text
     for paragraph in text.strip().split("\n\n"):
         assert "\n" not in paragraph and not paragraph.startswith(("-", " "))
-    # two A4 pages of plain text (the CLI's text was 11,835 characters); 9,000 before the amounts (ADR 0015)
-    assert len(text) < 9500
+    # two A4 pages of plain text (the CLI's text was 11,835 characters); 9,000 before the amounts (ADR 0015) and
+    # the advice first
+    assert len(text) < 9700
 
 
 def test_each_route_once_with_the_options_it_serves(registry, welding_case):
     decision, text = render(registry, welding_case)
+    text = text.split("\n\nPer optie:", 1)[1]  # (the advice above names the fastest route too)
     routes = {r["route"]: r["title"] for o in decision["options"] for r in o["routes"]}
     served = {rid: [o["title"] for o in decision["options"] if any(r["route"] == rid for r in o["routes"])]
               for rid in routes}
@@ -36,7 +38,7 @@ def test_a_power_is_said_as_one_and_never_granted(registry, welding_case):
     _, text = render(registry, welding_case)
     assert "Het college van B&W mag dit toestaan, maar hoeft het niet" in text
     assert "discretionair" not in text and "gebonden beoordeling" not in text
-    assert "Het college van B&W moet dit toestaan als aan de voorwaarden is voldaan" in text  # art. 35 on the VTLB
+    assert "moet dit toestaan als aan de voorwaarden is voldaan, volgens een uitleg van de wet" in text  # 35 on the VTLB
 
 
 def test_per_option_not_one_verdict(registry, welding_case):
@@ -79,3 +81,25 @@ def test_a_ground_that_may_apply_is_not_what_it_rests_on(registry):
         "Wat ook kan gelden, afhankelijk van wat nog uitgezocht moet worden:", 1)
     assert applying in rests_on and conditional not in rests_on
     assert conditional in may_apply.split("\n", 1)[0]
+
+
+def test_the_conclusion_comes_first(registry, welding_case):
+    """What a professional pastes opens with the route to take, who decides and how fast (the verdict is per option)."""
+    _, text = render(registry, welding_case)
+    paragraphs = text.split("\n\n")
+    assert paragraphs[1] == "Peildatum 15 september 2025, gemeente Zaanstad."
+    assert paragraphs[2] == ("Snelste route die op tijd kan: Budget Maatwerkondersteuning, rechtstreeks betaald aan de "
+                             "leverancier (het sociaal wijkteam, ca. 1 dag).")
+
+
+def test_a_duty_read_from_the_law_is_said_as_a_reading(registry, welding_case):
+    """A route that is not discretionary but rests on an interpretation is no entitlement in the client file."""
+    decision, text = render(registry, welding_case)
+    read = [r for o in decision["options"] for r in o["routes"]
+            if not r["discretionary"] and r["confidence"] == "assessment"]
+    assert read  # art. 35 on the vrij te laten bedrag
+    for r in read:
+        said = text[text.index(f"{r['title']} (", text.index("Per optie:")):]
+        paragraph = said.split("\n\n")[0]
+        assert ("Het college van B&W moet dit toestaan als aan de voorwaarden is voldaan, volgens een uitleg van de "
+                "wet.") in paragraph and "voldaan." not in paragraph
