@@ -360,6 +360,8 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
     warnings = horizon.warnings(bundle.versions, case.reference_date, lang) \
         if until is not None and case.reference_date > until else []
     parts = horizon.stale(bundle, case.reference_date) if warnings else None
+    if bundle.warns:
+        warnings = warnings + _case_warnings(bundle, env, lang)
     if parts is not None:
         _mark_provisional(options, parts)
     amounts = compute_amounts(bundle.amounts, env, case.options, vocab, bundle.parameters,
@@ -400,6 +402,18 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
         "need": _need_summary(env, lang),
         "amounts": amounts,
     }
+
+
+CASE_WARNING = "case_inconsistent"
+
+
+def _case_warnings(bundle: Bundle, env: dict, lang: str) -> list[dict]:
+    """A `case_inconsistent` warning for each check on the case (a derive with `warning: true`) that holds: only
+    a definite true warns; unknown facts are asked where a rule needs them, not warned about."""
+    words = env.get(_WORDS)
+    return [{"code": CASE_WARNING, "message": _template(r.reason, lang).render(env, lang, words),
+             "ruleset": r.ruleset, "rule": r.id}
+            for r in bundle.warns if env.get(r.rule.fact) is True]
 
 
 def _mark_provisional(options: list[dict], parts: horizon.Stale) -> None:

@@ -175,10 +175,16 @@ class Rule(Strict):
     formula: str | None = None
     formula_en: str | None = None
     amount: AmountOf | None = None
+    # derive: a check on the case itself (its facts contradict the law, e.g. a Wsnp older than the law allows).
+    # When the value is true the decision carries `reason` as a warning (code `case_inconsistent`, decision
+    # record 0036); the rules that depend on it read the fact as any other.
+    warning: bool = False
     note: str | None = None
 
     @model_validator(mode="after")
     def _shape(self):
+        if self.warning and (self.kind != "derive" or not self.reason):
+            raise ValueError("'warning' hoort bij een 'derive'-regel met een 'reason' (de tekst van de waarschuwing)")
         if self.kind == "derive":
             if not self.fact or not self.value:
                 raise ValueError("een 'derive'-regel heeft 'fact' en 'value' nodig")

@@ -57,6 +57,8 @@ class Bundle:
     # version are known (None: no version has a horizon); both what a case would otherwise work out per version
     listed: tuple[tuple[str, str, str], ...] = ()
     figures_until: dt.date | None = None
+    # the derives that check the case itself (`warning: true`): asked in every case, a true one is a warning
+    warns: tuple[CompiledRule, ...] = ()
 
 
 def _layer_order(rulesets: dict[str, Ruleset]) -> list[str]:
@@ -113,6 +115,8 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
     for r in derive:
         if r.amount_when is not None:
             shown |= r.amount_when.names
+    warns = tuple(r for r in derive if r.rule.warning)
+    shown |= {r.rule.fact for r in warns}  # a check on the case is asked whatever the options
     core = through_derived(shown_names([*rules.values(), *routes]) | shown, derived)
     derived_for = {option: through_derived(shown_names(option_items(option_rules, routes_for_block)) | shown,
                                            derived) & derived_facts
@@ -130,7 +134,8 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
                   reads=reads, parameters=parameters, amounts=plans(derive),
                   core_derive=tuple(r for r in derive if r.rule.fact in core), derived_for=derived_for,
                   listed=tuple((v.id, v.version, v.digest) for v in versions),
-                  figures_until=min((v.horizon.known_until for v in versions if v.horizon is not None), default=None))
+                  figures_until=min((v.horizon.known_until for v in versions if v.horizon is not None), default=None),
+                  warns=warns)
 
 
 class Registry:

@@ -185,13 +185,18 @@ class OptionDecision(Out):
 class DecisionWarning(Out):
     """Something the reader must know before using the decision."""
 
-    code: Literal["figures_not_known"] = Field(description="figures_not_known: de peildatum ligt na de horizon van "
-                                               "een gebruikte regelset; er is gerekend met de laatst bekende bedragen")
+    code: Literal["figures_not_known", "case_inconsistent"] = Field(
+        description="figures_not_known: de peildatum ligt na de horizon van een gebruikte regelset; er is gerekend met "
+                    "de laatst bekende bedragen. case_inconsistent: de gegevens van de casus passen niet bij de wet "
+                    "(bv. een Wsnp die op de peildatum nog niet begonnen is of langer dan vijf jaar duurt); de "
+                    "melding zegt wat er met de regels is gebeurd")
     message: str = Field(examples=["De bedragen per 1 januari 2027 zijn nog niet bekend; deze toets rekent met die "
                                    "van 1 juli 2026."])
     ruleset: str = Field(description="Id van de regelset", examples=["participatiewet"])
     known_until: str | None = Field(default=None, description="Laatste dag waarvoor de bedragen bekend zijn",
                                     examples=["2026-12-31"])
+    rule: str | None = Field(default=None, description="case_inconsistent: de regel die de casus toetst",
+                             examples=["wsnp.349a.nog_niet_begonnen"])
 
 
 class Question(Out):
