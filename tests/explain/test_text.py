@@ -60,3 +60,10 @@ def test_the_same_fragment_at_two_depths():
     assert text.render(stream) == "T\n=\n\nKop\n  onder de kop\n\nOptie\n\n  Kop\n    onder de kop in de optie\n"
     assert text.render([(0, "option", "Optie"), shared, (2, "detail", "x")]) == "Optie\n\n  Kop\n    x\n"
     assert text.render([shared, (2, "detail", "x")], width=100) == "Kop\n  x\n"
+
+
+def test_a_wsnp_without_its_start_date_is_not_said_to_start_on_onbekend(registry, welding_case):
+    """The form may leave the start of the Wsnp open; no sentence then reads "zit sinds onbekend in de Wsnp"."""
+    del welding_case["debts"]["since"]
+    text = decide(welding_case, registry)["explanation"]
+    assert "De aanvrager zit in de Wsnp." in text and "sinds onbekend" not in text

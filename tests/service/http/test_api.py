@@ -305,7 +305,7 @@ def test_one_rule_with_source_link_and_text(client):
     assert body["type"] == "rule" and body["kind"] == "block"
     assert body["source"]["url"].startswith("https://wetten.overheid.nl/")
     assert body["source"]["article"] == "297" and body["source"]["quote"]
-    assert body["reason"].startswith("De aanvrager zit sinds")
+    assert body["reason"].startswith("De aanvrager zit in de Wsnp.")
     assert body["origin"].startswith("wsnp/2024-01-01/")
 
 
