@@ -140,6 +140,19 @@ def test_incomplete_case_shows_the_questions_to_ask(client):
     assert "Wat is het netto maandinkomen van het huishouden" in r.text
 
 
+def test_the_purpose_of_a_cost_can_be_paying_off_debts_or_something_else(client):
+    """Pw 48/49 turn on a cost for paying off debts: the form offers it, and any other answer settles it too."""
+    case = {"case_id": "wasmachine", "reference_date": "2025-11-03", "municipality": "zaanstad",
+            "need": {"kind": "one_off_cost", "amount": "450.00"}, "options": ["special_assistance"]}
+    page = client.post("/formulier", data=case_to_form(case)).text
+    purpose = page[page.index('name="need.purpose"'):].split("</select>", 1)[0]
+    assert '"debts">Schulden aflossen<' in purpose and '"other">Iets anders<' in purpose
+    asked = client.post("/toets", data=case_to_form(case)).text
+    for value in ("other", "debts"):
+        answered = client.post("/toets", data=case_to_form(dict(case, need={**case["need"], "purpose": value}))).text
+        assert "Waarvoor zijn de kosten nodig" in asked and "Waarvoor zijn de kosten nodig" not in answered
+
+
 def test_invalid_form_comes_back_with_the_problems_at_the_fields(client):
     values = welding_form()
     values["need.amount"] = ["duizend"]
