@@ -167,7 +167,7 @@ WORDS = {
         "days": "dagen", "day": "dag",
         "route_missing": "Ontbreekt voor deze route", "option_missing": "Ontbreekt nog",
         "what_would_change": "Wat zou moeten veranderen",
-        "to_article": "naar de wettekst", "rule_page": "regel",
+        "to_article": "naar de wettekst", "to_source": "naar de bron", "rule_page": "regel",
         "assessment": "interpretatie, geen letterlijke wettekst", "unverified": "niet geverifieerd",
         "questions": "Nog uit te zoeken", "questions_intro": "Deze vragen beslissen de casus de ene of de andere kant op. "
                                                              "Elke vraag leidt naar het veld waar het antwoord hoort.",
@@ -300,7 +300,7 @@ WORDS = {
         "days": "days", "day": "day",
         "route_missing": "Missing for this route", "option_missing": "Still missing",
         "what_would_change": "What would have to change",
-        "to_article": "to the statute", "rule_page": "rule",
+        "to_article": "to the statute", "to_source": "to the source", "rule_page": "rule",
         "assessment": "interpretation, not literal statute", "unverified": "not verified",
         "questions": "Still to find out", "questions_intro": "These questions decide the case one way or the other. "
                                                              "Each leads to the field where the answer goes.",

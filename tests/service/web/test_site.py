@@ -153,6 +153,14 @@ def test_the_purpose_of_a_cost_can_be_paying_off_debts_or_something_else(client)
         assert "Waarvoor zijn de kosten nodig" in asked and "Waarvoor zijn de kosten nodig" not in answered
 
 
+def test_a_link_is_announced_as_the_statute_only_when_it_is_one(client):
+    """A screen reader hears "naar de wettekst" for wetten.overheid.nl, "naar de bron" for a municipality's page."""
+    page = client.post("/toets", data=welding_form()).text
+    links = re.findall(r'<a href="([^"]+)"[^>]*>[^<]*<span class="visually-hidden"> \((naar de [a-z]+),', page)
+    assert {said for url, said in links if url.startswith("https://wetten.overheid.nl/")} == {"naar de wettekst"}
+    assert {said for url, said in links if not url.startswith("https://wetten.overheid.nl/")} == {"naar de bron"}
+
+
 def test_invalid_form_comes_back_with_the_problems_at_the_fields(client):
     values = welding_form()
     values["need.amount"] = ["duizend"]
