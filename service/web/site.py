@@ -406,7 +406,7 @@ async def edit_stored(request: Request, key: str):
 
 def gone_page(request: Request) -> HTMLResponse:
     w = texts(lang_of(request))["w"]
-    return site_page(request, "error.html", {"problems": [Problem(w["gone"], w["gone"])], "title": w["gone_title"]},
+    return site_page(request, "error.html", {"problems": [Problem(w["gone"], w["gone"])], "title": "gone_title"},
                  status=404)
 
 

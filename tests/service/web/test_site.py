@@ -161,6 +161,15 @@ def test_a_link_is_announced_as_the_statute_only_when_it_is_one(client):
     assert {said for url, said in links if not url.startswith("https://wetten.overheid.nl/")} == {"naar de bron"}
 
 
+@pytest.mark.parametrize("path", ["/besluit/AAAAAAAAAAAAAAAAAAAAAA", "/besluit/AAAAAAAAAAAAAAAAAAAAAA/bewerk",
+                                  "/besluit/kort"])
+def test_an_outcome_no_longer_kept_says_so_not_invalid_input(client, path):
+    r = client.get(path)
+    assert r.status_code == 404
+    assert "<h1>Deze uitkomst is niet meer bewaard</h1>" in r.text and "Ongeldige invoer" not in r.text
+    assert "<h1>This outcome is no longer kept</h1>" in client.get(path + "?lang=en").text
+
+
 def test_invalid_form_comes_back_with_the_problems_at_the_fields(client):
     values = welding_form()
     values["need.amount"] = ["duizend"]
