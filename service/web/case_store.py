@@ -4,7 +4,10 @@ A decision page is reached by POST-redirect-GET: the checked case is kept here u
 and /besluit/<id> shows its decision. So the browser's Back button shows the decision again
 (no resubmission), and a colleague can open the same address without retyping the case.
 
-What is kept: the case as checked (pseudonymised, no BSN gets this far), nothing else. Where: in
+Step 2 of the form is reached the same way (/formulier/<id>, what step 1 chose), so Back from a decision shows
+step 2, not a browser's "resubmit the form?".
+
+What is kept: the case as checked (pseudonymised, no BSN gets this far), or step 1's choices, nothing else. Where: in
 the memory of the service process only; never on disk, never in a log. How long: `TTL` after it
 was checked (one working day), and at most `LIMIT` cases (the oldest go first); a restart forgets
 everything. See docs/service.md.

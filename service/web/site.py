@@ -322,7 +322,21 @@ async def next_step(request: Request):
         except (CaseError, NoRulesetInForce) as exc:
             problems += [("municipality" if p.field == "municipality" else "reference_date", p) for p in exc.problems]
         return _form_page(request, values, field_problems=problems, step=1, status=422)
-    return _form_page(request, values, step=2)
+    # POST-redirect-GET, as for a decision: Back from the decision then shows step 2 again, not a resubmit prompt
+    key = case_store_of(request).put({STEP_TWO: values})
+    return RedirectResponse(f"/formulier/{key}" + ("?lang=en" if lang_of(request) == "en" else ""), status_code=303)
+
+
+# what the case store keeps for step 2 (the form as typed in step 1) beside checked cases: a key no case has
+STEP_TWO = "\x00step two"
+
+
+@router.get("/formulier/{key}", response_class=HTMLResponse)
+async def step_two(request: Request, key: str):
+    kept = case_store_of(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
+    if kept is None or STEP_TWO not in kept:
+        return gone_page(request)
+    return _form_page(request, kept[STEP_TWO], step=2)
 
 
 def _decision_page(request: Request, key: str, decision: dict, case: dict, registry) -> HTMLResponse:
@@ -387,7 +401,7 @@ async def check_form(request: Request):
 @router.get("/besluit/{key}", response_class=HTMLResponse)
 async def decision_page(request: Request, key: str):
     case = case_store_of(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
-    if case is None:
+    if case is None or STEP_TWO in case:
         return gone_page(request)
     try:
         decision, registry = await off_loop(_decide, request, case)
@@ -399,7 +413,7 @@ async def decision_page(request: Request, key: str):
 @router.get("/besluit/{key}/bewerk", response_class=HTMLResponse)
 async def edit_stored(request: Request, key: str):
     case = case_store_of(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
-    if case is None:
+    if case is None or STEP_TWO in case:
         return gone_page(request)
     return _form_page(request, case_to_form(case, _kinds(request)), step=2)
 

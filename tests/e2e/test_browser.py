@@ -145,7 +145,9 @@ def test_welding_mask_through_the_form(page):
     assert "===" not in copied and "\n\n\n" not in copied
     paragraphs = copied.strip().split("\n\n")
     assert all("\n" not in p for p in paragraphs)  # a line break only between paragraphs
-    assert copied.count("Budget Maatwerkondersteuning, rechtstreeks") == 1  # once, with the options it serves
+    assert paragraphs[2].startswith("Snelste route die op tijd kan: Budget Maatwerkondersteuning")  # advice first
+    # then each route once, with the options it serves
+    assert copied.split("Per optie:", 1)[1].count("Budget Maatwerkondersteuning, rechtstreeks") == 1
     assert "voor Bijzondere bijstand en Hulp in natura" in copied
 
     # the print view: no navigation or buttons; the facts in words and the date of printing
@@ -181,6 +183,19 @@ def test_an_ambiguous_amount_is_asked_back(page):
     page.locator("#f-need-amount").fill("1.100,00")
     page.get_by_role("button", name="Toets de casus").click()
     page.get_by_role("heading", name="Uitkomst casus zaanstad-lasmasker").wait_for()
+
+
+def test_back_from_a_decision_shows_step_two_not_a_resubmit_prompt(page):
+    fill_step_one(page, "terug", "2025-11-03", ["Bijzondere bijstand"])
+    step_two = page.url
+    assert "/formulier/" in step_two
+    page.get_by_label("Soort hulpvraag", exact=True).select_option("one_off_cost")
+    page.get_by_label("Bedrag (€)", exact=True).fill("450")
+    page.get_by_role("button", name="Toets de casus").click()
+    page.get_by_role("heading", name="Uitkomst casus terug").wait_for()
+    page.go_back()
+    page.get_by_role("heading", name="Stap 2 van 2: de vragen voor deze opties").wait_for()
+    assert page.url == step_two and page.get_by_label("Bijzondere bijstand", exact=True).count() <= 1
 
 
 def test_back_after_a_rule_link_shows_the_decision(page):
