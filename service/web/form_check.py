@@ -76,6 +76,10 @@ def contradictions(form: Form) -> list[FieldProblem]:
         out.append(("household.children", Problem(
             "u vinkte ook 'Geen kinderen ten laste' aan; vul de leeftijden in of vink het vakje uit, niet allebei",
             "'No dependent children' is also ticked; fill in the ages or untick the box, not both")))
+    if first(form, "household.composition") in ("single", "single_parent") and first(form, "partner.age"):
+        out.append(("partner.age", Problem(
+            "u koos een alleenstaande; laat de leeftijd van een partner leeg, of kies 'Gehuwd of samenwonend'",
+            "you chose a single person; leave the partner's age empty, or choose 'Married or cohabiting'")))
     filled = rows(form, "income", INCOME_FIELDS, INCOME_ROWS)
     if first(form, "income_none") and filled:
         out.append((f"income.{filled[0]}.net_monthly", Problem(

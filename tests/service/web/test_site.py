@@ -170,6 +170,18 @@ def test_an_outcome_no_longer_kept_says_so_not_invalid_input(client, path):
     assert "<h1>This outcome is no longer kept</h1>" in client.get(path + "?lang=en").text
 
 
+@pytest.mark.parametrize("composition", ["single", "single_parent"])
+def test_a_single_person_with_a_partner_s_age_is_a_contradiction(client, composition):
+    values = case_to_form({"case_id": "x", "reference_date": "2025-11-03", "municipality": "zaanstad",
+                           "household": {"composition": composition, "members": [{"role": "applicant", "age": 40},
+                                                                                 {"role": "partner", "age": 41}]},
+                           "options": ["special_assistance"]})
+    r = client.post("/toets", data=values)
+    assert r.status_code == 422 and "laat de leeftijd van een partner leeg" in r.text
+    values["household.composition"] = ["couple"]
+    assert client.post("/toets", data=values).status_code == 200
+
+
 def test_invalid_form_comes_back_with_the_problems_at_the_fields(client):
     values = welding_form()
     values["need.amount"] = ["duizend"]
