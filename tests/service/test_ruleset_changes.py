@@ -56,11 +56,13 @@ def test_cli_diff_refuses_bad_references_with_exit_2(capsys):
 def test_cli_changelog_lists_each_version_with_its_period(capsys):
     assert main(["rulesets", "changelog", "participatiewet"]) == 0
     out = capsys.readouterr().out
-    assert out.index("2027-01-01: Geldig vanaf 1 januari 2027") < out.index("2026-07-01: Geldig van 1 juli 2026 tot en met 31 december 2026")
+    assert (out.index("2028-01-01: Geldig vanaf 1 januari 2028")
+            < out.index("2027-01-01: Geldig van 1 januari 2027 tot en met 31 december 2027")
+            < out.index("2026-07-01: Geldig van 1 juli 2026 tot en met 31 december 2026"))
     assert "+ regels nieuw: pw.24a.alleenstaande_ouderkop" in out
     assert main(["rulesets", "changelog", "participatiewet", "--format", "json"]) == 0
     first = json.loads(capsys.readouterr().out)["versions"][0]
-    assert first["version"] == "2027-01-01" and first["previous"] == "2026-07-01"
+    assert first["version"] == "2028-01-01" and first["previous"] == "2027-01-01"
 
 
 def test_api_diff_and_changelog(client):
