@@ -1,6 +1,7 @@
 """Checks on the case itself (derive rules with `warning: true`, decision record 0036): a Wsnp that starts after the
-reference date or began more than five years before it (Fw art. 349a) is decided without the Wsnp rules and says so
-in a `case_inconsistent` warning, in the JSON and at the top of the explanation; a Wsnp within its term says nothing."""
+reference date or began more than five years before it (Fw art. 349a) says so in a `case_inconsistent` warning, in the
+JSON and at the top of the explanation, and asks whether the scheme runs (until then the Wsnp rules may apply); a Wsnp
+within its term says nothing."""
 import pytest
 from pydantic import ValidationError
 
@@ -28,13 +29,19 @@ def _inconsistent(decision: dict) -> list[dict]:
     ("2024-09-16", "wsnp.349a.nog_niet_begonnen", "De Wsnp begint volgens de casus op 16 september 2024"),
     ("2019-09-14", "wsnp.349a.termijn_verstreken", "meer dan vijf jaar voor de peildatum"),
 ])
-def test_a_wsnp_outside_its_term_is_decided_without_the_wsnp_rules_and_warns(registry, since, rule, phrase):
+def test_a_wsnp_outside_its_term_warns_and_asks_whether_it_runs(registry, since, rule, phrase):
     decision = decide(wsnp_case(since), registry)
     [warning] = _inconsistent(decision)
     assert warning["ruleset"] == "wsnp" and warning["rule"] == rule and phrase in warning["message"]
-    assert "de regels van de Wsnp zijn daarom niet toegepast" in warning["message"]
+    assert "hangt daarom af van de vraag of de" in warning["message"]
     [option] = decision["options"]
-    assert "wsnp.295.1.boedel" not in {b["rule"] for b in option["blocked_by"]}
+    assert option["status"] == "needs_information" and "circumstances.wsnp_running" in decision["missing_facts"]
+    assert "wsnp.295.1.boedel" in {b["rule"] for b in option["possible_blocks"]}
+    case = wsnp_case(since)
+    case["circumstances"] = {"wsnp_running": False}  # the professional says it does not run: no Wsnp rules
+    [option] = decide(case, registry)["options"]
+    assert "wsnp.295.1.boedel" not in {b["rule"] for b in option["possible_blocks"] + option["blocked_by"]}
+    assert "circumstances.wsnp_running" not in option["missing_facts"]
     # at the top of the explanation, before the intro
     first = decision["explanation"].split("Peildatum", 1)[0]
     assert phrase in " ".join(first.split())
