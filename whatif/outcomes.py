@@ -33,6 +33,9 @@ class Outcomes:
     label: str
     versions: tuple[str, ...]
     codebooks: dict[int, Codebook] | None = None  # set when the details are bit sets
+    # with bit sets: the household facts; a missing name that is none is a rule set's open term, which the
+    # single-case evaluator lists apart (`open_terms`), so `missing_facts` leaves it out here too
+    facts: frozenset[str] | None = None
 
     def detail_columns(self, option: str) -> list[str]:
         if self.codebooks is None:
@@ -54,8 +57,8 @@ class Outcomes:
             book = self.codebooks[bundle]
             for k in DETAILS[:-1]:
                 out[k].append(book.names(k, option).decode(bits[k]))
-            out["missing_facts"].append(sorted(book.facts.decode(bits["missing"]))
-                                        + sorted(book.facts.decode(bits["route_missing"])))
+            asked = [sorted(book.facts.decode(bits[k])) for k in ("missing", "route_missing")]
+            out["missing_facts"].append([n for names in asked for n in names if self.facts is None or n in self.facts])
         return out
 
 
@@ -74,7 +77,7 @@ def from_columnar(result: ColumnarResult, label: str) -> Outcomes:
     ]
     per_option = [col(k, o) for o in result.options for k in ("status", "first_block", *BITS)]
     return Outcomes(cases=t.select(*meta, BUNDLE, *per_option), options=result.options, label=label,
-                    versions=versions_of(result.codebooks), codebooks=result.codebooks)
+                    versions=versions_of(result.codebooks), codebooks=result.codebooks, facts=result.facts or None)
 
 
 def versions_of(codebooks: dict[int, Codebook]) -> tuple[str, ...]:

@@ -118,6 +118,13 @@ def test_both_evaluators_give_the_same_comparison():
              "benefit": "none", "work": "employed", "options": ["special_assistance", "collective_insurance"],
              "need": {"kind": "one_off_cost", "purpose": "housing", "amount": "450.00"}}
             for amount in ("1560.00", "1611.73", "1660.00")]
+    # a flip whose new missing names include a rule set's open term (Zaanstad's IIT years): both sides list it apart
+    # from the household's missing facts (the columnar side once counted it among them)
+    raw.append({"case_id": "open-term", "household": {"composition": "single_parent", "children": [],
+                                                      "members": [{"role": "applicant", "age": 26}]},
+                "income": [{"source": "self_employment", "net_monthly": "1340.34"},
+                           {"source": "alimony", "net_monthly": "209.75"}],
+                "assets": "-500.00", "debts": {"regime": "amicable"}, "benefit": "bbz", "options": ["income_supplement"]})
     base = Ref("zaanstad")
     change = str(RULESETS.parent / "whatif" / "examples" / "zaanstad-120.yaml")
     cases = [parse_case(dict(c, reference_date="2026-02-01", municipality="zaanstad")) for c in raw]
