@@ -323,7 +323,7 @@ async def next_step(request: Request):
             problems += [("municipality" if p.field == "municipality" else "reference_date", p) for p in exc.problems]
         return _form_page(request, values, field_problems=problems, step=1, status=422)
     # POST-redirect-GET, as for a decision: Back from the decision then shows step 2 again, not a resubmit prompt
-    key = case_store_of(request).put({STEP_TWO: values})
+    key = case_store_of(request).put({STEP_TWO: _safe_values(values)})  # nothing BSN-like is kept, even in memory
     return RedirectResponse(f"/formulier/{key}" + ("?lang=en" if lang_of(request) == "en" else ""), status_code=303)
 
 

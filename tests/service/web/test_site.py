@@ -182,6 +182,17 @@ def test_a_single_person_with_a_partner_s_age_is_a_contradiction(client, composi
     assert client.post("/toets", data=values).status_code == 200
 
 
+def test_step_two_keeps_nothing_that_looks_like_a_bsn(client):
+    from service.web.site import STEP_TWO
+    r = client.post("/formulier", data={"case_id": "111222333", "reference_date": "2025-11-03", "municipality": "zaanstad",
+                                        "options": "special_assistance"}, follow_redirects=False)
+    assert r.status_code == 303
+    key = r.headers["location"].rsplit("/", 1)[1]
+    kept = client.app.state.case_store.get(key)[STEP_TWO]
+    assert kept["case_id"] == [] and kept["municipality"] == ["zaanstad"]
+    assert "111222333" not in client.get(r.headers["location"]).text
+
+
 def test_invalid_form_comes_back_with_the_problems_at_the_fields(client):
     values = welding_form()
     values["need.amount"] = ["duizend"]
