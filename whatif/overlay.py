@@ -201,9 +201,13 @@ def _hint(name: str, known) -> str:
     return f"; bedoelde u '{match[0]}'?" if match else ""
 
 
+def _shown_id(rid: Any) -> Any:
+    """An id the sender gave, as a problem names it: not at all where it looks like a BSN (see `quoted`)."""
+    return None if isinstance(rid, str) and looks_like_bsn(rid) else rid
+
+
 def _rule_id(merged: Any) -> str | None:
-    rid = merged.get("id") if isinstance(merged, dict) else None
-    return None if isinstance(rid, str) and looks_like_bsn(rid) else rid  # never repeated (quoted)
+    return _shown_id(merged.get("id") if isinstance(merged, dict) else None)
 
 
 def _validated(model, merged: dict, overlay: Overlay, loc: tuple, problems: list[Problem], what: str):
@@ -260,7 +264,7 @@ def _apply(overlay: Overlay, v: RawVersion, problems: list[Problem]) -> RawVersi
                                     f"{_hint(rid, known)}", f"'removed' names{quoted(rid) or ' a name'}, which "
                                     f"{overlay.ruleset} lacks",
                                     file=overlay.file, line=overlay.line("removed", i),
-                                    rule=None if looks_like_bsn(rid) else rid))
+                                    rule=_shown_id(rid)))
         for d in hit:
             del d[rid]
     return dataclasses.replace(v, parameters=parameters, rules=rules, routes=routes, presumptions=presumptions)

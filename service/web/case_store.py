@@ -4,8 +4,8 @@ A decision page is reached by POST-redirect-GET: the checked case is kept here u
 and /besluit/<id> shows its decision. So the browser's Back button shows the decision again
 (no resubmission), and a colleague can open the same address without retyping the case.
 
-Step 2 of the form is reached the same way (/formulier/<id>, what step 1 chose), so Back from a decision shows
-step 2, not a browser's "resubmit the form?".
+Step 2 of the form is reached the same way (/formulier/<id>, what step 1 chose, in a store of its own), so Back
+from a decision shows step 2, not a browser's "resubmit the form?".
 
 What is kept: the case as checked (pseudonymised, no BSN gets this far), or step 1's choices, nothing else. Where: in
 the memory of the service process only; never on disk, never in a log. How long: `TTL` after it
@@ -14,6 +14,7 @@ everything. See docs/service.md.
 """
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from collections import OrderedDict
@@ -41,6 +42,9 @@ class CaseStore:
         return key
 
     def get(self, key: str) -> dict | None:
+        """What is kept under `key`; None for a key that is no id of ours, or is no longer kept."""
+        if not re.fullmatch(ID_PATTERN, key):
+            return None
         with self._lock:
             self._expire()
             found = self._cases.get(key)

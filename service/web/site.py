@@ -46,7 +46,7 @@ from ..examples import WELDING_MASK_NL
 from ..http.guard import SINGLE_LIMIT
 from ..http.offload import off_loop
 from . import case_summary, form_check
-from .case_store import ID_PATTERN, CaseStore
+from .case_store import CaseStore
 from .form import AVOIDED_ROWS, HOUSEMATE_FIELDS, HOUSEMATE_ROWS, INCOME_ROWS, PILLARS, case_to_form, first, form_field, form_to_case
 from .form import date as read_date
 from .text import GLOSSARY, texts
@@ -153,9 +153,20 @@ def site_page(request: Request, name: str, context: dict, status: int = 200) -> 
 
 
 def case_store_of(request: Request) -> CaseStore:
-    store = getattr(request.app.state, "case_store", None)
+    """The cases checked on the page (decision pages, the casebook's save)."""
+    return _store(request, "case_store")
+
+
+def form_store_of(request: Request) -> CaseStore:
+    """Step 1's choices, for step 2's address: apart from the checked cases, so neither crowds out the other."""
+    return _store(request, "form_store")
+
+
+def _store(request: Request, name: str) -> CaseStore:
+    store = getattr(request.app.state, name, None)
     if store is None:
-        store = request.app.state.case_store = CaseStore()
+        store = CaseStore()
+        setattr(request.app.state, name, store)
     return store
 
 
@@ -323,20 +334,16 @@ async def next_step(request: Request):
             problems += [("municipality" if p.field == "municipality" else "reference_date", p) for p in exc.problems]
         return _form_page(request, values, field_problems=problems, step=1, status=422)
     # POST-redirect-GET, as for a decision: Back from the decision then shows step 2 again, not a resubmit prompt
-    key = case_store_of(request).put({STEP_TWO: _safe_values(values)})  # nothing BSN-like is kept, even in memory
+    key = form_store_of(request).put(_safe_values(values))  # nothing BSN-like is kept, even in memory
     return RedirectResponse(f"/formulier/{key}" + ("?lang=en" if lang_of(request) == "en" else ""), status_code=303)
-
-
-# what the case store keeps for step 2 (the form as typed in step 1) beside checked cases: a key no case has
-STEP_TWO = "\x00step two"
 
 
 @router.get("/formulier/{key}", response_class=HTMLResponse)
 async def step_two(request: Request, key: str):
-    kept = case_store_of(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
-    if kept is None or STEP_TWO not in kept:
+    values = form_store_of(request).get(key)
+    if values is None:
         return gone_page(request)
-    return _form_page(request, kept[STEP_TWO], step=2)
+    return _form_page(request, values, step=2)
 
 
 def _decision_page(request: Request, key: str, decision: dict, case: dict, registry) -> HTMLResponse:
@@ -400,8 +407,8 @@ async def check_form(request: Request):
 
 @router.get("/besluit/{key}", response_class=HTMLResponse)
 async def decision_page(request: Request, key: str):
-    case = case_store_of(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
-    if case is None or STEP_TWO in case:
+    case = case_store_of(request).get(key)
+    if case is None:
         return gone_page(request)
     try:
         decision, registry = await off_loop(_decide, request, case)
@@ -412,8 +419,8 @@ async def decision_page(request: Request, key: str):
 
 @router.get("/besluit/{key}/bewerk", response_class=HTMLResponse)
 async def edit_stored(request: Request, key: str):
-    case = case_store_of(request).get(key) if re.fullmatch(ID_PATTERN, key) else None
-    if case is None or STEP_TWO in case:
+    case = case_store_of(request).get(key)
+    if case is None:
         return gone_page(request)
     return _form_page(request, case_to_form(case, _kinds(request)), step=2)
 

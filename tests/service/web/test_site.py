@@ -183,12 +183,11 @@ def test_a_single_person_with_a_partner_s_age_is_a_contradiction(client, composi
 
 
 def test_step_two_keeps_nothing_that_looks_like_a_bsn(client):
-    from service.web.site import STEP_TWO
     r = client.post("/formulier", data={"case_id": "111222333", "reference_date": "2025-11-03", "municipality": "zaanstad",
                                         "options": "special_assistance"}, follow_redirects=False)
     assert r.status_code == 303
     key = r.headers["location"].rsplit("/", 1)[1]
-    kept = client.app.state.case_store.get(key)[STEP_TWO]
+    kept = client.app.state.form_store.get(key)
     assert kept["case_id"] == [] and kept["municipality"] == ["zaanstad"]
     assert "111222333" not in client.get(r.headers["location"]).text
 
