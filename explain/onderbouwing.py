@@ -32,6 +32,8 @@ PLAIN = {
                          "worden onderbouwd.",
         "bound": "{who} moet dit toestaan als aan de voorwaarden is voldaan.",
         "bound_reading": "{who} moet dit toestaan als aan de voorwaarden is voldaan, volgens een uitleg van de wet.",
+        "discretionary_reading": "{who} mag dit toestaan, maar hoeft het niet; dat deze route bestaat, is een uitleg "
+                                 "van de wet. Deze toets kent niets toe, het verzoek moet worden onderbouwd.",
         "lead": "Doorlooptijd ongeveer {days} ({basis}).",
         "lead_unknown": "Doorlooptijd onbekend ({basis}).",
         "missing": "Nog nodig voor deze route: {facts}.",
@@ -40,6 +42,19 @@ PLAIN = {
         "presumptions": "Aangenomen (meld het als dit niet klopt): {items}",
         "rulesets": "Gebruikte regelsets: {items}.",
         "and": " en ",
+        "in_the_way": "In de weg: {items}.",
+        "may_be_in_the_way": "Kan in de weg staan (nog uit te zoeken): {items}.",
+        "rests_on": "Rust op: {items}.",
+        "route_short": "{title} ({source}), voor {options}: {power}; {lead}{status}.",
+        "advised": "Geadviseerde route",
+        "other_routes": "Andere routes: {items}",
+        "routes_short": "Routes die een blokkade kunnen opheffen: {items}",
+        "may_short": "{who} mag, maar hoeft niet",
+        "must_short": "{who} moet, als aan de voorwaarden is voldaan",
+        "reading_short": " (een uitleg van de wet)",
+        "lead_short": "ca. {days}",
+        "lead_short_unverified": "ca. {days} (niet geverifieerd)",
+        "lead_short_unknown": "doorlooptijd onbekend",
     },
     "en": {
         "intro": "Reference date {date}, municipality {municipality}.",
@@ -55,6 +70,8 @@ PLAIN = {
                          "argued.",
         "bound": "{who} must allow this when the conditions are met.",
         "bound_reading": "{who} must allow this when the conditions are met, on a reading of the law.",
+        "discretionary_reading": "{who} may allow this but does not have to; that this route exists is a reading of "
+                                 "the law. This check grants nothing, the request must be argued.",
         "lead": "Takes about {days} ({basis}).",
         "lead_unknown": "Lead time unknown ({basis}).",
         "missing": "Still needed for this route: {facts}.",
@@ -63,6 +80,19 @@ PLAIN = {
         "presumptions": "Presumed (say so if this is wrong): {items}",
         "rulesets": "Rule sets used: {items}.",
         "and": " and ",
+        "in_the_way": "In the way: {items}.",
+        "may_be_in_the_way": "May be in the way (still to find out): {items}.",
+        "rests_on": "Rests on: {items}.",
+        "route_short": "{title} ({source}), for {options}: {power}; {lead}{status}.",
+        "advised": "Advised route",
+        "other_routes": "Other routes: {items}",
+        "routes_short": "Routes that can lift a block: {items}",
+        "may_short": "{who} may, but need not",
+        "must_short": "{who} must, if the conditions are met",
+        "reading_short": " (a reading of the law)",
+        "lead_short": "about {days}",
+        "lead_short_unverified": "about {days} (not verified)",
+        "lead_short_unknown": "lead time unknown",
     },
 }
 
@@ -104,12 +134,19 @@ def _option(o: dict, p: dict, w: dict, lang: str) -> str:
         parts.append(w["grounds"].format(items="; ".join(grounds)))
     if conditional:  # it rests on them only if the missing facts allow
         parts.append(w["may_apply"].format(items="; ".join(conditional)))
+    parts += _thresholds(o, p, lang)
+    return " ".join(parts)
+
+
+def _thresholds(o: dict, p: dict, lang: str) -> list[str]:
+    """What would have to change for each block that holds, with the limit and the case's value."""
+    out = []
     for b in o["blocked_by"]:
         for t in b.get("thresholds", ()):
             value = (lambda v: money(Decimal(v), lang) if t["money"] else v)
-            parts.append(p["threshold"].format(label=t["label"], op=p["ops"][t["operator"]], limit=value(t["limit"]),
-                                               value=value(t["value"])))
-    return " ".join(parts)
+            out.append(p["threshold"].format(label=t["label"], op=p["ops"][t["operator"]], limit=value(t["limit"]),
+                                             value=value(t["value"])))
+    return out
 
 
 def _routes(decision: dict) -> list[tuple[dict, list[str]]]:
@@ -125,8 +162,11 @@ def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, 
     who = _upper(p["decided_by"].get(r["decided_by"], r["decided_by"]))
     parts = [w["route"].format(title=r["title"], source=cite(r["source"], lang), options=_join(options, lang),
                                status=p["route_status"][r["status"]])]
-    bound = w["bound_reading"] if r.get("confidence") == "assessment" else w["bound"]
-    parts.append((w["discretionary"] if r["discretionary"] else bound).format(who=who))
+    reading = r.get("confidence") == "assessment"  # an assessment stays marked, a power or a duty alike
+    if r["discretionary"]:
+        parts.append((w["discretionary_reading"] if reading else w["discretionary"]).format(who=who))
+    else:
+        parts.append((w["bound_reading"] if reading else w["bound"]).format(who=who))
     if r.get("lead_time_days") is None:
         parts.append(w["lead_unknown"].format(basis=r["lead_time_basis"]))
     else:
@@ -181,12 +221,59 @@ def _amounts(decision: dict, lang: str) -> str:
     return f"{aw['section']}: " + " ".join(parts)
 
 
+def _option_brief(o: dict, p: dict, w: dict, lang: str) -> str:
+    """One option in a few lines: its status, the rules in the way (titles and articles; the reasons are in
+    the full text) and what would have to change; for an option that is allowed, what it rests on. The routes
+    follow once, with the options they serve."""
+    parts = [w["option"].format(title=o["title"], status=p["status"][o["status"]])]
+    blocks = [f"{b['title']} ({cite(b['source'], lang)})" for b in o["blocked_by"]]
+    if blocks:
+        parts.append(w["in_the_way"].format(items="; ".join(blocks)))
+    possible = [f"{b['title']} ({cite(b['source'], lang)})" for b in o.get("possible_blocks", ())]
+    if possible:
+        parts.append(w["may_be_in_the_way"].format(items="; ".join(possible)))
+    if o["status"] == "allowed":
+        grounds = [f"{g['title']} ({cite(g['source'], lang)})" for g in o["grounds"] if g.get("status") != "conditional"]
+        if grounds:
+            parts.append(w["rests_on"].format(items="; ".join(grounds)))
+    return " ".join(parts + _thresholds(o, p, lang))
+
+
+def _route_brief(r: dict, options: list[str], p: dict, w: dict, lang: str) -> str:
+    """A route in one sentence: title, article, the options it serves, who decides and whether they must, the
+    lead time, and its status where it is not simply possible."""
+    who = p["decided_by"].get(r["decided_by"], r["decided_by"])
+    power = (w["may_short"] if r["discretionary"] else w["must_short"]).format(who=who)
+    if r.get("confidence") == "assessment":
+        power += w["reading_short"]
+    if r.get("lead_time_days") is None:
+        lead = w["lead_short_unknown"]
+    else:
+        lead = (w["lead_short"] if r.get("lead_time_verified", True) else w["lead_short_unverified"]).format(
+            days=days(r["lead_time_days"], p))
+    status = "" if r["status"] == "available" else f"; {p['route_status'][r['status']]}"
+    return w["route_short"].format(title=r["title"], source=cite(r["source"], lang), options=_join(options, lang),
+                                   power=power, lead=lead, status=status)
+
+
+def _routes_brief(decision: dict, best: dict | None, within, labels: dict, p: dict, w: dict, lang: str) -> list[str]:
+    """The advised route in full (what to argue, the evidence), every other usable route in one sentence."""
+    routes = [(r, opts) for r, opts in _routes(decision) if r["status"] != "unavailable"]
+    advised = [(r, opts) for r, opts in routes if best is not None and r["route"] == best["route"]]
+    out = [f"{w['advised']}: " + _route(r, opts, within, labels, p, w, lang) for r, opts in advised]
+    others = [_route_brief(r, opts, p, w, lang) for r, opts in routes if (r, opts) not in advised]
+    if others:
+        out.append((w["other_routes"] if advised else w["routes_short"]).format(items=" ".join(others)))
+    return out
+
+
 def render(decision: dict, lang: str = "nl", labels: dict | None = None, questions: list[str] = (),
-           figures: list[str] = ()) -> str:
+           figures: list[str] = (), brief: bool = False) -> str:
     """The onderbouwing of `decision`: paragraphs separated by one blank line, no line breaks inside.
 
     `questions`: the questions still to ask, in the order of a conversation; `figures`: the rule-set
-    figures that are not known (said apart: they are not a question to the professional)."""
+    figures that are not known (said apart: they are not a question to the professional). `brief`: the
+    short form for a client file (each option in a few lines, only the advised route in full)."""
     lang = "en" if lang == "en" else "nl"
     p, w, labels = phrases(lang), PLAIN[lang], labels or {}
     within = (decision.get("need") or {}).get("needed_within_days")
@@ -197,11 +284,15 @@ def render(decision: dict, lang: str = "nl", labels: dict | None = None, questio
     if best is not None:  # what to do first, who decides, how fast (a verdict per option follows, never one for all)
         paragraphs.append(advice_text(best, p))
     paragraphs.append(w["per_option"])
-    paragraphs += [_option(o, p, w, lang) for o in decision["options"]]
-    routes = _routes(decision)
-    if routes:
-        paragraphs.append(w["routes"])
-        paragraphs += [_route(r, opts, within, labels, p, w, lang) for r, opts in routes]
+    if brief:
+        paragraphs += [_option_brief(o, p, w, lang) for o in decision["options"]]
+        paragraphs += _routes_brief(decision, best, within, labels, p, w, lang)
+    else:
+        paragraphs += [_option(o, p, w, lang) for o in decision["options"]]
+        routes = _routes(decision)
+        if routes:
+            paragraphs.append(w["routes"])
+            paragraphs += [_route(r, opts, within, labels, p, w, lang) for r, opts in routes]
     if decision.get("amounts"):
         paragraphs.append(_amounts(decision, lang))
     if questions:

@@ -66,10 +66,12 @@ def figures(decision: dict, vocabulary, versions: Iterable, lang: str) -> list[d
     return out
 
 
-def client_file(decision: dict, registry, lang: str, figure_words: str = "{what}") -> tuple[str, list[dict], list[dict]]:
+def client_file(decision: dict, registry, lang: str, figure_words: str = "{what}",
+                brief: bool = False) -> tuple[str, list[dict], list[dict]]:
     """The onderbouwing for the client file (as the page shows it and `regelruimte check --format
     onderbouwing` prints it), with the questions still to ask and the rule sets' unknown figures.
-    `figure_words` says how an unknown figure is named where a fact label would stand."""
+    `figure_words` says how an unknown figure is named where a fact label would stand; `brief`: the short
+    form (`--format onderbouwing-kort`)."""
     vocab = registry.vocabulary
     asked = questions(decision, vocab, lang)
     versions = registry.bundle(decision["municipality"], dt.date.fromisoformat(decision["reference_date"])).versions
@@ -77,5 +79,5 @@ def client_file(decision: dict, registry, lang: str, figure_words: str = "{what}
     labels = {**fact_labels(registry, lang),
               **{f["name"]: f"{f['title']} ({figure_words.format(what=f['what'])})" for f in unknown}}
     text = onderbouwing.render(decision, lang, labels, [q["question"] for q in asked],
-                               [f"{f['title']} ({f['what']})" for f in unknown])
+                               [f"{f['title']} ({f['what']})" for f in unknown], brief=brief)
     return text, asked, unknown

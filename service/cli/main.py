@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case", nargs="+", help="casusbestand (.yaml, .yml of .json); '-' leest van stdin; "
                    "meer bestanden: na elkaar, in werkprocessen als dat loont (REGELRUIMTE_WORKERS)")
     p.add_argument("--json", action="store_true", help="het besluit als JSON (publiek formaat)")
-    p.add_argument("--format", choices=("text", "markdown", "json-tree", "onderbouwing"), default="text",
+    p.add_argument("--format", choices=("text", "markdown", "json-tree", "onderbouwing", "onderbouwing-kort"),
+                   default="text",
                    help="vorm van de toelichting zonder --json")
     p.add_argument("--backend", choices=("core", "durable"), default="core",
                    help="evaluator: de eigen kern (standaard) of de afgeschermde durable-rules-backend")

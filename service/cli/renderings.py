@@ -36,10 +36,15 @@ def _onderbouwing(decision: dict, registry: Registry, lang: str) -> str:  # as t
     return client_file(decision, registry, lang)[0]
 
 
+def _onderbouwing_kort(decision: dict, registry: Registry, lang: str) -> str:
+    return client_file(decision, registry, lang, brief=True)[0]
+
+
 # form -> renderer, in the order a reviewer reads them: the text first, the full decision last
 RENDERINGS: dict[str, Callable[[dict, Registry, str], str]] = {
     "text": _text,
     "onderbouwing": _onderbouwing,
+    "onderbouwing-kort": _onderbouwing_kort,
     "markdown": _markdown,
     "json-tree": _tree,
     "json": _json,

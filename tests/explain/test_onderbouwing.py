@@ -1,6 +1,8 @@
 """The onderbouwing for the client file: pastes cleanly, each route once, plain words."""
 from __future__ import annotations
 
+import re
+
 from decision.decide import decide, fact_labels
 from explain import onderbouwing
 
@@ -103,3 +105,95 @@ def test_a_duty_read_from_the_law_is_said_as_a_reading(registry, welding_case):
         paragraph = said.split("\n\n")[0]
         assert ("Het college van B&W moet dit toestaan als aan de voorwaarden is voldaan, volgens een uitleg van de "
                 "wet.") in paragraph and "voldaan." not in paragraph
+
+
+def test_a_power_read_from_the_law_is_said_as_a_reading(registry, welding_case):
+    """A discretionary route that rests on an interpretation (the administrator's consent to the advance) keeps
+    that mark in the client file, as it does on the page and in the CLI text."""
+    decision, text = render(registry, welding_case)
+    read = [r for o in decision["options"] for r in o["routes"]
+            if r["discretionary"] and r["confidence"] == "assessment"]
+    assert read
+    body = text[text.index("Routes die een blokkade kunnen opheffen:"):]
+    for r in read:
+        paragraph = body[body.index(f"{r['title']} ("):].split("\n\n")[0]
+        assert "mag dit toestaan, maar hoeft het niet; dat deze route bestaat, is een uitleg van de wet." in paragraph
+    literal = next(r for o in decision["options"] for r in o["routes"]
+                   if r["discretionary"] and r["confidence"] != "assessment")  # art. 16: the law's own power
+    paragraph = body[body.index(f"{literal['title']} ("):].split("\n\n")[0]
+    assert "uitleg" not in paragraph
+
+
+# -- the brief form (`--format onderbouwing-kort`): what fits a client file's text field ---------------------------
+
+def brief(registry, case, lang="nl"):
+    decision = decide(case, registry, lang)
+    full = onderbouwing.render(decision, lang, fact_labels(registry, lang))
+    return decision, full, onderbouwing.render(decision, lang, fact_labels(registry, lang), brief=True)
+
+
+def test_brief_is_about_half_and_pastes_cleanly(registry, welding_case):
+    _, full, text = brief(registry, welding_case)
+    assert len(text.split()) < 0.55 * len(full.split())
+    for paragraph in text.strip().split("\n\n"):
+        assert "\n" not in paragraph
+    assert text.split("\n\n")[2].startswith("Snelste route die op tijd kan: Budget Maatwerkondersteuning")
+
+
+def test_brief_names_every_option_and_every_rule_in_its_way_but_not_the_reasons(registry, welding_case):
+    decision, _, text = brief(registry, welding_case)
+    for o in decision["options"]:
+        paragraph = next(p for p in text.split("\n\n") if p.startswith(f"{o['title']}: "))
+        for b in o["blocked_by"]:
+            assert f"{b['title']} (" in paragraph
+            assert b["reason"].rstrip(".") not in text  # the reasons are in the full text
+    # what would have to change stays: it is short and it is what the professional can act on
+    assert "zou ten hoogste € 1.505,97 moeten zijn (nu € 1.720,00)" in text
+
+
+def test_brief_gives_the_advised_route_in_full_and_every_other_usable_route_once(registry, welding_case):
+    decision, _, text = brief(registry, welding_case)
+    body = text.split("\n\nPer optie:", 1)[1]
+    advised = next(p for p in body.split("\n\n") if p.startswith("Geadviseerde route: "))
+    assert "Budget Maatwerkondersteuning" in advised and "Onderbouwen:" in advised and "Bewijs:" in advised
+    routes = {r["route"]: r for o in decision["options"] for r in o["routes"]}
+    assert len(routes) > 2
+    for r in routes.values():
+        assert body.count(f"{r['title']} (") == (0 if r["status"] == "unavailable" else 1), r["title"]
+    others = next(p for p in body.split("\n\n") if p.startswith("Andere routes: "))
+    assert "Onderbouwen:" not in others
+
+
+def test_brief_says_a_power_as_a_power_and_keeps_readings_and_unverified_lead_times_marked(registry, welding_case):
+    decision, _, text = brief(registry, welding_case)
+    others = next(p for p in text.split("\n\n") if p.startswith("Andere routes: "))
+    sentences = {r["title"]: re.split(r"\. (?=[A-Z])", others[others.index(f"{r['title']} ("):], 1)[0]
+                 for o in decision["options"] for r in o["routes"] if f"{r['title']} (" in others}
+    for o in decision["options"]:
+        for r in o["routes"]:
+            said = sentences.get(r["title"])
+            if said is None:
+                continue
+            assert ("mag, maar hoeft niet" in said) == r["discretionary"], r["title"]
+            assert ("moet, als aan de voorwaarden is voldaan" in said) == (not r["discretionary"]), r["title"]
+            assert ("een uitleg van de wet" in said) == (r["confidence"] == "assessment"), r["title"]
+            if r.get("lead_time_days") is not None:
+                assert ("(niet geverifieerd)" in said) == (r.get("lead_time_verified", True) is False), r["title"]
+
+
+def test_brief_in_english(registry, welding_case):
+    _, full, text = brief(registry, welding_case, "en")
+    assert text.startswith("Justification for case zaanstad-lasmasker")
+    assert "Other routes: " in text and "may, but need not" in text and "Advised route: " in text
+    assert "In de weg" not in text and len(text.split()) < 0.55 * len(full.split())
+
+
+def test_brief_without_an_advised_route_lists_the_routes_once(registry):
+    """No deadline-proof route to advise: the usable routes are listed, none written out in full."""
+    from tests.explain.test_lines import SEIZURE
+    decision, _, text = brief(registry, SEIZURE)
+    assert "Geadviseerde route" not in text and "Andere routes" not in text
+    usable = [r for o in decision["options"] for r in o["routes"] if r["status"] != "unavailable"]
+    assert usable  # art. 60 lid 6: giving the information asked for
+    listed = next(p for p in text.split("\n\n") if p.startswith("Routes die een blokkade kunnen opheffen: "))
+    assert all(f"{r['title']} (" in listed for r in usable) and "Onderbouwen:" not in listed
