@@ -228,7 +228,17 @@ def read_jsonl(path: Path) -> Iterator[RawRecord]:
     `--workers`), and a line that is not UTF-8 is a problem of that line."""
     name = path.name
     with path.open("rb") as f:
-        for number, raw in enumerate(f, start=1):
+        lines = _bounded(f, name)
+        number = 0
+        while True:
+            try:
+                raw = next(lines, None)
+            except SourceError as exc:
+                yield RawRecord(name, exc.problem.line, problems=[exc.problem])
+                return
+            if raw is None:
+                return
+            number += 1
             try:
                 text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError:
@@ -434,7 +444,7 @@ def read_csv(path: Path, vocabulary: Vocabulary, mapping: dict[str, str | None] 
     name = path.name
     columns = csv_columns(vocabulary)
     with path.open("rb") as raw:
-        f = _utf8_lines(raw)
+        f = _utf8_lines(raw, name)
         reader = None
         try:
             first = next(f, "")
@@ -443,6 +453,8 @@ def read_csv(path: Path, vocabulary: Vocabulary, mapping: dict[str, str | None] 
             header = _header(next(csv.reader(io.StringIO(first), delimiter=delimiter), []), mapping or {}, columns, name)
             reader = csv.reader(f, delimiter=delimiter)
             yield from _csv_rows(reader, header, columns, list_sep, name)
+        except SourceError as exc:  # a line too long (_bounded)
+            yield RawRecord(name, exc.problem.line, problems=[exc.problem])
         except _NotUtf8 as exc:
             yield RawRecord(name, exc.line, problems=[Problem(
                 "deze regel is geen UTF-8-tekst; de rest van het bestand is niet gelezen (sla het op als UTF-8)",
@@ -462,9 +474,28 @@ class _NotUtf8(Exception):
         self.line = line
 
 
-def _utf8_lines(raw) -> Iterator[str]:
+def _bounded(raw, name: str) -> Iterator[bytes]:
+    """The lines of a binary file, each read up to MAX_LINE_BYTES: a longer line (one case is far shorter) ends
+    the file with a problem on that line, never read whole into memory."""
+    number = 0
+    while True:
+        line = raw.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            raise SourceError(Problem(f"regel {number} is langer dan {MAX_LINE_BYTES // 1_000_000} MB",
+                                      f"line {number} is longer than {MAX_LINE_BYTES // 1_000_000} MB",
+                                      file=name, line=number))
+        yield line
+
+
+MAX_LINE_BYTES = 1_000_000  # one case on one line, as the service's limit for one case (service.http.guard)
+
+
+def _utf8_lines(raw, name: str) -> Iterator[str]:
     """The lines of a binary file as text; a line that is not UTF-8 raises _NotUtf8 with its number."""
-    for number, data in enumerate(raw, start=1):
+    for number, data in enumerate(_bounded(raw, name), start=1):
         try:
             yield data.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError:
@@ -526,6 +557,9 @@ def read_source(path: Path, fmt: str | None, vocabulary: Vocabulary,
                 mapping: dict[str, str | None] | None = None) -> Iterator[RawRecord]:
     if not path.exists():
         raise SourceError(Problem("bestand of map bestaat niet", "file or folder does not exist", file=str(path)))
+    if not (path.is_file() or path.is_dir()):  # a device or a pipe: /dev/zero never ends
+        raise SourceError(Problem("dit is geen gewoon bestand of map", "this is not a regular file or folder",
+                                  file=str(path)))
     fmt = fmt or detect_format(path)
     if fmt == "folder":
         return read_folder(path)

@@ -18,7 +18,7 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
 import orjson
 import yaml
@@ -58,6 +58,7 @@ MAX_ALIAS_VALUES = 10_000  # values that aliases stand for, in all: a bomb stand
 MAX_DEPTH = 64  # a case is 4 levels deep, a circumstance at most 10, a rule set 8
 MAX_INT_DIGITS = 30  # no count, age or amount has more; Python refuses to read beyond 4,300
 MAX_EXPONENT = 30  # 1e30 is already beyond any amount; 1e999999999 overflowed the arithmetic after it
+MAX_FILE_BYTES = 16_000_000  # a file or stdin is read up to here (a batch of cases is the largest; /dev/zero never ends)
 
 
 def _ours(what: str, what_en: str, mark) -> yaml.MarkedYAMLError:
@@ -452,13 +453,24 @@ def _parse_yaml(text: str, name: str) -> Any:
 
 def load_file(path: Path) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise SourceError(Problem("het bestand is geen UTF-8-tekst", "the file is not UTF-8 text", file=str(path))) from None
+        with open(path, "rb") as f:
+            return parse_text(read_bounded(f, str(path)), str(path))
     except OSError as exc:
         raise SourceError(Problem(f"bestand niet leesbaar: {exc.strerror}", f"cannot read file: {exc.strerror}",
                                   file=str(path))) from None
-    return parse_text(text, str(path))
+
+
+def read_bounded(stream: BinaryIO, name: str) -> str:
+    """The UTF-8 text of `stream`, read up to MAX_FILE_BYTES: a larger file (or a device that never ends) is
+    refused after that much, never read whole into memory."""
+    raw = stream.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        mb = MAX_FILE_BYTES // 1_000_000
+        raise SourceError(Problem(f"het bestand is groter dan {mb} MB", f"the file is larger than {mb} MB", file=name))
+    try:  # newlines as a file opened as text reads them
+        return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError:
+        raise SourceError(Problem("het bestand is geen UTF-8-tekst", "the file is not UTF-8 text", file=name)) from None
 
 
 def line_of_field(data: Any, field: str | None) -> int | None:

@@ -47,6 +47,7 @@ STATUS_CODES = tuple(STATUSES.index(s) for s in STATUS_TABLE)  # engine.status.s
 U64 = pl.UInt64
 ZERO = pl.lit(0, dtype=U64)
 MAX_SCALE = 8  # decimals kept exactly in Int64 (money up to 10^10 euro at 8 decimals)
+INT64_LIMIT = 2 ** 63
 BUNDLE = "_bundle"
 ROW = "_row"
 ASKED = "_asked"  # bit i: the case asks for the plan's option i
@@ -599,6 +600,8 @@ def scaled(node: Node, scale: int, comp: _Compiler, at) -> pl.Expr:
         value = Decimal(node.const).scaleb(scale)
         if value != value.to_integral_value():
             raise comp.unsupported(at, "een getal met meer decimalen dan de vergelijking toelaat")
+        if not -INT64_LIMIT < value < INT64_LIMIT:  # Polars refused it with an OverflowError (a 500 on the API)
+            raise comp.unsupported(at, "een getal dat te groot is voor de berekening in kolommen")
         return pl.lit(int(value), dtype=pl.Int64)
     if scale < node.scale:
         raise comp.unsupported(at, "afronden zonder round_cents()")

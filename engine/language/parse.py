@@ -29,6 +29,10 @@ MAX_LENGTH = 4_000
 MAX_NODES = 500
 MAX_DEPTH = 32
 MAX_LIST = 200
+# a number in a condition: no amount, count or age comes near, and every backend holds it exactly (the columnar
+# one in 64-bit integers and 128-bit decimals; 1e999 or 10**23 failed there after the closures took them)
+MAX_NUMBER = 10 ** 15
+MAX_DECIMALS = 10
 
 FUNCTIONS = ("min", "max", "sum", "len", "known", "round_cents", "date", "any", "all",
              "days_between", "months_between", "years_between")
@@ -88,7 +92,14 @@ class _Parser:
         if isinstance(value, bool) or isinstance(value, str):
             return ir.Literal(value, text=text)
         if isinstance(value, (int, float)):
-            number = int(text) if isinstance(value, int) else Decimal(text.replace("_", ""))
+            digits = text.replace("_", "")
+            if len(digits) > 40:  # (before int(): Python refuses to read beyond 4,300 digits)
+                raise self.fail(node, "dit getal is te lang")
+            number = int(digits) if isinstance(value, int) else Decimal(digits)
+            if not abs(number) < MAX_NUMBER:
+                raise self.fail(node, "een getal in een voorwaarde is kleiner dan 1.000.000.000.000.000")
+            if isinstance(number, Decimal) and -number.as_tuple().exponent > MAX_DECIMALS:
+                raise self.fail(node, f"een getal in een voorwaarde heeft ten hoogste {MAX_DECIMALS} cijfers achter de komma")
             return ir.Literal(number, text=text)
         raise self.fail(node, f"waarde {value!r} is niet toegestaan")
 

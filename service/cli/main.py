@@ -145,8 +145,8 @@ def subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
 
 def read_case(path: str):
     if path == "-":
-        from engine.yamlsource import parse_text
-        return parse_text(sys.stdin.read(), "<stdin>")
+        from engine.yamlsource import parse_text, read_bounded
+        return parse_text(read_bounded(sys.stdin.buffer, "<stdin>"), "<stdin>")
     p = Path(path)
     if not p.exists():
         raise SourceError(Problem("bestand bestaat niet", "file does not exist", file=path))

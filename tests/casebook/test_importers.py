@@ -9,7 +9,7 @@ import yaml
 from sqlalchemy import select
 
 from casebook import importers, store as store_module
-from casebook.importers import import_path, load_column_mapping, parse_amount, read_csv
+from casebook.importers import MAX_LINE_BYTES, import_path, load_column_mapping, parse_amount, read_csv, read_source
 from casebook.models import CaseRow, DecisionRow
 from casebook.store import Filters, Store
 from casebook.synthetic import generate
@@ -427,3 +427,32 @@ def test_an_unknown_key_in_an_import_record_is_not_repeated_when_it_looks_like_a
     report = run(sqlite_store, registry, path)
     assert report.added == 0 and len(report.rejected) == 1
     assert "111222333" not in repr(report.rejected[0])
+
+
+# -- inputs that never end: refused after a bounded read, never read whole ---------------------------------------
+
+@pytest.mark.parametrize("name", ["zero.jsonl", "zero.csv", "zero.yaml"])
+def test_a_device_is_refused_before_it_is_read(tmp_path, registry, name):
+    """A symlink to /dev/zero named as a case file: it grew to gigabytes before (the attacker's review)."""
+    link = tmp_path / name
+    link.symlink_to("/dev/zero")
+    with pytest.raises(SourceError) as exc:
+        list(read_source(link, None, registry.vocabulary))
+    assert "geen gewoon bestand" in exc.value.problem.message
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_line_longer_than_one_case_ends_the_file_with_a_problem_on_that_line(tmp_path, registry, suffix):
+    path = tmp_path / f"lang{suffix}"
+    path.write_bytes(b"a" * (MAX_LINE_BYTES + 10) + b"\nrest\n")  # (for the CSV, its header)
+    records = list(read_source(path, None, registry.vocabulary))
+    problems = [p for r in records for p in r.problems]
+    assert any("langer dan 1 MB" in p.message and p.line == 1 for p in problems)
+    assert not any(r.text == "rest\n" for r in records)  # the rest is not read as cases
+
+
+def test_a_line_of_exactly_the_limit_is_read(tmp_path, registry):
+    path = tmp_path / "net.jsonl"
+    path.write_bytes(b"x" * (MAX_LINE_BYTES - 1) + b"\n")
+    records = list(read_source(path, None, registry.vocabulary))
+    assert len(records) == 1 and not records[0].problems

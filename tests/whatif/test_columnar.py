@@ -138,6 +138,18 @@ def test_a_construct_it_cannot_compile_is_named_with_file_and_line():
     assert problem.line and "kolomsgewijze" in problem.message
 
 
+def test_a_constant_beyond_64_bits_is_named_not_a_crash():
+    """99999999999999 * 99999999999999 * 99999999999999 is folded to 10**42: Polars refused it with an
+    OverflowError, a 500 on the what-if API (independent attacker review)."""
+    own = Registry.load(RULESETS)
+    bundle = own.bundle("zaanstad", dt.date(2025, 9, 15))
+    bundle.rules["zaanstad.bb.inkomensgrens"].when = compile_expression(
+        "income.net_monthly > 99999999999999 * 99999999999999 * 99999999999999", lambda _: True)
+    with pytest.raises(columnar.Unsupported) as err:
+        columnar.compile_plan(build_bundle(bundle.versions), own.vocabulary, ["special_assistance"])
+    assert "te groot is voor de berekening in kolommen" in err.value.problems[0].message
+
+
 def test_rounding_is_half_away_from_zero():
     frame = pl.DataFrame({"x": [1005, -1005, 1004, -1004, 1015]})  # thousandths
     node = columnar.Node("num", pl.col("x"), scale=3)

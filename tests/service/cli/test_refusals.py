@@ -103,7 +103,7 @@ def test_a_json_case_on_standard_input_is_read_as_the_same_file_is(tmp_path, cap
     # stdin was read as YAML, where the JSON number 1112223.33e2 is text and the guard saw 7 digits
     case = json.dumps(dict(WELDING_MASK, need=dict(WELDING_MASK["need"], amount="X"))).replace('"X"', amount)
     from_file = check(tmp_path, capsys, case, "case.json", "--json")
-    monkeypatch.setattr("sys.stdin", io.StringIO(case))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(case.encode())))  # with its bytes, as a real stdin
     code = main(["check", "-", "--json"])
     out, err = capsys.readouterr()
     assert code == from_file[0] == (2 if refused else 0)
@@ -111,3 +111,23 @@ def test_a_json_case_on_standard_input_is_read_as_the_same_file_is(tmp_path, cap
         assert "need.amount: bevat een nummer dat op een BSN lijkt" in err and "111222333" not in out + err
     else:
         assert json.loads(out) == json.loads(from_file[1])
+
+
+@pytest.mark.parametrize("command", [["check"], ["whatif", "--base", "zaanstad@2025-09-15", "--population", "10",
+                                                  "--change"]])
+def test_a_file_that_never_ends_is_refused_after_16_mb_not_read_whole(capsys, command):
+    """/dev/zero as a case or an overlay: refused once 16 MB are read (it grew to 21 GB before)."""
+    import resource
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    code = main([*command, "/dev/zero"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "/dev/zero: het bestand is groter dan 16 MB" in err
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # kB: 16 MB read, not gigabytes
+
+
+def test_standard_input_is_read_up_to_the_same_limit(capsys, monkeypatch):
+    from engine import yamlsource
+    monkeypatch.setattr(yamlsource, "MAX_FILE_BYTES", 2_000_000)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"a: 1\n" * 500_000)))
+    assert main(["check", "-"]) == 2
+    assert "<stdin>: het bestand is groter dan 2 MB" in capsys.readouterr().err
