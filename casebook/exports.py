@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,8 +25,15 @@ ARROW = {"text": pa.string(), "int": pa.int64(), "money": pa.decimal128(18, 2), 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# A Dutch spreadsheet splits a CSV line on ";" too, so a cell "zie dossier;=cmd|…" holds a second cell that would run.
+AFTER_SEMICOLON = re.compile(r"(;\s*)(?=[=+\-@])")
+
+
 def neutral_text(text: str) -> str:
-    """Text as a spreadsheet shows it and never runs it: a leading ' makes a would-be formula text."""
+    """Text as a spreadsheet shows it and never runs it: a leading ' makes a would-be formula text, at the start
+    of the cell and after every ";" (where a spreadsheet that separates by ";" starts a cell)."""
+    if ";" in text:
+        text = AFTER_SEMICOLON.sub(r"\1'", text)
     return "'" + text if text.startswith(FORMULA_START) else text
 
 

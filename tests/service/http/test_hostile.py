@@ -11,6 +11,8 @@ import threading
 import time
 
 import httpx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 
 from casebook.exports import neutral_text
@@ -296,6 +298,25 @@ def test_a_state_changing_request_from_another_site_is_403():
 def test_csv_cells_that_would_be_formulas_are_made_text(cell):
     assert neutral_text(cell).startswith("'")
     assert neutral_text("wijkteam-oost") == "wijkteam-oost"
+
+
+FORMULA = ("=", "+", "-", "@")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab =+-@;,\t\r1")), max_size=20))
+def test_no_cell_a_spreadsheet_cuts_out_of_a_text_runs_as_a_formula(text):
+    """A Dutch spreadsheet splits on ";" too: "zie dossier;=cmd|…" held a second cell that ran (attacker review).
+    In the CSV and in the what-if's Polars export alike, no ";"-separated part starts with a formula."""
+    import polars as pl
+    from service.spreadsheet import neutral_csv_text
+    polars_text = pl.DataFrame({"t": [text]}).with_columns(neutral_csv_text())["t"][0]
+    for written in (neutral_text(text), polars_text):
+        first, *rest = written.split(";")
+        assert not first.startswith(("=", "+", "-", "@", "\t", "\r"))
+        assert not any(part.lstrip().startswith(FORMULA) for part in rest), written
+    if ";" not in text and not text.startswith(("=", "+", "-", "@", "\t", "\r")):
+        assert neutral_text(text) == text  # plain text is left as it is
 
 
 def test_an_exported_table_neutralises_a_team_name(client):
