@@ -31,6 +31,8 @@ from sqlalchemy import JSON, Connection, Date, DateTime, Engine, Table, create_e
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from engine.errors import Problem, RegelruimteError
+
 ENV_URL = "REGELRUIMTE_DATABASE_URL"
 DEFAULT_URL = "sqlite:///casebook.sqlite"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -76,8 +78,32 @@ def _stdlib(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+SUPPORTED = ("sqlite", "postgresql")
+
+
+def checked_url(url: str):
+    """`url` read as a database URL of a kind the casebook runs on (SQLite or PostgreSQL); anything else is refused
+    in words before a driver is looked for (mysql:// gave a ModuleNotFoundError traceback, in the service a 500)."""
+    try:
+        u = make_url(url)
+    except Exception:  # noqa: BLE001 - sqlalchemy's ArgumentError and ValueError: the URL cannot be read
+        u = None
+    if u is None or u.get_backend_name() not in SUPPORTED:
+        raise RegelruimteError([Problem(
+            "geef een SQLite-pad of een PostgreSQL-URL (postgresql+psycopg://gebruiker@host:5432/database)",
+            "give a SQLite path or a PostgreSQL URL (postgresql+psycopg://user@host:5432/database)", field="database")])
+    return u
+
+
+def database_url_checked() -> str:
+    """The service's database URL ($REGELRUIMTE_DATABASE_URL or casebook.sqlite), checked before the port opens."""
+    url = resolve_url()
+    checked_url(url)
+    return url
+
+
 def make_engine(url: str) -> Engine:
-    u = make_url(url)
+    u = checked_url(url)
     if u.get_backend_name() == "sqlite":
         engine = create_engine(u, json_serializer=dumps, connect_args={"check_same_thread": False,
                                                                        "timeout": BUSY_TIMEOUT_MS / 1000})

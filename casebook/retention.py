@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from engine.errors import Problem, RegelruimteError
+
 from .access import LOCAL, Access
 from .store import Store, cases_t
 
@@ -43,8 +45,9 @@ def configured_months(environ=os.environ) -> int | None:
     text = (environ.get(ENV_MONTHS) or "").strip()
     if not text:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= MAX_MONTHS:
-        raise ValueError(f"{ENV_MONTHS} moet een geheel aantal maanden van 1 tot {MAX_MONTHS} zijn")
+    if not (text.isascii() and text.isdigit() and len(text) <= 4 and 1 <= int(text) <= MAX_MONTHS):
+        raise RegelruimteError([Problem(f"moet een geheel aantal maanden van 1 tot {MAX_MONTHS} zijn",
+                                        f"must be a whole number of months from 1 to {MAX_MONTHS}", field=ENV_MONTHS)])
     return int(text)
 
 

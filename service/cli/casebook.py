@@ -208,7 +208,9 @@ def _db_problem(exc: Exception) -> Problem:
     """What went wrong with the database, without statement parameters (they may hold case data)."""
     orig = getattr(exc, "orig", None)
     text = str(orig if orig is not None else exc).splitlines()[0] if str(orig or exc) else type(exc).__name__
-    return Problem(f"database: {text}", f"database: {text}")
+    # the driver's own words (English) after a Dutch lead: what failed is ours to say, why is the driver's
+    return Problem(f"de database gaf een fout (melding van de database: {text})",
+                   f"the database reported an error ({text})", field="database")
 
 
 @command("casebook")

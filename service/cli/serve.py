@@ -42,6 +42,8 @@ def add_parser(parser) -> None:
 def serve(args) -> int:
     import uvicorn
 
+    from casebook.db import database_url_checked
+    from casebook.retention import configured_months
     from decision.pool import worker_count
 
     from ..http.app import create_app
@@ -51,7 +53,10 @@ def serve(args) -> int:
     if args.no_access_log:
         config["loggers"]["regelruimte.access"] = {"handlers": [], "level": "WARNING", "propagate": False}
     logging.config.dictConfig(config)
-    worker_count()  # a bad REGELRUIMTE_WORKERS stops the start with a message, not a traceback in the lifespan
+    # a bad setting stops the start with a message, not a traceback in the lifespan
+    worker_count()
+    configured_months()
+    database_url_checked()
     # loaded here, before the port opens: a broken rule set stops the start with its file and line
     app = create_app(args.rulesets or DEFAULT_RULESETS, web=not args.no_web, reload_signal=True,
                      watch=args.reload_rulesets)

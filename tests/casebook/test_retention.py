@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from engine.errors import RegelruimteError
+
 from casebook import audit, retention, store as store_module
 from casebook.access import Access, User
 from casebook.users import add_user
@@ -88,6 +90,7 @@ def test_the_setting_is_a_whole_number_of_months_or_refused():
     env = retention.ENV_MONTHS
     assert retention.configured_months({}) is None
     assert retention.configured_months({env: " 18 "}) == 18
-    for bad in ("0", "-3", "zes", "1.5", "99999"):
-        with pytest.raises(ValueError):
+    for bad in ("0", "-3", "zes", "1.5", "99999", "²", "١٢", "1" * 5000):  # "²".isdigit(), then int() failed
+        with pytest.raises(RegelruimteError) as exc:
             retention.configured_months({env: bad})
+        assert exc.value.problems[0].field == env and bad not in exc.value.problems[0].message

@@ -203,3 +203,22 @@ def test_retention_from_the_command_line(filled, capsys, monkeypatch):
     monkeypatch.setenv("REGELRUIMTE_CASEBOOK_RETENTION_MONTHS", "twaalf")
     assert cli("retention", db=filled) == 2
     assert "geheel aantal maanden" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("url", ["mysql://x", "oracle://x", "geen url://", "postgresql+psycopg://postgres@127.0.0.1:1/x"])
+def test_a_database_the_casebook_cannot_use_is_said_in_dutch_not_a_traceback(url, capsys):
+    """mysql:// gave a ModuleNotFoundError traceback (attacker review); a refused connection the driver's English."""
+    assert main(["casebook", "--db", url, "stats"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.startswith("regelruimte: fout: database: ")
+    assert "geef een SQLite-pad of een PostgreSQL-URL" in err or "de database gaf een fout" in err
+
+
+@pytest.mark.parametrize("env, value", [("REGELRUIMTE_DATABASE_URL", "mysql://x"),
+                                        ("REGELRUIMTE_CASEBOOK_RETENTION_MONTHS", "²")])
+def test_the_service_does_not_start_on_a_bad_setting(env, value, monkeypatch, capsys):
+    """It started and answered 500 on every casebook route, or stopped with a traceback from its lifespan."""
+    monkeypatch.setenv(env, value)
+    assert main(["serve", "--port", "1"]) == 2  # refused before the port is opened
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "regelruimte: fout: " in err and value not in err
