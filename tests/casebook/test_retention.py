@@ -93,4 +93,5 @@ def test_the_setting_is_a_whole_number_of_months_or_refused():
     for bad in ("0", "-3", "zes", "1.5", "99999", "²", "١٢", "1" * 5000):  # "²".isdigit(), then int() failed
         with pytest.raises(RegelruimteError) as exc:
             retention.configured_months({env: bad})
-        assert exc.value.problems[0].field == env and bad not in exc.value.problems[0].message
+        assert exc.value.problems[0].field == env
+        assert bad not in exc.value.problems[0].message or bad in ("0", "1")  # (the message names 1 and 1200)
