@@ -21,6 +21,7 @@ _NL = {
     "decimal_whole_digits": "te groot bedrag (ten hoogste {whole_digits} cijfers voor de komma)",
     "finite_number": "moet een eindig getal zijn",
     "int_parsing": "moet een geheel getal zijn",
+    "int_parsing_size": "moet een geheel getal zijn, en dit getal is te groot",
     "int_type": "moet een geheel getal zijn",
     "int_from_float": "moet een geheel getal zijn",
     "bool_parsing": "moet ja (true) of nee (false) zijn",
@@ -71,7 +72,10 @@ def problems_from_validation(errors: Iterable[dict], prefix: str = "", file: str
         if kind in ("value_error", "assertion_error"):
             nl, en = _value_error_text(err)
         else:
-            nl = _fill(_NL.get(kind, err.get("msg", "ongeldige waarde")), ctx)
+            template = _NL.get(kind, "ongeldige waarde")  # never pydantic's English in the Dutch message
+            if kind == "string_too_short" and ctx.get("min_length", 1) > 1:
+                template = "te kort (ten minste {min_length} tekens)"
+            nl = _fill(template, ctx)
             en = err.get("msg", "invalid value")
         line = line_of(loc) if line_of else None
         out.append(Problem(message=nl, message_en=en, field=field, file=file, line=line))

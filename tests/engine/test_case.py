@@ -5,6 +5,7 @@ import pytest
 from engine.bsn import looks_like_bsn, passes_elfproef
 from engine.case import parse_case
 from engine.errors import CaseError
+from tests.conftest import lasmasker
 
 
 def test_elfproef():
@@ -124,3 +125,15 @@ def test_a_case_with_very_many_bad_strings_tells_a_bounded_number_of_problems():
     assert len(problems) == CaseError.MAX_PROBLEMS + 1
     assert problems[-1].message == f"en nog {5000 - CaseError.MAX_PROBLEMS} problemen van dezelfde soort of elders in de casus"
     assert problems[-1].field is None
+
+
+@pytest.mark.parametrize("field", ["need.needed_within_days", "household.cost_sharers"])
+def test_a_whole_number_too_long_to_read_is_said_in_dutch_at_its_field(field):
+    """pydantic's "Unable to parse input string as an integer, exceeded maximum size" reached the user."""
+    case = lasmasker()
+    section, key = field.split(".")
+    case.setdefault(section, {})[key] = "1" * 5000
+    with pytest.raises(CaseError) as exc:
+        parse_case(case)
+    (problem,) = [p for p in exc.value.problems if p.field == field]
+    assert problem.message == "moet een geheel getal zijn, en dit getal is te groot"
