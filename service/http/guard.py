@@ -121,6 +121,12 @@ class Guard:
             await self._error(send, state, "forbidden_origin", scope)
             return self._log(scope, state, start)
 
+        # a compressed body is not read as such (a gzip body was "geen UTF-8-tekst"): said as what it is
+        encoding = next((v for k, v in scope["headers"] if k == b"content-encoding"), b"identity")
+        if encoding.strip().lower() not in (b"", b"identity"):
+            await self._error(send, state, "unsupported_encoding", scope)
+            return self._log(scope, state, start)
+
         received = 0
 
         async def counted_receive():

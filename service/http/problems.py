@@ -22,6 +22,8 @@ SUMMARY = {
     "not_found": ("Niet gevonden.", "Not found."),
     "payload_too_large": ("Het verzoek is te groot.", "The request body is too large."),
     "unsupported_media_type": ("Stuur JSON (Content-Type: application/json).", "Send JSON (Content-Type: application/json)."),
+    "unsupported_encoding": ("Stuur de inhoud zonder compressie (zonder Content-Encoding).",
+                             "Send the body uncompressed (without Content-Encoding)."),
     "unauthorized": ("Geef een geldig API-token (Authorization: Bearer …).", "Give a valid API token (Authorization: Bearer …)."),
     "method_not_allowed": ("Deze methode is hier niet toegestaan.", "This method is not allowed here."),
     "forbidden_origin": ("Een verzoek dat iets wijzigt, mag niet van een pagina van een andere site komen.",
@@ -33,7 +35,7 @@ SUMMARY = {
 }
 
 STATUS_CODE = {"invalid_case": 422, "invalid_request": 422, "not_found": 404, "payload_too_large": 413,
-               "unsupported_media_type": 415, "unauthorized": 401, "method_not_allowed": 405, "forbidden_origin": 403,
+               "unsupported_media_type": 415, "unsupported_encoding": 415, "unauthorized": 401, "method_not_allowed": 405, "forbidden_origin": 403,
                "forbidden": 403, "internal_error": 500}
 
 

@@ -391,3 +391,12 @@ def test_an_overlay_comparing_money_with_an_integer_is_answered(client):
     change = overlay_rule("income.net_monthly > 1000")
     r = client.post("/v1/whatif", json={"base": BASE, "change": change, "cases": [lasmasker()]})
     assert r.status_code == 200, r.text
+
+
+def test_a_compressed_body_is_refused_as_such(client):
+    """Content-Encoding: gzip was read as text and answered "de inhoud is geen UTF-8-tekst" (attacker review)."""
+    import gzip
+    body = gzip.compress(json.dumps(lasmasker()).encode())
+    r = client.post("/v1/decisions", content=body, headers={**JSON, "content-encoding": "gzip"})
+    assert r.status_code == 415 and "zonder compressie" in r.json()["message"]
+    assert client.post("/v1/decisions", json=lasmasker(), headers={"content-encoding": "identity"}).status_code == 200
