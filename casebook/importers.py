@@ -285,6 +285,9 @@ _WHOLE = re.compile(r"[+-]?[0-9]{1,30}")  # longer is no count; the case format 
 def parse_amount(text: str) -> str:
     """A money cell as a decimal string: accepts 1100.00, 1100,00, 1.100,00 and 1,100.00, € and spaces."""
     t = text.replace("€", "").replace("\u00a0", "").replace(" ", "")
+    if ("e" in t or "E" in t) and written_with_exponent(t.replace(",", ".")):  # before "1,1e9" looks ambiguous
+        raise InvalidValue("schrijf het bedrag zonder e-notatie, bijvoorbeeld 1100,00",
+                           "write the amount without an exponent (e-notation), e.g. 1100.00")
     if "," in t and "." in t:
         decimal, thousands = (",", ".") if t.rfind(",") > t.rfind(".") else (".", ",")
         t = t.replace(thousands, "").replace(decimal, ".")

@@ -45,6 +45,9 @@ def _plain_amount(v: Any) -> Any:
                            'not a valid amount; write e.g. "1100.00" (without _ or spaces)')
     if isinstance(v, str) and written_with_exponent(v):
         raise InvalidValue(*EXPONENT_MESSAGE)
+    if isinstance(v, str) and not v.isascii():  # Decimal reads "١٢٣" and "１２３" as 123: an amount is in 0-9
+        raise InvalidValue('geen geldig bedrag; schrijf het met de cijfers 0-9, bv. "1100.00"',
+                           'not a valid amount; write it with the digits 0-9, e.g. "1100.00"')
     if isinstance(v, bool):
         raise InvalidValue('geen geldig bedrag; schrijf bv. "1100.00"', 'not a valid amount; write e.g. "1100.00"')
     return v

@@ -8,7 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BeforeValidator, Field, TypeAdapter, ValidationError
 
-from engine.case import Money, SignedMoney, _plain_amount
+from engine.case import Money, SignedMoney, _plain_amount, parse_case
+from engine.errors import CaseError
+from tests.conftest import lasmasker
 
 # the types as they were: the reference
 FIELD_MONEY = Annotated[Decimal, BeforeValidator(_plain_amount), Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False)]
@@ -92,3 +94,14 @@ def test_an_amount_typed_with_an_exponent_is_refused_with_a_clear_message(writte
 def test_a_number_with_an_exponent_is_the_amount_it_stands_for_in_whole_euros(number, shown):
     # a JSON or YAML number 1e3 is a value, not typed text: read as 1000, never written "1E+3" in a decision
     assert str(TypeAdapter(SignedMoney).validate_python(number)) == shown
+
+
+@pytest.mark.parametrize("amount", ["١٢٣", "１２３", "१२३"])
+def test_an_amount_in_other_digits_than_0_to_9_is_refused(amount):
+    """Decimal reads Arabic-Indic, full-width and Devanagari digits as 123 (attacker review)."""
+    case = lasmasker()
+    case["need"]["amount"] = amount
+    with pytest.raises(CaseError) as exc:
+        parse_case(case)
+    (problem,) = exc.value.problems
+    assert problem.field == "need.amount" and "de cijfers 0-9" in problem.message and amount not in problem.message
