@@ -159,6 +159,10 @@ class _Bounded(yaml.constructor.SafeConstructor):
             raise _ours("geen bestaande datum of tijd; schrijf een datum als JJJJ-MM-DD, bv. 2025-02-28",
                         "not an existing date or time; write a date as YYYY-MM-DD, e.g. 2025-02-28", node.start_mark) from None
 
+    def construct_merge(self, node):
+        raise _ours("samenvoegen met '<<' kan hier niet; schrijf de velden zelf uit",
+                    "merging with '<<' is not supported here; write the fields out", node.start_mark)
+
     def construct_unsupported(self, node):
         raise _ours("dit YAML-type (set, omap, pairs, binary) komt in een casus of regelset niet voor",
                     "this YAML type (set, omap, pairs, binary) does not occur in a case or rule set", node.start_mark)
@@ -192,6 +196,7 @@ if yaml.__with_libyaml__:
 
 for _tag in ("set", "omap", "pairs", "binary"):
     _Bounded.add_constructor(f"tag:yaml.org,2002:{_tag}", _Bounded.construct_unsupported)
+_Bounded.add_constructor("tag:yaml.org,2002:merge", _Bounded.construct_merge)  # (it was "een onbekende tag")
 _Bounded.add_constructor("tag:yaml.org,2002:int", _Bounded.construct_yaml_int)
 _Bounded.add_constructor("tag:yaml.org,2002:map", _Bounded.construct_mapping)
 _Bounded.add_constructor("tag:yaml.org,2002:seq", _Bounded.construct_sequence)

@@ -116,3 +116,11 @@ def test_a_bad_text_under_a_key_of_the_senders_own_words_does_not_repeat_the_key
             parse_case({"case_id": "a", "reference_date": "2026-01-01", "municipality": "zaanstad",
                         "options": ["in_kind"], "circumstances": {"Jan de Vries, Dorpsstraat 1": bad}})
         assert [p.field for p in info.value.problems] == ["circumstances.…"]
+
+
+@pytest.mark.parametrize("text, line", [("a: &x {b: 1}\nc:\n  <<: *x\n", 3), ("c:\n  <<: {b: 1}\n", 2)])
+def test_a_merge_key_is_said_as_a_merge_not_an_unknown_tag(text, line):
+    """'<<' was "een onbekende tag (!…)" (attacker review): the writer used no tag."""
+    with pytest.raises(SourceError) as info:
+        parse_text(text, "m.yaml")
+    assert info.value.problem.line == line and "samenvoegen met '<<'" in info.value.problem.message
