@@ -242,6 +242,11 @@ def _check_condition(d: _Def, derived: dict[str, CompiledRule], params: set[str]
     expr = d.item.when if d.kind == "route" or d.item.rule.kind != "derive" else d.item.value
     if expr is None or through_derived(expr.names, derived) - params - set(derived):
         return []
+    # A rule on an open term of its own rule set (a municipal choice not found, Gemeentewet art. 255 lid 3) is
+    # unknown in every case on purpose, so that the professional sees it named; once the figure is filled in, the
+    # warning returns and asks whether the rule still needs a fact of the case.
+    if any(expr.names & {f"{v.id}.{k}" for k, p in v.parameters.items() if p.value is None} for v in d.versions):
+        return []
     return [_diag("RR020", d, f"de voorwaarde '{expr.source}' leest geen feit van de casus en heeft dus altijd dezelfde uitkomst",
                   f"the condition '{expr.source}' reads no case fact, so it always has the same outcome")]
 

@@ -78,6 +78,34 @@ def _layer_order(rulesets: dict[str, Ruleset]) -> list[str]:
     return order
 
 
+def _dependencies_first(derive: list[CompiledRule]) -> list[CompiledRule]:
+    """The derives in layering order, except that a derive reading a derived fact of a rule set later in that order
+    (the Participatiewet's draagkracht reads the Wsnp term, `wsnp.regeling_loopt`) comes after it. Each version's
+    own order is already dependencies first, so where no derive reads forward the order is unchanged. A cycle
+    across rule sets (not possible within one: the loader refuses it) keeps the layering order."""
+    by_fact: dict[str, list[CompiledRule]] = {}
+    for r in derive:
+        by_fact.setdefault(r.rule.fact, []).append(r)
+    order: list[CompiledRule] = []
+    state: dict[str, str] = {}
+    stack = [(r, False) for r in reversed(derive)]
+    while stack:  # iterative depth-first walk (no self-calling closure: see loader._derive_order)
+        r, expanded = stack.pop()
+        if expanded:
+            state[r.id] = "done"
+            order.append(r)
+            continue
+        if state.get(r.id):
+            continue
+        state[r.id] = "busy"
+        stack.append((r, True))
+        for name in sorted(r.value.names, reverse=True):
+            for dep in reversed(by_fact.get(name, ())):
+                if not state.get(dep.id):
+                    stack.append((dep, False))
+    return order
+
+
 def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
     params: dict[str, Any] = {}
     presumptions, derive, rules = [], [], {}
@@ -90,6 +118,7 @@ def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:
         derive.extend(v.derive_order)
         rules.update({rid: r for rid, r in v.rules.items() if r.rule.kind != "derive"})
         routes.extend(v.routes.values())
+    derive = _dependencies_first(derive)
     by_option: dict[str, list[CompiledRule]] = {}
     for r in rules.values():
         for option in r.rule.applies_to:

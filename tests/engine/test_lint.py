@@ -255,3 +255,14 @@ def test_the_horizon_warning_of_a_rule_set_with_series_points_to_them(tmp_path):
         "demo/2025-01-01/version.yaml": "version:\n  changes: Nieuwe grens.\n  figures: {as_of: 2025-01-01}\n"})
     [d] = [d for d in lint(root, today=dt.date(2025, 12, 1)) if d.code == "RR025"]
     assert "reeksen in parameters/ de waarden per 2026-01-01" in d.message
+
+
+def test_a_condition_on_an_open_term_alone_is_no_constant_condition(tmp_path):
+    # Gemeentewet art. 255 lid 3 (decision record 0039): a rule that rests only on a municipal choice not found is
+    # unknown in every case on purpose; filled in, the same condition is constant again and warned about
+    on_term = V24.replace("when: applicant.age >= 60", "when: demo.grens > 5")
+    open_term = on_term.replace('    value: "1000"\n', '    value: null\n    verified: false\n    note: "NIET GEVONDEN"\n')
+    root = demo.write(tmp_path, {"demo/2024-01-01/rules.yaml": open_term})
+    assert ("RR020", "demo.3.ouderen") not in codes(root)
+    root = demo.write(tmp_path / "filled", {"demo/2024-01-01/rules.yaml": on_term})
+    assert ("RR020", "demo.3.ouderen") in codes(root)

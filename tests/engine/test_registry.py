@@ -49,3 +49,17 @@ def test_an_unknown_municipality_is_refused_and_not_kept(registry):
     with pytest.raises(CaseError):
         registry.bundle("atlantis", dt.date(2026, 1, 1))
     assert "atlantis" not in registry._changes
+
+
+@pytest.mark.parametrize("day", [dt.date(2024, 9, 15), dt.date(2026, 3, 2)])
+def test_a_derive_reading_a_later_rule_sets_derived_fact_comes_after_it(registry, day):
+    # the Participatiewet's draagkracht reads the Wsnp term (Fw 349a, decision record 0036 amended): although the
+    # Participatiewet comes first in the layering order, its derive must run after the one it reads
+    bundle = registry.bundle("zaanstad", day)
+    order = [r.rule.fact for r in bundle.derive]
+    assert order.index("wsnp.regeling_loopt") < order.index("participatiewet.beschikbaar_inkomen")
+    seen = set()
+    derived = set(order)
+    for r in bundle.derive:  # every derive after the derived facts it reads
+        assert not (set(r.value.names) & derived) - seen, r.id
+        seen.add(r.rule.fact)

@@ -51,7 +51,8 @@ CHANGES = {
     "threshold": lambda d: d["options"][1]["blocked_by"][0]["thresholds"][0].update(limit="1505.98"),
     "step value": lambda d: d["amounts"][0]["steps"][0].update(value="1310.01"),
     "step formula": lambda d: d["amounts"][0]["steps"][-1].update(formula="Een andere formule."),
-    "input value": lambda d: d["amounts"][0]["steps"][2]["inputs"][2].update(value="1369.07"),
+    "input value": lambda d: next(s for s in d["amounts"][0]["steps"] if s["fact"] == "participatiewet.basisnorm")[
+        "inputs"][2].update(value="1369.07"),
     "input unit": lambda d: d["amounts"][0]["steps"][0]["inputs"][1].update(unit="maanden"),
     "presumption": lambda d: d["presumptions"][0].update(title="Iets anders wordt aangenomen"),
     "receipt": lambda d: d["kassabon"].update(cost_once="1100.01"),
