@@ -29,7 +29,7 @@ def household_case(day: str, municipality: str = "amsterdam", **extra) -> dict:
     return case
 
 
-@pytest.mark.parametrize("day", ["2027-02-01", "2031-02-01"])
+@pytest.mark.parametrize("day", ["2027-02-01", "2027-06-30"])
 def test_a_case_past_the_known_figures_carries_the_warning_in_json_and_text(registry, day):
     decision = decide(household_case(day), registry)
     by_ruleset = {w["ruleset"]: w for w in decision["warnings"]}
@@ -177,3 +177,32 @@ def test_the_bundles_last_day_of_known_figures_says_whether_any_version_warns(re
         for day in (edge - dt.timedelta(days=1), edge, edge + dt.timedelta(days=1)):
             assert (day > bundle.figures_until) == bool(horizon.warnings(bundle.versions, day))
     assert bundle.listed == tuple((v.id, v.version, v.digest) for v in bundle.versions)
+
+
+@pytest.mark.parametrize("day, latest, bbz_latest", [
+    ("2027-07-01", "1 juli 2027", "1 januari 2027"),
+    ("2028-03-01", "1 januari 2028", "1 januari 2028"),
+])
+def test_a_case_further_past_the_horizon_names_the_date_whose_figures_apply(registry, day, latest, bbz_latest):
+    """Legal audit D-49: on 1 March 2028 the amounts that apply are those of 1 January 2028; the notice names
+    that date too, not only 1 January 2027 (the first date whose amounts are not known). One day before the
+    next indexation date and on it: the notice changes on the date (Pw: 1 January and 1 July; Bbz: 1 January)."""
+    decision = decide(household_case(day), registry)
+    by_ruleset = {w["ruleset"]: w["message"] for w in decision["warnings"]}
+    assert by_ruleset["participatiewet"] == (
+        f"De bedragen vanaf 1 januari 2027 zijn nog niet bekend, ook die van {latest} (die gelden op de peildatum); "
+        "deze toets rekent met die van 1 juli 2026.")
+    if bbz_latest == "1 januari 2027":
+        assert by_ruleset["bbz"] == ("De bedragen per 1 januari 2027 zijn nog niet bekend; deze toets rekent "
+                                     "met die van 1 januari 2026.")
+    else:
+        assert by_ruleset["bbz"] == (
+            f"De bedragen vanaf 1 januari 2027 zijn nog niet bekend, ook die van {bbz_latest} (die gelden op de "
+            "peildatum); deze toets rekent met die van 1 januari 2026.")
+
+
+def test_the_notice_in_english_names_the_date_whose_figures_apply(registry):
+    decision = decide(household_case("2028-03-01"), registry, "en")
+    pw = next(w for w in decision["warnings"] if w["ruleset"] == "participatiewet")
+    assert pw["message"] == ("The amounts from 1 January 2027 on are not known yet, including those of 1 January 2028 "
+                             "(which apply on the reference date); this check uses those of 1 July 2026.")
