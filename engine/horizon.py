@@ -111,7 +111,8 @@ def warnings(versions: Iterable, day: dt.date, lang: str = "nl") -> list[dict]:
 def stale_figures(versions: Iterable, day: dt.date) -> frozenset[str]:
     """The amounts (`<ruleset>.<parameter>` in euros) of the versions past their horizon on `day`."""
     return frozenset(f"{v.id}.{name}" for v in versions if is_past(v.horizon, day)
-                     for name, p in v.parameters.items() if p.unit.startswith("EUR") and p.value is not None)
+                     for name, p in v.parameters.items()
+                     if p.unit.startswith("EUR") and p.value is not None and p.indexed)
 
 
 def reads_any(names: Iterable[str], targets: frozenset[str], derived: dict) -> bool:
@@ -126,6 +127,7 @@ class Stale:
     figures: frozenset[str]  # the amounts of the versions past their horizon (`stale_figures`)
     options: frozenset[str]  # options whose conditions read one of them (transitively)
     grounds: frozenset[str]  # rules whose amounts read one of them
+    conditions: frozenset[str] = frozenset()  # rules and routes whose condition reads one of them
 
 
 def stale(bundle, day: dt.date) -> Stale:
@@ -139,5 +141,23 @@ def stale(bundle, day: dt.date) -> Stale:
             figures,
             frozenset(o for o, names in bundle.reads.items() if figures and reads_any(names, figures, derived)),
             frozenset(rid for rid, rule in bundle.rules.items()
-                      if figures and any(reads_any(e.names, figures, derived) for _, e in rule.amounts.values())))
+                      if figures and any(reads_any(e.names, figures, derived) for _, e in rule.amounts.values())),
+            frozenset(item.id for item in [*bundle.rules.values(), *(r for rs in bundle.routes_for_block.values()
+                                                                     for r in rs)]
+                      if figures and item.when is not None and reads_any(item.when.names, figures, derived)))
     return hit
+
+
+def decided_without(stale_: Stale, option: dict, plan) -> bool:
+    """Whether a blocked option is blocked whatever the stale figures are: a block that holds reads none of them
+    (nor do the exceptions that could set it aside), and no route can lift it. Then the status is not provisional
+    (legal audit D-48: the IIT age block past the horizon). `plan`: the option's engine.status.OptionPlan."""
+    if option["status"] != "blocked":
+        return False
+    for block in option["blocked_by"]:
+        bid = block["rule"]
+        if bid in stale_.conditions or any(g in stale_.conditions for g in plan.exception_ids.get(bid, ())):
+            continue
+        if not plan.route_steps.get(bid):
+            return True
+    return False

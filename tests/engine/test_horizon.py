@@ -206,3 +206,38 @@ def test_the_notice_in_english_names_the_date_whose_figures_apply(registry):
     pw = next(w for w in decision["warnings"] if w["ruleset"] == "participatiewet")
     assert pw["message"] == ("The amounts from 1 January 2027 on are not known yet, including those of 1 January 2028 "
                              "(which apply on the reference date); this check uses those of 1 July 2026.")
+
+
+def _gift_case(day: str, amount: str) -> dict:
+    return household_case(day, need={"kind": "keep_gift", "amount": amount}, options=["keep_gift"],
+                          circumstances={"gifts_this_year": "0.00"})
+
+
+@pytest.mark.parametrize("amount, status", [("1200.00", "allowed"), ("1200.01", "needs_information")])
+def test_a_2027_gift_at_the_statutory_amount_is_not_provisional(registry, amount, status):
+    """Legal audit D-48: art. 39 lid 1 only raises the € 1.200 of art. 31 lid 2 onder m, so at or below it the
+    answer is certain; the amount of the law text is no indexed figure past the horizon. Above it the open 2027
+    amount decides, and the decision names it as an open term."""
+    option = decide(_gift_case("2027-01-01", amount), registry)["options"][0]
+    assert option["status"] == status
+    if status == "allowed":
+        assert "provisional" not in option
+    else:
+        assert option["open_terms"] == ["participatiewet.giftenvrijlating_per_jaar"]
+
+
+def _iit_case(day: str, age: int) -> dict:
+    case = household_case(day, need={"kind": "income_support"}, options=["income_supplement"],
+                          circumstances={"income_prospects": False, "iit_last_12_months": False, "low_income_years": 6})
+    case["household"] = dict(case["household"], members=[{"role": "applicant", "age": age}])
+    return case
+
+
+def test_a_status_decided_by_a_block_that_reads_no_stale_figure_is_not_provisional(registry):
+    """Legal audit D-48: 'voorlopig' only where a figure past the horizon can change the answer. At 67 in 2027 the
+    age block of art. 36 lid 1 holds and no route lifts it: no amount changes that. At 66 the asset limit (an
+    amount of 1 July 2026) and the municipal income limit decide: still provisional."""
+    at_67 = decide(_iit_case("2027-12-31", 67), registry)["options"][0]
+    assert at_67["status"] == "blocked" and "provisional" not in at_67
+    at_66 = decide(_iit_case("2027-12-31", 66), registry)["options"][0]
+    assert at_66["status"] != "blocked" and at_66.get("provisional") is True
