@@ -112,7 +112,10 @@ def _input_words(name: str, vocab: Vocabulary, parameters: dict[str, tuple[Param
     if known is None:  # a name of the engine itself (none today): shown as it is
         return {"name": name, "kind": "fact", "title": name}
     p, _ = known
-    return {"name": name, "kind": "parameter", "title": _title(p, lang), "unit": p.unit, "source": p.source.public()}
+    words = {"name": name, "kind": "parameter", "title": _title(p, lang), "unit": p.unit, "source": p.source.public()}
+    if not p.verified:  # its own line says so (the AOW age of 2026-2028, legal audit D-49)
+        words["verified"] = False
+    return words
 
 
 def _inputs(names: list[str], words: dict[str, tuple], env: dict, vocab: Vocabulary, parameters: dict,

@@ -363,7 +363,7 @@ def evaluate(case: Case, registry: Registry, lang: str = "nl", conditions: Condi
     if bundle.warns:
         warnings = warnings + _case_warnings(bundle, env, lang)
     if parts is not None:
-        _mark_provisional(options, parts)
+        _mark_provisional(options, parts, bundle)
     amounts = compute_amounts(bundle.amounts, env, case.options, vocab, bundle.parameters,
                               parts.figures if parts is not None else frozenset(),
                               lang, day) if bundle.amounts else []
@@ -416,11 +416,12 @@ def _case_warnings(bundle: Bundle, env: dict, lang: str) -> list[dict]:
             for r in bundle.warns if env.get(r.rule.fact) is True]
 
 
-def _mark_provisional(options: list[dict], parts: horizon.Stale) -> None:
+def _mark_provisional(options: list[dict], parts: horizon.Stale, bundle: Bundle) -> None:
     """`provisional: true` on each option whose status rests on a condition that reads a figure past
-    its horizon, and on each ground whose amounts do."""
+    its horizon (not one blocked whatever those figures are: horizon.decided_without), and on each ground
+    whose amounts do."""
     for o in options:
-        if o["option"] in parts.options:
+        if o["option"] in parts.options and not horizon.decided_without(parts, o, plan(bundle, o["option"])):
             o["provisional"] = True
         for g in o["grounds"]:
             if g["rule"] in parts.grounds:

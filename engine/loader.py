@@ -328,7 +328,9 @@ def _digest(meta: RulesetMeta, raw: _RawVersion, valid_to: dt.date | None) -> st
         "ruleset": meta.model_dump(mode="json", exclude={"indexation"} if meta.indexation is None else None),
         "valid_from": raw.valid_from.isoformat(),
         "valid_to": valid_to.isoformat() if valid_to else None,
-        "parameters": {k: p.model_dump(mode="json") for k, (p, _) in sorted(raw.parameters.items())},
+        # (an indexed figure, the default, keeps the digest it had before `indexed` existed)
+        "parameters": {k: p.model_dump(mode="json", exclude={"indexed"} if p.indexed else None)
+                       for k, (p, _) in sorted(raw.parameters.items())},
         "presumptions": {k: p.model_dump(mode="json") for k, (p, _) in sorted(raw.presumptions.items())},
         "rules": {k: r.model_dump(mode="json") for k, (r, _) in sorted(raw.rules.items())},
         "routes": {k: r.model_dump(mode="json") for k, (r, _) in sorted(raw.routes.items())},

@@ -101,6 +101,9 @@ class Parameter(Strict):
     # an asset limit never below 0). Rules use it to decide a case for every value an open term can take.
     minimum: Decimal | None = None
     maximum: Decimal | None = None  # a bound the law sets on an open term (kwijtschelding: at most 100%)
+    # false: an amount that no indexation changes (the € 1.200 of the text of Pw art. 31 lid 2 onder m, the bound
+    # of an indexed figure): never stale past the horizon, so it makes no status provisional (legal audit D-48)
+    indexed: bool = True
 
     @model_validator(mode="after")
     def _open_term(self):
@@ -265,6 +268,7 @@ class Figure(Strict):
     unit: Unit
     minimum: Decimal | None = None
     maximum: Decimal | None = None
+    indexed: bool = True  # false: no indexation changes it (Parameter.indexed)
     values: dict[dt.date, FigureValue] = Field(min_length=1)
 
     def parameter(self, day: dt.date) -> Parameter:
@@ -272,7 +276,7 @@ class Figure(Strict):
         value = self.values[day]
         return Parameter(title=self.title, title_en=self.title_en, unit=self.unit, value=value.value,
                          source=value.source, verified=value.verified, note=value.note,
-                         minimum=self.minimum, maximum=self.maximum)
+                         minimum=self.minimum, maximum=self.maximum, indexed=self.indexed)
 
 
 class FigureFile(Strict):

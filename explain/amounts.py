@@ -89,7 +89,7 @@ def input_text(item: dict, lang: str) -> str:
     text = f"{item['title']}: {value_text(item['value'], lang, item.get('unit'), item.get('value_label'))}"
     if item.get("source"):
         text += f" ({cite(item['source'], lang)})"
-    return text
+    return text + _flags(item, lang)
 
 
 def reasons(amount: dict) -> list[str]:

@@ -241,7 +241,7 @@ def _input(item: dict, lang: str) -> Line | Fragment:
     if value is UNCACHED:
         return (3, "detail", amount_words.input_text(item, lang))
     source = cite(item["source"], lang) if item.get("source") else None
-    key = ("input", lang, item["title"], value, item.get("unit"), item.get("value_label"), source)
+    key = ("input", lang, item["title"], value, item.get("unit"), item.get("value_label"), source, item.get("verified"))
     shown = fragment(key, _input_lines, item, lang)
     if len(_SHOWN) >= _SHOWN_MAX:
         _SHOWN.clear()

@@ -123,6 +123,7 @@ class AmountInput(Out):
     value_label: str | None = Field(default=None, description="De waarde in woorden (bij een keuze)")
     unit: str | None = Field(default=None, description="Bij een parameter: EUR/maand, factor, jaar, …")
     source: LegalSource | None = Field(default=None, description="Bij een parameter: waar het bedrag staat")
+    verified: bool | None = Field(default=None, description="false: een parameter die niet is geverifieerd")
 
 
 class AmountStep(Out):

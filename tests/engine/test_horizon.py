@@ -29,7 +29,7 @@ def household_case(day: str, municipality: str = "amsterdam", **extra) -> dict:
     return case
 
 
-@pytest.mark.parametrize("day", ["2027-02-01", "2031-02-01"])
+@pytest.mark.parametrize("day", ["2027-02-01", "2027-06-30"])
 def test_a_case_past_the_known_figures_carries_the_warning_in_json_and_text(registry, day):
     decision = decide(household_case(day), registry)
     by_ruleset = {w["ruleset"]: w for w in decision["warnings"]}
@@ -177,3 +177,67 @@ def test_the_bundles_last_day_of_known_figures_says_whether_any_version_warns(re
         for day in (edge - dt.timedelta(days=1), edge, edge + dt.timedelta(days=1)):
             assert (day > bundle.figures_until) == bool(horizon.warnings(bundle.versions, day))
     assert bundle.listed == tuple((v.id, v.version, v.digest) for v in bundle.versions)
+
+
+@pytest.mark.parametrize("day, latest, bbz_latest", [
+    ("2027-07-01", "1 juli 2027", "1 januari 2027"),
+    ("2028-03-01", "1 januari 2028", "1 januari 2028"),
+])
+def test_a_case_further_past_the_horizon_names_the_date_whose_figures_apply(registry, day, latest, bbz_latest):
+    """Legal audit D-49: on 1 March 2028 the amounts that apply are those of 1 January 2028; the notice names
+    that date too, not only 1 January 2027 (the first date whose amounts are not known). One day before the
+    next indexation date and on it: the notice changes on the date (Pw: 1 January and 1 July; Bbz: 1 January)."""
+    decision = decide(household_case(day), registry)
+    by_ruleset = {w["ruleset"]: w["message"] for w in decision["warnings"]}
+    assert by_ruleset["participatiewet"] == (
+        f"De bedragen vanaf 1 januari 2027 zijn nog niet bekend, ook die van {latest} (die gelden op de peildatum); "
+        "deze toets rekent met die van 1 juli 2026.")
+    if bbz_latest == "1 januari 2027":
+        assert by_ruleset["bbz"] == ("De bedragen per 1 januari 2027 zijn nog niet bekend; deze toets rekent "
+                                     "met die van 1 januari 2026.")
+    else:
+        assert by_ruleset["bbz"] == (
+            f"De bedragen vanaf 1 januari 2027 zijn nog niet bekend, ook die van {bbz_latest} (die gelden op de "
+            "peildatum); deze toets rekent met die van 1 januari 2026.")
+
+
+def test_the_notice_in_english_names_the_date_whose_figures_apply(registry):
+    decision = decide(household_case("2028-03-01"), registry, "en")
+    pw = next(w for w in decision["warnings"] if w["ruleset"] == "participatiewet")
+    assert pw["message"] == ("The amounts from 1 January 2027 on are not known yet, including those of 1 January 2028 "
+                             "(which apply on the reference date); this check uses those of 1 July 2026.")
+
+
+def _gift_case(day: str, amount: str) -> dict:
+    return household_case(day, need={"kind": "keep_gift", "amount": amount}, options=["keep_gift"],
+                          circumstances={"gifts_this_year": "0.00"})
+
+
+@pytest.mark.parametrize("amount, status", [("1200.00", "allowed"), ("1200.01", "needs_information")])
+def test_a_2027_gift_at_the_statutory_amount_is_not_provisional(registry, amount, status):
+    """Legal audit D-48: art. 39 lid 1 only raises the € 1.200 of art. 31 lid 2 onder m, so at or below it the
+    answer is certain; the amount of the law text is no indexed figure past the horizon. Above it the open 2027
+    amount decides, and the decision names it as an open term."""
+    option = decide(_gift_case("2027-01-01", amount), registry)["options"][0]
+    assert option["status"] == status
+    if status == "allowed":
+        assert "provisional" not in option
+    else:
+        assert option["open_terms"] == ["participatiewet.giftenvrijlating_per_jaar"]
+
+
+def _iit_case(day: str, age: int) -> dict:
+    case = household_case(day, need={"kind": "income_support"}, options=["income_supplement"],
+                          circumstances={"income_prospects": False, "iit_last_12_months": False, "low_income_years": 6})
+    case["household"] = dict(case["household"], members=[{"role": "applicant", "age": age}])
+    return case
+
+
+def test_a_status_decided_by_a_block_that_reads_no_stale_figure_is_not_provisional(registry):
+    """Legal audit D-48: 'voorlopig' only where a figure past the horizon can change the answer. At 67 in 2027 the
+    age block of art. 36 lid 1 holds and no route lifts it: no amount changes that. At 66 the asset limit (an
+    amount of 1 July 2026) and the municipal income limit decide: still provisional."""
+    at_67 = decide(_iit_case("2027-12-31", 67), registry)["options"][0]
+    assert at_67["status"] == "blocked" and "provisional" not in at_67
+    at_66 = decide(_iit_case("2027-12-31", 66), registry)["options"][0]
+    assert at_66["status"] != "blocked" and at_66.get("provisional") is True
