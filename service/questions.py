@@ -28,8 +28,8 @@ def named_unknowns(decision: dict) -> list[str]:
 
 def field_of(fact: str) -> str:
     """The form field where the answer to `fact` is filled in."""
-    if fact.startswith("income."):
-        return "income.0.net_monthly"
+    if fact.startswith("income."):  # a source's share (only the total known): where the source is chosen
+        return "income.0.net_monthly" if fact == "income.net_monthly" else "income.0.source"
     if fact.startswith("avoided_costs."):
         return f"avoided_costs.0.{fact.split('.', 1)[1]}"
     if fact.startswith("case."):
