@@ -375,7 +375,8 @@ def _decision_page(request: Request, key: str, decision: dict, case: dict, regis
                                  vocab.value_labels.get(lang, {}),
                                  {slug: rs.meta.municipality_name or slug for slug, rs in registry.municipalities.items()})
     context = {"d": decision, "options": options, "advice": advice, "labels": labels, "within": within,
-               "key": key, "asked": asked, "figures": unknown_figures, "onderbouwing": text, "facts": facts,
+               "key": key, "asked": asked, "figures": unknown_figures,
+               "question_groups": open_questions.grouped(decision, asked, dict(_option_titles(vocab, lang)), t["w"], lang), "onderbouwing": text, "facts": facts,
                "printed": write_date(dt.date.today(), lang), "glossary": glossary(text, lang),
                "store_hours": case_store_of(request).ttl // 3600,
                # saving to the casebook (service.web.casebook), where this installation has one

@@ -171,7 +171,7 @@ WORDS = {
         "to_article": "naar de wettekst", "to_source": "naar de bron", "rule_page": "regel",
         "assessment": "interpretatie, geen letterlijke wettekst", "unverified": "niet geverifieerd",
         "questions": "Nog uit te zoeken", "questions_intro": "Deze vragen beslissen de casus de ene of de andere kant op. "
-                                                             "Elke vraag leidt naar het veld waar het antwoord hoort.",
+                                                             "Elke vraag leidt naar het veld waar het antwoord hoort; eronder staat wat het antwoord beslist.",
         "presumptions": "Aangenomen", "presumptions_intro": "Meld het als dit niet klopt; zet het dan in de casus.",
         "kassabon": "Kassabon", "cost_once": "Eenmalige kosten", "avoided_per_year": "Voorkomen per jaar",
         "avoided_once": "Eenmalig voorkomen", "ratio": "Terugverdiend in één jaar", "payback": "Terugverdiend na",
@@ -305,7 +305,7 @@ WORDS = {
         "to_article": "to the statute", "to_source": "to the source", "rule_page": "rule",
         "assessment": "interpretation, not literal statute", "unverified": "not verified",
         "questions": "Still to find out", "questions_intro": "These questions decide the case one way or the other. "
-                                                             "Each leads to the field where the answer goes.",
+                                                             "Each leads to the field where the answer goes; below it, what the answer decides.",
         "presumptions": "Presumed", "presumptions_intro": "Say so if this is wrong, and put it in the case.",
         "kassabon": "Receipt (kassabon)", "cost_once": "One-off cost", "avoided_per_year": "Avoided per year",
         "avoided_once": "Avoided once", "ratio": "Paid back in one year", "payback": "Paid back after",
