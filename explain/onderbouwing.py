@@ -14,7 +14,7 @@ from engine.templates import date, money, number
 
 from . import amounts as amount_words
 from .citation import cite
-from .lines import advice_text, days, fastest_route, route_order
+from .lines import advice_text, days, fastest_route, route_order, timing
 from .phrases import phrases
 
 PLAIN = {
@@ -131,8 +131,10 @@ def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, 
         parts.append(w["lead_unknown"].format(basis=r["lead_time_basis"]))
     else:
         parts.append(w["lead"].format(days=days(r["lead_time_days"], p), basis=r["lead_time_basis"]))
-    if r.get("in_time") is not None and within is not None:
-        parts.append(_upper((p["in_time"] if r["in_time"] else p["too_late"]).format(within=within)) + ".")
+    when = timing(r, within)
+    if when is not None and within is not None:
+        # (the client file is two A4 pages: the short form of the unverified case, said the same way)
+        parts.append(_upper(p[when + "_short" if when == "too_late_unverified" else when].format(within=within)) + ".")
     if r.get("reason"):
         parts.append(_sentence(r["reason"]))
     parts.append(f"{p['argue']}: {_sentence(r['argue'])}")

@@ -37,7 +37,7 @@ from engine.yamlsource import SourceError, parse_text
 from explain import amounts as amount_words
 from explain import diff as diff_render
 from explain.citation import cite
-from explain.lines import route_order
+from explain.lines import route_order, timing as route_timing
 from explain.tree import build as explanation_tree
 
 from .. import catalogue
@@ -60,6 +60,7 @@ templates.env.filters["money"] = lambda v, lang="nl": _money(v, lang)
 templates.env.filters["number"] = lambda v, lang="nl": write_number(Decimal(str(v)), lang)
 templates.env.filters["longdate"] = lambda v, lang="nl": write_date(dt.date.fromisoformat(v), lang) if v else ""
 templates.env.globals["cite"] = cite
+templates.env.globals["route_timing"] = route_timing
 templates.env.globals["case_law_url"] = case_law_url
 templates.env.filters["param_value"] = lambda v, unit, lang="nl": diff_render.value_text(v, unit, lang)
 templates.env.filters["field_value"] = lambda v, field, lang="nl": diff_render.field_text(field, v, lang)
