@@ -377,6 +377,7 @@ def _decision_page(request: Request, key: str, decision: dict, case: dict, regis
                                  {slug: rs.meta.municipality_name or slug for slug, rs in registry.municipalities.items()})
     context = {"d": decision, "options": options, "advice": advice, "labels": labels, "within": within,
                "key": key, "asked": asked, "figures": unknown_figures,
+               "ruleset_titles": {rid: rs.meta.title for rid, rs in registry.rulesets.items()},
                "question_groups": open_questions.grouped(decision, asked, dict(_option_titles(vocab, lang)), t["w"], lang), "onderbouwing": text, "facts": facts,
                "printed": write_date(dt.date.today(), lang), "glossary": glossary(text, lang),
                "store_hours": case_store_of(request).ttl // 3600,
