@@ -9,6 +9,7 @@ question for the professional: it is said apart, as a figure this rule set does 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Iterable
 
 from decision.decide import fact_labels
@@ -34,6 +35,11 @@ def field_of(fact: str) -> str:
         return f"avoided_costs.0.{fact.split('.', 1)[1]}"
     if fact.startswith("case."):
         return fact.split(".", 1)[1]
+    m = re.fullmatch(r"household\.housemate_(\d)\.([a-z_]+)", fact)  # place N of the rule set is row N - 1
+    if m:
+        return f"household.housemates.{min(int(m[1]), 4) - 1}.{m[2]}"  # (the form shows four rows)
+    if fact == "household.housemates.count":
+        return "household.housemates.0.age"
     return fact
 
 

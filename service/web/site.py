@@ -252,6 +252,10 @@ def _form_page(request: Request, values: dict[str, list[str]], problems: list[Pr
         "show": show, "any_shown": lambda names: any(show(n) for n in names),
         "shown_circumstances": [c for c in circumstance_kinds(vocab) if show(f"circumstances.{c}")],
         "show_income": shown is None or any(f.startswith("income.") for f in shown),
+        "housemates_open": any(values.get(f"household.housemates.{i}.{k}") or errors.get(f"household.housemates.{i}.{k}")
+                               for i in range(HOUSEMATE_ROWS) for k in HOUSEMATE_FIELDS),
+        "extra_housemates": any(values.get(f"household.housemates.{i}.{k}") or errors.get(f"household.housemates.{i}.{k}")
+                                for i in range(1, HOUSEMATE_ROWS) for k in HOUSEMATE_FIELDS),
         "extra_income": any(values.get(f"income.{i}.{k}") or errors.get(f"income.{i}.{k}")
                             for i in range(1, INCOME_ROWS) for k in ("source", "net_monthly")),
         "step_one_open": any(n in errors for n in ("case_id", "reference_date", "municipality", "options")),
