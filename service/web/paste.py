@@ -76,6 +76,10 @@ def read_as_form(case: Any, kinds: Mapping[str, str], file: str, yaml: bool = Tr
     if not isinstance(case, dict):
         return case, []
     problems = []
+    household = case.get("household")
+    if isinstance(household, dict) and isinstance(household.get("children"), str):  # "7, 3" as on the form
+        ages = [a for a in re.split(r"[,;\s]+", household["children"]) if a]
+        household["children"] = [int(a) if re.fullmatch(r"\d{1,3}", a) else a for a in ages]
     for parent, key, path, kind in list(_slots(case, kinds)):
         value = parent[key]
         if kind == "money":

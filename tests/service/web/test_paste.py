@@ -97,3 +97,11 @@ def test_a_bsn_like_amount_is_still_refused_unshown(client):
     r = paste(client, amount='"111.222.333"')
     assert r.status_code == 422
     assert "111" not in summary(r.text) and "BSN" in summary(r.text)
+
+
+def test_children_ages_as_the_form_takes_them(client):
+    r = client.post("/toets/bestand", data={"paste": CASE.format(date="2025-09-15", income="1720", amount="1100",
+                                                                  yes_no="ja").replace(
+        "household: {composition: single,", 'household: {composition: single_parent, children: "7, 3",')},
+        follow_redirects=False)
+    assert r.status_code == 303, summary(r.text)
