@@ -32,6 +32,7 @@ from engine.yamlsource import LineList, SourceError, line_of, load_file, parse_t
 
 from . import db
 from .access import LOCAL, Access
+from .names import looks_like_name
 from .evaluation import evaluate
 from .preparing import Outcome, Steps, outcomes
 from .records import Meta, Prepared, prepare
@@ -145,6 +146,18 @@ def split_record(data: Any, defaults: Meta = Meta(), file: str | None = None,
 
 
 
+NAME_MESSAGE = {
+    "team": ("dit lijkt de naam van een persoon; casussen zijn pseudoniem, schrijf de naam van het team "
+             "(bijvoorbeeld Team Noord of Schuldhulp Zaanstad)",
+             "this looks like a person's name; cases are pseudonymous, write the team's name "
+             "(for example Team Noord)"),
+    "signal": ("dit lijkt de naam van een persoon te bevatten; casussen zijn pseudoniem, beschrijf het "
+               "probleem zonder namen (bijvoorbeeld 'de aanvrager' of 'mevrouw')",
+               "this seems to hold a person's name; cases are pseudonymous, describe the problem "
+               "without names (for example 'the applicant')"),
+}
+
+
 def check_meta(meta: Meta, file: str | None, line: int | None) -> None:
     """The casebook fields are free text: hold them to the same pseudonymity rule as the case."""
     fields = {"team": meta.team, "signal": meta.signal, "tags": list(meta.tags)}
@@ -166,6 +179,10 @@ def check_meta(meta: Meta, file: str | None, line: int | None) -> None:
         paths.append("tags")
     if paths:
         raise CaseError([Problem(*BSN_MESSAGE, field=p.split(".")[0], file=file, line=line) for p in paths])
+    # nor a person's name: the casebook is pseudonymous (casebook/names.py; the text is never repeated)
+    named = [k for k in ("team", "signal") if looks_like_name(fields[k])]
+    if named:
+        raise CaseError([Problem(*NAME_MESSAGE[k], field=k, file=file, line=line) for k in named])
 
 
 # -- readers ------------------------------------------------------------------------------------------

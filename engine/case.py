@@ -267,7 +267,9 @@ class Household(Part):
 
 
 class IncomeItem(Part):
-    source: IncomeSource
+    # absent: the source is unknown (only the total is known); the total counts, each source's share is
+    # unknown and asked where a rule reads it (engine.facts.case_facts; decision record 0040)
+    source: IncomeSource | None = None
     net_monthly: Money
 
 

@@ -223,13 +223,17 @@ def case_facts(case: Case, vocabulary: Vocabulary) -> dict[str, Any]:
                     facts[f"{m.role}.student_finance_possible"] = m.student_finance_possible
 
     if case.income is not None:  # an empty list is known: no income
-        total, per_source = _ZERO, dict.fromkeys(_INCOME_SOURCES, _ZERO)
+        total, per_source, unsourced = _ZERO, dict.fromkeys(_INCOME_SOURCES, _ZERO), False
         for item in case.income:
             total += item.net_monthly
-            per_source[item.source] += item.net_monthly
+            if item.source is None:
+                unsourced = True
+            else:
+                per_source[item.source] += item.net_monthly
         facts["income.net_monthly"] = total
-        for source, name in _INCOME_FACTS:
-            facts[name] = per_source[source]
+        if not unsourced:  # an amount of unknown source: the total is known, no source's share is
+            for source, name in _INCOME_FACTS:
+                facts[name] = per_source[source]
 
     for name, value in (("assets", case.assets), ("benefit", case.benefit), ("work", case.work)):
         if value is not None:

@@ -97,16 +97,34 @@ def _item_lines(level: int, kind: str, head: str, item: dict, source: str, lang:
     return [(level, kind, f"{head}: {item['title']} ({source}){_flags(item, phrases(lang))}.")]
 
 
+def probably_late(route: dict, within) -> bool:
+    """Whether a route whose lead time is a figure from practice (not verified, so `in_time` is unknown)
+    clearly takes too long: at least twice the days within which help is needed. Said as "waarschijnlijk te
+    laat", marked as not verified; a verified lead time decides `in_time` itself (decision record 0040)."""
+    lead = route.get("lead_time_days")
+    return (route.get("in_time") is None and not route.get("lead_time_verified", True) and isinstance(lead, int)
+            and isinstance(within, int) and not isinstance(within, bool) and lead > within and lead >= 2 * within)
+
+
+def timing(route: dict, within) -> str | None:
+    """'in_time', 'too_late', 'too_late_unverified' or None (unknown): what the text and the page say."""
+    if route.get("in_time") is not None:
+        return "in_time" if route["in_time"] else "too_late"
+    return "too_late_unverified" if probably_late(route, within) else None
+
+
 def _route(out: Stream, route: dict, within, labels: dict, terms: dict, p: dict, lang: str) -> None:
     source = cite(route["source"], lang)
     in_time = route.get("in_time")
-    lead, shown_within = exact(route.get("lead_time_days")), exact(within) if in_time is not None else None
+    late_unverified = probably_late(route, within)
+    lead = exact(route.get("lead_time_days"))
+    shown_within = exact(within) if in_time is not None or late_unverified else None
     if lead is UNCACHED or shown_within is UNCACHED:
         out.append(Fragment(_route_lines(route, source, within, p)))
     else:  # (in_time and discretionary are only tested for truth; the lead time and `within` are written out)
         key = ("route", lang, route["title"], source, route["status"], route["decided_by"], bool(route["discretionary"]),
                lead, route["lead_time_basis"], bool(route.get("lead_time_verified", True)), in_time is None,
-               bool(in_time), shown_within, *_flag_key(route))
+               bool(in_time), late_unverified, shown_within, *_flag_key(route))
         out.append(fragment(key, _route_lines, route, source, within, p))
     if route.get("reason"):
         out.append((3, "detail", route["reason"]))
@@ -127,8 +145,9 @@ def _route_lines(route: dict, source: str, within, p: dict) -> list[Line]:
         title=route["title"], source=source, status=p["route_status"][route["status"]],
         who=p["decided_by"].get(route["decided_by"], route["decided_by"]),
         discretion=p["discretionary"] if route["discretionary"] else p["not_discretionary"], lead=_lead(route, p))
-    if route.get("in_time") is not None:
-        text += " " + (p["in_time"] if route["in_time"] else p["too_late"]).format(within=within).capitalize() + "."
+    when = timing(route, within)
+    if when is not None:
+        text += " " + p[when].format(within=within).capitalize() + "."
     return [(2, "route", text + _flags(route, p))]
 
 

@@ -14,7 +14,7 @@ from engine.templates import date, money, number
 
 from . import amounts as amount_words
 from .citation import cite
-from .lines import advice_text, days, fastest_route, route_order
+from .lines import advice_text, days, fastest_route, route_order, timing
 from .phrases import phrases
 
 PLAIN = {
@@ -32,8 +32,8 @@ PLAIN = {
                          "worden onderbouwd.",
         "bound": "{who} moet dit toestaan als aan de voorwaarden is voldaan.",
         "bound_reading": "{who} moet dit toestaan als aan de voorwaarden is voldaan, volgens een uitleg van de wet.",
-        "discretionary_reading": "{who} mag dit toestaan, maar hoeft het niet; dat deze route bestaat, is een uitleg "
-                                 "van de wet. Deze toets kent niets toe, het verzoek moet worden onderbouwd.",
+        "discretionary_reading": "{who} mag dit toestaan (volgens een uitleg van de wet), maar hoeft het niet; deze "
+                                 "toets kent niets toe, het verzoek moet worden onderbouwd.",
         "lead": "Doorlooptijd ongeveer {days} ({basis}).",
         "lead_unknown": "Doorlooptijd onbekend ({basis}).",
         "missing": "Nog nodig voor deze route: {facts}.",
@@ -70,8 +70,8 @@ PLAIN = {
                          "argued.",
         "bound": "{who} must allow this when the conditions are met.",
         "bound_reading": "{who} must allow this when the conditions are met, on a reading of the law.",
-        "discretionary_reading": "{who} may allow this but does not have to; that this route exists is a reading of "
-                                 "the law. This check grants nothing, the request must be argued.",
+        "discretionary_reading": "{who} may allow this (on a reading of the law) but does not have to; this check "
+                                 "grants nothing, the request must be argued.",
         "lead": "Takes about {days} ({basis}).",
         "lead_unknown": "Lead time unknown ({basis}).",
         "missing": "Still needed for this route: {facts}.",
@@ -171,8 +171,10 @@ def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, 
         parts.append(w["lead_unknown"].format(basis=r["lead_time_basis"]))
     else:
         parts.append(w["lead"].format(days=days(r["lead_time_days"], p), basis=r["lead_time_basis"]))
-    if r.get("in_time") is not None and within is not None:
-        parts.append(_upper((p["in_time"] if r["in_time"] else p["too_late"]).format(within=within)) + ".")
+    when = timing(r, within)
+    if when is not None and within is not None:
+        # (the client file is two A4 pages: the short form of the unverified case, said the same way)
+        parts.append(_upper(p[when + "_short" if when == "too_late_unverified" else when].format(within=within)) + ".")
     if r.get("reason"):
         parts.append(_sentence(r["reason"]))
     parts.append(f"{p['argue']}: {_sentence(r['argue'])}")
@@ -239,18 +241,24 @@ def _option_brief(o: dict, p: dict, w: dict, lang: str) -> str:
     return " ".join(parts + _thresholds(o, p, lang))
 
 
-def _route_brief(r: dict, options: list[str], p: dict, w: dict, lang: str) -> str:
+def _route_brief(r: dict, options: list[str], within, p: dict, w: dict, lang: str) -> str:
     """A route in one sentence: title, article, the options it serves, who decides and whether they must, the
-    lead time, and its status where it is not simply possible."""
+    lead time (and whether it is probably too late), and its status where it is not simply possible."""
     who = p["decided_by"].get(r["decided_by"], r["decided_by"])
     power = (w["may_short"] if r["discretionary"] else w["must_short"]).format(who=who)
     if r.get("confidence") == "assessment":
         power += w["reading_short"]
+    when = timing(r, within) if within is not None else None
     if r.get("lead_time_days") is None:
         lead = w["lead_short_unknown"]
+    elif when == "too_late_unverified":  # (the short phrase says the lead time is not verified)
+        lead = w["lead_short"].format(days=days(r["lead_time_days"], p)) + ", " + \
+            p["too_late_unverified_short"].format(within=within)
     else:
         lead = (w["lead_short"] if r.get("lead_time_verified", True) else w["lead_short_unverified"]).format(
             days=days(r["lead_time_days"], p))
+        if when == "too_late":
+            lead += ", " + p["too_late"].format(within=within)
     status = "" if r["status"] == "available" else f"; {p['route_status'][r['status']]}"
     return w["route_short"].format(title=r["title"], source=cite(r["source"], lang), options=_join(options, lang),
                                    power=power, lead=lead, status=status)
@@ -261,7 +269,7 @@ def _routes_brief(decision: dict, best: dict | None, within, labels: dict, p: di
     routes = [(r, opts) for r, opts in _routes(decision) if r["status"] != "unavailable"]
     advised = [(r, opts) for r, opts in routes if best is not None and r["route"] == best["route"]]
     out = [f"{w['advised']}: " + _route(r, opts, within, labels, p, w, lang) for r, opts in advised]
-    others = [_route_brief(r, opts, p, w, lang) for r, opts in routes if (r, opts) not in advised]
+    others = [_route_brief(r, opts, within, p, w, lang) for r, opts in routes if (r, opts) not in advised]
     if others:
         out.append((w["other_routes"] if advised else w["routes_short"]).format(items=" ".join(others)))
     return out

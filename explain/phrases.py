@@ -34,6 +34,9 @@ PHRASES = {
         "lead_unknown": "doorlooptijd onbekend ({basis})",
         "in_time": "op tijd: de hulp is nodig binnen {within} dagen",
         "too_late": "waarschijnlijk te laat: de hulp is nodig binnen {within} dagen",
+        "too_late_unverified": "waarschijnlijk te laat: de hulp is nodig binnen {within} dagen, en de doorlooptijd "
+                               "uit de praktijk is veel langer (niet geverifieerd)",
+        "too_late_unverified_short": "waarschijnlijk te laat voor {within} dagen (doorlooptijd niet geverifieerd)",
         "argue": "Onderbouwen",
         "evidence": "Bewijs",
         "missing": "Ontbreekt nog: {facts}",
@@ -87,6 +90,9 @@ PHRASES = {
         "lead_unknown": "lead time unknown ({basis})",
         "in_time": "in time: help is needed within {within} days",
         "too_late": "probably too late: help is needed within {within} days",
+        "too_late_unverified": "probably too late: help is needed within {within} days, and the lead time in "
+                               "practice is much longer (not verified)",
+        "too_late_unverified_short": "probably too late for {within} days (lead time not verified)",
         "argue": "Argue",
         "evidence": "Evidence",
         "missing": "Still missing: {facts}",

@@ -9,6 +9,7 @@ question for the professional: it is said apart, as a figure this rule set does 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Iterable
 
 from decision.decide import fact_labels
@@ -28,12 +29,17 @@ def named_unknowns(decision: dict) -> list[str]:
 
 def field_of(fact: str) -> str:
     """The form field where the answer to `fact` is filled in."""
-    if fact.startswith("income."):
-        return "income.0.net_monthly"
+    if fact.startswith("income."):  # a source's share (only the total known): where the source is chosen
+        return "income.0.net_monthly" if fact == "income.net_monthly" else "income.0.source"
     if fact.startswith("avoided_costs."):
         return f"avoided_costs.0.{fact.split('.', 1)[1]}"
     if fact.startswith("case."):
         return fact.split(".", 1)[1]
+    m = re.fullmatch(r"household\.housemate_(\d)\.([a-z_]+)", fact)  # place N of the rule set is row N - 1
+    if m:
+        return f"household.housemates.{min(int(m[1]), 4) - 1}.{m[2]}"  # (the form shows four rows)
+    if fact == "household.housemates.count":
+        return "household.housemates.0.age"
     return fact
 
 
@@ -42,6 +48,69 @@ def questions(decision: dict, vocabulary, lang: str) -> list[dict]:
     order = {name: i for i, name in enumerate(vocabulary.facts)}
     facts = sorted((n for n in named_unknowns(decision) if n in vocabulary.facts), key=order.__getitem__)
     return [{"fact": f, "question": vocabulary.facts[f].text(lang)[1], "field": field_of(f)} for f in facts]
+
+
+# the form's cards, in its order: a question is grouped under the card where its answer goes
+_TOPICS = (("household.", "fs_household"), ("applicant.", "fs_household"), ("partner.", "fs_household"),
+           ("income.", "fs_income"), ("assets", "fs_money"), ("debts.", "fs_money"), ("benefit", "fs_situation"),
+           ("work", "fs_situation"), ("need.", "fs_need"), ("case.", "fs_case"), ("circumstances.", "fs_circumstances"),
+           ("assessment.", "fs_bridge"), ("avoided_costs.", "fs_avoided"))
+_WHY = {"nl": {"possible_blocks": "of deze blokkade geldt: {title}", "grounds": "of deze grond geldt: {title}",
+               "routes": "of deze route kan: {title}", "option": "de uitkomst voor {option}",
+               "lead": "Beslist {what}", "more": " (en nog {n} {unit})", "one": "punt", "many": "punten",
+               "for": "voor {option} {what}", "also": ", ook voor {options}", "and": " en "},
+        "en": {"possible_blocks": "whether this block applies: {title}", "grounds": "whether this ground applies: {title}",
+               "routes": "whether this route is possible: {title}", "option": "the outcome for {option}",
+               "lead": "Decides {what}", "more": " (and {n} more)", "one": "", "many": "",
+               "for": "for {option} {what}", "also": ", also for {options}", "and": " and "}}
+
+
+def _reasons(decision: dict, fact: str, titles: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(option, part, title) of every block, ground and route of `decision` the answer to `fact` decides;
+    blocks first (they say whether help is blocked at all), then grounds, then routes, then the option."""
+    out = []
+    for part in ("possible_blocks", "grounds", "routes"):
+        for o in decision.get("options", ()):
+            for item in o.get(part) or ():
+                if fact in (item.get("missing_facts") or ()):
+                    out.append((o["option"], part, item.get("title") or item.get("rule") or item.get("route") or ""))
+    for o in decision.get("options", ()):
+        if fact in (o.get("missing_facts") or ()) and not any(r[0] == o["option"] for r in out):
+            out.append((o["option"], "option", titles.get(o["option"], o["option"])))
+    return out
+
+
+def why(decision: dict, fact: str, titles: dict[str, str], lang: str) -> str:
+    """One short line: which block, ground, route or option the answer to `fact` decides."""
+    words = _WHY["en" if lang == "en" else "nl"]
+    reasons = _reasons(decision, fact, titles)
+    if not reasons:
+        return ""
+    option, part, title = reasons[0]
+    what = words[part].format(title=title, option=titles.get(option, option))
+    several = len({o["option"] for o in decision.get("options", ())}) > 1
+    if several and part != "option":
+        what = words["for"].format(option=titles.get(option, option), what=what)
+    line = words["lead"].format(what=what)
+    if len(reasons) > 1:
+        n = len(reasons) - 1
+        more = words["more"].format(n=n, unit=words["one"] if n == 1 else words["many"]).replace("  ", " ")
+        others = list(dict.fromkeys(titles.get(o, o) for o, _, _ in reasons[1:] if o != option))
+        if others:
+            more = more[:-1] + words["also"].format(options=words["and"].join(others)) + ")"
+        line += more.replace(" )", ")")
+    return line
+
+
+def grouped(decision: dict, asked: list[dict], titles: dict[str, str], topic_words: dict[str, str],
+            lang: str) -> list[dict]:
+    """`asked` in groups by the form card where each answer goes (the order of a conversation kept), each
+    question with one short line on what it decides: [{topic, questions: [{fact, question, field, why}]}]."""
+    groups: dict[str, list[dict]] = {}
+    for q in asked:
+        key = next((word for prefix, word in _TOPICS if q["fact"].startswith(prefix)), "fs_circumstances")
+        groups.setdefault(topic_words.get(key, key), []).append({**q, "why": why(decision, q["fact"], titles, lang)})
+    return [{"topic": topic, "questions": qs} for topic, qs in groups.items()]
 
 
 _UNIT_WORD = {"nl": ("bedrag", "percentage", "waarde"), "en": ("amount", "percentage", "value")}

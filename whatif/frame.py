@@ -120,7 +120,9 @@ def case_from_row(row: dict[str, Any], vocabulary: Vocabulary) -> dict[str, Any]
         case["household"] = household
     if row.get("income.net_monthly") is not None:
         items = [{"source": s, "net_monthly": value(f"income.{s}")} for s in _SOURCES if row.get(f"income.{s}")]
-        if sum(row[f"income.{s}"] for s in _SOURCES if row.get(f"income.{s}")) != row["income.net_monthly"]:
+        if all(row.get(f"income.{s}") is None for s in _SOURCES) and row["income.net_monthly"]:
+            items = [{"net_monthly": value("income.net_monthly")}]  # only the total is known, not its source
+        elif sum(row[f"income.{s}"] for s in _SOURCES if row.get(f"income.{s}")) != row["income.net_monthly"]:
             items = [{"source": "other", "net_monthly": value("income.net_monthly")}] if row["income.net_monthly"] else []
         case["income"] = items
     for name in ("assets", "benefit", "work"):

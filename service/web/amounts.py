@@ -1,9 +1,10 @@
 """Amounts as a Dutch professional types them, read exactly, and written back the same way.
 
-"1.100,00", "€ 1.720,-", "1.720,-", "1720" and "1.100.000" are read as a Dutch reader means them.
-A single separator followed by exactly three digits ("1,100" or "1.100") can be a thousands point
-or a decimal comma (three decimals make no sense for money, so one of the two readings is a typing
-habit): that is asked back, never guessed. Pure functions; the form turns a reading into a message.
+"1.100", "1.100,00", "€ 1.100", "€ 1.720,-", "1.720,-", "1720" and "1.100.000" are read as a Dutch reader
+means them: a point before groups of three digits is the thousands point (Dutch notation; decision record
+0040). A comma followed by exactly three digits ("1,100") can be an English thousands comma or a Dutch
+decimal comma (three decimals make no sense for money, so one of the two readings is a typing habit):
+that is asked back, never guessed. Pure functions; the form turns a reading into a message.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ _INTEGER = re.compile(r"\d+")
 _DUTCH = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")      # 1.100,50  1100,5  1.100.000
 _ENGLISH = re.compile(r"(\d{1,3}(?:,\d{3})+)\.(\d{1,2})")              # 1,100.50 (both separators: clear)
 _POINT_DECIMAL = re.compile(r"(\d+)\.(\d{1,2})")                         # 1100.5 (a point before 1-2 digits)
-_ONE_SEPARATOR_THREE_DIGITS = re.compile(r"(\d{1,3})[.,](\d{3})")        # 1.100  1,100: which one?
+_COMMA_THREE_DIGITS = re.compile(r"(\d{1,3}),(\d{3})")                  # 1,100: thousands or decimals?
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def read(text: str) -> Reading:
     value = None
     if _INTEGER.fullmatch(t):
         value = Decimal(t)
-    elif not dash and (m := _ONE_SEPARATOR_THREE_DIGITS.fullmatch(t)):
+    elif not dash and (m := _COMMA_THREE_DIGITS.fullmatch(t)):
         thousands, decimal = Decimal(m[1] + m[2]), Decimal(f"{m[1]}.{m[2]}")
         sign = -1 if negative else 1
         return Reading("ambiguous", sign * thousands, sign * decimal)

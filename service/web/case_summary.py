@@ -57,8 +57,8 @@ def summary(case: Mapping[str, Any], t: dict, labels: Mapping[str, str], circums
         out.append((w["children"], w["children_none"]))
     for i in range(INCOME_ROWS):
         if f"income.{i}.source" in values or f"income.{i}.net_monthly" in values:
-            source = word("", (values.get(f"income.{i}.source") or [""])[0])
-            source = choices["income_source"].get((values.get(f"income.{i}.source") or [""])[0], source)
+            code = (values.get(f"income.{i}.source") or [""])[0]
+            source = choices["income_source"].get(code, word("", code)) if code else w["income_source_unknown"]
             amount = (values.get(f"income.{i}.net_monthly") or [""])[0]
             out.append((w["fs_income"], f"{source}: € {amount}" if amount else source))
     if "income_none" in values:

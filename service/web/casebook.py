@@ -370,8 +370,9 @@ async def save_case(request: Request, key: str, store: Store = Depends(get_store
     except Forbidden as exc:
         return _forbidden(request, exc)
     except (CaseError, RegelruimteError) as exc:
-        request.state.save_problems = exc.problems  # e.g. a signal that looks like a BSN: never stored
-        request.state.save_values = {"team": team, "signal": ""}
+        request.state.save_problems = exc.problems  # e.g. a signal that looks like a BSN or a name: never stored
+        refused = {p.field for p in exc.problems}  # nor shown again
+        request.state.save_values = {"team": "" if "team" in refused else team, "signal": ""}
         from .site import decision_page
         response = await decision_page(request, key)
         response.status_code = 422

@@ -37,23 +37,30 @@ def money_fields(form: Form, kinds: Mapping[str, str]) -> list[str]:
     return [n for n in names if first(form, n)]
 
 
+def amount_message(reading: amounts.Reading) -> Problem | None:
+    """What to say of an amount that was typed (the form and the paste box say the same; never the value)."""
+    if reading.kind == "ambiguous":
+        thousands, small = reading.value, reading.other
+        return Problem(
+            f"Bedoelt u {write_money(thousands)}? Typ dan {amounts.write(thousands)}. "
+            f"Bedoelt u {write_money(small)}, typ dan {amounts.write(small.quantize(Decimal('0.01')))}.",
+            f"Do you mean {write_money(thousands, 'en')}? Then type {amounts.write(thousands)}. "
+            f"If you mean {write_money(small, 'en')}, type {amounts.write(small.quantize(Decimal('0.01')))}.")
+    if reading.kind == "too_large":
+        return Problem(f"te groot bedrag; ten hoogste {write_money(amounts.LIMIT)}",
+                       f"amount too large; at most {write_money(amounts.LIMIT, 'en')}")
+    if reading.kind == "unreadable":
+        return Problem("geen bedrag dat te lezen is; schrijf bijvoorbeeld 1.100,00 of 1100",
+                       "not an amount that can be read; write for example 1.100,00 or 1100")
+    return None
+
+
 def amount_problems(form: Form, kinds: Mapping[str, str]) -> list[FieldProblem]:
     out = []
     for name in money_fields(form, kinds):
-        reading = amounts.read(first(form, name))
-        if reading.kind == "ambiguous":
-            thousands, small = reading.value, reading.other
-            out.append((name, Problem(
-                f"Bedoelt u {write_money(thousands)}? Typ dan {amounts.write(thousands)}. "
-                f"Bedoelt u {write_money(small)}, typ dan {amounts.write(small.quantize(Decimal('0.01')))}.",
-                f"Do you mean {write_money(thousands, 'en')}? Then type {amounts.write(thousands)}. "
-                f"If you mean {write_money(small, 'en')}, type {amounts.write(small.quantize(Decimal('0.01')))}.")))
-        elif reading.kind == "too_large":
-            out.append((name, Problem(f"te groot bedrag; ten hoogste {write_money(amounts.LIMIT)}",
-                                      f"amount too large; at most {write_money(amounts.LIMIT, 'en')}")))
-        elif reading.kind == "unreadable":
-            out.append((name, Problem("geen bedrag dat te lezen is; schrijf bijvoorbeeld 1.100,00 of 1100",
-                                      "not an amount that can be read; write for example 1.100,00 or 1100")))
+        problem = amount_message(amounts.read(first(form, name)))
+        if problem:
+            out.append((name, problem))
     return out
 
 
@@ -119,7 +126,7 @@ def _under(field: str | None, paths: Iterable[str]) -> bool:
     return field is not None and any(p == "(root)" or field == p or field.startswith(p + ".") for p in paths)
 
 
-def _without(data: dict, paths: Iterable[str]) -> dict:
+def without(data: dict, paths: Iterable[str]) -> dict:
     """`data` with the values at `paths` taken out (a list item becomes None, so indices stay)."""
     out = copy.deepcopy(data)
     for path in paths:
@@ -143,7 +150,7 @@ def all_problems(data: Any, error: CaseError) -> list[Problem]:
     if not paths or "(root)" in paths or not all(p.field in paths for p in error.problems):
         return list(error.problems)
     try:
-        parse_case(_without(data, paths))
+        parse_case(without(data, paths))
     except CaseError as more:
         return list(error.problems) + [p for p in more.problems if not _under(p.field, paths)]
     return list(error.problems)

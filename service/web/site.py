@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from starlette.datastructures import UploadFile
 
 from engine import diff as versions_diff
-from engine.bsn import looks_like_bsn
+from engine.bsn import contains_bsn, looks_like_bsn
 from engine.case import parse_case
 from decision.decide import decide, fact_labels
 from engine.errors import CaseError, NoRulesetInForce, Problem
@@ -37,7 +37,7 @@ from engine.yamlsource import SourceError, parse_text
 from explain import amounts as amount_words
 from explain import diff as diff_render
 from explain.citation import cite
-from explain.lines import route_order
+from explain.lines import route_order, timing as route_timing
 from explain.tree import build as explanation_tree
 
 from .. import catalogue
@@ -46,6 +46,7 @@ from ..examples import WELDING_MASK_NL
 from ..http.guard import SINGLE_LIMIT
 from ..http.offload import off_loop
 from . import case_summary, form_check
+from . import paste as paste_reading
 from .case_store import CaseStore
 from .form import AVOIDED_ROWS, HOUSEMATE_FIELDS, HOUSEMATE_ROWS, INCOME_ROWS, PILLARS, case_to_form, first, form_field, form_to_case
 from .form import date as read_date
@@ -59,6 +60,7 @@ templates.env.filters["money"] = lambda v, lang="nl": _money(v, lang)
 templates.env.filters["number"] = lambda v, lang="nl": write_number(Decimal(str(v)), lang)
 templates.env.filters["longdate"] = lambda v, lang="nl": write_date(dt.date.fromisoformat(v), lang) if v else ""
 templates.env.globals["cite"] = cite
+templates.env.globals["route_timing"] = route_timing
 templates.env.globals["case_law_url"] = case_law_url
 templates.env.filters["param_value"] = lambda v, unit, lang="nl": diff_render.value_text(v, unit, lang)
 templates.env.filters["field_value"] = lambda v, field, lang="nl": diff_render.field_text(field, v, lang)
@@ -228,7 +230,7 @@ def _form_page(request: Request, values: dict[str, list[str]], problems: list[Pr
         name = form_field(p.field, case or {}, values) if case is not None else None
         if name in typed:
             continue  # the form already said what is wrong with what was typed there
-        add(name, form_check.plain(p, name), p.where())
+        add(name, form_check.plain(p, name), p.where() if case is not None else pasted_where(p, labels, registry, lang))
     summary.sort(key=lambda s: form_order(s["field"], labels))
     vocab = registry.vocabulary
     municipalities = sorted(((slug, rs.meta.municipality_name or slug) for slug, rs in registry.municipalities.items()),
@@ -250,6 +252,10 @@ def _form_page(request: Request, values: dict[str, list[str]], problems: list[Pr
         "show": show, "any_shown": lambda names: any(show(n) for n in names),
         "shown_circumstances": [c for c in circumstance_kinds(vocab) if show(f"circumstances.{c}")],
         "show_income": shown is None or any(f.startswith("income.") for f in shown),
+        "housemates_open": any(values.get(f"household.housemates.{i}.{k}") or errors.get(f"household.housemates.{i}.{k}")
+                               for i in range(HOUSEMATE_ROWS) for k in HOUSEMATE_FIELDS),
+        "extra_housemates": any(values.get(f"household.housemates.{i}.{k}") or errors.get(f"household.housemates.{i}.{k}")
+                                for i in range(1, HOUSEMATE_ROWS) for k in HOUSEMATE_FIELDS),
         "extra_income": any(values.get(f"income.{i}.{k}") or errors.get(f"income.{i}.{k}")
                             for i in range(1, INCOME_ROWS) for k in ("source", "net_monthly")),
         "step_one_open": any(n in errors for n in ("case_id", "reference_date", "municipality", "options")),
@@ -266,6 +272,19 @@ def _form_page(request: Request, values: dict[str, list[str]], problems: list[Pr
         "income_rows": range(INCOME_ROWS), "avoided_rows": range(AVOIDED_ROWS), "pillars": PILLARS,
     }
     return site_page(request, "form.html", context, status)
+
+
+def pasted_where(p: Problem, labels: dict[str, str], registry, lang: str) -> str:
+    """Where a problem of a pasted case is: its line and the field as the form names it (the path after it)."""
+    if not p.file:
+        return p.where()
+    where = f"{p.file}:{p.line}" if p.line else p.file
+    return f"{where} {_pasted_label(p.field, labels, registry, lang)}" if p.field else where
+
+
+def _pasted_label(path: str, labels: dict[str, str], registry, lang: str) -> str:
+    label = labels.get(path) or (circumstance_label(registry, path, lang) if path.startswith("circumstances.") else "")
+    return f"{label} ({path})" if label and label != path else path
 
 
 _GROUPS = ("case_id", "reference_date", "municipality", "options", "need.", "household.", "applicant.", "partner.",
@@ -355,13 +374,16 @@ def _decision_page(request: Request, key: str, decision: dict, case: dict, regis
     within = (decision.get("need") or {}).get("needed_within_days")
     vocab = registry.vocabulary
     text, asked, unknown_figures = open_questions.client_file(decision, registry, lang, t["w"]["figure_line"])
+    brief = open_questions.client_file(decision, registry, lang, t["w"]["figure_line"], brief=True)[0]
     labels = {**labels, **{f["name"]: f"{f['title']} ({t['w']['figure_line'].format(what=f['what'])})"
                            for f in unknown_figures}}
     facts = case_summary.summary(case, t, field_labels(t), circumstance_specs(vocab, lang),
                                  vocab.value_labels.get(lang, {}),
                                  {slug: rs.meta.municipality_name or slug for slug, rs in registry.municipalities.items()})
     context = {"d": decision, "options": options, "advice": advice, "labels": labels, "within": within,
-               "key": key, "asked": asked, "figures": unknown_figures, "onderbouwing": text, "facts": facts,
+               "key": key, "asked": asked, "figures": unknown_figures,
+               "ruleset_titles": {rid: rs.meta.title for rid, rs in registry.rulesets.items()},
+               "question_groups": open_questions.grouped(decision, asked, dict(_option_titles(vocab, lang)), t["w"], lang), "onderbouwing": text, "onderbouwing_kort": brief, "facts": facts,
                "printed": write_date(dt.date.today(), lang), "glossary": glossary(text, lang),
                "store_hours": case_store_of(request).ttl // 3600,
                # saving to the casebook (service.web.casebook), where this installation has one
@@ -451,17 +473,24 @@ async def check_file(request: Request):
                                                           "paste a case or choose a file")], status=422)
 
     # off the loop: a hostile file costs a worker, not the service
-    case = None
+    case, read = None, []
+    as_json = name.endswith(".json")
     try:
-        case = await off_loop(parse_text, text, name, "json" if name.endswith(".json") else "yaml")
-        await off_loop(_decide, request, case, name)
+        case = await off_loop(parse_text, text, name, "json" if as_json else "yaml")
+        if not (isinstance(case, dict) and contains_bsn(case)):  # a BSN-like number: the engine refuses it as it is
+            # read as the form reads what is typed: "1.100", "€ 1.100", 15-9-2025, ja/nee (decision record 0040)
+            case, read = paste_reading.read_as_form(case, _kinds(request), name, yaml=not as_json)
+        await off_loop(_decide, request, form_check.without(case, [p.field for p in read]) if read else case, name)
     except SourceError as exc:
         return _form_page(request, _defaults(), [exc.problem], paste=keep, status=422)
     except (CaseError, NoRulesetInForce) as exc:
         if any("BSN" in p.message for p in exc.problems):  # however it was written: not shown again
             keep = ""
         problems = form_check.all_problems(case, exc) if isinstance(exc, CaseError) else exc.problems
-        return _form_page(request, _defaults(), problems, paste=keep, status=422)
+        return _form_page(request, _defaults(), read + [p for p in problems if p.field not in {q.field for q in read}],
+                          paste=keep, status=422)
+    if read:  # amounts asked back or unreadable: nothing is decided or kept until they are clear
+        return _form_page(request, _defaults(), read, paste=keep, status=422)
     return _to_decision(request, json.loads(json.dumps(case, default=str)))
 
 

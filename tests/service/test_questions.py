@@ -32,7 +32,8 @@ def test_a_fact_only_a_route_needs_is_asked_too():
 
 
 def test_each_question_has_a_field_on_the_form():
-    assert field_of("income.wages") == "income.0.net_monthly"
+    assert field_of("income.wages") == "income.0.source"  # a share of the total: asked where the source is chosen
+    assert field_of("income.net_monthly") == "income.0.net_monthly"
     assert field_of("case.reference_date") == "reference_date"
     assert field_of("circumstances.urgent_reasons") == "circumstances.urgent_reasons"
     assert field_of("avoided_costs.per_year") == "avoided_costs.0.per_year"

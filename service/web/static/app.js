@@ -60,6 +60,16 @@
     Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
       button.addEventListener("click", function () { window.print(); });
     });
+    // A field folded away (the housemates, more income rows) opens when a link leads to it
+    var unfold = function (target) {
+      for (var el = target && target.parentElement; el; el = el.parentElement) {
+        if (el.tagName === "DETAILS") { el.open = true; }
+      }
+    };
+    if (window.location.hash.length > 1) {
+      var there = document.getElementById(window.location.hash.slice(1));
+      if (there) { unfold(there); there.scrollIntoView({ block: "start" }); }
+    }
     var problems = document.getElementById("fouten");
     if (problems) {
       problems.focus();
@@ -68,6 +78,7 @@
           var target = document.getElementById(link.getAttribute("href").slice(1));
           if (!target) { return; }
           event.preventDefault();
+          unfold(target);
           var field = target.closest(".field") || target;
           field.scrollIntoView({ block: "start" });  // label and message above the input, in view
           target.focus({ preventScroll: true });

@@ -276,3 +276,22 @@ def test_a_lone_surrogate_in_an_unknown_envelope_key_is_422_not_500(client, weld
                     headers={"content-type": "application/json"})
     assert r.status_code == 422, r.text
     assert client.get("/v1/casebook/cases").json()["total"] == 0
+
+
+@pytest.mark.parametrize("field, text", [("team", "Jan de Vries"), ("team", "Team mevrouw Jansen"),
+                                         ("signal", "systeemprobleem: Dhr. El Amrani kreeg geen voorschot")])
+def test_a_person_s_name_in_team_or_signal_is_422_unshown_and_stores_nothing(client, store, welding_case, field, text):
+    record = {"case": copy.deepcopy(welding_case), "team": "wijkteam-oost", field: text}
+    r = post(client, [dict(copy.deepcopy(welding_case), case_id="a"), record])
+    assert r.status_code == 422
+    problems = r.json()["problems"]
+    assert [(p["field"], p["file"]) for p in problems] == [(field, "body[1]")]
+    assert "naam van een persoon" in problems[0]["message"] and "pseudoniem" in problems[0]["message"]
+    assert text not in r.text and text.split()[-1] not in r.text  # never the value
+    assert store.stats()["cases"] == 0  # all or nothing
+
+
+@pytest.mark.parametrize("team", ["Team Noord", "Schuldhulp Zaanstad", "Wijkteam De Pijp"])
+def test_a_team_name_is_no_person_s_name(client, store, welding_case, team):
+    r = post(client, {"case": copy.deepcopy(welding_case), "team": team, "signal": "systeemprobleem: voorschot"})
+    assert r.status_code == 201 and store.stats()["cases"] == 1

@@ -177,3 +177,19 @@ def test_in_english_on_request(client):
     link = re.search(r'href="(/casusboek/casussen\?[^"]*outcome=blocked[^"]*)"', page.text)[1]
     listed = client.get(html.unescape(link))
     assert "lang=en" in link and "no route at all" in text_of(listed.text)
+
+
+@pytest.mark.parametrize("field, text", [("team", "Jan de Vries"), ("signal", "mevrouw Jansen kreeg geen voorschot")])
+def test_a_person_s_name_is_refused_when_saving_from_the_decision_page(fresh, field, text):
+    client, store = fresh
+    key = checked_case(client).rsplit("/", 1)[-1]
+    data = {"team": "Team Noord", "signal": "systeemprobleem: voorschot", "consent": "ja", field: text}
+    r = client.post(f"/besluit/{key}/casusboek", data=data)
+    assert r.status_code == 422 and store.stats()["cases"] == 0
+    summary = r.text.split('<div class="error-summary"', 1)[1].split("</div>", 1)[0]
+    label = "Uw team" if field == "team" else "Signaal (niet verplicht)"
+    assert f'<a href="#s-{field}">{label}</a>: dit lijkt de naam van een persoon' in summary
+    assert text not in r.text and "Jansen" not in r.text and "Vries" not in r.text  # not echoed, not kept in the field
+    ok = client.post(f"/besluit/{key}/casusboek", data={**data, field: "Team Noord" if field == "team" else ""},
+                     follow_redirects=False)
+    assert ok.status_code == 303 and store.stats()["cases"] == 1

@@ -78,7 +78,7 @@ def test_unreadable_values_are_passed_on_for_the_engine_to_name():
 @pytest.mark.parametrize("typed, read", [
     ("1100", "1100.00"), ("1100.5", "1100.50"), ("1.100,50", "1100.50"), ("€ 1.720,00", "1720.00"),
     ("€1720", "1720.00"), ("-250,00", "-250.00"), ("12.345.678,9", "12345678.90"), ("1,5", "1.50"), ("veel", "veel"),
-    ("1.2.3", "1.2.3"), ("1.100", "1.100"), ("1,100", "1,100"),  # asked back, not guessed (service.web.amounts)
+    ("1.2.3", "1.2.3"), ("1.100", "1100.00"), ("€ 1.100", "1100.00"), ("1,100", "1,100"),  # asked back, not guessed (service.web.amounts)
 ])
 def test_money_the_dutch_way(typed, read):
     assert money(typed) == read

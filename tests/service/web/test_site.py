@@ -111,8 +111,9 @@ def test_welding_mask_through_the_form(client):
     assert status_texts(r.text) == ["Maatwerkroute mogelijk", "Maatwerkroute mogelijk", "Geblokkeerd",
                                     "Maatwerkroute mogelijk"]
     assert "Budget Maatwerkondersteuning" in r.text and "Ja, op tijd" in r.text
-    # art. 16 has no statutory period: the practice figure never makes it "too late"
-    assert "Waarschijnlijk te laat" not in r.text
+    # art. 16 has no statutory period: its practice figure (42 days for 14) is "probably too late", marked unverified
+    assert "Waarschijnlijk te laat</span> <span class=\"muted\">(nodig binnen 14 dagen; de doorlooptijd uit de " \
+           "praktijk is veel langer, niet geverifieerd)" in r.text
     # the article as it read on the reference date
     assert 'href="https://wetten.overheid.nl/jci1.3:c:BWBR0001860&amp;artikel=295&amp;g=2025-09-15"' in r.text
     assert re.search(r"/regelsets/wsnp/[0-9-]+/regels/wsnp\.295\.1\.boedel", r.text)  # the rule page
@@ -366,13 +367,26 @@ def test_the_case_store_forgets(registry):
     assert store.get(b) is None and store.get(c) and store.get(d)  # the oldest go first
 
 
-@pytest.mark.parametrize("typed", ["1.100", "1,100"])
+@pytest.mark.parametrize("typed", ["1,100", "€ 1,100"])
 def test_an_ambiguous_amount_is_asked_back(client, typed):
     values = welding_form()
     values["need.amount"] = [typed]
     r = client.post("/toets", data=values)
     assert r.status_code == 422
     assert "Bedoelt u € 1.100,00?" in r.text and 'href="#f-need-amount"' in r.text
+    summary = re.search(r'<div class="error-summary".*?</div>', r.text, re.S)[0]
+    assert "Bedrag (€)</a>: Bedoelt u" in summary  # the field is named where the question is asked
+    assert typed not in summary  # what was typed is not echoed in the message
+
+
+@pytest.mark.parametrize("typed", ["1.100", "1.100,00", "€ 1.100", "1100", "€ 1.100,-"])
+def test_a_dutch_thousands_point_is_eleven_hundred_euro(client, typed):
+    values = welding_form()
+    values["need.amount"] = [typed]
+    r = client.post("/toets", data=values)
+    assert r.status_code == 200, "asked back instead of read as € 1.100,00"
+    assert "Bedoelt u" not in r.text
+    assert "Eenmalig € 1.100,00" in " ".join(re.sub(r"<[^>]+>", " ", r.text).split())
 
 
 def test_every_problem_at_once_even_with_a_bsn(client):

@@ -1,0 +1,17 @@
+"""The page says what the CLI says of a route whose unverified lead time is clearly too long (tests/explain/test_probably_late.py)."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from tests.service.web.test_site import welding_form
+
+
+def test_the_page_says_the_same(client):
+    page = client.post("/toets", data=welding_form()).text
+    routes = re.findall(r'<li class="route route-[a-z]+">.*?</li>\s*(?=<li class="route|</ol>|</ul>)', page, re.S)
+    art16 = next(r for r in routes if "zeer dringende redenen" in r)
+    said = " ".join(unescape(re.sub(r"<[^>]+>", " ", art16)).split())
+    assert "Op tijd? ⚠ Waarschijnlijk te laat (nodig binnen 14 dagen; de doorlooptijd uit de praktijk is veel " \
+           "langer, niet geverifieerd)" in said
+    assert "Onbekend" not in said
