@@ -177,3 +177,18 @@ def test_in_english_on_request(client):
     link = re.search(r'href="(/casusboek/casussen\?[^"]*outcome=blocked[^"]*)"', page.text)[1]
     listed = client.get(html.unescape(link))
     assert "lang=en" in link and "no route at all" in text_of(listed.text)
+
+
+def test_the_open_norms_of_the_rule_sets_are_on_the_overview(client, registry):
+    """Review item 1: the section was always empty, the open norms never reached the casebook."""
+    page = client.get("/casusboek").text
+    section = page[page.index('id="feiten-regelset"'):]
+    section = section[:section.index("</section>")] if "</section>" in section else section[:4000]
+    links = re.findall(r'href="(/casusboek/casussen\?[^"]*feit=([^"&]+)[^"]*)"', html.unescape(section))
+    assert links, "no open norm on the overview"
+    assert any(name.endswith("percentage_inkomensgrens") or name.endswith("draagkrachtperiode_maanden")
+               for _, name in links)
+    # the count leads to the cases that wait for it
+    href, name = links[0]
+    listed = text_of(client.get(href).text)
+    assert "Geen casussen" not in listed
