@@ -203,3 +203,37 @@ def test_retention_from_the_command_line(filled, capsys, monkeypatch):
     monkeypatch.setenv("REGELRUIMTE_CASEBOOK_RETENTION_MONTHS", "twaalf")
     assert cli("retention", db=filled) == 2
     assert "geheel aantal maanden" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_an_export_imports_back_json_as_jsonl(filled, tmp_path, capsys, fmt):
+    """Review item 2: the JSON export's own digests (sha256 of the case and the rule sets) were read as case
+    data and refused as BSN-like numbers; its case versions are the records, as in the JSONL export."""
+    out = tmp_path / f"z.{fmt}"
+    assert cli("export", "--municipality", "zaanstad", "--format", fmt, "-o", str(out), db=filled) == 0
+    n = int(capsys.readouterr().out.split()[0])
+    assert n > 0
+    again = tmp_path / "again.sqlite"
+    assert cli("import", str(out), db=again) == 0
+    text = capsys.readouterr().out
+    assert f"{n} gelezen: {n} nieuw" in text and "0 problemen" in text
+    assert cli("import", str(out), db=again) == 0  # and once more: nothing new
+    assert f"{n} al aanwezig" in capsys.readouterr().out
+    before, after = Store.open(f"sqlite:///{filled}"), Store.open(f"sqlite:///{again}")
+    try:
+        assert [v["digest"] for v in after.export("zaanstad")] == [v["digest"] for v in before.export("zaanstad")]
+    finally:
+        before.close()
+        after.close()
+
+
+def test_a_json_export_still_refuses_a_bsn_in_the_case_data(filled, tmp_path, capsys):
+    out = tmp_path / "z.json"
+    assert cli("export", "--municipality", "zaanstad", "-o", str(out), db=filled) == 0
+    capsys.readouterr()
+    doc = json.loads(out.read_text())
+    doc["cases"][1]["case"]["need"]["description"] = "klant 111222333"  # passes the BSN eleven test
+    out.write_text(json.dumps(doc))
+    assert cli("import", str(out), db=tmp_path / "again.sqlite") == 2
+    _, err = capsys.readouterr()
+    assert "BSN" in err and "111222333" not in err and "digest" not in err
