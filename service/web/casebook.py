@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from casebook import queries
 from reporting import charts
-from casebook.access import READ, Access, Forbidden
+from casebook.access import MIN_GROUP, READ, Access, Forbidden
 from casebook.evaluation import evaluate, evaluation_label
 from casebook.importers import RawRecord, to_prepared
 from casebook.report import PERIODS, build_report
@@ -98,7 +98,8 @@ def _bars(rows: list[dict], label, count: str, link) -> list[dict]:
     return [{"label": label(r), "n": r[count], "pct": round(100 * r[count] / top, 1), "href": link(r)} for r in rows]
 
 
-def overview(request: Request, report, registry, municipalities: list[str], evaluations: list[str]) -> dict:
+def overview(request: Request, report, registry, municipalities: list[str], evaluations: list[str],
+             access: Access | None = None, left_out: int = 0) -> dict:
     """Everything the overview page shows, in words, each count with the address of its cases."""
     lang = _lang(request)
     pw = words(lang)
@@ -162,7 +163,8 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
                        "to": f.date_to.isoformat() if f.date_to else "", "evaluation": f.evaluation or "",
                        "period": report.period},
             "periods": list(pw["periods"].items()),
-            "scope": _scope(report, place, pw), "tables": _tables(request)}
+            "scope": _scope(report, place, pw, access), "left_out": _left_out(report, pw, access, left_out),
+            "tables": _tables(request)}
 
 
 def _period_link(request: Request, period: str, **extra) -> str:
@@ -178,15 +180,29 @@ def _period_link(request: Request, period: str, **extra) -> str:
     return _link(request, **{"from": start.isoformat(), "to": end.isoformat()}, **extra)
 
 
-def _scope(report, place, pw: dict) -> str:
+def _scope(report, place, pw: dict, access: Access | None = None) -> str:
     f = report.filters
-    parts = [", ".join(place(m) for m in f.municipalities) if f.municipalities else pw["all_places_scope"]]
+    mine = access.municipalities if access is not None else None  # None: every municipality
+    parts = [", ".join(place(m) for m in f.municipalities) if f.municipalities else pw["all_places_scope"]
+             if mine is None else pw["your_places_scope"].format(places=", ".join(sorted(place(m) for m in mine)))]
     if f.date_from:
         parts.append(pw["scope_from"].format(day=f"{f.date_from:%d-%m-%Y}"))
     if f.date_to:
         parts.append(pw["scope_to"].format(day=f"{f.date_to:%d-%m-%Y}"))
     parts.append(pw["n_cases"].format(n=report.overview["cases"]))
     return ", ".join(parts)
+
+
+def _left_out(report, pw: dict, access: Access | None, n: int) -> str:
+    """For who sees groups only: that cases of small (municipality, month) cells are left out, and how many
+    when the selection has no dates (then the number follows from the counts `stats` gives already; with
+    dates, two selections' numbers would tell a small month apart)."""
+    if access is None or not access.groups_only:
+        return ""
+    f = report.filters
+    if f.date_from or f.date_to:
+        return pw["left_out_some"].format(min=MIN_GROUP)
+    return pw["left_out"].format(n=n, min=MIN_GROUP) if n else ""
 
 
 def _tables(request: Request) -> str:
@@ -226,7 +242,8 @@ async def casebook_page(request: Request, store: Store = Depends(get_store), reg
                               access=access)
         s = store.stats(access)
         return overview(request, report, registry, [m["municipality"] for m in s["municipalities"]],
-                        [e["evaluation"] for e in s["evaluations"]])
+                        [e["evaluation"] for e in s["evaluations"]], access,
+                        store.left_out(report.filters, access))
     result = await off_loop(_checked, request, work)
     if isinstance(result, HTMLResponse):
         return result

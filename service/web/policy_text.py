@@ -67,7 +67,12 @@ WORDS = {
         "per_place": "Per gemeente", "blocked_cases": "Zonder enige route", "signals": "Signalen van professionals",
         "no_signals": "Geen signalen in deze selectie.",
         "all_tables": "Alle tabellen van deze selectie, met de kassabon en downloads als CSV en Parquet",
-        "all_places_scope": "Alle gemeenten", "scope_from": "peildatum vanaf {day}", "scope_to": "peildatum tot en met {day}",
+        "all_places_scope": "Alle gemeenten", "your_places_scope": "Uw gemeente(n): {places}",
+        "left_out": "{n} casussen zijn weggelaten: ze vallen in een maand met minder dan {min} casussen in hun "
+                    "gemeente, zodat geen huishouden herkenbaar wordt",
+        "left_out_some": "Casussen in een maand met minder dan {min} casussen in hun gemeente zijn weggelaten, zodat "
+                         "geen huishouden herkenbaar wordt (bij een selectie op datum staat er geen aantal bij)",
+        "scope_from": "peildatum vanaf {day}", "scope_to": "peildatum tot en met {day}",
         "back": "← Casusboek", "n_cases": "{n} casussen", "case": "Casus", "reference_date": "Peildatum",
         "outcome": "Uitkomst", "team": "Team", "signal": "Signaal", "tags": "Labels", "version": "Versie",
         "evaluated_with": "beoordeeld met", "stored_decision": "Het opgeslagen besluit per optie",
@@ -138,7 +143,12 @@ WORDS = {
         "per_place": "Per municipality", "blocked_cases": "Without any route", "signals": "Signals from professionals",
         "no_signals": "No signals in this selection.",
         "all_tables": "All tables of this selection, with the receipt and downloads as CSV and Parquet",
-        "all_places_scope": "All municipalities", "scope_from": "reference date from {day}",
+        "all_places_scope": "All municipalities", "your_places_scope": "Your municipalities: {places}",
+        "left_out": "{n} cases are left out: they fall in a month with fewer than {min} cases in their "
+                    "municipality, so that no household can be recognised",
+        "left_out_some": "Cases in a month with fewer than {min} cases in their municipality are left out, so that "
+                         "no household can be recognised (a selection by date shows no number)",
+        "scope_from": "reference date from {day}",
         "scope_to": "reference date to {day}", "back": "← Casebook", "n_cases": "{n} cases", "case": "Case",
         "reference_date": "Reference date", "outcome": "Outcome", "team": "Team", "signal": "Signal", "tags": "Labels",
         "version": "Version", "evaluated_with": "evaluated with", "stored_decision": "The stored decision per option",
