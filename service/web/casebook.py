@@ -33,7 +33,7 @@ from explain import onderbouwing
 from explain.phrases import PHRASES
 
 from ..http.api import ApiError, rulesets_root
-from ..http.casebook_access import caller, filters_of, get_registry, get_store
+from ..http.casebook_access import caller, check_params, filters_of, get_registry, get_store
 from ..http.offload import off_loop
 from .policy_text import words
 
@@ -211,11 +211,19 @@ def _tables(request: Request) -> str:
     return "/v1/casebook/page" + (f"?{query}" if query else "")
 
 
+def _named(request: Request, problems: list[Problem]) -> list[Problem]:
+    """Each problem led by the name of its field as the form shows it (a parameter's own name otherwise)."""
+    pw = words(_lang(request))
+    labels = {k: pw[k] for k in ("municipality", "from", "to", "period", "evaluation", "outcome", "team")}
+    return [Problem(f"{labels[p.field]}: {p.message}", f"{labels[p.field]}: {p.message_en}") if p.field in labels
+            else p for p in problems]
+
+
 def _checked(request: Request, fn):
     try:
         return fn()
     except (ApiError, RegelruimteError) as exc:
-        return error_page(request, exc.problems, "invalid_request", 422)
+        return error_page(request, _named(request, exc.problems), "invalid_request", 422)
     except Forbidden as exc:  # outside the caller's role or scope (already in the audit log)
         return _forbidden(request, exc)
 
@@ -235,10 +243,15 @@ async def casebook_page(request: Request, store: Store = Depends(get_store), reg
                         access: Access = Depends(caller)):
     def work():
         period = request.query_params.get("period") or "quarter"
-        if period not in PERIODS:
-            raise ApiError("invalid_request", [Problem("kies maand, kwartaal of jaar", "choose a period",
-                                                       field="period")])
-        report = build_report(store, filters_of(request), fact_labels(registry, _lang(request)), period=period,
+        try:
+            check_params(request, "period")
+            if period not in PERIODS:
+                raise ApiError("invalid_request", [Problem("kies maand, kwartaal of jaar", "choose month, quarter or "
+                                                           "year", field="period")])
+            filters = filters_of(request)
+        except ApiError as exc:  # the form again, with what is wrong naming its field (422)
+            return _refused_form(request, exc.problems, store.stats(access), registry)
+        report = build_report(store, filters, fact_labels(registry, _lang(request)), period=period,
                               access=access)
         s = store.stats(access)
         return overview(request, report, registry, [m["municipality"] for m in s["municipalities"]],
@@ -247,7 +260,23 @@ async def casebook_page(request: Request, store: Store = Depends(get_store), reg
     result = await off_loop(_checked, request, work)
     if isinstance(result, HTMLResponse):
         return result
-    return _page(request, "casebook_overview.html", result)
+    return _page(request, "casebook_overview.html", result, 422 if result.get("problems") else 200)
+
+
+def _refused_form(request: Request, problems: list[Problem], s: dict, registry) -> dict:
+    """The overview's form only, with each problem led by the name of its field as the form shows it; a
+    field that was wrong is empty again (what was typed is not repeated)."""
+    pw = words(_lang(request))
+    shown = _named(request, problems)
+    wrong = {p.field for p in problems}
+    q = request.query_params
+    chosen = {k: (q.get(k) or "") if k not in wrong else "" for k in ("municipality", "from", "to", "evaluation")}
+    chosen["period"] = q.get("period") if q.get("period") in PERIODS else "quarter"
+    places = names(registry, _lang(request))["places"]
+    return {"problems": shown, "chosen": chosen, "periods": list(pw["periods"].items()),
+            "municipalities": [(m["municipality"], places.get(m["municipality"], m["municipality"]))
+                               for m in s["municipalities"]],
+            "evaluations": [e["evaluation"] for e in s["evaluations"]]}
 
 
 def _what(request: Request, n: dict, pw: dict) -> list[str]:
@@ -273,11 +302,13 @@ async def cases_page(request: Request, store: Store = Depends(get_store), regist
                      access: Access = Depends(caller)):
     p = request.query_params
     try:
-        page = max(1, min(int(p.get("pagina") or 1), 100_000))
+        asked = max(1, min(int(p.get("pagina") or 1), 10**9))
     except ValueError:
-        page = 1
+        asked = 1
+    page = min(asked, 100_000)
 
     def work():
+        check_params(request, "regel", "blokkade", "route", "feit", "botsing", "alleen_discretionair", "pagina")
         filters = filters_of(request)
         with store.engine.connect() as conn:
             total, rows = queries.cases_behind(
@@ -300,8 +331,13 @@ async def cases_page(request: Request, store: Store = Depends(get_store), regist
     query = [(k, v) for k, v in p.multi_items() if k != "pagina"]
     more = f"/casusboek/casussen?{urlencode(query + [('pagina', page + 1)])}" if page * PAGE_ROWS < total else None
     back = f"/casusboek/casussen?{urlencode(query + [('pagina', page - 1)])}" if page > 1 else None
+    past_end = None
+    if not rows and total:  # a page past the last one: say so and lead to the last page
+        last = -(-total // PAGE_ROWS)
+        back = f"/casusboek/casussen?{urlencode(query + [('pagina', last)])}"
+        past_end = pw["past_end"].format(page=asked, total=total, last=last)
     return _page(request, "casebook_cases.html", {"total": total, "rows": rows, "what": _what(request, n, pw),
-                                                  "more": more, "back": back, "page": page})
+                                                  "more": more, "back": back, "page": page, "past_end": past_end})
 
 
 def case_view(found: dict, registry, lang: str = "nl") -> dict:
