@@ -360,6 +360,11 @@ class Store:
 
     # -- reading --------------------------------------------------------------------------------
 
+    def municipalities(self) -> list[str]:
+        """Every municipality a stored case version has (for the command line, which sees everything)."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(cases_t.c.municipality).distinct()).scalars())
+
     def left_out(self, filters: Filters, access: Access) -> int:
         """For a caller who sees groups only: how many cases of this selection are left out because their
         (municipality, month) has fewer than MIN_GROUP cases (0 for anyone else). Checked like `scope`."""

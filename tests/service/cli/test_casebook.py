@@ -237,3 +237,37 @@ def test_a_json_export_still_refuses_a_bsn_in_the_case_data(filled, tmp_path, ca
     assert cli("import", str(out), db=tmp_path / "again.sqlite") == 2
     _, err = capsys.readouterr()
     assert "BSN" in err and "111222333" not in err and "digest" not in err
+
+
+def test_import_messages_say_what_is_wrong_and_what_is_allowed(db, tmp_path, registry, capsys):
+    """Review item 5: 'Zaanstad' and a case id with é got only 'ongeldige opmaak'."""
+    case = next(iter(generate(1, seed=3, registry=registry)))
+    case = case.get("case", case)
+    upper = dict(case, case_id="hoofdletter-1", municipality="Zaanstad")
+    accent = dict(case, case_id="casé-1", municipality="zaanstad")
+    path = tmp_path / "fout.jsonl"
+    path.write_text(json.dumps(upper) + "\n" + json.dumps(accent, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert cli("import", str(path), db=db) == 2
+    _, err = capsys.readouterr()
+    assert "fout.jsonl:1 municipality: ongeldige opmaak: de gemeente is haar korte naam in kleine letters" in err
+    assert "zonder hoofdletters" in err and "Zaanstad" not in err
+    assert "fout.jsonl:2 case_id: ongeldige opmaak: een casus-id begint met een letter of cijfer" in err
+    assert "zonder accent" in err and "casé" not in err
+
+
+def test_a_csv_with_only_its_header_is_not_a_success(db, tmp_path, capsys):
+    path = tmp_path / "leeg.csv"
+    path.write_text("case_id,reference_date,municipality,options\n")
+    assert cli("import", str(path), db=db) == 2
+    _, err = capsys.readouterr()
+    assert "leeg.csv: geen enkele casus gelezen" in err and "kopregel" in err and "Traceback" not in err
+
+
+def test_a_user_of_an_unknown_municipality_is_refused(db, capsys):
+    assert cli("init", db=db) == 0
+    assert cli("users", "add", "ana@nergens.nl", "--rol", "analyst", "--gemeente", "nergensland", db=db) == 2
+    _, err = capsys.readouterr()
+    assert "onbekende gemeente: nergensland" in err and "zaanstad" in err
+    assert cli("users", "list", "--json", db=db) == 0
+    assert json.loads(capsys.readouterr().out) == []  # nothing stored
+    assert cli("users", "add", "ana@zaanstad.nl", "--rol", "analyst", "--gemeente", "zaanstad", db=db) == 0
