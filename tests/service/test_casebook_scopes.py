@@ -549,6 +549,8 @@ def test_a_policy_officers_page_names_their_scope_and_says_what_it_leaves_out(st
         assert "Alle gemeenten" in everyone and "zijn weggelaten" in everyone
         analyst = client.get("/casusboek", headers=as_user(tokens["ana-amsterdam"])).text
         assert "weggelaten" not in analyst and "Uw gemeente(n): Amsterdam" in analyst
+        report = client.get(f"{CB}/report.html", headers=me).text  # the HTML report names the scope too
+        assert "Alle gemeenten" not in report and "Uw gemeente(n): Amsterdam" in report
 
 
 def test_a_newer_version_in_another_municipality_is_not_hinted_at(client, store, registry, tokens):
