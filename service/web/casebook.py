@@ -164,6 +164,7 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
                        "period": report.period},
             "periods": list(pw["periods"].items()),
             "scope": _scope(report, place, pw, access), "left_out": _left_out(report, pw, access, left_out),
+            "scoped": access is not None and access.municipalities is not None,
             "tables": _tables(request)}
 
 
@@ -250,7 +251,8 @@ async def casebook_page(request: Request, store: Store = Depends(get_store), reg
                                                            "year", field="period")])
             filters = filters_of(request)
         except ApiError as exc:  # the form again, with what is wrong naming its field (422)
-            return _refused_form(request, exc.problems, store.stats(access), registry)
+            return _refused_form(request, exc.problems, store.stats(access), registry,
+                                 access.municipalities is not None)
         report = build_report(store, filters, fact_labels(registry, _lang(request)), period=period,
                               access=access)
         s = store.stats(access)
@@ -263,7 +265,7 @@ async def casebook_page(request: Request, store: Store = Depends(get_store), reg
     return _page(request, "casebook_overview.html", result, 422 if result.get("problems") else 200)
 
 
-def _refused_form(request: Request, problems: list[Problem], s: dict, registry) -> dict:
+def _refused_form(request: Request, problems: list[Problem], s: dict, registry, scoped: bool) -> dict:
     """The overview's form only, with each problem led by the name of its field as the form shows it; a
     field that was wrong is empty again (what was typed is not repeated)."""
     pw = words(_lang(request))
@@ -273,7 +275,7 @@ def _refused_form(request: Request, problems: list[Problem], s: dict, registry) 
     chosen = {k: (q.get(k) or "") if k not in wrong else "" for k in ("municipality", "from", "to", "evaluation")}
     chosen["period"] = q.get("period") if q.get("period") in PERIODS else "quarter"
     places = names(registry, _lang(request))["places"]
-    return {"problems": shown, "chosen": chosen, "periods": list(pw["periods"].items()),
+    return {"problems": shown, "chosen": chosen, "periods": list(pw["periods"].items()), "scoped": scoped,
             "municipalities": [(m["municipality"], places.get(m["municipality"], m["municipality"]))
                                for m in s["municipalities"]],
             "evaluations": [e["evaluation"] for e in s["evaluations"]]}

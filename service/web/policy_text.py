@@ -26,6 +26,7 @@ WORDS = {
         "population_places_hint": "Niets aangevinkt: de gemeente van de regelset, of alle gemeenten bij een landelijke "
                                   "regelset.",
         "casebook_place": "Gemeente in het casusboek (bij ‘het casusboek’)", "all_places": "alle gemeenten",
+        "your_places": "al uw gemeenten",
         "casebook_from": "Casusboek: peildatum vanaf", "casebook_to": "Casusboek: peildatum tot en met",
         "optional": "niet verplicht", "files": "Casusbestanden (bij ‘casusbestanden’; YAML of JSON, samen ten hoogste 1 MB)",
         "run_hint": "Een berekening loopt ten hoogste een minuut; de pagina laat zien hoe ver ze is. De uitkomst blijft "
@@ -108,6 +109,7 @@ WORDS = {
         "population_places_hint": "None ticked: the rule set's municipality, or all municipalities for a national "
                                   "rule set.",
         "casebook_place": "Municipality in the casebook (with ‘the casebook’)", "all_places": "all municipalities",
+        "your_places": "all your municipalities",
         "casebook_from": "Casebook: reference date from", "casebook_to": "Casebook: reference date to",
         "optional": "optional", "files": "Case files (with ‘case files’; YAML or JSON, together at most 1 MB)",
         "run_hint": "A computation runs at most a minute; the page shows how far it is. The result is kept an hour.",
