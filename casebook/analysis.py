@@ -261,13 +261,17 @@ def kassabon(rows: Rows) -> tuple[dict, list[dict]]:
 # -- missing facts and tags -------------------------------------------------------------------------
 
 def rank_missing(rows: Rows, total_cases: int, labels: Mapping[str, str] | None = None) -> list[dict]:
-    """Missing facts ranked by cases. A name that is not a case fact (not in `labels`, the fact
-    vocabulary) is an open norm of a rule set, e.g. a municipal percentage that was not found: the
-    professional cannot supply it, the rule set must."""
+    """Missing facts ranked by cases. A row stored as an open term (kind "open_term"), or a name that
+    is not a case fact (not in `labels`, the fact vocabulary), is an open norm of a rule set, e.g. a
+    municipal percentage that was not found: the professional cannot supply it, the rule set must."""
     labels = labels or {}
     ranked = sorted(rows, key=lambda r: (-r["cases"], -r["options"], r["fact"]))
+
+    def is_fact(r: Mapping) -> bool:
+        return r.get("kind", "fact") == "fact" and (r["fact"] in labels or not labels)
+
     return [{"rank": i, "fact": r["fact"], "label": labels.get(r["fact"], r["fact"]),
-             "kind": "feit" if r["fact"] in labels or not labels else "open norm in regelset",
+             "kind": "feit" if is_fact(r) else "open norm in regelset",
              "cases": r["cases"], "options": r["options"], "share": share(r["cases"], total_cases)}
             for i, r in enumerate(ranked, start=1)]
 

@@ -211,12 +211,22 @@ def read_file(path: Path, name: str | None = None) -> Iterator[RawRecord]:
         exc.problem.file = name
         yield RawRecord(name, exc.problem.line, problems=[exc.problem])
         return
+    if is_export(data):  # `casebook export` (JSON): its case versions are the records, as in a JSONL export
+        data = data["cases"]
     if isinstance(data, list):
         lines = data.lines if isinstance(data, LineList) else [None] * len(data)
         for item, line in zip(data, lines):
             yield RawRecord(name, line, item)
     else:
         yield RawRecord(name, getattr(data, "line", None) or None, data)
+
+
+def is_export(data: Any) -> bool:
+    """Whether a file's content is a JSON export of the casebook: `{municipality, exported_at, cases: [...]}`.
+    Only its case versions are records: the export's own metadata (its digests, dates) is no case data and is
+    not read, just as the keys of a version an import ignores (EXPORT_KEYS)."""
+    return (isinstance(data, dict) and set(data) == {"municipality", "exported_at", "cases"}
+            and isinstance(data["cases"], list))
 
 
 def holds_cases(data: Any) -> bool:

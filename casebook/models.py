@@ -176,9 +176,14 @@ class RouteLiftRow(_PerDecision, Base):
 
 
 class MissingFactRow(_PerDecision, Base):
+    """What is missing to decide this option: a fact of the household (`kind` "fact", a professional can
+    ask for it) or an open norm of a rule set (`kind` "open_term": a value the rule set does not know, such
+    as a municipal percentage; the rule set must supply it). Migration 0005."""
+
     __tablename__ = "missing_facts"
 
     fact: Mapped[str] = mapped_column(String(SHORT), primary_key=True, index=True)
+    kind: Mapped[str] = mapped_column(String(20), server_default="fact")  # fact | open_term
 
 
 DETAIL_TABLES = (OptionRow.__table__, BlockRow.__table__, RouteRow.__table__, RouteLiftRow.__table__,

@@ -136,8 +136,9 @@ def kassabon(conn: Connection, scope: Select) -> list[dict]:
 
 
 def missing_facts(conn: Connection, scope: Select) -> list[dict]:
-    q = (select(M.c.fact, func.count(M.c.decision_id.distinct()).label("cases"), func.count().label("options"))
-         .where(M.c.decision_id.in_(scope)).group_by(M.c.fact))
+    q = (select(M.c.fact, M.c.kind, func.count(M.c.decision_id.distinct()).label("cases"),
+                func.count().label("options"))
+         .where(M.c.decision_id.in_(scope)).group_by(M.c.fact, M.c.kind))
     return _rows(conn, q)
 
 

@@ -217,6 +217,23 @@ def detail_rows(decision_id: int, decision: dict) -> DetailRows:
                                "lead_time_days": r.get("lead_time_days"), "in_time": r.get("in_time")})
             out.route_lifts += [{"decision_id": decision_id, "option": name, "route": r["route"], "block": block,
                                  "status": r["status"]} for block in dict.fromkeys(r.get("lifts", ()))]
-        out.missing_facts += [{"decision_id": decision_id, "option": name, "fact": f}
-                              for f in dict.fromkeys(o.get("missing_facts", ()))]
+        out.missing_facts += missing_rows(decision_id, o)
     return out
+
+
+def open_terms(option: dict) -> list[str]:
+    """The open norms of the rule sets an option waits for: its own and its routes' (the decision's
+    top-level `open_terms` is their union over the options)."""
+    names = list(option.get("open_terms") or ())
+    for route in option.get("routes", ()):
+        names += route.get("open_terms") or ()
+    return list(dict.fromkeys(names))
+
+
+def missing_rows(decision_id: int, option: dict) -> list[dict]:
+    """The `missing_facts` rows of one option: its missing facts (kind "fact") and open norms ("open_term")."""
+    facts = list(dict.fromkeys(option.get("missing_facts") or ()))
+    rows = [{"decision_id": decision_id, "option": option["option"], "fact": f, "kind": "fact"} for f in facts]
+    rows += [{"decision_id": decision_id, "option": option["option"], "fact": f, "kind": "open_term"}
+             for f in open_terms(option) if f not in facts]
+    return rows

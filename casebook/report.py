@@ -51,6 +51,7 @@ class Report:
     kassabon: dict
     tables: dict[str, Table] = field(default_factory=dict)
     charts: dict[str, str] = field(default_factory=dict)
+    scope: tuple[str, ...] | None = None  # the municipalities of the caller's scope; None: every one
 
     def as_dict(self) -> dict:
         return {"filters": {k: jsonable(v) for k, v in self.filters.describe().items()}, "period": self.period,
@@ -189,6 +190,7 @@ def build_report(store: Store, filters: Filters = Filters(), labels: dict[str, s
     missing = a.rank_missing(missing_rows, total, labels)
 
     report = Report(filters=filters, period=period, generated_at=dt.datetime.now(dt.timezone.utc),
+                    scope=tuple(sorted(access.municipalities)) if access.municipalities is not None else None,
                     overview=overview, kassabon=receipt)
     for name, rows in (("municipalities", municipalities), ("blocks", blocks),
                        ("blocks_by_municipality", a.blocks_per_group(block_muni_rows, "municipality", per_muni_total)),

@@ -339,22 +339,44 @@ class Store:
                 for d in conn.execute(select(decisions_t).where(decisions_t.c.case_row_id.in_(chunk))
                                       .order_by(decisions_t.c.id)):
                     decs.setdefault(d.case_row_id, []).append(d)
+        # `latest` and `current` relative to the versions the caller sees: a newer version outside their scope
+        # (the case moved to another municipality or team) is neither shown nor hinted at by a `latest: false`
+        top = {r.case_id: r for r in rows}  # ordered by version: the newest visible one
+        moved = {r.id for r in top.values() if not r.latest}
         for r in rows:
+            latest = r.latest or r.id in moved
+            newest = decs[r.id][-1].id if r.id in moved and decs.get(r.id) else None
             yield {
-                "case_id": r.case_id, "version": r.version, "latest": r.latest, "digest": r.digest,
+                "case_id": r.case_id, "version": r.version, "latest": latest, "digest": r.digest,
                 "municipality": r.municipality, "reference_date": r.reference_date.isoformat(),
                 "team": r.team, "signal": r.signal, "tags": list(r.tags or ()), "origin": r.origin,
                 "created_at": r.created_at.isoformat(), "updated_at": r.updated_at.isoformat(),
                 "case": r.case_json,
                 "decisions": [{"evaluation": d.evaluation, "as_of": d.as_of.isoformat() if d.as_of else None,
-                               "current": d.current, "outcome": d.outcome, "rulesets": d.rulesets,
+                               "current": d.current or d.id == newest, "outcome": d.outcome, "rulesets": d.rulesets,
                                "evaluated_at": d.evaluated_at.isoformat(), "decision": d.decision_json}
                               for d in decs.get(r.id, ())],
             }
 
     # -- reading --------------------------------------------------------------------------------
 
-    def scope(self, filters: Filters, access: Access = LOCAL, action: str = REPORT):
+    def municipalities(self) -> list[str]:
+        """Every municipality a stored case version has (for the command line, which sees everything)."""
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(cases_t.c.municipality).distinct()).scalars())
+
+    def left_out(self, filters: Filters, access: Access) -> int:
+        """For a caller who sees groups only: how many cases of this selection are left out because their
+        (municipality, month) has fewer than MIN_GROUP cases (0 for anyone else). Checked like `scope`."""
+        if not access.groups_only:
+            return 0
+        every = self.scope(filters, access, whole_cells=False)
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(every.subquery())).scalar_one()
+            shown = conn.execute(select(func.count()).select_from(self._whole_cells(every).subquery())).scalar_one()
+        return total - shown
+
+    def scope(self, filters: Filters, access: Access = LOCAL, action: str = REPORT, whole_cells: bool = True):
         """The ids of the decisions an analysis looks at (a subquery), within the caller's scope. Filters
         asking for a municipality or team outside it are refused; so is, for a caller who sees groups only,
         a selection that could single out a household (access.MIN_GROUP)."""
@@ -384,7 +406,7 @@ class Store:
             q = q.where(d.c.case_row_id.in_(select(cases_t.c.id).where(cases_t.c.team == filters.team)))
         if filters.tag:
             q = q.where(d.c.case_row_id.in_(select(tags_t.c.case_row_id).where(tags_t.c.tag == filters.tag)))
-        if access.groups_only:
+        if access.groups_only and whole_cells:
             q = self._whole_cells(q)
             with self.engine.connect() as conn:
                 n = conn.execute(select(func.count()).select_from(q.subquery())).scalar_one()

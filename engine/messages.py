@@ -45,6 +45,19 @@ _NL = {
 }
 
 
+# what a pattern allows, said for the fields of a case whose pattern a person can get wrong (never the value)
+_PATTERNS = {
+    "municipality": ("ongeldige opmaak: de gemeente is haar korte naam in kleine letters, cijfers en streepjes, "
+                     "zonder hoofdletters, spaties of accenten (bv. zaanstad, den-haag)",
+                     "invalid format: the municipality is its short name in lower-case letters, digits and hyphens, "
+                     "without capitals, spaces or accents (e.g. zaanstad, den-haag)"),
+    "case_id": ("ongeldige opmaak: een casus-id begint met een letter of cijfer en heeft alleen letters zonder "
+                "accent (a-z, A-Z), cijfers, punt, liggend streepje en streepje (. _ -), geen spaties",
+                "invalid format: a case id starts with a letter or digit and has only letters without accents "
+                "(a-z, A-Z), digits, dot, underscore and hyphen (. _ -), no spaces"),
+}
+
+
 def _fill(template: str, ctx: dict) -> str:
     try:
         return template.format(**{k: str(v) for k, v in ctx.items()})
@@ -71,6 +84,8 @@ def problems_from_validation(errors: Iterable[dict], prefix: str = "", file: str
         kind = err.get("type", "")
         if kind in ("value_error", "assertion_error"):
             nl, en = _value_error_text(err)
+        elif kind == "string_pattern_mismatch" and len(loc) == 1 and loc[0] in _PATTERNS:
+            nl, en = _PATTERNS[loc[0]]
         else:
             template = _NL.get(kind, "ongeldige waarde")  # never pydantic's English in the Dutch message
             if kind == "string_too_short" and ctx.get("min_length", 1) > 1:

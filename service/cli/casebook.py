@@ -31,6 +31,7 @@ from casebook.records import Meta
 from casebook.report import PERIODS, Report, build_report
 from casebook.store import Filters, Store
 from decision.decide import fact_labels
+from engine.case import is_municipality
 from engine.errors import Problem, RegelruimteError
 from engine.templates import money
 from explain import explain
@@ -181,6 +182,7 @@ def _add(parser: argparse.ArgumentParser) -> None:
                    help="gemeente (mag vaker); * is alle gemeenten (City Deal-coördinator)")
     a.add_argument("--team", help="het team van een professional, binnen diens gemeente")
     a.add_argument("--token", action="store_true", help="maak meteen een API-token")
+    a.add_argument("--rulesets", metavar="DIR", help="regelsets die de gemeenten kennen (standaard de meegeleverde)")
     a = uacts.add_parser("list", help="alle gebruikers")
     a.add_argument("--json", action="store_true")
     a = uacts.add_parser("remove", help="verwijder een gebruiker en diens tokens (het auditlog blijft)")
@@ -267,8 +269,21 @@ def _import(store: Store, args) -> int:
         for p in report.rejected:
             print(f"regelruimte: {head}: {p.render(args.lang)}", file=sys.stderr)
         return EXIT_INPUT
+    if report.read == 0:  # an empty file, a CSV with only its header, a folder without cases: not a success
+        source = Path(args.source)
+        print(f"regelruimte: {'error' if args.lang == 'en' else 'fout'}: {source.name}: "
+              + _NOTHING_READ[args.lang][source.is_dir()], file=sys.stderr)
+        return EXIT_INPUT
     return 0
 
+
+_NOTHING_READ = {
+    "nl": {False: "geen enkele casus gelezen: het bestand is leeg of heeft alleen een kopregel; er is niets opgeslagen",
+           True: "geen enkele casus gelezen: de map heeft geen casusbestanden (.yaml, .yml, .json); er is niets "
+                 "opgeslagen"},
+    "en": {False: "no case read: the file is empty or has only a header line; nothing was stored",
+           True: "no case read: the folder has no case files (.yaml, .yml, .json); nothing was stored"},
+}
 
 _SUMMARY = {
     "nl": "{r.read} gelezen: {r.added} nieuw, {r.new_versions} nieuwe versie, {r.unchanged} al aanwezig, "
@@ -486,6 +501,16 @@ def _users(store: Store, args) -> int:
         about = args.municipality if args.users_action == "add" else next(
             (u["municipalities"] for u in users.list_users(store.engine) if u["name"] == args.name), [])
     if args.users_action == "add":
+        # a municipality the rule sets do not know and the casebook holds no case of is a slip of the pen
+        # (a case of a municipality without a rule set cannot be stored), refused like a bad field
+        known = set(load_registry(args.rulesets).municipalities) | set(store.municipalities())
+        unknown = sorted(m for m in set(args.municipality) if m != ALL and is_municipality(m) and m not in known)
+        if unknown:
+            listed, there = ", ".join(unknown), ", ".join(sorted(known))
+            raise RegelruimteError([Problem(
+                f"onbekende gemeente: {listed}; bekend in de regelsets of het casebook: {there} (of * voor alle "
+                "gemeenten)", f"unknown municipality: {listed}; known to the rule sets or the casebook: {there} "
+                "(or * for all)", field="municipality")])
         user = users.add_user(store.engine, User(args.name, args.role, tuple(args.municipality), args.team), t)
         scope = "alle gemeenten" if user.municipalities == (ALL,) else ", ".join(user.municipalities)
         print(f"gebruiker {user.name} toegevoegd: {user.role}, {scope}" + (f", team {user.team}" if user.team else ""))

@@ -53,7 +53,7 @@ from ..web.casebook_html import CONTENT_SECURITY_POLICY, render_page, render_rep
 from . import problems
 from .api import ApiError, error_responses, read_json, rulesets_root
 from .casebook_access import accepts_token  # noqa: F401 - service.http.app asks this module for it
-from .casebook_access import caller, filters_of, get_registry, get_store, municipality_of
+from .casebook_access import caller, check_params, filters_of, get_registry, get_store, municipality_of
 from .casebook_schemas import (FILTERS, LANG, MUNICIPALITY, PERIOD, AddReport, CaseHistory, CaseList,
                                Deleted, Export, Report, Stats, parameters)
 from .offload import off_loop
@@ -75,6 +75,7 @@ def _not_found() -> ApiError:
 
 
 def _period(request: Request) -> str:
+    check_params(request, "period", values={"period": "month, quarter of year"})
     period = request.query_params.get("period") or "quarter"
     if period not in PERIODS:
         raise ApiError("invalid_request", [Problem(f"periode is een van {', '.join(PERIODS)}", f"period is one of {PERIODS}",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import pathlib
+import re
 import threading
 
 from fastapi import Depends, Request
@@ -128,13 +129,50 @@ def _date(params, key: str) -> dt.date | None:
                                   field=key)]) from None
 
 
+FILTER_PARAMS = ("municipality", "from", "to", "evaluation", "team", "tag", "outcome", "lang")
+# a parameter someone may well try for one that exists (the page's other parameters are Dutch)
+_MEANT = {"granularity": "period", "granulariteit": "period", "periode": "period", "uitkomst": "outcome",
+          "gemeente": "municipality", "van": "from", "vanaf": "from", "tot": "to", "label": "tag",
+          "evaluatie": "evaluation", "page": "pagina"}
+_PARAM_NAME = re.compile(r"^[a-z_]{1,30}$")
+
+
+def check_params(request: Request, *extra: str, values: dict[str, str] | None = None) -> None:
+    """Refuse a query parameter this address does not know (it would be ignored without a word: a report over
+    everything while the caller thinks it is narrowed), naming it when it is a plain name and what is allowed."""
+    allowed = (*FILTER_PARAMS, *extra)
+    problems = []
+    for key in dict.fromkeys(request.query_params.keys()):
+        if key in allowed:
+            continue
+        plain = bool(_PARAM_NAME.match(key))
+        meant = _MEANT.get(key) if plain else None
+        hint = f"; bedoelt u ‘{meant}’{' (' + values[meant] + ')' if values and meant in values else ''}?" \
+            if meant in allowed else ""
+        hint_en = f"; did you mean ‘{meant}’?" if meant in allowed else ""
+        problems.append(Problem(f"onbekende parameter{' ‘' + key + '’' if plain else ''}{hint} Toegestaan: "
+                                f"{', '.join(allowed)}",
+                                f"unknown parameter{' ‘' + key + '’' if plain else ''}{hint_en} Allowed: "
+                                f"{', '.join(allowed)}", field=key if plain else None))
+    if problems:
+        raise ApiError("invalid_request", problems)
+
+
 def filters_of(request: Request) -> Filters:
     """Filters from the query string; empty values (as a form sends them) mean 'no filter'."""
     p = request.query_params
     outcome = (p.get("outcome") or "").strip() or None
     if outcome and outcome not in OUTCOMES:
-        raise ApiError("invalid_request", [Problem("onbekende uitkomst", "unknown outcome", field="outcome")])
+        raise ApiError("invalid_request", [Problem(f"onbekende uitkomst; kies uit {', '.join(OUTCOMES)}",
+                                                   f"unknown outcome; choose from {', '.join(OUTCOMES)}",
+                                                   field="outcome")])
+    date_from, date_to = _date(p, "from"), _date(p, "to")
+    if date_from and date_to and date_from > date_to:
+        raise ApiError("invalid_request", [Problem(
+            "de datum ‘from’ (vanaf) ligt na de datum ‘to’ (tot en met): dan is er geen enkele casus; kies een "
+            "begin vóór het eind", "‘from’ is after ‘to’: no case can be in between; choose a start before the end",
+            field="from")])
     return Filters(municipalities=tuple(municipality_of(m) for m in p.getlist("municipality") if m.strip()),
-                   date_from=_date(p, "from"), date_to=_date(p, "to"),
+                   date_from=date_from, date_to=date_to,
                    evaluation=(p.get("evaluation") or "").strip() or None, team=(p.get("team") or "").strip() or None,
                    tag=(p.get("tag") or "").strip() or None, outcome=outcome)

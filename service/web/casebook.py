@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from casebook import queries
 from reporting import charts
-from casebook.access import READ, Access, Forbidden
+from casebook.access import MIN_GROUP, READ, Access, Forbidden
 from casebook.evaluation import evaluate, evaluation_label
 from casebook.importers import RawRecord, to_prepared
 from casebook.report import PERIODS, build_report
@@ -33,7 +33,7 @@ from explain import onderbouwing
 from explain.phrases import PHRASES
 
 from ..http.api import ApiError, rulesets_root
-from ..http.casebook_access import caller, filters_of, get_registry, get_store
+from ..http.casebook_access import caller, check_params, filters_of, get_registry, get_store
 from ..http.offload import off_loop
 from .policy_text import words
 
@@ -98,7 +98,8 @@ def _bars(rows: list[dict], label, count: str, link) -> list[dict]:
     return [{"label": label(r), "n": r[count], "pct": round(100 * r[count] / top, 1), "href": link(r)} for r in rows]
 
 
-def overview(request: Request, report, registry, municipalities: list[str], evaluations: list[str]) -> dict:
+def overview(request: Request, report, registry, municipalities: list[str], evaluations: list[str],
+             access: Access | None = None, left_out: int = 0) -> dict:
     """Everything the overview page shows, in words, each count with the address of its cases."""
     lang = _lang(request)
     pw = words(lang)
@@ -162,7 +163,9 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
                        "to": f.date_to.isoformat() if f.date_to else "", "evaluation": f.evaluation or "",
                        "period": report.period},
             "periods": list(pw["periods"].items()),
-            "scope": _scope(report, place, pw), "tables": _tables(request)}
+            "scope": _scope(report, place, pw, access), "left_out": _left_out(report, pw, access, left_out),
+            "scoped": access is not None and access.municipalities is not None,
+            "tables": _tables(request)}
 
 
 def _period_link(request: Request, period: str, **extra) -> str:
@@ -178,9 +181,11 @@ def _period_link(request: Request, period: str, **extra) -> str:
     return _link(request, **{"from": start.isoformat(), "to": end.isoformat()}, **extra)
 
 
-def _scope(report, place, pw: dict) -> str:
+def _scope(report, place, pw: dict, access: Access | None = None) -> str:
     f = report.filters
-    parts = [", ".join(place(m) for m in f.municipalities) if f.municipalities else pw["all_places_scope"]]
+    mine = access.municipalities if access is not None else None  # None: every municipality
+    parts = [", ".join(place(m) for m in f.municipalities) if f.municipalities else pw["all_places_scope"]
+             if mine is None else pw["your_places_scope"].format(places=", ".join(sorted(place(m) for m in mine)))]
     if f.date_from:
         parts.append(pw["scope_from"].format(day=f"{f.date_from:%d-%m-%Y}"))
     if f.date_to:
@@ -189,17 +194,37 @@ def _scope(report, place, pw: dict) -> str:
     return ", ".join(parts)
 
 
+def _left_out(report, pw: dict, access: Access | None, n: int) -> str:
+    """For who sees groups only: that cases of small (municipality, month) cells are left out, and how many
+    when the selection has no dates (then the number follows from the counts `stats` gives already; with
+    dates, two selections' numbers would tell a small month apart)."""
+    if access is None or not access.groups_only:
+        return ""
+    f = report.filters
+    if f.date_from or f.date_to:
+        return pw["left_out_some"].format(min=MIN_GROUP)
+    return pw["left_out"].format(n=n, min=MIN_GROUP) if n else ""
+
+
 def _tables(request: Request) -> str:
     """Every table of the report with its CSV and Parquet downloads, for this selection."""
     query = request.url.query
     return "/v1/casebook/page" + (f"?{query}" if query else "")
 
 
+def _named(request: Request, problems: list[Problem]) -> list[Problem]:
+    """Each problem led by the name of its field as the form shows it (a parameter's own name otherwise)."""
+    pw = words(_lang(request))
+    labels = {k: pw[k] for k in ("municipality", "from", "to", "period", "evaluation", "outcome", "team")}
+    return [Problem(f"{labels[p.field]}: {p.message}", f"{labels[p.field]}: {p.message_en}") if p.field in labels
+            else p for p in problems]
+
+
 def _checked(request: Request, fn):
     try:
         return fn()
     except (ApiError, RegelruimteError) as exc:
-        return error_page(request, exc.problems, "invalid_request", 422)
+        return error_page(request, _named(request, exc.problems), "invalid_request", 422)
     except Forbidden as exc:  # outside the caller's role or scope (already in the audit log)
         return _forbidden(request, exc)
 
@@ -219,18 +244,41 @@ async def casebook_page(request: Request, store: Store = Depends(get_store), reg
                         access: Access = Depends(caller)):
     def work():
         period = request.query_params.get("period") or "quarter"
-        if period not in PERIODS:
-            raise ApiError("invalid_request", [Problem("kies maand, kwartaal of jaar", "choose a period",
-                                                       field="period")])
-        report = build_report(store, filters_of(request), fact_labels(registry, _lang(request)), period=period,
+        try:
+            check_params(request, "period")
+            if period not in PERIODS:
+                raise ApiError("invalid_request", [Problem("kies maand, kwartaal of jaar", "choose month, quarter or "
+                                                           "year", field="period")])
+            filters = filters_of(request)
+        except ApiError as exc:  # the form again, with what is wrong naming its field (422)
+            return _refused_form(request, exc.problems, store.stats(access), registry,
+                                 access.municipalities is not None)
+        report = build_report(store, filters, fact_labels(registry, _lang(request)), period=period,
                               access=access)
         s = store.stats(access)
         return overview(request, report, registry, [m["municipality"] for m in s["municipalities"]],
-                        [e["evaluation"] for e in s["evaluations"]])
+                        [e["evaluation"] for e in s["evaluations"]], access,
+                        store.left_out(report.filters, access))
     result = await off_loop(_checked, request, work)
     if isinstance(result, HTMLResponse):
         return result
-    return _page(request, "casebook_overview.html", result)
+    return _page(request, "casebook_overview.html", result, 422 if result.get("problems") else 200)
+
+
+def _refused_form(request: Request, problems: list[Problem], s: dict, registry, scoped: bool) -> dict:
+    """The overview's form only, with each problem led by the name of its field as the form shows it; a
+    field that was wrong is empty again (what was typed is not repeated)."""
+    pw = words(_lang(request))
+    shown = _named(request, problems)
+    wrong = {p.field for p in problems}
+    q = request.query_params
+    chosen = {k: (q.get(k) or "") if k not in wrong else "" for k in ("municipality", "from", "to", "evaluation")}
+    chosen["period"] = q.get("period") if q.get("period") in PERIODS else "quarter"
+    places = names(registry, _lang(request))["places"]
+    return {"problems": shown, "chosen": chosen, "periods": list(pw["periods"].items()), "scoped": scoped,
+            "municipalities": [(m["municipality"], places.get(m["municipality"], m["municipality"]))
+                               for m in s["municipalities"]],
+            "evaluations": [e["evaluation"] for e in s["evaluations"]]}
 
 
 def _what(request: Request, n: dict, pw: dict) -> list[str]:
@@ -256,11 +304,13 @@ async def cases_page(request: Request, store: Store = Depends(get_store), regist
                      access: Access = Depends(caller)):
     p = request.query_params
     try:
-        page = max(1, min(int(p.get("pagina") or 1), 100_000))
+        asked = max(1, min(int(p.get("pagina") or 1), 10**9))
     except ValueError:
-        page = 1
+        asked = 1
+    page = min(asked, 100_000)
 
     def work():
+        check_params(request, "regel", "blokkade", "route", "feit", "botsing", "alleen_discretionair", "pagina")
         filters = filters_of(request)
         with store.engine.connect() as conn:
             total, rows = queries.cases_behind(
@@ -283,8 +333,13 @@ async def cases_page(request: Request, store: Store = Depends(get_store), regist
     query = [(k, v) for k, v in p.multi_items() if k != "pagina"]
     more = f"/casusboek/casussen?{urlencode(query + [('pagina', page + 1)])}" if page * PAGE_ROWS < total else None
     back = f"/casusboek/casussen?{urlencode(query + [('pagina', page - 1)])}" if page > 1 else None
+    past_end = None
+    if not rows and total:  # a page past the last one: say so and lead to the last page
+        last = -(-total // PAGE_ROWS)
+        back = f"/casusboek/casussen?{urlencode(query + [('pagina', last)])}"
+        past_end = pw["past_end"].format(page=asked, total=total, last=last)
     return _page(request, "casebook_cases.html", {"total": total, "rows": rows, "what": _what(request, n, pw),
-                                                  "more": more, "back": back, "page": page})
+                                                  "more": more, "back": back, "page": page, "past_end": past_end})
 
 
 def case_view(found: dict, registry, lang: str = "nl") -> dict:

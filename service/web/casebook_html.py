@@ -40,7 +40,8 @@ _env.filters.update(money=lambda v: "–" if v is None else money(Decimal(v)), s
 def describe_scope(report: Report) -> str:
     """The selection in one Dutch sentence, e.g. 'Zaanstad, peildatum 1 januari 2025 t/m …, 120 casussen'."""
     f = report.filters
-    parts = [", ".join(m.capitalize() for m in f.municipalities) if f.municipalities else "Alle gemeenten"]
+    parts = [", ".join(m.capitalize() for m in f.municipalities) if f.municipalities else "Alle gemeenten"
+             if report.scope is None else "Uw gemeente(n): " + ", ".join(m.capitalize() for m in report.scope)]
     if f.date_from or f.date_to:
         parts.append("peildatum " + (f"vanaf {long_date(f.date_from)}" if f.date_from else "")
                      + (" " if f.date_from and f.date_to else "") + (f"t/m {long_date(f.date_to)}" if f.date_to else ""))

@@ -26,6 +26,7 @@ WORDS = {
         "population_places_hint": "Niets aangevinkt: de gemeente van de regelset, of alle gemeenten bij een landelijke "
                                   "regelset.",
         "casebook_place": "Gemeente in het casusboek (bij ‘het casusboek’)", "all_places": "alle gemeenten",
+        "your_places": "al uw gemeenten",
         "casebook_from": "Casusboek: peildatum vanaf", "casebook_to": "Casusboek: peildatum tot en met",
         "optional": "niet verplicht", "files": "Casusbestanden (bij ‘casusbestanden’; YAML of JSON, samen ten hoogste 1 MB)",
         "run_hint": "Een berekening loopt ten hoogste een minuut; de pagina laat zien hoe ver ze is. De uitkomst blijft "
@@ -67,11 +68,18 @@ WORDS = {
         "per_place": "Per gemeente", "blocked_cases": "Zonder enige route", "signals": "Signalen van professionals",
         "no_signals": "Geen signalen in deze selectie.",
         "all_tables": "Alle tabellen van deze selectie, met de kassabon en downloads als CSV en Parquet",
-        "all_places_scope": "Alle gemeenten", "scope_from": "peildatum vanaf {day}", "scope_to": "peildatum tot en met {day}",
+        "all_places_scope": "Alle gemeenten", "your_places_scope": "Uw gemeente(n): {places}",
+        "left_out": "{n} casussen zijn weggelaten: ze vallen in een maand met minder dan {min} casussen in hun "
+                    "gemeente, zodat geen huishouden herkenbaar wordt",
+        "left_out_some": "Casussen in een maand met minder dan {min} casussen in hun gemeente zijn weggelaten, zodat "
+                         "geen huishouden herkenbaar wordt (bij een selectie op datum staat er geen aantal bij)",
+        "scope_from": "peildatum vanaf {day}", "scope_to": "peildatum tot en met {day}",
         "back": "← Casusboek", "n_cases": "{n} casussen", "case": "Casus", "reference_date": "Peildatum",
         "outcome": "Uitkomst", "team": "Team", "signal": "Signaal", "tags": "Labels", "version": "Versie",
         "evaluated_with": "beoordeeld met", "stored_decision": "Het opgeslagen besluit per optie",
         "blocked_by": "Geblokkeerd door:", "explanation": "Onderbouwing", "no_cases": "Geen casussen in deze selectie.",
+        "past_end": "Pagina {page} ligt voorbij het einde: deze {total} casussen staan op {last} pagina('s).",
+        "last_page": "Naar de laatste pagina",
         "previous": "Vorige 50", "next": "Volgende 50", "pages": "Bladeren",
         "what": {"block": "blokkade: {x}", "lift": "blokkade die een route kan opheffen: {x}",
                  "route": "route mogelijk: {x}", "fact": "ontbreekt: {x}", "outcome": "uitkomst: {x}",
@@ -101,6 +109,7 @@ WORDS = {
         "population_places_hint": "None ticked: the rule set's municipality, or all municipalities for a national "
                                   "rule set.",
         "casebook_place": "Municipality in the casebook (with ‘the casebook’)", "all_places": "all municipalities",
+        "your_places": "all your municipalities",
         "casebook_from": "Casebook: reference date from", "casebook_to": "Casebook: reference date to",
         "optional": "optional", "files": "Case files (with ‘case files’; YAML or JSON, together at most 1 MB)",
         "run_hint": "A computation runs at most a minute; the page shows how far it is. The result is kept an hour.",
@@ -138,11 +147,18 @@ WORDS = {
         "per_place": "Per municipality", "blocked_cases": "Without any route", "signals": "Signals from professionals",
         "no_signals": "No signals in this selection.",
         "all_tables": "All tables of this selection, with the receipt and downloads as CSV and Parquet",
-        "all_places_scope": "All municipalities", "scope_from": "reference date from {day}",
+        "all_places_scope": "All municipalities", "your_places_scope": "Your municipalities: {places}",
+        "left_out": "{n} cases are left out: they fall in a month with fewer than {min} cases in their "
+                    "municipality, so that no household can be recognised",
+        "left_out_some": "Cases in a month with fewer than {min} cases in their municipality are left out, so that "
+                         "no household can be recognised (a selection by date shows no number)",
+        "scope_from": "reference date from {day}",
         "scope_to": "reference date to {day}", "back": "← Casebook", "n_cases": "{n} cases", "case": "Case",
         "reference_date": "Reference date", "outcome": "Outcome", "team": "Team", "signal": "Signal", "tags": "Labels",
         "version": "Version", "evaluated_with": "evaluated with", "stored_decision": "The stored decision per option",
         "blocked_by": "Blocked by:", "explanation": "Explanation", "no_cases": "No cases in this selection.",
+        "past_end": "Page {page} is past the end: these {total} cases are on {last} page(s).",
+        "last_page": "To the last page",
         "previous": "Previous 50", "next": "Next 50", "pages": "Pages",
         "what": {"block": "block: {x}", "lift": "block a route can lift: {x}", "route": "route possible: {x}",
                  "fact": "missing: {x}", "outcome": "outcome: {x}", "collision": "laws collide",

@@ -2,6 +2,8 @@
 or deletes the other's cases, each refusal is a Dutch 403 that names the action (not the value) and
 is in the audit log. Against SQLite and PostgreSQL."""
 import base64
+import json
+import re
 import datetime as dt
 import sys
 import time
@@ -516,3 +518,57 @@ def test_the_command_line_imports_and_manages_users_in_a_shared_casebook(store, 
                if e["user_name"].startswith("cli:")}
     assert {("save", ("zaanstad",)), ("user_add", ("zaanstad",)), ("reevaluate", ("amsterdam",)),
             ("reevaluate", ("zaanstad",)), ("whatif", ("zaanstad",)), ("whatif", ("amsterdam",))} <= actions
+
+
+def test_a_policy_officers_page_names_their_scope_and_says_what_it_leaves_out(store, registry, tokens):
+    """Review item 3: the page said "Alle gemeenten, 22 casussen" to a policy officer of one municipality while
+    `stats` said 177: the cases of months with fewer than 10 were left out without a word."""
+    from casebook.users import add_user, new_token
+    from tests.casebook.conftest import add_records
+    add_user(store.engine, User("beleid-amsterdam", "policy", ("amsterdam",)), NOW)
+    me = as_user(new_token(store.engine, "beleid-amsterdam", NOW))
+    more_cases(store, registry, 10, "amsterdam")  # with the 2 stored: one month of 12
+    small = [record(f"amsterdam-mei-{i}", "amsterdam", "wijkteam-oost") for i in range(3)]
+    for r in small:
+        r["case"]["reference_date"] = "2025-05-15"  # a month of 3: left out
+    add_records(store, registry, small, access=ANYONE)
+    with client_for(store, registry, web=True) as client:
+        stats = client.get(f"{CB}/stats", headers=me).json()
+        page = client.get("/casusboek", headers=me)
+        assert page.status_code == 200
+        words = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
+        assert "alle gemeenten" not in words.lower() and "Uw gemeente(n): Amsterdam, 12 casussen" in words
+        assert "3 casussen zijn weggelaten: ze vallen in een maand met minder dan 10 casussen" in words
+        assert stats["cases"] == 15  # what the page shows and leaves out add up to what stats says
+        # with dates, no number: two selections' numbers would tell a small month apart
+        dated = client.get("/casusboek?from=2025-01-01&to=2025-12-31", headers=me)
+        words = " ".join(re.sub(r"<[^>]+>", " ", dated.text).split())
+        assert "zijn weggelaten" in words and "3 casussen zijn weggelaten" not in words
+        # a coordinator's policy officer (every municipality) still reads "Alle gemeenten"; an analyst sees no notice
+        everyone = client.get("/casusboek", headers=as_user(tokens["beleid"])).text
+        assert "Alle gemeenten" in everyone and "zijn weggelaten" in everyone
+        analyst = client.get("/casusboek", headers=as_user(tokens["ana-amsterdam"])).text
+        assert "weggelaten" not in analyst and "Uw gemeente(n): Amsterdam" in analyst
+        report = client.get(f"{CB}/report.html", headers=me).text  # the HTML report names the scope too
+        assert "Alle gemeenten" not in report and "Uw gemeente(n): Amsterdam" in report
+
+
+def test_a_newer_version_in_another_municipality_is_not_hinted_at(client, store, registry, tokens):
+    """Review item 3: a zaanstad analyst read version 1 with `"latest": false` once version 2 had moved to
+    Amsterdam: that told her a newer version exists outside her scope. `latest` and `current` are now
+    relative to the versions she sees."""
+    from tests.casebook.conftest import add_records
+    moved = record("zaanstad-oost-1", "amsterdam", "wijkteam-oost")
+    moved["case"]["reference_date"] = "2025-12-01"
+    add_records(store, registry, [moved], access=ANYONE)
+    assert [v["latest"] for v in store.case("zaanstad-oost-1", ANYONE)["versions"]] == [False, True]
+    mine = client.get(f"{CB}/cases/zaanstad-oost-1", headers=as_user(tokens["ana-zaanstad"])).json()
+    assert [(v["version"], v["latest"], v["municipality"]) for v in mine["versions"]] == [(1, True, "zaanstad")]
+    assert [d["current"] for d in mine["versions"][0]["decisions"]] == [True]
+    exported = client.get(f"{CB}/export?municipality=zaanstad&format=jsonl", headers=as_user(tokens["ana-zaanstad"]))
+    line = next(json.loads(x) for x in exported.text.splitlines() if '"zaanstad-oost-1"' in x)
+    assert line["latest"] is True and "amsterdam" not in exported.text
+    theirs = client.get(f"{CB}/cases/zaanstad-oost-1", headers=as_user(tokens["ana-amsterdam"])).json()
+    assert [(v["version"], v["latest"]) for v in theirs["versions"]] == [(2, True)]
+    everything = client.get(f"{CB}/cases/zaanstad-oost-1", headers=as_user(tokens["beheer"])).json()
+    assert [v["latest"] for v in everything["versions"]] == [False, True]  # who sees both sees the truth
