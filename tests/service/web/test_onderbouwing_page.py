@@ -1,0 +1,32 @@
+"""The onderbouwing on the decision page: the short form first, copied by the main button; the full form folded
+away below it, with a button of its own (the independent page review found the onderbouwing too long to paste)."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from service.cli.main import main
+from tests.conftest import ROOT
+from tests.service.web.test_site import welding_form
+
+
+def test_the_main_button_copies_the_short_form_and_the_full_one_is_folded_with_its_own(client, registry):
+    page = client.post("/toets", data=welding_form()).text
+    main = re.search(r'<button type="button" class="primary js-only" data-copy="([^"]+)"', page)[1]
+    assert main == "onderbouwing-kort"
+    short = unescape(re.search(r'<div id="onderbouwing-kort"[^>]*>(.*?)</div>', page, re.S)[1])
+    folded = re.search(r'<details class="full-explanation">(.*?)</details>', page, re.S)[1]
+    assert 'data-copy="onderbouwing"' in folded
+    full = unescape(re.search(r'<div id="onderbouwing"[^>]*>(.*?)</div>', folded, re.S)[1])
+    assert short.startswith("Onderbouwing casus") and "Geadviseerde route: Budget Maatwerkondersteuning" in short
+    assert "Onderbouwen:" in full and full.count("Onderbouwen:") > short.count("Onderbouwen:") == 1
+    assert len(short) < 0.6 * len(full)
+
+
+def test_the_page_gives_what_the_command_line_gives(client, capsys):
+    """What the professional copies is what `regelruimte check --format onderbouwing-kort` prints."""
+    page = client.post("/toets", data=welding_form()).text
+    short = unescape(re.search(r'<div id="onderbouwing-kort"[^>]*>(.*?)</div>', page, re.S)[1])
+    assert main(["check", str(ROOT / "examples" / "zaanstad-lasmasker.yaml"), "--format", "onderbouwing-kort"]) == 0
+    printed = capsys.readouterr().out
+    assert short.strip() == printed.strip()
