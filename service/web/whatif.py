@@ -564,8 +564,9 @@ async def download(request: Request, job_id: str, fmt: str):
         buffer = io.BytesIO()
         flips = job.result.flips
         if fmt == "csv":
-            from whatif.compare import CHANGE_LISTS
-            flat = flips.with_columns([flips[k].list.join("; ") for k in CHANGE_LISTS if k in flips.columns])
+            import polars as pl
+            flat = flips.with_columns([flips[k].list.join("; ") for k, t in flips.schema.items()
+                                       if t == pl.List(pl.String)])
             flat.with_columns(neutral_csv_text()).write_csv(buffer)
         else:
             flips.write_parquet(buffer)
