@@ -49,7 +49,7 @@ WORDS = {
         "amount_unknown": "bedrag onbekend", "avoided": "voorkomen kosten per jaar", "households_n": "huishoudens",
         "option": "Optie", "before": "Was", "after": "Wordt", "count": "Aantal", "rule": "Regel of route",
         "change_kind": "Verandering", "municipality": "Gemeente", "household_type": "Huishoudtype",
-        "sweep": "Sweep", "threshold": "Waarde", "examples": "Voorbeelden", "case": "Casus", "why": "Waarom",
+        "sweep": "Reeks van waarden", "threshold": "Waarde", "examples": "Voorbeelden", "case": "Casus", "why": "Waarom",
         "none": "geen", "first_block": "eerste blokkade", "nothing_changed": "Niets verandert voor deze casussen.",
         "sweep_chart": "Huishoudens die verschuiven, per waarde van {name}",
         "sweep_y": "huishoudens", "per_year": "per jaar", "notes": "Aannames van de synthetische populatie",
@@ -122,7 +122,7 @@ def labels(*registries: Registry, lang: str = "nl") -> dict[str, str]:
     A rule set's titles are its own: a title may name a parameter's value ("boven 110% van de
     bijstandsnorm"). Where an overlay changes that value and the title still names the old one, the title
     says so: "… boven 110% van de bijstandsnorm (in deze wijziging: 120%)"."""
-    out, terms = {}, {}
+    out, terms = Labels(), {}
     for registry in registries:
         changed = {o.content.overlay.ruleset: o.content.parameters for o in getattr(registry, "overlays", ())}
         for rs in registry.rulesets.values():
@@ -137,8 +137,20 @@ def labels(*registries: Registry, lang: str = "nl") -> dict[str, str]:
                     out[item.id] = f"{title} ({item.source.cite(lang)})"
                 for name, p in v.parameters.items():
                     terms[f"{v.id}.{name}"] = p.title_en if lang == "en" and p.title_en else p.title
+                    out.units[f"{v.id}.{name}"] = p.unit
                 previous = v
-    return {**terms, **out}
+    for name, title in terms.items():
+        out.setdefault(name, title)
+    return out
+
+
+class Labels(dict):
+    """Titles by id (rules, routes, parameters), and each parameter's unit (`units`), to write a value as a
+    reader would (a sweep's 1.20 as 120%)."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.units: dict[str, str] = {}
 
 
 def value_words(value, unit: str | None, lang: str = "nl") -> str:
@@ -220,6 +232,18 @@ class Words:
         """An open term (a rule set's figure that is NOT FOUND) by its title, with its id."""
         title = self.meta.labels_after.get(name) or self.meta.labels.get(name)
         return f"{title} ({name})" if title else name
+
+    def parameter(self, name: str) -> str:
+        """A parameter (`ruleset.name`) by its title, its id where it has none."""
+        return self.meta.labels.get(name) or self.meta.labels_after.get(name) or name
+
+    def value(self, name: str, value) -> str:
+        """A parameter's value as the reader wrote it: 1.20 of a factor as 120%, money in euros."""
+        unit = getattr(self.meta.labels, "units", {}).get(name) or getattr(self.meta.labels_after, "units", {}).get(name)
+        try:
+            return value_words(Decimal(str(value)), unit, self.lang)
+        except ArithmeticError:
+            return str(value)
 
     def decides(self, r: dict) -> list[str]:
         """What an "informatie nodig" side of a flip waits on: the open terms first, then the missing facts."""
@@ -343,11 +367,15 @@ def html(c: Comparison, vocabulary: Vocabulary, meta: Meta, sweep: pl.DataFrame 
         "municipality": bars(W["by_municipality"], _bars(c.by_municipality, "municipality", w.place)),
         "household": bars(W["by_household"], _bars(c.by_household_type, "household_type", w.kind)),
     }
+    sweep_rows, sweep_title = [], w.parameter(sweep_name) if sweep_name else ""
     if sweep is not None and not sweep.is_empty():
+        values = [w.value(sweep_name, v) for v in sweep["value"].to_list()]
         figures["sweep"] = charts.lines(
-            W["sweep_chart"].format(name=sweep_name), [str(v) for v in sweep["value"].to_list()],
+            W["sweep_chart"].format(name=sweep_title), values,
             [(W["helped"], sweep["households_helped"].to_list()), (W["hurt"], sweep["households_hurt"].to_list())],
-            sweep_name, W["sweep_y"], colors)
+            W["threshold"], W["sweep_y"], [charts.HELPED, charts.HURT])  # the title names the parameter
+        sweep_rows = [dict(r, value=v, newly_granted_eur=money(Decimal(r["newly_granted_eur"]), lang))
+                      for r, v in zip(sweep.to_dicts(), values)]
     examples = []
     for r in c.examples().iter_rows(named=True):
         why = [f"{W['changes'][k]}: {', '.join(w.changed(k, x) for x in r[k])}" for k in CHANGE_LISTS if r.get(k)]
@@ -363,4 +391,4 @@ def html(c: Comparison, vocabulary: Vocabulary, meta: Meta, sweep: pl.DataFrame 
         lang=lang, W=W, meta=meta, t=c.totals, n=_n, eur=lambda cents: _eur(cents, lang), w=w,
         figures=figures, examples=examples, open_terms=[(w.term(k), v) for k, v in open_terms(c)], versions_before=c.before.versions, versions_after=c.after.versions,
         by_direction=c.by_direction.to_dicts(), by_rule=c.by_rule.to_dicts(), cost=c.cost.to_dicts(),
-        sweep=sweep.to_dicts() if sweep is not None else [], sweep_name=sweep_name)
+        sweep=sweep_rows, sweep_name=sweep_title, sweep_id=sweep_name)

@@ -101,6 +101,9 @@ def _folder(path: str) -> Path:
 
 @command("whatif")
 def whatif(args) -> int:
+    from decimal import Decimal
+
+    from engine.templates import money
     from whatif import population, report, run
     from whatif.overlay import load_overlay
     from whatif.scenario import baseline, is_ref, parse_ref, reform
@@ -146,7 +149,7 @@ def whatif(args) -> int:
             print(f"\nSweep {sweep.name}")
             for r in sweep_table.iter_rows(named=True):
                 print(f"  {r['value']:>8}  geholpen {r['households_helped']:>8}  benadeeld {r['households_hurt']:>8}"
-                      f"  nieuw toegekend € {r['newly_granted_eur']}")
+                      f"  nieuw toegekend {money(Decimal(r['newly_granted_eur']), args.lang)}")
     written = []
     try:
         if args.html:

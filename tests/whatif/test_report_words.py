@@ -139,3 +139,28 @@ def test_the_reviewers_population_raised_and_lowered(tmp_path, capsys, value, he
     assert f"Huishoudens: {helped}, {hurt}" in out
     assert f"{TERM_TITLE} ({TERM})" in out
     assert f"(in deze wijziging: {round(float(value) * 100)}%)" in out
+
+
+def test_a_sweep_names_its_parameter_and_writes_values_and_money_as_the_reader_does():
+    c = lifted()
+    sweep = pl.DataFrame({"value": ["1.00", "1.05", "1.50"], "households_helped": [0, 1, 2], "households_hurt": [3, 0, 0],
+                          "flips": [3, 1, 2], "newly_granted": [0, 0, 1], "newly_granted_eur": ["0.00", "0.00", "1419.46"],
+                          "no_longer_granted": [0, 0, 0]})
+    page = report.html(c, vocab(), meta(), sweep, "zaanstad.percentage_inkomensgrens")
+    flat = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    title = "Inkomensgrens voor bijzondere bijstand, IIT en collectieve zorgverzekering, als deel van de bijstandsnorm"
+    assert f"Reeks van waarden: {title}" in flat
+    assert "100%" in flat and "105%" in flat and "150%" in flat and ">1.05<" not in page
+    assert "€ 0,00" in flat and "€ 1.419,46" in flat and "0.00" not in flat
+    # the chart's title wraps within the chart instead of running off its edge
+    svg = page[page.index("<svg", page.index("Reeks van waarden")):]
+    heading = re.search(r'<text x="0" y="16" font-weight="bold">(.*?)</text>', svg)[1]
+    assert all(len(line) <= 60 for line in re.findall(r"<tspan[^>]*>(.*?)</tspan>", heading))
+    assert heading.count("<tspan") > 1
+
+
+def test_the_command_line_writes_a_sweeps_money_the_dutch_way(capsys):
+    assert main(["whatif", "--base", "zaanstad@2025-09-15", "--sweep", "zaanstad.percentage_inkomensgrens=1.00:1.10:0.10",
+                 "--population", "200", "--seed", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "nieuw toegekend € 0,00" in out and "€ 0.00" not in out
