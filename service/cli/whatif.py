@@ -128,7 +128,8 @@ def whatif(args) -> int:
 
     registries = [before_side] + ([after_side] if after_side is not None else [])
     # --change is an overlay (with its own title) or a version reference, a plain string
-    title = f"sweep {sweep.name}" if change is None else change if isinstance(change, str) else change.title
+    title = f"sweep {sweep.name}" if change is None else change if isinstance(change, str) else \
+        (args.lang == "en" and change.content.overlay.title_en) or change.title
     meta = report.Meta(title=title, base=str(base), change=after_side.label if after_side else f"sweep {sweep.name}",
                        source=source.description, labels=report.labels(before_side, lang=args.lang),
                        labels_after=report.labels(registries[-1], lang=args.lang),

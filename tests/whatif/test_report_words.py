@@ -164,3 +164,12 @@ def test_the_command_line_writes_a_sweeps_money_the_dutch_way(capsys):
                  "--population", "200", "--seed", "1"]) == 0
     out = capsys.readouterr().out
     assert "nieuw toegekend € 0,00" in out and "€ 0.00" not in out
+
+
+def test_an_english_report_takes_the_overlays_english_title(tmp_path, capsys):
+    html = tmp_path / "r.html"
+    assert main(["whatif", "--lang", "en", "--base", "zaanstad@2025-09-15", "--change", OVERLAY, "--population", "300",
+                 "--seed", "1", "--html", str(html)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("What-if: Zaanstad income limit for special assistance from 110% to 120%")
+    assert "<h1>What-if: Zaanstad income limit" in html.read_text()
