@@ -165,7 +165,10 @@ def lines(title: str, xs: Sequence[str], series: Sequence[tuple[str, Sequence[fl
     for t in ticks:
         body.append(f'<line x1="{left}" x2="{left + pw}" y1="{py(t):.1f}" y2="{py(t):.1f}" stroke="#e4e7ec"/>'
                     f'<text x="{left - 6}" y="{py(t) + 4:.1f}" text-anchor="end">{number(t)}</text>')
-    every = max(1, math.ceil(len(xs) / 6))  # at most six labels under the axis, so they never overlap
+    # at most six labels under the axis, and never closer than the widest label needs: they never overlap
+    gap = pw / (len(xs) - 1) if len(xs) > 1 else pw
+    widest = max(len(str(x)) for x in xs) * CHAR_PX + 12
+    every = max(1, math.ceil(len(xs) / 6), math.ceil(widest / gap))
     for i, x in enumerate(xs):
         if i % every == 0:  # the outer labels lean inwards, so none sticks out of the chart
             anchor = "start" if i == 0 and len(xs) > 1 else "end" if i == len(xs) - 1 and i else "middle"
