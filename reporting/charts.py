@@ -168,7 +168,8 @@ def lines(title: str, xs: Sequence[str], series: Sequence[tuple[str, Sequence[fl
     # at most six labels under the axis, and never closer than the widest label needs: they never overlap
     gap = pw / (len(xs) - 1) if len(xs) > 1 else pw
     widest = max(len(str(x)) for x in xs) * CHAR_PX + 12
-    every = max(1, math.ceil(len(xs) / 6), math.ceil(widest / gap))
+    # (the first label leans right from its point, the next is centred on its own: 1.5 labels between them)
+    every = max(1, math.ceil(len(xs) / 6), math.ceil(1.5 * widest / gap))
     for i, x in enumerate(xs):
         if i % every == 0:  # the outer labels lean inwards, so none sticks out of the chart
             anchor = "start" if i == 0 and len(xs) > 1 else "end" if i == len(xs) - 1 and i else "middle"
