@@ -344,9 +344,12 @@ def run_spec(spec: Spec, root: Path, job: Job, budget, store_cases=lambda: []) -
     job.progress("report", steps - 1, steps)
     comparison = compare(before, after)
     registries = [before_side] + ([after_side] if after_side is not None else [])
-    title = (change if isinstance(change, str) else change.title) if change is not None else f"sweep {sweep.name}"
-    meta = report.Meta(title=title, base=str(base), change=after_side.label if after_side else f"sweep {sweep.name}",
-                       source=source.description, labels=report.labels(before_side, lang=spec.lang),
+    labels = report.labels(before_side, lang=spec.lang)
+    # a sweep by the parameter's title, as the form showed it (not its id)
+    swept = f"{report.WORDS[spec.lang]['sweep'].lower()}: {labels.get(sweep.name, sweep.name)}" if sweep else ""
+    title = (change if isinstance(change, str) else change.title) if change is not None else swept
+    meta = report.Meta(title=title, base=str(base), change=after_side.label if after_side else swept,
+                       source=source.description, labels=labels,
                        labels_after=report.labels(registries[-1], lang=spec.lang),
                        municipalities=report.municipality_names(before_side),
                        notes=[f"{a.id}: {a.text}" for a in population.ASSUMPTIONS] if spec.source == "population" else [])

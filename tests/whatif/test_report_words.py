@@ -90,6 +90,8 @@ def test_the_summary_says_what_an_open_flip_waits_on():
     page = report.html(c, vocab(), meta())
     flat = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert "2 niet te vergelijken" in flat and "Die huishoudens staan apart" in flat
+    tight = flat.replace(" ,", ",")
+    assert "1 benadeeld, 2 niet te vergelijken" in tight and ", (van" not in tight
     # each example row says which block went and what now decides, by name and label, not by id alone
     assert ("hangt nu af van: open norm in de regelset: " + TERM_TITLE) in flat
     assert "ontbrekend gegeven: het doel van de kosten" in flat and "hing af van: open norm in de regelset" in flat
