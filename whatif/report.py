@@ -35,7 +35,7 @@ WORDS = {
                      "uitkomst hangt af van een norm die de regelset nog niet kent of van een gegeven dat nog ontbreekt. "
                      "Die huishoudens staan apart.",
         "open_terms": "Open normen waar de vergelijking van afhangt", "open_term": "open norm in de regelset",
-        "missing_fact": "ontbrekend gegeven", "decides_after": "hangt nu af van", "decided_before": "hing af van",
+        "missing_fact": "ontbrekend gegeven", "missing_facts": "ontbrekende gegevens", "decides_after": "hangt nu af van", "decided_before": "hing af van",
         "options_better": "opties beter", "options_worse": "opties slechter", "options_open": "opties open",
         "options_unit": "Aantallen in opties (casus × optie), niet in huishoudens.",
         "options_short": "aantallen in opties, casus × optie",
@@ -69,7 +69,7 @@ WORDS = {
                      "'information needed' (or back) is not helped or hurt by the change: the outcome depends on a norm "
                      "the rule set does not know yet or on a fact that is still missing. Those households are counted apart.",
         "open_terms": "Open norms the comparison depends on", "open_term": "open norm in the rule set",
-        "missing_fact": "missing fact", "decides_after": "now depends on", "decided_before": "depended on",
+        "missing_fact": "missing fact", "missing_facts": "missing facts", "decides_after": "now depends on", "decided_before": "depended on",
         "options_better": "options better", "options_worse": "options worse", "options_open": "options open",
         "options_unit": "Counts of options (case × option), not of households.",
         "options_short": "counts of options, case × option",
@@ -252,7 +252,9 @@ class Words:
             if r.get(f"status_{side}") != "needs_information":
                 continue
             terms = [f"{self.w['open_term']}: {self.term(t)}" for t in r.get(f"open_terms_{side}") or ()]
-            facts = [f"{self.w['missing_fact']}: {self.fact(f)}" for f in r.get(f"missing_{side}") or ()]
+            missing = r.get(f"missing_{side}") or ()
+            facts = [f"{self.w['missing_fact' if len(missing) == 1 else 'missing_facts']}: "
+                     f"{', '.join(self.fact(f) for f in missing)}"] if missing else []
             if terms or facts:
                 out.append(f"{self.w[key]}: " + "; ".join(terms + facts))
         return out
