@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 from .report import Report, Table
 
 ARROW = {"text": pa.string(), "int": pa.int64(), "money": pa.decimal128(18, 2), "share": pa.decimal128(7, 3),
-         "ratio": pa.decimal128(14, 2), "date": pa.date32(), "bool": pa.bool_()}
+         "ratio": pa.decimal128(14, 2), "date": pa.date32(), "bool": pa.bool_(), "status": pa.string()}  # status: a code, in words on the page
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…), =cmd|…, @SUM(…)).

@@ -127,7 +127,7 @@ TABLES = {
                          "share:Aandeel:share")),
     "signals": ("Signalen van professionals", "De vrije tekst ‘systeemprobleem: …’ bij casussen.",
                 _c("case_id:Casus, municipality:Gemeente, reference_date:Peildatum:date, team:Team, "
-                   "outcome:Uitkomst, signal:Signaal")),
+                   "outcome:Uitkomst:status, signal:Signaal")),
     "tags": ("Labels", "Labels bij casussen.", _c("tag:Label, cases:Casussen:int, share:Aandeel:share")),
 }
 

@@ -58,8 +58,26 @@ def _svg(width: float, height: float, title: str, body: list[str], fixed: bool =
             f'<title>{_e(title)}</title>' + "".join(body) + "</svg>")
 
 
-def _heading(title: str) -> str:
-    return f'<text x="0" y="16" font-weight="bold">{_e(title)}</text>'
+BOLD_PX = 8  # average width of a 12px bold character, to wrap a heading within the chart
+
+
+def _wrap(text: str, chars: int) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > chars:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return lines + ([line] if line else [])
+
+
+def _heading(title: str, width: int = 480) -> tuple[str, int]:
+    """The chart's title, wrapped over as many lines as it needs within `width` (never clipped), and the
+    height it takes."""
+    lines = _wrap(title, max(10, width // BOLD_PX)) or [""]
+    spans = "".join(f'<tspan x="0" dy="{0 if i == 0 else 16}">{_e(line)}</tspan>' for i, line in enumerate(lines))
+    return f'<text x="0" y="16" font-weight="bold">{spans}</text>', 26 + 16 * (len(lines) - 1)
 
 
 LEGEND_ROW = 20
@@ -97,11 +115,12 @@ def bars(title: str, rows: Sequence[tuple[str, Series]], colours: Sequence[str] 
         return _empty(title, width)
     colour = _colours(names, colours)
     bar, row = 16, 40
-    top = (26 if heading else 0) + (LEGEND_ROW * len(names) + 4 if len(names) > 1 else 0)
+    head, head_h = _heading(title, width) if heading else ("", 0)
+    top = head_h + (LEGEND_ROW * len(names) + 4 if len(names) > 1 else 0)
     plot = width - 70
     most = max(sum(v for _, v in parts) for _, parts in rows) or 1
-    legend_y = (26 if heading else 0) + 14
-    body = ([_heading(title)] if heading else []) + (_legend(names, colour, legend_y) if len(names) > 1 else [])
+    legend_y = head_h + 14
+    body = ([head] if heading else []) + (_legend(names, colour, legend_y) if len(names) > 1 else [])
     for i, (label, parts) in enumerate(rows):
         y = top + i * row
         body.append(f'<text x="0" y="{y + 13}"><title>{_e(label)}</title>{_e(_short(label, 64))}</text>')
@@ -128,7 +147,9 @@ def lines(title: str, xs: Sequence[str], series: Sequence[tuple[str, Sequence[fl
     names = [name for name, _ in series]
     colour = _colours(names, colours)
     left, right = 56, 12
-    top = (26 if heading else 8) + (LEGEND_ROW * len(names) + 4 if legend else 0)
+    head, head_h = _heading(title, width) if heading else ("", 8)
+    height += head_h - 26 if heading else 0  # a heading over more lines makes the chart taller, not the plot smaller
+    top = head_h + (LEGEND_ROW * len(names) + 4 if legend else 0)
     bottom = 30 + (20 if x_label else 0)
     pw, ph = width - left - right, height - top - bottom
     ticks = nice_ticks(max((max(v) for _, v in series if len(v)), default=0))
@@ -140,12 +161,15 @@ def lines(title: str, xs: Sequence[str], series: Sequence[tuple[str, Sequence[fl
     def py(v: float) -> float:
         return top + ph - ph * v / ymax
 
-    body = ([_heading(title)] if heading else []) + \
-        (_legend(names, colour, (26 if heading else 8) + 14, dashed=True) if legend else [])
+    body = ([head] if heading else []) + (_legend(names, colour, head_h + 14, dashed=True) if legend else [])
     for t in ticks:
         body.append(f'<line x1="{left}" x2="{left + pw}" y1="{py(t):.1f}" y2="{py(t):.1f}" stroke="#e4e7ec"/>'
                     f'<text x="{left - 6}" y="{py(t) + 4:.1f}" text-anchor="end">{number(t)}</text>')
-    every = max(1, math.ceil(len(xs) / 6))  # at most six labels under the axis, so they never overlap
+    # at most six labels under the axis, and never closer than the widest label needs: they never overlap
+    gap = pw / (len(xs) - 1) if len(xs) > 1 else pw
+    widest = max(len(str(x)) for x in xs) * CHAR_PX + 12
+    # (the first label leans right from its point, the next is centred on its own: 1.5 labels between them)
+    every = max(1, math.ceil(len(xs) / 6), math.ceil(1.5 * widest / gap))
     for i, x in enumerate(xs):
         if i % every == 0:  # the outer labels lean inwards, so none sticks out of the chart
             anchor = "start" if i == 0 and len(xs) > 1 else "end" if i == len(xs) - 1 and i else "middle"

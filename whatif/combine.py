@@ -18,7 +18,7 @@ from .compare import (EXAMPLES, Comparison, examples_of, flips_by, flips_by_dire
 from .frame import CASE_ID
 from .outcomes import Outcomes
 
-EFFECTS = ("helped", "hurt", "mixed")
+EFFECTS = ("helped", "hurt", "mixed", "open")
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Partial:
     cases: int
     option_checks: int
     changes: pl.DataFrame  # compare.changes without `rows`
-    effects: dict[str, int]  # households helped, hurt, mixed
+    effects: dict[str, int]  # households helped, hurt, mixed, open
     cost: pl.DataFrame
     flipped: pl.DataFrame  # the first EXAMPLES flipped rows of flips()
     changed: pl.DataFrame  # the first EXAMPLES rows of flips()

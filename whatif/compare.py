@@ -30,6 +30,11 @@ B, A = "b.", "a."  # column prefixes: before (baseline) and after (reform)
 EXAMPLES = 25  # example cases a report shows
 CHANGE_LISTS = ("blocks_appeared", "blocks_disappeared", "possible_appeared", "possible_disappeared",
                 "routes_opened", "routes_closed", "missing_appeared", "missing_disappeared")
+# What decides a status "informatie nodig" on each side: the rule set's open terms and the household's missing facts
+DECIDING = ("open_terms_before", "open_terms_after", "missing_before", "missing_after")
+LISTS = CHANGE_LISTS + DECIDING  # every list column of a changed row
+# A flip between these two statuses has no direction: "informatie nodig" may still end allowed or blocked
+UNDECIDED = frozenset({"needs_information", "route_available"})
 
 
 def pair(before: Outcomes, after: Outcomes) -> pl.DataFrame:
@@ -58,8 +63,25 @@ def _status(prefix: str, option: str, outcomes: Outcomes) -> pl.Expr:
 def rank(status: pl.Expr) -> pl.Expr:
     """A status column ranked from the household's point of view: blocked 0 (no way at all), needs_information 1
     (maybe), route_available 2 (possible, to be argued), allowed 3 (granted); from the Enum's codes (STATUSES
-    runs from allowed down to blocked)."""
+    runs from allowed down to blocked). The order is partial: needs_information is "not yet known" (it may
+    still end allowed or blocked), so a flip between it and route_available is neither better nor worse
+    (`effect` "open", see `direction`)."""
     return pl.lit(len(STATUSES) - 1, dtype=pl.Int8) - status.to_physical().cast(pl.Int8)
+
+
+def direction(before: pl.Expr, after: pl.Expr) -> pl.Expr:
+    """helped, hurt, open or none, for a (case, option) whose status went from `before` to `after`.
+
+    Better and worse follow `rank`, except between needs_information and route_available: there the
+    answer waits on what is still unknown (an open term of the rule set, NOT FOUND, or a fact the
+    household has not given), which may still turn out either way. Such a flip is "open": a block the
+    change removed leaves the answer to an open norm (route_available → needs_information), or a block it
+    added decides what an open norm left undecided (needs_information → route_available). Neither is
+    help or harm by the change itself."""
+    rb, ra = rank(before), rank(after)
+    pair = before.cast(pl.String).is_in(list(UNDECIDED)) & after.cast(pl.String).is_in(list(UNDECIDED))
+    return (pl.when(ra == rb).then(pl.lit("none")).when(pair).then(pl.lit("open"))
+            .when(ra > rb).then(pl.lit("helped")).when(ra < rb).then(pl.lit("hurt")).otherwise(pl.lit("none")))
 
 
 def _minus(x: list[str], y: list[str]) -> list[str]:
@@ -117,13 +139,14 @@ def changes(before: Outcomes, after: Outcomes, pairs: pl.DataFrame) -> tuple[pl.
             stem = kind.split("_")[0]
             lists[f"{stem}_appeared"] = [_minus(x, y) for x, y in zip(la[kind], lb[kind])]
             lists[f"{stem}_disappeared"] = [_minus(y, x) for x, y in zip(la[kind], lb[kind])]
+        lists["open_terms_before"], lists["open_terms_after"] = lb["open_terms"], la["open_terms"]
+        lists["missing_before"], lists["missing_after"] = lb["missing_facts"], la["missing_facts"]
         lists["routes_opened"] = [_minus(x, y) for x, y in zip(la["routes_available"], lb["routes_available"])]
         # closed: still listed (its block still holds) but no longer available; a route whose block is
         # gone is not closed, it is no longer needed
         lists["routes_closed"] = [[r for r in _minus(y, x) if r in set(c) | set(u)] for x, y, c, u in
                                   zip(la["routes_available"], lb["routes_available"], la["routes_conditional"],
                                       la["routes_unavailable"])]
-        rank_b, rank_a = rank(pl.col("status_before")), rank(pl.col("status_after"))
         groups = groups.drop(keys_b + keys_a).with_columns(
             pl.lit(option).alias("option"),
             *(pl.Series(k, v, dtype=pl.List(pl.String)) for k, v in lists.items()))
@@ -131,21 +154,20 @@ def changes(before: Outcomes, after: Outcomes, pairs: pl.DataFrame) -> tuple[pl.
         reason = pl.col("first_block_before").ne_missing(pl.col("first_block_after")) | pl.any_horizontal(
             [pl.col(k).list.len() > 0 for k in CHANGE_LISTS])
         groups = groups.with_columns(flipped.alias("flipped"), (flipped | reason).alias("changed"),
-                                     pl.when(rank_a > rank_b).then(pl.lit("helped"))
-                                     .when(rank_a < rank_b).then(pl.lit("hurt")).otherwise(pl.lit("none")).alias("effect"))
+                                     direction(pl.col("status_before"), pl.col("status_after")).alias("effect"))
         parts.append(groups)
     checked = pl.DataFrame(checks, schema={"option": pl.String, "n": pl.Int64}, orient="row")
     if not parts:
         return pl.DataFrame(schema=_CHANGES_SCHEMA), checked
     out = pl.concat(parts, how="diagonal_relaxed")
     first = ["option", "municipality", "household_type", "status_before", "status_after", "first_block_before",
-             "first_block_after", *CHANGE_LISTS, "flipped", "changed", "effect", "n", "amount_cents", "amount_unknown"]
+             "first_block_after", *CHANGE_LISTS, *DECIDING, "flipped", "changed", "effect", "n", "amount_cents", "amount_unknown"]
     return out.select(*first, "rows"), checked
 
 
 _CHANGES_SCHEMA = {"option": pl.String, "municipality": pl.String, "household_type": pl.String,
                    "status_before": STATUS, "status_after": STATUS, "first_block_before": pl.String,
-                   "first_block_after": pl.String, **{k: pl.List(pl.String) for k in CHANGE_LISTS},
+                   "first_block_after": pl.String, **{k: pl.List(pl.String) for k in LISTS},
                    "flipped": pl.Boolean, "changed": pl.Boolean, "effect": pl.String, "n": pl.UInt32,
                    "amount_cents": pl.Int64, "amount_unknown": pl.UInt32, "rows": pl.List(pl.UInt32)}
 
@@ -203,6 +225,12 @@ def _details_differ(before: Outcomes, after: Outcomes, option: str, rows: pl.Dat
 # Counts
 
 
+def _per_effect() -> list[pl.Expr]:
+    """Flipped (case, option) pairs helped, hurt and open (neither: see `direction`), and all of them."""
+    return [*((pl.col("n") * (pl.col("effect") == e)).sum().cast(pl.Int64).alias(e) for e in ("helped", "hurt", "open")),
+            pl.col("n").sum().cast(pl.Int64).alias("n")]
+
+
 def flips_by_direction(ch: pl.DataFrame) -> pl.DataFrame:
     """How many (case, option) statuses went from what to what."""
     if ch.is_empty():
@@ -228,22 +256,20 @@ def flips_by_rule(ch: pl.DataFrame) -> pl.DataFrame:
         frames.append(part)
     if not frames:
         return pl.DataFrame(schema={"id": pl.String, "change": pl.String, "change_nl": pl.String,
-                                    "helped": pl.Int64, "hurt": pl.Int64, "n": pl.Int64})
+                                    "helped": pl.Int64, "hurt": pl.Int64, "open": pl.Int64,
+                                    "n": pl.Int64})
     return (pl.concat(frames).group_by("id", "change", "change_nl")
-            .agg((pl.col("n") * (pl.col("effect") == "helped")).sum().cast(pl.Int64).alias("helped"),
-                 (pl.col("n") * (pl.col("effect") == "hurt")).sum().cast(pl.Int64).alias("hurt"),
-                 pl.col("n").sum().cast(pl.Int64).alias("n"))
+            .agg(*_per_effect())
             .sort(["n", "id", "change"], descending=[True, False, False]))
 
 
 def flips_by(ch: pl.DataFrame, key: str) -> pl.DataFrame:
     """Flipped (case, option) statuses per `key` (municipality, household_type, option), helped and hurt."""
     if ch.is_empty():
-        return pl.DataFrame(schema={key: pl.String, "helped": pl.Int64, "hurt": pl.Int64, "n": pl.Int64})
+        return pl.DataFrame(schema={key: pl.String, "helped": pl.Int64, "hurt": pl.Int64, "open": pl.Int64,
+                                    "n": pl.Int64})
     return (ch.filter("flipped").group_by(key)
-            .agg((pl.col("n") * (pl.col("effect") == "helped")).sum().cast(pl.Int64).alias("helped"),
-                 (pl.col("n") * (pl.col("effect") == "hurt")).sum().cast(pl.Int64).alias("hurt"),
-                 pl.col("n").sum().cast(pl.Int64).alias("n"))
+            .agg(*_per_effect())
             .sort(["n", key], descending=[True, False]))
 
 
@@ -256,14 +282,17 @@ def _changed_rows(ch: pl.DataFrame, options=None) -> pl.DataFrame:
 
 
 def households(pairs: pl.DataFrame, ch: pl.DataFrame) -> pl.DataFrame:
-    """Per case with a flip: helped (some option better, none worse), hurt, or mixed."""
+    """Per case with a flip: helped (some option better, none worse), hurt (some worse, none better), mixed,
+    or open (no option better or worse, some now or no longer waiting on an open term or missing fact)."""
     per_case = _changed_rows(ch).group_by("rows").agg(
-        (pl.col("effect") == "helped").any().alias("up"), (pl.col("effect") == "hurt").any().alias("down"))
+        (pl.col("effect") == "helped").any().alias("up"), (pl.col("effect") == "hurt").any().alias("down"),
+        (pl.col("effect") == "open").any().alias("open"))
     meta = pairs.select(CASE_ID, "municipality", "household_type")[per_case["rows"]]
     return pl.concat([per_case, meta], how="horizontal").select(
         CASE_ID, "municipality", "household_type",
         pl.when(pl.col("up") & pl.col("down")).then(pl.lit("mixed")).when("up").then(pl.lit("helped"))
-        .when("down").then(pl.lit("hurt")).otherwise(pl.lit("none")).alias("effect")).sort(CASE_ID)
+        .when("down").then(pl.lit("hurt")).when("open").then(pl.lit("open")).otherwise(pl.lit("none"))
+        .alias("effect")).sort(CASE_ID)
 
 
 def cost_effect(pairs: pl.DataFrame, ch: pl.DataFrame, before: Outcomes, after: Outcomes,
@@ -307,7 +336,7 @@ def cost_effect(pairs: pl.DataFrame, ch: pl.DataFrame, before: Outcomes, after: 
 def flip_rows(pairs: pl.DataFrame, ch: pl.DataFrame) -> pl.DataFrame:
     """One row per changed (case, option): who, old and new status, and why."""
     cols = ["option", "status_before", "status_after", "effect", "flipped", "first_block_before", "first_block_after",
-            *CHANGE_LISTS]
+            *LISTS]
     if ch.is_empty():
         return pl.DataFrame(schema={CASE_ID: pl.String})
     changed = ch.filter("changed").select(*cols, "rows").explode("rows")
@@ -379,7 +408,7 @@ def totals(cases: int, option_checks: int, ch: pl.DataFrame, effects: dict[str, 
         "flips": int(flipped["n"].sum()),
         "reason_changed_only": int(ch.filter(pl.col("changed") & ~pl.col("flipped"))["n"].sum()),
         "households_helped": effects.get("helped", 0), "households_hurt": effects.get("hurt", 0),
-        "households_mixed": effects.get("mixed", 0),
+        "households_mixed": effects.get("mixed", 0), "households_open": effects.get("open", 0),
         "newly_granted": int(cost["newly_granted"].sum()), "newly_granted_eur": euros(cost["newly_granted_cents"].sum()),
         "newly_granted_amount_unknown": int(cost["newly_granted_amount_unknown"].sum()),
         "avoided_per_year_eur": euros(cost["avoided_per_year_cents"].sum()),

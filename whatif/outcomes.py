@@ -18,7 +18,10 @@ from .columnar import BUNDLE, STATUS, Codebook, ColumnarResult, col
 from .frame import CASE_ID, to_cents
 
 # What is compared per option, as lists of rule, route or fact ids.
-DETAILS = ("blocks", "possible", "routes_available", "routes_conditional", "routes_unavailable", "missing_facts")
+# (`open_terms`: the rule set's own figures that are not known, NOT FOUND, and decide the status; the
+# single-case evaluator lists them apart from the household's missing facts, and so does this)
+DETAILS = ("blocks", "possible", "routes_available", "routes_conditional", "routes_unavailable", "missing_facts",
+           "open_terms")
 META = {CASE_ID: pl.String, "municipality": pl.String, "household_type": pl.String,
         "amount_cents": pl.Int64, "avoided_cents": pl.Int64}
 BITS = ("blocks", "possible", "routes_available", "routes_conditional", "routes_unavailable", "missing", "route_missing")
@@ -55,10 +58,11 @@ class Outcomes:
                     out[k].append([])
                 continue
             book = self.codebooks[bundle]
-            for k in DETAILS[:-1]:
+            for k in DETAILS[:-2]:
                 out[k].append(book.names(k, option).decode(bits[k]))
-            asked = [sorted(book.facts.decode(bits[k])) for k in ("missing", "route_missing")]
-            out["missing_facts"].append([n for names in asked for n in names if self.facts is None or n in self.facts])
+            asked = [n for k in ("missing", "route_missing") for n in sorted(book.facts.decode(bits[k]))]
+            out["missing_facts"].append([n for n in asked if self.facts is None or n in self.facts])
+            out["open_terms"].append([n for n in asked if self.facts is not None and n not in self.facts])
         return out
 
 
@@ -110,6 +114,7 @@ def from_decisions(pairs: Iterable[tuple[Case, dict]], label: str) -> Outcomes:
             for status in ("available", "conditional", "unavailable"):
                 row[col(f"routes_{status}", name)] = [r["route"] for r in o["routes"] if r["status"] == status]
             row[col("missing_facts", name)] = o["missing_facts"]
+            row[col("open_terms", name)] = o["open_terms"]
         rows.append(row)
     options = tuple(sorted(options))
     schema = dict(META)

@@ -26,9 +26,20 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 WORDS = {
     "nl": {
-        "title": "What-if", "base": "Basis", "change": "Wijziging", "cases": "Casussen", "versions": "Regelsets",
+        "title": "Wat-als", "base": "Basis", "change": "Wijziging", "cases": "Casussen", "versions": "Regelsets",
         "summary": "Samenvatting", "households": "Huishoudens", "helped": "geholpen", "hurt": "benadeeld",
-        "mixed": "deels geholpen, deels benadeeld", "of": "van", "flips": "Verschuivingen (casus × optie)",
+        "mixed": "deels geholpen, deels benadeeld", "of": "van",
+        "open": "niet te vergelijken, want dat hangt af van een open norm of een ontbrekend gegeven",
+        "open_note": "Geholpen en benadeeld tellen huishoudens. Een huishouden dat van 'maatwerkroute mogelijk' naar "
+                     "'informatie nodig' gaat (of omgekeerd), is niet geholpen of benadeeld door de wijziging: de "
+                     "uitkomst hangt af van een norm die de regelset nog niet kent of van een gegeven dat nog ontbreekt. "
+                     "Die huishoudens staan apart.",
+        "open_terms": "Open normen waar de vergelijking van afhangt", "open_term": "open norm in de regelset",
+        "missing_fact": "ontbrekend gegeven", "missing_facts": "ontbrekende gegevens", "decides_after": "hangt nu af van", "decided_before": "hing af van",
+        "options_better": "opties beter", "options_worse": "opties slechter", "options_open": "opties open",
+        "options_unit": "Aantallen in opties (casus × optie), niet in huishoudens.",
+        "options_short": "aantallen in opties, casus × optie",
+        "in_change": "in deze wijziging", "flips": "Verschuivingen (casus × optie)",
         "reason_only": "alleen de reden veranderd", "checks": "getoetste opties",
         "by_direction": "Per richting", "by_rule": "Per regel en route", "by_municipality": "Per gemeente",
         "by_household": "Per huishoudtype", "by_option": "Per optie", "cost": "Kosten",
@@ -38,7 +49,7 @@ WORDS = {
         "amount_unknown": "bedrag onbekend", "avoided": "voorkomen kosten per jaar", "households_n": "huishoudens",
         "option": "Optie", "before": "Was", "after": "Wordt", "count": "Aantal", "rule": "Regel of route",
         "change_kind": "Verandering", "municipality": "Gemeente", "household_type": "Huishoudtype",
-        "sweep": "Sweep", "threshold": "Waarde", "examples": "Voorbeelden", "case": "Casus", "why": "Waarom",
+        "sweep": "Reeks van waarden", "threshold": "Waarde", "examples": "Voorbeelden", "case": "Casus", "why": "Waarom",
         "none": "geen", "first_block": "eerste blokkade", "nothing_changed": "Niets verandert voor deze casussen.",
         "sweep_chart": "Huishoudens die verschuiven, per waarde van {name}",
         "sweep_y": "huishoudens", "per_year": "per jaar", "notes": "Aannames van de synthetische populatie",
@@ -52,7 +63,17 @@ WORDS = {
     "en": {
         "title": "What-if", "base": "Baseline", "change": "Change", "cases": "Cases", "versions": "Rule sets",
         "summary": "Summary", "households": "Households", "helped": "helped", "hurt": "hurt",
-        "mixed": "partly helped, partly hurt", "of": "of", "flips": "Flips (case × option)",
+        "mixed": "partly helped, partly hurt", "of": "of",
+        "open": "not comparable, as that depends on an open norm or a missing fact",
+        "open_note": "Helped and hurt count households. A household that goes from 'custom route available' to "
+                     "'information needed' (or back) is not helped or hurt by the change: the outcome depends on a norm "
+                     "the rule set does not know yet or on a fact that is still missing. Those households are counted apart.",
+        "open_terms": "Open norms the comparison depends on", "open_term": "open norm in the rule set",
+        "missing_fact": "missing fact", "missing_facts": "missing facts", "decides_after": "now depends on", "decided_before": "depended on",
+        "options_better": "options better", "options_worse": "options worse", "options_open": "options open",
+        "options_unit": "Counts of options (case × option), not of households.",
+        "options_short": "counts of options, case × option",
+        "in_change": "in this change", "flips": "Flips (case × option)",
         "reason_only": "only the reason changed", "checks": "options checked",
         "by_direction": "By direction", "by_rule": "By rule and route", "by_municipality": "By municipality",
         "by_household": "By household type", "by_option": "By option", "cost": "Cost",
@@ -95,14 +116,67 @@ AFTER = ("blocks_appeared", "possible_appeared", "routes_opened", "missing_appea
 
 
 def labels(*registries: Registry, lang: str = "nl") -> dict[str, str]:
-    """Every rule and route id with its title and legal source, from all versions of `registries`."""
-    out = {}
+    """Every rule and route id with its title and legal source, from all versions of `registries`, and every
+    parameter (`ruleset.name`, the way an open term is named) with its title.
+
+    A rule set's titles are its own: a title may name a parameter's value ("boven 110% van de
+    bijstandsnorm"). Where an overlay changes that value and the title still names the old one, the title
+    says so: "… boven 110% van de bijstandsnorm (in deze wijziging: 120%)"."""
+    out, terms = Labels(), {}
     for registry in registries:
+        changed = {o.content.overlay.ruleset: o.content.parameters for o in getattr(registry, "overlays", ())}
         for rs in registry.rulesets.values():
+            previous = None
             for v in rs.versions:
+                notes = _value_notes(previous, v, changed.get(rs.meta.id, {}), lang)
                 for item in [*(r.rule for r in v.rules.values()), *(r.route for r in v.routes.values())]:
                     title = item.title_en if lang == "en" and item.title_en else item.title
+                    note = [new for old, new in notes if old in title and new not in title]
+                    if note:
+                        title += f" ({WORDS[lang]['in_change']}: {', '.join(note)})"
                     out[item.id] = f"{title} ({item.source.cite(lang)})"
+                for name, p in v.parameters.items():
+                    terms[f"{v.id}.{name}"] = p.title_en if lang == "en" and p.title_en else p.title
+                    out.units[f"{v.id}.{name}"] = p.unit
+                previous = v
+    for name, title in terms.items():
+        out.setdefault(name, title)
+    return out
+
+
+class Labels(dict):
+    """Titles by id (rules, routes, parameters), and each parameter's unit (`units`), to write a value as a
+    reader would (a sweep's 1.20 as 120%)."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.units: dict[str, str] = {}
+
+
+def value_words(value, unit: str | None, lang: str = "nl") -> str:
+    """A parameter's value as a reader writes it: a factor in percent (1.20 → 120%), money in euros."""
+    if value is None or isinstance(value, bool):
+        return str(value)
+    value = Decimal(value)
+    if unit == "factor":
+        text = f"{(value * 100).normalize():f}"
+        return (text if lang == "en" else text.replace(".", ",")) + "%"
+    if unit in ("euro", "EUR", "eur", "€"):
+        return money(value, lang)
+    text = f"{value.normalize():f}"
+    return text if lang == "en" else text.replace(".", ",")
+
+
+def _value_notes(previous, version, changes: dict, lang: str) -> list[tuple[str, str]]:
+    """(old value, new value) in words, for each parameter an overlay changes from `previous` to `version`."""
+    if previous is None or not changes:
+        return []
+    out = []
+    for name in changes:
+        old, new = previous.parameters.get(name), version.parameters.get(name)
+        if old is None or new is None or old.value == new.value or old.value is None or new.value is None:
+            continue
+        out.append((value_words(old.value, old.unit, lang), value_words(new.value, new.unit, lang)))
     return out
 
 
@@ -143,7 +217,47 @@ class Words:
         return first.get(rid) or second.get(rid) or rid
 
     def changed(self, kind: str, rid: str) -> str:
-        return rid if kind.startswith("missing") else self.rule(rid, after=kind in AFTER)
+        """A changed rule or route as the change words it where it still exists (the table is about the
+        change: "boven 110% (in deze wijziging: 120%)"), else as it was; a missing fact by its label."""
+        return self.fact(rid) if kind.startswith("missing") else self.rule(rid, after=True)
+
+    def fact(self, name: str) -> str:
+        """A fact by its Dutch (or English) label from the vocabulary, its id where it has none."""
+        spec = self.vocab.facts.get(name)
+        if spec is None:
+            return self.term(name)
+        return spec.label_en if self.lang == "en" else spec.label
+
+    def term(self, name: str) -> str:
+        """An open term (a rule set's figure that is NOT FOUND) by its title, with its id."""
+        title = self.meta.labels_after.get(name) or self.meta.labels.get(name)
+        return f"{title} ({name})" if title else name
+
+    def parameter(self, name: str) -> str:
+        """A parameter (`ruleset.name`) by its title, its id where it has none."""
+        return self.meta.labels.get(name) or self.meta.labels_after.get(name) or name
+
+    def value(self, name: str, value) -> str:
+        """A parameter's value as the reader wrote it: 1.20 of a factor as 120%, money in euros."""
+        unit = getattr(self.meta.labels, "units", {}).get(name) or getattr(self.meta.labels_after, "units", {}).get(name)
+        try:
+            return value_words(Decimal(str(value)), unit, self.lang)
+        except ArithmeticError:
+            return str(value)
+
+    def decides(self, r: dict) -> list[str]:
+        """What an "informatie nodig" side of a flip waits on: the open terms first, then the missing facts."""
+        out = []
+        for side, key in (("after", "decides_after"), ("before", "decided_before")):
+            if r.get(f"status_{side}") != "needs_information":
+                continue
+            terms = [f"{self.w['open_term']}: {self.term(t)}" for t in r.get(f"open_terms_{side}") or ()]
+            missing = r.get(f"missing_{side}") or ()
+            facts = [f"{self.w['missing_fact' if len(missing) == 1 else 'missing_facts']}: "
+                     f"{', '.join(self.fact(f) for f in missing)}"] if missing else []
+            if terms or facts:
+                out.append(f"{self.w[key]}: " + "; ".join(terms + facts))
+        return out
 
     def place(self, slug: str) -> str:
         return self.meta.municipalities.get(slug, slug)
@@ -164,20 +278,27 @@ def text_summary(c: Comparison, vocabulary: Vocabulary, meta: Meta, lang: str = 
     lines += ["",
              f"{W['households']}: {_n(t['households_helped'])} {W['helped']}, {_n(t['households_hurt'])} {W['hurt']}"
              + (f", {_n(t['households_mixed'])} {W['mixed']}" if t["households_mixed"] else "")
+             + (f", {_n(t.get('households_open', 0))} {W['open']}" if t.get("households_open") else "")
              + f" ({W['of']} {_n(t['cases'])})",
              f"{W['flips']}: {_n(t['flips'])}; {W['reason_only']}: {_n(t['reason_changed_only'])} "
              f"({W['checks']}: {_n(t['option_checks'])})"]
     if t["flips"] == 0 and t["reason_changed_only"] == 0:
         lines += ["", W["nothing_changed"]]
+    terms = open_terms(c)
+    if terms:
+        lines += ["", W["open_terms"]]
+        lines += [f"  {w.term(name)}: {_n(n)} {W['options_open']}" for name, n in terms]
     if not c.by_direction.is_empty():
         lines += ["", W["by_direction"]]
         for r in c.by_direction.head(top).iter_rows(named=True):
             lines.append(f"  {w.option(r['option'])}: {w.status(r['status_before'])} → {w.status(r['status_after'])}"
                          f"  {_n(r['n'])}")
     if not c.by_rule.is_empty():
-        lines += ["", W["by_rule"]]
+        lines += ["", f"{W['by_rule']} ({W['options_short']})"]
         for r in c.by_rule.head(top).iter_rows(named=True):
-            lines.append(f"  {w.changed(r['change'], r['id'])} [{r['id']}]: {W['changes'][r['change']]}  {_n(r['n'])}")
+            lines.append(f"  {w.changed(r['change'], r['id'])} [{r['id']}]: {W['changes'][r['change']]}  {_n(r['n'])}"
+                         f" ({_n(r['helped'])} {W['options_better']}, {_n(r['hurt'])} {W['options_worse']}"
+                         + (f", {_n(r['open'])} {W['options_open']}" if r.get("open") else "") + ")")
     cost = c.cost.filter((pl.col("newly_granted") > 0) | (pl.col("no_longer_granted") > 0) | (pl.col("newly_possible") > 0))
     if not cost.is_empty():
         lines += ["", W["cost"]]
@@ -196,6 +317,22 @@ def text_summary(c: Comparison, vocabulary: Vocabulary, meta: Meta, lang: str = 
     return "\n".join(lines) + "\n"
 
 
+def open_terms(c: Comparison) -> list[tuple[str, int]]:
+    """The open terms that decide the flips that are "open" (neither helped nor hurt), with how many
+    (case, option) pairs each decides, most first."""
+    ch = c.changes
+    if ch.is_empty() or "open_terms_after" not in ch.columns:
+        return []
+    part = ch.filter(pl.col("flipped") & (pl.col("effect") == "open"))
+    if part.is_empty():
+        return []
+    side = pl.when(pl.col("status_after").cast(pl.String) == "needs_information").then(pl.col("open_terms_after")) \
+        .otherwise(pl.col("open_terms_before"))
+    counts = (part.select(side.alias("term"), "n").explode("term").drop_nulls("term")
+              .group_by("term").agg(pl.col("n").sum().cast(pl.Int64)).sort(["n", "term"], descending=[True, False]))
+    return list(counts.iter_rows())
+
+
 def flips_table(c: Comparison, lang: str = "nl", flat: bool = False) -> pl.DataFrame:
     """The changed (case, option) rows for export; `flat` joins the lists with '; ' (for CSV)."""
     rows = c.flips()
@@ -205,12 +342,12 @@ def flips_table(c: Comparison, lang: str = "nl", flat: bool = False) -> pl.DataF
     rows = rows.with_columns((cents // 100).cast(pl.String).add(".").add((cents % 100).cast(pl.String).str.zfill(2))
                              .alias("amount_eur"))
     if flat:
-        rows = rows.with_columns([pl.col(k).list.join("; ") for k in CHANGE_LISTS])
+        rows = rows.with_columns([pl.col(k).list.join("; ") for k, t in rows.schema.items() if t == pl.List(pl.String)])
     return rows
 
 
 def _bars(frame: pl.DataFrame, key, label) -> list[tuple[str, list[float]]]:
-    return [(label(r[key]), [r["helped"], r["hurt"]]) for r in frame.iter_rows(named=True)]
+    return [(label(r[key]), [r["helped"], r["hurt"], r["open"]]) for r in frame.iter_rows(named=True)]
 
 
 def html(c: Comparison, vocabulary: Vocabulary, meta: Meta, sweep: pl.DataFrame | None = None,
@@ -219,26 +356,32 @@ def html(c: Comparison, vocabulary: Vocabulary, meta: Meta, sweep: pl.DataFrame 
     the service, which has its own layout and style)."""
     w = Words(vocabulary, meta, lang)
     W = w.w
-    series = [W["helped"], W["hurt"]]
-    colors = [charts.HELPED, charts.HURT]
+    # the bars count options (case × option), the summary households: other words for other units
+    series = [W["options_better"], W["options_worse"], W["options_open"]]
+    colors = [charts.HELPED, charts.HURT, charts.MUTED]
 
     def bars(title: str, rows) -> str:
         return charts.bars(title, [(label, list(zip(series, values))) for label, values in rows], colors)
     figures = {
         "option": bars(W["by_option"], _bars(c.by_option, "option", w.option)),
         "rule": bars(W["by_rule"], [(f"{w.changed(r['change'], r['id'])} — {W['changes'][r['change']]}",
-                                     [r["helped"], r["hurt"]]) for r in c.by_rule.head(15).iter_rows(named=True)]),
+                                     [r["helped"], r["hurt"], r["open"]]) for r in c.by_rule.head(15).iter_rows(named=True)]),
         "municipality": bars(W["by_municipality"], _bars(c.by_municipality, "municipality", w.place)),
         "household": bars(W["by_household"], _bars(c.by_household_type, "household_type", w.kind)),
     }
+    sweep_rows, sweep_title = [], w.parameter(sweep_name) if sweep_name else ""
     if sweep is not None and not sweep.is_empty():
+        values = [w.value(sweep_name, v) for v in sweep["value"].to_list()]
         figures["sweep"] = charts.lines(
-            W["sweep_chart"].format(name=sweep_name), [str(v) for v in sweep["value"].to_list()],
+            W["sweep_chart"].format(name=sweep_title), values,
             [(W["helped"], sweep["households_helped"].to_list()), (W["hurt"], sweep["households_hurt"].to_list())],
-            sweep_name, W["sweep_y"], colors)
+            W["threshold"], W["sweep_y"], [charts.HELPED, charts.HURT])  # the title names the parameter
+        sweep_rows = [dict(r, value=v, newly_granted_eur=money(Decimal(r["newly_granted_eur"]), lang))
+                      for r, v in zip(sweep.to_dicts(), values)]
     examples = []
     for r in c.examples().iter_rows(named=True):
         why = [f"{W['changes'][k]}: {', '.join(w.changed(k, x) for x in r[k])}" for k in CHANGE_LISTS if r.get(k)]
+        why += w.decides(r)
         examples.append({"case": r["case_id"], "place": w.place(r["municipality"]), "option": w.option(r["option"]),
                          "before": w.status(r["status_before"]), "after": w.status(r["status_after"]),
                          "effect": r["effect"], "first_before": w.rule(r["first_block_before"]),
@@ -248,6 +391,6 @@ def html(c: Comparison, vocabulary: Vocabulary, meta: Meta, sweep: pl.DataFrame 
     template = env.get_template("_body.html" if fragment else "report.html")
     return template.render(
         lang=lang, W=W, meta=meta, t=c.totals, n=_n, eur=lambda cents: _eur(cents, lang), w=w,
-        figures=figures, examples=examples, versions_before=c.before.versions, versions_after=c.after.versions,
+        figures=figures, examples=examples, open_terms=[(w.term(k), v) for k, v in open_terms(c)], versions_before=c.before.versions, versions_after=c.after.versions,
         by_direction=c.by_direction.to_dicts(), by_rule=c.by_rule.to_dicts(), cost=c.cost.to_dicts(),
-        sweep=sweep.to_dicts() if sweep is not None else [], sweep_name=sweep_name)
+        sweep=sweep_rows, sweep_name=sweep_title, sweep_id=sweep_name)

@@ -260,7 +260,10 @@ def _import(store: Store, args) -> int:
     else:
         if progress:
             print(file=sys.stderr)
-        print(_SUMMARY[args.lang].format(r=report, problems=len(report.rejected), label=label))
+        en = args.lang == "en"
+        print(_SUMMARY[args.lang].format(
+            r=report, label=label, batches=_count(report.batches, "batch", "batches"),
+            problems=_count(len(report.rejected), *(("problem", "problems") if en else ("probleem", "problemen")))))
         if report.skipped:
             head = "skipped, not a case" if args.lang == "en" else "overgeslagen, geen casus"
             print(f"{head}: {', '.join(report.skipped)}")
@@ -285,11 +288,17 @@ _NOTHING_READ = {
            True: "no case read: the folder has no case files (.yaml, .yml, .json); nothing was stored"},
 }
 
+
+def _count(n: int, one: str, many: str) -> str:
+    """1 probleem, 2 problemen: a count with its noun in the singular or plural."""
+    return f"{n} {one if n == 1 else many}"
+
+
 _SUMMARY = {
     "nl": "{r.read} gelezen: {r.added} nieuw, {r.new_versions} nieuwe versie, {r.unchanged} al aanwezig, "
-          "{r.updated} bijgewerkt, {problems} problemen ({r.batches} batches, evaluatie {label})",
+          "{r.updated} bijgewerkt, {problems} ({batches}, evaluatie {label})",
     "en": "{r.read} read: {r.added} new, {r.new_versions} new version, {r.unchanged} already there, "
-          "{r.updated} updated, {problems} problems ({r.batches} batches, evaluation {label})",
+          "{r.updated} updated, {problems} ({batches}, evaluation {label})",
 }
 
 
@@ -391,7 +400,7 @@ def _reevaluate(store: Store, args) -> int:
         print(dumps(summary), end="")
     else:
         print(f"{result.evaluated} casussen beoordeeld onder {label}: {result.written.decisions} nieuwe besluiten, "
-              f"{result.written.unchanged} al zo beoordeeld, {len(result.problems)} problemen")
+              f"{result.written.unchanged} al zo beoordeeld, {_count(len(result.problems), 'probleem', 'problemen')}")
     if result.problems:
         for p in result.problems:
             print(f"regelruimte: fout: {p.render(args.lang)}", file=sys.stderr)
@@ -472,7 +481,7 @@ def _stats(store: Store, args) -> int:
         print(dumps(s), end="")
         return 0
     print(f"{store.url}: {s['cases']} casussen ({s['case_versions']} versies), {s['decisions']} besluiten, "
-          f"{s['batches']} batches")
+          f"{_count(s['batches'], 'batch', 'batches')}")
     for m in s["municipalities"]:
         print(f"  {m['municipality']:<14} {m['cases']}")
     for e in s["evaluations"]:

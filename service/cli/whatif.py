@@ -101,6 +101,9 @@ def _folder(path: str) -> Path:
 
 @command("whatif")
 def whatif(args) -> int:
+    from decimal import Decimal
+
+    from engine.templates import money
     from whatif import population, report, run
     from whatif.overlay import load_overlay
     from whatif.scenario import baseline, is_ref, parse_ref, reform
@@ -125,7 +128,8 @@ def whatif(args) -> int:
 
     registries = [before_side] + ([after_side] if after_side is not None else [])
     # --change is an overlay (with its own title) or a version reference, a plain string
-    title = f"sweep {sweep.name}" if change is None else change if isinstance(change, str) else change.title
+    title = f"sweep {sweep.name}" if change is None else change if isinstance(change, str) else \
+        (args.lang == "en" and change.content.overlay.title_en) or change.title
     meta = report.Meta(title=title, base=str(base), change=after_side.label if after_side else f"sweep {sweep.name}",
                        source=source.description, labels=report.labels(before_side, lang=args.lang),
                        labels_after=report.labels(registries[-1], lang=args.lang),
@@ -146,7 +150,7 @@ def whatif(args) -> int:
             print(f"\nSweep {sweep.name}")
             for r in sweep_table.iter_rows(named=True):
                 print(f"  {r['value']:>8}  geholpen {r['households_helped']:>8}  benadeeld {r['households_hurt']:>8}"
-                      f"  nieuw toegekend € {r['newly_granted_eur']}")
+                      f"  nieuw toegekend {money(Decimal(r['newly_granted_eur']), args.lang)}")
     written = []
     try:
         if args.html:

@@ -121,7 +121,9 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
     leading = [r["rule"] for r in t["blocks"].rows[:4]]
     per = {(r["period"], r["rule"]): r["cases"] for r in t["blocks_by_period"].rows}
     series = [(rule(rid), [per.get((p, rid), 0) for p in periods]) for rid in leading]
+    # a narrow chart for a phone, a wide one for a desktop (the page shows one: style.css), so the labels stay legible
     trend = {"svg": charts.lines(pw["trend_chart"], periods, series, width=400, height=220, heading=False, legend=False),
+             "wide": charts.lines(pw["trend_chart"], periods, series, width=880, height=280, heading=False, legend=False),
              "legend": [{"label": name, "colour": charts.PALETTE[i], "dash": charts.DASHES[i]}
                         for i, (name, _) in enumerate(series)],
              # the numbers behind the lines, per rule: each period's count a link to its cases

@@ -344,9 +344,12 @@ def run_spec(spec: Spec, root: Path, job: Job, budget, store_cases=lambda: []) -
     job.progress("report", steps - 1, steps)
     comparison = compare(before, after)
     registries = [before_side] + ([after_side] if after_side is not None else [])
-    title = (change if isinstance(change, str) else change.title) if change is not None else f"sweep {sweep.name}"
-    meta = report.Meta(title=title, base=str(base), change=after_side.label if after_side else f"sweep {sweep.name}",
-                       source=source.description, labels=report.labels(before_side, lang=spec.lang),
+    labels = report.labels(before_side, lang=spec.lang)
+    # a sweep by the parameter's title, as the form showed it (not its id)
+    swept = f"{report.WORDS[spec.lang]['sweep'].lower()}: {labels.get(sweep.name, sweep.name)}" if sweep else ""
+    title = (change if isinstance(change, str) else change.title) if change is not None else swept
+    meta = report.Meta(title=title, base=str(base), change=after_side.label if after_side else swept,
+                       source=source.description, labels=labels,
                        labels_after=report.labels(registries[-1], lang=spec.lang),
                        municipalities=report.municipality_names(before_side),
                        notes=[f"{a.id}: {a.text}" for a in population.ASSUMPTIONS] if spec.source == "population" else [])
@@ -564,8 +567,9 @@ async def download(request: Request, job_id: str, fmt: str):
         buffer = io.BytesIO()
         flips = job.result.flips
         if fmt == "csv":
-            from whatif.compare import CHANGE_LISTS
-            flat = flips.with_columns([flips[k].list.join("; ") for k in CHANGE_LISTS if k in flips.columns])
+            import polars as pl
+            flat = flips.with_columns([flips[k].list.join("; ") for k, t in flips.schema.items()
+                                       if t == pl.List(pl.String)])
             flat.with_columns(neutral_csv_text()).write_csv(buffer)
         else:
             flips.write_parquet(buffer)

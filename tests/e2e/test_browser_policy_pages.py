@@ -52,7 +52,7 @@ def test_a_policy_officer_changes_a_parameter_for_20000_households(page, width):
     page.get_by_role("button", name="Reken uit").click()
     # the page shows how far it is, then the report
     page.wait_for_url(re.compile(r"/wat-als/taak/"))
-    page.get_by_role("heading", name=re.compile("^What-if: Inkomensgrens voor bijzondere bijstand.*110% → 120%")).wait_for(
+    page.get_by_role("heading", name=re.compile("^Wat-als: Inkomensgrens voor bijzondere bijstand.*110% → 120%")).wait_for(
         timeout=60_000)
     report = page.locator(".whatif-report").inner_text()
     assert "synthetische populatie van 20.000 huishoudens" in report

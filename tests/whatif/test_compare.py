@@ -136,6 +136,9 @@ def test_both_evaluators_give_the_same_comparison():
     assert single.totals == batch.totals and single.totals["flips"] > 0
     assert single.flips().equals(batch.flips())
     assert single.by_rule.equals(batch.by_rule)
+    # the open terms (NOT FOUND figures) that decide a flip come out the same from both, apart from the facts
+    opened = single.flips().filter(pl.col("open_terms_after").list.len() > 0)
+    assert opened.height > 0
 
 
 def test_outcomes_of_a_source_follow_its_kind():

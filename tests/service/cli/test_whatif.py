@@ -53,8 +53,8 @@ def test_a_version_change_is_named_in_the_text_and_the_report(tmp_path, capsys):
     assert main(["whatif", "--base", "participatiewet@2025-09-15", "--change", "participatiewet@2026-01-01",
                  str(CASES), "--html", str(html)]) == 0
     out, page = capsys.readouterr().out, html.read_text()
-    assert "What-if: participatiewet@2026-01-01" in out
-    assert "<title>What-if: participatiewet@2026-01-01" in page and "<h1>What-if: participatiewet@2026-01-01" in page
+    assert "Wat-als: participatiewet@2026-01-01" in out
+    assert "<title>Wat-als: participatiewet@2026-01-01" in page and "<h1>Wat-als: participatiewet@2026-01-01" in page
     assert "built-in method" not in out + page
 
 

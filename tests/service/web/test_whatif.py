@@ -106,7 +106,11 @@ def test_a_sweep_draws_its_chart(client):
                                            "sweep.from": "110", "sweep.to": "130", "sweep.step": "10"},
                          follow_redirects=False)
     page = finished(client, answer.headers["location"])
-    assert "Sweep: zaanstad.percentage_inkomensgrens" in page and page.count("<svg") >= 5
+    # the parameter by its title, the values as the form asked them (percent), not 1.1–1.3
+    text = words(page)
+    assert "Reeks van waarden: Inkomensgrens voor bijzondere bijstand" in text and page.count("<svg") >= 5
+    assert "110%" in text and "130%" in text and "1.1" not in text
+    assert "Wat-als: reeks van waarden: Inkomensgrens voor bijzondere bijstand" in text
 
 
 def test_uploaded_case_files(client):
