@@ -138,7 +138,7 @@ def test_welding_mask_through_the_form(page):
     assert "€ 1.720,00" in page.locator("section.facts-used").inner_text()  # read as the professional meant
     shot(page, "lasmasker")
 
-    # Kopieer onderbouwing: plain paragraphs, no hard wraps, no underlines, each route once
+    # Kopieer onderbouwing (the short form): plain paragraphs, no hard wraps, no underlines, each route once
     page.get_by_role("button", name="Kopieer onderbouwing").click()
     page.get_by_text("De onderbouwing staat op het klembord.").wait_for()
     copied = page.evaluate("navigator.clipboard.readText()")
@@ -150,12 +150,21 @@ def test_welding_mask_through_the_form(page):
     # then each route once, with the options it serves
     assert copied.split("Per optie:", 1)[1].count("Budget Maatwerkondersteuning, rechtstreeks") == 1
     assert "voor Bijzondere bijstand en Hulp in natura" in copied
+    assert "Geadviseerde route: Budget Maatwerkondersteuning" in copied and copied.count("Onderbouwen:") == 1
+    # the full form, folded below, has a button of its own
+    page.get_by_text("Volledige onderbouwing (met redenen en alle routes)").click()
+    page.get_by_role("button", name="Kopieer volledige onderbouwing").click()
+    page.get_by_text("De onderbouwing staat op het klembord.").wait_for()
+    full = page.evaluate("navigator.clipboard.readText()")
+    assert full.startswith("Onderbouwing casus zaanstad-lasmasker") and full.count("Onderbouwen:") > 1
+    page.get_by_text("Volledige onderbouwing (met redenen en alle routes)").click()  # folded again for the print
 
     # the print view: no navigation or buttons; the facts in words and the date of printing
     page.emulate_media(media="print")
     assert not page.locator("header.site").is_visible()
     assert not page.get_by_role("button", name="Kopieer onderbouwing").is_visible()
-    assert page.locator("#onderbouwing").is_visible()
+    assert page.locator("#onderbouwing-kort").is_visible()  # the short form; the full one stays folded
+    assert not page.locator("#onderbouwing").is_visible()
     assert page.get_by_text("Afgedrukt op").is_visible()
     assert page.locator("section.facts-used").is_visible()
     shot(page, "lasmasker-print")
