@@ -66,6 +66,11 @@ MESSAGE = ("bevat een nummer dat op een BSN lijkt, ook als het in stukken of in 
            "contains a number that looks like a BSN, also when written in pieces or inside a longer number; "
            "use pseudonyms only (the number is not shown)")
 
+# A file name (or a CSV column header) with such a number: refused, and neither shown nor stored.
+FILE_NAME_MESSAGE = ("de bestandsnaam bevat een nummer dat op een BSN lijkt; geef het bestand een andere naam "
+                     "(de naam wordt niet getoond)",
+                     "the file name contains a number that looks like a BSN; rename the file (the name is not shown)")
+
 
 def normalise(text: str) -> str:
     """`text` with every separator written as one of " -.,/" and invisible characters gone; a Windows

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 
-from engine.bsn import MESSAGE as BSN_MESSAGE, looks_like_bsn
+from engine.bsn import FILE_NAME_MESSAGE, MESSAGE as BSN_MESSAGE, looks_like_bsn
 from engine.errors import Problem, RulesetError
 from engine.expressions import ExpressionError, compile_expression
 from engine.loader import Origin, RawRulesets, RawVersion, load_rulesets
@@ -143,12 +143,6 @@ def _shape_problems(content: OverlayFile, data: Any, file: str) -> list[Problem]
                     found.append(Problem(str(exc), str(exc), file=file, line=where, field=f"{kind}.{i}.{key}",
                                          rule=change.id))
     return found
-
-
-# A file name with a number that looks like a BSN: not shown, not kept (docs/decisions/0031-bsn-in-any-spelling.md).
-FILE_NAME_MESSAGE = ("de bestandsnaam bevat een nummer dat op een BSN lijkt; geef het bestand een andere naam "
-                     "(de naam wordt niet getoond)",
-                     "the file name contains a number that looks like a BSN; rename the file (the name is not shown)")
 
 
 def _bsn_places(data: Any, loc: tuple = ()) -> list[tuple]:

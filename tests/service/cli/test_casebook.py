@@ -203,3 +203,12 @@ def test_retention_from_the_command_line(filled, capsys, monkeypatch):
     monkeypatch.setenv("REGELRUIMTE_CASEBOOK_RETENTION_MONTHS", "twaalf")
     assert cli("retention", db=filled) == 2
     assert "geheel aantal maanden" in capsys.readouterr().err
+
+
+def test_an_import_file_whose_name_looks_like_a_bsn_exits_2_without_its_name(tmp_path):
+    for name in ("111222333.yaml", "klant 111.222.333.csv"):
+        path = tmp_path / name
+        path.write_text((CASES / "zaanstad-lasmasker.yaml").read_text())
+        result = run("--db", str(tmp_path / "c.sqlite"), "import", str(path))
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert "bestandsnaam" in result.stderr and "111" not in result.stderr + result.stdout

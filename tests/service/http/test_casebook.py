@@ -276,3 +276,12 @@ def test_a_lone_surrogate_in_an_unknown_envelope_key_is_422_not_500(client, weld
                     headers={"content-type": "application/json"})
     assert r.status_code == 422, r.text
     assert client.get("/v1/casebook/cases").json()["total"] == 0
+
+
+@pytest.mark.parametrize("meta, field", [({"team": "team 111 - 222 - 333"}, "team"), ({"signal": "klant 111  222  333"}, "signal"),
+                                         ({"signal": "klant 111-222.333"}, "signal")])
+def test_a_team_or_signal_with_a_bsn_in_any_spelling_is_422_and_nothing_is_stored(client, welding_case, meta, field):
+    r = post(client, {"case": welding_case, **meta})
+    assert r.status_code == 422, r.text
+    assert [p["field"] for p in r.json()["problems"]] == [field] and "111" not in r.text and "333" not in r.text
+    assert client.get("/v1/casebook/cases").json()["total"] == 0
