@@ -3,17 +3,24 @@
 A BSN is 9 digits (older ones 8, read with a leading zero) that pass the "elfproef":
 9·d1 + 8·d2 + … + 2·d8 − 1·d9 is divisible by 11. We never echo the number back.
 
-People write a number in many ways (docs/decisions/0031-bsn-in-any-spelling.md). Within one text:
+People write a number in many ways (docs/decisions/0031-bsn-in-any-spelling.md). Within one text, after
+digits in a compatibility form (superscript, subscript, circled: "¹", "①", "❶") are read as the digits NFKC
+makes of them and invisible characters (zero-width space, soft hyphen) are dropped:
 - every run of digits in a row: 8 digits (the leading zero dropped), 9, or any 9 in a row of a longer
   run ("tel 0111222333");
-- any 9 digits in whole groups joined by single separators: every kind of space and line break,
-  dashes, plus, underscore, dot, apostrophe, comma, slash, bar ("111-22-2333", "1 1 1 2 2 2 3 3 3",
-  "111222\n333"), written as one number: 3 or more groups with one kind of separator, or 2 groups of
-  which the first is not a year ("2026-10007" is a year and a serial, "2026 10.007,00" a year and an
-  amount). Invisible characters (zero-width space, soft hyphen) are not there. A date ("2026-12-05",
-  "05-12-2026") and cents (the 2 digits after the point or comma that ends an amount: "1.234.567,89",
-  "1100.00 250.00") are not part of such a number: they end it.
-Texts are never joined: digits in two values (or a key and its value) are two numbers.
+- any 9 digits in whole groups joined by runs of 1 to 3 separators: every kind of space and line break,
+  dashes, plus, underscore, dot, apostrophe, comma, slash, bar, colon, semicolon, tilde, asterisk,
+  backslash, round brackets ("111-22-2333", "1 1 1 2 2 2 3 3 3", "111 - 222 - 333", "(111) 222-333", "111:222:333"),
+  written as one number: 2 groups neither of which is a year ("2026-10007" is a year and a serial), 3 or
+  more groups with one kind of separator run, or with mixed ones ("111-222.333") where the first and last
+  group have fewer than 4 digits ("2026 10.007,00" is a year and an amount), they do not start or end
+  inside an amount written with thousands points and hold no two such amounts, or one of a million or
+  more ("1.234-56.789", "€ 45 1.349.593"). Four separators in a row, a blank line, or any other character
+  (a letter, "#", "=") end a number. A date ("2026-12-05", "05-12-2026", "05-12-26"), a time ("14:30") and
+  cents (the 2 digits after the point or comma that ends an amount: "1.234.567,89", "1100.00 250.00") are
+  not part of such a number: they end it.
+Texts are never joined: digits in two values (or a key and its value) are two numbers ("split across
+fields" is out of scope by design: the guard cannot tell two amounts in two fields from a BSN cut in two).
 A JSON number is its digits: a whole amount of 8 to 10 digits that holds a BSN is refused too
 (privacy before convenience, docs/decisions/0010-input-limits.md), and so is a number with cents whose
 whole-number part is one (111222333.50, as the text "111222333.50" is).
@@ -73,8 +80,8 @@ FILE_NAME_MESSAGE = ("de bestandsnaam bevat een nummer dat op een BSN lijkt; gee
 
 
 def normalise(text: str) -> str:
-    """`text` with every separator written as one of " -.,/" and invisible characters gone; a Windows
-    line break is one separator."""
+    """`text` with every separator written as one of " \\n-.,/:;~*\\()", compatible digits as 0-9 and invisible
+    characters gone; a Windows line break is one separator."""
     return _HYPHEN_AT_LINE_END.sub(" ", text.replace("\r\n", "\n")).translate(_NORMAL)
 
 
@@ -298,7 +305,7 @@ def contains_bsn(data: Any, written: bytes | None = None) -> bool:
     where the caller has it).
 
     A pre-filter first, over the data written as JSON: every candidate is 8 digits in a row, or 9 digits
-    with at most one separator between two of them. A date ("2025-09-15") or an amount ("16428.72") has
+    with at most three separators between two of them (non-ASCII characters count as digits). A date ("2025-09-15") or an amount ("16428.72") has
     fewer. Where it cannot rule a BSN out, only the strings and numbers that hold such a candidate are
     scanned as the exact scan scans them (a case id "syn025-0000000" or "2025-001234" costs one string,
     not a walk over the case). Where one of them holds a BSN, where the pre-filter's candidates are many,

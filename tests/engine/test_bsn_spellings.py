@@ -134,7 +134,9 @@ def test_a_json_number_is_its_digits(number, refused):
 
 
 HOSTILE = ["1 " * 100_000, "1" * 200_000, "1-" * 100_000, "12.12.2026 " * 18_000, "1.234.567,89 " * 15_000,
-           "0111222334 " * 18_000, "1,2," * 50_000, "1\u200b" * 100_000, "\u00a01" * 100_000]
+           "0111222334 " * 18_000, "1,2," * 50_000, "1\u200b" * 100_000, "\u00a01" * 100_000,
+           # since the third review: runs of separators, brackets, times, compatible digits, ranges
+           "1 - " * 50_000, "1  " * 66_000, "(1) " * 50_000, "12:30 " * 33_000, "\u2460" * 200_000, "1.234-56.789 " * 15_000]
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:12]))
