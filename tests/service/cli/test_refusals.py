@@ -9,6 +9,7 @@ import pytest
 
 from service.cli.main import main
 from service.examples import WELDING_MASK
+from tests.conftest import CASES
 
 HEAD = "case_id: x\nreference_date: 2025-09-15\nmunicipality: zaanstad\noptions: [in_kind]\nneed:\n  kind: one_off_cost\n"
 
@@ -113,3 +114,12 @@ def test_a_json_case_on_standard_input_is_read_as_the_same_file_is(tmp_path, cap
         assert "need.amount: bevat een nummer dat op een BSN lijkt" in err and "111222333" not in out + err
     else:
         assert json.loads(out) == json.loads(from_file[1])
+
+
+@pytest.mark.parametrize("name", ["111222333.yaml", "klant 111.222.333.yaml"])
+def test_a_case_file_whose_name_looks_like_a_bsn_exits_2_without_its_name(tmp_path, capsys, name):
+    path = tmp_path / name
+    path.write_text((CASES / "zaanstad-lasmasker.yaml").read_text())
+    assert main(["check", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert "bestandsnaam" in err and "111" not in out + err
