@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from engine.bsn import MESSAGE as BSN_MESSAGE, as_json, bsn_paths, contains_bsn, looks_like_bsn
+from engine.bsn import FILE_NAME_MESSAGE, MESSAGE as BSN_MESSAGE, as_json, bsn_paths, contains_bsn, looks_like_bsn
 from engine.case import (HOUSEMATE_FIELDS, INVALID_TEXT, MAX_HOUSEMATES, NUL_MESSAGE, Case, has_lone_surrogate,
                          nul_paths, parse_case, written_with_exponent)
 from engine.errors import CaseError, InvalidValue, Problem, RegelruimteError
@@ -242,6 +242,9 @@ def read_folder(folder: Path) -> Iterator[RawRecord]:
     marked, not read as a bad case (a folder of cases often has its expectations or notes beside them)."""
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in CASE_SUFFIXES):
         name = str(path.relative_to(folder))
+        if looks_like_bsn(name):  # never read, stored as an origin or shown
+            yield RawRecord("…", None, problems=[Problem(*FILE_NAME_MESSAGE)])
+            continue
         records = list(read_file(path, name))
         if len(records) == 1 and not records[0].problems and not holds_cases(records[0].data):
             yield RawRecord(name, None, not_a_case=True)
@@ -446,6 +449,11 @@ def _header(raw: list[str], mapping: dict[str, str | None], columns: dict[str, s
     problems, out = [], []
     for i, h in enumerate(raw, start=1):
         h = h.strip()
+        if looks_like_bsn(h):  # refused even where the mapping ignores it: a header is repeated in reports
+            problems.append(Problem(f"de kolomkop (kolom {i}) {BSN_MESSAGE[0]}", f"the header (column {i}) {BSN_MESSAGE[1]}",
+                                    file=name, line=1))
+            out.append(None)
+            continue
         target = mapping[h] if h in mapping else h
         if target is None:
             out.append(None)
@@ -585,6 +593,8 @@ def _name_columns(problems: list[Problem], data: Any) -> None:
 
 def read_source(path: Path, fmt: str | None, vocabulary: Vocabulary,
                 mapping: dict[str, str | None] | None = None) -> Iterator[RawRecord]:
+    if looks_like_bsn(path.name):  # it would be stored as the batch's source and every case's origin
+        raise SourceError(Problem(*FILE_NAME_MESSAGE))
     if not path.exists():
         raise SourceError(Problem("bestand of map bestaat niet", "file or folder does not exist", file=str(path)))
     if not (path.is_file() or path.is_dir()):  # a device or a pipe: /dev/zero never ends

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 
-from engine.bsn import looks_like_bsn
+from engine.bsn import FILE_NAME_MESSAGE, MESSAGE as BSN_MESSAGE, looks_like_bsn
 from engine.errors import Problem, RulesetError
 from engine.expressions import ExpressionError, compile_expression
 from engine.loader import Origin, RawRulesets, RawVersion, load_rulesets
@@ -145,7 +145,36 @@ def _shape_problems(content: OverlayFile, data: Any, file: str) -> list[Problem]
     return found
 
 
+def _bsn_places(data: Any, loc: tuple = ()) -> list[tuple]:
+    """The places in an overlay (as read) of every key or value that looks like a BSN: a title, a note, a
+    parameter value, a condition ("assets > 111222333"). A key that looks like one is named by its parent."""
+    if isinstance(data, dict):
+        found = []
+        for key, value in data.items():
+            if looks_like_bsn(key):
+                found.append(loc)
+            else:
+                found.extend(_bsn_places(value, (*loc, key)))
+        return found
+    if isinstance(data, (list, tuple)):
+        return [place for i, value in enumerate(data) for place in _bsn_places(value, (*loc, i))]
+    return [loc] if looks_like_bsn(data) else []
+
+
+def _bsn_problems(data: Any, file: str) -> list[Problem]:
+    problems = []
+    for loc in dict.fromkeys(_bsn_places(data)):
+        field = ".".join(map(str, loc)) or None
+        problems.append(Problem(*BSN_MESSAGE, file=file, line=line_of(data, loc) if loc else None, field=field))
+    return problems
+
+
 def parse_overlay(data: Any, file: str) -> Overlay:
+    if looks_like_bsn(file):
+        raise RulesetError([Problem(*FILE_NAME_MESSAGE)])
+    problems = _bsn_problems(data, file)  # before anything else reads it: no message may quote it
+    if problems:
+        raise RulesetError(problems)
     if not isinstance(data, dict):
         raise RulesetError([Problem("een overlay is een object met 'overlay' en de wijzigingen",
                                     "an overlay is an object with 'overlay' and the changes", file=file)])

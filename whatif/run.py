@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import polars as pl
 
 from engine.case import Case, parse_case
+from engine.bsn import MESSAGE as BSN_MESSAGE, looks_like_bsn
 from engine.errors import CaseError, Problem, RegelruimteError
 from engine.evaluator import evaluate as evaluate_one
 from engine.facts import Vocabulary, case_facts
@@ -251,6 +252,8 @@ def parse_sweep(text: str) -> Sweep:
         raise RegelruimteError([Problem(
             "een waarde van de sweep is te groot of te fijn (ten hoogste 12 cijfers voor en 6 na de komma)",
             "a sweep value is too large or too fine (at most 12 digits before and 6 after the point)", field="sweep")])
+    if looks_like_bsn(text) or any(looks_like_bsn(x) for x in (lo, hi, step)):  # never shown again
+        raise RegelruimteError([Problem(*BSN_MESSAGE, field="sweep")])
     if step <= 0 or hi < lo:
         raise RegelruimteError([Problem("de sweep loopt van laag naar hoog met een stap groter dan nul",
                                         "a sweep runs from low to high with a positive step", field="sweep")])
@@ -258,7 +261,10 @@ def parse_sweep(text: str) -> Sweep:
     if count > MAX_SWEEP_POINTS:
         raise RegelruimteError([Problem(f"te veel punten ({count}); ten hoogste {MAX_SWEEP_POINTS}",
                                         f"too many points ({count}); at most {MAX_SWEEP_POINTS}", field="sweep")])
-    return Sweep(m["rs"], m["param"], tuple(lo + i * step for i in range(count)))
+    values = tuple(lo + i * step for i in range(count))
+    if any(map(looks_like_bsn, values)):  # a value on the way (111222330:111222340:1), shown in the report
+        raise RegelruimteError([Problem(*BSN_MESSAGE, field="sweep")])
+    return Sweep(m["rs"], m["param"], values)
 
 
 def run_sweep(root: Path | str, base: Ref, sweep: Sweep, source: Source, change: str | Overlay | None = None,

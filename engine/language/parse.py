@@ -74,6 +74,12 @@ class _Parser:
     def fail(self, node: ast.AST, message: str) -> ExpressionError:
         col = getattr(node, "col_offset", None)
         at = f" (kolom {col + 1})" if col is not None else ""
+        from engine.bsn import looks_like_bsn  # here, not at the top: this change stays within fail()
+
+        if looks_like_bsn(self.source):  # never quoted back (engine/bsn.py): the column says where
+            if looks_like_bsn(message):  # a name or value it quotes ("onbekende naam 'p111222333'")
+                message = "ongeldige voorwaarde"
+            return ExpressionError(f"{message}{at} (de voorwaarde wordt niet getoond: ze bevat een nummer dat op een BSN lijkt)")
         source = self.source if len(self.source) <= 200 else self.source[:200] + "…"  # a message, not a copy
         return ExpressionError(f"{message}{at} in '{source}'")
 

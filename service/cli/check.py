@@ -6,9 +6,11 @@ processes (decision.pool: this process has no threads or connections to copy).""
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from decision.pool import Pool
 from decision.decide import decide
+from engine.bsn import FILE_NAME_MESSAGE, looks_like_bsn
 from engine.errors import Problem, RegelruimteError
 from engine.yamlsource import SourceError
 
@@ -19,6 +21,8 @@ from .renderings import render
 
 def _check_file(lang: str, form: str, backend: str, registry, name: str) -> tuple[str, list[Problem] | None]:
     """One file's printed decision, or the problems `regelruimte check` would report for it."""
+    if name != "-" and looks_like_bsn(Path(name).name):  # it would head every problem and the decision's origin
+        return "", [Problem(*FILE_NAME_MESSAGE)]
     try:
         data = read_case(name)
         label = name if name != "-" else "<stdin>"

@@ -25,7 +25,7 @@ from markupsafe import Markup, escape
 from starlette.datastructures import UploadFile
 
 from engine import diff as versions_diff
-from engine.bsn import contains_bsn, looks_like_bsn
+from engine.bsn import FILE_NAME_MESSAGE, contains_bsn, looks_like_bsn
 from engine.case import parse_case
 from decision.decide import decide, fact_labels
 from engine.errors import CaseError, NoRulesetInForce, Problem
@@ -462,6 +462,8 @@ async def check_file(request: Request):
     if isinstance(upload, UploadFile) and upload.filename:
         raw = await upload.read(SINGLE_LIMIT + 1)
         name = Path(upload.filename).name
+        if looks_like_bsn(name):  # never decided under, nor shown again
+            return _form_page(request, _defaults(), [Problem(*FILE_NAME_MESSAGE)], status=422)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:

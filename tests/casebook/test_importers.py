@@ -190,7 +190,7 @@ def test_an_unknown_column_that_looks_like_a_bsn_is_not_repeated(registry, tmp_p
     with pytest.raises(RegelruimteError) as exc:
         list(read_csv(path, registry.vocabulary))
     assert "111222333" not in exc.value.render() + exc.value.render("en")
-    assert "onbekende kolom (kolom 5)" in exc.value.render()
+    assert "de kolomkop (kolom 5) bevat een nummer dat op een BSN lijkt" in exc.value.render()  # since the third review
 
 
 def test_both_housemates_and_cost_sharers_is_refused_in_the_language_asked(sqlite_store, registry, tmp_path):
@@ -456,3 +456,50 @@ def test_a_line_of_exactly_the_limit_is_read(tmp_path, registry):
     path.write_bytes(b"x" * (MAX_LINE_BYTES - 1) + b"\n")
     records = list(read_source(path, None, registry.vocabulary))
     assert len(records) == 1 and not records[0].problems
+
+
+@pytest.mark.parametrize("name", ["111222333.yaml", "klant 111.222.333.jsonl", "111 - 222 - 333.csv"])
+def test_a_file_whose_name_looks_like_a_bsn_is_refused_and_its_name_never_stored(sqlite_store, registry, tmp_path,
+                                                                                 welding_case, name):
+    # was stored as cases.origin '111222333.yaml:2' and batches.source '111222333.yaml'
+    path = tmp_path / name
+    path.write_text(json.dumps({"case": welding_case}) + "\n")
+    with pytest.raises(SourceError) as exc:
+        run(sqlite_store, registry, path)
+    assert "bestandsnaam" in exc.value.problem.message and "111" not in exc.value.problem.render()
+    assert sqlite_store.list_cases(Filters())[0] == 0
+    with pytest.raises(SourceError):  # not there either: the name is not repeated in "bestaat niet"
+        run(sqlite_store, registry, tmp_path / "nergens" / name)
+
+
+def test_a_file_in_a_folder_whose_name_looks_like_a_bsn_is_refused_the_others_read(sqlite_store, registry, tmp_path,
+                                                                                   welding_case):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "klant 111.222.333.json").write_text(json.dumps(dict(welding_case, case_id="een")))
+    (folder / "goed.json").write_text(json.dumps(dict(welding_case, case_id="twee")))
+    report = run(sqlite_store, registry, folder)
+    assert report.added == 1 and len(report.rejected) == 1
+    assert "bestandsnaam" in messages(report)[0] and "111" not in messages(report)[0]
+    assert [r["case_id"] for r in sqlite_store.list_cases(Filters())[1]] == ["twee"]
+
+
+@pytest.mark.parametrize("mapping", [{}, {"Klant 111.222.333": None}])
+def test_a_csv_header_that_looks_like_a_bsn_is_refused_even_where_ignored(registry, tmp_path, mapping):
+    path = tmp_path / "cases.csv"
+    path.write_text("case_id,reference_date,municipality,options,Klant 111.222.333\nx,2025-01-01,zaanstad,in_kind,5\n")
+    with pytest.raises(RegelruimteError) as exc:
+        list(read_csv(path, registry.vocabulary, mapping))
+    assert "111" not in exc.value.render() + exc.value.render("en")
+    assert "kolomkop (kolom 5) bevat een nummer dat op een BSN lijkt" in exc.value.render()
+
+
+@pytest.mark.parametrize("team, signal", [("team 111 - 222 - 333", "ok"), ("oost", "klant 111  222  333"),
+                                          ("oost", "klant (111) 222-333"), ("oost", "klant \u00b9\u00b9\u00b9\u00b2\u00b2\u00b2\u00b3\u00b3\u00b3")])
+def test_a_csv_team_or_signal_cell_with_a_bsn_in_any_spelling_is_refused(sqlite_store, registry, tmp_path, team, signal):
+    path = tmp_path / "cases.csv"
+    path.write_text("case_id;reference_date;municipality;options;team;signal\n"
+                    f"a;2025-09-15;zaanstad;in_kind;{team};{signal}\n", encoding="utf-8")
+    report = run(sqlite_store, registry, path)
+    assert report.stored == 0 and [p.field for p in report.rejected] == ["team" if team != "oost" else "signal"]
+    assert "op een BSN lijkt" in messages(report)[0] and "111" not in messages(report)[0]

@@ -32,7 +32,11 @@ JSON_PIECES = PIECES + ["\t", "\\", '"', "\u00a0", "\u2009", "\u200b", "\u00ad",
                         "123,0 456 789", "1234.00 56 789", "111,222,333", "0\u00a0", "\u2007", "\n", "\r\n", "\r", "/",
                         "111/222/333", "111222\n333", "1 1 1 2 2 2 3 3 3", "0111222333", "1.234.515,89", "2026-12-05",
                         "\u2044", "\\n", "\x0b", "-,", "-\n", "- \n", "-\r\n", "\t\n", "+", "|", "'", "\u2062",
-                        "\u180e", "2026-10007", "2026 10.007,00"]
+                        "\u180e", "2026-10007", "2026 10.007,00",
+                        # since the third review: short runs of separators, other punctuation, compatible digits
+                        " - ", "  ", "   ", "    ", ". ", " / ", ":", "~", "*", "(", ")", ";", "\\\\", "\u00b9", "\u2460",
+                        "\u2776", "\n\n", "\uff1a", "111 - 222 - 333", "(111) 222-333", "111-222.333", "1.234-56.789",
+                        "14:30", "05-12-26", "\u00b9\u00b9\u00b9\u00b2\u00b2\u00b2\u00b3\u00b3\u00b3"]
 json_text = st.lists(st.sampled_from(JSON_PIECES), max_size=10).map("".join)
 json_scalar = json_text | st.sampled_from([111222333, 123456782, 12345678, 5, 111222333.0, 12345678.0, 1e8, 1.5,
                                            1111222333, -111222333, 1111222333.0, 11112223334,
@@ -73,7 +77,10 @@ def test_json_without_an_escaped_nul_has_no_string_with_one(value):
 digit_run = st.text(alphabet="0123456789", min_size=1, max_size=11)
 SEPARATORS = [" ", "-", ".", ",", "/", "_", "+", "|", "'", "\n", "\r\n", "\r", "\t", "\u00a0", "\u2009", "\u2212", "\uff0c",
               "\u200b", "\u00ad", "- \n", "-\r\n", "  ", "\\", '"', "\\n", "\x00", "\x0b", "\x1f", "?", "a", ":", "\u0663",
-              "\uff11", "€", "é", "\U0001f600", "e", "E"]
+              "\uff11", "€", "é", "\U0001f600", "e", "E",
+              # since the third review
+              " - ", "   ", "    ", ". ", ") ", "(", ")", "~", "*", ";", "\\\\", "\\\\\\\\", "\n\n", "\n \n", "\u00b9", "\u00b2",
+              "\u2460", "\u2776", "\u2081", "\uff1a", "\u2013", " \u2013 ", "\\\\n", ":\\\\"]
 candidate_text = st.lists(digit_run | st.sampled_from(SEPARATORS), max_size=12).map("".join)
 candidate_number = (st.integers(-10**10, 10**10) | st.integers(10**7, 10**10) | st.integers(-2**63, 2**64 - 1)
                     | st.floats(allow_nan=True, allow_infinity=True) | st.integers(10**7, 10**10).map(float)

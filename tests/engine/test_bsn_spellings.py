@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import time
 import tracemalloc
 
@@ -42,14 +43,35 @@ def test_the_same_spellings_of_a_number_that_fails_the_elfproef_pass(written):
     assert not looks_like_bsn(written) and not contains_bsn({"note": written})
 
 
+# found by the attack of 2026-12-05 (third review): short runs of separators, mixed separators, other
+# punctuation, and digits in a compatibility form (all accepted before)
+REFUSED_SINCE_THE_THIRD_REVIEW = [
+    "111 - 222 - 333", "111  222  333", "111  222 333", "111. 222. 333", "111 / 222 / 333", "(111) 222-333", "111:222:333",
+    "111~222~333", "111*222*333", "111\\222\\333", "111-222.333", "111 -222. 333", "111;222;333", "111, 222, 333",
+    "\u00b9\u00b9\u00b9\u00b2\u00b2\u00b2\u00b3\u00b3\u00b3", "\u2460\u2460\u2460\u2461\u2461\u2461\u2462\u2462\u2462",
+    "\u2081\u2081\u2081\u2082\u2082\u2082\u2083\u2083\u2083", "\u2776\u2776\u2776-\u2777\u2777\u2777-\u2778\u2778\u2778",
+    "k-111.222-333", "zaak k-111.222-333", "111\uff1a222\uff1a333", "111 \u2013 222 \u2013 333", "111222 \n333",
+    "111)-(222)-(333", "111-\\222-\\333", "111 \t 222 \t 333",
+]
+
+
+@pytest.mark.parametrize("written", REFUSED_SINCE_THE_THIRD_REVIEW)
+def test_short_runs_of_separators_mixed_separators_and_compatible_digits_are_found(written):
+    assert _digits_pass("".join(str(unicodedata.digit(c, "")) or c for c in written))
+    assert looks_like_bsn(written)
+    assert contains_bsn({"note": written}) and contains_bsn_exactly({"note": written})
+    assert list(bsn_paths({"need": {"description": written}})) == ["need.description"]
+
+
 @pytest.mark.parametrize("written", [
-    "111  222 333",        # two separators in a row end a number
-    "111 - 222 - 333",
+    "111    222 333",      # four separators in a row end a number
+    "111 -- 222 -- 333",
     "111222\n\n333",       # a blank line too
+    "111222\n  \n333",
     "111a222b333",         # letters are not separators
-    "111:222:333",         # nor is a colon (a time, 14:30)
+    "111#222#333", "111=222=333",  # nor are these
 ])
-def test_two_separators_or_another_character_end_the_number(written):
+def test_four_separators_a_blank_line_or_another_character_end_the_number(written):
     assert _digits_pass(written) and not looks_like_bsn(written) and not contains_bsn({"note": written})
 
 
@@ -67,7 +89,10 @@ def test_dates_and_cents_end_a_number_even_where_the_digits_would_pass(written):
     "over 2025 32.252,09 ontvangen",  # a year and an amount: separators of two kinds (202532252 would pass)
     "schuld 2026 10.007,00", "incassokosten 2024 71.330,90", "18:30 2026 10.007",
     "ZK-2026-10007", "2026-10007", "2027-45764", "2024/21867", "2026 10007",  # a year and a serial
-    "111-222.333",  # a number written in pieces has one kind of separator
+    "2026 - 10007", "2026 / 10007", "zaak 2026: 10007",
+    "2026: 10.007", "jaar 2026, 10.007 euro", "10.100 (2026)", "schuld 10.100 - 2026",  # a year and an amount
+    "10.128-11.129", "10.128 - 11.129", "tussen 10.128 / 11.129",  # two amounts with thousands points: a range
+    "14:30 2026 10.007", "om 14:30 1244667",  # a time
 ])
 def test_groups_joined_by_separators_of_two_kinds_or_a_year_and_a_serial_pass(written):
     # a second review found 1 in 11 texts with a year and an amount, or a year and a serial, refused (ADR 0031)
@@ -109,7 +134,9 @@ def test_a_json_number_is_its_digits(number, refused):
 
 
 HOSTILE = ["1 " * 100_000, "1" * 200_000, "1-" * 100_000, "12.12.2026 " * 18_000, "1.234.567,89 " * 15_000,
-           "0111222334 " * 18_000, "1,2," * 50_000, "1\u200b" * 100_000, "\u00a01" * 100_000]
+           "0111222334 " * 18_000, "1,2," * 50_000, "1\u200b" * 100_000, "\u00a01" * 100_000,
+           # since the third review: runs of separators, brackets, times, compatible digits, ranges
+           "1 - " * 50_000, "1  " * 66_000, "(1) " * 50_000, "12:30 " * 33_000, "\u2460" * 200_000, "1.234-56.789 " * 15_000]
 
 
 @pytest.mark.parametrize("text", HOSTILE, ids=lambda t: repr(t[:12]))

@@ -222,3 +222,12 @@ def test_the_service_does_not_start_on_a_bad_setting(env, value, monkeypatch, ca
     assert main(["serve", "--port", "1"]) == 2  # refused before the port is opened
     err = capsys.readouterr().err
     assert "Traceback" not in err and "regelruimte: fout: " in err and value not in err
+
+
+def test_an_import_file_whose_name_looks_like_a_bsn_exits_2_without_its_name(tmp_path):
+    for name in ("111222333.yaml", "klant 111.222.333.csv"):
+        path = tmp_path / name
+        path.write_text((CASES / "zaanstad-lasmasker.yaml").read_text())
+        result = run("--db", str(tmp_path / "c.sqlite"), "import", str(path))
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert "bestandsnaam" in result.stderr and "111" not in result.stderr + result.stdout

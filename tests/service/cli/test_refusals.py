@@ -9,6 +9,7 @@ import pytest
 
 from service.cli.main import main
 from service.examples import WELDING_MASK
+from tests.conftest import CASES
 
 HEAD = "case_id: x\nreference_date: 2025-09-15\nmunicipality: zaanstad\noptions: [in_kind]\nneed:\n  kind: one_off_cost\n"
 
@@ -22,7 +23,8 @@ def check(tmp_path, capsys, content: str, name: str = "case.yaml", *args: str) -
 
 
 @pytest.mark.parametrize("spelling", ['"111-22-2333"', '"111,222,333"', '"111/222/333"', '"1 1 1 2 2 2 3 3 3"',
-                                      '"tel 0111222333"', '"111222\\n333"', "|\n    klant 111222\n    333"])
+                                      '"tel 0111222333"', '"111222\\n333"', "|\n    klant 111222\n    333",
+                                      '"111  222 333"', '"(111) 222-333"', '"111:222:333"'])
 def test_a_bsn_in_any_spelling_exits_2_naming_file_line_and_field(tmp_path, capsys, spelling):
     code, said = check(tmp_path, capsys, HEAD + f"  description: {spelling}\n")
     assert code == 2
@@ -31,8 +33,9 @@ def test_a_bsn_in_any_spelling_exits_2_naming_file_line_and_field(tmp_path, caps
 
 
 @pytest.mark.parametrize("harmless", ['"16428.72"', '"1.234.567,89"', '"2026-12-05"', '"1234 AB"', '"06-12345678"',
-                                      '"111  222 333"'])
-def test_amounts_dates_and_a_number_with_two_spaces_in_text_are_decided(tmp_path, capsys, harmless):
+                                      '"111    222 333"', '"05-12-2026 14:30"', '"2026: 10.007,00"'])
+def test_amounts_dates_and_a_number_with_four_spaces_in_text_are_decided(tmp_path, capsys, harmless):
+    # two spaces ("111  222 333") join the groups of a number since the third review (ADR 0031); four end it
     assert check(tmp_path, capsys, HEAD + f"  description: {harmless}\n")[0] == 0
 
 
@@ -131,3 +134,12 @@ def test_standard_input_is_read_up_to_the_same_limit(capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"a: 1\n" * 500_000)))
     assert main(["check", "-"]) == 2
     assert "<stdin>: het bestand is groter dan 2 MB" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["111222333.yaml", "klant 111.222.333.yaml"])
+def test_a_case_file_whose_name_looks_like_a_bsn_exits_2_without_its_name(tmp_path, capsys, name):
+    path = tmp_path / name
+    path.write_text((CASES / "zaanstad-lasmasker.yaml").read_text())
+    assert main(["check", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert "bestandsnaam" in err and "111" not in out + err

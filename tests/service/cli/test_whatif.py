@@ -120,3 +120,27 @@ def test_a_mistake_in_an_overlay_names_its_file_and_line(tmp_path):
                    "  percentage_inkomensgrens:\n    value: veel\n")
     result = run("whatif", *BASE, "--change", str(bad), "--population", "10")
     assert result.returncode == 2 and f"{bad}:7" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("text, where", [
+    ("overlay:\n  title: Klant 111 - 222 - 333\n  ruleset: zaanstad\n  from: 2026-01-01\nparameters:\n"
+     "  percentage_inkomensgrens:\n    value: \"1.20\"\n", ":2 overlay.title"),
+    ("overlay:\n  title: Test\n  ruleset: zaanstad\n  from: 2026-01-01\nparameters:\n"
+     "  percentage_inkomensgrens:\n    value: 111222333\n", ":7 parameters.percentage_inkomensgrens.value"),
+])
+def test_a_bsn_like_number_in_an_overlay_file_is_refused_with_file_and_line_never_shown(tmp_path, text, where):
+    change = tmp_path / "wijziging.yaml"
+    change.write_text(text)
+    result = run("whatif", *BASE, "--change", str(change), "--population", "10")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{change}{where}" in result.stderr and "BSN" in result.stderr
+    assert "111" not in result.stderr + result.stdout and "333" not in result.stderr + result.stdout
+
+
+def test_a_bsn_like_overlay_file_name_or_sweep_is_refused_never_shown(tmp_path):
+    change = tmp_path / "111222333.yaml"
+    change.write_text((ROOT / "whatif" / "examples" / "zaanstad-120.yaml").read_text())
+    result = run("whatif", *BASE, "--change", str(change), "--population", "10")
+    assert result.returncode == 2 and "bestandsnaam" in result.stderr and "111" not in result.stderr
+    result = run("whatif", *BASE, "--sweep", "zaanstad.percentage_inkomensgrens=111222333:111222334:1", "--population", "10")
+    assert result.returncode == 2 and "BSN" in result.stderr and "111" not in result.stderr

@@ -295,3 +295,12 @@ def test_a_person_s_name_in_team_or_signal_is_422_unshown_and_stores_nothing(cli
 def test_a_team_name_is_no_person_s_name(client, store, welding_case, team):
     r = post(client, {"case": copy.deepcopy(welding_case), "team": team, "signal": "systeemprobleem: voorschot"})
     assert r.status_code == 201 and store.stats()["cases"] == 1
+
+
+@pytest.mark.parametrize("meta, field", [({"team": "team 111 - 222 - 333"}, "team"), ({"signal": "klant 111  222  333"}, "signal"),
+                                         ({"signal": "klant 111-222.333"}, "signal")])
+def test_a_team_or_signal_with_a_bsn_in_any_spelling_is_422_and_nothing_is_stored(client, welding_case, meta, field):
+    r = post(client, {"case": welding_case, **meta})
+    assert r.status_code == 422, r.text
+    assert [p["field"] for p in r.json()["problems"]] == [field] and "111" not in r.text and "333" not in r.text
+    assert client.get("/v1/casebook/cases").json()["total"] == 0

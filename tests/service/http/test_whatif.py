@@ -191,3 +191,28 @@ def test_a_value_sent_is_not_repeated_and_a_name_like_a_bsn_never(client, payloa
     assert r.status_code == 422, r.text
     assert "111" not in r.text and "2333" not in r.text and "2025-02-30" not in r.text
     assert field is None or [p.get("field") for p in r.json()["problems"]] == [field]
+
+
+def _overlay_with(**meta):
+    return {"overlay": {**OVERLAY["overlay"], **meta}, "parameters": OVERLAY["parameters"]}
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({"change": _overlay_with(title="klant 111 - 222 - 333")}, "overlay.title"),
+    ({"change": _overlay_with(note="111.222.333")}, "overlay.note"),
+    ({"change": _overlay_with(title_en="111222333")}, "overlay.title_en"),
+    ({"change": {**OVERLAY, "parameters": {"percentage_inkomensgrens": {"value": "111222333"}}}},
+     "parameters.percentage_inkomensgrens.value"),
+    ({"change": {**OVERLAY, "parameters": {"percentage_inkomensgrens": {"value": 111222333}}}},
+     "parameters.percentage_inkomensgrens.value"),
+    ({"change": {**OVERLAY, "rules": [{"id": "zaanstad.nieuw", "kind": "block", "title": "Blok", "when": "assets > 111222333",
+                                       "applies_to": ["special_assistance"], "reason": "x", "source": {"law": "C"}}]}},
+     "rules.0.when"),
+    ({"sweep": "zaanstad.percentage_inkomensgrens=111222333:111222334:1"}, "sweep"),
+])
+def test_a_bsn_like_number_in_an_overlay_or_sweep_is_422_by_field_never_echoed(client, payload, field):
+    r = client.post("/v1/whatif", json={"base": "zaanstad@2025-09-15", "cases": [lasmasker()], **payload})
+    assert r.status_code == 422, r.text
+    assert "111" not in r.text and "333" not in r.text
+    assert [p.get("field") for p in r.json()["problems"]] == [field]
+    assert "BSN" in r.json()["problems"][0]["message"]

@@ -469,3 +469,19 @@ def test_a_ground_that_may_apply_is_marked_and_its_reason_not_stated(client):
     art299 = grounds.split("Faillissementswet")[0].rsplit("<li>", 1)[1]
     assert "(kan gelden; hangt af van ontbrekende feiten)" in art299
     assert "zit sinds onbekend" not in grounds and "Ontbreekt nog" in grounds.split("Faillissementswet", 1)[1]
+
+
+@pytest.mark.parametrize("name", ["111222333.yaml", "klant 111.222.333.yaml", "111 - 222 - 333.json"])
+@pytest.mark.parametrize("content", ["case_id: x\n  bad: [\n", (CASES / "zaanstad-lasmasker.yaml").read_text()])
+def test_an_uploaded_file_whose_name_looks_like_a_bsn_is_refused_without_its_name(client, name, content):
+    r = client.post("/toets/bestand", files={"file": (name, content, "text/yaml")})
+    assert r.status_code == 422 and "bestandsnaam" in r.text
+    assert "111" not in r.text and "333" not in r.text
+
+
+@pytest.mark.parametrize("spelling", ["111 - 222 - 333", "111  222  333", "(111) 222-333", "111-222.333",
+                                      "\u2460\u2460\u2460\u2461\u2461\u2461\u2462\u2462\u2462"])
+def test_a_pasted_case_with_a_bsn_in_a_new_spelling_is_refused_not_echoed(client, spelling):
+    text = json.dumps(dict(WELDING_MASK, need=dict(WELDING_MASK["need"], description=f"klant {spelling}")))
+    r = client.post("/toets/bestand", files={"paste": (None, text)})
+    assert r.status_code == 422 and "op een BSN lijkt" in r.text and spelling not in r.text
