@@ -5,8 +5,10 @@
 """
 from __future__ import annotations
 
+import argparse
 import contextlib
 import datetime as dt
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -30,8 +32,10 @@ def _parser(parser) -> None:
     p.add_argument("--change", metavar="OVERLAY|REGELSET@DATUM",
                    help="een overlaybestand (zie whatif/examples/) of een andere versie, bv. participatiewet@2026-01-01")
     p.add_argument("--casebook", nargs="?", const="", metavar="URL", help="de casussen uit het casebook (optioneel pakket)")
-    p.add_argument("--population", type=int, metavar="N", help="een synthetische populatie van N huishoudens")
-    p.add_argument("--seed", type=int, default=1, help="seed van de populatie (standaard 1)")
+    p.error = _error  # Dutch, and without the value given (argparse: "invalid int value: '²'")
+    p.add_argument("--population", type=_whole("--population", 1, MAX_POPULATION), metavar="N",
+                   help="een synthetische populatie van N huishoudens")
+    p.add_argument("--seed", type=_whole("--seed", 0, 2**31 - 1), default=1, help="seed van de populatie (standaard 1)")
     p.add_argument("--date", metavar="JJJJ-MM-DD", help="peildatum van de populatie (standaard de datum bij --base)")
     p.add_argument("--municipality", action="append", metavar="GEMEENTE",
                    help="gemeente(n) van de populatie (standaard: die van --base als die lokaal is, anders alle)")
@@ -49,14 +53,46 @@ def _parser(parser) -> None:
 
 EXTENSIONS.append(_parser)
 
-
-def _problem(message: str, message_en: str, field: str) -> RegelruimteError:
-    return RegelruimteError([Problem(message, message_en, field=field)])
-
-
 # Every household in the Netherlands is some 8.5 million; beyond that a number is a typing error
 # (and a synthetic population of 10^12 would fill the memory first; docs/decisions/0010-input-limits.md).
 MAX_POPULATION = 10_000_000
+
+
+def _whole(option: str, low: int, high: int):
+    """An argparse type: a whole number of ASCII digits (int() reads "١٢" as 12, str.isdigit() "²") from
+    `low` to `high`; the message names the option, never the value."""
+    def read(text: str) -> int:
+        if len(text) <= 20 and re.fullmatch(r"[0-9]+", text) and low <= int(text) <= high:
+            return int(text)
+        span = f"{low:,} tot {high:,}".replace(",", ".")
+        raise argparse.ArgumentTypeError(f"vul een heel getal in van {span}")
+    read.__name__ = option
+    return read
+
+
+def _error(message: str) -> None:
+    """argparse's errors for `regelruimte whatif`, in Dutch and without the value that was given."""
+    m = re.match(r"argument ([^:]+): (.*)", message, re.S)
+    if m:
+        option, what = m[1].split("/")[-1], m[2]
+        if what.startswith("invalid choice"):
+            choices = re.search(r"\(choose from (.*)\)", what)
+            what = f"kies uit {choices[1]}" if choices else "geen geldige keuze"
+        elif what.startswith("expected one argument"):
+            what = "geef er een waarde bij"
+        elif what.startswith("invalid"):  # a type argparse names in English
+            what = "geen geldige waarde"
+        text = f"{option}: {what}"
+    elif message.startswith("the following arguments are required"):
+        text = "verplicht: " + message.split(":", 1)[1].strip()
+    else:
+        text = "de opdracht klopt niet"
+    sys.stderr.write(f"regelruimte whatif: {text} (zie regelruimte whatif --help)\n")
+    raise SystemExit(2)
+
+
+def _problem(message: str, message_en: str, field: str) -> RegelruimteError:
+    return RegelruimteError([Problem(message, message_en, field=field)])
 
 
 def _population_day(args, base) -> dt.date:

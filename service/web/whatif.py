@@ -31,7 +31,7 @@ from explain import diff as diff_render
 from ..http.api import presented_token, rulesets_root
 from ..http.guard import SINGLE_LIMIT
 from ..http.offload import off_loop
-from ..http.whatif_limits import MAX_CASES, MAX_EVALUATIONS
+from ..http.whatif_limits import MAX_CASES, too_much
 from . import amounts
 from .policy_text import words
 from .whatif_jobs import ID_PATTERN, Busy, Job, Jobs
@@ -101,7 +101,24 @@ def read_day(text: str, name: str) -> dt.date:
                                     "fill in a date as 2025-09-15", field=name)])
 
 
-_NUMBER = re.compile(r"-?\d{1,12}(?:[.,]\d{1,6})?")
+_NUMBER = re.compile(r"-?[0-9]{1,12}(?:[.,][0-9]{1,6})?")  # ASCII digits only: "²" and "①" are no numbers
+# A whole number as typed in the form (1.000 with a thousands point): ASCII digits only, and few of them,
+# so neither "²" (str.isdigit is true for it, int() is not) nor 5,000 digits reach int().
+_WHOLE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})*|[0-9]{1,15}")
+LABELS = {"population.n": "aantal huishoudens", "population.seed": "seed"}
+
+
+def read_whole(text: str, name: str, low: int, high: int) -> int:
+    """A whole number from `low` to `high` in the field `name`, or a problem that names the field (never the value)."""
+    t = text.strip()
+    if len(t) <= 20 and _WHOLE.fullmatch(t):
+        number = int(t.replace(".", ""))
+        if low <= number <= high:
+            return number
+    span = f"{low:,} tot {high:,}".replace(",", ".")
+    label = LABELS.get(name, name)
+    raise RegelruimteError([Problem(f"vul een heel getal in van {span} bij '{label}'",
+                                    f"fill in a whole number from {low:,} to {high:,} for '{label}'", field=name)])
 
 
 def read_value(text: str, unit: str, name: str) -> Decimal | bool:
@@ -220,12 +237,9 @@ def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, st
     spec.source = first(values, "source") or "population"
     if spec.source == "population":
         for key, attr, low, high in (("population.n", "n", 1, 200_000), ("population.seed", "seed", 0, 2**31 - 1)):
-            text = first(values, key).replace(".", "")
-            if not text.isdigit() or not low <= int(text) <= high:
-                label = "1 tot 200.000" if attr == "n" else "0 tot 2.147.483.647"
-                problems.append(Problem(f"vul een heel getal in van {label}", "fill in a whole number", field=key))
-            else:
-                setattr(spec, attr, int(text))
+            number = attempt(read_whole, first(values, key), key, low, high)
+            if number is not None:
+                setattr(spec, attr, number)
         known = set(registry.municipalities)
         spec.municipalities = [m for m in values.get("population.municipalities", []) if m in known]
         if len(spec.municipalities) != len(values.get("population.municipalities", [])):
@@ -315,11 +329,10 @@ def run_spec(spec: Spec, root: Path, job: Job, budget, store_cases=lambda: []) -
     source = _source(spec, before_side, store_cases)
     households = spec.n if spec.source == "population" else len(source.cases)
     runs = 1 + (change is not None) + (len(sweep.values) if sweep else 0)
-    if households * runs > MAX_EVALUATIONS:
-        raise RegelruimteError([Problem(
-            f"te veel werk: huishoudens × (sweeppunten + 2) is ten hoogste {MAX_EVALUATIONS:,}; neem minder "
-            "huishoudens of punten, of gebruik regelruimte whatif".replace(",", "."),
-            "too much work", field="population.n" if spec.source == "population" else "cases")])
+    problem = too_much(households, runs, spec.source != "population",
+                       "population.n" if spec.source == "population" else "cases")
+    if problem is not None:
+        raise RegelruimteError([problem])
     budget.check()
     after_side = reform(root, base, change) if change is not None else None
     job.progress("base", 1, steps)
