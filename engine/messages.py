@@ -70,6 +70,9 @@ def problems_from_validation(errors: Iterable[dict], prefix: str = "", file: str
         kind = err.get("type", "")
         if kind in ("value_error", "assertion_error"):
             nl, en = _value_error_text(err)
+        elif kind == "string_too_short" and int(ctx.get("min_length", 1)) > 1:  # not "mag niet leeg zijn" for "x"
+            nl = _fill("te kort (ten minste {min_length} tekens)", ctx)
+            en = err.get("msg", "invalid value")
         else:
             nl = _fill(_NL.get(kind, err.get("msg", "ongeldige waarde")), ctx)
             en = err.get("msg", "invalid value")

@@ -149,6 +149,8 @@ def whatif(args) -> int:
     if args.change is not None:
         change = args.change if is_ref(args.change) else load_overlay(args.change)
     sweep = run.parse_sweep(args.sweep) if args.sweep is not None else None  # "" is a bad sweep, not none
+    if sweep is not None:
+        run.check_sweep_unit(sweep, baseline(root, base), base.day, "sweep")
     source = _source(args, root, base)
     before_side, after_side = baseline(root, base), reform(root, base, change) if change is not None else None
     with contextlib.ExitStack() as stack:
@@ -177,12 +179,21 @@ def whatif(args) -> int:
             out["sweep"] = {"parameter": sweep.name, "points": sweep_table.to_dicts()}
         print(dumps(out), end="")
     else:
-        print(report.text_summary(comparison, before_side.vocabulary, meta, args.lang), end="")
+        summary = report.text_summary(comparison, before_side.vocabulary, meta, args.lang)
+        if change is None:  # a sweep alone: the base against itself says nothing ("Niets verandert"); its rows do
+            summary = summary.split("\n\n")[0] + "\n"
+        print(summary, end="")
         if sweep_table is not None:
             print(f"\nSweep {sweep.name}")
             for r in sweep_table.iter_rows(named=True):
                 print(f"  {r['value']:>8}  geholpen {r['households_helped']:>8}  benadeeld {r['households_hurt']:>8}"
                       f"  nieuw toegekend € {r['newly_granted_eur']}")
+            moved = sum(1 for r in sweep_table.iter_rows(named=True) if r["flips"])
+            print(("\n" + (f"Bij {moved} van de {sweep_table.height} waarden verandert er iets voor deze casussen."
+                           if moved else "Bij geen enkele waarde verandert er iets voor deze casussen."))
+                  if args.lang == "nl" else
+                  ("\n" + (f"At {moved} of the {sweep_table.height} values something changes for these cases."
+                           if moved else "At no value does anything change for these cases.")))
     written = []
     try:
         if args.html:

@@ -151,6 +151,8 @@ def run_whatif(request: WhatIfRequest, root: Path | str = DEFAULT_RULESETS, budg
     _bounded_work(request, len(sweep.values) if sweep else 0)
     check = budget.check if budget is not None else (lambda: None)
     before_side = baseline(root, base)
+    if sweep is not None:
+        run.check_sweep_unit(sweep, before_side, base.day)
     if request.cases is not None:
         source = run.cases_from_data(request.cases, vocabulary=before_side.vocabulary)
     else:

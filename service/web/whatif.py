@@ -9,6 +9,8 @@ flips as CSV and Parquet. Server-rendered and working without JavaScript, like t
 """
 from __future__ import annotations
 
+import collections
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -25,7 +27,7 @@ from starlette.datastructures import UploadFile
 from engine.bsn import looks_like_bsn
 from engine.errors import Problem, RegelruimteError
 from engine.versions import in_force
-from engine.yamlsource import SourceError, parse_text
+from engine.yamlsource import SourceError, parse_text  # noqa: F401 - kept for callers
 from explain import diff as diff_render
 
 from ..http.api import presented_token, rulesets_root
@@ -141,11 +143,47 @@ def read_value(text: str, unit: str, name: str) -> Decimal | bool:
             raise RegelruimteError([Problem("geen bedrag; schrijf bv. 1.419,46", "not an amount", field=name)])
         return reading.value
     t = t.rstrip("%").strip()
+    what = "een percentage, bv. 120" if unit == "factor" else "een getal, bv. 12"
     if not _NUMBER.fullmatch(t):
-        what = "een percentage, bv. 120" if unit == "factor" else "een getal, bv. 12"
+        if _LONG_NUMBER.fullmatch(t):  # a number all the same: say what is wrong with it (not "geen getal")
+            raise RegelruimteError([Problem(
+                f"dit getal is te groot of te fijn: ten hoogste 12 cijfers voor en 6 na de komma; vul {what} in",
+                "this number is too large or too fine: at most 12 digits before and 6 after the point", field=name)])
         raise RegelruimteError([Problem(f"geen getal; vul {what} in", "not a number", field=name)])
+    if t.startswith("-"):
+        raise RegelruimteError([Problem(f"de waarde kan niet negatief zijn; vul {what} in",
+                                        "the value cannot be negative", field=name)])
     number = Decimal(t.replace(",", "."))
     return number / 100 if unit == "factor" else number  # a factor is typed as a percentage (120 for 1.20)
+
+
+_LONG_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+
+
+def _percent(factor: Decimal) -> str:
+    return f"{(factor * 100).normalize():f}".replace(".", ",") + "%"
+
+
+def within_bounds(value: Decimal, typed: str, parameter, name: str) -> None:
+    """The legal minimum and maximum of a parameter, said in the unit the user typed: a factor in percent
+    (`1,20` typed on a percentage field is 1,2%: "bedoelt u 120%?"), never in the rule set's own units."""
+    low, high = parameter.minimum, parameter.maximum
+    if parameter.unit != "factor":
+        if low is not None and value < low or high is not None and value > high:
+            bound = f"minimum ({low})" if low is not None and value < low else f"maximum ({high})"
+            raise RegelruimteError([Problem(f"de waarde ligt {'onder' if 'minimum' in bound else 'boven'} het "
+                                            f"wettelijke {bound}", "the value is outside the legal bounds", field=name)])
+        return
+    if low is not None and value < low:
+        guess = value * 100
+        hint = f"; bedoelt u {_percent(guess)}?" if guess >= low and (high is None or guess <= high) else ""
+        raise RegelruimteError([Problem(
+            f"dit veld is een percentage: {_percent(value)} ligt onder het wettelijke minimum van {_percent(low)}{hint}",
+            f"this field is a percentage: {_percent(value)} is below the legal minimum of {_percent(low)}", field=name)])
+    if high is not None and value > high:
+        raise RegelruimteError([Problem(
+            f"dit veld is een percentage: {_percent(value)} ligt boven het wettelijke maximum van {_percent(high)}",
+            f"this field is a percentage: {_percent(value)} is above the legal maximum of {_percent(high)}", field=name)])
 
 
 def version_of(registry, ruleset: str, day: dt.date):
@@ -200,6 +238,10 @@ def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, st
             text = first(values, f"param.{name}")
             if text:
                 value = attempt(read_value, text, unit, f"param.{name}")
+                if isinstance(value, Decimal) and attempt(within_bounds, value, text, version.parameters[name],
+                                                          f"param.{name}") is None and problems \
+                        and problems[-1].field == f"param.{name}":
+                    value = None
                 if value is not None:
                     spec.values[name] = value
                     p = listed[name]
@@ -265,6 +307,64 @@ def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, st
     return spec
 
 
+def precheck(spec: Spec, root: Path, registry) -> None:
+    """What can be refused before a job starts, at its field of the form (values kept): the overlay or
+    the changed values as the rule set checks them, the uploaded cases, and the work the run would take."""
+    from whatif import run
+    from whatif.scenario import Ref, reform
+    problems: list[Problem] = []
+    try:
+        change = _overlay_of(spec)
+        if change is not None:
+            reform(root, Ref(spec.ruleset, spec.day), change)
+    except RegelruimteError as exc:
+        field = "overlay" if spec.mode == "overlay" else "other_date" if spec.mode == "version" else "change"
+        for p in exc.problems:
+            problems.append(dataclasses.replace(p, field=p.field if p.field in FIELDS else field))
+        change = None
+    sweep = run.parse_sweep(spec.sweep) if spec.sweep else None
+    runs = 1 + (spec.mode != "parameters" or bool(spec.values)) + (len(sweep.values) if sweep else 0)
+    households = spec.n
+    if spec.source == "files":
+        try:
+            households = len(_file_cases(spec, registry.vocabulary).cases)
+        except RegelruimteError as exc:
+            problems.extend(exc.problems)
+    if spec.source != "casebook" and not problems:  # the casebook's cases are counted when they are read
+        problem = too_much(households, runs, spec.source == "files",
+                           "population.n" if spec.source == "population" else "files")
+        if problem is not None:
+            problems.append(problem)
+    if problems:
+        raise RegelruimteError(problems)
+
+
+def _file_cases(spec: Spec, vocabulary):
+    """The uploaded case files as cases; a problem names the file, the line and the field in it (never a value)."""
+    from whatif import run
+    cases, problems = [], []
+    for name, text in spec.files:
+        try:
+            for data, line in run.documents_of_text(text, name):
+                cases.append(run.case_of(data, vocabulary, name, line))
+        except RegelruimteError as exc:
+            for p in exc.problems:
+                inner = p.field if p.field and p.field != "files" and not looks_like_bsn(p.field) else None
+                problems.append(dataclasses.replace(p, field="files", file=name,
+                                                    message=f"veld '{inner}': {p.message}" if inner else p.message,
+                                                    message_en=f"field '{inner}': {p.message_en}" if inner else p.message_en))
+    if problems:
+        raise RegelruimteError(problems)
+    counts = collections.Counter(c.case_id for c in cases)
+    twice = [i for i, n in counts.items() if n > 1]
+    if twice:
+        raise RegelruimteError([Problem(f"{len(twice)} case_id('s) komen meer dan eens voor; elke casus heeft een eigen id",
+                                        "a case_id appears more than once; every case needs its own id", field="files")])
+    if not cases:
+        raise RegelruimteError([Problem("geen casussen gevonden in de bestanden", "no cases found", field="files")])
+    return run.Source(f"{len(cases)} geüploade casus(sen)", cases=cases)
+
+
 # -- the run ---------------------------------------------------------------------------------------------------
 
 
@@ -303,15 +403,7 @@ def _source(spec: Spec, before_side, store_cases):
         source = run.cases_from_data(documents, "casebook", before_side.vocabulary)
         source.description = f"{len(source.cases)} casussen uit het casusboek"
         return source
-    cases = []
-    for name, text in spec.files:
-        try:
-            cases.append(parse_text(text, name, "json" if name.endswith(".json") else "yaml"))
-        except SourceError as exc:
-            raise RegelruimteError([exc.problem]) from None
-    source = run.cases_from_data(cases, "files", before_side.vocabulary)
-    source.description = f"{len(source.cases)} geüploade casus(sen)"
-    return source
+    return _file_cases(spec, before_side.vocabulary)
 
 
 def run_spec(spec: Spec, root: Path, job: Job, budget, store_cases=lambda: []) -> Result:
@@ -495,6 +587,7 @@ async def start(request: Request):
         if problems:
             raise RegelruimteError(problems)
         spec = await off_loop(parse_form, values, registry, files, overlay, _lang(request))
+        await off_loop(precheck, spec, _root(request), registry)  # refused here, on the form, not in the job
     except RegelruimteError as exc:
         return _page(request, "whatif_form.html", _form_context(request, values, exc.problems), 422)
     root = _root(request)
