@@ -107,7 +107,6 @@ _NUMBER = re.compile(r"-?[0-9]{1,12}(?:[.,][0-9]{1,6})?")  # ASCII digits only: 
 # A whole number as typed in the form (1.000 with a thousands point): ASCII digits only, and few of them,
 # so neither "²" (str.isdigit is true for it, int() is not) nor 5,000 digits reach int().
 _WHOLE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})*|[0-9]{1,15}")
-LABELS = {"population.n": "aantal huishoudens", "population.seed": "seed"}
 
 
 def read_whole(text: str, name: str, low: int, high: int) -> int:
@@ -118,9 +117,8 @@ def read_whole(text: str, name: str, low: int, high: int) -> int:
         if low <= number <= high:
             return number
     span = f"{low:,} tot {high:,}".replace(",", ".")
-    label = LABELS.get(name, name)
-    raise RegelruimteError([Problem(f"vul een heel getal in van {span} bij '{label}'",
-                                    f"fill in a whole number from {low:,} to {high:,} for '{label}'", field=name)])
+    raise RegelruimteError([Problem(f"vul een heel getal in van {span}",  # the form names the field with it
+                                    f"fill in a whole number from {low:,} to {high:,}", field=name)])
 
 
 def read_value(text: str, unit: str, name: str) -> Decimal | bool:
