@@ -148,6 +148,18 @@ def cases_from_paths(paths: Iterable[str], vocabulary: Vocabulary | None = None)
             cases.extend(_cases_in(p, vocabulary))
         else:
             raise RegelruimteError([Problem("bestand bestaat niet", "file does not exist", file=str(p))])
+    if not cases:
+        raise RegelruimteError([Problem("geen casussen gevonden", "no cases found", field="cases")])
+    seen: dict[str, int] = {}
+    for c in cases:
+        seen[c.case_id] = seen.get(c.case_id, 0) + 1
+    twice = sorted(k for k, n in seen.items() if n > 1)
+    if twice:
+        raise RegelruimteError([Problem(f"case_id '{k}' komt meer dan eens voor", f"case_id '{k}' appears twice",
+                                        field="case_id") for k in twice])
+    return Source(f"{len(cases)} casus(sen)", cases=cases)
+
+
 def _load(path: Path) -> Any:
     try:
         return load_file(path)
