@@ -10,7 +10,6 @@ import pytest
 from starlette.testclient import TestClient
 
 from service.http.app import create_app
-from service.http.whatif_limits import GATE
 from service.web.whatif_jobs import Jobs
 from tests.conftest import lasmasker
 
@@ -80,6 +79,7 @@ def test_the_cost_per_sweep_point_is_counted():
 
 
 def test_a_second_what_if_is_refused_while_one_runs(client):
+    from service.http.whatif_limits import GATE
     assert GATE.acquire(blocking=False)  # as a running what-if holds it
     try:
         r = client.post("/v1/whatif", json={"base": "zaanstad@2025-09-15", "cases": [lasmasker()], "sweep": SWEEP})
