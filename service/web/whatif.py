@@ -601,8 +601,16 @@ async def start(request: Request):
         return _page(request, "whatif_form.html", _form_context(request, values, [Problem(
             "er lopen al te veel berekeningen; probeer het over een paar minuten opnieuw",
             "too many computations are running; try again in a few minutes", field="cases")]), 429)
+    job.back = back_query(values, request.query_params.get("lang") == "en")
     lang = "?lang=en" if request.query_params.get("lang") == "en" else ""
     return RedirectResponse(f"/wat-als/taak/{job.id}{lang}", status_code=303)
+
+
+def back_query(values: dict[str, list[str]], english: bool = False) -> str:
+    """The form's typed values (no files, nothing that looks like a BSN) as the query string of the form."""
+    from urllib.parse import urlencode
+    pairs = [(k, v) for k, vs in values.items() for v in vs if len(v) <= 200 and not looks_like_bsn(v)]
+    return urlencode(pairs + ([("lang", "en")] if english else []))
 
 
 def step_words(job: Job, lang: str) -> str:

@@ -50,6 +50,7 @@ class Job:
     problems: list[Problem] = field(default_factory=list)
     finished: float | None = None
     owner: str | None = None  # the casebook user who started it; None in the local mode
+    back: str = ""  # the form's values as a query string: "Terug naar het formulier" keeps what was typed
 
     def progress(self, step: str, done: int, total: int, **args) -> None:
         self.step, self.step_args, self.done_steps, self.total_steps = step, args, done, max(total, 1)

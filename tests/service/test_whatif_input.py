@@ -214,6 +214,11 @@ def test_the_page_reads_jsonl_uploads(client):
     page = client.post("/wat-als", data={**BASE, "source": "files"}, files={"files": ("export.jsonl", text)},
                        follow_redirects=False)
     assert page.status_code == 303
+    address = page.headers["location"]
+    deadline = time.monotonic() + 60
+    while client.get(address + "/stand").json()["state"] not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "2 geüploade casus(sen)" in client.get(address).text
 
 
 # -- 6. messages ---------------------------------------------------------------------------------------------------
@@ -247,3 +252,21 @@ def test_cli_argument_errors_are_dutch_and_do_not_echo_the_value(args):
                         "--change", "whatif/examples/zaanstad-120.yaml", *args], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert args[1] not in r.stderr and "invalid" not in r.stderr and "regelruimte whatif" in r.stderr
+
+
+def test_back_to_the_form_keeps_what_was_typed(client, monkeypatch):
+    from engine.errors import Problem, RegelruimteError
+    import service.web.whatif as page
+
+    def fails(*args, **kwargs):  # a run that fails in the job, after the form was accepted
+        raise RegelruimteError([Problem("het casusboek bevat geen casussen", "no cases")])
+    monkeypatch.setattr(page, "run_spec", fails)
+    answer = client.post("/wat-als", data={**BASE, "param.percentage_inkomensgrens": "125"}, follow_redirects=False)
+    address = answer.headers["location"]
+    deadline = time.monotonic() + 30
+    while client.get(address + "/stand").json()["state"] not in ("done", "failed") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    back = re.search(r'href="(/wat-als\?[^"]*)"', client.get(address).text)
+    assert back, "no link back with the values"
+    form = client.get(back[1].replace("&amp;", "&"))
+    assert 'value="125"' in form.text
