@@ -27,7 +27,6 @@ from starlette.datastructures import UploadFile
 from engine.bsn import looks_like_bsn
 from engine.errors import Problem, RegelruimteError
 from engine.versions import in_force
-from engine.yamlsource import SourceError, parse_text  # noqa: F401 - kept for callers
 from explain import diff as diff_render
 
 from ..http.api import presented_token, rulesets_root
@@ -271,6 +270,10 @@ def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, st
                 ends.append(attempt(read_value, first(values, f"sweep.{key}"), units[sweep_param], "sweep"))
             if None not in ends:
                 lo, hi, step = ends
+                for end in (lo, hi):  # in the unit typed: "1,20" on a percentage is 1,2% ("bedoelt u 120%?")
+                    if attempt(within_bounds, end, "", version.parameters[sweep_param], "sweep") is None \
+                            and problems and problems[-1].field == "sweep":
+                        break
                 spec.sweep = f"{ruleset}.{sweep_param}={lo}:{hi}:{step}"
                 from whatif.run import parse_sweep
                 attempt(parse_sweep, spec.sweep)

@@ -270,3 +270,10 @@ def test_back_to_the_form_keeps_what_was_typed(client, monkeypatch):
     assert back, "no link back with the values"
     form = client.get(back[1].replace("&amp;", "&"))
     assert 'value="125"' in form.text
+
+
+def test_a_sweep_typed_as_factors_on_a_percentage_field_is_asked_back(client):
+    data = {**BASE, "sweep.parameter": "percentage_inkomensgrens", "sweep.from": "1,00", "sweep.to": "1,20",
+            "sweep.step": "0,05"}
+    page = client.post("/wat-als", data=data, follow_redirects=False)
+    assert page.status_code == 422 and "bedoelt u 100%?" in errors(page.text)
