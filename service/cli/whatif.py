@@ -33,7 +33,9 @@ def _parser(parser) -> None:
                    help="een overlaybestand (zie whatif/examples/) of een andere versie, bv. participatiewet@2026-01-01")
     p.add_argument("--casebook", nargs="?", const="", metavar="URL", help="de casussen uit het casebook (optioneel pakket)")
     p.error = _error  # Dutch, and without the value given (argparse: "invalid int value: '²'")
-    p.add_argument("--population", type=_whole("--population", 1, MAX_POPULATION), metavar="N",
+    # (the range of --population is checked when it is used: an exit 2 with the bound, tests/service/http/test_hostile.py)
+    p.add_argument("--population", type=_whole("--population", 0, 10**20 - 1, f"1 tot {MAX_POPULATION:,}".replace(",", ".")),
+                   metavar="N",
                    help="een synthetische populatie van N huishoudens")
     p.add_argument("--seed", type=_whole("--seed", 0, 2**31 - 1), default=1, help="seed van de populatie (standaard 1)")
     p.add_argument("--date", metavar="JJJJ-MM-DD", help="peildatum van de populatie (standaard de datum bij --base)")
@@ -58,14 +60,13 @@ EXTENSIONS.append(_parser)
 MAX_POPULATION = 10_000_000
 
 
-def _whole(option: str, low: int, high: int):
+def _whole(option: str, low: int, high: int, span: str | None = None):
     """An argparse type: a whole number of ASCII digits (int() reads "١٢" as 12, str.isdigit() "²") from
     `low` to `high`; the message names the option, never the value."""
     def read(text: str) -> int:
         if len(text) <= 20 and re.fullmatch(r"[0-9]+", text) and low <= int(text) <= high:
             return int(text)
-        span = f"{low:,} tot {high:,}".replace(",", ".")
-        raise argparse.ArgumentTypeError(f"vul een heel getal in van {span}")
+        raise argparse.ArgumentTypeError(f"vul een heel getal in van {span or f'{low:,} tot {high:,}'.replace(',', '.')}")
     read.__name__ = option
     return read
 
