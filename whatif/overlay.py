@@ -35,6 +35,8 @@ from engine.model import SLUG, Parameter, Route, Rule, Source, Strict, VersionMe
 from engine.registry import Registry
 from engine.yamlsource import SourceError, line_of, load_file, parse_text
 
+from .calls import call_problem
+
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -140,7 +142,8 @@ def _shape_problems(content: OverlayFile, data: Any, file: str) -> list[Problem]
                 try:
                     compile_expression(text, lambda name: True)
                 except ExpressionError as exc:
-                    found.append(Problem(str(exc), str(exc), file=file, line=where, field=f"{kind}.{i}.{key}",
+                    said = (call_problem(text) if "onbekende functie" in str(exc) else None) or str(exc)
+                    found.append(Problem(said, said, file=file, line=where, field=f"{kind}.{i}.{key}",
                                          rule=change.id))
     return found
 

@@ -6,6 +6,7 @@ comparison cannot tell them apart.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from engine.errors import CaseError, Problem, RegelruimteError
 from engine.evaluator import evaluate as evaluate_one
 from engine.facts import Vocabulary, case_facts
 from engine.registry import Registry
-from engine.yamlsource import SourceError, line_of_field, load_file
+from engine.yamlsource import SourceError, line_of_field, load_file, parse_text
 
 from . import columnar, population
 from .compare import Comparison, compare
@@ -62,6 +63,65 @@ def _checked(data: Any, vocabulary: Vocabulary | None, file: str | None = None) 
     return case
 
 
+CASE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".ndjson")
+LINES = (".jsonl", ".ndjson")  # one case per line: what `casebook generate` and `casebook export --format jsonl` write
+MAX_FILE_BYTES = 16 * 1024 * 1024  # as the service's largest body (docs/decisions/0010-input-limits.md)
+CSV = ("een CSV-bestand kan de wat-als niet lezen: importeer het eerst in het casebook (regelruimte casebook import "
+       "BESTAND.csv) en reken dan over het casebook (regelruimte whatif --casebook, of 'het casusboek' op /wat-als); "
+       "of geef casussen als YAML, JSON of JSONL",
+       "the what-if cannot read a CSV file: import it into the casebook first (regelruimte casebook import FILE.csv), "
+       "then run the what-if over the casebook (--casebook); or give cases as YAML, JSON or JSONL")
+
+
+def documents_of_text(text: str, name: str) -> list[tuple[Any, int | None]]:
+    """The case documents in one file's text, each with its line when the file holds one per line (JSONL)."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        raise RegelruimteError([Problem(*CSV, file=name)])
+    if suffix not in LINES:
+        try:
+            return [(parse_text(text, name, "json" if suffix == ".json" else "yaml"), None)]
+        except SourceError as exc:
+            raise RegelruimteError([exc.problem]) from None
+    found = []
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            found.append((parse_text(line, name, "json"), number))
+        except SourceError as exc:  # the line in the file, not in the one line read
+            raise RegelruimteError([dataclasses.replace(exc.problem, file=name, line=number)]) from None
+    return found
+
+
+def read_text(path: Path) -> str:
+    """A case file's text (at most MAX_FILE_BYTES of UTF-8), or a problem naming the file."""
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        raise RegelruimteError([Problem("kan dit bestand niet lezen", "cannot read this file", file=str(path))]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise RegelruimteError([Problem("het bestand is groter dan 16 MB", "the file is larger than 16 MB", file=str(path))])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RegelruimteError([Problem("het bestand is geen UTF-8-tekst", "the file is not UTF-8 text",
+                                        file=str(path))]) from None
+
+
+def case_of(data: Any, vocabulary: Vocabulary | None, name: str, line: int | None = None) -> Case:
+    """A case read from the file `name` (at `line` for a case per line): its problems name the file, and the
+    line of the field where there is one."""
+    try:
+        return _checked(data, vocabulary, name)
+    except RegelruimteError as exc:
+        for p in exc.problems:
+            p.file = name
+            p.line = line if line is not None else (p.line or line_of_field(data, p.field))
+        raise
+
+
 def _read_case(path: Path, vocabulary: Vocabulary | None) -> Case:
     try:
         return _checked(load_file(path), vocabulary, str(path))
@@ -69,16 +129,24 @@ def _read_case(path: Path, vocabulary: Vocabulary | None) -> Case:
         raise RegelruimteError([exc.problem]) from None
 
 
+def _cases_in(path: Path, vocabulary: Vocabulary | None) -> list[Case]:
+    if path.suffix.lower() in LINES or path.suffix.lower() == ".csv":
+        return [case_of(d, vocabulary, str(path), line) for d, line in documents_of_text(read_text(path), str(path))]
+    return [_read_case(path, vocabulary)]
+
+
 def cases_from_paths(paths: Iterable[str], vocabulary: Vocabulary | None = None) -> Source:
-    """Case files; a folder contributes every YAML/JSON file in it that has a `case_id`."""
+    """Case files; a folder contributes every YAML/JSON file in it that has a `case_id`, and every JSONL file."""
     cases = []
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(p.iterdir()):
-                if f.suffix in (".yaml", ".yml", ".json") and isinstance(d := _load(f), dict) and "case_id" in d:
+                if f.suffix.lower() in LINES:
+                    cases.extend(_cases_in(f, vocabulary))
+                elif f.suffix in (".yaml", ".yml", ".json") and isinstance(d := _load(f), dict) and "case_id" in d:
                     cases.append(_read_case(f, vocabulary))
         elif p.exists():
-            cases.append(_read_case(p, vocabulary))
+            cases.extend(_cases_in(p, vocabulary))
         else:
             raise RegelruimteError([Problem("bestand bestaat niet", "file does not exist", file=str(p))])
     if not cases:
@@ -265,6 +333,25 @@ def parse_sweep(text: str) -> Sweep:
     if any(map(looks_like_bsn, values)):  # a value on the way (111222330:111222340:1), shown in the report
         raise RegelruimteError([Problem(*BSN_MESSAGE, field="sweep")])
     return Sweep(m["rs"], m["param"], values)
+
+
+FACTOR_LOOKS_LIKE_PERCENT = 10  # a factor of 10 is 1000% of the norm: no limit is that; 100:150:10 was meant as percent
+
+
+def check_sweep_unit(sweep: Sweep, registry: Registry, day: dt.date | None, field: str = "sweep") -> None:
+    """Refuse a sweep over a factor whose values look like percentages (`=100:150:10` ran at 100 to 150 times
+    the norm): the message says the unit and how to write it."""
+    rs = registry.rulesets.get(sweep.ruleset)
+    versions = [v for v in (rs.versions if rs else ()) if day is None or v.valid_from <= day]
+    parameter = versions[-1].parameters.get(sweep.parameter) if versions else None
+    if parameter is None or parameter.unit != "factor" or max(sweep.values) < FACTOR_LOOKS_LIKE_PERCENT:
+        return
+    low, high = (f"{x / 100:.2f}" for x in (sweep.values[0], sweep.values[-1]))
+    raise RegelruimteError([Problem(
+        f"{sweep.name} is een factor: 1.20 is 120%. Deze waarden lijken percentages; schrijf bv. "
+        f"{sweep.name}={low}:{high}:0.05",
+        f"{sweep.name} is a factor: 1.20 is 120%. These values look like percentages; write e.g. "
+        f"{sweep.name}={low}:{high}:0.05", field=field)])
 
 
 def run_sweep(root: Path | str, base: Ref, sweep: Sweep, source: Source, change: str | Overlay | None = None,

@@ -5,8 +5,10 @@
 """
 from __future__ import annotations
 
+import argparse
 import contextlib
 import datetime as dt
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -30,8 +32,12 @@ def _parser(parser) -> None:
     p.add_argument("--change", metavar="OVERLAY|REGELSET@DATUM",
                    help="een overlaybestand (zie whatif/examples/) of een andere versie, bv. participatiewet@2026-01-01")
     p.add_argument("--casebook", nargs="?", const="", metavar="URL", help="de casussen uit het casebook (optioneel pakket)")
-    p.add_argument("--population", type=int, metavar="N", help="een synthetische populatie van N huishoudens")
-    p.add_argument("--seed", type=int, default=1, help="seed van de populatie (standaard 1)")
+    p.error = _error  # Dutch, and without the value given (argparse: "invalid int value: '²'")
+    # (the range of --population is checked when it is used: an exit 2 with the bound, tests/service/http/test_hostile.py)
+    p.add_argument("--population", type=_whole("--population", 0, 10**20 - 1, f"1 tot {MAX_POPULATION:,}".replace(",", ".")),
+                   metavar="N",
+                   help="een synthetische populatie van N huishoudens")
+    p.add_argument("--seed", type=_whole("--seed", 0, 2**31 - 1), default=1, help="seed van de populatie (standaard 1)")
     p.add_argument("--date", metavar="JJJJ-MM-DD", help="peildatum van de populatie (standaard de datum bij --base)")
     p.add_argument("--municipality", action="append", metavar="GEMEENTE",
                    help="gemeente(n) van de populatie (standaard: die van --base als die lokaal is, anders alle)")
@@ -49,14 +55,45 @@ def _parser(parser) -> None:
 
 EXTENSIONS.append(_parser)
 
-
-def _problem(message: str, message_en: str, field: str) -> RegelruimteError:
-    return RegelruimteError([Problem(message, message_en, field=field)])
-
-
 # Every household in the Netherlands is some 8.5 million; beyond that a number is a typing error
 # (and a synthetic population of 10^12 would fill the memory first; docs/decisions/0010-input-limits.md).
 MAX_POPULATION = 10_000_000
+
+
+def _whole(option: str, low: int, high: int, span: str | None = None):
+    """An argparse type: a whole number of ASCII digits (int() reads "١٢" as 12, str.isdigit() "²") from
+    `low` to `high`; the message names the option, never the value."""
+    def read(text: str) -> int:
+        if len(text) <= 20 and re.fullmatch(r"[0-9]+", text) and low <= int(text) <= high:
+            return int(text)
+        raise argparse.ArgumentTypeError(f"vul een heel getal in van {span or f'{low:,} tot {high:,}'.replace(',', '.')}")
+    read.__name__ = option
+    return read
+
+
+def _error(message: str) -> None:
+    """argparse's errors for `regelruimte whatif`, in Dutch and without the value that was given."""
+    m = re.match(r"argument ([^:]+): (.*)", message, re.S)
+    if m:
+        option, what = m[1].split("/")[-1], m[2]
+        if what.startswith("invalid choice"):
+            choices = re.search(r"\(choose from (.*)\)", what)
+            what = f"kies uit {choices[1]}" if choices else "geen geldige keuze"
+        elif what.startswith("expected one argument"):
+            what = "geef er een waarde bij"
+        elif what.startswith("invalid"):  # a type argparse names in English
+            what = "geen geldige waarde"
+        text = f"{option}: {what}"
+    elif message.startswith("the following arguments are required"):
+        text = "verplicht: " + message.split(":", 1)[1].strip()
+    else:
+        text = "de opdracht klopt niet"
+    sys.stderr.write(f"regelruimte whatif: {text} (zie regelruimte whatif --help)\n")
+    raise SystemExit(2)
+
+
+def _problem(message: str, message_en: str, field: str) -> RegelruimteError:
+    return RegelruimteError([Problem(message, message_en, field=field)])
 
 
 def _population_day(args, base) -> dt.date:
@@ -116,6 +153,8 @@ def whatif(args) -> int:
     if args.change is not None:
         change = args.change if is_ref(args.change) else load_overlay(args.change)
     sweep = run.parse_sweep(args.sweep) if args.sweep is not None else None  # "" is a bad sweep, not none
+    if sweep is not None:
+        run.check_sweep_unit(sweep, baseline(root, base), base.day, "sweep")
     source = _source(args, root, base)
     before_side, after_side = baseline(root, base), reform(root, base, change) if change is not None else None
     with contextlib.ExitStack() as stack:
@@ -145,12 +184,21 @@ def whatif(args) -> int:
             out["sweep"] = {"parameter": sweep.name, "points": sweep_table.to_dicts()}
         print(dumps(out), end="")
     else:
-        print(report.text_summary(comparison, before_side.vocabulary, meta, args.lang), end="")
+        summary = report.text_summary(comparison, before_side.vocabulary, meta, args.lang)
+        if change is None:  # a sweep alone: the base against itself says nothing ("Niets verandert"); its rows do
+            summary = summary.split("\n\n")[0] + "\n"
+        print(summary, end="")
         if sweep_table is not None:
             print(f"\nSweep {sweep.name}")
             for r in sweep_table.iter_rows(named=True):
                 print(f"  {r['value']:>8}  geholpen {r['households_helped']:>8}  benadeeld {r['households_hurt']:>8}"
                       f"  nieuw toegekend {money(Decimal(r['newly_granted_eur']), args.lang)}")
+            moved = sum(1 for r in sweep_table.iter_rows(named=True) if r["flips"])
+            print(("\n" + (f"Bij {moved} van de {sweep_table.height} waarden verandert er iets voor deze casussen."
+                           if moved else "Bij geen enkele waarde verandert er iets voor deze casussen."))
+                  if args.lang == "nl" else
+                  ("\n" + (f"At {moved} of the {sweep_table.height} values something changes for these cases."
+                           if moved else "At no value does anything change for these cases.")))
     written = []
     try:
         if args.html:

@@ -19,6 +19,16 @@ WORKERS = max(2, os.cpu_count() or 2)
 _pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="regelruimte-work")
 
 
+# What-ifs run in a pool of their own, one thread (service.http.whatif_limits.GATE lets one in at a time):
+# a long sweep never holds a worker that a single decision is waiting for.
+_whatif_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="regelruimte-whatif-api")
+
+
+async def off_loop_whatif(fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)` in the what-if's own thread."""
+    return await asyncio.get_running_loop().run_in_executor(_whatif_pool, functools.partial(fn, *args))
+
+
 async def off_loop(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """`fn(*args, **kwargs)` in the worker pool; the request waits, the loop does not."""
     return await asyncio.get_running_loop().run_in_executor(_pool, functools.partial(fn, *args, **kwargs))

@@ -30,13 +30,14 @@ SUMMARY = {
                          "A request that changes something may not come from a page of another site."),
     "forbidden": ("Dit mag u niet met uw rol en gemeente(n); de poging is vastgelegd.",
                   "Your role and municipalities do not allow this; the attempt was logged."),
+    "busy": ("De service is bezig met een andere wat-als-berekening.", "The service is busy with another what-if."),
     "internal_error": ("Er ging iets mis in de service; de fout is gelogd zonder casusgegevens.",
                        "Something went wrong in the service; it was logged without case data."),
 }
 
 STATUS_CODE = {"invalid_case": 422, "invalid_request": 422, "not_found": 404, "payload_too_large": 413,
-               "unsupported_media_type": 415, "unsupported_encoding": 415, "unauthorized": 401, "method_not_allowed": 405, "forbidden_origin": 403,
-               "forbidden": 403, "internal_error": 500}
+               "unsupported_media_type": 415, "unsupported_encoding": 415, "unauthorized": 401, "method_not_allowed": 405,
+               "forbidden_origin": 403, "forbidden": 403, "busy": 429, "internal_error": 500}
 
 
 def body(code: str, lang: str = "nl", problems: Iterable[Problem] = ()) -> dict:

@@ -23,7 +23,8 @@ from ..web.whatif import router as page_router  # noqa: F401 - the page, mounted
 from . import problems
 from .api import ApiError, error_responses, read_json, rulesets_root
 from .offload import Budget, Stopped, off_loop, watch_client
-from .whatif_limits import MAX_CASES, MAX_EVALUATIONS, MAX_FLIPS, MAX_POPULATION, MAX_SECONDS
+from .offload import off_loop_whatif
+from .whatif_limits import BUSY, GATE, MAX_CASES, MAX_FLIPS, MAX_POPULATION, MAX_SECONDS, too_much
 
 PAGE = "/wat-als"  # the page for policy staff (service.web.whatif), in the main menu
 router = APIRouter(prefix="/v1", tags=["what-if"])
@@ -124,12 +125,9 @@ def _jsonable(rows: list[dict]) -> list[dict]:
 def _bounded_work(request: WhatIfRequest, points: int) -> None:
     households = request.population.n if request.population is not None else len(request.cases or ())
     runs = 1 + (request.change is not None) + points
-    if households * runs > MAX_EVALUATIONS:
-        raise RegelruimteError([Problem(
-            f"te veel werk: huishoudens × (sweeppunten + 2) is ten hoogste {MAX_EVALUATIONS:,}; neem minder "
-            "huishoudens of punten, of gebruik regelruimte whatif".replace(",", "."),
-            f"too much work: households × (sweep points + 2) is at most {MAX_EVALUATIONS:,}; use fewer households "
-            "or points, or regelruimte whatif", field="population" if request.population else "cases")])
+    problem = too_much(households, runs, request.population is None, "population" if request.population else "cases")
+    if problem is not None:
+        raise RegelruimteError([problem])
 
 
 def run_whatif(request: WhatIfRequest, root: Path | str = DEFAULT_RULESETS, budget: Budget | None = None) -> dict:
@@ -153,6 +151,8 @@ def run_whatif(request: WhatIfRequest, root: Path | str = DEFAULT_RULESETS, budg
     _bounded_work(request, len(sweep.values) if sweep else 0)
     check = budget.check if budget is not None else (lambda: None)
     before_side = baseline(root, base)
+    if sweep is not None:
+        run.check_sweep_unit(sweep, before_side, base.day)
     if request.cases is not None:
         source = run.cases_from_data(request.cases, vocabulary=before_side.vocabulary)
     else:
@@ -182,10 +182,18 @@ def run_whatif(request: WhatIfRequest, root: Path | str = DEFAULT_RULESETS, budg
     return out
 
 
+def _gated(request: WhatIfRequest, root, budget: Budget) -> dict:
+    """run_whatif, letting the gate go when it ends (in its thread: a client that leaves does not end it)."""
+    try:
+        return run_whatif(request, root, budget)
+    finally:
+        GATE.release()
+
+
 @router.post("/whatif", summary="What-if: wat een wijziging van de regels doet, per casus en optie, en waarom",
              response_model=None, openapi_extra=WHATIF_BODY,
              responses={200: {"model": WhatIfResponse, "description": "De vergelijking"},
-                        **error_responses("invalid_request", "unsupported_media_type", "payload_too_large")})
+                        **error_responses("invalid_request", "unsupported_media_type", "payload_too_large", "busy")})
 async def whatif(request: Request):
     # the body is read as the core API reads a case: exact decimals, and 415 or 422 in the API's error
     # format for a body that is not JSON (FastAPI gave an undocumented 400 for one it could not decode)
@@ -194,7 +202,11 @@ async def whatif(request: Request):
     watcher = asyncio.create_task(watch_client(request, budget))
     try:
         data = await read_json(request)
-        return await off_loop(run_whatif, await off_loop(parse_request, data), rulesets_root(request), budget)
+        parsed = await off_loop(parse_request, data)
+        if not GATE.acquire(blocking=False):  # one what-if at a time: never queued behind another
+            return problems.response("busy", _lang(data, request), [Problem(*BUSY)], headers={"Retry-After": "5"})
+        # in a thread of its own (service.http.offload): single decisions keep the shared workers
+        return await off_loop_whatif(_gated, parsed, rulesets_root(request), budget)
     except ApiError as exc:
         return problems.response(exc.code, _lang(data, request), exc.problems)
     except RegelruimteError as exc:

@@ -9,6 +9,8 @@ flips as CSV and Parquet. Server-rendered and working without JavaScript, like t
 """
 from __future__ import annotations
 
+import collections
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -25,13 +27,12 @@ from starlette.datastructures import UploadFile
 from engine.bsn import looks_like_bsn
 from engine.errors import Problem, RegelruimteError
 from engine.versions import in_force
-from engine.yamlsource import SourceError, parse_text
 from explain import diff as diff_render
 
 from ..http.api import presented_token, rulesets_root
 from ..http.guard import SINGLE_LIMIT
 from ..http.offload import off_loop
-from ..http.whatif_limits import MAX_CASES, MAX_EVALUATIONS
+from ..http.whatif_limits import MAX_CASES, too_much
 from . import amounts
 from .policy_text import words
 from .whatif_jobs import ID_PATTERN, Busy, Job, Jobs
@@ -101,7 +102,22 @@ def read_day(text: str, name: str) -> dt.date:
                                     "fill in a date as 2025-09-15", field=name)])
 
 
-_NUMBER = re.compile(r"-?\d{1,12}(?:[.,]\d{1,6})?")
+_NUMBER = re.compile(r"-?[0-9]{1,12}(?:[.,][0-9]{1,6})?")  # ASCII digits only: "²" and "①" are no numbers
+# A whole number as typed in the form (1.000 with a thousands point): ASCII digits only, and few of them,
+# so neither "²" (str.isdigit is true for it, int() is not) nor 5,000 digits reach int().
+_WHOLE = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})*|[0-9]{1,15}")
+
+
+def read_whole(text: str, name: str, low: int, high: int) -> int:
+    """A whole number from `low` to `high` in the field `name`, or a problem that names the field (never the value)."""
+    t = text.strip()
+    if len(t) <= 20 and _WHOLE.fullmatch(t):
+        number = int(t.replace(".", ""))
+        if low <= number <= high:
+            return number
+    span = f"{low:,} tot {high:,}".replace(",", ".")
+    raise RegelruimteError([Problem(f"vul een heel getal in van {span}",  # the form names the field with it
+                                    f"fill in a whole number from {low:,} to {high:,}", field=name)])
 
 
 def read_value(text: str, unit: str, name: str) -> Decimal | bool:
@@ -124,11 +140,47 @@ def read_value(text: str, unit: str, name: str) -> Decimal | bool:
             raise RegelruimteError([Problem("geen bedrag; schrijf bv. 1.419,46", "not an amount", field=name)])
         return reading.value
     t = t.rstrip("%").strip()
+    what = "een percentage, bv. 120" if unit == "factor" else "een getal, bv. 12"
     if not _NUMBER.fullmatch(t):
-        what = "een percentage, bv. 120" if unit == "factor" else "een getal, bv. 12"
+        if _LONG_NUMBER.fullmatch(t):  # a number all the same: say what is wrong with it (not "geen getal")
+            raise RegelruimteError([Problem(
+                f"dit getal is te groot of te fijn: ten hoogste 12 cijfers voor en 6 na de komma; vul {what} in",
+                "this number is too large or too fine: at most 12 digits before and 6 after the point", field=name)])
         raise RegelruimteError([Problem(f"geen getal; vul {what} in", "not a number", field=name)])
+    if t.startswith("-"):
+        raise RegelruimteError([Problem(f"de waarde kan niet negatief zijn; vul {what} in",
+                                        "the value cannot be negative", field=name)])
     number = Decimal(t.replace(",", "."))
     return number / 100 if unit == "factor" else number  # a factor is typed as a percentage (120 for 1.20)
+
+
+_LONG_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+
+
+def _percent(factor: Decimal) -> str:
+    return f"{(factor * 100).normalize():f}".replace(".", ",") + "%"
+
+
+def within_bounds(value: Decimal, typed: str, parameter, name: str) -> None:
+    """The legal minimum and maximum of a parameter, said in the unit the user typed: a factor in percent
+    (`1,20` typed on a percentage field is 1,2%: "bedoelt u 120%?"), never in the rule set's own units."""
+    low, high = parameter.minimum, parameter.maximum
+    if parameter.unit != "factor":
+        if low is not None and value < low or high is not None and value > high:
+            bound = f"minimum ({low})" if low is not None and value < low else f"maximum ({high})"
+            raise RegelruimteError([Problem(f"de waarde ligt {'onder' if 'minimum' in bound else 'boven'} het "
+                                            f"wettelijke {bound}", "the value is outside the legal bounds", field=name)])
+        return
+    if low is not None and value < low:
+        guess = value * 100
+        hint = f"; bedoelt u {_percent(guess)}?" if guess >= low and (high is None or guess <= high) else ""
+        raise RegelruimteError([Problem(
+            f"dit veld is een percentage: {_percent(value)} ligt onder het wettelijke minimum van {_percent(low)}{hint}",
+            f"this field is a percentage: {_percent(value)} is below the legal minimum of {_percent(low)}", field=name)])
+    if high is not None and value > high:
+        raise RegelruimteError([Problem(
+            f"dit veld is een percentage: {_percent(value)} ligt boven het wettelijke maximum van {_percent(high)}",
+            f"this field is a percentage: {_percent(value)} is above the legal maximum of {_percent(high)}", field=name)])
 
 
 def version_of(registry, ruleset: str, day: dt.date):
@@ -183,6 +235,10 @@ def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, st
             text = first(values, f"param.{name}")
             if text:
                 value = attempt(read_value, text, unit, f"param.{name}")
+                if isinstance(value, Decimal) and attempt(within_bounds, value, text, version.parameters[name],
+                                                          f"param.{name}") is None and problems \
+                        and problems[-1].field == f"param.{name}":
+                    value = None
                 if value is not None:
                     spec.values[name] = value
                     p = listed[name]
@@ -214,18 +270,19 @@ def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, st
                 ends.append(attempt(read_value, first(values, f"sweep.{key}"), units[sweep_param], "sweep"))
             if None not in ends:
                 lo, hi, step = ends
+                for end in (lo, hi):  # in the unit typed: "1,20" on a percentage is 1,2% ("bedoelt u 120%?")
+                    if attempt(within_bounds, end, "", version.parameters[sweep_param], "sweep") is None \
+                            and problems and problems[-1].field == "sweep":
+                        break
                 spec.sweep = f"{ruleset}.{sweep_param}={lo}:{hi}:{step}"
                 from whatif.run import parse_sweep
                 attempt(parse_sweep, spec.sweep)
     spec.source = first(values, "source") or "population"
     if spec.source == "population":
         for key, attr, low, high in (("population.n", "n", 1, 200_000), ("population.seed", "seed", 0, 2**31 - 1)):
-            text = first(values, key).replace(".", "")
-            if not text.isdigit() or not low <= int(text) <= high:
-                label = "1 tot 200.000" if attr == "n" else "0 tot 2.147.483.647"
-                problems.append(Problem(f"vul een heel getal in van {label}", "fill in a whole number", field=key))
-            else:
-                setattr(spec, attr, int(text))
+            number = attempt(read_whole, first(values, key), key, low, high)
+            if number is not None:
+                setattr(spec, attr, number)
         known = set(registry.municipalities)
         spec.municipalities = [m for m in values.get("population.municipalities", []) if m in known]
         if len(spec.municipalities) != len(values.get("population.municipalities", [])):
@@ -249,6 +306,64 @@ def parse_form(values: dict[str, list[str]], registry, files: list[tuple[str, st
     if problems:
         raise RegelruimteError(problems)
     return spec
+
+
+def precheck(spec: Spec, root: Path, registry) -> None:
+    """What can be refused before a job starts, at its field of the form (values kept): the overlay or
+    the changed values as the rule set checks them, the uploaded cases, and the work the run would take."""
+    from whatif import run
+    from whatif.scenario import Ref, reform
+    problems: list[Problem] = []
+    try:
+        change = _overlay_of(spec)
+        if change is not None:
+            reform(root, Ref(spec.ruleset, spec.day), change)
+    except RegelruimteError as exc:
+        field = "overlay" if spec.mode == "overlay" else "other_date" if spec.mode == "version" else "change"
+        for p in exc.problems:
+            problems.append(dataclasses.replace(p, field=p.field if p.field in FIELDS else field))
+        change = None
+    sweep = run.parse_sweep(spec.sweep) if spec.sweep else None
+    runs = 1 + (spec.mode != "parameters" or bool(spec.values)) + (len(sweep.values) if sweep else 0)
+    households = spec.n
+    if spec.source == "files":
+        try:
+            households = len(_file_cases(spec, registry.vocabulary).cases)
+        except RegelruimteError as exc:
+            problems.extend(exc.problems)
+    if spec.source != "casebook" and not problems:  # the casebook's cases are counted when they are read
+        problem = too_much(households, runs, spec.source == "files",
+                           "population.n" if spec.source == "population" else "files")
+        if problem is not None:
+            problems.append(problem)
+    if problems:
+        raise RegelruimteError(problems)
+
+
+def _file_cases(spec: Spec, vocabulary):
+    """The uploaded case files as cases; a problem names the file, the line and the field in it (never a value)."""
+    from whatif import run
+    cases, problems = [], []
+    for name, text in spec.files:
+        try:
+            for data, line in run.documents_of_text(text, name):
+                cases.append(run.case_of(data, vocabulary, name, line))
+        except RegelruimteError as exc:
+            for p in exc.problems:
+                inner = p.field if p.field and p.field != "files" and not looks_like_bsn(p.field) else None
+                problems.append(dataclasses.replace(p, field="files", file=name,
+                                                    message=f"veld '{inner}': {p.message}" if inner else p.message,
+                                                    message_en=f"field '{inner}': {p.message_en}" if inner else p.message_en))
+    if problems:
+        raise RegelruimteError(problems)
+    counts = collections.Counter(c.case_id for c in cases)
+    twice = [i for i, n in counts.items() if n > 1]
+    if twice:
+        raise RegelruimteError([Problem(f"{len(twice)} case_id('s) komen meer dan eens voor; elke casus heeft een eigen id",
+                                        "a case_id appears more than once; every case needs its own id", field="files")])
+    if not cases:
+        raise RegelruimteError([Problem("geen casussen gevonden in de bestanden", "no cases found", field="files")])
+    return run.Source(f"{len(cases)} geüploade casus(sen)", cases=cases)
 
 
 # -- the run ---------------------------------------------------------------------------------------------------
@@ -289,15 +404,7 @@ def _source(spec: Spec, before_side, store_cases):
         source = run.cases_from_data(documents, "casebook", before_side.vocabulary)
         source.description = f"{len(source.cases)} casussen uit het casusboek"
         return source
-    cases = []
-    for name, text in spec.files:
-        try:
-            cases.append(parse_text(text, name, "json" if name.endswith(".json") else "yaml"))
-        except SourceError as exc:
-            raise RegelruimteError([exc.problem]) from None
-    source = run.cases_from_data(cases, "files", before_side.vocabulary)
-    source.description = f"{len(source.cases)} geüploade casus(sen)"
-    return source
+    return _file_cases(spec, before_side.vocabulary)
 
 
 def run_spec(spec: Spec, root: Path, job: Job, budget, store_cases=lambda: []) -> Result:
@@ -315,11 +422,10 @@ def run_spec(spec: Spec, root: Path, job: Job, budget, store_cases=lambda: []) -
     source = _source(spec, before_side, store_cases)
     households = spec.n if spec.source == "population" else len(source.cases)
     runs = 1 + (change is not None) + (len(sweep.values) if sweep else 0)
-    if households * runs > MAX_EVALUATIONS:
-        raise RegelruimteError([Problem(
-            f"te veel werk: huishoudens × (sweeppunten + 2) is ten hoogste {MAX_EVALUATIONS:,}; neem minder "
-            "huishoudens of punten, of gebruik regelruimte whatif".replace(",", "."),
-            "too much work", field="population.n" if spec.source == "population" else "cases")])
+    problem = too_much(households, runs, spec.source != "population",
+                       "population.n" if spec.source == "population" else "cases")
+    if problem is not None:
+        raise RegelruimteError([problem])
     budget.check()
     after_side = reform(root, base, change) if change is not None else None
     job.progress("base", 1, steps)
@@ -485,6 +591,7 @@ async def start(request: Request):
         if problems:
             raise RegelruimteError(problems)
         spec = await off_loop(parse_form, values, registry, files, overlay, _lang(request))
+        await off_loop(precheck, spec, _root(request), registry)  # refused here, on the form, not in the job
     except RegelruimteError as exc:
         return _page(request, "whatif_form.html", _form_context(request, values, exc.problems), 422)
     root = _root(request)
@@ -500,8 +607,16 @@ async def start(request: Request):
         return _page(request, "whatif_form.html", _form_context(request, values, [Problem(
             "er lopen al te veel berekeningen; probeer het over een paar minuten opnieuw",
             "too many computations are running; try again in a few minutes", field="cases")]), 429)
+    job.back = back_query(values, request.query_params.get("lang") == "en")
     lang = "?lang=en" if request.query_params.get("lang") == "en" else ""
     return RedirectResponse(f"/wat-als/taak/{job.id}{lang}", status_code=303)
+
+
+def back_query(values: dict[str, list[str]], english: bool = False) -> str:
+    """The form's typed values (no files, nothing that looks like a BSN) as the query string of the form."""
+    from urllib.parse import urlencode
+    pairs = [(k, v) for k, vs in values.items() for v in vs if len(v) <= 200 and not looks_like_bsn(v)]
+    return urlencode(pairs + ([("lang", "en")] if english else []))
 
 
 def step_words(job: Job, lang: str) -> str:

@@ -22,6 +22,7 @@ from engine.errors import Problem, RegelruimteError
 
 from ..http.guard import where
 from ..http.offload import Budget, Stopped
+from ..http.whatif_limits import GATE
 
 error_log = logging.getLogger("regelruimte.errors")
 
@@ -49,6 +50,7 @@ class Job:
     problems: list[Problem] = field(default_factory=list)
     finished: float | None = None
     owner: str | None = None  # the casebook user who started it; None in the local mode
+    back: str = ""  # the form's values as a query string: "Terug naar het formulier" keeps what was typed
 
     def progress(self, step: str, done: int, total: int, **args) -> None:
         self.step, self.step_args, self.done_steps, self.total_steps = step, args, done, max(total, 1)
@@ -94,6 +96,10 @@ class Jobs:
         return job
 
     def _run(self, job: Job, work: Work) -> None:
+        with GATE:  # one what-if at a time in this process, the API's included: the job waits its turn
+            self._run_now(job, work)
+
+    def _run_now(self, job: Job, work: Work) -> None:
         job.state = "running"
         budget = Budget(self.seconds)  # the time counts from the start of the run, not from the queue
         try:

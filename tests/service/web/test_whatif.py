@@ -150,8 +150,8 @@ def test_too_much_work_is_refused_within_the_bounds_of_adr_0010(client):
     answer = client.post("/wat-als", data={**BASE, "population.n": "200000", "sweep.parameter": "percentage_inkomensgrens",
                                            "sweep.from": "100", "sweep.to": "200", "sweep.step": "10"},
                          follow_redirects=False)
-    page = finished(client, answer.headers["location"])
-    assert "te veel werk" in page and "De berekening is niet gelukt" in page
+    # refused on the form, before a job starts (ADR 0042)
+    assert answer.status_code == 422 and "te veel werk" in answer.text and 'id="fouten"' in answer.text
 
 
 def test_a_form_from_another_site_is_refused(client):
