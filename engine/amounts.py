@@ -15,6 +15,7 @@ is one dict per parameter, value and language (`_figure`), and a step two amount
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
@@ -193,11 +194,25 @@ def _unknown_because(value: Unknown, vocab: Vocabulary, parameters: dict, lang: 
             continue
         known = parameters.get(name)
         title = _title(known[0], lang) if known else name
-        note = known[0].note if known and known[0].note else ""
+        note = _for_reader(known[0].note) if known and known[0].note else ""
         reason = (f"Not known (open term): {title}." if lang == "en" else f"Niet bekend (open norm): {title}.") \
             + (f" {note}" if note and lang != "en" else "")
         out.append({"name": name, "kind": "open_term", "reason": reason.strip()})
     return out
+
+
+# A figure's note is written for the rule set's author (law-facts' markers, its sections); the professional reads
+# it in plain Dutch: the markers said in words, the references to law-facts left out.
+_MARKERS = (("NOT FOUND", "niet gevonden"), ("NOT CONFIRMED", "niet bevestigd"))
+_LAW_FACTS = re.compile(r"\s*\((?:law-facts[^()]*|[^()]*§[^()]*)\)")
+
+
+def _for_reader(note: str) -> str:
+    for marker, words in _MARKERS:
+        if note.startswith(marker):
+            note = words[0].upper() + words[1:] + note[len(marker):]
+        note = note.replace(marker, words)
+    return _LAW_FACTS.sub("", note)
 
 
 def _step_words(rule: CompiledRule, lang: str) -> dict:

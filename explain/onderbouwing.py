@@ -45,6 +45,7 @@ PLAIN = {
         "in_the_way": "In de weg: {items}.",
         "may_be_in_the_way": "Kan in de weg staan (nog uit te zoeken): {items}.",
         "rests_on": "Rust op: {items}.",
+        "may_apply_short": "Kan gelden (nog uit te zoeken): {items}.",
         "route_short": "{title} ({source}), voor {options}: {power}; {lead}{status}.",
         "advised": "Geadviseerde route",
         "other_routes": "Andere routes: {items}",
@@ -83,6 +84,7 @@ PLAIN = {
         "in_the_way": "In the way: {items}.",
         "may_be_in_the_way": "May be in the way (still to find out): {items}.",
         "rests_on": "Rests on: {items}.",
+        "may_apply_short": "May apply (still to find out): {items}.",
         "route_short": "{title} ({source}), for {options}: {power}; {lead}{status}.",
         "advised": "Advised route",
         "other_routes": "Other routes: {items}",
@@ -238,6 +240,11 @@ def _option_brief(o: dict, p: dict, w: dict, lang: str) -> str:
         grounds = [f"{g['title']} ({cite(g['source'], lang)})" for g in o["grounds"] if g.get("status") != "conditional"]
         if grounds:
             parts.append(w["rests_on"].format(items="; ".join(grounds)))
+    # what may apply once the missing facts are known (a vrijlating that would set a block aside): the answer the
+    # professional is waiting for, so it stays in the short form too
+    conditional = [f"{g['title']} ({cite(g['source'], lang)})" for g in o["grounds"] if g.get("status") == "conditional"]
+    if conditional:
+        parts.append(w["may_apply_short"].format(items="; ".join(conditional)))
     return " ".join(parts + _thresholds(o, p, lang))
 
 

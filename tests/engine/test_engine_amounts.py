@@ -277,3 +277,18 @@ def test_a_value_in_the_decision_is_written_as_the_exponent_says(value):
     # "1.505" stays exact, "1.5E-7" and "1E+2" are not mistaken for cents
     from engine.amounts import plain
     assert plain(value) == _plain_as_first_written(value)
+
+
+def test_an_open_figure_is_explained_in_plain_dutch_without_the_authors_markers(registry):
+    """The 2028 vrijlating maximum is an open norm: its note reached the client file as "NOT CONFIRMED: … (law-facts-2
+    §0.2, §3.4)" (independent legal review, 5 December)."""
+    case = {"case_id": "e67-2028", "reference_date": "2028-03-01", "municipality": "groningen",
+            "household": {"composition": "single", "members": [{"role": "applicant", "age": 67}], "children": []},
+            "income": [{"source": "bijstand", "net_monthly": "1000.00"}, {"source": "wages", "net_monthly": "400.00"}],
+            "benefit": "bijstand", "work": "employed",
+            "need": {"kind": "earn_extra", "expected_earnings_monthly": "400.00"}, "options": ["earnings_exemption"]}
+    decision = decide(case, registry)
+    reasons = [u["reason"] for a in decision["amounts"] for u in a.get("unknown_because", ()) if u["kind"] == "open_term"]
+    assert reasons and any("Niet bevestigd: de tekst per 1-7-2026" in r for r in reasons)
+    for text in (*reasons, decision["explanation"]):
+        assert "NOT CONFIRMED" not in text and "NOT FOUND" not in text and "law-facts" not in text
