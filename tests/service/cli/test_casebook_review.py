@@ -7,25 +7,7 @@ import pytest
 
 from casebook.store import Store
 from casebook.synthetic import generate
-from service.cli.main import main
-
-
-def cli(*args, db=None):
-    prefix = ["casebook", "--db", str(db)] if db else ["casebook"]
-    return main([*prefix, *args])
-
-
-@pytest.fixture
-def db(tmp_path):
-    return tmp_path / "casebook.sqlite"
-
-
-@pytest.fixture
-def filled(db, tmp_path, registry):
-    path = tmp_path / "syn.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in generate(120, seed=3, registry=registry)))
-    assert cli("import", str(path), "--batch-size", "50", db=db) == 0
-    return db
+from tests.service.cli.test_casebook import cli, db, filled  # noqa: F401 - the same casebook fixtures
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
