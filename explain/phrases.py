@@ -34,9 +34,11 @@ PHRASES = {
         "lead_unknown": "doorlooptijd onbekend ({basis})",
         "in_time": "op tijd: de hulp is nodig binnen {within} dagen",
         "too_late": "waarschijnlijk te laat: de hulp is nodig binnen {within} dagen",
-        "too_late_unverified": "waarschijnlijk te laat: de hulp is nodig binnen {within} dagen, en de doorlooptijd "
-                               "uit de praktijk is veel langer (niet geverifieerd)",
-        "too_late_unverified_short": "waarschijnlijk te laat voor {within} dagen (doorlooptijd niet geverifieerd)",
+        # (no verdict on a lead time from practice: the law sets none, and an urgent case may go faster; D-27)
+        "too_late_unverified": "onzeker: de hulp is nodig binnen {within} dagen, en de doorlooptijd uit de praktijk "
+                               "is langer (niet geverifieerd)",
+        "too_late_unverified_short": "onzeker voor {within} dagen (de doorlooptijd uit de praktijk is langer, niet "
+                                     "geverifieerd)",
         "argue": "Onderbouwen",
         "evidence": "Bewijs",
         "missing": "Ontbreekt nog: {facts}",
@@ -90,9 +92,9 @@ PHRASES = {
         "lead_unknown": "lead time unknown ({basis})",
         "in_time": "in time: help is needed within {within} days",
         "too_late": "probably too late: help is needed within {within} days",
-        "too_late_unverified": "probably too late: help is needed within {within} days, and the lead time in "
-                               "practice is much longer (not verified)",
-        "too_late_unverified_short": "probably too late for {within} days (lead time not verified)",
+        "too_late_unverified": "uncertain: help is needed within {within} days, and the lead time in practice is "
+                               "longer (not verified)",
+        "too_late_unverified_short": "uncertain for {within} days (the lead time in practice is longer, not verified)",
         "argue": "Argue",
         "evidence": "Evidence",
         "missing": "Still missing: {facts}",

@@ -1,6 +1,7 @@
 """A route whose lead time is a figure from practice (not verified) and clearly too long for when help is
-needed is said to be probably too late, marked as not verified, in the CLI text, the onderbouwing and on the
-page alike (decision record 0040)."""
+needed is said to be uncertain, with the practice figure longer and not verified, in the CLI text, the
+onderbouwing and on the page alike (decision record 0040). Never "waarschijnlijk te laat": the law sets no
+period and an urgent case may go faster (legal audit D-27; the legal suite holds it)."""
 from __future__ import annotations
 
 import subprocess
@@ -34,8 +35,9 @@ def test_the_cli_says_it_plainly_and_marks_it_unverified():
     out = subprocess.run([str(ROOT / ".venv/bin/regelruimte"), "check", "examples/zaanstad-lasmasker.yaml"],
                          cwd=ROOT, capture_output=True, text=True).stdout
     text = " ".join(out.split())
-    assert ("ca. 42 dagen, geen wettelijke termijn (in één gemelde casus ongeveer 6 weken). Waarschijnlijk te laat: "
-            "de hulp is nodig binnen 14 dagen, en de doorlooptijd uit de praktijk is veel langer (niet geverifieerd).") in text
+    assert ("ca. 42 dagen, geen wettelijke termijn (in één gemelde casus ongeveer 6 weken). Onzeker: de hulp is "
+            "nodig binnen 14 dagen, en de doorlooptijd uit de praktijk is langer (niet geverifieerd).") in text
+    assert "te laat" not in text.replace("Snelste route die op tijd kan", "")
     # the advice still names only a route with a verified lead time
     assert "Snelste route die op tijd kan: Budget Maatwerkondersteuning" in text
 

@@ -111,9 +111,10 @@ def test_welding_mask_through_the_form(client):
     assert status_texts(r.text) == ["Maatwerkroute mogelijk", "Maatwerkroute mogelijk", "Geblokkeerd",
                                     "Maatwerkroute mogelijk"]
     assert "Budget Maatwerkondersteuning" in r.text and "Ja, op tijd" in r.text
-    # art. 16 has no statutory period: its practice figure (42 days for 14) is "probably too late", marked unverified
-    assert "Waarschijnlijk te laat</span> <span class=\"muted\">(nodig binnen 14 dagen; de doorlooptijd uit de " \
-           "praktijk is veel langer, niet geverifieerd)" in r.text
+    # art. 16 has no statutory period: its practice figure (42 days for 14) makes it uncertain, marked unverified;
+    # never "waarschijnlijk te laat" (an urgent case may go faster; legal audit D-27)
+    assert "Onzeker</span> <span class=\"muted\">(nodig binnen 14 dagen; de doorlooptijd uit de " \
+           "praktijk is langer, niet geverifieerd)" in r.text and "Waarschijnlijk te laat" not in r.text
     # the article as it read on the reference date
     assert 'href="https://wetten.overheid.nl/jci1.3:c:BWBR0001860&amp;artikel=295&amp;g=2025-09-15"' in r.text
     assert re.search(r"/regelsets/wsnp/[0-9-]+/regels/wsnp\.295\.1\.boedel", r.text)  # the rule page
