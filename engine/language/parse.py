@@ -100,10 +100,10 @@ class _Parser:
         if isinstance(value, (int, float)):
             digits = text.replace("_", "")
             if len(digits) > 40:  # (before int(): Python refuses to read beyond 4,300 digits)
-                raise self.fail(node, "dit getal is te lang")
+                raise self.fail(node, "dit getal heeft te veel cijfers")
             number = int(digits) if isinstance(value, int) else Decimal(digits)
             if not abs(number) < MAX_NUMBER:
-                raise self.fail(node, "een getal in een voorwaarde is kleiner dan 1.000.000.000.000.000")
+                raise self.fail(node, "een getal in een voorwaarde moet kleiner zijn dan 1.000.000.000.000.000")
             if isinstance(number, Decimal) and -number.as_tuple().exponent > MAX_DECIMALS:
                 raise self.fail(node, f"een getal in een voorwaarde heeft ten hoogste {MAX_DECIMALS} cijfers achter de komma")
             return ir.Literal(number, text=text)

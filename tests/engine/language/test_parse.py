@@ -60,12 +60,12 @@ def test_numbers_up_to_the_limits_are_read(text):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("a > 1000000000000000", "kleiner dan 1.000.000.000.000.000"),
-    ("a > -1000000000000000", "kleiner dan 1.000.000.000.000.000"),
-    ("a > 1e999", "kleiner dan 1.000.000.000.000.000"),  # Python reads it as infinity
-    ("a > 1e15", "kleiner dan 1.000.000.000.000.000"),
+    ("a > 1000000000000000", "kleiner zijn dan 1.000.000.000.000.000"),
+    ("a > -1000000000000000", "kleiner zijn dan 1.000.000.000.000.000"),
+    ("a > 1e999", "kleiner zijn dan 1.000.000.000.000.000"),  # Python reads it as infinity
+    ("a > 1e15", "kleiner zijn dan 1.000.000.000.000.000"),
     ("a > 0.00000000001", "ten hoogste 10 cijfers achter de komma"),
-    ("a > " + "9" * 3000, "dit getal is te lang"),
+    ("a > " + "9" * 3000, "dit getal heeft te veel cijfers"),
 ])
 def test_a_number_no_backend_can_hold_exactly_is_refused_by_the_front_end(text, message):
     """The closures took 1e999 and 10**23, the columnar backend failed on them (a 500 on the what-if API)."""
