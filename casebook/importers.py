@@ -258,25 +258,18 @@ def read_jsonl(path: Path) -> Iterator[RawRecord]:
     `--workers`), and a line that is not UTF-8 is a problem of that line."""
     name = path.name
     with path.open("rb") as f:
-        lines = _bounded(f, name)
-        number = 0
-        while True:
-            try:
-                raw = next(lines, None)
-            except SourceError as exc:
-                yield RawRecord(name, exc.problem.line, problems=[exc.problem])
-                return
-            if raw is None:
-                return
-            number += 1
-            try:
-                text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-            except UnicodeDecodeError:
-                yield RawRecord(name, number, problems=[Problem("deze regel is geen UTF-8-tekst",
-                                                                "this line is not UTF-8 text", file=name, line=number)])
-                continue
-            if text.strip():
-                yield RawRecord(name, number, text=text)
+        try:
+            for number, raw in enumerate(_bounded(f, name), start=1):
+                try:
+                    text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    yield RawRecord(name, number, problems=[Problem(
+                        "deze regel is geen UTF-8-tekst", "this line is not UTF-8 text", file=name, line=number)])
+                    continue
+                if text.strip():
+                    yield RawRecord(name, number, text=text)
+        except SourceError as exc:  # a line too long (_bounded): the rest of the file is not read
+            yield RawRecord(name, exc.problem.line, problems=[exc.problem])
 
 
 # -- CSV ----------------------------------------------------------------------------------------------

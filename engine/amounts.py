@@ -15,6 +15,7 @@ is one dict per parameter, value and language (`_figure`), and a step two amount
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -207,6 +208,7 @@ _MARKERS = (("NOT FOUND", "niet gevonden"), ("NOT CONFIRMED", "niet bevestigd"))
 _LAW_FACTS = re.compile(r"\s*\((?:law-facts[^()]*|[^()]*§[^()]*)\)")
 
 
+@functools.lru_cache(maxsize=256)  # a figure's note is the same text in every case that shows it
 def _for_reader(note: str) -> str:
     for marker, words in _MARKERS:
         if note.startswith(marker):

@@ -141,12 +141,24 @@ def client_file(decision: dict, registry, lang: str, figure_words: str = "{what}
     onderbouwing` prints it), with the questions still to ask and the rule sets' unknown figures.
     `figure_words` says how an unknown figure is named where a fact label would stand; `brief`: the short
     form (`--format onderbouwing-kort`)."""
+    render, asked, unknown = _client_file(decision, registry, lang, figure_words)
+    return render(brief), asked, unknown
+
+
+def client_file_forms(decision: dict, registry, lang: str,
+                      figure_words: str = "{what}") -> tuple[str, str, list[dict], list[dict]]:
+    """The full and the short onderbouwing with the questions and unknown figures, worked out once (the page
+    shows both)."""
+    render, asked, unknown = _client_file(decision, registry, lang, figure_words)
+    return render(False), render(True), asked, unknown
+
+
+def _client_file(decision: dict, registry, lang: str, figure_words: str):
     vocab = registry.vocabulary
     asked = questions(decision, vocab, lang)
     versions = registry.bundle(decision["municipality"], dt.date.fromisoformat(decision["reference_date"])).versions
     unknown = figures(decision, vocab, versions, lang)
     labels = {**fact_labels(registry, lang),
               **{f["name"]: f"{f['title']} ({figure_words.format(what=f['what'])})" for f in unknown}}
-    text = onderbouwing.render(decision, lang, labels, [q["question"] for q in asked],
-                               [f"{f['title']} ({f['what']})" for f in unknown], brief=brief)
-    return text, asked, unknown
+    said, named = [q["question"] for q in asked], [f"{f['title']} ({f['what']})" for f in unknown]
+    return (lambda brief: onderbouwing.render(decision, lang, labels, said, named, brief=brief)), asked, unknown

@@ -15,7 +15,7 @@ import polars as pl
 
 from engine.facts import Vocabulary
 from engine.registry import Registry
-from engine.templates import money
+from engine.templates import money, percent
 from explain.phrases import PHRASES
 
 from reporting import charts
@@ -159,9 +159,8 @@ def value_words(value, unit: str | None, lang: str = "nl") -> str:
         return str(value)
     value = Decimal(value)
     if unit == "factor":
-        text = f"{(value * 100).normalize():f}"
-        return (text if lang == "en" else text.replace(".", ",")) + "%"
-    if unit in ("euro", "EUR", "eur", "€"):
+        return percent(value, lang)
+    if unit and (unit.startswith("EUR") or unit in ("euro", "eur", "€")):  # EUR, EUR/maand, EUR/jaar
         return money(value, lang)
     text = f"{value.normalize():f}"
     return text if lang == "en" else text.replace(".", ",")

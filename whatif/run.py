@@ -22,7 +22,7 @@ from engine.errors import CaseError, Problem, RegelruimteError
 from engine.evaluator import evaluate as evaluate_one
 from engine.facts import Vocabulary, case_facts
 from engine.registry import Registry
-from engine.yamlsource import SourceError, line_of_field, load_file, parse_text
+from engine.yamlsource import SourceError, line_of_field, load_file, parse_text, read_bounded
 
 from . import columnar, population
 from .compare import Comparison, compare
@@ -65,7 +65,6 @@ def _checked(data: Any, vocabulary: Vocabulary | None, file: str | None = None) 
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".ndjson")
 LINES = (".jsonl", ".ndjson")  # one case per line: what `casebook generate` and `casebook export --format jsonl` write
-MAX_FILE_BYTES = 16 * 1024 * 1024  # as the service's largest body (docs/decisions/0010-input-limits.md)
 CSV = ("een CSV-bestand kan de wat-als niet lezen: importeer het eerst in het casebook (regelruimte casebook import "
        "BESTAND.csv) en reken dan over het casebook (regelruimte whatif --casebook, of 'het casusboek' op /wat-als); "
        "of geef casussen als YAML, JSON of JSONL",
@@ -95,19 +94,14 @@ def documents_of_text(text: str, name: str) -> list[tuple[Any, int | None]]:
 
 
 def read_text(path: Path) -> str:
-    """A case file's text (at most MAX_FILE_BYTES of UTF-8), or a problem naming the file."""
+    """A case file's text (the one bounded reader, engine.yamlsource.read_bounded), or a problem naming the file."""
     try:
         with path.open("rb") as f:
-            raw = f.read(MAX_FILE_BYTES + 1)
+            return read_bounded(f, str(path))
     except OSError:
         raise RegelruimteError([Problem("kan dit bestand niet lezen", "cannot read this file", file=str(path))]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise RegelruimteError([Problem("het bestand is groter dan 16 MB", "the file is larger than 16 MB", file=str(path))])
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise RegelruimteError([Problem("het bestand is geen UTF-8-tekst", "the file is not UTF-8 text",
-                                        file=str(path))]) from None
+    except SourceError as exc:
+        raise RegelruimteError([exc.problem]) from None
 
 
 def case_of(data: Any, vocabulary: Vocabulary | None, name: str, line: int | None = None) -> Case:
@@ -320,7 +314,7 @@ def parse_sweep(text: str) -> Sweep:
         raise RegelruimteError([Problem(
             "een waarde van de sweep is te groot of te fijn (ten hoogste 12 cijfers voor en 6 na de komma)",
             "a sweep value is too large or too fine (at most 12 digits before and 6 after the point)", field="sweep")])
-    if looks_like_bsn(text) or any(looks_like_bsn(x) for x in (lo, hi, step)):  # never shown again
+    if looks_like_bsn(text):  # never shown again (lo, hi and step as typed are in it)
         raise RegelruimteError([Problem(*BSN_MESSAGE, field="sweep")])
     if step <= 0 or hi < lo:
         raise RegelruimteError([Problem("de sweep loopt van laag naar hoog met een stap groter dan nul",

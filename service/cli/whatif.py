@@ -153,10 +153,11 @@ def whatif(args) -> int:
     if args.change is not None:
         change = args.change if is_ref(args.change) else load_overlay(args.change)
     sweep = run.parse_sweep(args.sweep) if args.sweep is not None else None  # "" is a bad sweep, not none
+    before_side = baseline(root, base)
     if sweep is not None:
-        run.check_sweep_unit(sweep, baseline(root, base), base.day, "sweep")
+        run.check_sweep_unit(sweep, before_side, base.day, "sweep")
     source = _source(args, root, base)
-    before_side, after_side = baseline(root, base), reform(root, base, change) if change is not None else None
+    after_side = reform(root, base, change) if change is not None else None
     with contextlib.ExitStack() as stack:
         client = None
         if args.dask:

@@ -17,7 +17,6 @@ MAX_FLIPS = 1_000
 CASE_WEIGHT = 100
 RUN_WEIGHT = 10_000
 MAX_WORK = 2_500_000
-MAX_EVALUATIONS = MAX_WORK  # the former name
 MAX_SECONDS = 60.0
 
 # One what-if at a time in this process (the API's and the page's together): a what-if is long work,

@@ -26,6 +26,16 @@ _YES = {"ja": True, "nee": False, "true": True, "false": False, "yes": True, "no
 _THOUSANDS = re.compile(r"-?\d{1,3}(?:\.\d{3})+")
 
 
+def _in_list(container: Mapping[str, Any], listname: str, keys: tuple[str, ...], prefix: str,
+             kind: str) -> Iterator[tuple[Any, Any, str, str]]:
+    """The slots `keys` of each item of the list `listname` in `container`."""
+    items = container.get(listname)
+    for i, item in enumerate(items if isinstance(items, list) else ()):
+        for key in keys:
+            if isinstance(item, dict) and key in item:
+                yield item, key, f"{prefix}{listname}.{i}.{key}", kind
+
+
 def _slots(case: Mapping[str, Any], kinds: Mapping[str, str]) -> Iterator[tuple[Any, Any, str, str]]:
     """(container, key, dotted path, kind) of every value the form reads in its own way."""
     def at(path: str):
@@ -38,20 +48,12 @@ def _slots(case: Mapping[str, Any], kinds: Mapping[str, str]) -> Iterator[tuple[
         if isinstance(parent, dict) and key in parent:
             yield parent, key, path, "money" if path in _MONEY else "date"
     for listname, keys in (("income", ("net_monthly",)), ("avoided_costs", ("per_year", "once"))):
-        items = case.get(listname)
-        for i, item in enumerate(items if isinstance(items, list) else ()):
-            for key in keys:
-                if isinstance(item, dict) and key in item:
-                    yield item, key, f"{listname}.{i}.{key}", "money"
+        yield from _in_list(case, listname, keys, "", "money")
     household = case.get("household")
     if isinstance(household, dict):
         for listname, keys in (("members", ("student_finance_possible",)),
                                ("housemates", ("close_family", "commercial_contract", "student_finance"))):
-            items = household.get(listname)
-            for i, item in enumerate(items if isinstance(items, list) else ()):
-                for key in keys:
-                    if isinstance(item, dict) and key in item:
-                        yield item, key, f"household.{listname}.{i}.{key}", "boolean"
+            yield from _in_list(household, listname, keys, "household.", "boolean")
     found = case.get("circumstances")
     if isinstance(found, dict):
         for name, kind in kinds.items():

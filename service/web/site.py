@@ -373,8 +373,8 @@ def _decision_page(request: Request, key: str, decision: dict, case: dict, regis
     options = [dict(o, routes=sorted(o["routes"], key=route_order)) for o in decision["options"]]
     within = (decision.get("need") or {}).get("needed_within_days")
     vocab = registry.vocabulary
-    text, asked, unknown_figures = open_questions.client_file(decision, registry, lang, t["w"]["figure_line"])
-    brief = open_questions.client_file(decision, registry, lang, t["w"]["figure_line"], brief=True)[0]
+    text, brief, asked, unknown_figures = open_questions.client_file_forms(decision, registry, lang,
+                                                                           t["w"]["figure_line"])
     labels = {**labels, **{f["name"]: f"{f['title']} ({t['w']['figure_line'].format(what=f['what'])})"
                            for f in unknown_figures}}
     facts = case_summary.summary(case, t, field_labels(t), circumstance_specs(vocab, lang),

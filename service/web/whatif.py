@@ -24,6 +24,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from markupsafe import Markup
 from starlette.datastructures import UploadFile
 
+from engine.templates import percent
 from engine.bsn import looks_like_bsn
 from engine.errors import Problem, RegelruimteError
 from engine.versions import in_force
@@ -157,10 +158,6 @@ def read_value(text: str, unit: str, name: str) -> Decimal | bool:
 _LONG_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
 
 
-def _percent(factor: Decimal) -> str:
-    return f"{(factor * 100).normalize():f}".replace(".", ",") + "%"
-
-
 def within_bounds(value: Decimal, typed: str, parameter, name: str) -> None:
     """The legal minimum and maximum of a parameter, said in the unit the user typed: a factor in percent
     (`1,20` typed on a percentage field is 1,2%: "bedoelt u 120%?"), never in the rule set's own units."""
@@ -173,14 +170,14 @@ def within_bounds(value: Decimal, typed: str, parameter, name: str) -> None:
         return
     if low is not None and value < low:
         guess = value * 100
-        hint = f"; bedoelt u {_percent(guess)}?" if guess >= low and (high is None or guess <= high) else ""
+        hint = f"; bedoelt u {percent(guess)}?" if guess >= low and (high is None or guess <= high) else ""
         raise RegelruimteError([Problem(
-            f"dit veld is een percentage: {_percent(value)} ligt onder het wettelijke minimum van {_percent(low)}{hint}",
-            f"this field is a percentage: {_percent(value)} is below the legal minimum of {_percent(low)}", field=name)])
+            f"dit veld is een percentage: {percent(value)} ligt onder het wettelijke minimum van {percent(low)}{hint}",
+            f"this field is a percentage: {percent(value)} is below the legal minimum of {percent(low)}", field=name)])
     if high is not None and value > high:
         raise RegelruimteError([Problem(
-            f"dit veld is een percentage: {_percent(value)} ligt boven het wettelijke maximum van {_percent(high)}",
-            f"this field is a percentage: {_percent(value)} is above the legal maximum of {_percent(high)}", field=name)])
+            f"dit veld is een percentage: {percent(value)} ligt boven het wettelijke maximum van {percent(high)}",
+            f"this field is a percentage: {percent(value)} is above the legal maximum of {percent(high)}", field=name)])
 
 
 def version_of(registry, ruleset: str, day: dt.date):
