@@ -21,7 +21,7 @@ from engine.templates import date, money, number
 from . import amounts as amount_words
 from .citation import cite
 from .fragments import UNCACHED, Fragment, exact, fragment, line
-from .phrases import phrases
+from .phrases import phrases, quoted_titles
 
 Line = tuple[int, str, str]
 Stream = list  # of Line | Fragment
@@ -211,6 +211,9 @@ def _option(out: Stream, option: dict, within, terms: dict, labels: dict, p: dic
             out.append(law)
     if option["routes"]:
         out.append(line(1, "section", p["routes"]))
+        stays = stays_blocked(option)
+        if stays:
+            out.append((2, "detail", p["stays_blocked"].format(blocks=quoted_titles(stays, lang))))
         for r in sorted(option["routes"], key=route_order):
             _route(out, r, within, labels, terms, p, lang)
     if option["missing_facts"]:
@@ -276,11 +279,27 @@ def _input_lines(item: dict, lang: str) -> list[Line]:
     return [(3, "detail", amount_words.input_text(item, lang))]
 
 
+def stays_blocked(option: dict) -> list[dict]:
+    """For a blocked option with a route that may be granted: the blocks that hold and that no such route lifts.
+    Because of them the option stays blocked whatever the routes give (engine.status: `blocked`), which the text
+    and the page say, lest a professional apply for a route that cannot open it (legal audit D-70)."""
+    if option["status"] != "blocked":
+        return []
+    usable = [r for r in option["routes"] if r["status"] != "unavailable"]
+    if not usable:
+        return []
+    lifted = {b for r in usable for b in r["lifts"]}
+    return [b for b in option["blocked_by"] if b["rule"] not in lifted]
+
+
 def fastest_route(decision: dict) -> dict | None:
     """The route to advise: available, lifting a block that certainly holds (not one that may hold: then the
-    facts come first), not too late, with a verified lead time; the fastest of those."""
+    facts come first) of an option it can open (not a blocked one: stays_blocked), not too late, with a verified
+    lead time; the fastest of those."""
     best = None
     for o in decision["options"]:
+        if o["status"] == "blocked":
+            continue
         holding = {b["rule"] for b in o["blocked_by"]}
         for r in o["routes"]:
             if r["status"] == "available" and r.get("in_time") is not False and r.get("lead_time_days") is not None \

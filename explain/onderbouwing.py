@@ -14,8 +14,8 @@ from engine.templates import date, money, number
 
 from . import amounts as amount_words
 from .citation import cite
-from .lines import advice_text, days, fastest_route, route_order, timing
-from .phrases import phrases
+from .lines import advice_text, days, fastest_route, route_order, stays_blocked, timing
+from .phrases import listed, phrases, quoted_titles
 
 PLAIN = {
     "nl": {
@@ -41,12 +41,12 @@ PLAIN = {
         "figures": "Niet bekend in deze regelset (geen vraag aan u; de regelset moet worden aangevuld): {items}.",
         "presumptions": "Aangenomen (meld het als dit niet klopt): {items}",
         "rulesets": "Gebruikte regelsets: {items}.",
-        "and": " en ",
         "in_the_way": "In de weg: {items}.",
         "may_be_in_the_way": "Kan in de weg staan (nog uit te zoeken): {items}.",
         "rests_on": "Rust op: {items}.",
         "may_apply_short": "Kan gelden (nog uit te zoeken): {items}.",
         "route_short": "{title} ({source}), voor {options}: {power}; {lead}{status}.",
+        "stays_blocked": "{option} (blijft ook dan geblokkeerd: er is geen route voor {blocks})",
         "advised": "Geadviseerde route",
         "other_routes": "Andere routes: {items}",
         "routes_short": "Routes die een blokkade kunnen opheffen: {items}",
@@ -80,12 +80,12 @@ PLAIN = {
         "figures": "Not known in this rule set (not a question for you; the rule set must be completed): {items}.",
         "presumptions": "Presumed (say so if this is wrong): {items}",
         "rulesets": "Rule sets used: {items}.",
-        "and": " and ",
         "in_the_way": "In the way: {items}.",
         "may_be_in_the_way": "May be in the way (still to find out): {items}.",
         "rests_on": "Rests on: {items}.",
         "may_apply_short": "May apply (still to find out): {items}.",
         "route_short": "{title} ({source}), for {options}: {power}; {lead}{status}.",
+        "stays_blocked": "{option} (stays blocked even then: there is no route for {blocks})",
         "advised": "Advised route",
         "other_routes": "Other routes: {items}",
         "routes_short": "Routes that can lift a block: {items}",
@@ -97,12 +97,6 @@ PLAIN = {
         "lead_short_unknown": "lead time unknown",
     },
 }
-
-
-def _join(items: list[str], lang: str) -> str:
-    if len(items) < 2:
-        return "".join(items)
-    return ", ".join(items[:-1]) + PLAIN[lang]["and"] + items[-1]
 
 
 def _sentence(text: str) -> str:
@@ -151,18 +145,23 @@ def _thresholds(o: dict, p: dict, lang: str) -> list[str]:
     return out
 
 
-def _routes(decision: dict) -> list[tuple[dict, list[str]]]:
-    """Each route once, with the titles of the options it serves, usable and fast first."""
+def _routes(decision: dict, lang: str) -> list[tuple[dict, list[str]]]:
+    """Each route once, with the titles of the options it serves, usable and fast first; an option the route
+    cannot open (a block without a route stays: lines.stays_blocked) says so beside its title."""
+    w = PLAIN[lang]
     seen: dict[str, tuple[dict, list[str]]] = {}
     for o in decision["options"]:
+        stays = stays_blocked(o)
+        title = w["stays_blocked"].format(option=o["title"], blocks=quoted_titles(stays, lang)) \
+            if stays else o["title"]
         for r in o["routes"]:
-            seen.setdefault(r["route"], (r, []))[1].append(o["title"])
+            seen.setdefault(r["route"], (r, []))[1].append(title)
     return sorted(seen.values(), key=lambda pair: route_order(pair[0]))
 
 
 def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, lang: str) -> str:
     who = _upper(p["decided_by"].get(r["decided_by"], r["decided_by"]))
-    parts = [w["route"].format(title=r["title"], source=cite(r["source"], lang), options=_join(options, lang),
+    parts = [w["route"].format(title=r["title"], source=cite(r["source"], lang), options=listed(options, lang),
                                status=p["route_status"][r["status"]])]
     reading = r.get("confidence") == "assessment"  # an assessment stays marked, a power or a duty alike
     if r["discretionary"]:
@@ -267,13 +266,13 @@ def _route_brief(r: dict, options: list[str], within, p: dict, w: dict, lang: st
         if when == "too_late":
             lead += ", " + p["too_late"].format(within=within)
     status = "" if r["status"] == "available" else f"; {p['route_status'][r['status']]}"
-    return w["route_short"].format(title=r["title"], source=cite(r["source"], lang), options=_join(options, lang),
+    return w["route_short"].format(title=r["title"], source=cite(r["source"], lang), options=listed(options, lang),
                                    power=power, lead=lead, status=status)
 
 
 def _routes_brief(decision: dict, best: dict | None, within, labels: dict, p: dict, w: dict, lang: str) -> list[str]:
     """The advised route in full (what to argue, the evidence), every other usable route in one sentence."""
-    routes = [(r, opts) for r, opts in _routes(decision) if r["status"] != "unavailable"]
+    routes = [(r, opts) for r, opts in _routes(decision, lang) if r["status"] != "unavailable"]
     advised = [(r, opts) for r, opts in routes if best is not None and r["route"] == best["route"]]
     out = [f"{w['advised']}: " + _route(r, opts, within, labels, p, w, lang) for r, opts in advised]
     others = [_route_brief(r, opts, within, p, w, lang) for r, opts in routes if (r, opts) not in advised]
@@ -304,7 +303,7 @@ def render(decision: dict, lang: str = "nl", labels: dict | None = None, questio
         paragraphs += _routes_brief(decision, best, within, labels, p, w, lang)
     else:
         paragraphs += [_option(o, p, w, lang) for o in decision["options"]]
-        routes = _routes(decision)
+        routes = _routes(decision, lang)
         if routes:
             paragraphs.append(w["routes"])
             paragraphs += [_route(r, opts, within, labels, p, w, lang) for r, opts in routes]

@@ -27,6 +27,9 @@ PHRASES = {
         "threshold": "Wat zou moeten veranderen: {label} zou {op} {limit} moeten zijn (nu {value}).",
         "ops": {"<=": "ten hoogste", "<": "lager dan", ">=": "ten minste", ">": "hoger dan"},
         "routes": "Routes",
+        # a blocked option: some block that holds has no route, so no route below can open the option on its own
+        "stays_blocked": "Let op: voor {blocks} is er geen route. De optie blijft dus geblokkeerd, ook als een route "
+                         "hieronder wordt toegekend.",
         "route_line": "{title} ({source}): {status}. Beslist door {who}; {discretion}; {lead}.",
         "discretionary": "discretionaire bevoegdheid (wordt niet toegekend door deze toets, maar moet worden onderbouwd)",
         "not_discretionary": "gebonden beoordeling",
@@ -85,6 +88,7 @@ PHRASES = {
         "threshold": "What would have to change: {label} would have to be {op} {limit} (now {value}).",
         "ops": {"<=": "at most", "<": "below", ">=": "at least", ">": "above"},
         "routes": "Routes",
+        "stays_blocked": "Note: there is no route for {blocks}. So the option stays blocked, even if a route below is granted.",
         "route_line": "{title} ({source}): {status}. Decided by {who}; {discretion}; {lead}.",
         "discretionary": "discretionary power (not granted by this check; it must be argued)",
         "not_discretionary": "bound assessment",
@@ -121,3 +125,15 @@ PHRASES = {
 
 def phrases(lang: str) -> dict:
     return PHRASES["en" if lang == "en" else "nl"]
+
+
+def listed(items: list[str], lang: str) -> str:
+    """"a, b en c" (English "a, b and c")."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" and " if lang == "en" else " en ") + items[-1]
+
+
+def quoted_titles(items: list[dict], lang: str) -> str:
+    """The titles of rules or routes, each in quotes, listed: "'a' en 'b'"."""
+    return listed([f"'{i['title']}'" for i in items], lang)

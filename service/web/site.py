@@ -37,7 +37,8 @@ from engine.yamlsource import SourceError, parse_text
 from explain import amounts as amount_words
 from explain import diff as diff_render
 from explain.citation import cite
-from explain.lines import route_order, timing as route_timing
+from explain.lines import route_order, stays_blocked, timing as route_timing
+from explain.phrases import quoted_titles
 from explain.tree import build as explanation_tree
 
 from .. import catalogue
@@ -61,6 +62,8 @@ templates.env.filters["number"] = lambda v, lang="nl": write_number(Decimal(str(
 templates.env.filters["longdate"] = lambda v, lang="nl": write_date(dt.date.fromisoformat(v), lang) if v else ""
 templates.env.globals["cite"] = cite
 templates.env.globals["route_timing"] = route_timing
+templates.env.globals["stays_blocked"] = stays_blocked
+templates.env.globals["quoted_titles"] = quoted_titles
 templates.env.globals["case_law_url"] = case_law_url
 templates.env.filters["param_value"] = lambda v, unit, lang="nl": diff_render.value_text(v, unit, lang)
 templates.env.filters["field_value"] = lambda v, field, lang="nl": diff_render.field_text(field, v, lang)

@@ -162,6 +162,8 @@ WORDS = {
         "blocked_by": "Geblokkeerd door", "may_block": "Kan blokkeren (hangt af van ontbrekende feiten)",
         "ground_conditional": "kan gelden; hangt af van ontbrekende feiten",
         "grounds": "Gronden en voorwaarden", "routes": "Routes", "route_decided_by": "Beslist door",
+        "stays_blocked": "Let op: voor {blocks} is er geen route. Deze optie blijft dus geblokkeerd, ook als een "
+                         "route hieronder wordt toegekend.",
         "route_speed": "Doorlooptijd", "route_in_time": "Op tijd?", "in_time_yes": "Ja, op tijd",
         "in_time_no": "Waarschijnlijk te laat", "needed_within": "nodig binnen {days} dagen", "in_time_unknown": "Onbekend", "lead_unverified": "de doorlooptijd uit de praktijk is langer, niet geverifieerd", "in_time_uncertain": "Onzeker", "argue": "Onderbouwen",
         "evidence": "Bewijs",
@@ -302,6 +304,8 @@ WORDS = {
         "blocked_by": "Blocked by", "may_block": "May block (depends on missing facts)",
         "ground_conditional": "may apply; depends on missing facts",
         "grounds": "Grounds and conditions", "routes": "Routes", "route_decided_by": "Decided by",
+        "stays_blocked": "Note: there is no route for {blocks}. So this option stays blocked, even if a route below "
+                         "is granted.",
         "route_speed": "Lead time", "route_in_time": "In time?", "in_time_yes": "Yes, in time",
         "in_time_no": "Probably too late", "needed_within": "needed within {days} days", "in_time_unknown": "Unknown", "lead_unverified": "the lead time in practice is longer, not verified", "in_time_uncertain": "Uncertain", "argue": "Argue",
         "evidence": "Evidence",

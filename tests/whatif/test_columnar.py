@@ -108,6 +108,18 @@ def test_money_is_exact_at_the_cent(registry):
     assert table[columnar.col("status", "special_assistance")].to_list() == ["allowed", "allowed", "route_available"]
 
 
+def test_the_largest_amounts_a_case_takes_are_computed_exactly(registry):
+    """The largest income list (engine.case.MAX_INCOME_ITEMS) of the largest amount, a sum of 5 · 10^13 cents, and
+    the largest need, every option: the 64-bit columns give what the single-case evaluator gives (no wrap)."""
+    from engine.case import MAX_INCOME_ITEMS
+    most = "9999999999.99"
+    base = dict(lasmasker(), options=sorted(registry.vocabulary.options), assets=most)
+    base["need"] = dict(base["need"], amount=most, expected_earnings_monthly=most)
+    cases = [dict(base, case_id=f"max-{n}", income=[{"source": "wages", "net_monthly": most}] * n)
+             for n in (1, MAX_INCOME_ITEMS)]
+    assert differences(cases) == []
+
+
 def test_unknown_facts_name_themselves_per_option(registry):
     case = lasmasker()
     del case["income"]
