@@ -152,12 +152,13 @@ def _thresholds(o: dict, p: dict, lang: str) -> list[str]:
 
 
 def _routes(decision: dict) -> list[tuple[dict, list[str]]]:
-    """Each route once, with the titles of the options it serves, usable and fast first."""
+    """Each route once, with the titles of the options it serves, in the order of `route_order`."""
     seen: dict[str, tuple[dict, list[str]]] = {}
     for o in decision["options"]:
         for r in o["routes"]:
             seen.setdefault(r["route"], (r, []))[1].append(o["title"])
-    return sorted(seen.values(), key=lambda pair: route_order(pair[0]))
+    within = (decision.get("need") or {}).get("needed_within_days")
+    return sorted(seen.values(), key=lambda pair: route_order(pair[0], within))
 
 
 def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, lang: str) -> str:

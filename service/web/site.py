@@ -370,8 +370,8 @@ def _decision_page(request: Request, key: str, decision: dict, case: dict, regis
     t = texts(lang)
     labels = fact_labels(registry, lang)
     advice = next((n["text"] for n in explanation_tree(decision, lang, labels) if n["kind"] == "advice"), None)
-    options = [dict(o, routes=sorted(o["routes"], key=route_order)) for o in decision["options"]]
     within = (decision.get("need") or {}).get("needed_within_days")
+    options = [dict(o, routes=sorted(o["routes"], key=lambda r: route_order(r, within))) for o in decision["options"]]
     vocab = registry.vocabulary
     text, brief, asked, unknown_figures = open_questions.client_file_forms(decision, registry, lang,
                                                                            t["w"]["figure_line"])
