@@ -99,8 +99,8 @@ def _item_lines(level: int, kind: str, head: str, item: dict, source: str, lang:
 
 def probably_late(route: dict, within) -> bool:
     """Whether a route whose lead time is a figure from practice (not verified, so `in_time` is unknown)
-    clearly takes too long: at least twice the days within which help is needed. Said as "waarschijnlijk te
-    laat", marked as not verified; a verified lead time decides `in_time` itself (decision record 0040)."""
+    clearly takes too long: at least twice the days within which help is needed. Said as "onzeker", marked as not
+    verified; a verified lead time decides `in_time` itself (decision record 0040)."""
     lead = route.get("lead_time_days")
     return (route.get("in_time") is None and not route.get("lead_time_verified", True) and isinstance(lead, int)
             and isinstance(within, int) and not isinstance(within, bool) and lead > within and lead >= 2 * within)
@@ -159,14 +159,19 @@ def _argue_lines(argue: str, evidence: list | None, p: dict) -> list[Line]:
 
 
 _RANK = {"available": 0, "conditional": 1, "unavailable": 2}
+# by what `timing` says: certain to be in time, nothing (no deadline, or a lead time from practice or none),
+# 'Onzeker', too late by a verified lead time (it cannot be in time; an uncertain route still may)
+_TIMING = {"in_time": 0, None: 1, "too_late_unverified": 2, "too_late": 3}
 
 
-def route_order(route: dict) -> tuple:
-    # usable and fast first: available before conditional before unavailable, in time before late
-    rank = _RANK[route["status"]]
-    late = 1 if route.get("in_time") is False else 0
-    days = route["lead_time_days"] if route.get("lead_time_days") is not None else 10**6
-    return (rank, late, days, route["route"])
+def route_order(route: dict, within) -> tuple:
+    """The key routes are listed by, in the text, the onderbouwing and on the page: usable first (available,
+    conditional, unavailable), then certain before uncertain (`_TIMING`; a verified lead time before one from
+    practice or none), then the fastest. `within`: the days within which help is needed."""
+    days = route.get("lead_time_days")
+    verified = days is not None and route.get("lead_time_verified", True)
+    return (_RANK[route["status"]], _TIMING[timing(route, within)], not verified,
+            days if days is not None else 10**6, route["route"])
 
 
 def _option(out: Stream, option: dict, within, terms: dict, labels: dict, p: dict, lang: str) -> None:
@@ -214,7 +219,7 @@ def _option(out: Stream, option: dict, within, terms: dict, labels: dict, p: dic
         stays = stays_blocked(option)
         if stays:
             out.append((2, "detail", p["stays_blocked"].format(blocks=quoted_titles(stays, lang))))
-        for r in sorted(option["routes"], key=route_order):
+        for r in sorted(option["routes"], key=lambda r: route_order(r, within)):
             _route(out, r, within, labels, terms, p, lang)
     if option["missing_facts"]:
         out.append(_missing(1, option["missing_facts"], labels, p))

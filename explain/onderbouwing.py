@@ -146,7 +146,7 @@ def _thresholds(o: dict, p: dict, lang: str) -> list[str]:
 
 
 def _routes(decision: dict, lang: str) -> list[tuple[dict, list[str]]]:
-    """Each route once, with the titles of the options it serves, usable and fast first; an option the route
+    """Each route once, with the titles of the options it serves, in the order of `route_order`; an option the route
     cannot open (a block without a route stays: lines.stays_blocked) says so beside its title."""
     w = PLAIN[lang]
     seen: dict[str, tuple[dict, list[str]]] = {}
@@ -156,7 +156,8 @@ def _routes(decision: dict, lang: str) -> list[tuple[dict, list[str]]]:
             if stays else o["title"]
         for r in o["routes"]:
             seen.setdefault(r["route"], (r, []))[1].append(title)
-    return sorted(seen.values(), key=lambda pair: route_order(pair[0]))
+    within = (decision.get("need") or {}).get("needed_within_days")
+    return sorted(seen.values(), key=lambda pair: route_order(pair[0], within))
 
 
 def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, lang: str) -> str:

@@ -105,6 +105,8 @@ WORDS = {
                         "de feiten uit het formulier, het besluit, mijn team en het signaal. Geen naam, adres of BSN.",
         "save_button": "Opslaan in het casusboek", "save_done": "De casus staat in het casusboek.",
         "save_view": "Bekijk haar in het casusboek", "save_consent_label": "Toestemming",
+        "save_refused": "U kunt deze casus niet opslaan: {reason}. Moet de casus toch in het casusboek? Vraag het "
+                        "aan een collega die casussen mag opslaan.",
         "nav_casebook": "Casusboek", "nav_whatif": "Wat-als", "nav_label": "Hoofdmenu",
         "other_lang": "English", "other_lang_code": "en",
         "footer": "Regelruimte kent niets toe: het zegt welke route mogelijk is en wat moet worden onderbouwd. "
@@ -247,6 +249,8 @@ WORDS = {
                         "date, the facts of the form, the decision, my team and the signal. No name, address or BSN.",
         "save_button": "Save to the casebook", "save_done": "The case is in the casebook.",
         "save_view": "View it in the casebook", "save_consent_label": "Consent",
+        "save_refused": "You cannot save this case: {reason}. Should the case be in the casebook all the same? Ask a "
+                        "colleague who may save cases.",
         "nav_casebook": "Casebook", "nav_whatif": "What-if", "nav_label": "Main menu",
         "other_lang": "Nederlands", "other_lang_code": "nl",
         "footer": "Regelruimte never grants a discretionary route: it says a route is possible and what must be "
