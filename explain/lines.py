@@ -189,7 +189,7 @@ def _option(out: Stream, option: dict, within, terms: dict, labels: dict, p: dic
         if law:
             out.append(law)
     for b in option.get("possible_blocks", ()):
-        out.append(_item_line(1, "block", p["may_block"], b, lang))
+        out.append(_item_line(1, "block", p["may_power"] if b.get("discretionary") else p["may_block"], b, lang))
         if b["missing_facts"]:
             out.append(_missing(2, b["missing_facts"], labels, p))
         if b.get("open_terms"):

@@ -24,6 +24,8 @@ PLAIN = {
         "option": "{title}: {status}.",
         "blocked": "Wat in de weg staat: {items}.",
         "may_block": "Wat in de weg kan staan, afhankelijk van wat nog uitgezocht moet worden: {items}.",
+        "may_power": "Wat het college misschien mag weigeren (een bevoegdheid, geen verbod), afhankelijk van wat nog "
+                     "uitgezocht moet worden: {items}.",
         "grounds": "Waarop het rust: {items}.",
         "may_apply": "Wat ook kan gelden, afhankelijk van wat nog uitgezocht moet worden: {items}.",
         "routes": "Routes die een blokkade kunnen opheffen:",
@@ -43,6 +45,7 @@ PLAIN = {
         "rulesets": "Gebruikte regelsets: {items}.",
         "in_the_way": "In de weg: {items}.",
         "may_be_in_the_way": "Kan in de weg staan (nog uit te zoeken): {items}.",
+        "may_power_short": "Het college mag misschien weigeren (een bevoegdheid; nog uit te zoeken): {items}.",
         "rests_on": "Rust op: {items}.",
         "may_apply_short": "Kan gelden (nog uit te zoeken): {items}.",
         "route_short": "{title} ({source}), voor {options}: {power}; {lead}{status}.",
@@ -63,6 +66,8 @@ PLAIN = {
         "option": "{title}: {status}.",
         "blocked": "What stands in the way: {items}.",
         "may_block": "What may stand in the way, depending on what is still to be found out: {items}.",
+        "may_power": "What the college may be able to refuse (a power, not a prohibition), depending on what is still "
+                     "to be found out: {items}.",
         "grounds": "What it rests on: {items}.",
         "may_apply": "What may also apply, depending on what is still to be found out: {items}.",
         "routes": "Routes that can lift a block:",
@@ -82,6 +87,7 @@ PLAIN = {
         "rulesets": "Rule sets used: {items}.",
         "in_the_way": "In the way: {items}.",
         "may_be_in_the_way": "May be in the way (still to find out): {items}.",
+        "may_power_short": "The college may be able to refuse (a power; still to find out): {items}.",
         "rests_on": "Rests on: {items}.",
         "may_apply_short": "May apply (still to find out): {items}.",
         "route_short": "{title} ({source}), for {options}: {power}; {lead}{status}.",
@@ -117,9 +123,11 @@ def _option(o: dict, p: dict, w: dict, lang: str) -> str:
         blocks.append(f"{item}: {reason.rstrip('.')}" if reason else item)
     if blocks:
         parts.append(w["blocked"].format(items="; ".join(blocks)))
-    possible = [f"{b['title']} ({cite(b['source'], lang)})" for b in o.get("possible_blocks", ())]
+    possible, powers = _possible(o, lang)
     if possible:
         parts.append(w["may_block"].format(items="; ".join(possible)))
+    if powers:  # a power to refuse that may hold is the college's, not a possible prohibition (legal audit D-64)
+        parts.append(w["may_power"].format(items="; ".join(powers)))
     grounds, conditional = [], []
     for g in o["grounds"]:
         shown = [f"{a['title']} {money(Decimal(a['value']), lang) if a['unit'].startswith('EUR') else a['value']}"
@@ -132,6 +140,14 @@ def _option(o: dict, p: dict, w: dict, lang: str) -> str:
         parts.append(w["may_apply"].format(items="; ".join(conditional)))
     parts += _thresholds(o, p, lang)
     return " ".join(parts)
+
+
+def _possible(o: dict, lang: str) -> tuple[list[str], list[str]]:
+    """The blocks that may hold, cited: the prohibitions, and apart the college's powers to refuse."""
+    possible, powers = [], []
+    for b in o.get("possible_blocks", ()):
+        (powers if b.get("discretionary") else possible).append(f"{b['title']} ({cite(b['source'], lang)})")
+    return possible, powers
 
 
 def _thresholds(o: dict, p: dict, lang: str) -> list[str]:
@@ -233,9 +249,11 @@ def _option_brief(o: dict, p: dict, w: dict, lang: str) -> str:
     blocks = [f"{b['title']} ({cite(b['source'], lang)})" for b in o["blocked_by"]]
     if blocks:
         parts.append(w["in_the_way"].format(items="; ".join(blocks)))
-    possible = [f"{b['title']} ({cite(b['source'], lang)})" for b in o.get("possible_blocks", ())]
+    possible, powers = _possible(o, lang)
     if possible:
         parts.append(w["may_be_in_the_way"].format(items="; ".join(possible)))
+    if powers:
+        parts.append(w["may_power_short"].format(items="; ".join(powers)))
     if o["status"] == "allowed":
         grounds = [f"{g['title']} ({cite(g['source'], lang)})" for g in o["grounds"] if g.get("status") != "conditional"]
         if grounds:

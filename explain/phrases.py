@@ -16,6 +16,8 @@ PHRASES = {
         "blocked_by": "Geblokkeerd door",
         "may_block": "Kan blokkeren (hangt af van ontbrekende feiten)",
         "power": "Het college mag weigeren (een bevoegdheid, geen verbod)",
+        # a power to refuse that may hold: the college's power, never a possible prohibition (legal audit D-64)
+        "may_power": "Het college mag misschien weigeren (een bevoegdheid, geen verbod; hangt af van ontbrekende feiten)",
         "open_term": "Niet bekend in deze regelset: {terms}",
         "open_terms": "Bedragen of percentages die de regels niet kennen (vraag ze na bij de gemeente of bij wie ze vaststelt)",
         "lead_practice": "doorlooptijd in de praktijk ca. {days}, geen wettelijke termijn ({basis})",
@@ -77,6 +79,7 @@ PHRASES = {
         "blocked_by": "Blocked by",
         "may_block": "May block (depends on missing facts)",
         "power": "The college may refuse (a power, not a prohibition)",
+        "may_power": "The college may be able to refuse (a power, not a prohibition; depends on missing facts)",
         "open_term": "Not known in this rule set: {terms}",
         "open_terms": "Amounts or percentages the rules do not know (ask the municipality or whoever sets them)",
         "lead_practice": "lead time in practice about {days}, no statutory period ({basis})",

@@ -162,6 +162,8 @@ WORDS = {
         "outcome": "Uitkomst",
         "advice": "Advies",
         "blocked_by": "Geblokkeerd door", "may_block": "Kan blokkeren (hangt af van ontbrekende feiten)",
+        "power": "Het college mag weigeren (een bevoegdheid, geen verbod)",
+        "may_power": "Het college mag misschien weigeren (een bevoegdheid, geen verbod; hangt af van ontbrekende feiten)",
         "ground_conditional": "kan gelden; hangt af van ontbrekende feiten",
         "grounds": "Gronden en voorwaarden", "routes": "Routes", "route_decided_by": "Beslist door",
         "stays_blocked": "Let op: voor {blocks} is er geen route. Deze optie blijft dus geblokkeerd, ook als een "
@@ -306,6 +308,8 @@ WORDS = {
         "outcome": "Outcome",
         "advice": "Advice",
         "blocked_by": "Blocked by", "may_block": "May block (depends on missing facts)",
+        "power": "The college may refuse (a power, not a prohibition)",
+        "may_power": "The college may be able to refuse (a power, not a prohibition; depends on missing facts)",
         "ground_conditional": "may apply; depends on missing facts",
         "grounds": "Grounds and conditions", "routes": "Routes", "route_decided_by": "Decided by",
         "stays_blocked": "Note: there is no route for {blocks}. So this option stays blocked, even if a route below "
