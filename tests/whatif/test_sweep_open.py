@@ -9,7 +9,7 @@ import polars as pl
 
 from service.cli.main import main
 from tests.conftest import RULESETS
-from tests.whatif.test_compare import AFTER, BEFORE, side
+from tests.whatif.test_compare import BEFORE, side
 from tests.whatif.test_report import meta
 from tests.whatif.test_report_words import OVERLAY
 from whatif import report
