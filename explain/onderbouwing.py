@@ -49,7 +49,8 @@ PLAIN = {
         "rests_on": "Rust op: {items}.",
         "may_apply_short": "Kan gelden (nog uit te zoeken): {items}.",
         "route_short": "{title} ({source}), voor {options}: {power}; {lead}{status}.",
-        "stays_blocked": "{option} (blijft ook dan geblokkeerd: er is geen route voor {blocks})",
+        "stays_blocked": "Er is geen enkele route voor {blocks}. Een route hieronder opent deze optie dus niet (al kan "
+                         "die nog nodig zijn voor iets anders).",
         "advised": "Geadviseerde route",
         "other_routes": "Andere routes: {items}",
         "routes_short": "Routes die een blokkade kunnen opheffen: {items}",
@@ -91,7 +92,8 @@ PLAIN = {
         "rests_on": "Rests on: {items}.",
         "may_apply_short": "May apply (still to find out): {items}.",
         "route_short": "{title} ({source}), for {options}: {power}; {lead}{status}.",
-        "stays_blocked": "{option} (stays blocked even then: there is no route for {blocks})",
+        "stays_blocked": "There is no route at all for {blocks}. So no route below opens this option (though one may "
+                         "still be needed for something else).",
         "advised": "Advised route",
         "other_routes": "Other routes: {items}",
         "routes_short": "Routes that can lift a block: {items}",
@@ -123,6 +125,7 @@ def _option(o: dict, p: dict, w: dict, lang: str) -> str:
         blocks.append(f"{item}: {reason.rstrip('.')}" if reason else item)
     if blocks:
         parts.append(w["blocked"].format(items="; ".join(blocks)))
+        parts += _stays_blocked(o, w, lang)
     possible, powers = _possible(o, lang)
     if possible:
         parts.append(w["may_block"].format(items="; ".join(possible)))
@@ -161,19 +164,20 @@ def _thresholds(o: dict, p: dict, lang: str) -> list[str]:
     return out
 
 
-def _routes(decision: dict, lang: str) -> list[tuple[dict, list[str]]]:
-    """Each route once, with the titles of the options it serves, in the order of `route_order`; an option the route
-    cannot open (a block without a route stays: lines.stays_blocked) says so beside its title."""
-    w = PLAIN[lang]
+def _routes(decision: dict) -> list[tuple[dict, list[str]]]:
+    """Each route once, with the titles of the options it serves, in the order of `route_order`."""
     seen: dict[str, tuple[dict, list[str]]] = {}
     for o in decision["options"]:
-        stays = stays_blocked(o)
-        title = w["stays_blocked"].format(option=o["title"], blocks=quoted_titles(stays, lang)) \
-            if stays else o["title"]
         for r in o["routes"]:
-            seen.setdefault(r["route"], (r, []))[1].append(title)
+            seen.setdefault(r["route"], (r, []))[1].append(o["title"])
     within = (decision.get("need") or {}).get("needed_within_days")
     return sorted(seen.values(), key=lambda pair: route_order(pair[0], within))
+
+
+def _stays_blocked(o: dict, w: dict, lang: str) -> list[str]:
+    """For a blocked option with a route that may be granted: which blocks no route lifts (lines.stays_blocked)."""
+    stays = stays_blocked(o)
+    return [w["stays_blocked"].format(blocks=quoted_titles(stays, lang))] if stays else []
 
 
 def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, lang: str) -> str:
@@ -249,6 +253,7 @@ def _option_brief(o: dict, p: dict, w: dict, lang: str) -> str:
     blocks = [f"{b['title']} ({cite(b['source'], lang)})" for b in o["blocked_by"]]
     if blocks:
         parts.append(w["in_the_way"].format(items="; ".join(blocks)))
+        parts += _stays_blocked(o, w, lang)
     possible, powers = _possible(o, lang)
     if possible:
         parts.append(w["may_be_in_the_way"].format(items="; ".join(possible)))
@@ -291,7 +296,7 @@ def _route_brief(r: dict, options: list[str], within, p: dict, w: dict, lang: st
 
 def _routes_brief(decision: dict, best: dict | None, within, labels: dict, p: dict, w: dict, lang: str) -> list[str]:
     """The advised route in full (what to argue, the evidence), every other usable route in one sentence."""
-    routes = [(r, opts) for r, opts in _routes(decision, lang) if r["status"] != "unavailable"]
+    routes = [(r, opts) for r, opts in _routes(decision) if r["status"] != "unavailable"]
     advised = [(r, opts) for r, opts in routes if best is not None and r["route"] == best["route"]]
     out = [f"{w['advised']}: " + _route(r, opts, within, labels, p, w, lang) for r, opts in advised]
     others = [_route_brief(r, opts, within, p, w, lang) for r, opts in routes if (r, opts) not in advised]
@@ -322,7 +327,7 @@ def render(decision: dict, lang: str = "nl", labels: dict | None = None, questio
         paragraphs += _routes_brief(decision, best, within, labels, p, w, lang)
     else:
         paragraphs += [_option(o, p, w, lang) for o in decision["options"]]
-        routes = _routes(decision, lang)
+        routes = _routes(decision)
         if routes:
             paragraphs.append(w["routes"])
             paragraphs += [_route(r, opts, within, labels, p, w, lang) for r, opts in routes]

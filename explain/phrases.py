@@ -30,8 +30,8 @@ PHRASES = {
         "ops": {"<=": "ten hoogste", "<": "lager dan", ">=": "ten minste", ">": "hoger dan"},
         "routes": "Routes",
         # a blocked option: some block that holds has no route, so no route below can open the option on its own
-        "stays_blocked": "Let op: voor {blocks} is er geen route. De optie blijft dus geblokkeerd, ook als een route "
-                         "hieronder wordt toegekend.",
+        "stays_blocked": "Let op: er is geen enkele route voor {blocks}. Deze optie blijft dus geblokkeerd. Een "
+                         "route hieronder kan nog nodig zijn voor iets anders, maar opent deze optie niet.",
         "route_line": "{title} ({source}): {status}. Beslist door {who}; {discretion}; {lead}.",
         "discretionary": "discretionaire bevoegdheid (wordt niet toegekend door deze toets, maar moet worden onderbouwd)",
         "not_discretionary": "gebonden beoordeling",
@@ -91,7 +91,8 @@ PHRASES = {
         "threshold": "What would have to change: {label} would have to be {op} {limit} (now {value}).",
         "ops": {"<=": "at most", "<": "below", ">=": "at least", ">": "above"},
         "routes": "Routes",
-        "stays_blocked": "Note: there is no route for {blocks}. So the option stays blocked, even if a route below is granted.",
+        "stays_blocked": "Note: there is no route at all for {blocks}. So this option stays blocked. A route below may still "
+                         "be needed for something else, but it does not open this option.",
         "route_line": "{title} ({source}): {status}. Decided by {who}; {discretion}; {lead}.",
         "discretionary": "discretionary power (not granted by this check; it must be argued)",
         "not_discretionary": "bound assessment",
@@ -138,5 +139,7 @@ def listed(items: list[str], lang: str) -> str:
 
 
 def quoted_titles(items: list[dict], lang: str) -> str:
-    """The titles of rules or routes, each in quotes, listed: "'a' en 'b'"."""
-    return listed([f"'{i['title']}'" for i in items], lang)
+    """The titles of rules or routes, each in quotes, listed: "‘a’ en ‘b’"; a rule that is a reading of the law says
+    so (an assessment stays marked)."""
+    reading = " (volgens een uitleg van de wet)" if lang != "en" else " (on a reading of the law)"
+    return listed([f"‘{i['title']}’" + (reading if i.get("confidence") == "assessment" else "") for i in items], lang)

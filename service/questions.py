@@ -16,10 +16,16 @@ from decision.decide import fact_labels
 from explain import onderbouwing
 
 
+def _open_options(decision: dict) -> list[dict]:
+    """The options an answer can still change: not a blocked one (a block holds that no route lifts, so the
+    status algorithm asks nothing for it, engine.status; its routes' and grounds' unknowns change nothing)."""
+    return [o for o in decision.get("options", ()) if o.get("status") != "blocked"]
+
+
 def named_unknowns(decision: dict) -> list[str]:
-    """Every unknown name in `decision`, first mention first."""
+    """Every unknown name in `decision` that can change an option's outcome, first mention first."""
     names: list[str] = list(decision.get("missing_facts") or ())
-    for o in decision.get("options", ()):
+    for o in _open_options(decision):
         names += (o.get("missing_facts") or []) + (o.get("open_terms") or [])
         for part in ("possible_blocks", "grounds", "routes"):
             for item in o.get(part) or ():
@@ -70,7 +76,7 @@ def _reasons(decision: dict, fact: str, titles: dict[str, str]) -> list[tuple[st
     blocks first (they say whether help is blocked at all), then grounds, then routes, then the option."""
     out = []
     for part in ("possible_blocks", "grounds", "routes"):
-        for o in decision.get("options", ()):
+        for o in _open_options(decision):
             for item in o.get(part) or ():
                 if fact in (item.get("missing_facts") or ()):
                     out.append((o["option"], part, item.get("title") or item.get("rule") or item.get("route") or ""))

@@ -76,6 +76,8 @@ WORDS = {
         "amount_hint": "Bijvoorbeeld 1.100,00 of 1100",
         "per_option": "Uitkomst per optie",
         "figures_title": "Niet bekend in deze regelset",
+        "depends_on_figures": "Hangt ook af van een bedrag of percentage dat niet in de regelset staat (zie ‘Niet bekend "
+                              "in deze regelset’); dat is geen vraag aan u.",
         "figures_intro": "Dit is geen vraag aan u: deze bedragen of percentages staan (nog) niet in de regelset. "
                          "Tot ze zijn aangevuld, blijft wat ervan afhangt open.",
         "figure_line": "{what} niet bekend in deze regelset",
@@ -166,8 +168,8 @@ WORDS = {
         "may_power": "Het college mag misschien weigeren (een bevoegdheid, geen verbod; hangt af van ontbrekende feiten)",
         "ground_conditional": "kan gelden; hangt af van ontbrekende feiten",
         "grounds": "Gronden en voorwaarden", "routes": "Routes", "route_decided_by": "Beslist door",
-        "stays_blocked": "Let op: voor {blocks} is er geen route. Deze optie blijft dus geblokkeerd, ook als een "
-                         "route hieronder wordt toegekend.",
+        "stays_blocked": "Let op: er is geen enkele route voor {blocks}. Deze optie blijft dus geblokkeerd. "
+                         "Een route hieronder kan nog nodig zijn voor iets anders, maar opent deze optie niet.",
         "route_speed": "Doorlooptijd", "route_in_time": "Op tijd?", "in_time_yes": "Ja, op tijd",
         "in_time_no": "Waarschijnlijk te laat", "needed_within": "nodig binnen {days} dagen", "in_time_unknown": "Onbekend", "lead_unverified": "de doorlooptijd uit de praktijk is langer, niet geverifieerd", "in_time_uncertain": "Onzeker", "argue": "Onderbouwen",
         "evidence": "Bewijs",
@@ -222,6 +224,8 @@ WORDS = {
         "amount_hint": "For example 1.100,00 or 1100",
         "per_option": "Outcome per option",
         "figures_title": "Not known in this rule set",
+        "depends_on_figures": "Also depends on an amount or percentage that is not in the rule set (see ‘Not known in "
+                              "this rule set’); that is not a question for you.",
         "figures_intro": "This is not a question for you: these amounts or percentages are not (yet) in the rule set. "
                          "Until they are added, what depends on them stays open.",
         "figure_line": "{what} not known in this rule set",
@@ -312,8 +316,8 @@ WORDS = {
         "may_power": "The college may be able to refuse (a power, not a prohibition; depends on missing facts)",
         "ground_conditional": "may apply; depends on missing facts",
         "grounds": "Grounds and conditions", "routes": "Routes", "route_decided_by": "Decided by",
-        "stays_blocked": "Note: there is no route for {blocks}. So this option stays blocked, even if a route below "
-                         "is granted.",
+        "stays_blocked": "Note: there is no route at all for {blocks}. So this option stays blocked. A route below may "
+                         "still be needed for something else, but it does not open this option.",
         "route_speed": "Lead time", "route_in_time": "In time?", "in_time_yes": "Yes, in time",
         "in_time_no": "Probably too late", "needed_within": "needed within {days} days", "in_time_unknown": "Unknown", "lead_unverified": "the lead time in practice is longer, not verified", "in_time_uncertain": "Uncertain", "argue": "Argue",
         "evidence": "Evidence",

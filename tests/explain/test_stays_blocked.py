@@ -12,6 +12,7 @@ import copy
 from decision.decide import decide
 from explain import onderbouwing
 from explain.lines import fastest_route, stays_blocked
+from explain.phrases import quoted_titles
 
 YOUNG_SELF_EMPLOYED = {
     "case_id": "jong-zzp-wsnp", "reference_date": "2026-03-02", "municipality": "zaanstad",
@@ -40,18 +41,33 @@ def test_the_text_says_the_option_stays_blocked_in_dutch_and_english(registry):
     nl = decide(YOUNG_SELF_EMPLOYED, registry)["explanation"]
     routes = nl[nl.index("  Routes"):]
     assert " ".join(routes.split()).startswith(
-        "Routes Let op: voor 'Geen inkomstenvrijlating onder de 27 jaar' is er geen route. De optie blijft dus "
-        "geblokkeerd, ook als een route hieronder wordt toegekend.")
+        "Routes Let op: er is geen enkele route voor ‘Geen inkomstenvrijlating onder de 27 jaar’. Deze optie blijft dus "
+        "geblokkeerd. Een route hieronder kan nog nodig zijn voor iets anders, maar opent deze optie niet.")
     en = decide(YOUNG_SELF_EMPLOYED, registry, lang="en")["explanation"]
-    assert "there is no route for 'No earnings exemption under 27'. So the option stays blocked" in " ".join(en.split())
+    assert "there is no route at all for ‘No earnings exemption under 27’. So this option stays blocked" in " ".join(en.split())
 
 
-def test_both_onderbouwingen_say_it_beside_the_route(registry):
+def test_both_onderbouwingen_say_it_once_with_the_option(registry):
     d = decide(YOUNG_SELF_EMPLOYED, registry)
     for brief in (False, True):
         text = onderbouwing.render(d, brief=brief)
-        assert "voor Vrijlating van bijverdiensten (blijft ook dan geblokkeerd: er is geen route voor " \
-               "'Geen inkomstenvrijlating onder de 27 jaar')" in text
+        [option] = [p for p in text.split("\n\n") if p.startswith("Vrijlating van bijverdiensten: geblokkeerd.")]
+        assert "Er is geen enkele route voor ‘Geen inkomstenvrijlating onder de 27 jaar’. Een route hieronder opent " \
+               "deze optie dus niet" in option
+        assert text.count("geen enkele route") == 1
+
+
+def test_a_block_that_is_a_reading_of_the_law_stays_marked(registry):
+    """A Wsnp debtor's gift falls in the boedel (Fw 295 lid 1), an interpretation: the note says so."""
+    gift = {"case_id": "gift-wsnp", "reference_date": "2026-03-10", "municipality": "utrecht",
+            "household": {"composition": "single", "members": [{"role": "applicant", "age": 40}]},
+            "benefit": "bijstand", "income": [{"source": "bijstand", "net_monthly": "1100.00"}],
+            "debts": {"regime": "wsnp", "since": "2025-06-01"},
+            "need": {"kind": "keep_gift", "amount": "500.00"}, "options": ["keep_gift"]}
+    o = next(o for o in decide(gift, registry)["options"] if o["option"] == "keep_gift")
+    stays = stays_blocked(o)
+    assert stays and all(b.get("confidence") == "assessment" for b in stays)
+    assert "(volgens een uitleg van de wet)" in quoted_titles(stays, "nl")
 
 
 def test_a_route_that_opens_the_option_carries_no_such_note(registry):
@@ -61,7 +77,7 @@ def test_a_route_that_opens_the_option_carries_no_such_note(registry):
     o = _option(d)
     assert UNDER_27 not in {b["rule"] for b in o["blocked_by"]} and o["status"] != "blocked"
     assert stays_blocked(o) == []
-    assert "blijft dus geblokkeerd" not in d["explanation"] and "blijft ook dan geblokkeerd" not in onderbouwing.render(d)
+    assert "geen enkele route" not in d["explanation"] and "geen enkele route" not in onderbouwing.render(d)
 
 
 def test_a_route_for_a_blocked_option_is_never_the_advice(registry):

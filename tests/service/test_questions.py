@@ -47,3 +47,24 @@ def test_an_unknown_rule_set_figure_is_no_question(registry):
     (figure,) = figures(decision, registry.vocabulary, versions, "nl")
     assert figure["name"] == open_term and figure["what"] == "bedrag"
     assert figure["title"].startswith("Drempel bijzondere bijstand")
+
+
+def test_a_blocked_option_asks_nothing(registry):
+    """The page review found the professional sent to ask for assets and a VTLB letter that could not change a
+    blocked option (a block holds that no route lifts). A 67-year-old in Zaanstad without lawful residence asks for
+    help in kind: art. 16's route would need the urgent reasons, but the option stays blocked whatever they are."""
+    case = {"case_id": "geen-verblijf", "reference_date": "2024-04-09", "municipality": "zaanstad",
+            "household": {"composition": "single", "members": [{"role": "applicant", "age": 67}], "children": []},
+            "income": [{"source": "bijstand", "net_monthly": "4000.00"}], "assets": "23310.01", "benefit": "other",
+            "debts": {"regime": "wsnp", "since": "2023-11-19", "free_allowance_monthly": "260.82"},
+            "circumstances": {"lawful_residence": False, "dutch_address": True},
+            "need": {"kind": "one_off_cost", "amount": "2558.05", "purpose": "care"}, "options": ["in_kind"]}
+    decision = decide(case, registry)
+    [option] = decision["options"]
+    assert option["status"] == "blocked"
+    art16 = next(r for r in option["routes"] if r["route"] == "pw.16.1.zeer_dringende_redenen")
+    assert "circumstances.urgent_reasons" in art16["missing_facts"]  # the route's own detail still says it
+    assert named_unknowns(decision) == [] and questions(decision, registry.vocabulary, "nl") == []
+    # the same unknowns asked for an option they can change
+    asked = dict(decision, options=[dict(option, status="needs_information")])
+    assert "circumstances.urgent_reasons" in named_unknowns(asked)

@@ -39,5 +39,21 @@ def test_the_page_says_a_route_cannot_open_a_blocked_option(client):
     notice = re.search(r'<p class="notice stays-blocked">(.*?)</p>', page, re.S)
     assert notice is not None
     assert " ".join(unescape(notice.group(1)).split()) == (
-        "Let op: voor 'Geen inkomstenvrijlating onder de 27 jaar' is er geen route. Deze optie blijft dus "
-        "geblokkeerd, ook als een route hieronder wordt toegekend.")
+        "Let op: er is geen enkele route voor ‘Geen inkomstenvrijlating onder de 27 jaar’. Deze optie blijft dus "
+        "geblokkeerd. Een route hieronder kan nog nodig zijn voor iets anders, maar opent deze optie niet.")
+
+
+def test_a_block_that_waits_for_a_figure_of_the_rule_set_says_so_not_an_empty_list(client):
+    """The page review found "Ontbreekt nog:" followed by nothing where a block waits only for a percentage the
+    rule set lacks (Utrecht's income limit for the collective insurance): that is no question for the professional."""
+    from service.web.form import case_to_form
+    case = {"case_id": "cz-utrecht", "reference_date": "2026-03-02", "municipality": "utrecht",
+            "household": {"composition": "single", "members": [{"role": "applicant", "age": 40}]},
+            "income": [{"source": "wages", "net_monthly": "1500.00"}], "benefit": "none",
+            "options": ["collective_insurance"]}
+    page = client.post("/toets", data=case_to_form(case)).text
+    block = re.search(r'<ul class="blocks possible">(.*?)</ul>', page, re.S)
+    assert block is not None
+    said = " ".join(unescape(re.sub(r"<[^>]+>", " ", block.group(1))).split())
+    assert "Ontbreekt nog: <" not in block.group(1) and not re.search(r"Ontbreekt nog:\s*(</p>|$)", block.group(1))
+    assert "Hangt ook af van een bedrag of percentage dat niet in de regelset staat" in said
