@@ -583,11 +583,11 @@ def _retention(store: Store, args) -> int:
                           access=_access(store, args))
     if args.json:
         print(dumps({"months": months, "dry_run": args.dry_run,
-                     "cases": [{"case_id": e.case_id, "municipality": e.municipality,
+                     "cases": [{"case_id": e.case_id, "municipality": e.municipality, "team": e.team,
                                 "last_changed": e.last_changed.isoformat()} for e in found]}), end="")
         return 0
     for e in found:
-        print(f"{e.case_id:<32} {e.municipality:<14} laatst gewijzigd {e.last_changed.date().isoformat()}")
+        print(f"{e.case_id:<32} {e.municipality:<14} {e.team or '-':<20} laatst gewijzigd {e.last_changed.date().isoformat()}")
     verb = "zouden worden verwijderd (proefrun, niets verwijderd)" if args.dry_run else "verwijderd"
     print(f"{len(found)} casus(sen) ouder dan {months} maanden {verb}")
     return 0
