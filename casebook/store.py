@@ -23,6 +23,8 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, tuple_, union, update
 
+from engine.errors import Problem, RegelruimteError
+
 from . import audit, db, users
 from .access import DELETE, EXPORT, LOCAL, MIN_GROUP, READ, REPORT, ROLE_NL, SAVE, Access, Forbidden
 from .models import DETAIL_TABLES, Base, Batch, CaseRow, CaseTag, DecisionRow, OptionRow
@@ -241,11 +243,12 @@ class Store:
     # -- retention ----------------------------------------------------------------------------------
 
     def delete_cases(self, case_ids: Sequence[str] = (), municipality: str | None = None,
-                     access: Access = LOCAL, action: str = DELETE, team: str | None = None) -> int:
+                     access: Access = LOCAL, action: str = DELETE, team: str | None = None,
+                     single: bool = False) -> int:
         """Delete cases (every version) and all their decisions; returns the number of cases deleted.
-        `municipality` and `team` ('' for no team) narrow which cases with these ids go. A scoped caller
-        deletes within their scope only; an id with no case there refuses the whole delete, the same whether
-        it is stored elsewhere or nowhere."""
+        `municipality` and `team` ('' for no team) narrow which cases with these ids go; `single` refuses
+        (RegelruimteError) when they leave more than one. A scoped caller deletes within their scope only; an
+        id with no case there refuses the whole delete, the same whether it is stored elsewhere or nowhere."""
         self._require(access, DELETE, [municipality] if municipality else [])
         if not case_ids and not municipality:
             return 0
@@ -261,6 +264,8 @@ class Store:
                 missing[:] = sorted(set(case_ids) - {r.case_id for r in rows})
                 if missing:
                     return 0
+            if single:
+                _one_case({CaseKey(r.case_id, r.municipality, r.team_key) for r in rows})
             gone[:] = sorted({(case_ref(r.case_id, r.team), r.municipality) for r in rows})
             row_ids = [r.id for r in rows]
             for chunk in _chunks(row_ids, 500):
@@ -307,9 +312,10 @@ class Store:
         return (v for chunk in _chunks(case_ids, 200) for v in self._versions(chunk, access, municipality))
 
     def case(self, case_id: str, access: Access = LOCAL, municipality: str | None = None,
-             team: str | None = None) -> dict | None:
+             team: str | None = None, single: bool = False) -> dict | None:
         """Every version of every case with this id within the caller's scope (`municipality` and `team`, ''
-        for no team, narrow it to one case); None when there is none at all. For a caller with a scope, an id
+        for no team, narrow it to one case; `single` refuses, RegelruimteError, when they leave more than
+        one); None when there is none at all. For a caller with a scope, an id
         without a case in it is refused (logged, Forbidden), the same whether it is stored elsewhere or not at
         all, so the answer never tells that another municipality or team uses the id."""
         self._require(access, READ)
@@ -319,6 +325,8 @@ class Store:
                 return None
             elsewhere = self._stored_cases([case_id])
             self._deny(access, READ, [m for _, m in elsewhere], elsewhere, outside=True)
+        if single:
+            _one_case({CaseKey(case_id, v["municipality"], v["team"] or "") for v in versions})
         self.log_access(access, "read", sorted({(case_ref(case_id, v["team"]), v["municipality"]) for v in versions}))
         return {"case_id": case_id, "versions": versions}
 
@@ -433,7 +441,7 @@ class Store:
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(ids)).scalar_one()
             rows = conn.execute(q).all()
-        self.log_access(access, "list", [(r.case_id, r.municipality) for r in rows])
+        self.log_access(access, "list", [(case_ref(r.case_id, r.team), r.municipality) for r in rows])
         return total, [{"case_id": r.case_id, "version": r.version, "municipality": r.municipality,
                         "reference_date": r.reference_date.isoformat(), "team": r.team, "tags": list(r.tags or ()),
                         "signal": r.signal, "outcome": r.outcome, "evaluation": r.evaluation,
@@ -525,6 +533,17 @@ class Store:
 
 
 # -- the write transactions -------------------------------------------------------------------------
+
+def _one_case(keys: set[CaseKey]) -> None:
+    """Refuse an id that names more than one case where one is meant (to explain or delete it). Only cases
+    within the caller's scope are counted, so this tells nothing about other teams."""
+    if len(keys) > 1:
+        raise RegelruimteError([Problem(
+            f"dit casusnummer hoort bij {len(keys)} casussen binnen uw bereik (van verschillende teams of "
+            "gemeenten); kies er één met gemeente en team",
+            f"this case id belongs to {len(keys)} cases within your scope (of different teams or municipalities); "
+            "choose one with municipality and team", field="case_id")])
+
 
 def _named(key) -> str:
     """A case in an integrity problem: its id, with its municipality and team."""
