@@ -9,7 +9,8 @@ once the casebook has users it is refused, so a caller that is not passed on see
 Every write is one transaction that either lands whole or not at all: its batch row, its case
 rows, its decisions and their detail rows. A case is known by its scope and id (`CaseKey`:
 municipality, team, case id; decision record 0044), so two teams each keep their own "casus-001".
-Writes are idempotent by case key + content digest, and a conflict with a concurrent writer rolls the whole write back and runs it again (see db.py).
+Writes are idempotent by case key + content digest, and a conflict with a concurrent writer rolls
+the whole write back and runs it again (see db.py).
 """
 from __future__ import annotations
 

@@ -596,7 +596,8 @@ def _retention(store: Store, args) -> int:
                                 "last_changed": e.last_changed.isoformat()} for e in found]}), end="")
         return 0
     for e in found:
-        print(f"{e.case_id:<32} {e.municipality:<14} {e.team or '-':<20} laatst gewijzigd {e.last_changed.date().isoformat()}")
+        print(f"{e.case_id:<32} {e.municipality:<14} {e.team or '-':<20} "
+              f"laatst gewijzigd {e.last_changed.date().isoformat()}")
     verb = "zouden worden verwijderd (proefrun, niets verwijderd)" if args.dry_run else "verwijderd"
     print(f"{len(found)} casus(sen) ouder dan {months} maanden {verb}")
     return 0

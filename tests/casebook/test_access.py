@@ -17,7 +17,7 @@ from casebook.report import build_report
 from casebook.store import Filters, Store
 from casebook.users import add_user
 from tests.casebook.conftest import add_records
-from tests.casebook.two_municipalities import CASES, MARKER, USERS, fill, of, record
+from tests.casebook.two_municipalities import CASES, MARKER, USERS, fill, of, record, refs_of
 
 
 def access(name: str) -> Access:
@@ -84,7 +84,7 @@ def test_the_report_counts_only_the_callers_cases(shared, registry):
     assert {r["case_id"] for r in report.tables["signals"].rows} == of("amsterdam")
     assert [r["municipality"] for r in report.tables["municipalities"].rows] == ["amsterdam"]
     entry = log(shared)[0]
-    assert (entry["action"], set(entry["case_ids"])) == ("report", of("amsterdam"))
+    assert (entry["action"], set(entry["case_ids"])) == ("report", refs_of("amsterdam"))
     with pytest.raises(Forbidden):
         build_report(shared, Filters(municipalities=("zaanstad",)), access=access("ana-amsterdam"))
 

@@ -132,9 +132,9 @@ def test_deleting_an_id_deletes_the_callers_case_only(teams):
 def test_another_teams_id_is_answered_as_an_unknown_one(teams, registry):
     """The hostile angle: a professional asks for an id only another team uses. The refusal is the one for an id
     stored nowhere, word for word; the other team's case is untouched and its text is nowhere in the log."""
-    add_records(teams, registry, [own_record("zaanstad", "wijkteam-west", 1900) | {"case": {
-        **own_record("zaanstad", "wijkteam-west", 1900)["case"], "case_id": "alleen-west"}}],
-        access=who("pro-zaanstad-west"))
+    only_west = own_record("zaanstad", "wijkteam-west", 1900)
+    only_west["case"]["case_id"] = "alleen-west"
+    add_records(teams, registry, [only_west], access=who("pro-zaanstad-west"))
     pro, analyst = who("pro-zaanstad-oost"), who("ana-amsterdam")
     answers = []
     for case_id in ("alleen-west", "bestaat-nergens"):
