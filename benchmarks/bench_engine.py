@@ -205,6 +205,11 @@ def main(argv: list[str] | None = None) -> int:
           f"({verdict(welding_us <= TARGET_WELDING_US)}); ≥ {TARGET_RATE:,} explained cases/s on one core: "
           f"{rate:,.0f} ({verdict(rate >= TARGET_RATE)})")
 
+    # what no evaluator of today's output can avoid: checking the input and handing over the decision's data
+    floor = rows["  phase: validate (parse_case)"]["median_us"] + rows["  floor: the decision from JSON (orjson)"]["median_us"]
+    print(f"floor: validation plus the decision from its JSON: {floor:.1f} µs, {floor / TARGET_MEDIAN_US:.0%} of the "
+          f"target, {floor / explained:.0%} of an explained decision (docs/decisions/0045-speed-targets-need-the-owners-choice.md)")
+
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"bench_engine-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     path.write_text(json.dumps({"machine": machine, "seed": args.seed, "generated_seconds": generated_s,

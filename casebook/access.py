@@ -25,6 +25,8 @@ from dataclasses import dataclass
 ROLES = ("professional", "analyst", "policy", "admin")
 ROLE_NL = {"professional": "professional", "analyst": "analist", "policy": "beleidsmedewerker",
            "admin": "beheerder"}
+ROLE_EN = {"professional": "a professional", "analyst": "an analyst", "policy": "a policy officer",
+           "admin": "an administrator"}
 ALL = "*"  # the scope of a City Deal coordinator: every municipality
 # Whoever may not read cases (a policy officer) sees groups, never one household: a selection holds at
 # least this many cases, filters only by municipality, whole months and outcome, and amounts of a
@@ -105,7 +107,7 @@ class Access:
             return Forbidden(f"u mag geen {nl} buiten uw {'team' if self.team else 'gemeente(n)'}",
                              f"you may not {en} outside your {'team' if self.team else 'municipalities'}")
         return Forbidden(f"als {ROLE_NL.get(self.role, self.role)} mag u geen {nl}",
-                         f"as {self.role} you may not {en}")
+                         f"as {ROLE_EN.get(self.role, self.role)} you may not {en}")
 
 
 LOCAL = Access(user=None)  # the single-token local mode: everything, nothing audited

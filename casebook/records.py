@@ -17,6 +17,7 @@ from typing import Any, Iterable, NamedTuple
 import orjson
 
 from engine.case import Case
+from explain.lines import fastest_route, route_order
 
 CENT = Decimal("0.01")
 
@@ -147,14 +148,9 @@ def law_of(item: dict) -> str:
     return (item.get("source") or {}).get("law") or item.get("ruleset") or "?"
 
 
-def _route_order(route: dict) -> tuple:
-    late = 1 if route.get("in_time") is False else 0
-    days = route["lead_time_days"] if route.get("lead_time_days") is not None else 10**6
-    return (late, days, route["route"])
-
-
 def usable_routes(decision: dict) -> list[dict]:
-    """The available routes of options that a route can open (status route_available), one per route id."""
+    """The available routes of options that a route can open (status route_available), one per route id, in the
+    order the explanation lists routes (explain.lines.route_order), the route it advises first."""
     seen: dict[str, dict] = {}
     for o in decision["options"]:
         if o["status"] != "route_available":
@@ -162,7 +158,10 @@ def usable_routes(decision: dict) -> list[dict]:
         for r in o["routes"]:
             if r["status"] == "available":
                 seen.setdefault(r["route"], r)
-    return sorted(seen.values(), key=_route_order)
+    within = (decision.get("need") or {}).get("needed_within_days")
+    advised = fastest_route(decision)
+    return sorted(seen.values(), key=lambda r: (advised is None or r["route"] != advised["route"],
+                                                route_order(r, within)))
 
 
 @dataclass
@@ -180,8 +179,8 @@ class DecisionSummary:
 
 
 def summarise(decision: dict) -> DecisionSummary:
-    """The columns of a decision row. The primary route is the one the explanation advises:
-    usable, in time, fastest (the kassabon is booked on it)."""
+    """The columns of a decision row. The primary route is the one the explanation advises, else the first usable
+    route in the explanation's order (the kassabon is booked on it)."""
     usable = usable_routes(decision)
     k = decision.get("kassabon") or {}
     return DecisionSummary(

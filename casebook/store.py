@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, tuple_,
 from engine.errors import Problem, RegelruimteError
 
 from . import audit, db, users
-from .access import DELETE, EXPORT, LOCAL, MIN_GROUP, READ, REPORT, ROLE_NL, SAVE, Access, Forbidden
+from .access import DELETE, EXPORT, LOCAL, MIN_GROUP, READ, REPORT, ROLE_EN, ROLE_NL, SAVE, Access, Forbidden
 from .models import DETAIL_TABLES, Base, Batch, CaseRow, CaseTag, DecisionRow, OptionRow
 from .records import CaseKey, Meta, Prepared, case_key, case_ref, detail_rows, summarise
 
@@ -185,6 +185,11 @@ class Store:
         with self.engine.connect() as conn:
             return list(conn.execute(select(cases_t.c.municipality).where(cases_t.c.municipality.in_(names))
                                      .distinct()).scalars())
+
+    def require(self, access: Access, action: str) -> None:
+        """Refuse (logged) an action the caller's role does not allow, before a request reads or asks for what the
+        action needs: a policy officer's save is refused before a form asks for a team or a body is read."""
+        self._require(access, action)
 
     def _require(self, access: Access, action: str, municipalities: Iterable[str] = ()) -> None:
         """Refuse an action the caller's role does not allow, or one asking for a municipality outside scope.
@@ -429,7 +434,7 @@ class Store:
         """A refused selection of a caller who sees groups only: logged, then a Forbidden that says why."""
         self.log_access(access, action, (), self._stored_municipalities(filters.municipalities), allowed=False)
         raise Forbidden(f"als {ROLE_NL.get(access.role, access.role)} ziet u groepen, geen casussen: {why}",
-                        f"as {access.role} you see groups, not cases: {why_en}")
+                        f"as {ROLE_EN.get(access.role, access.role)} you see groups, not cases: {why_en}")
 
     def list_cases(self, filters: Filters, limit: int = 50, offset: int = 0,
                    access: Access = LOCAL) -> tuple[int, list[dict]]:

@@ -114,6 +114,12 @@ MAX_CIRCUMSTANCES = 100
 # Options one case may ask about: every option of the vocabulary (some 30) with room to grow; a bound
 # because each costs an evaluation (tests/engine/test_case.py holds it above the vocabulary's count).
 MAX_OPTIONS = 60
+# A household's lists: far beyond any household (the largest families have some 20 children), far below what costs
+# work. Unbounded, a 4 MB body of 100,000 income items took 0.7 s to decide, and a sum of many 10-digit amounts
+# could leave the range the what-if's columns compute in exactly (docs/decisions/0010-input-limits.md).
+MAX_MEMBERS = 40
+MAX_INCOME_ITEMS = 50
+MAX_AVOIDED_COSTS = 50
 CIRCUMSTANCE_KEY = re.compile(r"[a-z][a-z0-9_]{0,59}")
 # A number in a circumstance is an amount or a count: at most 10 digits before the point and 2 after,
 # as the case's own amounts (Money), so the casebook can store it and a sum cannot overflow.
@@ -247,8 +253,8 @@ class Housemate(Part):
 
 class Household(Part):
     composition: Composition | None = None
-    members: list[Member] | None = None
-    children: list[Annotated[Count, Field(ge=0, le=30)]] | None = None
+    members: list[Member] | None = Field(default=None, max_length=MAX_MEMBERS)
+    children: list[Annotated[Count, Field(ge=0, le=30)]] | None = Field(default=None, max_length=MAX_MEMBERS)
     cost_sharers: Count | None = Field(default=None, ge=0, le=20)
     housemates: list[Housemate] | None = Field(default=None, max_length=MAX_HOUSEMATES)
 
@@ -315,7 +321,7 @@ class Case(Part):
     reference_date: dt.date
     municipality: str = Field(min_length=MUNICIPALITY_MIN, max_length=MUNICIPALITY_MAX, pattern=MUNICIPALITY_PATTERN)
     household: Household | None = None
-    income: list[IncomeItem] | None = None
+    income: list[IncomeItem] | None = Field(default=None, max_length=MAX_INCOME_ITEMS)
     assets: SignedMoney | None = None
     debts: Debts | None = None
     benefit: Benefit | None = None
@@ -324,7 +330,7 @@ class Case(Part):
     options: list[Annotated[str, Field(max_length=60)]] = Field(min_length=1, max_length=MAX_OPTIONS)
     circumstances: dict[str, Any] = Field(default_factory=dict)
     assessment: Assessment | None = None
-    avoided_costs: list[AvoidedCost] | None = None
+    avoided_costs: list[AvoidedCost] | None = Field(default=None, max_length=MAX_AVOIDED_COSTS)
 
     _date = field_validator("reference_date", mode="before")(_no_numbers_as_dates)
 

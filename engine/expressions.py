@@ -90,6 +90,18 @@ def _months_between(a: dt.date, b: dt.date) -> int:
     return months - 1 if b.day < a.day else months
 
 
+def _add_months(a: dt.date, n: int) -> dt.date:
+    """The first day that lies `n` whole months after `a` as _months_between counts them: the same day of the month,
+    or the first of the month after when that month is shorter (31 January + 1 month = 1 March)."""
+    months = a.year * 12 + (a.month - 1) + n
+    year, month = divmod(months, 12)
+    month += 1
+    try:
+        return dt.date(year, month, a.day)
+    except ValueError:  # the day does not exist in that month
+        return dt.date(year + month // 12, month % 12 + 1, 1)
+
+
 class _Closures:
     """Compiles IR nodes into closures; `source` is the text runtime errors name."""
 
@@ -363,6 +375,12 @@ class _Closures:
 
     def f_months_between(self, args):
         return self._date_diff(args, _months_between)
+
+    def f_add_days(self, args):
+        return self._date_diff(args, lambda a, n: a + dt.timedelta(days=int(n)))
+
+    def f_add_months(self, args):
+        return self._date_diff(args, lambda a, n: _add_months(a, int(n)))
 
     def f_years_between(self, args):
         return self._date_diff(args, lambda a, b: _months_between(a, b) // 12)

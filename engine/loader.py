@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 from pydantic import ValidationError
 
+from .dependencies import dependencies_first
 from .errors import Problem, RulesetError
 from .expressions import Expression, ExpressionError, compile_expression
 from .facts import Vocabulary, load_vocabulary
@@ -342,28 +343,14 @@ def _digest(meta: RulesetMeta, raw: _RawVersion, valid_to: dt.date | None) -> st
 def _derive_order(rules: list[CompiledRule], problems: list[Problem]) -> tuple[CompiledRule, ...]:
     """Derive rules in dependency order; a cycle is an error."""
     by_fact = {r.rule.fact: r for r in rules}
-    order, state = [], {}
 
-    def visit(r: CompiledRule, trail: list[str]) -> None:
-        mark = state.get(r.id)
-        if mark == "done":
-            return
-        if mark == "busy":
-            problems.append(Problem(f"kringverwijzing tussen afgeleide feiten: {' → '.join(trail + [r.rule.fact])}",
-                                    "cycle between derived facts", file=r.origin.file, line=r.origin.line, rule=r.id))
-            return
-        state[r.id] = "busy"
-        names = set(r.value.names)
-        for dep in sorted(names):
-            if dep in by_fact:
-                visit(by_fact[dep], trail + [r.rule.fact])
-        state[r.id] = "done"
-        order.append(r)
+    def cycle(path: list[CompiledRule]) -> None:
+        r = path[-1]
+        problems.append(Problem(f"kringverwijzing tussen afgeleide feiten: {' → '.join(p.rule.fact for p in path)}",
+                                "cycle between derived facts", file=r.origin.file, line=r.origin.line, rule=r.id))
 
-    for r in rules:
-        visit(r, [])
-    del visit  # a nested function that calls itself is a reference cycle: it kept every compiled rule alive
-    return tuple(order)
+    return tuple(dependencies_first(rules, lambda r: [by_fact[n] for n in sorted(set(r.value.names)) if n in by_fact],
+                                    cycle))
 
 
 class _Namespace:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .amounts import AmountPlan, plans
+from .dependencies import dependencies_first
 from .errors import CaseError, NoRulesetInForce, Problem
 from .loader import CompiledRoute, CompiledRule, LoadedRulesets, Ruleset, RulesetVersion, load_rulesets
 from .model import Parameter, Presumption
@@ -62,20 +63,9 @@ class Bundle:
 
 
 def _layer_order(rulesets: dict[str, Ruleset]) -> list[str]:
-    order, seen = [], set()
-
-    def visit(rid: str) -> None:
-        if rid in seen or rid not in rulesets:
-            return
-        seen.add(rid)
-        for dep in rulesets[rid].meta.layers_on:
-            visit(dep)
-        order.append(rid)
-
-    for rid in sorted(rulesets):
-        visit(rid)
-    del visit  # (a self-calling closure is a reference cycle holding `rulesets`; see loader._derive_order)
-    return order
+    """Rule set ids, each after the rule sets it layers on (those not loaded are left out)."""
+    return dependencies_first(sorted(rulesets), lambda rid: [d for d in rulesets[rid].meta.layers_on if d in rulesets],
+                              key=str)
 
 
 def _dependencies_first(derive: list[CompiledRule]) -> list[CompiledRule]:
@@ -86,24 +76,7 @@ def _dependencies_first(derive: list[CompiledRule]) -> list[CompiledRule]:
     by_fact: dict[str, list[CompiledRule]] = {}
     for r in derive:
         by_fact.setdefault(r.rule.fact, []).append(r)
-    order: list[CompiledRule] = []
-    state: dict[str, str] = {}
-    stack = [(r, False) for r in reversed(derive)]
-    while stack:  # iterative depth-first walk (no self-calling closure: see loader._derive_order)
-        r, expanded = stack.pop()
-        if expanded:
-            state[r.id] = "done"
-            order.append(r)
-            continue
-        if state.get(r.id):
-            continue
-        state[r.id] = "busy"
-        stack.append((r, True))
-        for name in sorted(r.value.names, reverse=True):
-            for dep in reversed(by_fact.get(name, ())):
-                if not state.get(dep.id):
-                    stack.append((dep, False))
-    return order
+    return dependencies_first(derive, lambda r: [d for name in sorted(r.value.names) for d in by_fact.get(name, ())])
 
 
 def build_bundle(versions: tuple[RulesetVersion, ...]) -> Bundle:

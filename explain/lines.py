@@ -21,7 +21,7 @@ from engine.templates import date, money, number
 from . import amounts as amount_words
 from .citation import cite
 from .fragments import UNCACHED, Fragment, exact, fragment, line
-from .phrases import phrases
+from .phrases import phrases, quoted_titles
 
 Line = tuple[int, str, str]
 Stream = list  # of Line | Fragment
@@ -99,8 +99,8 @@ def _item_lines(level: int, kind: str, head: str, item: dict, source: str, lang:
 
 def probably_late(route: dict, within) -> bool:
     """Whether a route whose lead time is a figure from practice (not verified, so `in_time` is unknown)
-    clearly takes too long: at least twice the days within which help is needed. Said as "waarschijnlijk te
-    laat", marked as not verified; a verified lead time decides `in_time` itself (decision record 0040)."""
+    clearly takes too long: at least twice the days within which help is needed. Said as "onzeker", marked as not
+    verified; a verified lead time decides `in_time` itself (decision record 0040)."""
     lead = route.get("lead_time_days")
     return (route.get("in_time") is None and not route.get("lead_time_verified", True) and isinstance(lead, int)
             and isinstance(within, int) and not isinstance(within, bool) and lead > within and lead >= 2 * within)
@@ -159,14 +159,19 @@ def _argue_lines(argue: str, evidence: list | None, p: dict) -> list[Line]:
 
 
 _RANK = {"available": 0, "conditional": 1, "unavailable": 2}
+# by what `timing` says: certain to be in time, nothing (no deadline, or a lead time from practice or none),
+# 'Onzeker', too late by a verified lead time (it cannot be in time; an uncertain route still may)
+_TIMING = {"in_time": 0, None: 1, "too_late_unverified": 2, "too_late": 3}
 
 
-def route_order(route: dict) -> tuple:
-    # usable and fast first: available before conditional before unavailable, in time before late
-    rank = _RANK[route["status"]]
-    late = 1 if route.get("in_time") is False else 0
-    days = route["lead_time_days"] if route.get("lead_time_days") is not None else 10**6
-    return (rank, late, days, route["route"])
+def route_order(route: dict, within) -> tuple:
+    """The key routes are listed by, in the text, the onderbouwing and on the page: usable first (available,
+    conditional, unavailable), then certain before uncertain (`_TIMING`; a verified lead time before one from
+    practice or none), then the fastest. `within`: the days within which help is needed."""
+    days = route.get("lead_time_days")
+    verified = days is not None and route.get("lead_time_verified", True)
+    return (_RANK[route["status"]], _TIMING[timing(route, within)], not verified,
+            days if days is not None else 10**6, route["route"])
 
 
 def _option(out: Stream, option: dict, within, terms: dict, labels: dict, p: dict, lang: str) -> None:
@@ -184,7 +189,7 @@ def _option(out: Stream, option: dict, within, terms: dict, labels: dict, p: dic
         if law:
             out.append(law)
     for b in option.get("possible_blocks", ()):
-        out.append(_item_line(1, "block", p["may_block"], b, lang))
+        out.append(_item_line(1, "block", p["may_power"] if b.get("discretionary") else p["may_block"], b, lang))
         if b["missing_facts"]:
             out.append(_missing(2, b["missing_facts"], labels, p))
         if b.get("open_terms"):
@@ -211,7 +216,10 @@ def _option(out: Stream, option: dict, within, terms: dict, labels: dict, p: dic
             out.append(law)
     if option["routes"]:
         out.append(line(1, "section", p["routes"]))
-        for r in sorted(option["routes"], key=route_order):
+        stays = stays_blocked(option)
+        if stays:
+            out.append((2, "detail", p["stays_blocked"].format(blocks=quoted_titles(stays, lang))))
+        for r in sorted(option["routes"], key=lambda r: route_order(r, within)):
             _route(out, r, within, labels, terms, p, lang)
     if option["missing_facts"]:
         out.append(_missing(1, option["missing_facts"], labels, p))
@@ -276,11 +284,27 @@ def _input_lines(item: dict, lang: str) -> list[Line]:
     return [(3, "detail", amount_words.input_text(item, lang))]
 
 
+def stays_blocked(option: dict) -> list[dict]:
+    """For a blocked option with a route that may be granted: the blocks that hold and that no such route lifts.
+    Because of them the option stays blocked whatever the routes give (engine.status: `blocked`), which the text
+    and the page say, lest a professional apply for a route that cannot open it (legal audit D-70)."""
+    if option["status"] != "blocked":
+        return []
+    usable = [r for r in option["routes"] if r["status"] != "unavailable"]
+    if not usable:
+        return []
+    lifted = {b for r in usable for b in r["lifts"]}
+    return [b for b in option["blocked_by"] if b["rule"] not in lifted]
+
+
 def fastest_route(decision: dict) -> dict | None:
     """The route to advise: available, lifting a block that certainly holds (not one that may hold: then the
-    facts come first), not too late, with a verified lead time; the fastest of those."""
+    facts come first) of an option it can open (not a blocked one: stays_blocked), not too late, with a verified
+    lead time; the fastest of those."""
     best = None
     for o in decision["options"]:
+        if o["status"] == "blocked":
+            continue
         holding = {b["rule"] for b in o["blocked_by"]}
         for r in o["routes"]:
             if r["status"] == "available" and r.get("in_time") is not False and r.get("lead_time_days") is not None \

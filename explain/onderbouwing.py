@@ -14,8 +14,8 @@ from engine.templates import date, money, number
 
 from . import amounts as amount_words
 from .citation import cite
-from .lines import advice_text, days, fastest_route, route_order, timing
-from .phrases import phrases
+from .lines import advice_text, days, fastest_route, route_order, stays_blocked, timing
+from .phrases import listed, phrases, quoted_titles
 
 PLAIN = {
     "nl": {
@@ -24,6 +24,8 @@ PLAIN = {
         "option": "{title}: {status}.",
         "blocked": "Wat in de weg staat: {items}.",
         "may_block": "Wat in de weg kan staan, afhankelijk van wat nog uitgezocht moet worden: {items}.",
+        "may_power": "Wat het college misschien mag weigeren (een bevoegdheid, geen verbod), afhankelijk van wat nog "
+                     "uitgezocht moet worden: {items}.",
         "grounds": "Waarop het rust: {items}.",
         "may_apply": "Wat ook kan gelden, afhankelijk van wat nog uitgezocht moet worden: {items}.",
         "routes": "Routes die een blokkade kunnen opheffen:",
@@ -41,12 +43,13 @@ PLAIN = {
         "figures": "Niet bekend in deze regelset (geen vraag aan u; de regelset moet worden aangevuld): {items}.",
         "presumptions": "Aangenomen (meld het als dit niet klopt): {items}",
         "rulesets": "Gebruikte regelsets: {items}.",
-        "and": " en ",
         "in_the_way": "In de weg: {items}.",
         "may_be_in_the_way": "Kan in de weg staan (nog uit te zoeken): {items}.",
+        "may_power_short": "Het college mag misschien weigeren (een bevoegdheid; nog uit te zoeken): {items}.",
         "rests_on": "Rust op: {items}.",
         "may_apply_short": "Kan gelden (nog uit te zoeken): {items}.",
         "route_short": "{title} ({source}), voor {options}: {power}; {lead}{status}.",
+        "stays_blocked": "{option} (blijft ook dan geblokkeerd: er is geen route voor {blocks})",
         "advised": "Geadviseerde route",
         "other_routes": "Andere routes: {items}",
         "routes_short": "Routes die een blokkade kunnen opheffen: {items}",
@@ -63,6 +66,8 @@ PLAIN = {
         "option": "{title}: {status}.",
         "blocked": "What stands in the way: {items}.",
         "may_block": "What may stand in the way, depending on what is still to be found out: {items}.",
+        "may_power": "What the college may be able to refuse (a power, not a prohibition), depending on what is still "
+                     "to be found out: {items}.",
         "grounds": "What it rests on: {items}.",
         "may_apply": "What may also apply, depending on what is still to be found out: {items}.",
         "routes": "Routes that can lift a block:",
@@ -80,12 +85,13 @@ PLAIN = {
         "figures": "Not known in this rule set (not a question for you; the rule set must be completed): {items}.",
         "presumptions": "Presumed (say so if this is wrong): {items}",
         "rulesets": "Rule sets used: {items}.",
-        "and": " and ",
         "in_the_way": "In the way: {items}.",
         "may_be_in_the_way": "May be in the way (still to find out): {items}.",
+        "may_power_short": "The college may be able to refuse (a power; still to find out): {items}.",
         "rests_on": "Rests on: {items}.",
         "may_apply_short": "May apply (still to find out): {items}.",
         "route_short": "{title} ({source}), for {options}: {power}; {lead}{status}.",
+        "stays_blocked": "{option} (stays blocked even then: there is no route for {blocks})",
         "advised": "Advised route",
         "other_routes": "Other routes: {items}",
         "routes_short": "Routes that can lift a block: {items}",
@@ -97,12 +103,6 @@ PLAIN = {
         "lead_short_unknown": "lead time unknown",
     },
 }
-
-
-def _join(items: list[str], lang: str) -> str:
-    if len(items) < 2:
-        return "".join(items)
-    return ", ".join(items[:-1]) + PLAIN[lang]["and"] + items[-1]
 
 
 def _sentence(text: str) -> str:
@@ -123,9 +123,11 @@ def _option(o: dict, p: dict, w: dict, lang: str) -> str:
         blocks.append(f"{item}: {reason.rstrip('.')}" if reason else item)
     if blocks:
         parts.append(w["blocked"].format(items="; ".join(blocks)))
-    possible = [f"{b['title']} ({cite(b['source'], lang)})" for b in o.get("possible_blocks", ())]
+    possible, powers = _possible(o, lang)
     if possible:
         parts.append(w["may_block"].format(items="; ".join(possible)))
+    if powers:  # a power to refuse that may hold is the college's, not a possible prohibition (legal audit D-64)
+        parts.append(w["may_power"].format(items="; ".join(powers)))
     grounds, conditional = [], []
     for g in o["grounds"]:
         shown = [f"{a['title']} {money(Decimal(a['value']), lang) if a['unit'].startswith('EUR') else a['value']}"
@@ -140,6 +142,14 @@ def _option(o: dict, p: dict, w: dict, lang: str) -> str:
     return " ".join(parts)
 
 
+def _possible(o: dict, lang: str) -> tuple[list[str], list[str]]:
+    """The blocks that may hold, cited: the prohibitions, and apart the college's powers to refuse."""
+    possible, powers = [], []
+    for b in o.get("possible_blocks", ()):
+        (powers if b.get("discretionary") else possible).append(f"{b['title']} ({cite(b['source'], lang)})")
+    return possible, powers
+
+
 def _thresholds(o: dict, p: dict, lang: str) -> list[str]:
     """What would have to change for each block that holds, with the limit and the case's value."""
     out = []
@@ -151,18 +161,24 @@ def _thresholds(o: dict, p: dict, lang: str) -> list[str]:
     return out
 
 
-def _routes(decision: dict) -> list[tuple[dict, list[str]]]:
-    """Each route once, with the titles of the options it serves, usable and fast first."""
+def _routes(decision: dict, lang: str) -> list[tuple[dict, list[str]]]:
+    """Each route once, with the titles of the options it serves, in the order of `route_order`; an option the route
+    cannot open (a block without a route stays: lines.stays_blocked) says so beside its title."""
+    w = PLAIN[lang]
     seen: dict[str, tuple[dict, list[str]]] = {}
     for o in decision["options"]:
+        stays = stays_blocked(o)
+        title = w["stays_blocked"].format(option=o["title"], blocks=quoted_titles(stays, lang)) \
+            if stays else o["title"]
         for r in o["routes"]:
-            seen.setdefault(r["route"], (r, []))[1].append(o["title"])
-    return sorted(seen.values(), key=lambda pair: route_order(pair[0]))
+            seen.setdefault(r["route"], (r, []))[1].append(title)
+    within = (decision.get("need") or {}).get("needed_within_days")
+    return sorted(seen.values(), key=lambda pair: route_order(pair[0], within))
 
 
 def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, lang: str) -> str:
     who = _upper(p["decided_by"].get(r["decided_by"], r["decided_by"]))
-    parts = [w["route"].format(title=r["title"], source=cite(r["source"], lang), options=_join(options, lang),
+    parts = [w["route"].format(title=r["title"], source=cite(r["source"], lang), options=listed(options, lang),
                                status=p["route_status"][r["status"]])]
     reading = r.get("confidence") == "assessment"  # an assessment stays marked, a power or a duty alike
     if r["discretionary"]:
@@ -233,9 +249,11 @@ def _option_brief(o: dict, p: dict, w: dict, lang: str) -> str:
     blocks = [f"{b['title']} ({cite(b['source'], lang)})" for b in o["blocked_by"]]
     if blocks:
         parts.append(w["in_the_way"].format(items="; ".join(blocks)))
-    possible = [f"{b['title']} ({cite(b['source'], lang)})" for b in o.get("possible_blocks", ())]
+    possible, powers = _possible(o, lang)
     if possible:
         parts.append(w["may_be_in_the_way"].format(items="; ".join(possible)))
+    if powers:
+        parts.append(w["may_power_short"].format(items="; ".join(powers)))
     if o["status"] == "allowed":
         grounds = [f"{g['title']} ({cite(g['source'], lang)})" for g in o["grounds"] if g.get("status") != "conditional"]
         if grounds:
@@ -267,13 +285,13 @@ def _route_brief(r: dict, options: list[str], within, p: dict, w: dict, lang: st
         if when == "too_late":
             lead += ", " + p["too_late"].format(within=within)
     status = "" if r["status"] == "available" else f"; {p['route_status'][r['status']]}"
-    return w["route_short"].format(title=r["title"], source=cite(r["source"], lang), options=_join(options, lang),
+    return w["route_short"].format(title=r["title"], source=cite(r["source"], lang), options=listed(options, lang),
                                    power=power, lead=lead, status=status)
 
 
 def _routes_brief(decision: dict, best: dict | None, within, labels: dict, p: dict, w: dict, lang: str) -> list[str]:
     """The advised route in full (what to argue, the evidence), every other usable route in one sentence."""
-    routes = [(r, opts) for r, opts in _routes(decision) if r["status"] != "unavailable"]
+    routes = [(r, opts) for r, opts in _routes(decision, lang) if r["status"] != "unavailable"]
     advised = [(r, opts) for r, opts in routes if best is not None and r["route"] == best["route"]]
     out = [f"{w['advised']}: " + _route(r, opts, within, labels, p, w, lang) for r, opts in advised]
     others = [_route_brief(r, opts, within, p, w, lang) for r, opts in routes if (r, opts) not in advised]
@@ -304,7 +322,7 @@ def render(decision: dict, lang: str = "nl", labels: dict | None = None, questio
         paragraphs += _routes_brief(decision, best, within, labels, p, w, lang)
     else:
         paragraphs += [_option(o, p, w, lang) for o in decision["options"]]
-        routes = _routes(decision)
+        routes = _routes(decision, lang)
         if routes:
             paragraphs.append(w["routes"])
             paragraphs += [_route(r, opts, within, labels, p, w, lang) for r, opts in routes]

@@ -16,6 +16,8 @@ PHRASES = {
         "blocked_by": "Geblokkeerd door",
         "may_block": "Kan blokkeren (hangt af van ontbrekende feiten)",
         "power": "Het college mag weigeren (een bevoegdheid, geen verbod)",
+        # a power to refuse that may hold: the college's power, never a possible prohibition (legal audit D-64)
+        "may_power": "Het college mag misschien weigeren (een bevoegdheid, geen verbod; hangt af van ontbrekende feiten)",
         "open_term": "Niet bekend in deze regelset: {terms}",
         "open_terms": "Bedragen of percentages die de regels niet kennen (vraag ze na bij de gemeente of bij wie ze vaststelt)",
         "lead_practice": "doorlooptijd in de praktijk ca. {days}, geen wettelijke termijn ({basis})",
@@ -27,6 +29,9 @@ PHRASES = {
         "threshold": "Wat zou moeten veranderen: {label} zou {op} {limit} moeten zijn (nu {value}).",
         "ops": {"<=": "ten hoogste", "<": "lager dan", ">=": "ten minste", ">": "hoger dan"},
         "routes": "Routes",
+        # a blocked option: some block that holds has no route, so no route below can open the option on its own
+        "stays_blocked": "Let op: voor {blocks} is er geen route. De optie blijft dus geblokkeerd, ook als een route "
+                         "hieronder wordt toegekend.",
         "route_line": "{title} ({source}): {status}. Beslist door {who}; {discretion}; {lead}.",
         "discretionary": "discretionaire bevoegdheid (wordt niet toegekend door deze toets, maar moet worden onderbouwd)",
         "not_discretionary": "gebonden beoordeling",
@@ -74,6 +79,7 @@ PHRASES = {
         "blocked_by": "Blocked by",
         "may_block": "May block (depends on missing facts)",
         "power": "The college may refuse (a power, not a prohibition)",
+        "may_power": "The college may be able to refuse (a power, not a prohibition; depends on missing facts)",
         "open_term": "Not known in this rule set: {terms}",
         "open_terms": "Amounts or percentages the rules do not know (ask the municipality or whoever sets them)",
         "lead_practice": "lead time in practice about {days}, no statutory period ({basis})",
@@ -85,6 +91,7 @@ PHRASES = {
         "threshold": "What would have to change: {label} would have to be {op} {limit} (now {value}).",
         "ops": {"<=": "at most", "<": "below", ">=": "at least", ">": "above"},
         "routes": "Routes",
+        "stays_blocked": "Note: there is no route for {blocks}. So the option stays blocked, even if a route below is granted.",
         "route_line": "{title} ({source}): {status}. Decided by {who}; {discretion}; {lead}.",
         "discretionary": "discretionary power (not granted by this check; it must be argued)",
         "not_discretionary": "bound assessment",
@@ -121,3 +128,15 @@ PHRASES = {
 
 def phrases(lang: str) -> dict:
     return PHRASES["en" if lang == "en" else "nl"]
+
+
+def listed(items: list[str], lang: str) -> str:
+    """"a, b en c" (English "a, b and c")."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" and " if lang == "en" else " en ") + items[-1]
+
+
+def quoted_titles(items: list[dict], lang: str) -> str:
+    """The titles of rules or routes, each in quotes, listed: "'a' en 'b'"."""
+    return listed([f"'{i['title']}'" for i in items], lang)

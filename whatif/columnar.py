@@ -526,6 +526,15 @@ class _Compiler:
             months = ((b.dt.year() - a.dt.year()) * 12 + (b.dt.month() - a.dt.month())).cast(pl.Int64) \
                 - (b.dt.day() < a.dt.day()).cast(pl.Int64)
             return Node("num", months if fname == "months_between" else months // 12, mask=mask)
+        elif fname == "add_days" and args[0].kind == "date" and args[1].kind == "num" and args[1].scale == 0:
+            return Node("date", expr_of(args[0]) + pl.duration(days=expr_of(args[1])), mask=mask)
+        elif fname == "add_months" and args[0].kind == "date" and args[1].kind == "num" and args[1].scale == 0:
+            # as engine.expressions._add_months: polars clamps a missing day to the month's end; the engine takes the
+            # first of the month after (the first day that lies n whole months later)
+            a = expr_of(args[0])
+            shifted = a.dt.offset_by(pl.format("{}mo", expr_of(args[1])))
+            return Node("date", pl.when(shifted.dt.day() < a.dt.day()).then(shifted + pl.duration(days=1))
+                        .otherwise(shifted), mask=mask)
         raise self.unsupported(node, f"{fname}() met deze argumenten")
 
     def _extreme(self, node, fname: str, args: list[Node], mask) -> Node:

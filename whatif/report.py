@@ -30,6 +30,7 @@ WORDS = {
         "summary": "Samenvatting", "households": "Huishoudens", "helped": "geholpen", "hurt": "benadeeld",
         "mixed": "deels geholpen, deels benadeeld", "of": "van",
         "open": "niet te vergelijken, want dat hangt af van een open norm of een ontbrekend gegeven",
+        "open_short": "niet te vergelijken",
         "open_note": "Geholpen en benadeeld tellen huishoudens. Een huishouden dat van 'maatwerkroute mogelijk' naar "
                      "'informatie nodig' gaat (of omgekeerd), is niet geholpen of benadeeld door de wijziging: de "
                      "uitkomst hangt af van een norm die de regelset nog niet kent of van een gegeven dat nog ontbreekt. "
@@ -65,6 +66,7 @@ WORDS = {
         "summary": "Summary", "households": "Households", "helped": "helped", "hurt": "hurt",
         "mixed": "partly helped, partly hurt", "of": "of",
         "open": "not comparable, as that depends on an open norm or a missing fact",
+        "open_short": "not comparable",
         "open_note": "Helped and hurt count households. A household that goes from 'custom route available' to "
                      "'information needed' (or back) is not helped or hurt by the change: the outcome depends on a norm "
                      "the rule set does not know yet or on a fact that is still missing. Those households are counted apart.",
@@ -373,8 +375,9 @@ def html(c: Comparison, vocabulary: Vocabulary, meta: Meta, sweep: pl.DataFrame 
         values = [w.value(sweep_name, v) for v in sweep["value"].to_list()]
         figures["sweep"] = charts.lines(
             W["sweep_chart"].format(name=sweep_title), values,
-            [(W["helped"], sweep["households_helped"].to_list()), (W["hurt"], sweep["households_hurt"].to_list())],
-            W["threshold"], W["sweep_y"], [charts.HELPED, charts.HURT])  # the title names the parameter
+            [(W[word], sweep[f"households_{k}"].to_list())
+             for k, word in (("helped", "helped"), ("hurt", "hurt"), ("open", "open_short"))],
+            W["threshold"], W["sweep_y"], [charts.HELPED, charts.HURT, charts.MUTED])  # the title names the parameter
         sweep_rows = [dict(r, value=v, newly_granted_eur=money(Decimal(r["newly_granted_eur"]), lang))
                       for r, v in zip(sweep.to_dicts(), values)]
     examples = []

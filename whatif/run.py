@@ -350,7 +350,8 @@ def check_sweep_unit(sweep: Sweep, registry: Registry, day: dt.date | None, fiel
 
 def run_sweep(root: Path | str, base: Ref, sweep: Sweep, source: Source, change: str | Overlay | None = None,
               before: Outcomes | None = None, client=None, check=lambda: None) -> pl.DataFrame:
-    """Per value of the parameter: the households helped and hurt against the baseline, and the cost.
+    """Per value of the parameter: the households helped, hurt and open (neither, decision record 0043) against the
+    baseline, and the cost.
     `check()` is called before each value (it raises to stop: the client has gone, the time is up).
     On a Dask `client`, each value is one pass over the partitions (the baseline evaluated again
     there: the workers keep no outcomes between tasks); else `before` is evaluated once."""
@@ -370,7 +371,8 @@ def run_sweep(root: Path | str, base: Ref, sweep: Sweep, source: Source, change:
         else:
             t = compare(before, outcomes(after_side, source, label)).totals
         rows.append({"value": str(value), "households_helped": t["households_helped"],
-                     "households_hurt": t["households_hurt"] + t["households_mixed"], "flips": t["flips"],
+                     "households_hurt": t["households_hurt"] + t["households_mixed"],
+                     "households_open": t["households_open"], "flips": t["flips"],
                      "newly_granted": t["newly_granted"], "newly_granted_eur": t["newly_granted_eur"],
                      "no_longer_granted": t["no_longer_granted"]})
     return pl.DataFrame(rows)

@@ -35,9 +35,9 @@ MAX_NUMBER = 10 ** 15
 MAX_DECIMALS = 10
 
 FUNCTIONS = ("min", "max", "sum", "len", "known", "round_cents", "date", "any", "all",
-             "days_between", "months_between", "years_between")
+             "days_between", "months_between", "years_between", "add_days", "add_months")
 _ARITY = {"sum": 1, "len": 1, "known": 1, "round_cents": 1, "any": 1, "all": 1,
-          "days_between": 2, "months_between": 2, "years_between": 2}
+          "days_between": 2, "months_between": 2, "years_between": 2, "add_days": 2, "add_months": 2}
 
 _COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
             ast.In: "in", ast.NotIn: "not in"}

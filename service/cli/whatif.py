@@ -191,9 +191,11 @@ def whatif(args) -> int:
         print(summary, end="")
         if sweep_table is not None:
             print(f"\nSweep {sweep.name}")
+            w = report.WORDS[args.lang]
             for r in sweep_table.iter_rows(named=True):
-                print(f"  {r['value']:>8}  geholpen {r['households_helped']:>8}  benadeeld {r['households_hurt']:>8}"
-                      f"  nieuw toegekend {money(Decimal(r['newly_granted_eur']), args.lang)}")
+                print(f"  {r['value']:>8}  {w['helped']} {r['households_helped']:>8}  {w['hurt']} {r['households_hurt']:>8}"
+                      f"  {w['open_short']} {r['households_open']:>8}"
+                      f"  {w['newly_granted']} {money(Decimal(r['newly_granted_eur']), args.lang)}")
             moved = sum(1 for r in sweep_table.iter_rows(named=True) if r["flips"])
             print(("\n" + (f"Bij {moved} van de {sweep_table.height} waarden verandert er iets voor deze casussen."
                            if moved else "Bij geen enkele waarde verandert er iets voor deze casussen."))

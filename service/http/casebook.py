@@ -35,7 +35,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 
 from casebook import audit, retention, users
-from casebook.access import ADMIN, LOCAL, Access, Forbidden
+from casebook.access import ADMIN, LOCAL, SAVE, Access, Forbidden
 from casebook.evaluation import evaluate, evaluation_label
 from casebook.exports import table_csv, table_parquet
 from casebook.importers import MAX_TAGS, TAG, RawRecord, to_prepared
@@ -167,6 +167,7 @@ CASE_ID = Path(description=CASE_ID_TEXT, examples=[WELDING_MASK["case_id"]])
 async def add_cases(request: Request, store: Store = Depends(get_store), registry: Registry = Depends(get_registry),
                     access: Access = Depends(caller)):
     """Store one record (a case or `{case, team, signal, tags}`) or a list of them, all or nothing."""
+    await off_loop(store.require, access, SAVE)  # a role that may not save: 403 before the body is read
     body = await read_json(request)
     records = body if isinstance(body, list) else [body]
     if not records or len(records) > MAX_RECORDS:

@@ -65,15 +65,22 @@ def caller(request: Request, store: Store = Depends(get_store)) -> Access:
     return Access.of(user, via=f"{request.method} {getattr(route, 'path', 'api')}")
 
 
-def user_of(request: Request) -> str | None:
-    """The name of the casebook user who asks, for pages that keep their results per user (the what-if
-    jobs); None without a casebook, in the local mode, or for a caller who is no user."""
+def access_of(request: Request) -> Access | None:
+    """The casebook caller of a page that needs none (the decision page, the what-if): None without a casebook
+    or for a caller who is no user."""
     if get_store not in request.app.dependency_overrides and not casebook_exists():
         return None
     try:
-        return caller(request, request.app.dependency_overrides.get(get_store, get_store)()).user
+        return caller(request, request.app.dependency_overrides.get(get_store, get_store)())
     except (ApiError, SQLAlchemyError):
         return None
+
+
+def user_of(request: Request) -> str | None:
+    """The name of the casebook user who asks, for pages that keep their results per user (the what-if
+    jobs); None without a casebook, in the local mode, or for a caller who is no user."""
+    access = access_of(request)
+    return access.user if access is not None else None
 
 
 def accepts_token(request: Request, token: bytes) -> bool:

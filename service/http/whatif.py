@@ -55,7 +55,8 @@ class WhatIfRequest(BaseModel):
 class Sweep(BaseModel):
     model_config = ConfigDict(extra="allow")
     parameter: str
-    points: list[dict[str, Any]] = Field(description="per waarde: geholpen en benadeelde huishoudens, kosten")
+    points: list[dict[str, Any]] = Field(description="per waarde: geholpen, benadeelde en niet te vergelijken huishoudens "
+                                                  "(households_open, ADR 0043), kosten")
 
 
 class WhatIfResponse(BaseModel):

@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from casebook import queries
 from reporting import charts
-from casebook.access import MIN_GROUP, READ, Access, Forbidden
+from casebook.access import MIN_GROUP, READ, SAVE, Access, Forbidden
 from casebook.evaluation import evaluate, evaluation_label
 from casebook.importers import RawRecord, to_prepared
 from casebook.records import case_ref
@@ -34,7 +34,8 @@ from explain import onderbouwing
 from explain.phrases import PHRASES
 
 from ..http.api import ApiError, rulesets_root
-from ..http.casebook_access import caller, case_scope_of, check_params, filters_of, get_registry, get_store
+from ..http.casebook_access import (access_of, caller, case_scope_of, check_params, filters_of, get_registry,
+                                    get_store)
 from ..http.offload import off_loop
 from .policy_text import words
 
@@ -390,6 +391,13 @@ async def case_page(request: Request, case_id: str, store: Store = Depends(get_s
 # -- from the decision page into the casebook --------------------------------------------------------------
 
 
+def save_refusal(request: Request) -> Forbidden | None:
+    """Why the caller may not save cases (their role), before a form asks for a team; None when they may, or when
+    who asks is not known yet (the save itself then decides)."""
+    access = access_of(request)
+    return access.refusal(SAVE) if access is not None and not access.may(SAVE) else None
+
+
 def save_problems(team: str, signal: str, consent: bool) -> list[Problem]:
     problems = []
     if not consent:
@@ -407,6 +415,10 @@ def save_problems(team: str, signal: str, consent: bool) -> list[Problem]:
 async def save_case(request: Request, key: str, store: Store = Depends(get_store), registry=Depends(get_registry),
                     access: Access = Depends(caller)):
     from .site import case_store_of, gone_page
+    try:  # a role that may not save is refused (and logged) before the team is asked for
+        await off_loop(store.require, access, SAVE)
+    except Forbidden as exc:
+        return _forbidden(request, exc)
     form = await request.form(max_files=0, max_fields=10)
     case = case_store_of(request).get(key)
     if case is None:

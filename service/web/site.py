@@ -37,7 +37,8 @@ from engine.yamlsource import SourceError, parse_text
 from explain import amounts as amount_words
 from explain import diff as diff_render
 from explain.citation import cite
-from explain.lines import route_order, timing as route_timing
+from explain.lines import route_order, stays_blocked, timing as route_timing
+from explain.phrases import quoted_titles
 from explain.tree import build as explanation_tree
 
 from .. import catalogue
@@ -61,6 +62,8 @@ templates.env.filters["number"] = lambda v, lang="nl": write_number(Decimal(str(
 templates.env.filters["longdate"] = lambda v, lang="nl": write_date(dt.date.fromisoformat(v), lang) if v else ""
 templates.env.globals["cite"] = cite
 templates.env.globals["route_timing"] = route_timing
+templates.env.globals["stays_blocked"] = stays_blocked
+templates.env.globals["quoted_titles"] = quoted_titles
 templates.env.globals["case_law_url"] = case_law_url
 templates.env.filters["param_value"] = lambda v, unit, lang="nl": diff_render.value_text(v, unit, lang)
 templates.env.filters["field_value"] = lambda v, field, lang="nl": diff_render.field_text(field, v, lang)
@@ -365,13 +368,14 @@ async def step_two(request: Request, key: str):
     return _form_page(request, values, step=2)
 
 
-def _decision_page(request: Request, key: str, decision: dict, case: dict, registry) -> HTMLResponse:
+def _decision_page(request: Request, key: str, decision: dict, case: dict, registry,
+                   save_refused: str | None) -> HTMLResponse:
     lang = lang_of(request)
     t = texts(lang)
     labels = fact_labels(registry, lang)
     advice = next((n["text"] for n in explanation_tree(decision, lang, labels) if n["kind"] == "advice"), None)
-    options = [dict(o, routes=sorted(o["routes"], key=route_order)) for o in decision["options"]]
     within = (decision.get("need") or {}).get("needed_within_days")
+    options = [dict(o, routes=sorted(o["routes"], key=lambda r: route_order(r, within))) for o in decision["options"]]
     vocab = registry.vocabulary
     text, brief, asked, unknown_figures = open_questions.client_file_forms(decision, registry, lang,
                                                                            t["w"]["figure_line"])
@@ -387,7 +391,7 @@ def _decision_page(request: Request, key: str, decision: dict, case: dict, regis
                "printed": write_date(dt.date.today(), lang), "glossary": glossary(text, lang),
                "store_hours": case_store_of(request).ttl // 3600,
                # saving to the casebook (service.web.casebook), where this installation has one
-               "can_save": any(item["href"] == "/casusboek" for item in request.app.state.nav),
+               "can_save": _has_casebook(request), "save_refused": save_refused,
                "saved": request.query_params.get("opgeslagen") == "ja",
                "save_problems": getattr(request.state, "save_problems", []),
                "save_values": getattr(request.state, "save_values", {"team": "", "signal": ""})}
@@ -436,7 +440,21 @@ async def decision_page(request: Request, key: str):
         decision, registry = await off_loop(_decide, request, case)
     except (CaseError, NoRulesetInForce) as exc:  # the rule sets changed since: say so, as for a new case
         return _form_page(request, case_to_form(case, _kinds(request)), exc.problems, case, status=422, step=2)
-    return _decision_page(request, key, decision, case, registry)
+    return _decision_page(request, key, decision, case, registry, await off_loop(_save_refused, request))
+
+
+def _has_casebook(request: Request) -> bool:
+    return any(item["href"] == "/casusboek" for item in request.app.state.nav)
+
+
+def _save_refused(request: Request) -> str | None:
+    """Why the caller's role may not save cases, said instead of the save form (which would ask for a team);
+    None: the form."""
+    if not _has_casebook(request):
+        return None
+    from .casebook import save_refusal  # the casebook is optional, and with it the save
+    refusal = save_refusal(request)
+    return None if refusal is None else refusal.message_en if lang_of(request) == "en" else refusal.message
 
 
 @router.get("/besluit/{key}/bewerk", response_class=HTMLResponse)

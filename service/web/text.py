@@ -105,6 +105,8 @@ WORDS = {
                         "de feiten uit het formulier, het besluit, mijn team en het signaal. Geen naam, adres of BSN.",
         "save_button": "Opslaan in het casusboek", "save_done": "De casus staat in het casusboek.",
         "save_view": "Bekijk haar in het casusboek", "save_consent_label": "Toestemming",
+        "save_refused": "U kunt deze casus niet opslaan: {reason}. Moet de casus toch in het casusboek? Vraag het "
+                        "aan een collega die casussen mag opslaan.",
         "nav_casebook": "Casusboek", "nav_whatif": "Wat-als", "nav_label": "Hoofdmenu",
         "other_lang": "English", "other_lang_code": "en",
         "footer": "Regelruimte kent niets toe: het zegt welke route mogelijk is en wat moet worden onderbouwd. "
@@ -160,8 +162,12 @@ WORDS = {
         "outcome": "Uitkomst",
         "advice": "Advies",
         "blocked_by": "Geblokkeerd door", "may_block": "Kan blokkeren (hangt af van ontbrekende feiten)",
+        "power": "Het college mag weigeren (een bevoegdheid, geen verbod)",
+        "may_power": "Het college mag misschien weigeren (een bevoegdheid, geen verbod; hangt af van ontbrekende feiten)",
         "ground_conditional": "kan gelden; hangt af van ontbrekende feiten",
         "grounds": "Gronden en voorwaarden", "routes": "Routes", "route_decided_by": "Beslist door",
+        "stays_blocked": "Let op: voor {blocks} is er geen route. Deze optie blijft dus geblokkeerd, ook als een "
+                         "route hieronder wordt toegekend.",
         "route_speed": "Doorlooptijd", "route_in_time": "Op tijd?", "in_time_yes": "Ja, op tijd",
         "in_time_no": "Waarschijnlijk te laat", "needed_within": "nodig binnen {days} dagen", "in_time_unknown": "Onbekend", "lead_unverified": "de doorlooptijd uit de praktijk is langer, niet geverifieerd", "in_time_uncertain": "Onzeker", "argue": "Onderbouwen",
         "evidence": "Bewijs",
@@ -245,6 +251,8 @@ WORDS = {
                         "date, the facts of the form, the decision, my team and the signal. No name, address or BSN.",
         "save_button": "Save to the casebook", "save_done": "The case is in the casebook.",
         "save_view": "View it in the casebook", "save_consent_label": "Consent",
+        "save_refused": "You cannot save this case: {reason}. Should the case be in the casebook all the same? Ask a "
+                        "colleague who may save cases.",
         "nav_casebook": "Casebook", "nav_whatif": "What-if", "nav_label": "Main menu",
         "other_lang": "Nederlands", "other_lang_code": "nl",
         "footer": "Regelruimte never grants a discretionary route: it says a route is possible and what must be "
@@ -300,8 +308,12 @@ WORDS = {
         "outcome": "Outcome",
         "advice": "Advice",
         "blocked_by": "Blocked by", "may_block": "May block (depends on missing facts)",
+        "power": "The college may refuse (a power, not a prohibition)",
+        "may_power": "The college may be able to refuse (a power, not a prohibition; depends on missing facts)",
         "ground_conditional": "may apply; depends on missing facts",
         "grounds": "Grounds and conditions", "routes": "Routes", "route_decided_by": "Decided by",
+        "stays_blocked": "Note: there is no route for {blocks}. So this option stays blocked, even if a route below "
+                         "is granted.",
         "route_speed": "Lead time", "route_in_time": "In time?", "in_time_yes": "Yes, in time",
         "in_time_no": "Probably too late", "needed_within": "needed within {days} days", "in_time_unknown": "Unknown", "lead_unverified": "the lead time in practice is longer, not verified", "in_time_uncertain": "Uncertain", "argue": "Argue",
         "evidence": "Evidence",

@@ -75,6 +75,23 @@ def test_the_welding_mask_summarised(welding_case, registry):
     assert (s.cost_once_cents, s.avoided_per_year_cents) == (110000, 1642872)
 
 
+def test_the_primary_route_is_the_advised_one_not_a_faster_figure_from_practice(welding_case, registry):
+    """An analyst counts cases per primary route: it is the route the professional was advised, with a verified
+    lead time, not one whose shorter lead time is only a figure from practice (explain.lines.route_order)."""
+    from explain.lines import fastest_route
+    decision = decide_case(parse_case(welding_case), registry, explanation=False)
+    decision["need"].pop("needed_within_days")
+    for o in decision["options"]:
+        for r in o["routes"]:
+            r["in_time"] = None
+            if r["route"] == "zaanstad.maatwerkbudget":
+                r.update(lead_time_days=60, lead_time_verified=True)
+            elif r["route"] == "pw.16.1.zeer_dringende_redenen":
+                r.update(lead_time_days=5, lead_time_verified=False)
+    assert fastest_route(decision)["route"] == "zaanstad.maatwerkbudget"
+    assert summarise(decision).primary_route == "zaanstad.maatwerkbudget"
+
+
 def test_a_case_whose_only_route_is_discretionary(registry):
     case = parse_case({"case_id": "g1", "reference_date": "2026-02-10", "municipality": "groningen",
                        "household": {"composition": "single", "members": [{"role": "applicant", "age": 38}]},

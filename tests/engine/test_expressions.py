@@ -121,3 +121,33 @@ def test_a_comparison_of_names_and_literals_answers_as_the_general_one(src, env)
         assert got == Unknown(frozenset(facts))
     elif src == "a > b" and env.get("a") == "x":
         assert got == ("error", "vergelijking kan niet in ")
+
+
+@pytest.mark.parametrize("src, start, expected", [
+    # the first day that lies n whole months later, as months_between counts them (legal audit D-66)
+    ("add_months(a, 12)", (2023, 4, 2), (2024, 4, 2)),
+    ("add_months(a, 12)", (2024, 2, 29), (2025, 3, 1)),   # 29 February 2025 does not exist
+    ("add_months(a, 1)", (2024, 1, 31), (2024, 3, 1)),
+    ("add_months(a, 2)", (2023, 12, 31), (2024, 3, 1)),
+    ("add_days(add_months(a, 12), -1)", (2023, 4, 2), (2024, 4, 1)),
+    ("add_days(a, 1)", (2024, 12, 31), (2025, 1, 1)),
+])
+def test_date_arithmetic(src, start, expected):
+    import datetime as dt
+    assert ev(src, {"a": dt.date(*start)}) == dt.date(*expected)
+
+
+def test_date_arithmetic_agrees_with_months_between():
+    import datetime as dt
+    day = dt.date(2023, 1, 1)
+    while day < dt.date(2025, 1, 1):
+        for n in (1, 11, 12):
+            later = ev(f"add_months(a, {n})", {"a": day})
+            assert ev("months_between(a, b)", {"a": day, "b": later}) == n
+            assert ev("months_between(a, b)", {"a": day, "b": later - dt.timedelta(days=1)}) == n - 1
+        day += dt.timedelta(days=1)
+
+
+def test_date_arithmetic_with_an_unknown_operand_is_unknown():
+    assert ev("add_months(a, 12)", {}) == Unknown(frozenset({"a"}))
+    assert ev("add_days(a, b)", {}) == Unknown(frozenset({"a", "b"}))

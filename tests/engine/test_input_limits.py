@@ -260,3 +260,30 @@ def test_both_readers_refuse_a_bomb_and_a_set(loader):
 def test_json_numbers_are_read_as_exact_decimals_with_or_without_a_byte_order_mark(text):
     assert parse_text(text, "case.json") == {"a": Decimal("1100.10")}  # never a binary float: money is exact
     assert type(parse_text(text, "case.json")["a"]) is Decimal
+
+
+# -- a household's lists ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("field, item, limit", [
+    ("income", {"source": "wages", "net_monthly": "9999999999.99"}, 50),
+    ("avoided_costs", {"item": "huur", "per_year": "1.00"}, 50),
+    ("household.members", {"role": "other", "age": 30}, 40),
+    ("household.children", 3, 40),
+])
+def test_a_list_of_a_household_is_bounded_and_the_refusal_names_it(field, item, limit):
+    def with_items(n: int) -> dict:
+        fields = {field: [item] * n} if "." not in field else {"household": {field.split(".")[1]: [item] * n}}
+        return case(**fields)
+    parse_case(with_items(limit))  # the limit itself is a household
+    with pytest.raises(CaseError) as info:
+        parse_case(with_items(limit + 1))
+    [problem] = info.value.problems
+    assert problem.field == field and problem.message == f"mag ten hoogste {limit} elementen bevatten"
+
+
+def test_the_largest_income_list_is_decided_within_a_second(registry):
+    from decision.decide import decide
+    items = [{"source": "wages", "net_monthly": "9999999999.99"}] * 50
+    start = time.process_time()
+    decide(case(income=items, options=sorted(registry.vocabulary.options)), registry)
+    assert time.process_time() - start < 1

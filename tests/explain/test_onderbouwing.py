@@ -202,3 +202,22 @@ def test_brief_without_an_advised_route_lists_the_routes_once(registry):
     assert usable  # art. 60 lid 6: giving the information asked for
     listed = next(p for p in text.split("\n\n") if p.startswith("Routes die een blokkade kunnen opheffen: "))
     assert all(f"{r['title']} (" in listed for r in usable) and "Onderbouwen:" not in listed
+
+
+def test_a_power_to_refuse_that_may_hold_is_said_as_the_college_s_power(registry):
+    """Art. 36 lid 1 at 67 in 2028 (AOW age 67 jaar en 3 maanden, not known whether reached): the power block may
+    hold. It is said as what the college may refuse, apart from the blocks that may stand in the way (D-64)."""
+    case = {"case_id": "iit", "reference_date": "2028-03-01", "municipality": "utrecht", "benefit": "bijstand",
+            "household": {"composition": "single", "members": [{"role": "applicant", "age": 67}], "children": [],
+                          "cost_sharers": 0},
+            "income": [{"source": "bijstand", "net_monthly": "1419.46"}], "assets": "0.00", "debts": {"regime": "none"},
+            "need": {"kind": "income_support"}, "options": ["income_supplement"],
+            "circumstances": {"income_prospects": False, "iit_last_12_months": False, "low_income_years": 6}}
+    _, text = render(registry, case)
+    power = "De individuele inkomenstoeslag is een bevoegdheid van het college, geen recht (Participatiewet art. 36 lid 1)"
+    assert f"Wat het college misschien mag weigeren (een bevoegdheid, geen verbod), afhankelijk van wat nog uitgezocht " \
+           f"moet worden: {power}." in text
+    may_block = text.split("Wat in de weg kan staan", 1)[1].split(".", 1)[0]
+    assert "bevoegdheid van het college" not in may_block
+    _, _, short = brief(registry, case)
+    assert f"Het college mag misschien weigeren (een bevoegdheid; nog uit te zoeken): {power}." in short

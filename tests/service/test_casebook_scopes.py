@@ -360,6 +360,30 @@ def test_a_policy_officer_sees_groups_never_a_household(client, store, registry,
     assert len(refused) == 8
 
 
+def test_a_policy_officer_is_not_asked_for_a_team_but_told_they_may_not_save(store, registry, tokens):
+    """A policy officer checks a case on the site: the decision page says in Dutch that their role may not save
+    cases, with no form that asks for a team; a save posted all the same (an old tab) and the API's are refused
+    with a 403 before the team or the body is looked at, and are in the audit log."""
+    from tests.service.web.test_site import welding_form
+    me = as_user(tokens["beleid"])
+    with client_for(store, registry, web=True) as c:
+        page = c.post("/toets", data=welding_form(), headers=me)
+        assert page.status_code == 200
+        key = re.search(r"/besluit/([^/?]+)$", str(page.url))[1]
+        save = page.text.split('id="opslaan"', 1)[1].split("</section>", 1)[0]
+        assert 'name="team"' not in save and "<form" not in save
+        assert "U kunt deze casus niet opslaan: als beleidsmedewerker mag u geen casussen opslaan." in save
+        en = c.get(f"/besluit/{key}?lang=en", headers=me).text.split('id="opslaan"', 1)[1].split("</section>", 1)[0]
+        assert "You cannot save this case: as a policy officer you may not save cases." in en
+        forbidden(c.post(f"/besluit/{key}/casusboek", data={}, headers=me), "als beleidsmedewerker mag u geen casussen opslaan")
+        forbidden(c.post(f"{CB}/cases", json={"case": {}}, headers=me), "als beleidsmedewerker mag u geen casussen opslaan")
+        assert [e["action"] for e in refusals(store, "beleid")] == ["save", "save"]
+        # who may save still gets the form (and, without its tick, is asked for it)
+        pro = as_user(tokens["pro-zaanstad-oost"])
+        assert 'name="team"' in c.get(f"/besluit/{key}", headers=pro).text
+        assert c.post(f"/besluit/{key}/casusboek", data={}, headers=pro).status_code == 422
+
+
 def test_the_report_page_refuses_as_a_page(client, tokens):
     r = client.get(f"{CB}/page?municipality=amsterdam", headers=as_user(tokens["ana-zaanstad"]))
     assert r.status_code == 403 and r.headers["content-type"].startswith("text/html")

@@ -108,6 +108,18 @@ def test_money_is_exact_at_the_cent(registry):
     assert table[columnar.col("status", "special_assistance")].to_list() == ["allowed", "allowed", "route_available"]
 
 
+def test_the_largest_amounts_a_case_takes_are_computed_exactly(registry):
+    """The largest income list (engine.case.MAX_INCOME_ITEMS) of the largest amount, a sum of 5 · 10^13 cents, and
+    the largest need, every option: the 64-bit columns give what the single-case evaluator gives (no wrap)."""
+    from engine.case import MAX_INCOME_ITEMS
+    most = "9999999999.99"
+    base = dict(lasmasker(), options=sorted(registry.vocabulary.options), assets=most)
+    base["need"] = dict(base["need"], amount=most, expected_earnings_monthly=most)
+    cases = [dict(base, case_id=f"max-{n}", income=[{"source": "wages", "net_monthly": most}] * n)
+             for n in (1, MAX_INCOME_ITEMS)]
+    assert differences(cases) == []
+
+
 def test_unknown_facts_name_themselves_per_option(registry):
     case = lasmasker()
     del case["income"]
@@ -196,3 +208,26 @@ def test_a_table_in_memory_gives_what_the_same_table_read_lazily_gives():
     assert columnar.known_everywhere(frame.lazy(), REGISTRY.vocabulary) == frozenset()
     eager, lazy = columnar.evaluate(frame, REGISTRY), columnar.evaluate(frame.lazy(), REGISTRY)
     assert eager.table.equals(lazy.table) and eager.decode().equals(lazy.decode())
+
+
+def test_date_arithmetic_gives_the_same_day_in_columns():
+    """add_months / add_days (legal audit D-66): polars clamps a missing day to the month's end, the engine takes
+    the first of the next month; the columnar path must say the same as the closures."""
+    own = Registry.load(RULESETS)
+    day = dt.date(2025, 2, 28)
+    bundle = own.bundle("groningen", day)
+    bundle.rules["bbz.2.3.laatste_maand"].when = compile_expression(
+        "add_days(add_months(circumstances.preparation_start, 12), -1) == case.reference_date", lambda _: True)
+    cases = []
+    for i, start in enumerate([dt.date(2024, 2, 29), dt.date(2024, 2, 28), dt.date(2024, 3, 1), dt.date(2024, 2, 27)]):
+        case = {"case_id": f"d-{i}", "reference_date": day.isoformat(), "municipality": "groningen",
+                "benefit": "bijstand", "options": ["bbz_preparation"],
+                "need": {"kind": "start_business"},
+                "circumstances": {"preparation_started": True, "preparation_start": start.isoformat()}}
+        cases.append(parse_case(case))
+    long = columnar.evaluate(case_table(cases, own.vocabulary), own).decode()
+    got = {r["case_id"]: sorted(r["grounds"]) for r in long.iter_rows(named=True)}
+    want = {c.case_id: sorted(g["rule"] for o in evaluate_one(c, own)["options"] for g in o["grounds"]
+                              if g["status"] == "applies") for c in cases}
+    assert got == want
+    assert "bbz.2.3.laatste_maand" in want["d-0"] and "bbz.2.3.laatste_maand" not in want["d-1"]

@@ -22,7 +22,7 @@ def test_the_html_report_is_self_contained_and_complete():
     c = compare(side(BEFORE, "b"), side(AFTER, "a"))
     vocab = baseline(RULESETS, Ref("zaanstad")).vocabulary
     sweep = pl.DataFrame({"value": ["1.10", "1.20"], "households_helped": [0, 2], "households_hurt": [0, 1],
-                          "flips": [0, 5], "newly_granted": [0, 2], "newly_granted_eur": ["0.00", "500.00"],
+                          "households_open": [0, 0], "flips": [0, 5], "newly_granted": [0, 2], "newly_granted_eur": ["0.00", "500.00"],
                           "no_longer_granted": [0, 0]})
     page = report.html(c, vocab, meta(), sweep, "zaanstad.percentage_inkomensgrens")
     # no scripts, and no address but the SVG namespace: it opens offline

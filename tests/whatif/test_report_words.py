@@ -146,7 +146,7 @@ def test_the_reviewers_population_raised_and_lowered(tmp_path, capsys, value, he
 def test_a_sweep_names_its_parameter_and_writes_values_and_money_as_the_reader_does():
     c = lifted()
     sweep = pl.DataFrame({"value": ["1.00", "1.05", "1.50"], "households_helped": [0, 1, 2], "households_hurt": [3, 0, 0],
-                          "flips": [3, 1, 2], "newly_granted": [0, 0, 1], "newly_granted_eur": ["0.00", "0.00", "1419.46"],
+                          "households_open": [0, 0, 0], "flips": [3, 1, 2], "newly_granted": [0, 0, 1], "newly_granted_eur": ["0.00", "0.00", "1419.46"],
                           "no_longer_granted": [0, 0, 0]})
     page = report.html(c, vocab(), meta(), sweep, "zaanstad.percentage_inkomensgrens")
     flat = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))

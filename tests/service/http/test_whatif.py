@@ -37,6 +37,14 @@ def test_cases_a_version_change_and_a_sweep(client):
     body = r.json()
     assert body["totals"]["flips"] == 2 and body["totals"]["newly_granted_eur"] == "1100.00"
     assert [p["households_helped"] for p in body["sweep"]["points"]] == [0, 0, 1]
+    assert [p["households_open"] for p in body["sweep"]["points"]] == [0, 0, 0]  # beside helped and hurt
+
+
+def test_a_sweep_counts_the_open_households_per_point(client):
+    r = client.post("/v1/whatif", json={"base": "zaanstad@2025-09-15", "population": {"n": 300, "seed": 1},
+                                        "sweep": "zaanstad.percentage_inkomensgrens=1.00:1.20:0.10"})
+    assert r.status_code == 200, r.text
+    assert [p["households_open"] > 0 for p in r.json()["sweep"]["points"]] == [False, False, True]
 
 
 @pytest.mark.parametrize("payload, field", [

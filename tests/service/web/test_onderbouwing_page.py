@@ -30,3 +30,14 @@ def test_the_page_gives_what_the_command_line_gives(client, capsys):
     assert main(["check", str(ROOT / "examples" / "zaanstad-lasmasker.yaml"), "--format", "onderbouwing-kort"]) == 0
     printed = capsys.readouterr().out
     assert short.strip() == printed.strip()
+
+
+def test_the_page_says_a_route_cannot_open_a_blocked_option(client):
+    from tests.explain.test_stays_blocked import YOUNG_SELF_EMPLOYED
+    from service.web.form import case_to_form
+    page = client.post("/toets", data=case_to_form(YOUNG_SELF_EMPLOYED)).text
+    notice = re.search(r'<p class="notice stays-blocked">(.*?)</p>', page, re.S)
+    assert notice is not None
+    assert " ".join(unescape(notice.group(1)).split()) == (
+        "Let op: voor 'Geen inkomstenvrijlating onder de 27 jaar' is er geen route. Deze optie blijft dus "
+        "geblokkeerd, ook als een route hieronder wordt toegekend.")

@@ -15,3 +15,13 @@ def test_the_page_says_the_same(client):
     assert "Op tijd? ⚠ Onzeker (nodig binnen 14 dagen; de doorlooptijd uit de praktijk is langer, niet " \
            "geverifieerd)" in said and "te laat" not in said
     assert "Onbekend" not in said
+
+
+def test_the_page_lists_the_uncertain_route_after_the_others(client):
+    # the same order as the text and the onderbouwing (explain.lines.route_order, tests/explain/test_route_order.py)
+    page = client.post("/toets", data=welding_form()).text
+    for listing in re.findall(r'<ol class="routes">(.*?)</ol>', page, re.S):
+        said = [" ".join(unescape(re.sub(r"<[^>]+>", " ", r)).split())
+                for r in re.findall(r'<li class="route route-[a-z]+">(.*?)</li>\s*(?=<li class="route|$)', listing, re.S)]
+        uncertain = [i for i, r in enumerate(said) if "Onzeker" in r]
+        assert uncertain == list(range(len(said) - len(uncertain), len(said))), said

@@ -486,3 +486,22 @@ def test_a_pasted_case_with_a_bsn_in_a_new_spelling_is_refused_not_echoed(client
     text = json.dumps(dict(WELDING_MASK, need=dict(WELDING_MASK["need"], description=f"klant {spelling}")))
     r = client.post("/toets/bestand", files={"paste": (None, text)})
     assert r.status_code == 422 and "op een BSN lijkt" in r.text and spelling not in r.text
+
+
+def test_a_power_to_refuse_reads_as_the_college_s_power_not_as_a_block(client):
+    """Art. 36 lid 1 ("kan het college ... verlenen"): the power block is headed as the college's power, whether it
+    holds (66 in 2027) or may hold (67 in 2028, AOW age 67 jaar en 3 maanden; legal audit D-64)."""
+    case = {"case_id": "iit", "municipality": "utrecht", "benefit": "bijstand",
+            "household": {"composition": "single", "members": [{"role": "applicant", "age": 66}], "children": [],
+                          "cost_sharers": 0},
+            "income": [{"source": "bijstand", "net_monthly": "1419.46"}], "assets": "0.00", "debts": {"regime": "none"},
+            "need": {"kind": "income_support"}, "options": ["income_supplement"],
+            "circumstances": {"income_prospects": False, "iit_last_12_months": False, "low_income_years": 6}}
+    holds = client.post("/toets", data=case_to_form(dict(case, reference_date="2027-12-31"))).text
+    assert "<h3>Het college mag weigeren (een bevoegdheid, geen verbod)</h3>" in holds
+    older = dict(case, reference_date="2028-03-01",
+                 household={**case["household"], "members": [{"role": "applicant", "age": 67}]})
+    may = client.post("/toets", data=case_to_form(older)).text
+    assert "<h3>Het college mag misschien weigeren (een bevoegdheid, geen verbod; hangt af van ontbrekende feiten)</h3>" in may
+    block = may.split("Het college mag misschien weigeren", 1)[1].split("</ul>", 1)[0]
+    assert "De individuele inkomenstoeslag is een bevoegdheid van het college" in block

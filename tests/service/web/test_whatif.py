@@ -113,6 +113,17 @@ def test_a_sweep_draws_its_chart(client):
     assert "Wat-als: reeks van waarden: Inkomensgrens voor bijzondere bijstand" in text
 
 
+def test_a_sweep_counts_the_households_that_are_not_comparable(client):
+    # lowering the limit to 100%: households whose maatwerk route is no longer needed now wait on an open norm
+    answer = client.post("/wat-als", data={**BASE, "sweep.parameter": "percentage_inkomensgrens",
+                                           "sweep.from": "100", "sweep.to": "110", "sweep.step": "10"},
+                         follow_redirects=False)
+    text = words(finished(client, answer.headers["location"]))
+    assert "Waarde geholpen benadeeld niet te vergelijken Verschuivingen" in text
+    helped, hurt, open_ = map(int, re.search(r"100% (\d+) (\d+) (\d+) ", text).groups())
+    assert open_ > 0 and "110% 0 0 0 0 " in text
+
+
 def test_uploaded_case_files(client):
     files = [("files", (name, (EXAMPLES / name).read_bytes())) for name in
              ("zaanstad-lasmasker.yaml", "zaanstad-onvolledig.yaml")]
