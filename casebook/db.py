@@ -168,13 +168,36 @@ def migrate(engine: Engine) -> None:
     head = _head()
     if current_revision(engine) == head:
         return
-    with engine.connect() as conn:
-        conn.execution_options(casebook_write=True)
+    with _schema_connection(engine) as conn:
         with conn.begin():
             if engine.dialect.name == "postgresql":
                 conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
             if MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE}).get_current_revision() != head:
                 command.upgrade(_alembic_config(conn), "head")
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the schema back to `revision` (a migration that cannot keep the data refuses, changing nothing)."""
+    with _schema_connection(engine) as conn:
+        with conn.begin():
+            command.downgrade(_alembic_config(conn), revision)
+
+
+@contextmanager
+def _schema_connection(engine: Engine) -> Iterator[Connection]:
+    """A writer's connection for a migration; on SQLite with foreign keys off while it runs. A migration that
+    changes a constraint copies the table and drops the old one, and with them on SQLite would first delete
+    every row that refers to it (ON DELETE CASCADE). They can only be switched outside a transaction."""
+    with engine.connect() as conn:
+        conn.execution_options(casebook_write=True)
+        raw = conn.connection.dbapi_connection if is_sqlite(engine) else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            yield conn
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 # -- bulk writes -----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from decision.decide import decide_case
 from engine.errors import Problem, RegelruimteError
 from engine.registry import Registry
 
-from .records import Prepared
+from .records import Prepared, case_ref
 from .access import LOCAL, Access
 from .store import Evaluated, Store, WriteResult
 
@@ -65,7 +65,8 @@ def reevaluate(store: Store, registry: Registry, evaluation: str, as_of: dt.date
                progress: Callable[[int], None] | None = None, access: Access = LOCAL) -> ReevaluationReport:
     """Evaluate the latest version of stored cases under `registry` and keep the new decision next
     to the old ones. `as_of` evaluates as if the reference date were that day (another version of the
-    rule sets). Case versions that already have a decision under the label `evaluation` are left alone."""
+    rule sets). Case versions that already have a decision under the label `evaluation` are left alone.
+    `case_ids` selects every case with these ids; each is written to its own version (by row)."""
     report = ReevaluationReport()
     after = 0
     while True:
@@ -73,7 +74,7 @@ def reevaluate(store: Store, registry: Registry, evaluation: str, as_of: dt.date
         if not rows:
             break
         after = rows[-1].id
-        store.log_access(access, "reevaluate", [(r.case_id, r.municipality) for r in rows])
+        store.log_access(access, "reevaluate", [(case_ref(r.case_id, r.team), r.municipality) for r in rows])
         batch = []
         done = store.evaluated([r.id for r in rows], evaluation)
         report.written.unchanged += len(done)
@@ -86,7 +87,8 @@ def reevaluate(store: Store, registry: Registry, evaluation: str, as_of: dt.date
                     case = case.model_copy(update={"reference_date": as_of})
                 decision = decide_case(case, registry, "nl", explanation=False)
             except RegelruimteError as exc:
-                report.problems += [Problem(f"{r.case_id}: {p.message}", f"{r.case_id}: {p.message_en}",
+                named = f"{r.municipality}/{case_ref(r.case_id, r.team)}"  # the id alone may name two cases
+                report.problems += [Problem(f"{named}: {p.message}", f"{named}: {p.message_en}",
                                             field=p.field) for p in exc.problems]
                 continue
             batch.append(Evaluated(r.id, r.case_id, r.municipality, r.reference_date, decision))

@@ -1,7 +1,8 @@
 """The casebook's tables.
 
-`cases` keeps every version of a pseudonymous case (a changed case with the same id is a new
-version); `decisions` keeps every evaluation of a case version (re-evaluating under another
+`cases` keeps every version of a pseudonymous case, known by its scope and id (municipality, team,
+case_id; migration 0006): a changed case with the same identity is a new version, the same id in another
+team or municipality is another case; `decisions` keeps every evaluation of a case version (re-evaluating under another
 rule-set version adds a decision, it never replaces one). The other tables are the decision taken
 apart, one row per option, block, route, lifted block and missing fact, so that analysis is SQL
 over columns instead of scanning JSON. `batches` records each committed write: a batch's rows are
@@ -53,8 +54,9 @@ class CaseRow(Base):
 
     __tablename__ = "cases"
     __table_args__ = (
-        UniqueConstraint("case_id", "digest", name="uq_cases_case_id_digest"),
-        UniqueConstraint("case_id", "version", name="uq_cases_case_id_version"),
+        # a case's identity is (municipality, team_key, case_id); case_id first, so a lookup by id uses the key
+        UniqueConstraint("case_id", "municipality", "team_key", "digest", name="uq_cases_scope_case_id_digest"),
+        UniqueConstraint("case_id", "municipality", "team_key", "version", name="uq_cases_scope_case_id_version"),
         Index("ix_cases_municipality_latest", "municipality", "latest"),
     )
 
@@ -66,6 +68,8 @@ class CaseRow(Base):
     municipality: Mapped[str] = mapped_column(String(60))
     reference_date: Mapped[dt.date] = mapped_column(Date)
     team: Mapped[str | None] = mapped_column(String(SHORT))
+    # the team as part of the identity: '' for none (a NULL never collides in a unique key)
+    team_key: Mapped[str] = mapped_column(String(SHORT), server_default="")
     signal: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list] = mapped_column(Document)
     case_json: Mapped[dict] = mapped_column(Document)

@@ -81,3 +81,12 @@ def looks_like_name(text: str | None) -> bool:
         if (word in FIRST_NAMES or word in SURNAMES) and not _SAINT.search(text, 0, m.start()):
             return True
     return bool(_PARTICLE_SURNAME.search(text))
+
+
+def slug_looks_like_name(slug: str | None) -> bool:
+    """Whether a team slug of a casebook user ("wijkteam-oost", lower case, - and _ between words) seems to name
+    a person: its words capitalised as a team name is written, then read as any free text ("team-jan-de-vries"
+    as "Team Jan De Vries")."""
+    if not slug:
+        return False
+    return looks_like_name(" ".join(w.capitalize() for w in re.split(r"[-_]+", slug) if w))

@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from engine.errors import CaseError, Problem, RegelruimteError
 
-from .records import Prepared
+from .records import CaseKey, Prepared
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Steps:
     prepare: Callable[[Any], Prepared]  # a raw record validated; raises CaseError
     evaluate: Callable[[Prepared], dict]  # its decision; raises RegelruimteError
     encode: Callable[[Prepared], Any]  # encoded for the write (store.ready)
-    known: Callable[[list[str]], set[tuple[str, str]]]  # case ids -> the (case id, digest) pairs stored
+    known: Callable[[list[str]], set[tuple[CaseKey, str]]]  # case ids -> the (case key, digest) pairs stored
     after_fork: Callable[[], None] = lambda: None  # in a new worker: leave the parent's connections alone
 
 
@@ -46,7 +46,7 @@ class Outcome:
     rejected: list[Problem] = field(default_factory=list)  # evaluating: not to be stored
 
 
-def outcome(raw, steps: Steps, known: set[tuple[str, str]]) -> Outcome:
+def outcome(raw, steps: Steps, known: set[tuple[CaseKey, str]]) -> Outcome:
     """One (parsed) record validated and, unless its case is stored already, evaluated; then encoded."""
     if raw.not_a_case:
         return Outcome(raw.file, not_a_case=True)
@@ -54,7 +54,7 @@ def outcome(raw, steps: Steps, known: set[tuple[str, str]]) -> Outcome:
         p = steps.prepare(raw)
     except CaseError as exc:
         return Outcome(raw.file, problems=exc.problems)
-    if (p.case_id, p.digest) not in known:
+    if (p.key, p.digest) not in known:
         try:
             p.decision = steps.evaluate(p)
         except RegelruimteError as exc:

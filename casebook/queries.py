@@ -23,7 +23,7 @@ def _rows(conn: Connection, q) -> list[dict]:
 
 
 def outcomes(conn: Connection, scope: Select) -> list[dict]:
-    q = (select(D.c.outcome, func.count().label("cases"), func.count(D.c.case_id.distinct()).label("case_ids"),
+    q = (select(D.c.outcome, func.count().label("cases"), func.count(D.c.case_row_id.distinct()).label("case_ids"),
                 func.min(D.c.reference_date).label("first"), func.max(D.c.reference_date).label("last"))
          .where(D.c.id.in_(scope)).group_by(D.c.outcome))
     return _rows(conn, q)

@@ -1,9 +1,10 @@
 """A case ready to store, and a decision taken apart into the rows analysis reads.
 
-Pure functions only: no database here. The content digest identifies a case's content: two
-records with the same case id and digest are the same case (an import re-run adds nothing); the
-same id with another digest is a new version of that case. Team, signal and tags are not part of
-the digest: they describe the record, not the household.
+Pure functions only: no database here. A case is known by its scope and id (`CaseKey`: municipality,
+team, case id; decision record 0044). The content digest identifies a case's content: two records with
+the same key and digest are the same case (an import re-run adds nothing); the same key with another
+digest is a new version of that case; the same id in another team or municipality is another case.
+Team, signal and tags are not part of the digest: they describe the record, not the household.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 import orjson
 
@@ -19,6 +20,25 @@ from engine.case import Case
 from explain.lines import fastest_route, route_order
 
 CENT = Decimal("0.01")
+
+
+class CaseKey(NamedTuple):
+    """A case's identity: its scope (municipality, team; '' for none) and its id."""
+
+    case_id: str
+    municipality: str
+    team: str
+
+
+def case_key(case_id: str, municipality: str, team: str | None) -> CaseKey:
+    return CaseKey(case_id, municipality, team or "")
+
+
+def case_ref(case_id: str, team: str | None) -> str:
+    """How the audit log names a case within its municipality's entry: the id, and for a case with a team a
+    tag of that team (`casus-001~3fa2c1d0`, the start of its SHA-256), so two teams' cases with one id are
+    told apart while the log holds no free text (decision record 0016). A case id never holds a ~."""
+    return f"{case_id}~{hashlib.sha256(team.encode()).hexdigest()[:8]}" if team else case_id
 
 
 @dataclass(frozen=True)
@@ -45,6 +65,10 @@ class Prepared:
     case: Case | None = field(default=None, repr=False)
     raw: Any = field(default=None, repr=False)  # the input as read, to name lines in problems
     decision: dict | None = None
+
+    @property
+    def key(self) -> CaseKey:
+        return case_key(self.case_id, self.municipality, self.meta.team)
 
     @property
     def origin(self) -> str | None:

@@ -16,6 +16,7 @@ from reporting import charts
 
 from . import queries as q
 from .access import LOCAL, MIN_GROUP, Access
+from .records import case_ref
 from .store import Filters, Store
 
 PERIODS = ("month", "quarter", "year")
@@ -205,7 +206,7 @@ def build_report(store: Store, filters: Filters = Filters(), labels: dict[str, s
     report.charts = _charts(report, top)
     named = [r for name in ("no_route", "signals") for r in report.tables[name].rows]
     # one entry per municipality the report covers, so each one's administrator sees it (audit.record)
-    store.log_access(access, "report", [(r["case_id"], r["municipality"]) for r in named],
+    store.log_access(access, "report", [(case_ref(r["case_id"], r.get("team")), r["municipality"]) for r in named],
                      [m["municipality"] for m in municipalities])
     return report
 

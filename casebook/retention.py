@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from engine.errors import Problem, RegelruimteError
 
 from .access import LOCAL, Access
+from .records import case_ref
 from .store import Store, cases_t
 
 ENV_MONTHS = "REGELRUIMTE_CASEBOOK_RETENTION_MONTHS"
@@ -29,6 +30,7 @@ MAX_MONTHS = 1200
 class Expired:
     case_id: str
     municipality: str
+    team: str | None
     last_changed: dt.datetime
 
 
@@ -52,13 +54,15 @@ def configured_months(environ=os.environ) -> int | None:
 
 
 def expired(store: Store, months: int, now: dt.datetime) -> list[Expired]:
-    """The cases whose newest stored or changed version is older than `months` before `now`."""
+    """The cases (a case is its key: decision record 0044) whose newest stored or changed version is older
+    than `months` before `now`."""
     cutoff = months_before(now.astimezone(dt.timezone.utc), months)
-    last = func.max(cases_t.c.updated_at)
-    q = (select(cases_t.c.case_id, func.min(cases_t.c.municipality), last).group_by(cases_t.c.case_id)
-         .having(last < cutoff).order_by(cases_t.c.case_id))
+    c = cases_t.c
+    last = func.max(c.updated_at)
+    q = (select(c.case_id, c.municipality, c.team_key, last).group_by(c.case_id, c.municipality, c.team_key)
+         .having(last < cutoff).order_by(c.case_id, c.municipality, c.team_key))
     with store.engine.connect() as conn:
-        return [Expired(r[0], r[1], r[2]) for r in conn.execute(q)]
+        return [Expired(r[0], r[1], r[2] or None, r[3]) for r in conn.execute(q)]
 
 
 def run(store: Store, months: int, now: dt.datetime, dry_run: bool = False,
@@ -66,9 +70,12 @@ def run(store: Store, months: int, now: dt.datetime, dry_run: bool = False,
     """Delete the expired cases (or, with `dry_run`, only list them); returns them."""
     found = expired(store, months, now)
     if dry_run:
-        store.log_access(access, "retention_list", [(e.case_id, e.municipality) for e in found])
+        store.log_access(access, "retention_list", [(case_ref(e.case_id, e.team), e.municipality) for e in found])
     else:
-        ids = [e.case_id for e in found]
-        for i in range(0, len(ids), 500):
-            store.delete_cases(ids[i:i + 500], access=access, action="retention")
+        per_scope: dict[tuple[str, str], list[str]] = {}  # deleted by scope: another scope's case keeps its id
+        for e in found:
+            per_scope.setdefault((e.municipality, e.team or ""), []).append(e.case_id)
+        for (municipality, team), ids in sorted(per_scope.items()):
+            for i in range(0, len(ids), 500):
+                store.delete_cases(ids[i:i + 500], municipality, access=access, action="retention", team=team)
     return found

@@ -7,8 +7,10 @@ written to the audit log (casebook/audit.py). The default, `LOCAL`, is the singl
 once the casebook has users it is refused, so a caller that is not passed on sees nothing.
 
 Every write is one transaction that either lands whole or not at all: its batch row, its case
-rows, its decisions and their detail rows. Writes are idempotent by case id + content digest, and
-a conflict with a concurrent writer rolls the whole write back and runs it again (see db.py).
+rows, its decisions and their detail rows. A case is known by its scope and id (`CaseKey`:
+municipality, team, case id; decision record 0044), so two teams each keep their own "casus-001".
+Writes are idempotent by case key + content digest, and a conflict with a concurrent writer rolls
+the whole write back and runs it again (see db.py).
 """
 from __future__ import annotations
 
@@ -22,10 +24,12 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from sqlalchemy import Connection, Engine, delete, func, insert, select, tuple_, union, update
 
+from engine.errors import Problem, RegelruimteError
+
 from . import audit, db, users
 from .access import DELETE, EXPORT, LOCAL, MIN_GROUP, READ, REPORT, ROLE_EN, ROLE_NL, SAVE, Access, Forbidden
 from .models import DETAIL_TABLES, Base, Batch, CaseRow, CaseTag, DecisionRow, OptionRow
-from .records import Meta, Prepared, detail_rows, summarise
+from .records import CaseKey, Meta, Prepared, case_key, case_ref, detail_rows, summarise
 
 cases_t = CaseRow.__table__
 decisions_t = DecisionRow.__table__
@@ -113,20 +117,23 @@ class Store:
 
     # -- writing cases --------------------------------------------------------------------------
 
-    def known(self, case_ids: Sequence[str]) -> set[tuple[str, str]]:
-        """The (case_id, digest) pairs stored of these case ids."""
+    def known(self, case_ids: Sequence[str]) -> set[tuple[CaseKey, str]]:
+        """The (case key, digest) pairs stored of these case ids."""
         if not case_ids:
             return set()
+        c = cases_t.c
         with self.engine.connect() as conn:
-            return {(r.case_id, r.digest) for chunk in _chunks(sorted(set(case_ids)), 500) for r in conn.execute(
-                select(cases_t.c.case_id, cases_t.c.digest).where(cases_t.c.case_id.in_(list(chunk))))}
+            return {(CaseKey(r.case_id, r.municipality, r.team_key), r.digest)
+                    for chunk in _chunks(sorted(set(case_ids)), 500) for r in conn.execute(
+                        select(c.case_id, c.municipality, c.team_key, c.digest).where(c.case_id.in_(list(chunk))))}
 
     def add(self, items: Sequence[Prepared], evaluate: Evaluate, evaluation: str, kind: str = "import",
             source: str | None = None, access: Access = LOCAL) -> WriteResult:
         """Store `items` in one transaction. A case already stored with this content is skipped (its
         team, signal and tags updated when given and different); changed content is a new version.
         `evaluate` gives the decision of an item that has none yet. A professional's records get their
-        team; a record, or a stored case with the same id, outside the caller's scope refuses them all."""
+        team; a record outside the caller's scope refuses them all. The same id in another scope is another
+        case, so what is stored elsewhere is never looked at."""
         if access.team:
             items = [replace(p, meta=replace(p.meta, team=p.meta.team or access.team)) for p in items]
         codec = db.codec(self.engine.dialect)
@@ -147,31 +154,19 @@ class Store:
         item i with its rows when it has none but must be written. A professional's items carry their team."""
         if not items:
             return WriteResult()
-        self._may_save(items, access)
+        self._require(access, SAVE, [r.municipality for r in items])
+        if not all(access.sees(r.municipality, r.meta.team) for r in items):
+            self._deny(access, SAVE, [r.municipality for r in items], outside=True)
         result = db.write_transaction(self.engine, lambda conn: _write_cases(conn, items, complete, evaluation,
                                                                              kind, source))
-        self.log_access(access, "save", [(r.case_id, r.municipality) for r in items])
+        self.log_access(access, "save", [(case_ref(r.case_id, r.meta.team), r.municipality) for r in items])
         return result
-
-    def _may_save(self, items: Sequence[Ready], access: Access) -> None:
-        self._require(access, SAVE, [r.municipality for r in items])
-        if access.municipalities is None and access.team is None:
-            return  # everything is in scope: no need to look at what is stored
-        ids = sorted({r.case_id for r in items})
-        with self.engine.connect() as conn:
-            stored = [r for chunk in _chunks(ids, 500) for r in conn.execute(
-                select(cases_t.c.case_id, cases_t.c.municipality, cases_t.c.team)
-                .where(cases_t.c.case_id.in_(list(chunk))))]
-        taken = [(r.case_id, r.municipality) for r in stored if not access.sees(r.municipality, r.team)]
-        if taken or not all(access.sees(r.municipality, r.meta.team) for r in items):
-            # the stored case whose id was used is named, so its own municipality's administrator sees the try
-            self._deny(access, SAVE, [r.municipality for r in items], taken, outside=True)
 
     # -- the caller's scope and the audit log ---------------------------------------------------------
 
     def log_access(self, access: Access, action: str, cases: Iterable[tuple[str, str]] = (),
                    municipalities: Iterable[str] = (), allowed: bool = True) -> None:
-        """Audit-log entries for an audited caller (nothing in the local mode): `cases` as (case id,
+        """Audit-log entries for an audited caller (nothing in the local mode): `cases` as (records.case_ref,
         municipality), `municipalities` for what names no case; one entry per municipality (audit.record)."""
         if access.audited:
             audit.record(self.engine, access, action, now(), cases, municipalities, allowed)
@@ -224,8 +219,8 @@ class Store:
 
     def latest_cases(self, municipality: str | None = None, case_ids: Sequence[str] | None = None,
                      after_id: int = 0, limit: int = 500) -> list[Any]:
-        q = (select(cases_t.c.id, cases_t.c.case_id, cases_t.c.municipality, cases_t.c.reference_date,
-                    cases_t.c.case_json)
+        q = (select(cases_t.c.id, cases_t.c.case_id, cases_t.c.municipality, cases_t.c.team,
+                    cases_t.c.reference_date, cases_t.c.case_json)
              .where(cases_t.c.latest.is_(True), cases_t.c.id > after_id).order_by(cases_t.c.id).limit(limit))
         if municipality:
             q = q.where(cases_t.c.municipality == municipality)
@@ -254,36 +249,30 @@ class Store:
     # -- retention ----------------------------------------------------------------------------------
 
     def delete_cases(self, case_ids: Sequence[str] = (), municipality: str | None = None,
-                     access: Access = LOCAL, action: str = DELETE) -> int:
-        """Delete cases (every version) and all their decisions; returns the number of case ids deleted.
-        A case with any version outside the caller's scope refuses the whole delete."""
+                     access: Access = LOCAL, action: str = DELETE, team: str | None = None,
+                     single: bool = False) -> int:
+        """Delete cases (every version) and all their decisions; returns the number of cases deleted.
+        `municipality` and `team` ('' for no team) narrow which cases with these ids go; `single` refuses
+        (RegelruimteError) when they leave more than one. A scoped caller deletes within their scope only; an
+        id with no case there refuses the whole delete, the same whether it is stored elsewhere or nowhere."""
         self._require(access, DELETE, [municipality] if municipality else [])
+        if not case_ids and not municipality:
+            return 0
         gone: list[tuple[str, str]] = []
-        outside: list = []
-        columns = (cases_t.c.id, cases_t.c.case_id, cases_t.c.batch_id, cases_t.c.municipality)
+        missing: list[str] = []
+        c = cases_t.c
 
         def work(conn: Connection) -> int:
-            q = select(*columns)
-            if municipality:
-                q = q.where(cases_t.c.municipality == municipality)
-            if case_ids:
-                q = q.where(cases_t.c.case_id.in_(list(case_ids)))
-            rows = conn.execute(q).all()
-            if municipality:  # a case counts as the municipality's when any version is
-                ids = sorted({r.case_id for r in rows})
-                rows = conn.execute(select(*columns).where(cases_t.c.case_id.in_(ids))).all() if ids else []
+            rows = conn.execute(_narrowed(self._visible(select(c.id, c.case_id, c.batch_id, c.municipality, c.team,
+                                                               c.team_key), cases_t, access),
+                                          case_ids, municipality, team)).all()
             if access.municipalities is not None or access.team is not None:
-                ids = sorted({r.case_id for r in rows})
-                out = conn.execute(select(cases_t.c.case_id, cases_t.c.municipality).where(
-                    cases_t.c.case_id.in_(ids), ~self._visible(select(cases_t.c.id), cases_t, access)
-                    .whereclause)).all() if ids else []
-                # an id not stored at all is refused like one outside scope, so a refusal does not tell
-                # that a case exists in another municipality
-                missing = sorted(set(case_ids) - set(ids))
-                if out or missing:
-                    outside[:] = [(r.case_id, r.municipality) for r in out] + [(cid, None) for cid in missing]
+                missing[:] = sorted(set(case_ids) - {r.case_id for r in rows})
+                if missing:
                     return 0
-            gone[:] = sorted({(r.case_id, r.municipality) for r in rows})
+            if single:
+                _one_case({CaseKey(r.case_id, r.municipality, r.team_key) for r in rows})
+            gone[:] = sorted({(case_ref(r.case_id, r.team), r.municipality) for r in rows})
             row_ids = [r.id for r in rows]
             for chunk in _chunks(row_ids, 500):
                 decs = conn.execute(select(decisions_t.c.id, decisions_t.c.batch_id)
@@ -296,69 +285,79 @@ class Store:
                 conn.execute(delete(tags_t).where(tags_t.c.case_row_id.in_(chunk)))
                 conn.execute(delete(cases_t).where(cases_t.c.id.in_(chunk)))
             _uncount(conn, "cases", [r.batch_id for r in rows])
-            return len({r.case_id for r in rows})
+            return len({CaseKey(r.case_id, r.municipality, r.team_key) for r in rows})
 
-        if not case_ids and not municipality:
-            return 0
         deleted = db.write_transaction(self.engine, work)
-        if outside:
-            self._deny(access, DELETE, [m for _, m in outside if m], [(cid, m) for cid, m in outside if m], outside=True)
+        if missing:
+            elsewhere = self._stored_cases(missing)
+            self._deny(access, DELETE, [m for _, m in elsewhere], elsewhere, outside=True)
         if deleted:
             db.checkpoint(self.engine)
             self.log_access(access, action, gone)
         return deleted
+
+    def _stored_cases(self, case_ids: Sequence[str]) -> list[tuple[str, str]]:
+        """(case_ref, municipality) of every stored case with one of these ids, in any scope: a refused
+        attempt on an id is logged for each municipality that holds a case with it (never told the caller)."""
+        with self.engine.connect() as conn:
+            return sorted({(case_ref(r.case_id, r.team), r.municipality) for r in conn.execute(
+                select(cases_t.c.case_id, cases_t.c.team, cases_t.c.municipality)
+                .where(cases_t.c.case_id.in_(list(case_ids))))})
 
     def export(self, municipality: str, access: Access = LOCAL) -> Iterator[dict]:
         """Everything stored of one municipality: each case version with its metadata and all its decisions.
         Checked and logged when called, so a refusal comes before the first line is written."""
         self._require(access, EXPORT, [municipality])
         with self.engine.connect() as conn:
-            case_ids = conn.execute(self._visible(select(cases_t.c.case_id), cases_t, access)
-                                    .where(cases_t.c.municipality == municipality)
-                                    .distinct().order_by(cases_t.c.case_id)).scalars().all()
-        self.log_access(access, "export", [(cid, municipality) for cid in case_ids], [municipality])
-        return (v for chunk in _chunks(case_ids, 200) for v in self._versions(chunk, access))
+            cases = conn.execute(self._visible(select(cases_t.c.case_id, cases_t.c.team), cases_t, access)
+                                 .where(cases_t.c.municipality == municipality)
+                                 .distinct().order_by(cases_t.c.case_id)).all()
+        self.log_access(access, "export", [(case_ref(r.case_id, r.team), municipality) for r in cases],
+                        [municipality])
+        case_ids = sorted({r.case_id for r in cases})
+        return (v for chunk in _chunks(case_ids, 200) for v in self._versions(chunk, access, municipality))
 
-    def case(self, case_id: str, access: Access = LOCAL) -> dict | None:
-        """Every version of a case within the caller's scope; None when it is not stored at all. For a
-        caller with a scope, a case not stored is refused like one outside it (logged, Forbidden), so the
-        answer does not tell that a case id exists in another municipality or team."""
+    def case(self, case_id: str, access: Access = LOCAL, municipality: str | None = None,
+             team: str | None = None, single: bool = False) -> dict | None:
+        """Every version of every case with this id within the caller's scope (`municipality` and `team`, ''
+        for no team, narrow it to one case; `single` refuses, RegelruimteError, when they leave more than
+        one); None when there is none at all. For a caller with a scope, an id
+        without a case in it is refused (logged, Forbidden), the same whether it is stored elsewhere or not at
+        all, so the answer never tells that another municipality or team uses the id."""
         self._require(access, READ)
-        versions = list(self._versions([case_id], access))
+        versions = list(self._versions([case_id], access, municipality, team))
         if not versions:
             if access.municipalities is None and access.team is None:
                 return None
-            with self.engine.connect() as conn:
-                munis = conn.execute(select(cases_t.c.municipality).where(cases_t.c.case_id == case_id)).scalars().all()
-            self._deny(access, READ, munis, [(case_id, m) for m in munis], outside=True)
-        self.log_access(access, "read", [(case_id, v["municipality"]) for v in versions])
+            elsewhere = self._stored_cases([case_id])
+            self._deny(access, READ, [m for _, m in elsewhere], elsewhere, outside=True)
+        if single:
+            _one_case({CaseKey(case_id, v["municipality"], v["team"] or "") for v in versions})
+        self.log_access(access, "read", sorted({(case_ref(case_id, v["team"]), v["municipality"]) for v in versions}))
         return {"case_id": case_id, "versions": versions}
 
-    def _versions(self, case_ids: Sequence[str], access: Access = LOCAL) -> Iterator[dict]:
+    def _versions(self, case_ids: Sequence[str], access: Access = LOCAL, municipality: str | None = None,
+                  team: str | None = None) -> Iterator[dict]:
+        """The versions of the cases with these ids, a case after another (by key), each by version. Every
+        version of a case is in one scope, so the caller sees all of a case's versions or none."""
+        c = cases_t.c
         with self.engine.connect() as conn:
-            rows = conn.execute(self._visible(select(cases_t), cases_t, access)
-                                .where(cases_t.c.case_id.in_(list(case_ids)))
-                                .order_by(cases_t.c.case_id, cases_t.c.version)).all()
+            rows = conn.execute(_narrowed(self._visible(select(cases_t), cases_t, access), case_ids, municipality,
+                                          team).order_by(c.case_id, c.municipality, c.team_key, c.version)).all()
             decs: dict[int, list] = {}
             for chunk in _chunks([r.id for r in rows], 500):
                 for d in conn.execute(select(decisions_t).where(decisions_t.c.case_row_id.in_(chunk))
                                       .order_by(decisions_t.c.id)):
                     decs.setdefault(d.case_row_id, []).append(d)
-        # `latest` and `current` relative to the versions the caller sees: a newer version outside their scope
-        # (the case moved to another municipality or team) is neither shown nor hinted at by a `latest: false`
-        top = {r.case_id: r for r in rows}  # ordered by version: the newest visible one
-        moved = {r.id for r in top.values() if not r.latest}
         for r in rows:
-            latest = r.latest or r.id in moved
-            newest = decs[r.id][-1].id if r.id in moved and decs.get(r.id) else None
             yield {
-                "case_id": r.case_id, "version": r.version, "latest": latest, "digest": r.digest,
+                "case_id": r.case_id, "version": r.version, "latest": r.latest, "digest": r.digest,
                 "municipality": r.municipality, "reference_date": r.reference_date.isoformat(),
                 "team": r.team, "signal": r.signal, "tags": list(r.tags or ()), "origin": r.origin,
                 "created_at": r.created_at.isoformat(), "updated_at": r.updated_at.isoformat(),
                 "case": r.case_json,
                 "decisions": [{"evaluation": d.evaluation, "as_of": d.as_of.isoformat() if d.as_of else None,
-                               "current": d.current or d.id == newest, "outcome": d.outcome, "rulesets": d.rulesets,
+                               "current": d.current, "outcome": d.outcome, "rulesets": d.rulesets,
                                "evaluated_at": d.evaluated_at.isoformat(), "decision": d.decision_json}
                               for d in decs.get(r.id, ())],
             }
@@ -448,7 +447,7 @@ class Store:
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(ids)).scalar_one()
             rows = conn.execute(q).all()
-        self.log_access(access, "list", [(r.case_id, r.municipality) for r in rows])
+        self.log_access(access, "list", [(case_ref(r.case_id, r.team), r.municipality) for r in rows])
         return total, [{"case_id": r.case_id, "version": r.version, "municipality": r.municipality,
                         "reference_date": r.reference_date.isoformat(), "team": r.team, "tags": list(r.tags or ()),
                         "signal": r.signal, "outcome": r.outcome, "evaluation": r.evaluation,
@@ -467,7 +466,9 @@ class Store:
 
         with self.engine.connect() as conn:
             out = {
-                "cases": conn.execute(cases(select(func.count(c.c.case_id.distinct())))).scalar_one(),
+                # a case is its key, not its id (decision record 0044): one latest version each
+                "cases": conn.execute(cases(select(func.count()).select_from(c).where(c.c.latest.is_(True))))
+                .scalar_one(),
                 "case_versions": conn.execute(cases(select(func.count()).select_from(c))).scalar_one(),
                 "decisions": conn.execute(decs(select(func.count()).select_from(d))).scalar_one(),
                 "batches": conn.execute(select(func.count()).select_from(b)).scalar_one()
@@ -514,19 +515,20 @@ class Store:
                                     f"{dec_counts.get(batch.id, 0)}/{batch.decisions} decisions")
             for orphan in (set(case_counts) | set(dec_counts)) - batch_ids:
                 problems.append(f"rows of batch {orphan}, which does not exist")
-            for cid, n in conn.execute(select(c.c.case_id, func.count()).where(c.c.latest.is_(True))
-                                       .group_by(c.c.case_id).having(func.count() != 1)):
-                problems.append(f"case {cid}: {n} latest versions")
-            for cid, n, top in conn.execute(select(c.c.case_id, func.count(), func.max(c.c.version))
-                                            .group_by(c.c.case_id).having(func.count() != func.max(c.c.version))):
-                problems.append(f"case {cid}: {n} versions numbered up to {top}")
+            key = (c.c.case_id, c.c.municipality, c.c.team_key)  # a case (decision record 0044)
+            for *case, n in conn.execute(select(*key, func.count()).where(c.c.latest.is_(True))
+                                         .group_by(*key).having(func.count() != 1)):
+                problems.append(f"case {_named(case)}: {n} latest versions")
+            for *case, n, top in conn.execute(select(*key, func.count(), func.max(c.c.version))
+                                              .group_by(*key).having(func.count() != func.max(c.c.version))):
+                problems.append(f"case {_named(case)}: {n} versions numbered up to {top}")
             lacking = conn.execute(select(func.count()).select_from(c).where(
                 ~c.c.id.in_(select(d.c.case_row_id)))).scalar_one()
             if lacking:
                 problems.append(f"{lacking} case versions without a decision")
-            for cid, n in conn.execute(select(d.c.case_id, func.count()).where(d.c.current.is_(True))
-                                       .group_by(d.c.case_id).having(func.count() != 1)):
-                problems.append(f"case {cid}: {n} current decisions")
+            for *case, n in conn.execute(select(*key, func.count()).select_from(d.join(c, c.c.id == d.c.case_row_id))
+                                         .where(d.c.current.is_(True)).group_by(*key).having(func.count() != 1)):
+                problems.append(f"case {_named(case)}: {n} current decisions")
             stale = conn.execute(select(func.count()).select_from(d.join(c, c.c.id == d.c.case_row_id))
                                  .where(d.c.current.is_(True), c.c.latest.is_(False))).scalar_one()
             if stale:
@@ -537,6 +539,34 @@ class Store:
 
 
 # -- the write transactions -------------------------------------------------------------------------
+
+def _one_case(keys: set[CaseKey]) -> None:
+    """Refuse an id that names more than one case where one is meant (to explain or delete it). Only cases
+    within the caller's scope are counted, so this tells nothing about other teams."""
+    if len(keys) > 1:
+        raise RegelruimteError([Problem(
+            f"dit casusnummer hoort bij {len(keys)} casussen binnen uw bereik (van verschillende teams of "
+            "gemeenten); kies er één met gemeente en team",
+            f"this case id belongs to {len(keys)} cases within your scope (of different teams or municipalities); "
+            "choose one with municipality and team", field="case_id")])
+
+
+def _named(key) -> str:
+    """A case in an integrity problem: its id, with its municipality and team."""
+    case_id, municipality, team = key
+    return f"{case_id} ({municipality}{'/' + team if team else ''})"
+
+
+def _narrowed(q, case_ids: Sequence[str], municipality: str | None, team: str | None):
+    """`q` over cases limited to these ids, this municipality and this team ('' for no team; None: any)."""
+    if case_ids:
+        q = q.where(cases_t.c.case_id.in_(list(case_ids)))
+    if municipality:
+        q = q.where(cases_t.c.municipality == municipality)
+    if team is not None:
+        q = q.where(cases_t.c.team_key == team)
+    return q
+
 
 def _chunks(items: Sequence, n: int) -> Iterator[Sequence]:
     for i in range(0, len(items), n):
@@ -561,7 +591,8 @@ def _meta_changed(row, meta: Meta) -> bool:
 # The columns of the bulk inserts: first those the write fills in (ids, what depends on what is stored,
 # the batch), then those `ready` encodes where the case was evaluated.
 CASE_ADDED = ("id", "version", "latest", "batch_id", "created_at", "updated_at")
-CASE_ENCODED = ("case_id", "digest", "municipality", "reference_date", "team", "signal", "tags", "case_json", "origin")
+CASE_ENCODED = ("case_id", "digest", "municipality", "reference_date", "team", "team_key", "signal", "tags",
+                "case_json", "origin")
 DECISION_ADDED = ("id", "case_row_id", "current", "evaluation", "as_of", "batch_id", "evaluated_at")
 DECISION_ENCODED = ("case_id", "municipality", "reference_date", "rulesets", "rulesets_digest", "outcome",
                     "cost_once_cents", "avoided_per_year_cents", "avoided_once_cents", "primary_route",
@@ -590,7 +621,7 @@ def ready(p: Prepared, codec: db.Codec) -> Ready:
         return Ready(p.case_id, p.digest, p.municipality, p.meta)
     m = p.meta
     case_row = codec.part(cases_t, CASE_ENCODED, (p.case_id, p.digest, p.municipality, p.reference_date, m.team,
-                                                  m.signal, list(m.tags), p.case_json, p.origin))
+                                                  p.key.team, m.signal, list(m.tags), p.case_json, p.origin))
     decision_row, details = _decision_parts(codec, p.case_id, p.municipality, p.reference_date, p.decision)
     return Ready(p.case_id, p.digest, p.municipality, m, case_row, decision_row, details)
 
@@ -614,21 +645,26 @@ def _write_cases(conn: Connection, items: Sequence[Ready], complete: Callable[[i
     """Write `items` (`complete(i)`: item i with its rows, for one stored when it was asked but not now)."""
     result = WriteResult()
     ids = sorted({r.case_id for r in items})
+    c = cases_t.c
     stored = {}
-    top: dict[str, int] = {}
+    top: dict[CaseKey, int] = {}  # per case: its highest version
+    latest_rows: dict[CaseKey, int] = {}  # per case: the row of its latest version
     for chunk in _chunks(ids, 500):
-        for r in conn.execute(select(cases_t.c.id, cases_t.c.case_id, cases_t.c.digest, cases_t.c.version,
-                                     cases_t.c.team, cases_t.c.signal, cases_t.c.tags)
-                              .where(cases_t.c.case_id.in_(list(chunk)))):
-            stored[(r.case_id, r.digest)] = r
-            top[r.case_id] = max(top.get(r.case_id, 0), r.version)
+        for r in conn.execute(select(c.id, c.case_id, c.municipality, c.team_key, c.digest, c.version, c.latest,
+                                     c.team, c.signal, c.tags).where(c.case_id.in_(list(chunk)))):
+            case = CaseKey(r.case_id, r.municipality, r.team_key)
+            stored[(case, r.digest)] = r
+            top[case] = max(top.get(case, 0), r.version)
+            if r.latest:
+                latest_rows[case] = r.id
     new: list[tuple[int, int]] = []  # (index in items, version)
     updates: list[tuple[Any, Meta]] = []
-    seen: set[tuple[str, str]] = set()
-    # one order for every writer (by case id): concurrent PostgreSQL writers cannot deadlock
-    for i in sorted(range(len(items)), key=lambda i: items[i].case_id):
+    seen: set[tuple[CaseKey, str]] = set()
+    keys = [case_key(r.case_id, r.municipality, r.meta.team) for r in items]
+    # one order for every writer (by case key): concurrent PostgreSQL writers cannot deadlock
+    for i in sorted(range(len(items)), key=keys.__getitem__):
         r = items[i]
-        key = (r.case_id, r.digest)
+        key = (keys[i], r.digest)
         if key in seen:
             result.unchanged += 1
             continue
@@ -640,8 +676,8 @@ def _write_cases(conn: Connection, items: Sequence[Ready], complete: Callable[[i
             else:
                 result.unchanged += 1
             continue
-        top[r.case_id] = top.get(r.case_id, 0) + 1
-        new.append((i, top[r.case_id]))
+        top[keys[i]] = top.get(keys[i], 0) + 1
+        new.append((i, top[keys[i]]))
     t = now()
     for row, meta in updates:
         conn.execute(update(cases_t).where(cases_t.c.id == row.id)
@@ -656,15 +692,15 @@ def _write_cases(conn: Connection, items: Sequence[Ready], complete: Callable[[i
                             {"kind": kind, "source": source, "evaluation": evaluation, "cases": len(new),
                              "decisions": len(new), "created_at": t}).scalar_one()
     rows = [items[i] if items[i].decision_row is not None else complete(i) for i, _ in new]
-    renewed = sorted({r.case_id for r, (_, v) in zip(rows, new) if v > 1})
+    # the versions that stop being the latest: of each case that gets a new one
+    renewed = sorted({latest_rows[keys[i]] for i, _ in new if keys[i] in latest_rows})
     for chunk in _chunks(renewed, 500):
-        conn.execute(update(cases_t).where(cases_t.c.case_id.in_(list(chunk)), cases_t.c.latest.is_(True))
-                     .values(latest=False))
-        conn.execute(update(decisions_t).where(decisions_t.c.case_id.in_(list(chunk)),
+        conn.execute(update(cases_t).where(cases_t.c.id.in_(list(chunk))).values(latest=False))
+        conn.execute(update(decisions_t).where(decisions_t.c.case_row_id.in_(list(chunk)),
                                                decisions_t.c.current.is_(True)).values(current=False))
-    newest = {r.case_id: v for r, (_, v) in zip(rows, new)}  # within this batch the last version is the latest
+    newest = {keys[i]: v for i, v in new}  # within this batch the last version is the latest
     row_ids = db.reserve_ids(conn, cases_t, len(new))
-    latest = [newest[r.case_id] == v for r, (_, v) in zip(rows, new)]
+    latest = [newest[keys[i]] == v for i, v in new]
     codec = db.codec(conn.dialect)
     codec.insert(conn, cases_t, CASE_ADDED, CASE_ENCODED, [
         ((rid, v, last, batch_id, t, t), r.case_row) for rid, r, (_, v), last in zip(row_ids, rows, new, latest)])

@@ -18,6 +18,7 @@ from engine.errors import Problem, RegelruimteError
 
 from .access import ALL, ROLES, User
 from .models import TokenRow, UserRow
+from .names import slug_looks_like_name
 
 users_t = UserRow.__table__
 tokens_t = TokenRow.__table__
@@ -48,6 +49,11 @@ def validate(user: User) -> User:
         if not user.team or not TEAM.fullmatch(user.team) or looks_like_bsn(user.team):
             raise _refuse("een professional hoort bij een team: kleine letters, cijfers, - en _",
                           "a professional belongs to a team: lower-case letters, digits, - and _", "team")
+        if slug_looks_like_name(user.team):  # as the team of a case (casebook/names.py), never repeated
+            raise _refuse("het team lijkt de naam van een persoon te bevatten; geef de naam van het team zonder "
+                          "namen van mensen (bijvoorbeeld wijkteam-noord)",
+                          "the team seems to hold a person's name; give the team's name without people's names "
+                          "(for example wijkteam-noord)", "team")
     elif user.team:
         raise _refuse("alleen een professional hoort bij een team", "only a professional belongs to a team", "team")
     return User(user.name, user.role, munis, user.team if user.role == "professional" else None)

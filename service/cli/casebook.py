@@ -95,6 +95,12 @@ def _filters(p: argparse.ArgumentParser, evaluation: bool = True) -> None:
                        help="de besluiten van deze evaluatie (standaard: het nieuwste besluit per casus)")
 
 
+def _case_scope(p: argparse.ArgumentParser) -> None:
+    """A case is its municipality, team and id (decision record 0044): these pick one of the cases of an id."""
+    p.add_argument("--municipality", "--gemeente", metavar="G", help="de gemeente van de casus")
+    p.add_argument("--team", help="het team van de casus (\"\": de casus zonder team)")
+
+
 def _add(parser: argparse.ArgumentParser) -> None:
     p = subparsers(parser).add_parser("casebook", help="casebook: casussen verzamelen en systeemproblemen vinden")
     p.add_argument("--db", metavar="URL|PAD",
@@ -126,12 +132,15 @@ def _add(parser: argparse.ArgumentParser) -> None:
 
     a = acts.add_parser("show", help="één casus: versies, besluiten en de onderbouwing")
     a.add_argument("case_id")
+    _case_scope(a)
     a.add_argument("--json", action="store_true")
     a.add_argument("--rulesets", metavar="DIR", help="regelsets voor de feitnamen in de onderbouwing")
 
     a = acts.add_parser("delete", help="verwijder casussen met al hun versies en besluiten")
     a.add_argument("case_ids", nargs="*", metavar="CASUS")
-    a.add_argument("--municipality", "--gemeente", help="alle casussen van deze gemeente (vraagt --yes)")
+    a.add_argument("--municipality", "--gemeente", help="met casussen: alleen die van deze gemeente; zonder: alle "
+                   "casussen van deze gemeente (vraagt --yes)")
+    a.add_argument("--team", help="alleen de casussen van dit team (\"\": die zonder team)")
     a.add_argument("--yes", action="store_true", help="bevestig het verwijderen van een hele gemeente")
 
     a = acts.add_parser("export", help="alles van één gemeente: casussen, versies en besluiten")
@@ -325,7 +334,7 @@ def _list(store: Store, args) -> int:
 
 
 def _show(store: Store, args) -> int:
-    found = store.case(args.case_id, _access(store, args))
+    found = store.case(args.case_id, _access(store, args), args.municipality, args.team, single=True)
     if found is None:
         # the id is not repeated: it may be a BSN or a name typed by mistake
         raise RegelruimteError([Problem("deze casus staat niet in het casebook", "this case is not in the casebook",
@@ -354,10 +363,10 @@ def _delete(store: Store, args) -> int:
     if not args.case_ids and not args.municipality:
         raise RegelruimteError([Problem("geef een of meer casussen of --municipality",
                                         "give one or more cases or --municipality")])
-    if args.municipality and not args.yes:
+    if args.municipality and not args.case_ids and not args.yes:
         raise RegelruimteError([Problem("alle casussen van deze gemeente verwijderen? Bevestig met --yes",
                                         "delete every case of this municipality? Confirm with --yes")])
-    n = store.delete_cases(args.case_ids, args.municipality, access=_access(store, args))
+    n = store.delete_cases(args.case_ids, args.municipality, access=_access(store, args), team=args.team)
     if n == 0 and args.case_ids:
         raise RegelruimteError([Problem("geen van deze casussen staat in het casebook",
                                         "none of these cases is in the casebook")])
@@ -583,11 +592,12 @@ def _retention(store: Store, args) -> int:
                           access=_access(store, args))
     if args.json:
         print(dumps({"months": months, "dry_run": args.dry_run,
-                     "cases": [{"case_id": e.case_id, "municipality": e.municipality,
+                     "cases": [{"case_id": e.case_id, "municipality": e.municipality, "team": e.team,
                                 "last_changed": e.last_changed.isoformat()} for e in found]}), end="")
         return 0
     for e in found:
-        print(f"{e.case_id:<32} {e.municipality:<14} laatst gewijzigd {e.last_changed.date().isoformat()}")
+        print(f"{e.case_id:<32} {e.municipality:<14} {e.team or '-':<20} "
+              f"laatst gewijzigd {e.last_changed.date().isoformat()}")
     verb = "zouden worden verwijderd (proefrun, niets verwijderd)" if args.dry_run else "verwijderd"
     print(f"{len(found)} casus(sen) ouder dan {months} maanden {verb}")
     return 0

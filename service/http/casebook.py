@@ -53,8 +53,9 @@ from ..web.casebook_html import CONTENT_SECURITY_POLICY, render_page, render_rep
 from . import problems
 from .api import ApiError, error_responses, read_json, rulesets_root
 from .casebook_access import accepts_token  # noqa: F401 - service.http.app asks this module for it
-from .casebook_access import caller, check_params, filters_of, get_registry, get_store, municipality_of
-from .casebook_schemas import (FILTERS, LANG, MUNICIPALITY, PERIOD, AddReport, CaseHistory, CaseList,
+from .casebook_access import (caller, case_scope_of, check_params, filters_of, get_registry, get_store,
+                              municipality_of)
+from .casebook_schemas import (CASE_SCOPE, FILTERS, LANG, MUNICIPALITY, PERIOD, AddReport, CaseHistory, CaseList,
                                Deleted, Export, Report, Stats, parameters)
 from .offload import off_loop
 
@@ -193,13 +194,14 @@ async def add_cases(request: Request, store: Store = Depends(get_store), registr
             "updated": report.updated}
 
 
-@router.delete("/cases/{case_id}", response_model=None,
+@router.delete("/cases/{case_id}", response_model=None, openapi_extra=parameters(*CASE_SCOPE),
                responses={**_ok("De casus is verwijderd, met al haar versies en besluiten", Deleted),
                           **error_responses("not_found", "forbidden")})
 @_guard
 def delete_case(case_id: str = Path(description=CASE_ID_TEXT), *, request: Request,  # no example: it would delete
                 store: Store = Depends(get_store), access: Access = Depends(caller)):
-    if store.delete_cases([case_id], access=access) == 0:
+    municipality, team = case_scope_of(request)
+    if store.delete_cases([case_id], municipality, access=access, team=team, single=True) == 0:
         raise _not_found()
     return {"deleted": case_id}
 
@@ -223,25 +225,27 @@ def list_cases(request: Request, limit: int = Query(50, json_schema_extra={"mini
     return {"total": total, "limit": limit, "offset": offset, "cases": rows}
 
 
-@router.get("/cases/{case_id}", response_model=None,
+@router.get("/cases/{case_id}", response_model=None, openapi_extra=parameters(*CASE_SCOPE),
             responses={**_ok("Elke versie van de casus met haar besluiten", CaseHistory),
                        **error_responses("not_found", "forbidden")})
 @_guard
 def show_case(case_id: str = CASE_ID, *, request: Request, store: Store = Depends(get_store),
               access: Access = Depends(caller)):
-    found = store.case(case_id, access)
+    municipality, team = case_scope_of(request)
+    found = store.case(case_id, access, municipality, team)
     if found is None:
         raise _not_found()
     return found
 
 
-@router.get("/cases/{case_id}/explanation", response_class=Response, openapi_extra=parameters(LANG),
+@router.get("/cases/{case_id}/explanation", response_class=Response, openapi_extra=parameters(LANG, *CASE_SCOPE),
             responses={**_ok("De onderbouwing van het huidige besluit", content={"text/plain": TEXT}),
                        **error_responses("not_found", "forbidden")})
 @_guard
 def explain_case(case_id: str = CASE_ID, *, request: Request, store: Store = Depends(get_store),
                  registry: Registry = Depends(get_registry), access: Access = Depends(caller)):
-    found = store.case(case_id, access)
+    municipality, team = case_scope_of(request)
+    found = store.case(case_id, access, municipality, team, single=True)
     current = next((d for v in (found or {}).get("versions", ()) for d in v["decisions"] if d["current"]), None)
     if current is None:
         raise _not_found()

@@ -125,6 +125,18 @@ def municipality_of(text: str) -> str:
     return text
 
 
+def case_scope_of(request: Request) -> tuple[str | None, str | None]:
+    """The municipality and team that narrow a lookup by case id to one case (decision record 0044): absent,
+    any; `team` given empty, the case without a team."""
+    p = request.query_params
+    municipality = (p.get("municipality") or p.get("gemeente") or "").strip()
+    team = p.get("team")
+    if team is not None and len(team.strip()) > 100:
+        raise ApiError("invalid_request", [Problem("team: tekst van ten hoogste 100 tekens",
+                                                   "team: text of at most 100 characters", field="team")])
+    return (municipality_of(municipality) if municipality else None), (team.strip() if team is not None else None)
+
+
 def _date(params, key: str) -> dt.date | None:
     text = (params.get(key) or "").strip()
     if not text:

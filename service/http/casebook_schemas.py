@@ -128,6 +128,9 @@ FILTERS = [
     _query("evaluation", {"type": "string"}, "Een eerdere evaluatie in plaats van de huidige besluiten"),
     _query("outcome", {"type": "string", "enum": list(OUTCOMES)}, "Alleen casussen met deze uitkomst"),
 ]
+# a case is its scope and id (decision record 0044): these narrow a lookup by id to one case
+CASE_SCOPE = [_query("municipality", MUNICIPALITY, "De gemeente van de casus"),
+              _query("team", {"type": "string", "maxLength": 100}, "Het team van de casus; leeg: de casus zonder team")]
 PERIOD = _query("period", {"type": "string", "enum": list(PERIODS), "default": "quarter"}, "Periode van de tijdreeksen")
 LANG = _query("lang", {"type": "string", "enum": ["nl", "en"], "default": "nl"}, "Taal van de teksten")
 

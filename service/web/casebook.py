@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -25,6 +25,7 @@ from reporting import charts
 from casebook.access import MIN_GROUP, READ, SAVE, Access, Forbidden
 from casebook.evaluation import evaluate, evaluation_label
 from casebook.importers import RawRecord, to_prepared
+from casebook.records import case_ref
 from casebook.report import PERIODS, build_report
 from casebook.store import Store
 from decision.decide import fact_labels
@@ -33,7 +34,8 @@ from explain import onderbouwing
 from explain.phrases import PHRASES
 
 from ..http.api import ApiError, rulesets_root
-from ..http.casebook_access import access_of, caller, check_params, filters_of, get_registry, get_store
+from ..http.casebook_access import (access_of, caller, case_scope_of, check_params, filters_of, get_registry,
+                                    get_store)
 from ..http.offload import off_loop
 from .policy_text import words
 
@@ -155,7 +157,7 @@ def overview(request: Request, report, registry, municipalities: list[str], eval
                "blocked_href": _link(request, municipality=r["municipality"], outcome="blocked")}
               for r in t["municipalities"].rows]
     signals = [{**r, "place": place(r["municipality"]), "status": pw["outcomes"].get(r["outcome"], r["outcome"]),
-                "href": f"/casusboek/casus/{r['case_id']}"} for r in t["signals"].rows[:PAGE_ROWS]]
+                "href": case_href(r)} for r in t["signals"].rows[:PAGE_ROWS]]
     f = report.filters
     return {"tiles": tiles, "blocks": blocks, "trend": trend, "pairs": pairs, "routes_per_block": routes_per_block,
             "facts": fact_bars, "figures": figure_bars, "places": places, "signals": signals,
@@ -321,7 +323,7 @@ async def cases_page(request: Request, store: Store = Depends(get_store), regist
                 lift=(p["blokkade"], p.get("route") or "") if p.get("blokkade") else None,
                 fact=p.get("feit") or None, collision=bool(p.get("botsing")),
                 discretionary_only=bool(p.get("alleen_discretionair")), limit=PAGE_ROWS, offset=(page - 1) * PAGE_ROWS)
-        store.log_access(access, "list", [(r["case_id"], r["municipality"]) for r in rows])
+        store.log_access(access, "list", [(case_ref(r["case_id"], r["team"]), r["municipality"]) for r in rows])
         return total, rows
     result = await off_loop(_checked, request, work)
     if isinstance(result, HTMLResponse):
@@ -330,7 +332,7 @@ async def cases_page(request: Request, store: Store = Depends(get_store), regist
     lang = _lang(request)
     pw, n = words(lang), names(registry, lang)
     rows = [{**r, "place": n["places"].get(r["municipality"], r["municipality"]),
-             "status": pw["outcomes"].get(r["outcome"], r["outcome"]), "href": f"/casusboek/casus/{r['case_id']}"}
+             "status": pw["outcomes"].get(r["outcome"], r["outcome"]), "href": case_href(r)}
             for r in rows]
     query = [(k, v) for k, v in p.multi_items() if k != "pagina"]
     more = f"/casusboek/casussen?{urlencode(query + [('pagina', page + 1)])}" if page * PAGE_ROWS < total else None
@@ -342,6 +344,13 @@ async def cases_page(request: Request, store: Store = Depends(get_store), regist
         past_end = pw["past_end"].format(page=asked, total=total, last=last)
     return _page(request, "casebook_cases.html", {"total": total, "rows": rows, "what": _what(request, n, pw),
                                                   "more": more, "back": back, "page": page, "past_end": past_end})
+
+
+def case_href(row: dict) -> str:
+    """The page of one case: its id with its municipality and team (an empty team: the case without one), since
+    an id alone may name cases of several teams (decision record 0044)."""
+    scope = urlencode({"gemeente": row["municipality"], "team": row.get("team") or ""})
+    return f"/casusboek/casus/{quote(row['case_id'])}?{scope}"
 
 
 def case_view(found: dict, registry, lang: str = "nl") -> dict:
@@ -370,10 +379,9 @@ def case_view(found: dict, registry, lang: str = "nl") -> dict:
 @router.get("/casusboek/casus/{case_id}", response_class=HTMLResponse)
 async def case_page(request: Request, case_id: str, store: Store = Depends(get_store),
                     registry=Depends(get_registry), access: Access = Depends(caller)):
-    try:
-        found = await off_loop(store.case, case_id, access)
-    except Forbidden as exc:
-        return _forbidden(request, exc)
+    found = await off_loop(_checked, request, lambda: store.case(case_id, access, *case_scope_of(request), single=True))
+    if isinstance(found, HTMLResponse):
+        return found
     if found is None:  # the id is not repeated: it may be anything
         return _page(request, "error.html", {"problems": [Problem("deze casus staat niet in het casusboek",
                                                                   "case not found")]}, 404)

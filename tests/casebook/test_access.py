@@ -4,20 +4,20 @@ import datetime as dt
 import json
 
 import pytest
-from alembic import command
 from sqlalchemy import inspect, select
 
 from casebook import audit
 from casebook.access import LOCAL, Access, Forbidden
-from casebook.db import _alembic_config, make_engine, migrate
+from casebook.db import downgrade, make_engine, migrate
 from casebook.evaluation import evaluate
 from casebook.importers import RawRecord, to_prepared
 from casebook.models import AuditRow
+from casebook.records import case_ref
 from casebook.report import build_report
 from casebook.store import Filters, Store
 from casebook.users import add_user
 from tests.casebook.conftest import add_records
-from tests.casebook.two_municipalities import CASES, MARKER, USERS, fill, of, record
+from tests.casebook.two_municipalities import CASES, MARKER, USERS, fill, of, record, refs_of
 
 
 def access(name: str) -> Access:
@@ -53,7 +53,7 @@ def test_an_analyst_reads_lists_and_exports_only_their_municipality(shared, mine
     other = sorted(of(theirs))[0]
     with pytest.raises(Forbidden):
         shared.case(other, me)
-    assert refused(shared, f"ana-{mine}", "read")["case_ids"] == [other]
+    assert refused(shared, f"ana-{mine}", "read")["case_ids"] == [case_ref(other, CASES[other][1])]
     with pytest.raises(Forbidden):
         shared.export(theirs, me)
     assert refused(shared, f"ana-{mine}", "export")["municipalities"] == [theirs]
@@ -67,14 +67,15 @@ def test_a_delete_outside_scope_deletes_nothing_and_is_logged(shared):
     with pytest.raises(Forbidden) as exc:
         shared.delete_cases(["zaanstad-oost-1", "amsterdam-oost-1"], access=me)
     assert "verwijderen" in exc.value.message and "amsterdam" not in exc.value.message
-    assert refused(shared, "ana-zaanstad", "delete")["case_ids"] == ["amsterdam-oost-1"]
+    assert refused(shared, "ana-zaanstad", "delete")["case_ids"] == [case_ref("amsterdam-oost-1", "wijkteam-oost")]
     assert shared.stats()["cases"] == 4  # not even the own case of the same request
     with pytest.raises(Forbidden):
         shared.delete_cases(municipality="amsterdam", access=me)
     assert shared.stats()["cases"] == 4
     assert shared.delete_cases(["zaanstad-oost-1"], access=me) == 1
     entry = log(shared)[0]
-    assert (entry["action"], entry["allowed"], entry["case_ids"]) == ("delete", True, ["zaanstad-oost-1"])
+    assert (entry["action"], entry["allowed"], entry["case_ids"]) == \
+        ("delete", True, [case_ref("zaanstad-oost-1", "wijkteam-oost")])
 
 
 def test_the_report_counts_only_the_callers_cases(shared, registry):
@@ -83,7 +84,7 @@ def test_the_report_counts_only_the_callers_cases(shared, registry):
     assert {r["case_id"] for r in report.tables["signals"].rows} == of("amsterdam")
     assert [r["municipality"] for r in report.tables["municipalities"].rows] == ["amsterdam"]
     entry = log(shared)[0]
-    assert (entry["action"], set(entry["case_ids"])) == ("report", of("amsterdam"))
+    assert (entry["action"], set(entry["case_ids"])) == ("report", refs_of("amsterdam"))
     with pytest.raises(Forbidden):
         build_report(shared, Filters(municipalities=("zaanstad",)), access=access("ana-amsterdam"))
 
@@ -114,14 +115,19 @@ def test_a_professional_saves_into_their_own_team_only(shared, registry):
 
     shared.add([prepared(record("zaanstad-oost-2", "zaanstad", None))], None, "test", access=me)
     assert shared.case("zaanstad-oost-2")["versions"][0]["team"] == "wijkteam-oost"  # their team, given
-    for rec in (record("zaanstad-oost-3", "zaanstad", "wijkteam-west"), record("amsterdam-oost-2", "amsterdam", None),
-                record("zaanstad-west-1", "zaanstad", None)):  # another team, municipality, or another team's case
+    for rec in (record("zaanstad-oost-3", "zaanstad", "wijkteam-west"),
+                record("amsterdam-oost-2", "amsterdam", None)):  # another team or municipality
         rec["case"]["need"]["amount"] = "1200.00"
         with pytest.raises(Forbidden):
             shared.add([prepared(rec)], None, "test", access=me)
         assert refused(shared, "pro-zaanstad-oost", "save")
-    assert shared.case("zaanstad-west-1")["versions"][-1]["version"] == 1
-    assert shared.stats()["cases"] == 5
+    # the id of another team's case is their own case (decision record 0044): west's is left as it was
+    rec = record("zaanstad-west-1", "zaanstad", None)
+    rec["case"]["need"]["amount"] = "1200.00"
+    assert shared.add([prepared(rec)], None, "test", access=me).added == 1
+    assert [(v["team"], v["version"]) for v in shared.case("zaanstad-west-1")["versions"]] == \
+        [("wijkteam-oost", 1), ("wijkteam-west", 1)]
+    assert shared.stats()["cases"] == 6
 
 
 def test_a_policy_officer_sees_reports_not_cases(shared, registry):
@@ -180,10 +186,7 @@ def test_an_existing_casebook_upgrades_and_keeps_its_cases(db_url, registry, wel
     migrate(engine)
     add_records(Store(engine), registry, [welding_case])
     before = Store(engine).case("zaanstad-lasmasker")
-    with engine.connect() as conn:  # back to the casebook as it was before users existed, its case kept
-        conn.execution_options(casebook_write=True)
-        with conn.begin():
-            command.downgrade(_alembic_config(conn), "0001")
+    downgrade(engine, "0001")  # back to the casebook as it was before users existed, its case kept
     assert "users" not in inspect(engine).get_table_names()
     migrate(engine)
     assert {"users", "api_tokens", "audit_log"} <= set(inspect(engine).get_table_names())

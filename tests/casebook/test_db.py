@@ -102,7 +102,7 @@ def test_encoded_rows_land_as_sqlalchemys_own_insert_stores_them(db_url):
         db.migrate(engine)
         t = dt.datetime(2026, 12, 4, 23, 30, 1, 250, tzinfo=dt.timezone.utc)
         values = {"case_id": "a", "municipality": "zaanstad", "reference_date": dt.date(2026, 1, 2),
-                  "team": "wijk\tteam", "signal": "r1\nr2 \\N \\t \r € \"x\"", "tags": ["a:b", "c"],
+                  "team": "wijk\tteam", "team_key": "wijk\tteam", "signal": "r1\nr2 \\N \\t \r € \"x\"", "tags": ["a:b", "c"],
                   "case_json": {"x": "é\t\\", "n": [1, None, True], "a": "1100.00"}, "origin": None}
 
         def work(conn):

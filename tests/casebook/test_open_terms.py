@@ -9,7 +9,6 @@ import io
 import json
 
 import pytest
-from alembic import command
 from sqlalchemy import text
 
 from casebook import db
@@ -85,10 +84,8 @@ def test_migration_0005_adds_the_open_norms_of_decisions_stored_before(kind, tmp
         add_records(store, registry, generate(120, seed=7, registry=registry))
         expected = _counted(build_report(store, Filters(), fact_labels(registry, "nl")))
         assert expected
-        with engine.connect() as conn:  # back to a casebook as it was stored before 0005: no open norms
-            conn.execution_options(casebook_write=True)
-            with conn.begin():
-                command.downgrade(db._alembic_config(conn), "0004")
+        db.downgrade(engine, "0004")  # back to a casebook as it was stored before 0005: no open norms
+        with engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM missing_facts WHERE fact LIKE '%percentage%'")).scalar() == 0
         db.migrate(engine)
         assert _counted(build_report(store, Filters(), fact_labels(registry, "nl"))) == expected

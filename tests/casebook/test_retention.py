@@ -25,7 +25,7 @@ def at(moment: dt.datetime, monkeypatch):
 def stored(store, registry, monkeypatch, moment, case_id, amount="1100.00", **meta):
     at(moment, monkeypatch)
     rec = record(case_id, "zaanstad", meta.get("team"))
-    rec["signal"] = f"systeemprobleem: teken-{case_id}"
+    rec["signal"] = meta.get("signal", f"systeemprobleem: teken-{case_id}")
     rec["case"]["need"]["amount"] = amount
     add_records(store, registry, [rec])
 
@@ -36,12 +36,12 @@ def aged(store, registry, monkeypatch):
     stored(store, registry, monkeypatch, CUTOFF - dt.timedelta(seconds=1), "zaanstad-net-te-oud")
     stored(store, registry, monkeypatch, CUTOFF, "zaanstad-precies-op-de-grens")
     stored(store, registry, monkeypatch, dt.datetime(2026, 5, 1, tzinfo=UTC), "zaanstad-vers")
-    # an old case with a newer version, and an old case whose team was changed lately, are kept
+    # an old case with a newer version, and an old case whose signal was changed lately, are kept
     stored(store, registry, monkeypatch, dt.datetime(2024, 1, 1, tzinfo=UTC), "zaanstad-nieuwe-versie")
     stored(store, registry, monkeypatch, dt.datetime(2026, 1, 1, tzinfo=UTC), "zaanstad-nieuwe-versie", "1200.00")
     stored(store, registry, monkeypatch, dt.datetime(2024, 1, 1, tzinfo=UTC), "zaanstad-bijgewerkt")
     stored(store, registry, monkeypatch, dt.datetime(2026, 2, 1, tzinfo=UTC), "zaanstad-bijgewerkt",
-           team="wijkteam-oost")
+           signal="systeemprobleem: aangevuld")
     monkeypatch.undo()
     return store
 

@@ -4,7 +4,6 @@ import json
 import shutil
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -77,16 +76,25 @@ def test_two_versions_in_one_batch(store, registry, welding_case):
 
 def test_metadata_of_a_stored_case_is_updated_not_versioned(store, registry, welding_case):
     add_records(store, registry, [{"case": welding_case, "team": "wijkteam-oost", "tags": ["wsnp"]}])
-    result = add_records(store, registry, [{"case": welding_case, "team": "wijkteam-west", "tags": ["werk"],
+    result = add_records(store, registry, [{"case": welding_case, "team": "wijkteam-oost", "tags": ["werk"],
                                             "signal": "systeemprobleem: masker niet voor te schieten"}])
     assert (result.updated, result.added, result.new_versions) == (1, 0, 0)
     v = store.case("zaanstad-lasmasker")["versions"]
-    assert len(v) == 1 and (v[0]["team"], v[0]["tags"]) == ("wijkteam-west", ["werk"])
+    assert len(v) == 1 and (v[0]["team"], v[0]["tags"]) == ("wijkteam-oost", ["werk"])
     assert store.list_cases(Filters(tag="werk"))[0] == 1
     assert store.list_cases(Filters(tag="wsnp"))[0] == 0
-    # a record without metadata leaves the stored metadata alone
+
+
+def test_the_team_is_part_of_a_case_not_its_metadata(store, registry, welding_case):
+    """Decision record 0044: the same id under another team, or without a team, is another case."""
+    add_records(store, registry, [{"case": welding_case, "team": "wijkteam-oost"}])
+    assert add_records(store, registry, [{"case": welding_case, "team": "wijkteam-west"}]).added == 1
+    assert add_records(store, registry, [welding_case]).added == 1
     assert add_records(store, registry, [welding_case]).unchanged == 1
-    assert store.case("zaanstad-lasmasker")["versions"][0]["team"] == "wijkteam-west"
+    versions = store.case("zaanstad-lasmasker")["versions"]
+    assert sorted((v["team"] or "", v["version"], v["latest"]) for v in versions) == \
+        [("", 1, True), ("wijkteam-oost", 1, True), ("wijkteam-west", 1, True)]
+    assert store.stats()["cases"] == 3 and store.check() == []
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +188,7 @@ def test_export_of_a_municipality_imports_back(store, registry, welding_case, tm
     other = copy.deepcopy(welding_case)
     other.update(case_id="utrecht-1", municipality="utrecht")
     add_records(store, registry, [{"case": welding_case, "team": "t1", "signal": "systeemprobleem: a"}, other])
-    add_records(store, registry, [changed])
+    add_records(store, registry, [{"case": changed, "team": "t1"}])  # the same case: its team and id
     exported = list(store.export("zaanstad"))
     assert [(v["case_id"], v["version"]) for v in exported] == [("zaanstad-lasmasker", 1), ("zaanstad-lasmasker", 2)]
     assert all(v["decisions"] and v["case"]["municipality"] == "zaanstad" for v in exported)
@@ -276,13 +284,11 @@ def test_postgresql_migration_0004_keeps_stored_decisions_lz4_compressed(tmp_pat
     url, drop = database_url("postgresql", tmp_path)
     engine = db.make_engine(url)
     try:
-        with engine.connect() as conn:
-            conn.execution_options(casebook_write=True)
-            with conn.begin():
-                command.upgrade(db._alembic_config(conn), "0003")
+        db.migrate(engine)  # stored now, then taken back to 0003: the models are of the newest schema
         big = dict(welding_case, need=dict(welding_case["need"], description="x" * 3000))  # stored out of line
         add_records(Store(engine), registry, [welding_case, dict(big, case_id="groot")])
         before = [Store(engine).case(c) for c in (welding_case["case_id"], "groot")]
+        db.downgrade(engine, "0003")
         db.migrate(engine)
         with engine.connect() as conn:
             kinds = conn.exec_driver_sql("SELECT DISTINCT pg_column_compression(decision_json) FROM decisions "

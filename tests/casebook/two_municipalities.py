@@ -48,3 +48,9 @@ def add_users(store, now) -> dict[str, str]:
 
 def of(municipality: str) -> set[str]:
     return {cid for cid, (m, _) in CASES.items() if m == municipality}
+
+
+def refs_of(municipality: str) -> set[str]:
+    """How the audit log names the cases of `municipality` (records.case_ref)."""
+    from casebook.records import case_ref
+    return {case_ref(cid, team) for cid, (m, team) in CASES.items() if m == municipality}

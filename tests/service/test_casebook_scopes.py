@@ -17,12 +17,13 @@ from casebook.access import Access, User
 from casebook import store as store_module
 from casebook.evaluation import evaluate
 from casebook.importers import RawRecord, to_prepared
+from casebook.records import case_ref
 from casebook.store import Store
 from service.http import casebook as api_casebook
 from service.http.app import create_app
 from tests.casebook.conftest import database_url
 from tests.conftest import ROOT
-from tests.casebook.two_municipalities import CASES as CASES_ALL, MARKER, add_users, fill, of, record
+from tests.casebook.two_municipalities import CASES as CASES_ALL, MARKER, add_users, fill, of, record, refs_of
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
@@ -97,7 +98,8 @@ def test_an_analyst_cannot_reach_the_other_municipality(client, store, tokens, m
         assert MARKER not in r.text
     logged = refusals(store, f"ana-{mine}")
     assert [e["action"] for e in reversed(logged)] == [a for a, _ in attempts]
-    assert logged[-1]["case_ids"] == [other] and logged[-1]["via"] == "GET /v1/casebook/cases/{case_id}"
+    assert logged[-1]["case_ids"] == [case_ref(other, CASES_ALL[other][1])]
+    assert logged[-1]["via"] == "GET /v1/casebook/cases/{case_id}"
     assert store.case(other, ANYONE) is not None  # not deleted
 
     for path in ("report", "report.html", "tables/signals.csv", "tables/no_route.csv", "stats",
@@ -159,7 +161,7 @@ def test_the_administrator_views_and_exports_the_audit_log(client, store, tokens
     forbidden(client.get(f"{CB}/audit", headers=as_user(tokens["ana-zaanstad"])), "auditlog")
     entries = client.get(f"{CB}/audit", headers=as_user(tokens["beheer"])).json()
     denied = [e for e in entries if e["user_name"] == "ana-zaanstad" and e["action"] == "read"]
-    assert denied[0]["allowed"] is False and denied[0]["case_ids"] == ["amsterdam-oost-1"]
+    assert denied[0]["allowed"] is False and denied[0]["case_ids"] == [case_ref("amsterdam-oost-1", "wijkteam-oost")]
     assert any(e["user_name"] == "ana-zaanstad" and e["action"] == "audit" for e in entries)
     csv = client.get(f"{CB}/audit?format=csv", headers=as_user(tokens["beheer"]))
     assert csv.headers["content-type"].startswith("text/csv")
@@ -196,7 +198,8 @@ def test_the_service_deletes_expired_cases_at_start(store, registry, tokens, mon
             time.sleep(0.1)
     assert store.case("zaanstad-verlopen", ANYONE) is None and store.stats(ANYONE)["cases"] == 4
     runs = [e for e in audit.entries(store.engine) if e["action"] == "retention"]
-    assert [(e["user_name"], e["case_ids"]) for e in runs] == [("retentie", ["zaanstad-verlopen"])]
+    assert [(e["user_name"], e["case_ids"]) for e in runs] == \
+        [("retentie", [case_ref("zaanstad-verlopen", "wijkteam-oost")])]
 
 
 def sso_example() -> str:
@@ -216,7 +219,7 @@ def test_a_deployment_replaces_the_user_lookup_with_its_proxys_claims(store, reg
         listed = c.get(f"{CB}/cases", headers=claims).json()
         assert {x["case_id"] for x in listed["cases"]} == of("amsterdam")
         forbidden(c.get(f"{CB}/cases/zaanstad-oost-1", headers=claims), "buiten uw gemeente")
-        assert refusals(store, "els@amsterdam.nl")[0]["case_ids"] == ["zaanstad-oost-1"]
+        assert refusals(store, "els@amsterdam.nl")[0]["case_ids"] == [case_ref("zaanstad-oost-1", "wijkteam-oost")]
         no_scope = {**claims, "x-auth-request-groups": "regelruimte-analist"}
         assert c.get(f"{CB}/cases", headers=no_scope).status_code == 401
         # the tokens no longer count: the module decides who is asking
@@ -283,7 +286,8 @@ def test_an_administrator_of_one_municipality_sees_only_its_audit_entries(client
 
     everything = client.get(f"{CB}/audit", headers=as_user(tokens["beheer"])).json()
     deleted = [e for e in everything if e["action"] == "delete"]
-    assert [(e["case_ids"], e["municipalities"]) for e in deleted] == [(["amsterdam-west-1"], ["amsterdam"])]
+    assert [(e["case_ids"], e["municipalities"]) for e in deleted] == \
+        [([case_ref("amsterdam-west-1", "wijkteam-west")], ["amsterdam"])]
     seen = client.get(f"{CB}/audit", headers=mine).json()
     assert {e["user_name"] for e in seen} == {"ana-zaanstad"}
     assert all(set(e["municipalities"]) <= {"zaanstad"} for e in seen)
@@ -316,7 +320,7 @@ def test_the_lists_of_the_casebook_page_are_in_the_audit_log(store, registry, to
     with client_for(store, registry, web=True) as web:
         assert web.get("/casusboek/casussen", headers=as_user(tokens["ana-zaanstad"])).status_code == 200
     listed = [e for e in audit.entries(store.engine) if e["user_name"] == "ana-zaanstad" and e["action"] == "list"]
-    assert listed and set(listed[0]["case_ids"]) == of("zaanstad") and listed[0]["municipalities"] == ["zaanstad"]
+    assert listed and set(listed[0]["case_ids"]) == refs_of("zaanstad") and listed[0]["municipalities"] == ["zaanstad"]
 
 
 def test_counts_and_reports_stay_within_scope(client, store, registry, tokens):
@@ -478,14 +482,17 @@ def test_a_typed_municipality_is_not_logged(client, store, tokens):
     assert "familie-jansen" not in str(list(audit.entries(store.engine)))
 
 
-def test_a_save_under_another_municipalitys_id_is_seen_by_its_administrator(client, store, tokens):
+def test_a_save_under_another_municipalitys_id_is_a_case_of_its_own(client, store, tokens):
+    """Decision record 0044: the id is Zaanstad's own case; Amsterdam's is not touched, nor named anywhere."""
     from casebook.users import add_user, new_token
     add_user(store.engine, User("beheer-amsterdam", "admin", ("amsterdam",)), NOW)
     theirs = as_user(new_token(store.engine, "beheer-amsterdam", NOW))
+    before = client.get(f"{CB}/cases/amsterdam-oost-1", headers=as_user(tokens["ana-amsterdam"])).json()
     r = client.post(f"{CB}/cases", json=record("amsterdam-oost-1", "zaanstad", None), headers=as_user(tokens["ana-zaanstad"]))
-    assert r.status_code == 403
+    assert r.status_code == 201 and r.json()["added"] == 1
+    assert client.get(f"{CB}/cases/amsterdam-oost-1", headers=as_user(tokens["ana-amsterdam"])).json() == before
     seen = [e for e in client.get(f"{CB}/audit", headers=theirs).json() if e["user_name"] == "ana-zaanstad"]
-    assert [(e["action"], e["allowed"], e["case_ids"]) for e in seen] == [("save", False, ["amsterdam-oost-1"])]
+    assert seen == []
 
 
 def test_a_step_over_two_municipalities_is_in_each_ones_audit_log(client, store, tokens):
@@ -494,7 +501,7 @@ def test_a_step_over_two_municipalities_is_in_each_ones_audit_log(client, store,
     mine = as_user(new_token(store.engine, "beheer-zaanstad", NOW))
     assert client.get(f"{CB}/cases", headers=as_user(tokens["beheer"])).status_code == 200  # both municipalities
     listed = [e for e in client.get(f"{CB}/audit", headers=mine).json() if e["action"] == "list"]
-    assert [(e["user_name"], set(e["case_ids"])) for e in listed] == [("beheer", of("zaanstad"))]
+    assert [(e["user_name"], set(e["case_ids"])) for e in listed] == [("beheer", refs_of("zaanstad"))]
 
 
 def test_the_access_log_names_the_route_not_the_case(store, registry, tokens, caplog):
@@ -577,22 +584,21 @@ def test_a_policy_officers_page_names_their_scope_and_says_what_it_leaves_out(st
         assert "Alle gemeenten" not in report and "Uw gemeente(n): Amsterdam" in report
 
 
-def test_a_newer_version_in_another_municipality_is_not_hinted_at(client, store, registry, tokens):
-    """Review item 3: a zaanstad analyst read version 1 with `"latest": false` once version 2 had moved to
-    Amsterdam: that told her a newer version exists outside her scope. `latest` and `current` are now
-    relative to the versions she sees."""
+def test_the_same_id_in_another_municipality_is_another_case_and_not_hinted_at(client, store, registry, tokens):
+    """Review item 3 (decision record 0041) and 0044: a record of zaanstad-oost-1 for Amsterdam once became
+    version 2 of Zaanstad's case and told its analyst, by a `"latest": false`, that a newer version existed
+    elsewhere. Now it is Amsterdam's own case: each municipality sees version 1, the latest, and nothing else."""
     from tests.casebook.conftest import add_records
     moved = record("zaanstad-oost-1", "amsterdam", "wijkteam-oost")
     moved["case"]["reference_date"] = "2025-12-01"
-    add_records(store, registry, [moved], access=ANYONE)
-    assert [v["latest"] for v in store.case("zaanstad-oost-1", ANYONE)["versions"]] == [False, True]
-    mine = client.get(f"{CB}/cases/zaanstad-oost-1", headers=as_user(tokens["ana-zaanstad"])).json()
-    assert [(v["version"], v["latest"], v["municipality"]) for v in mine["versions"]] == [(1, True, "zaanstad")]
-    assert [d["current"] for d in mine["versions"][0]["decisions"]] == [True]
+    assert add_records(store, registry, [moved], access=ANYONE).added == 1
+    for analyst, municipality in (("ana-zaanstad", "zaanstad"), ("ana-amsterdam", "amsterdam")):
+        mine = client.get(f"{CB}/cases/zaanstad-oost-1", headers=as_user(tokens[analyst])).json()
+        assert [(v["version"], v["latest"], v["municipality"]) for v in mine["versions"]] == [(1, True, municipality)]
+        assert [d["current"] for d in mine["versions"][0]["decisions"]] == [True]
     exported = client.get(f"{CB}/export?municipality=zaanstad&format=jsonl", headers=as_user(tokens["ana-zaanstad"]))
     line = next(json.loads(x) for x in exported.text.splitlines() if '"zaanstad-oost-1"' in x)
     assert line["latest"] is True and "amsterdam" not in exported.text
-    theirs = client.get(f"{CB}/cases/zaanstad-oost-1", headers=as_user(tokens["ana-amsterdam"])).json()
-    assert [(v["version"], v["latest"]) for v in theirs["versions"]] == [(2, True)]
     everything = client.get(f"{CB}/cases/zaanstad-oost-1", headers=as_user(tokens["beheer"])).json()
-    assert [v["latest"] for v in everything["versions"]] == [False, True]  # who sees both sees the truth
+    assert [(v["municipality"], v["version"], v["latest"]) for v in everything["versions"]] == \
+        [("amsterdam", 1, True), ("zaanstad", 1, True)]  # who sees both sees two cases

@@ -39,10 +39,10 @@ def post(client, body):
 
 
 def test_post_a_case_then_read_it(client, welding_case):
-    r = post(client, {"case": welding_case, "team": "wijkteam-oost", "signal": "systeemprobleem: voorschot",
-                      "tags": ["wsnp"]})
+    record = {"case": welding_case, "team": "wijkteam-oost", "signal": "systeemprobleem: voorschot", "tags": ["wsnp"]}
+    r = post(client, record)
     assert r.status_code == 201 and r.json()["added"] == 1
-    assert post(client, welding_case).json() == {"added": 0, "new_versions": 0, "unchanged": 1, "updated": 0}
+    assert post(client, record).json() == {"added": 0, "new_versions": 0, "unchanged": 1, "updated": 0}
     case = client.get("/v1/casebook/cases/zaanstad-lasmasker").json()
     version = case["versions"][0]
     assert (version["team"], version["signal"], version["tags"]) == ("wijkteam-oost", "systeemprobleem: voorschot",

@@ -90,8 +90,9 @@ def test_every_count_leads_to_exactly_the_cases_it_counts(client, query):
 
 def test_a_listed_case_shows_its_stored_decision_and_onderbouwing(client):
     listed = client.get("/casusboek/casussen?outcome=blocked").text
-    case_id = re.search(r'href="/casusboek/casus/([^"]+)"', listed)[1]
-    page = client.get(f"/casusboek/casus/{case_id}")
+    case_id, scope = re.search(r'href="/casusboek/casus/([^"?]+)\?([^"]+)"', listed).groups()
+    assert "gemeente=" in scope and "team=" in scope  # an id alone may name cases of several teams
+    page = client.get(f"/casusboek/casus/{case_id}?{html.unescape(scope)}")
     assert page.status_code == 200
     words = text_of(page.text)
     assert f"Onderbouwing casus {case_id}" in words
