@@ -391,11 +391,14 @@ async def case_page(request: Request, case_id: str, store: Store = Depends(get_s
 # -- from the decision page into the casebook --------------------------------------------------------------
 
 
-def save_refusal(request: Request) -> Forbidden | None:
-    """Why the caller may not save cases (their role), before a form asks for a team; None when they may, or when
-    who asks is not known yet (the save itself then decides)."""
+def save_standing(request: Request) -> tuple[Forbidden | None, str | None]:
+    """Why the caller may not save cases (their role), before a form asks for a team, and the caller's own team,
+    which every case a professional saves gets (the form shows it, asks nothing); (None, None) when who asks is not
+    known yet (the save itself then decides)."""
     access = access_of(request)
-    return access.refusal(SAVE) if access is not None and not access.may(SAVE) else None
+    if access is None:
+        return None, None
+    return (None if access.may(SAVE) else access.refusal(SAVE)), access.team
 
 
 def save_problems(team: str, signal: str, consent: bool) -> list[Problem]:
@@ -423,16 +426,14 @@ async def save_case(request: Request, key: str, store: Store = Depends(get_store
     case = case_store_of(request).get(key)
     if case is None:
         return gone_page(request)
-    team, signal = str(form.get("team", "")).strip(), str(form.get("signal", "")).strip()
+    # a professional's cases are their team's: the form shows the team and asks nothing (the page review found a
+    # professional refused for typing "Wijkteam Oost" where the casebook knew "wijkteam-oost")
+    team = access.team or str(form.get("team", "")).strip()
+    signal = str(form.get("signal", "")).strip()
     problems = save_problems(team, signal, form.get("consent") == "ja")
     lang = "&lang=en" if request.query_params.get("lang") == "en" else ""
     if problems:
-        request.state.save_problems = problems
-        request.state.save_values = {"team": team, "signal": signal}
-        from .site import decision_page
-        response = await decision_page(request, key)
-        response.status_code = 422
-        return response
+        return await _decision_page_again(request, key, problems, {"team": team, "signal": signal}, 422)
     root = rulesets_root(request)
 
     def work():
@@ -443,14 +444,21 @@ async def save_case(request: Request, key: str, store: Store = Depends(get_store
                          kind="web", source="web", access=access)
     try:
         await off_loop(work)
-    except Forbidden as exc:
-        return _forbidden(request, exc)
+    except Forbidden as exc:  # on the decision page, what was typed kept: not a page without a way back
+        return await _decision_page_again(request, key, [Problem(exc.message, exc.message_en)],
+                                          {"team": team, "signal": signal}, 403)
     except (CaseError, RegelruimteError) as exc:
-        request.state.save_problems = exc.problems  # e.g. a signal that looks like a BSN or a name: never stored
-        refused = {p.field for p in exc.problems}  # nor shown again
-        request.state.save_values = {"team": "" if "team" in refused else team, "signal": ""}
-        from .site import decision_page
-        response = await decision_page(request, key)
-        response.status_code = 422
-        return response
+        refused = {p.field for p in exc.problems}  # e.g. a signal that looks like a BSN or a name: never stored,
+        return await _decision_page_again(request, key, exc.problems,  # nor shown again
+                                          {"team": "" if "team" in refused else team, "signal": ""}, 422)
     return RedirectResponse(f"/besluit/{key}?opgeslagen=ja{lang}", status_code=303)
+
+
+async def _decision_page_again(request: Request, key: str, problems: list[Problem], values: dict,
+                               status: int) -> HTMLResponse:
+    """The decision page with the save form's problems and the values to keep."""
+    from .site import decision_page
+    request.state.save_problems, request.state.save_values = problems, values
+    response = await decision_page(request, key)
+    response.status_code = status
+    return response

@@ -369,7 +369,7 @@ async def step_two(request: Request, key: str):
 
 
 def _decision_page(request: Request, key: str, decision: dict, case: dict, registry,
-                   save_refused: str | None) -> HTMLResponse:
+                   save: tuple[str | None, str | None]) -> HTMLResponse:
     lang = lang_of(request)
     t = texts(lang)
     labels = fact_labels(registry, lang)
@@ -391,10 +391,10 @@ def _decision_page(request: Request, key: str, decision: dict, case: dict, regis
                "printed": write_date(dt.date.today(), lang), "glossary": glossary(text, lang),
                "store_hours": case_store_of(request).ttl // 3600,
                # saving to the casebook (service.web.casebook), where this installation has one
-               "can_save": _has_casebook(request), "save_refused": save_refused,
+               "can_save": _has_casebook(request), "save_refused": save[0], "save_team": save[1],
                "saved": request.query_params.get("opgeslagen") == "ja",
                "save_problems": getattr(request.state, "save_problems", []),
-               "save_values": getattr(request.state, "save_values", {"team": "", "signal": ""})}
+               "save_values": getattr(request.state, "save_values", {"team": save[1] or "", "signal": ""})}
     return site_page(request, "decision.html", context)
 
 
@@ -440,21 +440,22 @@ async def decision_page(request: Request, key: str):
         decision, registry = await off_loop(_decide, request, case)
     except (CaseError, NoRulesetInForce) as exc:  # the rule sets changed since: say so, as for a new case
         return _form_page(request, case_to_form(case, _kinds(request)), exc.problems, case, status=422, step=2)
-    return _decision_page(request, key, decision, case, registry, await off_loop(_save_refused, request))
+    return _decision_page(request, key, decision, case, registry, await off_loop(_save_standing, request))
 
 
 def _has_casebook(request: Request) -> bool:
     return any(item["href"] == "/casusboek" for item in request.app.state.nav)
 
 
-def _save_refused(request: Request) -> str | None:
-    """Why the caller's role may not save cases, said instead of the save form (which would ask for a team);
-    None: the form."""
+def _save_standing(request: Request) -> tuple[str | None, str | None]:
+    """Why the caller's role may not save cases, said instead of the save form (which would ask for a team), and
+    the caller's own team, which the form shows instead of asking; (None, None): the form as it is."""
     if not _has_casebook(request):
-        return None
-    from .casebook import save_refusal  # the casebook is optional, and with it the save
-    refusal = save_refusal(request)
-    return None if refusal is None else refusal.message_en if lang_of(request) == "en" else refusal.message
+        return None, None
+    from .casebook import save_standing  # the casebook is optional, and with it the save
+    refusal, team = save_standing(request)
+    message = None if refusal is None else refusal.message_en if lang_of(request) == "en" else refusal.message
+    return message, team
 
 
 @router.get("/besluit/{key}/bewerk", response_class=HTMLResponse)

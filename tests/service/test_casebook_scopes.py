@@ -380,8 +380,26 @@ def test_a_policy_officer_is_not_asked_for_a_team_but_told_they_may_not_save(sto
         assert [e["action"] for e in refusals(store, "beleid")] == ["save", "save"]
         # who may save still gets the form (and, without its tick, is asked for it)
         pro = as_user(tokens["pro-zaanstad-oost"])
-        assert 'name="team"' in c.get(f"/besluit/{key}", headers=pro).text
+        assert "<form" in c.get(f"/besluit/{key}", headers=pro).text.split('id="opslaan"', 1)[1]
         assert c.post(f"/besluit/{key}/casusboek", data={}, headers=pro).status_code == 422
+
+
+def test_a_professional_is_shown_their_team_and_saves_under_it_whatever_is_typed(store, registry, tokens):
+    """The page review: a professional whose casebook team is 'wijkteam-oost' typed 'Wijkteam Oost' and got a page
+    'Geen toegang' with no way back and the signal lost. The form shows the team and asks nothing; the case is
+    saved under it; a refusal of the save itself is said on the decision page with the signal kept."""
+    from tests.service.web.test_site import welding_form
+    pro = as_user(tokens["pro-zaanstad-oost"])
+    with client_for(store, registry, web=True) as c:
+        page = c.post("/toets", data=welding_form(), headers=pro)
+        key = re.search(r"/besluit/([^/?]+)$", str(page.url))[1]
+        save = page.text.split('id="opslaan"', 1)[1].split("</section>", 1)[0]
+        assert 'name="team"' not in save and "Uw team: <strong>wijkteam-oost</strong>" in " ".join(save.split())
+        done = c.post(f"/besluit/{key}/casusboek", headers=pro, follow_redirects=False,
+                      data={"team": "Wijkteam Oost", "signal": "lasmasker niet te betalen", "consent": "ja"})
+        assert done.status_code == 303 and "opgeslagen=ja" in done.headers["location"]
+        from service.examples import WELDING_MASK
+        assert {r.team for r in store.latest_cases("zaanstad", [WELDING_MASK["case_id"]])} == {"wijkteam-oost"}
 
 
 def test_the_report_page_refuses_as_a_page(client, tokens):
