@@ -131,7 +131,8 @@ def _route_prototype(route: CompiledRoute, lang: str) -> dict:
         "source": public(r.source), "lifts": None, "status": None, "decided_by": r.decided_by,
         "discretionary": r.discretionary, "lead_time_days": r.lead_time.days,
         "lead_time_basis": r.lead_time.basis_en if en and r.lead_time.basis_en else r.lead_time.basis,
-        "lead_time_verified": r.lead_time.verified, "in_time": None,
+        "lead_time_verified": r.lead_time.verified, **({"lead_time_maximum": True} if r.lead_time.maximum else {}),
+        "in_time": None,
         "argue": r.argue_en if en and r.argue_en else r.argue,
         "evidence": list(r.evidence_en if en and r.evidence_en else r.evidence),
         "confidence": r.confidence, "missing_facts": None,
@@ -148,8 +149,8 @@ class _Kit:
 
     Keyed by the id() of the plan's compiled rules and routes (which the plan keeps alive): rules -> (item
     prototype, reason template or None); routes -> (item prototype, reason template or None, lead time in days
-    when it is verified (else None), whether the route is unverified); grounds -> (condition templates,
-    (name, title, unit, expression) per amount, overrides or None)."""
+    when it is verified (else None), whether the route is unverified, whether the lead time is the law's maximum);
+    grounds -> (condition templates, (name, title, unit, expression) per amount, overrides or None)."""
 
     __slots__ = ("rules", "routes", "grounds")
 
@@ -164,7 +165,7 @@ class _Kit:
                 # a lead time from practice is no fact: only a verified one says whether help comes in time
                 days = r.lead_time.days if r.lead_time.verified else None
                 self.routes[id(route)] = (_prototype(route, lang, _route_prototype), _template(route.reason, lang),
-                                          days, not r.verified)
+                                          days, not r.verified, r.lead_time.maximum)
         self.grounds = {id(rule): (rule.conditions.get(lang) or rule.conditions.get("nl") or (),
                                    tuple((name, amount.title_en if en and amount.title_en else amount.title,
                                           amount.unit, expression) for name, (amount, expression) in rule.amounts.items()),
@@ -192,14 +193,19 @@ def _rule_item(entry: tuple, env: dict, lang: str, words, day) -> dict:
 
 def _route_item(entry: tuple, status: str, lifts: list[str], facts: list[str], env: dict, vocab: Vocabulary,
                 lang: str, words, day) -> dict:
-    proto, template, days, unverified = entry
+    proto, template, days, unverified, maximum = entry
     within = env.get("need.needed_within_days")
     item = proto.copy()
     if day is not None:
         item["source"] = dated_source(item["source"], day)
     item["lifts"] = lifts
     item["status"] = status
-    item["in_time"] = None if days is None or not isinstance(within, int) else days <= within
+    if days is None or not isinstance(within, int):
+        item["in_time"] = None
+    elif maximum:  # the law's maximum: in time when it fits; when it does not, the route may still be faster
+        item["in_time"] = True if days <= within else None
+    else:
+        item["in_time"] = days <= within
     known = vocab.facts
     item["missing_facts"] = [f for f in facts if f in known]
     if status == "available" and template is not None:

@@ -133,6 +133,15 @@ class LeadTime(Strict):
     basis: str  # where the figure comes from, or why there is none
     basis_en: str | None = None
     verified: bool = False
+    # the days are the law's maximum ("binnen vier weken", "maximaal acht weken"), not an expected duration: at or
+    # below the days available the route is in time; above them it may still be in time (legal audit D-79)
+    maximum: bool = False
+
+    @model_validator(mode="after")
+    def _maximum_is_law(self):
+        if self.maximum and (self.days is None or not self.verified):
+            raise ValueError("lead_time.maximum vraagt days en verified: true (een termijn die de wet stelt)")
+        return self
 
 
 class Amount(Strict):

@@ -47,8 +47,9 @@ def days(n: int, p: dict) -> str:
 def _lead(route: dict, p: dict) -> str:
     if route.get("lead_time_days") is None:
         return p["lead_unknown"].format(basis=route["lead_time_basis"])
-    # a figure from practice is shown as practice, never as a fact
-    wording = p["lead_days"] if route.get("lead_time_verified", True) else p["lead_practice"]
+    # a figure from practice is shown as practice, never as a fact; a maximum the law sets as "uiterlijk" (D-79)
+    wording = p["lead_maximum"] if route.get("lead_time_maximum") else \
+        p["lead_days"] if route.get("lead_time_verified", True) else p["lead_practice"]
     return wording.format(days=days(route["lead_time_days"], p), basis=route["lead_time_basis"])
 
 
@@ -106,25 +107,35 @@ def probably_late(route: dict, within) -> bool:
             and isinstance(within, int) and not isinstance(within, bool) and lead > within and lead >= 2 * within)
 
 
+def maybe_in_time(route: dict, within) -> bool:
+    """Whether a route's lead time is a maximum the law sets (`lead_time_maximum`) above the days within which help
+    is needed: not too late, for the decision may come sooner; `in_time` is unknown (legal audit D-79)."""
+    lead = route.get("lead_time_days")
+    return (route.get("in_time") is None and bool(route.get("lead_time_maximum")) and isinstance(lead, int)
+            and isinstance(within, int) and not isinstance(within, bool) and lead > within)
+
+
 def timing(route: dict, within) -> str | None:
-    """'in_time', 'too_late', 'too_late_unverified' or None (unknown): what the text and the page say."""
+    """'in_time', 'too_late', 'too_late_unverified', 'in_time_maybe' (a legal maximum above the days available) or
+    None (unknown): what the text and the page say."""
     if route.get("in_time") is not None:
         return "in_time" if route["in_time"] else "too_late"
+    if maybe_in_time(route, within):
+        return "in_time_maybe"
     return "too_late_unverified" if probably_late(route, within) else None
 
 
 def _route(out: Stream, route: dict, within, labels: dict, terms: dict, p: dict, lang: str) -> None:
     source = cite(route["source"], lang)
-    in_time = route.get("in_time")
-    late_unverified = probably_late(route, within)
+    when = timing(route, within)
     lead = exact(route.get("lead_time_days"))
-    shown_within = exact(within) if in_time is not None or late_unverified else None
+    shown_within = exact(within) if when is not None else None
     if lead is UNCACHED or shown_within is UNCACHED:
         out.append(Fragment(_route_lines(route, source, within, p)))
-    else:  # (in_time and discretionary are only tested for truth; the lead time and `within` are written out)
+    else:  # (discretionary and the maximum are only tested for truth; the lead time and `within` are written out)
         key = ("route", lang, route["title"], source, route["status"], route["decided_by"], bool(route["discretionary"]),
-               lead, route["lead_time_basis"], bool(route.get("lead_time_verified", True)), in_time is None,
-               bool(in_time), late_unverified, shown_within, *_flag_key(route))
+               lead, route["lead_time_basis"], bool(route.get("lead_time_verified", True)),
+               bool(route.get("lead_time_maximum")), when, shown_within, *_flag_key(route))
         out.append(fragment(key, _route_lines, route, source, within, p))
     if route.get("reason"):
         out.append((3, "detail", route["reason"]))
@@ -147,7 +158,7 @@ def _route_lines(route: dict, source: str, within, p: dict) -> list[Line]:
         discretion=p["discretionary"] if route["discretionary"] else p["not_discretionary"], lead=_lead(route, p))
     when = timing(route, within)
     if when is not None:
-        text += " " + p[when].format(within=within).capitalize() + "."
+        text += " " + p[when].format(within=within, days=days(route["lead_time_days"], p)).capitalize() + "."
     return [(2, "route", text + _flags(route, p))]
 
 
@@ -160,8 +171,9 @@ def _argue_lines(argue: str, evidence: list | None, p: dict) -> list[Line]:
 
 _RANK = {"available": 0, "conditional": 1, "unavailable": 2}
 # by what `timing` says: certain to be in time, nothing (no deadline, or a lead time from practice or none),
-# 'Onzeker', too late by a verified lead time (it cannot be in time; an uncertain route still may)
-_TIMING = {"in_time": 0, None: 1, "too_late_unverified": 2, "too_late": 3}
+# 'Onzeker', too late by a verified lead time (it cannot be in time; an uncertain route still may). A maximum the law
+# sets above the days available is unknown timing, not too late: the decision may come sooner (legal audit D-79)
+_TIMING = {"in_time": 0, None: 1, "in_time_maybe": 1, "too_late_unverified": 2, "too_late": 3}
 
 
 def route_order(route: dict, within) -> tuple:
@@ -314,26 +326,34 @@ def fastest_route(decision: dict) -> dict | None:
     return best
 
 
-def advice_text(best: dict, p: dict) -> str:
-    """The advice line for the route `fastest_route` chose: "in time" only where a deadline says so."""
-    phrase = p["advice_fast"] if best.get("in_time") is True else p["advice_fast_no_deadline"]
+def advice_text(best: dict, p: dict, within=None) -> str:
+    """The advice line for the route `fastest_route` chose: "in time" only where a deadline says so; a maximum the
+    law sets is "uiterlijk", never "ca." (legal audit D-79). `within`: the days within which help is needed."""
+    if best.get("lead_time_maximum"):
+        phrase = p["advice_maximum"] if best.get("in_time") is True else \
+            p["advice_maximum_maybe"] if maybe_in_time(best, within) else p["advice_maximum_no_deadline"]
+    else:
+        phrase = p["advice_fast"] if best.get("in_time") is True else p["advice_fast_no_deadline"]
     return phrase.format(title=best["title"], who=p["decided_by"].get(best["decided_by"]),
-                         days=days(best["lead_time_days"], p))
+                         days=days(best["lead_time_days"], p), within=within)
 
 
 def _advice(decision: dict, p: dict, lang: str) -> Fragment | None:
     best = fastest_route(decision)
     if best is None:
         return None
+    within = (decision.get("need") or {}).get("needed_within_days")
+    maybe = maybe_in_time(best, within)
     lead = exact(best["lead_time_days"])
-    if lead is UNCACHED:
-        return Fragment(_advice_lines(best, p))
-    return fragment(("advice", lang, best["title"], best["decided_by"], lead, best.get("in_time") is True),
-                    _advice_lines, best, p)
+    shown_within = exact(within) if maybe else None
+    if lead is UNCACHED or shown_within is UNCACHED:
+        return Fragment(_advice_lines(best, p, within))
+    return fragment(("advice", lang, best["title"], best["decided_by"], lead, best.get("in_time") is True,
+                     bool(best.get("lead_time_maximum")), shown_within), _advice_lines, best, p, within)
 
 
-def _advice_lines(best: dict, p: dict) -> list[Line]:
-    return [(0, "advice", advice_text(best, p))]
+def _advice_lines(best: dict, p: dict, within=None) -> list[Line]:
+    return [(0, "advice", advice_text(best, p, within))]
 
 
 def _kassabon(k: dict, p: dict, lang: str) -> list[Line]:

@@ -37,6 +37,7 @@ PLAIN = {
         "discretionary_reading": "{who} mag dit toestaan (volgens een uitleg van de wet), maar hoeft het niet; deze "
                                  "toets kent niets toe, het verzoek moet worden onderbouwd.",
         "lead": "Doorlooptijd ongeveer {days} ({basis}).",
+        "lead_maximum": "Doorlooptijd uiterlijk {days} ({basis}).",
         "lead_unknown": "Doorlooptijd onbekend ({basis}).",
         "missing": "Nog nodig voor deze route: {facts}.",
         "questions": "Nog uit te zoeken: {items}",
@@ -58,6 +59,7 @@ PLAIN = {
         "must_short": "{who} moet, als aan de voorwaarden is voldaan",
         "reading_short": " (een uitleg van de wet)",
         "lead_short": "ca. {days}",
+        "lead_short_maximum": "uiterlijk {days}",
         "lead_short_unverified": "ca. {days} (niet geverifieerd)",
         "lead_short_unknown": "doorlooptijd onbekend",
     },
@@ -80,6 +82,7 @@ PLAIN = {
         "discretionary_reading": "{who} may allow this (on a reading of the law) but does not have to; this check "
                                  "grants nothing, the request must be argued.",
         "lead": "Takes about {days} ({basis}).",
+        "lead_maximum": "Takes at most {days} ({basis}).",
         "lead_unknown": "Lead time unknown ({basis}).",
         "missing": "Still needed for this route: {facts}.",
         "questions": "Still to find out: {items}",
@@ -101,6 +104,7 @@ PLAIN = {
         "must_short": "{who} must, if the conditions are met",
         "reading_short": " (a reading of the law)",
         "lead_short": "about {days}",
+        "lead_short_maximum": "at most {days}",
         "lead_short_unverified": "about {days} (not verified)",
         "lead_short_unknown": "lead time unknown",
     },
@@ -192,11 +196,14 @@ def _route(r: dict, options: list[str], within, labels: dict, p: dict, w: dict, 
     if r.get("lead_time_days") is None:
         parts.append(w["lead_unknown"].format(basis=r["lead_time_basis"]))
     else:
-        parts.append(w["lead"].format(days=days(r["lead_time_days"], p), basis=r["lead_time_basis"]))
+        # a maximum the law sets is "uiterlijk", never "ongeveer" (legal audit D-79)
+        parts.append(w["lead_maximum" if r.get("lead_time_maximum") else "lead"].format(
+            days=days(r["lead_time_days"], p), basis=r["lead_time_basis"]))
     when = timing(r, within)
     if when is not None and within is not None:
         # (the client file is two A4 pages: the short form of the unverified case, said the same way)
-        parts.append(_upper(p[when + "_short" if when == "too_late_unverified" else when].format(within=within)) + ".")
+        parts.append(_upper(p[when + "_short" if when == "too_late_unverified" else when].format(
+            within=within, days=days(r["lead_time_days"], p))) + ".")
     if r.get("reason"):
         parts.append(_sentence(r["reason"]))
     parts.append(f"{p['argue']}: {_sentence(r['argue'])}")
@@ -284,6 +291,10 @@ def _route_brief(r: dict, options: list[str], within, p: dict, w: dict, lang: st
     elif when == "too_late_unverified":  # (the short phrase says the lead time is not verified)
         lead = w["lead_short"].format(days=days(r["lead_time_days"], p)) + ", " + \
             p["too_late_unverified_short"].format(within=within)
+    elif r.get("lead_time_maximum"):  # a maximum the law sets: "uiterlijk", and it may be in time (D-79)
+        lead = w["lead_short_maximum"].format(days=days(r["lead_time_days"], p))
+        if when == "in_time_maybe":
+            lead += ", " + p["in_time_maybe_short"].format(within=within)
     else:
         lead = (w["lead_short"] if r.get("lead_time_verified", True) else w["lead_short_unverified"]).format(
             days=days(r["lead_time_days"], p))
@@ -320,7 +331,7 @@ def render(decision: dict, lang: str = "nl", labels: dict | None = None, questio
                                     municipality=decision.get("municipality_name") or decision.get("municipality", ""))]
     best = fastest_route(decision)
     if best is not None:  # what to do first, who decides, how fast (a verdict per option follows, never one for all)
-        paragraphs.append(advice_text(best, p))
+        paragraphs.append(advice_text(best, p, within))
     paragraphs.append(w["per_option"])
     if brief:
         paragraphs += [_option_brief(o, p, w, lang) for o in decision["options"]]

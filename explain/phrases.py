@@ -36,8 +36,13 @@ PHRASES = {
         "discretionary": "discretionaire bevoegdheid (wordt niet toegekend door deze toets, maar moet worden onderbouwd)",
         "not_discretionary": "gebonden beoordeling",
         "lead_days": "doorlooptijd ca. {days} ({basis})",
+        # a maximum the law sets is no expected duration: "uiterlijk", never "ca." (legal audit D-79)
+        "lead_maximum": "doorlooptijd uiterlijk {days} ({basis})",
         "lead_unknown": "doorlooptijd onbekend ({basis})",
         "in_time": "op tijd: de hulp is nodig binnen {within} dagen",
+        "in_time_maybe": "kan op tijd: de hulp is nodig binnen {within} dagen en de wet geeft uiterlijk {days}; het "
+                         "kan dus eerder",
+        "in_time_maybe_short": "kan op tijd voor {within} dagen",
         "too_late": "waarschijnlijk te laat: de hulp is nodig binnen {within} dagen",
         # (no verdict on a lead time from practice: the law sets none, and an urgent case may go faster; D-27)
         "too_late_unverified": "onzeker: de hulp is nodig binnen {within} dagen, en de doorlooptijd uit de praktijk "
@@ -52,6 +57,11 @@ PHRASES = {
         "advice_fast": "Snelste route die op tijd kan: {title} ({who}, ca. {days}).",
         "advice_fast_no_deadline": "Snelste route: {title} ({who}, ca. {days}). Of die op tijd is, hangt af van "
                                    "wanneer de hulp nodig is; dat staat niet in de casus.",
+        "advice_maximum": "Snelste route die op tijd kan: {title} ({who}, uiterlijk {days}).",
+        "advice_maximum_maybe": "Snelste route: {title} ({who}, uiterlijk {days}). Die kan op tijd zijn voor {within} "
+                                "dagen: de wet geeft uiterlijk {days}, het kan dus eerder.",
+        "advice_maximum_no_deadline": "Snelste route: {title} ({who}, uiterlijk {days}). Of die op tijd is, hangt af "
+                                      "van wanneer de hulp nodig is; dat staat niet in de casus.",
         "day": "dag", "days": "dagen",
         "questions": "Nog uit te zoeken",
         "presumptions": "Aangenomen (meld het als dit niet klopt)",
@@ -97,8 +107,12 @@ PHRASES = {
         "discretionary": "discretionary power (not granted by this check; it must be argued)",
         "not_discretionary": "bound assessment",
         "lead_days": "takes about {days} ({basis})",
+        "lead_maximum": "takes at most {days} ({basis})",
         "lead_unknown": "lead time unknown ({basis})",
         "in_time": "in time: help is needed within {within} days",
+        "in_time_maybe": "may be in time: help is needed within {within} days and the law allows at most {days}; it "
+                         "can be sooner",
+        "in_time_maybe_short": "may be in time for {within} days",
         "too_late": "probably too late: help is needed within {within} days",
         "too_late_unverified": "uncertain: help is needed within {within} days, and the lead time in practice is "
                                "longer (not verified)",
@@ -111,6 +125,11 @@ PHRASES = {
         "advice_fast": "Fastest route in time: {title} ({who}, about {days}).",
         "advice_fast_no_deadline": "Fastest route: {title} ({who}, about {days}). Whether it is in time depends on "
                                    "when the help is needed, which the case does not say.",
+        "advice_maximum": "Fastest route in time: {title} ({who}, at most {days}).",
+        "advice_maximum_maybe": "Fastest route: {title} ({who}, at most {days}). It may be in time for {within} days: "
+                                "the law allows at most {days}, so it can be sooner.",
+        "advice_maximum_no_deadline": "Fastest route: {title} ({who}, at most {days}). Whether it is in time depends "
+                                      "on when the help is needed, which the case does not say.",
         "day": "day", "days": "days",
         "questions": "Still to find out",
         "presumptions": "Presumed (say so if this is wrong)",

@@ -103,6 +103,9 @@ class RouteResult(Out):
     lead_time_basis: str
     lead_time_verified: bool | None = Field(default=None, description=(
         "false: de doorlooptijd komt uit de praktijk, niet uit de wet; dan is in_time null"))
+    lead_time_maximum: bool | None = Field(default=None, description=(
+        "true (alleen dan aanwezig): lead_time_days is de wettelijke maximale termijn, geen verwachte duur; "
+        "is die langer dan need.needed_within_days, dan is in_time null (kan op tijd, het kan eerder)"))
     in_time: bool | None = Field(description="Of de route op tijd kan voor need.needed_within_days; null: onbekend")
     argue: str = Field(description="Wat moet worden onderbouwd")
     evidence: list[str]
