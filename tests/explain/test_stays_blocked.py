@@ -21,6 +21,8 @@ YOUNG_SELF_EMPLOYED = {
     "debts": {"regime": "wsnp", "since": "2025-06-01"},
     "need": {"kind": "earn_extra", "expected_earnings_monthly": "400.00"},
     "options": ["earnings_exemption"],
+    # not medically limited in hours: art. 31 lid 5 then holds for certain (onder y is not named there, D-71)
+    "circumstances": {"medically_limited_hours": False},
 }
 UNDER_27, RC = "pw.31.5.jonger_dan_27", "wsnp.311.machtiging_rechter_commissaris"
 
@@ -40,10 +42,10 @@ def test_the_text_says_the_option_stays_blocked_in_dutch_and_english(registry):
     nl = decide(YOUNG_SELF_EMPLOYED, registry)["explanation"]
     routes = nl[nl.index("  Routes"):]
     assert " ".join(routes.split()).startswith(
-        "Routes Let op: voor 'Geen inkomstenvrijlating onder de 27 jaar' is er geen route. De optie blijft dus "
+        "Routes Let op: voor 'Geen inkomstenvrijlating van art. 31 lid 2 onder n en r onder de 27 jaar' is er geen route. De optie blijft dus "
         "geblokkeerd, ook als een route hieronder wordt toegekend.")
     en = decide(YOUNG_SELF_EMPLOYED, registry, lang="en")["explanation"]
-    assert "there is no route for 'No earnings exemption under 27'. So the option stays blocked" in " ".join(en.split())
+    assert "there is no route for 'No earnings exemption of art. 31(2)(n) and (r) under 27'. So the option stays blocked" in " ".join(en.split())
 
 
 def test_both_onderbouwingen_say_it_beside_the_route(registry):
@@ -51,7 +53,7 @@ def test_both_onderbouwingen_say_it_beside_the_route(registry):
     for brief in (False, True):
         text = onderbouwing.render(d, brief=brief)
         assert "voor Vrijlating van bijverdiensten (blijft ook dan geblokkeerd: er is geen route voor " \
-               "'Geen inkomstenvrijlating onder de 27 jaar')" in text
+               "'Geen inkomstenvrijlating van art. 31 lid 2 onder n en r onder de 27 jaar')" in text
 
 
 def test_a_route_that_opens_the_option_carries_no_such_note(registry):

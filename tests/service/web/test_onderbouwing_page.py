@@ -39,5 +39,6 @@ def test_the_page_says_a_route_cannot_open_a_blocked_option(client):
     notice = re.search(r'<p class="notice stays-blocked">(.*?)</p>', page, re.S)
     assert notice is not None
     assert " ".join(unescape(notice.group(1)).split()) == (
-        "Let op: voor 'Geen inkomstenvrijlating onder de 27 jaar' is er geen route. Deze optie blijft dus "
+        "Let op: voor 'Geen inkomstenvrijlating van art. 31 lid 2 onder n en r onder de 27 jaar' is er geen route. "
+        "Deze optie blijft dus "
         "geblokkeerd, ook als een route hieronder wordt toegekend.")
