@@ -22,6 +22,8 @@ YOUNG_SELF_EMPLOYED = {
     "debts": {"regime": "wsnp", "since": "2025-06-01"},
     "need": {"kind": "earn_extra", "expected_earnings_monthly": "400.00"},
     "options": ["earnings_exemption"],
+    # not medically limited in hours: art. 31 lid 5 then holds for certain (onder y is not named there, D-71)
+    "circumstances": {"medically_limited_hours": False},
 }
 UNDER_27, RC = "pw.31.5.jonger_dan_27", "wsnp.311.machtiging_rechter_commissaris"
 
@@ -41,10 +43,10 @@ def test_the_text_says_the_option_stays_blocked_in_dutch_and_english(registry):
     nl = decide(YOUNG_SELF_EMPLOYED, registry)["explanation"]
     routes = nl[nl.index("  Routes"):]
     assert " ".join(routes.split()).startswith(
-        "Routes Let op: er is geen enkele route voor ‘Geen inkomstenvrijlating onder de 27 jaar’. Deze optie blijft dus "
+        "Routes Let op: er is geen enkele route voor ‘Geen inkomstenvrijlating van art. 31 lid 2 onder n en r onder de 27 jaar’. Deze optie blijft dus "
         "geblokkeerd. Een route hieronder kan nog nodig zijn voor iets anders, maar opent deze optie niet.")
     en = decide(YOUNG_SELF_EMPLOYED, registry, lang="en")["explanation"]
-    assert "there is no route at all for ‘No earnings exemption under 27’. So this option stays blocked" in " ".join(en.split())
+    assert "there is no route at all for ‘No earnings exemption of art. 31(2)(n) and (r) under 27’. So this option stays blocked" in " ".join(en.split())
 
 
 def test_both_onderbouwingen_say_it_once_with_the_option(registry):
@@ -52,7 +54,7 @@ def test_both_onderbouwingen_say_it_once_with_the_option(registry):
     for brief in (False, True):
         text = onderbouwing.render(d, brief=brief)
         [option] = [p for p in text.split("\n\n") if p.startswith("Vrijlating van bijverdiensten: geblokkeerd.")]
-        assert "Er is geen enkele route voor ‘Geen inkomstenvrijlating onder de 27 jaar’. Een route hieronder opent " \
+        assert "Er is geen enkele route voor ‘Geen inkomstenvrijlating van art. 31 lid 2 onder n en r onder de 27 jaar’. Een route hieronder opent " \
                "deze optie dus niet" in option
         assert text.count("geen enkele route") == 1
 

@@ -39,7 +39,7 @@ def test_the_page_says_a_route_cannot_open_a_blocked_option(client):
     notice = re.search(r'<p class="notice stays-blocked">(.*?)</p>', page, re.S)
     assert notice is not None
     assert " ".join(unescape(notice.group(1)).split()) == (
-        "Let op: er is geen enkele route voor ‘Geen inkomstenvrijlating onder de 27 jaar’. Deze optie blijft dus "
+        "Let op: er is geen enkele route voor ‘Geen inkomstenvrijlating van art. 31 lid 2 onder n en r onder de 27 jaar’. Deze optie blijft dus "
         "geblokkeerd. Een route hieronder kan nog nodig zijn voor iets anders, maar opent deze optie niet.")
 
 
