@@ -1,7 +1,6 @@
 """The API and the pages look a case up by its scope and id (decision record 0044): two teams of one
 municipality each keep a "casus-001"; the address of one case is its id with its municipality and team; another
 team's id is answered as an unknown one (SQLite and PostgreSQL)."""
-import datetime as dt
 import re
 
 import pytest
