@@ -35,7 +35,8 @@ def test_bijstand_amount_with_its_steps_and_articles(client):
     text = _text(section)
     # 21.a per 1-1-2026: € 1.401,50, no income (law-facts §2.1)
     assert "Algemene bijstand per maand (de norm min het inkomen dat meetelt): € 1.401,50" in text
-    assert "Bijstandsnorm zonder kostendelers (art. 20, 21 en 22), met de verhoging van art. 20 lid 3: € 1.401,50" in text
+    assert ("Bijstandsnorm zonder kostendelers (art. 20, 21 en 22; voor 18 tot en met 20 jaar met de verhoging van art. 20 "
+            "lid 3 als de ouders niet kunnen bijdragen): € 1.401,50") in text
     assert "de leeftijd van de aanvrager: 22 " in text
     assert "de samenstelling van het huishouden: alleenstaand " in text  # a choice in words
     assert "Bijstandsnorm alleenstaande of alleenstaande ouder, 21 jaar tot AOW-leeftijd: € 1.401,50" in text
