@@ -131,9 +131,8 @@ def test_a_title_that_names_the_old_value_says_the_new_one():
 def test_the_reviewers_population_raised_and_lowered(tmp_path, capsys, value, helped, hurt):
     """The reviewer's steps: 5,000 households, seed 1, the limit to 120% and to 100% (a parameter only, as the
     page's form makes it). Before: "48 geholpen, 48 benadeeld" and "55 geholpen, 61 benadeeld". The households that
-    cannot be compared went from 48 and 55 to 46 and 47 with legal audit D-71..D-78 (a Wsnp debtor's assets, an
-    unknown debt regime, the medical limitation under 27 now leave more households "informatie nodig" under both
-    limits, so their status no longer moves); helped and hurt are unchanged."""
+    cannot be compared went from 48 and 55 to 46 and 47 with the law changes of legal audit D-71..D-79; helped and
+    hurt are unchanged."""
     overlay = tmp_path / "o.yaml"
     overlay.write_text(f"overlay: {{title: Grens naar {value}, ruleset: zaanstad, from: 2026-01-01}}\n"
                        f"parameters:\n  percentage_inkomensgrens: {{value: \"{value}\"}}\n")
